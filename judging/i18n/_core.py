@@ -81,6 +81,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "“{criterion}”的分数 {value} 低于 {below} 或高于 {above}，需要填写评语",
         "en": "{criterion}: a score of {value} (below {below} or above {above}) needs a comment",
     },
+    "comment.stale": {
+        "zh": "评语已在别处修改（您看到的是旧内容），请确认后再保存",
+        "en": "the comment was changed elsewhere (you were looking at an older text); check and save again",
+    },
+    # store
+    "store.not_found": {"zh": "找不到{what}（编号 {id}）", "en": "no {what} with id {id}"},
+    "store.rubric_frozen": {
+        "zh": "评审阶段“{round}”已有评分，评分标准已冻结；请另存为新版本",
+        "en": "round '{round}' has scores, so its rubric is frozen; save a new version instead",
+    },
+    "store.assign_conflict": {
+        "zh": "有 {count} 个分配与回避关系冲突，未作任何分配",
+        "en": "{count} assignment(s) conflict with a 回避 (conflict of interest); nothing was assigned",
+    },
+    "store.round_not_open": {"zh": "评审阶段“{round}”未开放评分", "en": "round '{round}' is not open for scoring"},
+    "store.not_assigned": {"zh": "该作品未分配给您", "en": "this entry is not assigned to you"},
+    "store.in_conflict": {"zh": "您已声明与该作品回避", "en": "you declared a conflict with this entry"},
+    "store.sheet_submitted": {
+        "zh": "评分表已提交并锁定；如需修改请联系组织方重新开放",
+        "en": "the score sheet is submitted and locked; ask the organiser to reopen it",
+    },
     # labels of domain words
     "subject.entry": {"zh": "参赛作品/项目", "en": "entry"},
     "subject.institution": {"zh": "机构", "en": "institution"},

@@ -1,0 +1,5 @@
+import sys
+
+from judging.cli import main
+
+sys.exit(main())

@@ -1,0 +1,188 @@
+"""SQLModel tables: editions, tracks, rounds, entries, users, conflicts, assignments, score sheets,
+scores, comments, vetoes and the append-only audit trail.
+
+The schema is created and upgraded by the Alembic migrations in ``judging/store/migrations``; a
+change here needs a new migration (a test compares the two).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Edition(SQLModel, table=True):
+    """届/年度大赛: one year's contest or selection."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="innovation_contest")  # innovation_contest | new_product | demonstration | custom
+    name: str
+    year: int
+    subject: str = Field(default="entry")  # entry | institution | person
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Track(SQLModel, table=True):
+    """赛道/组别: awards are per track."""
+
+    __table_args__ = (UniqueConstraint("edition_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    edition_id: int = Field(foreign_key="edition.id", index=True)
+    key: str
+    name_zh: str
+    name_en: str = ""
+    position: int = 0
+
+
+class Round(SQLModel, table=True):
+    """评审阶段 with its rubric copy; ``rubric_frozen`` once the first score is stored."""
+
+    __tablename__ = "judging_round"
+    __table_args__ = (UniqueConstraint("edition_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    edition_id: int = Field(foreign_key="edition.id", index=True)
+    key: str  # preliminary | second | final ...
+    name: str
+    position: int = 0
+    rubric_json: str = Field(sa_column=Column(Text, nullable=False))
+    rubric_frozen: bool = False
+    blind: bool = True
+    judges_per_entry: int = 5
+    method: str = "calibrated"
+    status: str = "open"  # draft | open | closed
+    advance_rule: str = ""  # "top:10" or "share:0.3" per track; empty = none
+    weight_in_final: float = 1.0
+    starts_on: str = ""
+    ends_on: str = ""
+
+
+class Entry(SQLModel, table=True):
+    """参赛作品/申报项目 (or an institution or person, by the edition's subject)."""
+
+    __table_args__ = (UniqueConstraint("edition_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    edition_id: int = Field(foreign_key="edition.id", index=True)
+    code: str  # the organiser's entry id, e.g. "2026-LS-001"
+    track_id: int = Field(foreign_key="track.id", index=True)
+    title: str
+    organisation: str = ""
+    recommending_unit: str = ""
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact: str = ""
+    email: str = ""
+    phone: str = ""
+    materials: str = ""
+
+
+class User(SQLModel, table=True):
+    """An account: organiser, judge, announcer or auditor. Judges carry organisation and expertise."""
+
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    display_name: str
+    role: str = Field(default="judge", index=True)
+    password_hash: str = ""
+    organisation: str = ""
+    expertise: str = ""  # track keys or tags separated by ";"
+    email: str = ""
+    phone: str = ""
+    title: str = ""  # 职称
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Conflict(SQLModel, table=True):
+    """回避: a judge may not score an entry (automatic by organisation, or declared)."""
+
+    __table_args__ = (UniqueConstraint("judge_id", "entry_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    judge_id: int = Field(foreign_key="app_user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    source: str = "declared"  # organisation | recommending_unit | declared | organiser
+    reason: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("round_id", "judge_id", "entry_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    judge_id: int = Field(foreign_key="app_user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ScoreSheet(SQLModel, table=True):
+    """评分表: one judge × one entry in a round; draft → submitted."""
+
+    __tablename__ = "score_sheet"
+    __table_args__ = (UniqueConstraint("round_id", "judge_id", "entry_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    judge_id: int = Field(foreign_key="app_user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    status: str = "draft"  # draft | submitted
+    submitted_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Score(SQLModel, table=True):
+    """One criterion score of one sheet; ``version`` grows by one with every change."""
+
+    __table_args__ = (UniqueConstraint("round_id", "judge_id", "entry_id", "criterion"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    judge_id: int = Field(foreign_key="app_user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    criterion: str
+    value: float
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """评语: per criterion, or for the whole sheet when ``criterion`` is empty."""
+
+    __table_args__ = (UniqueConstraint("round_id", "judge_id", "entry_id", "criterion"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    judge_id: int = Field(foreign_key="app_user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    criterion: str = ""
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Veto(SQLModel, table=True):
+    """一票否决 raised by a judge on an entry, with the reason."""
+
+    __table_args__ = (UniqueConstraint("round_id", "judge_id", "entry_id", "veto_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    judge_id: int = Field(foreign_key="app_user.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    veto_key: str
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only audit trail; each event carries the hash of the one before it."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = ""
+    action: str = Field(index=True)
+    subject: str = ""
+    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    prev_hash: str = ""
+    hash: str = ""

@@ -1,0 +1,448 @@
+"""The repository: functions that take a Session and speak the domain's words.
+
+Every write records an audit event in the same transaction. Shells open the session (with
+``write_session``/``read_session``) and call these; nothing here commits on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from judging.core.rubric import Rubric, rubric_from_json
+from judging.core.scoring import check_score
+from judging.errors import NotFound, PermissionDenied, Problem, StaleWriteError
+from judging.store.models import (
+    Assignment,
+    AuditEvent,
+    Comment,
+    Conflict,
+    Edition,
+    Entry,
+    Round,
+    Score,
+    ScoreSheet,
+    Track,
+    User,
+    Veto,
+    utcnow,
+)
+
+GENESIS_HASH = "0" * 64
+
+
+# --- audit trail -----------------------------------------------------------------------------
+
+def _event_digest(prev_hash: str, at: datetime, actor: str, action: str, subject: str, payload: str) -> str:
+    stamp = at.astimezone(UTC).isoformat() if at.tzinfo else at.replace(tzinfo=UTC).isoformat()
+    canonical = json.dumps([prev_hash, stamp, actor, action, subject, payload], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record_event(session: Session, *, actor: str, action: str, subject: str = "", payload: dict | None = None) -> AuditEvent:
+    """Append an audit event chained to the previous one by its hash."""
+    if session.get_bind().dialect.name == "postgresql":
+        # one writer at a time extends the chain; released at commit
+        session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    prev_hash = last.hash if last else GENESIS_HASH
+    body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
+    at = utcnow()
+    event = AuditEvent(at=at, actor=actor, action=action, subject=subject, payload=body, prev_hash=prev_hash)
+    event.hash = _event_digest(prev_hash, at, actor, action, subject, body)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def verify_audit_chain(session: Session) -> list[int]:
+    """Ids of events whose hash or link does not match (empty when the chain is intact)."""
+    broken = []
+    prev_hash = GENESIS_HASH
+    for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
+        expected = _event_digest(event.prev_hash, event.at, event.actor, event.action, event.subject, event.payload)
+        if event.prev_hash != prev_hash or event.hash != expected:
+            broken.append(event.id)
+        prev_hash = event.hash
+    return broken
+
+
+# --- editions, tracks, rounds ----------------------------------------------------------------
+
+def create_edition(
+    session: Session,
+    *,
+    name: str,
+    year: int,
+    kind: str = "innovation_contest",
+    subject: str = "entry",
+    tracks: Sequence[tuple[str, str, str]] = (),
+    actor: str = "system",
+) -> Edition:
+    """A new edition with its tracks given as ``(key, name_zh, name_en)``."""
+    edition = Edition(name=name, year=year, kind=kind, subject=subject)
+    session.add(edition)
+    session.flush()
+    for position, (key, name_zh, name_en) in enumerate(tracks):
+        session.add(Track(edition_id=edition.id, key=key, name_zh=name_zh, name_en=name_en, position=position))
+    record_event(session, actor=actor, action="edition.create", subject=f"edition:{edition.id}",
+                 payload={"name": name, "year": year, "kind": kind, "tracks": [t[0] for t in tracks]})
+    session.flush()
+    return edition
+
+
+def list_editions(session: Session) -> list[Edition]:
+    return list(session.exec(select(Edition).order_by(Edition.year.desc(), Edition.id.desc())))
+
+
+def tracks_of(session: Session, edition_id: int) -> list[Track]:
+    return list(session.exec(select(Track).where(Track.edition_id == edition_id).order_by(Track.position)))
+
+
+def add_round(
+    session: Session,
+    *,
+    edition_id: int,
+    key: str,
+    name: str,
+    rubric: Rubric,
+    position: int = 0,
+    blind: bool = True,
+    judges_per_entry: int = 5,
+    method: str = "calibrated",
+    status: str = "open",
+    actor: str = "system",
+) -> Round:
+    rnd = Round(edition_id=edition_id, key=key, name=name, position=position, rubric_json=rubric.to_json(),
+                blind=blind, judges_per_entry=judges_per_entry, method=method, status=status)
+    session.add(rnd)
+    session.flush()
+    record_event(session, actor=actor, action="round.create", subject=f"round:{rnd.id}",
+                 payload={"key": key, "rubric": rubric.key, "rubric_version": rubric.version})
+    return rnd
+
+
+def get_round(session: Session, round_id: int) -> Round:
+    rnd = session.get(Round, round_id)
+    if rnd is None:
+        raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
+    return rnd
+
+
+def rounds_of(session: Session, edition_id: int) -> list[Round]:
+    return list(session.exec(select(Round).where(Round.edition_id == edition_id).order_by(Round.position)))
+
+
+def round_rubric(rnd: Round) -> Rubric:
+    return rubric_from_json(rnd.rubric_json, source=f"round {rnd.key}")
+
+
+def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str) -> Round:
+    """Replace a round's rubric; refused once the round's first score is stored (make a new version)."""
+    rnd = get_round(session, round_id)
+    if rnd.rubric_frozen:
+        raise PermissionDenied(Problem("store.rubric_frozen", {"round": rnd.name}))
+    rnd.rubric_json = rubric.to_json()
+    session.add(rnd)
+    record_event(session, actor=actor, action="round.rubric", subject=f"round:{rnd.id}",
+                 payload={"rubric": rubric.key, "version": rubric.version})
+    return rnd
+
+
+# --- entries, users, conflicts, assignments --------------------------------------------------
+
+def entries_of(session: Session, edition_id: int) -> list[Entry]:
+    return list(session.exec(select(Entry).where(Entry.edition_id == edition_id).order_by(Entry.code)))
+
+
+def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], actor: str = "system") -> int:
+    """Insert entries given as dicts with ``code, track`` (track key) and Entry fields. Returns the count."""
+    track_ids = {t.key: t.id for t in tracks_of(session, edition_id)}
+    rows = []
+    for record in records:
+        fields = {k: v for k, v in record.items() if k in Entry.model_fields and k not in ("id", "track_id")}
+        rows.append(Entry(edition_id=edition_id, track_id=track_ids[record["track"]], **fields))
+    session.add_all(rows)
+    session.flush()
+    record_event(session, actor=actor, action="entries.import", subject=f"edition:{edition_id}",
+                 payload={"count": len(rows)})
+    return len(rows)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    role: str = "judge",
+    password_hash: str = "",
+    actor: str = "system",
+    **fields: str,
+) -> User:
+    user = User(username=username, display_name=display_name, role=role, password_hash=password_hash, **fields)
+    session.add(user)
+    session.flush()
+    record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
+                 payload={"username": username, "role": role})
+    return user
+
+
+def get_user(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def judges(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.role == "judge").order_by(User.username)))
+
+
+def add_conflict(
+    session: Session, *, judge_id: int, entry_id: int, source: str = "declared", reason: str = "", actor: str = "system"
+) -> Conflict:
+    """Record a conflict (回避); any scores the judge gave the entry are left out of rankings from now on."""
+    existing = session.exec(
+        select(Conflict).where(Conflict.judge_id == judge_id, Conflict.entry_id == entry_id)
+    ).first()
+    if existing:
+        return existing
+    conflict = Conflict(judge_id=judge_id, entry_id=entry_id, source=source, reason=reason)
+    session.add(conflict)
+    session.flush()
+    record_event(session, actor=actor, action="conflict.add", subject=f"entry:{entry_id}",
+                 payload={"judge_id": judge_id, "source": source, "reason": reason})
+    return conflict
+
+
+def conflicts_of(session: Session, edition_id: int) -> list[Conflict]:
+    stmt = select(Conflict).join(Entry, Entry.id == Conflict.entry_id).where(Entry.edition_id == edition_id)
+    return list(session.exec(stmt))
+
+
+def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], actor: str = "system") -> int:
+    """Assign ``(judge_id, entry_id)`` pairs to a round; conflicted pairs are refused."""
+    pairs = list(pairs)
+    conflicted = {
+        (c.judge_id, c.entry_id)
+        for c in session.exec(select(Conflict).where(Conflict.entry_id.in_({e for _, e in pairs})))
+    }
+    refused = [p for p in pairs if p in conflicted]
+    if refused:
+        raise PermissionDenied(Problem("store.assign_conflict", {"count": len(refused)}))
+    session.add_all(Assignment(round_id=round_id, judge_id=j, entry_id=e) for j, e in pairs)
+    session.flush()
+    record_event(session, actor=actor, action="assignment.add", subject=f"round:{round_id}",
+                 payload={"pairs": len(pairs)})
+    return len(pairs)
+
+
+def assigned_entries(session: Session, *, round_id: int, judge_id: int) -> list[Entry]:
+    """The entries a judge is assigned in a round, without those they are in conflict with."""
+    conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)
+    stmt = (
+        select(Entry)
+        .join(Assignment, Assignment.entry_id == Entry.id)
+        .where(Assignment.round_id == round_id, Assignment.judge_id == judge_id, Entry.id.not_in(conflicted))
+        .order_by(Entry.code)
+    )
+    return list(session.exec(stmt))
+
+
+# --- scores ----------------------------------------------------------------------------------
+
+def check_judge_may_score(session: Session, *, rnd: Round, judge_id: int, entry_id: int) -> None:
+    """Refuse unless the round is open, the entry is assigned to the judge and there is no conflict."""
+    if rnd.status != "open":
+        raise PermissionDenied(Problem("store.round_not_open", {"round": rnd.name}))
+    assigned = session.exec(
+        select(Assignment.id).where(
+            Assignment.round_id == rnd.id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
+        )
+    ).first()
+    if assigned is None:
+        raise PermissionDenied(Problem("store.not_assigned", {}))
+    conflict = session.exec(
+        select(Conflict.id).where(Conflict.judge_id == judge_id, Conflict.entry_id == entry_id)
+    ).first()
+    if conflict is not None:
+        raise PermissionDenied(Problem("store.in_conflict", {}))
+    sheet = _sheet(session, round_id=rnd.id, judge_id=judge_id, entry_id=entry_id)
+    if sheet is not None and sheet.status == "submitted":
+        raise PermissionDenied(Problem("store.sheet_submitted", {}))
+
+
+def _sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
+    return session.exec(
+        select(ScoreSheet).where(
+            ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.entry_id == entry_id
+        )
+    ).first()
+
+
+def _touch_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet:
+    sheet = _sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if sheet is None:
+        sheet = ScoreSheet(round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet.updated_at = utcnow()
+    session.add(sheet)
+    return sheet
+
+
+def save_score(
+    session: Session,
+    *,
+    round_id: int,
+    judge_id: int,
+    entry_id: int,
+    criterion: str,
+    value: float,
+    expected_version: int | None = None,
+    actor: str,
+    enforce_assignment: bool = True,
+) -> Score:
+    """Store one criterion score at once.
+
+    ``expected_version`` is the version the writer last saw (0 for "no score yet"); when the stored
+    version differs, ``StaleWriteError`` carries the current value so that the judge can choose.
+    The first score of a round freezes its rubric.
+    """
+    rnd = get_round(session, round_id)
+    rubric = round_rubric(rnd)
+    check_score(rubric=rubric, criterion=criterion, value=value)
+    if enforce_assignment:
+        check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+    score = session.exec(
+        select(Score).where(
+            Score.round_id == round_id, Score.judge_id == judge_id,
+            Score.entry_id == entry_id, Score.criterion == criterion,
+        ).with_for_update()
+    ).first()
+    current_version = score.version if score else 0
+    if expected_version is not None and expected_version != current_version:
+        raise StaleWriteError(
+            Problem("score.stale", {"criterion": rubric.criterion(criterion).label.zh,
+                                     "current": "—" if score is None else f"{score.value:g}"}),
+            current_value=None if score is None else score.value,
+            current_version=current_version,
+        )
+    old = None if score is None else score.value
+    if score is None:
+        score = Score(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion, value=value)
+    elif score.value == value:
+        return score
+    else:
+        score.value = value
+        score.version += 1
+        score.updated_at = utcnow()
+    session.add(score)
+    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if not rnd.rubric_frozen:
+        rnd.rubric_frozen = True
+        session.add(rnd)
+    session.flush()
+    record_event(session, actor=actor, action="score.save", subject=f"round:{round_id}",
+                 payload={"judge_id": judge_id, "entry_id": entry_id, "criterion": criterion,
+                          "old": old, "value": value, "version": score.version})
+    return score
+
+
+def save_comment(
+    session: Session,
+    *,
+    round_id: int,
+    judge_id: int,
+    entry_id: int,
+    criterion: str,
+    text_value: str,
+    expected_version: int | None = None,
+    actor: str,
+    enforce_assignment: bool = True,
+) -> Comment:
+    """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty)."""
+    rnd = get_round(session, round_id)
+    if enforce_assignment:
+        check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+    comment = session.exec(
+        select(Comment).where(
+            Comment.round_id == round_id, Comment.judge_id == judge_id,
+            Comment.entry_id == entry_id, Comment.criterion == criterion,
+        ).with_for_update()
+    ).first()
+    current_version = comment.version if comment else 0
+    if expected_version is not None and expected_version != current_version:
+        raise StaleWriteError(Problem("comment.stale", {}), current_value=comment.text if comment else None,
+                              current_version=current_version)
+    if comment is None:
+        comment = Comment(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion, text=text_value)
+    elif comment.text == text_value:
+        return comment
+    else:
+        comment.text = text_value
+        comment.version += 1
+        comment.updated_at = utcnow()
+    session.add(comment)
+    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    session.flush()
+    record_event(session, actor=actor, action="comment.save", subject=f"round:{round_id}",
+                 payload={"judge_id": judge_id, "entry_id": entry_id, "criterion": criterion,
+                          "text": text_value, "version": comment.version})
+    return comment
+
+
+def save_veto(
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str, actor: str
+) -> Veto:
+    veto = session.exec(select(Veto).where(
+        Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
+    )).first()
+    if veto is None:
+        veto = Veto(round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key, reason=reason)
+    veto.reason = reason
+    session.add(veto)
+    session.flush()
+    record_event(session, actor=actor, action="veto.save", subject=f"round:{round_id}",
+                 payload={"judge_id": judge_id, "entry_id": entry_id, "veto": veto_key, "reason": reason})
+    return veto
+
+
+def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bool = False) -> pd.DataFrame:
+    """The round's scores in long format: ``judge_id, entry_id, criterion, score, track, round, comment``.
+
+    Ids are the external ones (username, entry code). Scores of a judge on an entry they are in
+    conflict with are left out unless ``include_conflicted``.
+    """
+    rnd = get_round(session, round_id)
+    stmt = (
+        select(User.username, Entry.code, Score.criterion, Score.value, Track.key, Score.judge_id, Score.entry_id)
+        .join(User, User.id == Score.judge_id)
+        .join(Entry, Entry.id == Score.entry_id)
+        .join(Track, Track.id == Entry.track_id)
+        .where(Score.round_id == round_id)
+    )
+    rows = session.exec(stmt).all()
+    columns = ["judge_id", "entry_id", "criterion", "score", "track", "_judge", "_entry"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if not include_conflicted and len(frame):
+        conflicted = {(c.judge_id, c.entry_id) for c in conflicts_of(session, rnd.edition_id)}
+        keep = [(j, e) not in conflicted for j, e in zip(frame["_judge"], frame["_entry"], strict=True)]
+        frame = frame[keep]
+    comments = {
+        (c.judge_id, c.entry_id, c.criterion): c.text
+        for c in session.exec(select(Comment).where(Comment.round_id == round_id))
+    }
+    frame["comment"] = [
+        comments.get((j, e, c), "") for j, e, c in zip(frame["_judge"], frame["_entry"], frame["criterion"], strict=True)
+    ]
+    frame["round"] = rnd.key
+    frame["score"] = frame["score"].astype(float)
+    frame = frame.drop(columns=["_judge", "_entry"])
+    frame = frame[["judge_id", "entry_id", "criterion", "score", "track", "round", "comment"]]
+    return frame.sort_values(["entry_id", "judge_id", "criterion"], kind="stable").reset_index(drop=True)
+
+
+def count_scores(session: Session, *, round_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Score).where(Score.round_id == round_id)).one()

@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh database on SQLite and on PostgreSQL for the repository tests.
+
+``db_url`` is parametrised over both back ends. PostgreSQL tests use a database created for this
+test run (dropped at the end); where no server can be reached they skip with the reason, unless
+``REQUIRE_POSTGRES=1`` (CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from judging.store.db import open_database
+
+POSTGRES_ADMIN_URL = os.environ.get("JUDGING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_unavailable_reason() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means: no server here
+        return f"no PostgreSQL server at {POSTGRES_ADMIN_URL}: {exc.__class__.__name__}: {exc}".splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """A fresh, empty PostgreSQL database for this test run (URL), dropped afterwards."""
+    reason = _postgres_unavailable_reason()
+    if reason:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    name = f"judging_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        ))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_migrated(postgres_server_url):
+    engine = open_database(postgres_server_url)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_postgres(engine) -> None:
+    from sqlmodel import SQLModel
+
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request, tmp_path):
+    """An engine on an empty, migrated database: SQLite in a temporary file, or PostgreSQL."""
+    if request.param == "sqlite":
+        engine = open_database(f"sqlite:///{tmp_path / 'judging.db'}")
+        yield engine
+        engine.dispose()
+    else:
+        engine = request.getfixturevalue("_postgres_migrated")
+        _truncate_postgres(engine)
+        yield engine
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    engine = open_database(f"sqlite:///{tmp_path / 'judging.db'}")
+    yield engine
+    engine.dispose()
