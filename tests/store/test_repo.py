@@ -1,0 +1,165 @@
+"""Repository tests, run on SQLite and on PostgreSQL (the ``engine`` fixture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from judging.core.rubric import load_rubric
+from judging.errors import PermissionDenied, ScoreError, StaleWriteError
+from judging.store import repo
+from judging.store.db import read_session, write_session
+
+RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
+
+
+@pytest.fixture
+def contest(engine):
+    """One edition, two tracks, an open round, three entries, two judges, all assigned."""
+    with write_session(engine) as s:
+        edition = repo.create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
+        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        repo.add_entries(s, edition_id=edition.id, records=[
+            {"code": "L-001", "track": "life", "title": "智慧养老平台", "organisation": "甲公司"},
+            {"code": "L-002", "track": "life", "title": "社区团购", "organisation": "乙公司"},
+            {"code": "P-001", "track": "public", "title": "政务服务一网通办", "organisation": "丙公司"},
+        ])
+        j1 = repo.create_user(s, username="j1", display_name="张三", organisation="丁大学")
+        j2 = repo.create_user(s, username="j2", display_name="李四", organisation="戊研究院")
+        entries = repo.entries_of(s, edition.id)
+        repo.assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in (j1, j2) for e in entries])
+        ids = {"round": rnd.id, "edition": edition.id, "j1": j1.id, "j2": j2.id} | {e.code: e.id for e in entries}
+    return ids
+
+
+def _save(engine, ids, judge, entry, criterion, value, **kw):
+    with write_session(engine) as s:
+        return repo.save_score(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry],
+                               criterion=criterion, value=value, actor=judge, **kw)
+
+
+def test_save_score_new_value_is_version_one_and_loads_in_long_format(engine, contest):
+    _save(engine, contest, "j1", "L-001", "core_technology", 85.5)
+
+    with read_session(engine) as s:
+        frame = repo.load_scores_frame(s, round_id=contest["round"])
+
+    assert frame.to_dict("records") == [
+        {"judge_id": "j1", "entry_id": "L-001", "criterion": "core_technology", "score": 85.5,
+         "track": "life", "round": "prelim", "comment": ""}
+    ]
+
+
+def test_save_score_change_increments_version(engine, contest):
+    _save(engine, contest, "j1", "L-001", "core_technology", 80, expected_version=0)
+
+    score = _save(engine, contest, "j1", "L-001", "core_technology", 82, expected_version=1)
+
+    assert (score.value, score.version) == (82, 2)
+
+
+def test_save_score_same_value_keeps_version(engine, contest):
+    _save(engine, contest, "j1", "L-001", "core_technology", 80)
+
+    score = _save(engine, contest, "j1", "L-001", "core_technology", 80)
+
+    assert score.version == 1
+
+
+def test_save_score_stale_version_is_refused_with_current_value(engine, contest):
+    _save(engine, contest, "j1", "L-001", "core_technology", 80, expected_version=0)
+    _save(engine, contest, "j1", "L-001", "core_technology", 90, expected_version=1)  # the other tab
+
+    with pytest.raises(StaleWriteError) as caught:
+        _save(engine, contest, "j1", "L-001", "core_technology", 70, expected_version=1)
+
+    assert (caught.value.current_value, caught.value.current_version) == (90, 2)
+    with read_session(engine) as s:
+        assert repo.load_scores_frame(s, round_id=contest["round"])["score"].tolist() == [90]
+
+
+@pytest.mark.parametrize("criterion, value", [("core_technology", 100.5), ("core_technology", -1),
+                                              ("core_technology", 80.3), ("beauty", 80)])
+def test_save_score_invalid_value_is_refused_and_nothing_stored(engine, contest, criterion, value):
+    with pytest.raises(ScoreError):
+        _save(engine, contest, "j1", "L-001", criterion, value)
+
+    with read_session(engine) as s:
+        assert repo.count_scores(s, round_id=contest["round"]) == 0
+
+
+def test_save_score_unassigned_judge_is_refused(engine, contest):
+    with write_session(engine) as s:
+        outsider = repo.create_user(s, username="j9", display_name="王五")
+    contest["j9"] = outsider.id
+
+    with pytest.raises(PermissionDenied):
+        _save(engine, contest, "j9", "L-001", "core_technology", 80)
+
+
+def test_conflict_excludes_scores_from_the_frame(engine, contest):
+    _save(engine, contest, "j1", "L-001", "core_technology", 80)
+    _save(engine, contest, "j2", "L-001", "core_technology", 70)
+
+    with write_session(engine) as s:
+        repo.add_conflict(s, judge_id=contest["j1"], entry_id=contest["L-001"], reason="曾参与该项目")
+    with read_session(engine) as s:
+        frame = repo.load_scores_frame(s, round_id=contest["round"])
+        assigned = [e.code for e in repo.assigned_entries(s, round_id=contest["round"], judge_id=contest["j1"])]
+
+    assert frame["judge_id"].tolist() == ["j2"]
+    assert assigned == ["L-002", "P-001"]
+
+
+def test_conflicted_judge_cannot_score(engine, contest):
+    with write_session(engine) as s:
+        repo.add_conflict(s, judge_id=contest["j1"], entry_id=contest["L-002"])
+
+    with pytest.raises(PermissionDenied):
+        _save(engine, contest, "j1", "L-002", "core_technology", 80)
+
+
+def test_assign_conflicted_pair_is_refused_and_nothing_assigned(engine, contest):
+    with write_session(engine) as s:
+        j3 = repo.create_user(s, username="j3", display_name="赵六")
+        repo.add_conflict(s, judge_id=j3.id, entry_id=contest["L-001"], source="organisation")
+    with pytest.raises(PermissionDenied), write_session(engine) as s:
+        repo.assign(s, round_id=contest["round"], pairs=[(j3.id, contest["L-002"]), (j3.id, contest["L-001"])])
+
+    with read_session(engine) as s:
+        assert repo.assigned_entries(s, round_id=contest["round"], judge_id=j3.id) == []
+
+
+def test_first_score_freezes_the_round_rubric(engine, contest):
+    with write_session(engine) as s:
+        repo.set_round_rubric(s, round_id=contest["round"], rubric=RUBRIC, actor="organiser")
+    _save(engine, contest, "j1", "L-001", "core_technology", 80)
+
+    with pytest.raises(PermissionDenied), write_session(engine) as s:
+        repo.set_round_rubric(s, round_id=contest["round"], rubric=RUBRIC, actor="organiser")
+
+
+def test_comment_is_loaded_beside_its_score(engine, contest):
+    _save(engine, contest, "j1", "L-001", "core_technology", 50)
+    with write_session(engine) as s:
+        repo.save_comment(s, round_id=contest["round"], judge_id=contest["j1"], entry_id=contest["L-001"],
+                          criterion="core_technology", text_value="技术方案陈旧", actor="j1")
+
+    with read_session(engine) as s:
+        frame = repo.load_scores_frame(s, round_id=contest["round"])
+
+    assert frame["comment"].tolist() == ["技术方案陈旧"]
+
+
+def test_audit_chain_is_intact_after_writes_and_detects_an_edit(engine, contest):
+    _save(engine, contest, "j1", "L-001", "core_technology", 80)
+    with read_session(engine) as s:
+        assert repo.verify_audit_chain(s) == []
+
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET payload = '{}' WHERE action = 'score.save'"))
+
+    with read_session(engine) as s:
+        assert repo.verify_audit_chain(s) != []
