@@ -1,7 +1,7 @@
 """The command line: ``judging`` (same as ``python -m judging``), one module per command group.
 
-Each command module has ``register(subparsers)`` that adds its parser and sets ``func``; a command
-returns its exit code. ``JudgingError`` is printed in the user's language and exits 2.
+Every module in ``judging/cli/`` has ``register(subparsers)`` that adds its parser and sets
+``func``; modules are found by name (nothing to register). A command returns its exit code. ``JudgingError`` is printed in the user's language and exits 2.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ from collections.abc import Sequence
 
 from judging.errors import JudgingError
 
-COMMAND_MODULES = ("rubric",)
+
+
+def command_modules() -> list[str]:
+    import pkgutil
+
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="judging", description="信息消费大赛评审系统 / contest judging")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(f"judging.cli.{name}").register(subparsers)
     return parser
 

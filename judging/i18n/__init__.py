@@ -1,21 +1,29 @@
 """The one translation table: every user-visible text, in Chinese (default) and English.
 
-The table is assembled from per-area parts (``_core``, ``_ui`` ...) so that several people can add
-texts without editing the same lines; ``TEXTS`` is the merged table and a test checks that no key is
-defined twice and that every key has both languages.
+The table is assembled from per-area parts: every module ``judging/i18n/_<area>.py`` with a
+``TEXTS`` dict is found and merged (nothing to register), so that several people can add texts
+without editing the same lines. A test checks that no key is defined twice and that every key has
+both languages with the same placeholders.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 from collections.abc import Mapping
-
-from judging.i18n import _cli, _core, _ui
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
-_PARTS: tuple[Mapping[str, Mapping[str, str]], ...] = (_core.TEXTS, _cli.TEXTS, _ui.TEXTS)
+
+
+def _discover_parts() -> tuple[Mapping[str, Mapping[str, str]], ...]:
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("_"))
+    return tuple(importlib.import_module(f"{__name__}.{name}").TEXTS for name in names)
+
+
+_PARTS: tuple[Mapping[str, Mapping[str, str]], ...] = _discover_parts()
 
 
 def _merge(parts: tuple[Mapping[str, Mapping[str, str]], ...]) -> dict[str, Mapping[str, str]]:
