@@ -73,6 +73,10 @@ def verify_audit_chain(session: Session) -> list[int]:
     return broken
 
 
+def count_events(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
 # --- editions, tracks, rounds ----------------------------------------------------------------
 
 def create_edition(

@@ -1,0 +1,36 @@
+"""``judging db upgrade`` and ``judging audit verify`` on a real SQLite file."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from judging.cli import main
+from judging.store import repo
+from judging.store.db import make_engine, write_session
+
+
+def test_db_upgrade_creates_the_schema(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+
+    code = main(["db", "upgrade", "--db", url])
+
+    assert code == 0
+    with make_engine(url).connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+
+
+def test_audit_verify_passes_on_a_clean_database_and_fails_after_an_edit(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    main(["db", "upgrade", "--db", url])
+    engine = make_engine(url)
+    with write_session(engine) as s:
+        repo.create_edition(s, name="甲", year=2026, tracks=[("life", "生活类", "Life")])
+        repo.create_edition(s, name="乙", year=2026)
+
+    assert main(["audit", "verify", "--db", url]) == 0
+
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id = 1"))
+
+    assert main(["audit", "verify", "--db", url]) == 1
+    assert "2" in capsys.readouterr().err
