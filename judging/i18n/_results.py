@@ -1,0 +1,57 @@
+"""Texts of results, award tiers, the 公示 workflow, exports and the reproducible bundle."""
+
+TEXTS: dict[str, dict[str, str]] = {
+    # exports
+    "export.missing_columns": {
+        "zh": "获奖名单缺少以下列：{columns}",
+        "en": "the award list lacks these columns: {columns}",
+    },
+    "export.font_missing": {
+        "zh": "找不到中文字体 {path}，无法生成 PDF。请安装 fonts-noto-cjk（apt-get install fonts-noto-cjk）",
+        "en": "the Chinese font {path} is missing, so no PDF can be made; install fonts-noto-cjk (apt-get install fonts-noto-cjk)",
+    },
+    "export.no_winners": {"zh": "名单中没有获奖作品，无法生成证书", "en": "the list has no winners, so there are no certificates"},
+    "export.file_xlsx": {"zh": "获奖名单", "en": "award list"},
+    "export.file_csv": {"zh": "获奖名单", "en": "award list"},
+    "export.file_pdf": {"zh": "公示名单", "en": "provisional list"},
+    "export.file_pdf_final": {"zh": "获奖名单", "en": "final list"},
+    "export.file_docx": {"zh": "公告", "en": "announcement"},
+    "export.file_certificates": {"zh": "获奖证书", "en": "certificates"},
+    "export.file_bundle": {"zh": "复核数据包", "en": "reproducible bundle"},
+    "export.sheet_summary": {"zh": "汇总", "en": "Summary"},
+    "export.summary_title": {"zh": "获奖情况汇总", "en": "awards summary"},
+    "export.col.no": {"zh": "序号", "en": "No."},
+    "export.col.rank": {"zh": "排名", "en": "Rank"},
+    "export.col.entry_id": {"zh": "作品编号", "en": "Entry ID"},
+    "export.col.title": {"zh": "作品名称", "en": "Title"},
+    "export.col.organisation": {"zh": "申报单位", "en": "Applicant"},
+    "export.col.recommending_unit": {"zh": "推荐单位", "en": "Recommended by"},
+    "export.col.track": {"zh": "赛道", "en": "Track"},
+    "export.col.tier": {"zh": "奖项等级", "en": "Award"},
+    "export.col.score": {"zh": "得分", "en": "Score"},
+    "export.col.score_low": {"zh": "区间下限", "en": "Interval low"},
+    "export.col.score_high": {"zh": "区间上限", "en": "Interval high"},
+    "export.col.flags": {"zh": "提示", "en": "Flags"},
+    "export.col.awarded": {"zh": "获奖合计", "en": "Awarded"},
+    "export.col.entries": {"zh": "参评数", "en": "Entries"},
+    "export.pdf_title": {"zh": "{edition}拟获奖名单公示", "en": "{edition}: provisional award list"},
+    "export.pdf_title_final": {"zh": "{edition}获奖名单", "en": "{edition}: award list"},
+    "export.pdf_intro": {
+        "zh": "经专家评审，{edition}拟获奖名单如下，现予以公示。公示期间，如有异议，请以实名书面形式提出，并附联系方式及相关证明材料。",
+        "en": "After expert review, the provisional award list of {edition} is published below. Objections must be made in writing under a real name, with contact details and supporting material.",
+    },
+    "export.pdf_intro_final": {
+        "zh": "经专家评审和公示，{edition}获奖名单如下。",
+        "en": "After expert review and publication, the award list of {edition} is as follows.",
+    },
+    "export.publication_period": {"zh": "公示期：{start}至{end}", "en": "Publication period: {start} to {end}"},
+    "export.contact_line": {"zh": "异议受理联系方式：{contact}", "en": "Objections to: {contact}"},
+    "export.track_heading": {"zh": "{track}（{n}项）", "en": "{track} ({n})"},
+    "export.cert_title": {"zh": "荣 誉 证 书", "en": "Certificate of Award"},
+    "export.cert_body": {
+        "zh": "你单位申报的《{title}》在{edition}（{track}）中荣获",
+        "en": "Your entry \u201c{title}\u201d in {edition} ({track}) has been awarded",
+    },
+    "export.cert_closing": {"zh": "特发此证，以资鼓励。", "en": "In recognition of this achievement."},
+    "export.cert_number": {"zh": "证书编号：{year}-{code}", "en": "Certificate no. {year}-{code}"},
+}
