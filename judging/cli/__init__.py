@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from judging.errors import JudgingError
 
 
-
 def command_modules() -> list[str]:
     import pkgutil
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import func, text
@@ -144,7 +145,13 @@ def rounds_of(session: Session, edition_id: int) -> list[Round]:
 
 
 def round_rubric(rnd: Round) -> Rubric:
-    return rubric_from_json(rnd.rubric_json, source=f"round {rnd.key}")
+    return _parse_frozen_rubric(rnd.rubric_json, f"round {rnd.key}")
+
+
+@lru_cache(maxsize=64)
+def _parse_frozen_rubric(rubric_json: str, source: str) -> Rubric:
+    # keyed by the JSON text itself, so an edited rubric is parsed afresh; every save needs it
+    return rubric_from_json(rubric_json, source=source)
 
 
 def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str) -> Round:
