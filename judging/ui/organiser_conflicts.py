@@ -1,0 +1,55 @@
+"""The organiser's view of declared conflicts (回避) and of submitted sheets, with reopening (logged)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from judging.errors import JudgingError
+from judging.store import repo
+from judging.store.db import read_session, write_session
+from judging.ui.common import engine, lang, require_role, tr, when
+
+
+def render() -> None:
+    user = require_role("organiser")
+    st.title(tr("page.conflicts_sheets"))
+    with read_session(engine()) as s:
+        conflicts = repo.conflict_rows(s, source="declared")
+        sheets = repo.submitted_sheets(s)
+
+    st.subheader(tr("organiser.declared"))
+    if conflicts:
+        # st.dataframe shows text as text: names and reasons cannot inject markup
+        st.dataframe(pd.DataFrame([
+            {tr("organiser.col_when"): when(r.conflict.created_at), tr("organiser.col_judge"): r.judge.display_name,
+             tr("organiser.col_entry"): f"{r.entry.code} {r.entry.title}", tr("organiser.col_reason"): r.conflict.reason}
+            for r in conflicts
+        ]), hide_index=True, width="stretch")
+    else:
+        st.caption(tr("organiser.no_declared"))
+
+    st.subheader(tr("organiser.submitted"))
+    if not sheets:
+        st.caption(tr("organiser.no_submitted"))
+        return
+    labels = {r.sheet.id: f"{r.round.name} · {r.judge.display_name} · {r.entry.code} {r.entry.title}"
+              f" · {when(r.sheet.submitted_at)}" for r in sheets}
+    by_id = {r.sheet.id: r for r in sheets}
+    with st.form("reopen"):
+        chosen = st.selectbox(tr("organiser.sheet"), list(labels), format_func=labels.get)
+        reason = st.text_input(tr("organiser.reopen_reason"))
+        go = st.form_submit_button(tr("organiser.reopen"))
+    if go and chosen is not None:
+        row = by_id[chosen]
+        try:
+            with write_session(engine()) as s:
+                repo.reopen_sheet(s, round_id=row.sheet.round_id, judge_id=row.sheet.judge_id,
+                                  entry_id=row.sheet.entry_id, reason=reason, actor=user.username, actor_role=user.role)
+        except JudgingError as exc:
+            st.error(exc.render(lang()))
+        else:
+            st.session_state["reopened"] = labels[chosen]
+            st.rerun()
+    if "reopened" in st.session_state:
+        st.success(tr("organiser.reopened", sheet=st.session_state.pop("reopened")))

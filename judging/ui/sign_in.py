@@ -1,0 +1,50 @@
+"""The sign-in page (argon2-verified), and on an empty database the offer to build the demo contest."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from judging.store import repo
+from judging.store.db import read_session
+from judging.ui.common import authenticate, engine, sign_in, tr
+
+DEMO_SEED = 2026
+
+
+def render() -> None:
+    eng = engine()
+    st.title(tr("app.title"))
+    with read_session(eng) as s:
+        empty = repo.count_users(s) == 0
+    if empty:
+        _offer_demo(eng)
+        return
+    if "demo_built" in st.session_state:
+        with read_session(eng) as s:
+            names = [u.username for u in repo.judges(s)[:3]]
+        st.success(tr("signin.demo_ready", password=st.session_state["demo_built"],
+                      judges=", ".join(names)))
+    with st.form("sign_in"):
+        st.subheader(tr("signin.heading"))
+        username = st.text_input(tr("signin.username"), key="signin_username", autocomplete="username")
+        password = st.text_input(tr("signin.password"), type="password", key="signin_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(tr("signin.submit"), type="primary")
+    if submitted:
+        user = authenticate(eng, username, password)
+        if user is None:
+            st.error(tr("signin.failed"))
+        else:
+            sign_in(user)
+            st.rerun()
+
+
+def _offer_demo(eng) -> None:
+    st.info(tr("signin.empty_database"))
+    if st.button(tr("signin.build_demo"), type="primary"):
+        from judging.demo import DEMO_PASSWORD, build_demo
+
+        with st.spinner(tr("signin.building_demo")):
+            build_demo(eng, seed=DEMO_SEED)
+        st.session_state["demo_built"] = DEMO_PASSWORD
+        st.rerun()
