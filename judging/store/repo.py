@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -17,8 +18,8 @@ from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from judging.core.rubric import Rubric, rubric_from_json
-from judging.core.scoring import check_score
-from judging.errors import NotFound, PermissionDenied, Problem, StaleWriteError
+from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
+from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
 from judging.store.models import (
     Assignment,
     AuditEvent,
@@ -457,3 +458,271 @@ def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bo
 
 def count_scores(session: Session, *, round_id: int) -> int:
     return session.exec(select(func.count()).select_from(Score).where(Score.round_id == round_id)).one()
+
+
+# --- the judge workspace: sheets, progress, submission, declared conflicts --------------------
+
+SHEET_NOT_STARTED = "not_started"  # no score stored yet
+SHEET_IN_PROGRESS = "in_progress"  # some criteria scored, or a required comment missing
+SHEET_COMPLETE = "complete"  # ready to submit
+SHEET_SUBMITTED = "submitted"
+SHEET_STATES = (SHEET_NOT_STARTED, SHEET_IN_PROGRESS, SHEET_COMPLETE, SHEET_SUBMITTED)
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    """A stored score or comment with the version a later write must name as ``expected_version``."""
+
+    value: float | str
+    version: int
+
+
+@dataclass
+class SheetState:
+    """One judge's sheet for one entry as stored: only this judge's rows (blind judging)."""
+
+    round_id: int
+    judge_id: int
+    entry_id: int
+    status: str = "draft"  # draft | submitted
+    scores: dict[str, StoredValue] = field(default_factory=dict)
+    comments: dict[str, StoredValue] = field(default_factory=dict)  # "" is the sheet's overall comment
+    vetoes: dict[str, str] = field(default_factory=dict)  # veto key -> reason
+    updated_at: datetime | None = None
+    submitted_at: datetime | None = None
+
+    @property
+    def score_values(self) -> dict[str, float]:
+        return {key: float(stored.value) for key, stored in self.scores.items()}
+
+    @property
+    def comment_texts(self) -> dict[str, str]:
+        return {key: str(stored.value) for key, stored in self.comments.items()}
+
+    def state(self, rubric: Rubric) -> str:
+        if self.status == "submitted":
+            return SHEET_SUBMITTED
+        if not self.scores:
+            return SHEET_NOT_STARTED
+        if sheet_complete(scores=self.score_values, comments=self.comment_texts, rubric=rubric):
+            return SHEET_COMPLETE
+        return SHEET_IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class JudgeEntryRow:
+    """One line of a judge's entry list."""
+
+    entry: Entry
+    track: Track
+    state: str
+    scored: int  # criteria scored
+    total: float | None  # weighted total once every criterion is scored
+
+
+def stable_order_key(*, round_id: int, judge_id: int, entry_id: int) -> str:
+    """A per-judge pseudo-random but stable sort key, so that judges do not all start with the same entry."""
+    return hashlib.sha256(f"{round_id}:{judge_id}:{entry_id}".encode()).hexdigest()
+
+
+def open_rounds_of_judge(session: Session, *, judge_id: int) -> list[Round]:
+    """Open rounds in which the judge has at least one assignment, newest edition first."""
+    stmt = (
+        select(Round)
+        .join(Assignment, Assignment.round_id == Round.id)
+        .where(Assignment.judge_id == judge_id, Round.status == "open")
+        .distinct()
+        .order_by(Round.edition_id.desc(), Round.position)
+    )
+    return list(session.exec(stmt))
+
+
+def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> SheetState:
+    """The judge's stored sheet for one entry: values, versions, vetoes, status (never other judges' rows)."""
+    where = dict(round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet = _sheet(session, **where)
+    state = SheetState(**where)
+    if sheet is not None:
+        state.status, state.updated_at, state.submitted_at = sheet.status, sheet.updated_at, sheet.submitted_at
+    for score in session.exec(select(Score).where(
+        Score.round_id == round_id, Score.judge_id == judge_id, Score.entry_id == entry_id
+    )):
+        state.scores[score.criterion] = StoredValue(score.value, score.version)
+    for comment in session.exec(select(Comment).where(
+        Comment.round_id == round_id, Comment.judge_id == judge_id, Comment.entry_id == entry_id
+    )):
+        state.comments[comment.criterion] = StoredValue(comment.text, comment.version)
+    for veto in session.exec(select(Veto).where(
+        Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id
+    )):
+        state.vetoes[veto.veto_key] = veto.reason
+    return state
+
+
+def judge_entry_rows(session: Session, *, round_id: int, judge_id: int) -> list[JudgeEntryRow]:
+    """The judge's entries in a round (conflicts left out) in their stable per-judge order, with progress."""
+    rubric = round_rubric(get_round(session, round_id))
+    entries = assigned_entries(session, round_id=round_id, judge_id=judge_id)
+    tracks = {t.id: t for t in session.exec(select(Track).where(Track.id.in_({e.track_id for e in entries})))}
+    states = {e.id: SheetState(round_id=round_id, judge_id=judge_id, entry_id=e.id) for e in entries}
+    for sheet in session.exec(select(ScoreSheet).where(ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id)):
+        if sheet.entry_id in states:
+            states[sheet.entry_id].status = sheet.status
+    for score in session.exec(select(Score).where(Score.round_id == round_id, Score.judge_id == judge_id)):
+        if score.entry_id in states:
+            states[score.entry_id].scores[score.criterion] = StoredValue(score.value, score.version)
+    for comment in session.exec(select(Comment).where(Comment.round_id == round_id, Comment.judge_id == judge_id)):
+        if comment.entry_id in states:
+            states[comment.entry_id].comments[comment.criterion] = StoredValue(comment.text, comment.version)
+    rows = [
+        JudgeEntryRow(
+            entry=e, track=tracks[e.track_id], state=states[e.id].state(rubric),
+            scored=sum(1 for k in rubric.criterion_keys if k in states[e.id].scores),
+            total=weighted_total(scores=states[e.id].score_values, rubric=rubric),
+        )
+        for e in entries
+    ]
+    rows.sort(key=lambda r: stable_order_key(round_id=round_id, judge_id=judge_id, entry_id=r.entry.id))
+    return rows
+
+
+def clear_score(
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, criterion: str,
+    expected_version: int | None = None, actor: str,
+) -> None:
+    """Remove one criterion score (the judge emptied the field); refused when stale, like ``save_score``."""
+    rnd = get_round(session, round_id)
+    check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+    score = session.exec(select(Score).where(
+        Score.round_id == round_id, Score.judge_id == judge_id,
+        Score.entry_id == entry_id, Score.criterion == criterion,
+    ).with_for_update()).first()
+    if score is None:
+        return
+    if expected_version is not None and expected_version != score.version:
+        raise StaleWriteError(
+            Problem("score.stale", {"criterion": round_rubric(rnd).criterion(criterion).label.zh,
+                                     "current": f"{score.value:g}"}),
+            current_value=score.value, current_version=score.version,
+        )
+    session.delete(score)
+    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    session.flush()
+    record_event(session, actor=actor, action="score.clear", subject=f"round:{round_id}",
+                 payload={"judge_id": judge_id, "entry_id": entry_id, "criterion": criterion,
+                          "old": score.value, "version": score.version})
+
+
+def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, actor: str) -> None:
+    """Withdraw a veto the judge raised (only while the sheet is not submitted)."""
+    check_judge_may_score(session, rnd=get_round(session, round_id), judge_id=judge_id, entry_id=entry_id)
+    veto = session.exec(select(Veto).where(
+        Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
+    )).first()
+    if veto is None:
+        return
+    session.delete(veto)
+    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    session.flush()
+    record_event(session, actor=actor, action="veto.clear", subject=f"round:{round_id}",
+                 payload={"judge_id": judge_id, "entry_id": entry_id, "veto": veto_key})
+
+
+def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: str) -> ScoreSheet:
+    """Lock a complete sheet (every criterion scored, every required comment written)."""
+    rnd = get_round(session, round_id)
+    check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+    rubric = round_rubric(rnd)
+    state = load_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    missing = [c.label.zh for c in rubric.criteria if c.key not in state.scores]
+    if missing:
+        raise ScoreError(Problem("sheet.missing_scores", {"criteria": "、".join(missing)}))
+    need = missing_comments(scores=state.score_values, comments=state.comment_texts, rubric=rubric)
+    if need:
+        raise ScoreError(Problem("sheet.missing_comments",
+                                 {"criteria": "、".join(rubric.criterion(k).label.zh for k in need)}))
+    sheet = _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet.status = "submitted"
+    sheet.submitted_at = utcnow()
+    session.add(sheet)
+    session.flush()
+    record_event(session, actor=actor, action="sheet.submit", subject=f"round:{round_id}",
+                 payload={"judge_id": judge_id, "entry_id": entry_id,
+                          "scores": state.score_values, "total": weighted_total(scores=state.score_values, rubric=rubric)})
+    return sheet
+
+
+def reopen_sheet(
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str = "", actor: str, actor_role: str
+) -> ScoreSheet:
+    """An organiser sets a submitted sheet back to draft so that the judge can change it (logged)."""
+    if actor_role != "organiser":
+        raise PermissionDenied(Problem("sheet.reopen_organiser_only", {}))
+    sheet = _sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if sheet is None:
+        raise NotFound(Problem("store.not_found", {"what": "score sheet", "id": f"{round_id}/{judge_id}/{entry_id}"}))
+    sheet.status = "draft"
+    sheet.submitted_at = None
+    sheet.updated_at = utcnow()
+    session.add(sheet)
+    session.flush()
+    record_event(session, actor=actor, action="sheet.reopen", subject=f"round:{round_id}",
+                 payload={"judge_id": judge_id, "entry_id": entry_id, "reason": reason})
+    return sheet
+
+
+def declare_conflict(session: Session, *, judge_id: int, entry_id: int, reason: str, actor: str) -> Conflict:
+    """A judge declares a conflict (回避) with a reason; the entry leaves their list and their scores are excluded."""
+    if not reason.strip():
+        raise PermissionDenied(Problem("conflict.reason_required", {}))
+    return add_conflict(session, judge_id=judge_id, entry_id=entry_id, source="declared",
+                        reason=reason.strip(), actor=actor)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    conflict: Conflict
+    judge: User
+    entry: Entry
+
+
+def conflict_rows(session: Session, *, edition_id: int | None = None, source: str | None = None) -> list[ConflictRow]:
+    """Conflicts with their judge and entry, newest first (the organiser's list of declarations)."""
+    stmt = (
+        select(Conflict, User, Entry)
+        .join(User, User.id == Conflict.judge_id)
+        .join(Entry, Entry.id == Conflict.entry_id)
+        .order_by(Conflict.created_at.desc(), Conflict.id.desc())
+    )
+    if edition_id is not None:
+        stmt = stmt.where(Entry.edition_id == edition_id)
+    if source is not None:
+        stmt = stmt.where(Conflict.source == source)
+    return [ConflictRow(c, u, e) for c, u, e in session.exec(stmt)]
+
+
+@dataclass(frozen=True)
+class SubmittedSheetRow:
+    sheet: ScoreSheet
+    judge: User
+    entry: Entry
+    round: Round
+
+
+def submitted_sheets(session: Session, *, round_id: int | None = None) -> list[SubmittedSheetRow]:
+    """Submitted sheets with judge, entry and round (for the organiser's reopen list)."""
+    stmt = (
+        select(ScoreSheet, User, Entry, Round)
+        .join(User, User.id == ScoreSheet.judge_id)
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(Round, Round.id == ScoreSheet.round_id)
+        .where(ScoreSheet.status == "submitted")
+        .order_by(ScoreSheet.submitted_at.desc(), ScoreSheet.id.desc())
+    )
+    if round_id is not None:
+        stmt = stmt.where(ScoreSheet.round_id == round_id)
+    return [SubmittedSheetRow(*row) for row in session.exec(stmt)]
+
+
+def count_users(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)).one()
