@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from judging.core.rubric import Rubric
 from judging.errors import Problem, ScoreError
 
-STEP_TOLERANCE = 1e-9  # floating-point slack when checking that a score sits on the rubric's step
+STEP_TOLERANCE = 1e-6  # in steps: floating-point slack when checking that a score sits on the step
 
 
 def score_problem(*, rubric: Rubric, criterion: str, value: object) -> Problem | None:
@@ -23,7 +23,7 @@ def score_problem(*, rubric: Rubric, criterion: str, value: object) -> Problem |
         return Problem("score.out_of_range", {"criterion": label, "value": f"{value:g}",
                                               "min": f"{scale.min:g}", "max": f"{scale.max:g}"})
     steps = (value - scale.min) / scale.step
-    if abs(steps - round(steps)) > STEP_TOLERANCE * max(1.0, abs(steps)) * 1e3:
+    if abs(steps - round(steps)) > STEP_TOLERANCE:
         return Problem("score.off_step", {"criterion": label, "value": f"{value:g}", "step": f"{scale.step:g}"})
     return None
 
