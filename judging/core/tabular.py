@@ -73,6 +73,7 @@ class Table:
     header: list[str] = field(default_factory=list)
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
     header_row: int = 1
+    found: dict[str, int] = field(default_factory=dict)  # field name → column index, once matched
 
 
 def read_table(data: bytes) -> tuple[Table, list[Problem]]:

@@ -98,6 +98,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已导入 {n} 位评委，自动回避 {conflicts} 对",
         "en": "{n} judges imported, {conflicts} automatic conflict(s) recorded",
     },
+    "cli.auto_conflicts": {
+        "zh": "已按单位自动登记回避 {n} 对（评委与作品）",
+        "en": "{n} automatic conflict(s) (judge and entry of the same organisation) recorded",
+    },
     "cli.import_nothing": {
         "zh": "文件有问题，未导入任何记录：",
         "en": "the file has problems; nothing was imported:",

@@ -1,0 +1,127 @@
+"""``judging import entries|judges`` and ``judging scores export|import``: data in and out of the store.
+
+Problems are printed as a report (row, column, what to fix), one per line, and the command exits
+1; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from judging.core.scores_io import read_scores_csv, write_scores_csv
+from judging.errors import JudgingError, NotFound, Problem
+from judging.i18n import t
+from judging.store import repo
+from judging.store.db import open_database, read_session, write_session
+from judging.store.imports import import_entries, import_judges, import_scores
+from judging.store.models import Edition
+
+CLI_ACTOR = "cli"
+DB_HELP = "database URL (default: JUDGING_DATABASE_URL or sqlite:///data/judging.db)"
+
+
+def register(subparsers) -> None:
+    imp = subparsers.add_parser("import", help="import entries or judges from CSV/XLSX / 导入作品或评委")
+    imp_sub = imp.add_subparsers(dest="import_command", required=True)
+    entries = imp_sub.add_parser("entries", help="entries of an edition / 导入参赛作品")
+    entries.add_argument("file", type=Path)
+    entries.add_argument("--edition", type=int, required=True, help="edition id / 大赛编号")
+    entries.add_argument("--db", default=None, help=DB_HELP)
+    entries.set_defaults(func=run_import_entries)
+    judges = imp_sub.add_parser("judges", help="judges (user accounts with the judge role) / 导入评委")
+    judges.add_argument("file", type=Path)
+    judges.add_argument("--edition", type=int, default=None,
+                        help="match expertise to this edition's tracks and check conflicts with its entries")
+    judges.add_argument("--db", default=None, help=DB_HELP)
+    judges.set_defaults(func=run_import_judges)
+
+    scores = subparsers.add_parser("scores", help="scores in long format (CSV) / 分数长表")
+    scores_sub = scores.add_subparsers(dest="scores_command", required=True)
+    export = scores_sub.add_parser("export", help="write a round's scores / 导出分数")
+    export.add_argument("--round", type=int, required=True, dest="round_id", help="round id / 评审阶段编号")
+    export.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    export.add_argument("--db", default=None, help=DB_HELP)
+    export.set_defaults(func=run_scores_export)
+    load = scores_sub.add_parser("import", help="read scores into a round / 导入分数")
+    load.add_argument("file", type=Path)
+    load.add_argument("--round", type=int, required=True, dest="round_id", help="round id / 评审阶段编号")
+    load.add_argument("--db", default=None, help=DB_HELP)
+    load.set_defaults(func=run_scores_import)
+
+
+def run_import_entries(args) -> int:
+    data = _read(args.file)
+    engine = open_database(args.db)
+    try:
+        with write_session(engine) as session:
+            _check_edition(session, args.edition)
+            outcome = import_entries(session, edition_id=args.edition, data=data, actor=CLI_ACTOR)
+    except JudgingError as exc:
+        return _report(exc, args.file)
+    print(t("cli.import_entries_done", n=outcome.imported))
+    if outcome.conflicts:
+        print(t("cli.auto_conflicts", n=outcome.conflicts))
+    return 0
+
+
+def run_import_judges(args) -> int:
+    data = _read(args.file)
+    engine = open_database(args.db)
+    try:
+        with write_session(engine) as session:
+            if args.edition is not None:
+                _check_edition(session, args.edition)
+            outcome = import_judges(session, data=data, edition_id=args.edition, actor=CLI_ACTOR)
+    except JudgingError as exc:
+        return _report(exc, args.file)
+    print(t("cli.import_judges_done", n=outcome.imported, conflicts=outcome.conflicts))
+    return 0
+
+
+def run_scores_export(args) -> int:
+    engine = open_database(args.db)
+    with read_session(engine) as session:
+        frame = repo.load_scores_frame(session, round_id=args.round_id)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(write_scores_csv(frame))
+    print(t("cli.scores_exported", n=len(frame), path=args.out))
+    return 0
+
+
+def run_scores_import(args) -> int:
+    data = _read(args.file)
+    engine = open_database(args.db)
+    try:
+        with write_session(engine) as session:
+            rubric = repo.round_rubric(repo.get_round(session, args.round_id))
+            frame = read_scores_csv(data, rubric)
+            outcome = import_scores(session, args.round_id, frame, CLI_ACTOR)
+    except JudgingError as exc:
+        return _report(exc, args.file)
+    print(t("cli.scores_imported", n=outcome.rows, changed=outcome.changed))
+    return 0
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise JudgingError(Problem("rubric.unreadable", {"detail": exc.strerror or str(exc)}, where=str(path))) from exc
+
+
+def _check_edition(session, edition_id: int) -> None:
+    if session.get(Edition, edition_id) is None:
+        raise NotFound(Problem("store.not_found", {"what": "edition", "id": edition_id}))
+
+
+def _report(exc: JudgingError, path: Path) -> int:
+    """Every problem as ``row<TAB>column<TAB>message`` under a header, on stderr."""
+    print(f"{path.name}: {t('cli.import_nothing')}", file=sys.stderr)
+    print(t("cli.report_columns"), file=sys.stderr)
+    for problem in exc.problems:
+        row = "" if problem.row is None else str(problem.row)
+        message = f"{problem.where}: {problem.message()}" if problem.where else problem.message()
+        print(f"{row}\t{problem.column or ''}\t{message}", file=sys.stderr)
+    print(t("cli.problems_found", n=len(exc.problems)), file=sys.stderr)
+    return 1

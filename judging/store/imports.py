@@ -1,0 +1,180 @@
+"""Storing imports: entries, judges (with their automatic conflicts) and long-format scores.
+
+Each function checks the whole input first (with the core parsers, against what the database
+already holds) and writes only when nothing is wrong, inside the caller's ``write_session``; an
+error raised half-way rolls the whole transaction back, so an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from judging.core.imports import organisation_conflicts, parse_entries, parse_judges
+from judging.core.scoring import score_problem
+from judging.errors import Problem, ScoreError
+from judging.store import repo
+from judging.store.models import Assignment, Comment, Conflict, Entry, Score, Track, User, utcnow
+
+JUDGE_ROLE = "judge"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    imported: int  # entries or judges inserted
+    conflicts: int  # automatic conflicts (回避) recorded
+
+
+@dataclass(frozen=True)
+class ScoresOutcome:
+    rows: int  # rows in the file
+    changed: int  # scores or comments that were new or different
+    assignments: int  # assignments created for pairs that had none
+
+
+def import_entries(session: Session, *, edition_id: int, data: bytes, actor: str) -> ImportOutcome:
+    """Check an entry file against the edition and insert every entry, or raise ``ImportValidationError``.
+
+    Conflicts with judges already in the system (same organisation or recommending unit) are
+    recorded in the same transaction.
+    """
+    tracks = repo.tracks_of(session, edition_id)
+    existing = set(session.exec(select(Entry.code).where(Entry.edition_id == edition_id)))
+    records = parse_entries(data, tracks=tracks, existing_ids=existing)
+    count = repo.add_entries(session, edition_id=edition_id, records=records, actor=actor)
+    conflicts = _add_conflicts(session, edition_id=edition_id, judges=repo.judges(session), entries=records,
+                               actor=actor)
+    return ImportOutcome(count, conflicts)
+
+
+def import_judges(session: Session, *, data: bytes, edition_id: int | None = None, actor: str) -> ImportOutcome:
+    """Check a judge file and create each judge as a user with the judge role, or raise.
+
+    With an edition, expertise that names one of its tracks becomes the track key, and conflicts
+    with that edition's entries are recorded; without one, conflicts with the entries of every edition.
+    """
+    tracks = repo.tracks_of(session, edition_id) if edition_id is not None else []
+    existing = set(session.exec(select(User.username)))
+    records = parse_judges(data, tracks=tracks, existing_usernames=existing)
+    for record in records:
+        fields = {k: v for k, v in record.items() if k not in ("username", "display_name")}
+        repo.create_user(session, username=record["username"], display_name=record["display_name"],
+                         role=JUDGE_ROLE, actor=actor, **fields)
+    stmt = select(Entry)
+    if edition_id is not None:
+        stmt = stmt.where(Entry.edition_id == edition_id)
+    conflicts = _add_conflicts(session, edition_id=edition_id, judges=records, entries=list(session.exec(stmt)),
+                               actor=actor)
+    return ImportOutcome(len(records), conflicts)
+
+
+def _add_conflicts(
+    session: Session, *, edition_id: int | None, judges: Iterable, entries: Iterable, actor: str
+) -> int:
+    """Insert the automatic conflicts between ``judges`` and ``entries`` not yet recorded (one audit event)."""
+    found = organisation_conflicts(entries, judges)
+    if not found:
+        return 0
+    user_ids = dict(session.exec(select(User.username, User.id).where(User.username.in_({c.judge for c in found}))).all())
+    entry_stmt = select(Entry.code, Entry.id).where(Entry.code.in_({c.entry for c in found}))
+    if edition_id is not None:
+        entry_stmt = entry_stmt.where(Entry.edition_id == edition_id)
+    entry_ids: dict[str, list[int]] = {}
+    for code, entry_id in session.exec(entry_stmt):
+        entry_ids.setdefault(code, []).append(entry_id)
+    existing = set(session.exec(
+        select(Conflict.judge_id, Conflict.entry_id).where(Conflict.judge_id.in_(set(user_ids.values())))
+    ))
+    rows = []
+    now = utcnow()
+    for conflict in found:
+        for entry_id in entry_ids.get(conflict.entry, ()):
+            pair = (user_ids[conflict.judge], entry_id)
+            if pair not in existing:
+                existing.add(pair)
+                rows.append({"judge_id": pair[0], "entry_id": entry_id, "source": conflict.source,
+                             "reason": conflict.organisation, "created_at": now})
+    if rows:
+        session.execute(insert(Conflict), rows)
+        repo.record_event(session, actor=actor, action="conflicts.auto", subject=f"edition:{edition_id or '*'}",
+                          payload={"count": len(rows), "pairs": [[r["judge_id"], r["entry_id"]] for r in rows]})
+    return len(rows)
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: str) -> ScoresOutcome:
+    """Upsert a long-format score frame (from ``read_scores_csv``) into a round.
+
+    Every row is checked first: the judge and entry exist (entry in the round's edition), the
+    round and track columns (when filled) match, the score fits the round's rubric, and the pair
+    is not in conflict. Then missing assignments are created, and only scores and comments that
+    differ are written (each through ``save_score``/``save_comment``: versioned and audited). An
+    empty comment leaves a stored comment as it is. Raises ``ScoreError`` listing every problem.
+    """
+    rnd = repo.get_round(session, round_id)
+    rubric = repo.round_rubric(rnd)
+    judges = dict(session.exec(select(User.username, User.id).where(User.username.in_(set(frame["judge_id"])))).all())
+    entries = {
+        code: (entry_id, track)
+        for code, entry_id, track in session.exec(
+            select(Entry.code, Entry.id, Track.key).join(Track, Track.id == Entry.track_id)
+            .where(Entry.edition_id == rnd.edition_id, Entry.code.in_(set(frame["entry_id"])))
+        )
+    }
+    conflicted = {(c.judge_id, c.entry_id) for c in repo.conflicts_of(session, rnd.edition_id)}
+    problems = []
+    rows = []
+    for index, row in enumerate(frame.itertuples(index=False)):
+        where = f"{row.judge_id} × {row.entry_id} × {row.criterion}"
+        found = []
+        judge_id = judges.get(row.judge_id)
+        entry_id, track = entries.get(row.entry_id, (None, None))
+        if judge_id is None:
+            found.append(Problem("scores.unknown_judge", {"value": row.judge_id}, column="judge_id"))
+        if entry_id is None:
+            found.append(Problem("scores.unknown_entry", {"value": row.entry_id}, column="entry_id"))
+        if getattr(row, "round", "") and row.round != rnd.key:
+            found.append(Problem("scores.wrong_round", {"value": row.round, "round": rnd.key}, column="round"))
+        if track is not None and getattr(row, "track", "") and row.track != track:
+            found.append(Problem("scores.wrong_track", {"value": row.track, "track": track}, column="track"))
+        problem = score_problem(rubric=rubric, criterion=row.criterion, value=float(row.score))
+        if problem is not None:
+            found.append(Problem(problem.code, problem.params, column="score"))
+        if (judge_id, entry_id) in conflicted:
+            found.append(Problem("scores.in_conflict", {"judge": row.judge_id, "entry": row.entry_id}))
+        problems.extend(Problem(p.code, p.params, where=where, column=p.column) for p in found)
+        if not found:
+            rows.append((judge_id, entry_id, row.criterion, float(row.score), getattr(row, "comment", "") or ""))
+    if problems:
+        raise ScoreError(problems)
+
+    assigned = set(session.exec(
+        select(Assignment.judge_id, Assignment.entry_id).where(Assignment.round_id == round_id)
+    ))
+    missing = sorted({(j, e) for j, e, *_ in rows} - assigned)
+    if missing:
+        repo.assign(session, round_id=round_id, pairs=missing, actor=actor)
+    scores = {
+        (s.judge_id, s.entry_id, s.criterion): s.value
+        for s in session.exec(select(Score).where(Score.round_id == round_id))
+    }
+    comments = {
+        (c.judge_id, c.entry_id, c.criterion): c.text
+        for c in session.exec(select(Comment).where(Comment.round_id == round_id))
+    }
+    changed = 0
+    for judge_id, entry_id, criterion, value, comment in rows:
+        where = dict(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion)
+        if scores.get((judge_id, entry_id, criterion)) != value:
+            repo.save_score(session, **where, value=value, actor=actor, enforce_assignment=False)
+            changed += 1
+        if comment and comments.get((judge_id, entry_id, criterion)) != comment:
+            repo.save_comment(session, **where, text_value=comment, actor=actor, enforce_assignment=False)
+            changed += 1
+    return ScoresOutcome(len(frame), changed, len(missing))
+
