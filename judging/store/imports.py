@@ -129,7 +129,7 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: s
     conflicted = {(c.judge_id, c.entry_id) for c in repo.conflicts_of(session, rnd.edition_id)}
     problems = []
     rows = []
-    for index, row in enumerate(frame.itertuples(index=False)):
+    for row in frame.itertuples(index=False):
         where = f"{row.judge_id} × {row.entry_id} × {row.criterion}"
         found = []
         judge_id = judges.get(row.judge_id)
