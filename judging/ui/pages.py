@@ -65,4 +65,15 @@ def pages_for(role: str | None) -> list[st.Page]:
         return [announcer_page()]
     if role == "auditor":
         return [auditor_page()]
-    return [sign_in_page()]
+    return signed_out_pages()
+
+
+def signed_out_pages() -> list[st.Page]:
+    """The sign-in form under every page address, so that a reloaded or bookmarked page asks for the
+    password and then opens that very page (same ``url_path``) instead of "page not found"."""
+    from judging.ui import sign_in
+
+    every = {p.url_path for role in ("judge", "organiser", "announcer", "auditor") for p in pages_for(role)}
+    return [sign_in_page()] + [
+        st.Page(sign_in.render, title=tr("page.sign_in"), url_path=path) for path in sorted(every)
+    ]
