@@ -174,7 +174,7 @@ def check_entries(data: bytes, *, tracks: Iterable[Any], existing_ids: Collectio
             elif code in existing:
                 row_problems.append(_at(Problem("import.id_exists", {"value": code}), table, "code"))
             first_row.setdefault(code, number)
-        problems.extend(_located(row_problems, number))
+        problems.extend(_located(row_problems, number, table))
         records.append((number, values))
     if problems:
         return ImportReport(problems=problems)
@@ -214,7 +214,7 @@ def check_judges(
             first_row.setdefault(username, number)
         parts = [p.strip() for p in EXPERTISE_SEPARATORS.split(values.get("expertise", "")) if p.strip()]
         values["expertise"] = ";".join(dict.fromkeys(match_track(p) or p for p in parts))
-        problems.extend(_located(row_problems, number))
+        problems.extend(_located(row_problems, number, table))
         records.append({name: values.get(name, "") for name in
                         ("username", "display_name", "organisation", "expertise", "title", "email", "phone")})
     if problems:
@@ -277,7 +277,10 @@ def _at(problem: Problem, table: Table, name: str) -> Problem:
     return Problem(problem.code, problem.params, row=problem.row, column=column)
 
 
-def _located(problems: list[Problem], row: int) -> list[Problem]:
+def _located(problems: list[Problem], row: int, table: Table) -> list[Problem]:
+    """The row's problems with its number, left to right as its columns stand in the file."""
+    order = {table.header[i].strip(): i for i in table.found.values()}
+    problems = sorted(problems, key=lambda p: order.get(p.column or "", -1))
     return [Problem(p.code, p.params, where=p.where, row=row, column=p.column) for p in problems]
 
 
