@@ -7,7 +7,7 @@ change here needs a new migration (a test compares the two).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -186,3 +186,75 @@ class AuditEvent(SQLModel, table=True):
     payload: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     prev_hash: str = ""
     hash: str = ""
+
+
+# --- 公示 (publication): issue 6 ---------------------------------------------------------------
+
+class Publication(SQLModel, table=True):
+    """A round's award list put up for 公示: the provisional snapshot, its window, frozen or not.
+
+    ``list_json`` is the list as published (engine result joined with the entries); changes are
+    kept in ``publication_change`` and applied on read, so the snapshot itself never changes.
+    """
+
+    __table_args__ = (UniqueConstraint("round_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    edition_id: int = Field(foreign_key="edition.id", index=True)
+    round_id: int = Field(foreign_key="judging_round.id")
+    status: str = "provisional"  # provisional | frozen | reopened
+    start_date: date
+    objection_days: int = 5
+    holidays: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))  # JSON ISO dates
+    workdays: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    settings_json: str = Field(sa_column=Column(Text, nullable=False))  # method, seed, awards (bundle format)
+    list_json: str = Field(sa_column=Column(Text, nullable=False))
+    scores_sha256: str = ""  # of the canonical scores CSV the list was computed from
+    contact: str = ""  # where objections go (shown on the 公示)
+    created_by: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    frozen_by: str = ""
+    frozen_at: datetime | None = None
+
+
+class PublicationChange(SQLModel, table=True):
+    """One change to an entry's tier on a published list, with its reason and source."""
+
+    __tablename__ = "publication_change"
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    entry_code: str
+    tier_before: str = ""
+    tier_after: str = ""
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = "manual"  # manual | objection:<id> | reopening:<id>
+    actor: str = ""
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Objection(SQLModel, table=True):
+    """异议: a real-name objection to an entry on the list, and how it was resolved."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    entry_code: str
+    name: str  # real name (实名)
+    contact: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    attachments: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # links, one a line
+    received_on: date
+    status: str = "open"  # open | upheld | rejected
+    resolution: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    resolved_by: str = ""
+    resolved_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PublicationReopening(SQLModel, table=True):
+    """A logged reopening of a frozen list: who, when and why."""
+
+    __tablename__ = "publication_reopening"
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str = ""
+    at: datetime = Field(default_factory=utcnow)

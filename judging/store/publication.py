@@ -1,0 +1,313 @@
+"""The 公示 workflow in the database: publish a provisional list, record and resolve objections,
+change tiers with a reason, freeze the final list, and reopen it only with a logged reason.
+
+Every step records an audit event in the same transaction. The rules that need no database
+(working days, applying changes) live in ``judging.core.publication``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from judging.core.bundle import BundleSettings, canonical_scores, table_records
+from judging.core.publication import (
+    PublicationError,
+    TierChange,
+    apply_changes,
+    check_change,
+    window_closed,
+    window_end,
+)
+from judging.core.ranking import RankingResult
+from judging.core.scores_io import write_scores_csv
+from judging.errors import NotFound, PermissionDenied, Problem
+from judging.store.models import (
+    Edition,
+    Entry,
+    Objection,
+    Publication,
+    PublicationChange,
+    PublicationReopening,
+    Track,
+    utcnow,
+)
+from judging.store.repo import get_round, load_scores_frame, record_event, round_rubric
+
+LIST_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_unit", "score", "score_low",
+                "score_high", "rank", "rank_low", "rank_high", "tier", "tier_label", "flags", "veto")
+OBJECTION_STATUSES = ("open", "upheld", "rejected")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def entries_frame(session: Session, *, edition_id: int) -> pd.DataFrame:
+    """``entry_id, track, title, organisation, recommending_unit`` of an edition (ids are entry codes)."""
+    rows = session.exec(
+        select(Entry.code, Track.key, Entry.title, Entry.organisation, Entry.recommending_unit)
+        .join(Track, Track.id == Entry.track_id).where(Entry.edition_id == edition_id).order_by(Entry.code)
+    ).all()
+    return pd.DataFrame(rows, columns=["entry_id", "track", "title", "organisation", "recommending_unit"])
+
+
+def vetoes_frame(session: Session, *, round_id: int) -> pd.DataFrame:
+    from judging.store.models import User, Veto
+
+    rows = session.exec(
+        select(Entry.code, User.username, Veto.veto_key, Veto.reason)
+        .join(Entry, Entry.id == Veto.entry_id).join(User, User.id == Veto.judge_id)
+        .where(Veto.round_id == round_id).order_by(Entry.code, User.username, Veto.veto_key)
+    ).all()
+    return pd.DataFrame(rows, columns=["entry_id", "judge_id", "veto_key", "reason"])
+
+
+def with_entries(table: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
+    """The engine's table with each entry's title and organisations."""
+    info = entries.drop(columns=["track"], errors="ignore").drop_duplicates("entry_id")
+    merged = table.merge(info, on="entry_id", how="left")
+    for column in ("title", "organisation", "recommending_unit"):
+        merged[column] = merged[column].fillna("")
+    return merged
+
+
+def rank_round(session: Session, *, round_id: int, settings: BundleSettings) -> tuple[RankingResult, pd.DataFrame]:
+    """Rank a round's scores (in the bundle's canonical order) and return the result and the list."""
+    rnd = get_round(session, round_id)
+    rubric = round_rubric(rnd)
+    scores = canonical_scores(load_scores_frame(session, round_id=round_id), rubric)
+    vetoes = vetoes_frame(session, round_id=round_id)
+    result = settings.rank(scores, rubric, vetoes if len(vetoes) else None)
+    return result, with_entries(result.table, entries_frame(session, edition_id=rnd.edition_id))
+
+
+def get_publication(session: Session, publication_id: int) -> Publication:
+    publication = session.get(Publication, publication_id)
+    if publication is None:
+        raise NotFound(Problem("store.not_found", {"what": "publication", "id": publication_id}))
+    return publication
+
+
+def publication_of_round(session: Session, round_id: int) -> Publication | None:
+    return session.exec(select(Publication).where(Publication.round_id == round_id)).first()
+
+
+def publications_of(session: Session, edition_id: int) -> list[Publication]:
+    return list(session.exec(select(Publication).where(Publication.edition_id == edition_id)
+                             .order_by(Publication.id)))
+
+
+def settings_of(publication: Publication) -> BundleSettings:
+    return BundleSettings.from_mapping(json.loads(publication.settings_json))
+
+
+def provisional_list(publication: Publication) -> pd.DataFrame:
+    """The list exactly as it was published."""
+    return pd.DataFrame(json.loads(publication.list_json))
+
+
+def changes_of(session: Session, publication_id: int) -> list[PublicationChange]:
+    return list(session.exec(select(PublicationChange).where(PublicationChange.publication_id == publication_id)
+                             .order_by(PublicationChange.id)))
+
+
+def tier_changes(session: Session, publication_id: int) -> list[TierChange]:
+    return [TierChange(entry_id=c.entry_code, tier=c.tier_after, reason=c.reason, source=c.source)
+            for c in changes_of(session, publication_id)]
+
+
+def current_list(session: Session, publication_id: int) -> pd.DataFrame:
+    """The published list with every recorded change applied (the final list once frozen)."""
+    publication = get_publication(session, publication_id)
+    labels = {t.key: t.label.zh for t in settings_of(publication).awards.tiers}
+    return apply_changes(provisional_list(publication), tier_changes(session, publication_id), labels=labels)
+
+
+def objections_of(session: Session, publication_id: int) -> list[Objection]:
+    return list(session.exec(select(Objection).where(Objection.publication_id == publication_id)
+                             .order_by(Objection.id)))
+
+
+def reopenings_of(session: Session, publication_id: int) -> list[PublicationReopening]:
+    return list(session.exec(select(PublicationReopening)
+                             .where(PublicationReopening.publication_id == publication_id)
+                             .order_by(PublicationReopening.id)))
+
+
+def _dates(text: str) -> list[date]:
+    return [date.fromisoformat(d) for d in json.loads(text or "[]")]
+
+
+def objection_deadline(publication: Publication) -> date:
+    return window_end(publication.start_date, publication.objection_days, holidays=_dates(publication.holidays),
+                      workdays=_dates(publication.workdays))
+
+
+def edition_of(session: Session, publication: Publication) -> Edition:
+    return session.get(Edition, publication.edition_id)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def publish(
+    session: Session,
+    *,
+    round_id: int,
+    settings: BundleSettings,
+    start_date: date,
+    objection_days: int = 5,
+    holidays: list[date] | tuple[date, ...] = (),
+    workdays: list[date] | tuple[date, ...] = (),
+    contact: str = "",
+    actor: str,
+) -> Publication:
+    """Rank the round with ``settings`` and publish the list as provisional (公示) from ``start_date``."""
+    if publication_of_round(session, round_id) is not None:
+        raise PublicationError(Problem("pub.already_published", {"round": round_id}))
+    window_end(start_date, objection_days)  # validates the window
+    rnd = get_round(session, round_id)
+    rubric = round_rubric(rnd)
+    scores = canonical_scores(load_scores_frame(session, round_id=round_id), rubric)
+    _result, table = rank_round(session, round_id=round_id, settings=settings)
+    publication = Publication(
+        edition_id=rnd.edition_id, round_id=round_id, start_date=start_date, objection_days=objection_days,
+        holidays=json.dumps(sorted(d.isoformat() for d in holidays)),
+        workdays=json.dumps(sorted(d.isoformat() for d in workdays)),
+        settings_json=json.dumps(settings.to_mapping(), ensure_ascii=False, sort_keys=True),
+        list_json=json.dumps(table_records(table, LIST_COLUMNS), ensure_ascii=False),
+        scores_sha256=hashlib.sha256(write_scores_csv(scores)).hexdigest(),
+        contact=contact, created_by=actor,
+    )
+    session.add(publication)
+    session.flush()
+    record_event(session, actor=actor, action="publication.publish", subject=f"publication:{publication.id}",
+                 payload={"round_id": round_id, "start": start_date.isoformat(), "days": objection_days,
+                          "method": settings.method, "seed": settings.seed, "entries": len(table),
+                          "scores_sha256": publication.scores_sha256,
+                          "list_sha256": hashlib.sha256(publication.list_json.encode("utf-8")).hexdigest()})
+    return publication
+
+
+def _check_not_frozen(publication: Publication) -> None:
+    if publication.status == "frozen":
+        raise PermissionDenied(Problem("pub.frozen", {}))
+
+
+def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: str, reason: str, actor: str,
+                source: str = "manual") -> PublicationChange:
+    """Change one entry's tier on the list; needs a reason; refused on a frozen list."""
+    publication = get_publication(session, publication_id)
+    _check_not_frozen(publication)
+    if publication.status == "reopened" and source == "manual":
+        source = f"reopening:{reopenings_of(session, publication_id)[-1].id}"
+    listed = current_list(session, publication_id)
+    tiers = [t.key for t in settings_of(publication).awards.tiers]
+    check_change(TierChange(entry_id, tier, reason, source), entries=set(listed["entry_id"]), tiers=tiers)
+    before = str(listed.loc[listed["entry_id"] == entry_id, "tier"].iloc[0] or "")
+    change = PublicationChange(publication_id=publication_id, entry_code=entry_id, tier_before=before,
+                               tier_after=tier, reason=reason.strip(), source=source, actor=actor)
+    session.add(change)
+    session.flush()
+    record_event(session, actor=actor, action="publication.change_tier", subject=f"publication:{publication_id}",
+                 payload={"entry": entry_id, "from": before, "to": tier, "reason": reason.strip(), "source": source})
+    return change
+
+
+def add_objection(session: Session, *, publication_id: int, entry_id: str, name: str, contact: str, text: str,
+                  received_on: date, attachments: str = "", actor: str) -> Objection:
+    """Record a real-name objection received within the window (name and contact are required)."""
+    publication = get_publication(session, publication_id)
+    _check_not_frozen(publication)
+    if not name.strip() or not contact.strip():
+        raise PublicationError(Problem("pub.objection_real_name", {}))
+    if not text.strip():
+        raise PublicationError(Problem("pub.objection_text", {}))
+    deadline = objection_deadline(publication)
+    if not publication.start_date <= received_on <= deadline:
+        raise PublicationError(Problem("pub.objection_outside_window", {
+            "day": received_on.isoformat(), "start": publication.start_date.isoformat(), "end": deadline.isoformat()}))
+    listed = provisional_list(publication)
+    if entry_id not in set(listed["entry_id"]):
+        raise PublicationError(Problem("pub.unknown_entry", {"entry": entry_id}))
+    links = "\n".join(line.strip() for line in attachments.splitlines() if line.strip())
+    objection = Objection(publication_id=publication_id, entry_code=entry_id, name=name.strip(),
+                          contact=contact.strip(), text=text.strip(), attachments=links, received_on=received_on)
+    session.add(objection)
+    session.flush()
+    record_event(session, actor=actor, action="publication.objection", subject=f"publication:{publication_id}",
+                 payload={"objection": objection.id, "entry": entry_id, "name": objection.name,
+                          "received_on": received_on.isoformat()})
+    return objection
+
+
+def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reason: str, actor: str,
+                      new_tier: str | None = None) -> Objection:
+    """Uphold or reject an objection with a reason; an upheld one may change the entry's tier."""
+    objection = session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound(Problem("store.not_found", {"what": "objection", "id": objection_id}))
+    publication = get_publication(session, objection.publication_id)
+    _check_not_frozen(publication)
+    if objection.status != "open":
+        raise PublicationError(Problem("pub.objection_resolved", {"id": objection_id}))
+    if not reason.strip():
+        raise PublicationError(Problem("pub.resolution_reason", {}))
+    if new_tier is not None and not upheld:
+        raise PublicationError(Problem("pub.rejected_no_change", {}))
+    objection.status = "upheld" if upheld else "rejected"
+    objection.resolution = reason.strip()
+    objection.resolved_by = actor
+    objection.resolved_at = utcnow()
+    session.add(objection)
+    session.flush()
+    record_event(session, actor=actor, action="publication.resolve", subject=f"publication:{publication.id}",
+                 payload={"objection": objection_id, "entry": objection.entry_code, "status": objection.status,
+                          "reason": objection.resolution, "new_tier": new_tier})
+    if new_tier is not None:
+        change_tier(session, publication_id=publication.id, entry_id=objection.entry_code, tier=new_tier,
+                    reason=reason, actor=actor, source=f"objection:{objection_id}")
+    return objection
+
+
+def freeze(session: Session, *, publication_id: int, today: date, actor: str) -> Publication:
+    """Freeze the list as final: the window must have closed and every objection be resolved."""
+    publication = get_publication(session, publication_id)
+    _check_not_frozen(publication)
+    if not window_closed(publication.start_date, publication.objection_days, today,
+                         holidays=_dates(publication.holidays), workdays=_dates(publication.workdays)):
+        raise PublicationError(Problem("pub.window_open", {"end": objection_deadline(publication).isoformat()}))
+    open_ones = [o.id for o in objections_of(session, publication_id) if o.status == "open"]
+    if open_ones:
+        raise PublicationError(Problem("pub.objections_open", {"n": len(open_ones),
+                                                               "ids": ", ".join(map(str, open_ones))}))
+    final = current_list(session, publication_id)
+    publication.status = "frozen"
+    publication.frozen_by = actor
+    publication.frozen_at = utcnow()
+    session.add(publication)
+    session.flush()
+    final_json = json.dumps(table_records(final, LIST_COLUMNS + ("changed", "change_reason")), ensure_ascii=False)
+    record_event(session, actor=actor, action="publication.freeze", subject=f"publication:{publication_id}",
+                 payload={"entries": len(final), "awarded": int((final["tier"].fillna("") != "").sum()),
+                          "changes": len(changes_of(session, publication_id)),
+                          "final_sha256": hashlib.sha256(final_json.encode("utf-8")).hexdigest()})
+    return publication
+
+
+def reopen(session: Session, *, publication_id: int, reason: str, actor: str) -> PublicationReopening:
+    """Reopen a frozen list, with the reason logged; it must be frozen again before it is final."""
+    publication = get_publication(session, publication_id)
+    if publication.status != "frozen":
+        raise PublicationError(Problem("pub.not_frozen", {}))
+    if not reason.strip():
+        raise PublicationError(Problem("pub.reopen_reason", {}))
+    reopening = PublicationReopening(publication_id=publication_id, reason=reason.strip(), actor=actor)
+    publication.status = "reopened"
+    session.add_all([reopening, publication])
+    session.flush()
+    record_event(session, actor=actor, action="publication.reopen", subject=f"publication:{publication_id}",
+                 payload={"reopening": reopening.id, "reason": reopening.reason})
+    return reopening

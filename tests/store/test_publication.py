@@ -1,0 +1,175 @@
+"""The 公示 workflow end to end on SQLite and PostgreSQL: publish, object, resolve, freeze, reopen."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlmodel import select
+
+from judging.core.bundle import BundleSettings
+from judging.core.publication import PublicationError
+from judging.core.ranking import AwardConfig, TierRule
+from judging.core.rubric import Label, load_rubric
+from judging.errors import PermissionDenied
+from judging.store import publication as pub
+from judging.store import repo
+from judging.store.db import read_session, write_session
+from judging.store.models import AuditEvent
+
+RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
+AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),
+                            TierRule("second", Label("二等奖", "Second prize"), count=1),
+                            TierRule("third", Label("三等奖", "Third prize"), count=2)))
+SETTINGS = BundleSettings(method="raw", seed=7, n_draws=50, awards=AWARDS)
+MONDAY = date(2026, 11, 23)
+
+
+def seed_round(engine, *, entries_per_track: int = 5, judges: int = 4, seed: int = 1) -> dict:
+    """Two tracks, every judge scores every entry (scores drawn around a per-entry quality)."""
+    rng = np.random.default_rng(seed)
+    with write_session(engine) as s:
+        edition = repo.create_edition(s, name="2026年信息消费创新大赛", year=2026,
+                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
+        rnd = repo.add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC)
+        records = [{"code": f"{t[0].upper()}-{i:03d}", "track": t, "title": f"{'智慧养老' if t == 'life' else '城市大脑'}项目{i}",
+                    "organisation": f"第{i}科技有限公司"} for t in ("life", "public") for i in range(1, entries_per_track + 1)]
+        repo.add_entries(s, edition_id=edition.id, records=records)
+        users = [repo.create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, judges + 1)]
+        for entry in repo.entries_of(s, edition.id):
+            quality = rng.uniform(60, 95)
+            for user in users:
+                for criterion in RUBRIC.criterion_keys:
+                    value = float(np.clip(np.round(quality + rng.normal(0, 3)), 0, 100))
+                    repo.save_score(s, round_id=rnd.id, judge_id=user.id, entry_id=entry.id, criterion=criterion,
+                                    value=value, actor=user.username, enforce_assignment=False)
+        return {"edition": edition.id, "round": rnd.id}
+
+
+@pytest.fixture
+def published(engine):
+    ids = seed_round(engine)
+    with write_session(engine) as s:
+        publication = pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=MONDAY, objection_days=5,
+                                  contact="010-12345678", actor="org")
+    return ids | {"publication": publication.id}
+
+
+def _list(engine, publication_id):
+    with read_session(engine) as s:
+        return pub.current_list(s, publication_id).set_index("entry_id")
+
+
+def test_publish_snapshots_the_engine_list_with_entry_names(engine, published):
+    table = _list(engine, published["publication"])
+
+    assert len(table) == 10
+    assert sorted(table.groupby("track")["tier"].apply(lambda s: sorted(t for t in s if t)).tolist()) == [
+        ["first", "second", "third", "third"]] * 2
+    assert table.loc["L-001", "title"] == "智慧养老项目1"
+    assert table.loc["L-001", "organisation"] == "第1科技有限公司"
+    assert not table["changed"].any()
+
+
+def test_publish_twice_is_refused(engine, published):
+    with write_session(engine) as s, pytest.raises(PublicationError, match="already been published"):
+        pub.publish(s, round_id=published["round"], settings=SETTINGS, start_date=MONDAY, actor="org")
+
+
+def test_upheld_objection_changes_the_list_and_frozen_list_refuses_changes(engine, published):
+    pid = published["publication"]
+    before = _list(engine, pid)
+    winner = before[before["tier"] == "first"].index[0]
+    runner = before[(before["track"] == before.loc[winner, "track"]) & (before["tier"] == "")].index[0]
+
+    with write_session(engine) as s:
+        upheld = pub.add_objection(s, publication_id=pid, entry_id=winner, name="王五", contact="13800000000",
+                                   text="该作品存在知识产权纠纷", received_on=date(2026, 11, 25),
+                                   attachments="https://example.cn/a.pdf\n\nhttps://example.cn/b.pdf", actor="org")
+        rejected = pub.add_objection(s, publication_id=pid, entry_id=runner, name="赵六", contact="zl@example.cn",
+                                     text="评分过低", received_on=date(2026, 11, 27), actor="org")
+    with write_session(engine) as s, pytest.raises(PublicationError, match="still open"):
+        pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor="org")
+    with write_session(engine) as s:
+        pub.resolve_objection(s, objection_id=upheld.id, upheld=True, reason="经核实存在知识产权纠纷，取消奖项",
+                              new_tier="", actor="org")
+        pub.resolve_objection(s, objection_id=rejected.id, upheld=False, reason="评分程序合规", actor="org")
+    with write_session(engine) as s, pytest.raises(PublicationError, match="runs until 2026-11-27"):
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 27), actor="org")
+    with write_session(engine) as s:
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor="org")
+
+    after = _list(engine, pid)
+    assert after.loc[winner, "tier"] == "" and after.loc[winner, "tier_label"] == ""
+    assert bool(after.loc[winner, "changed"]) is True
+    assert after.loc[winner, "change_reason"] == "经核实存在知识产权纠纷，取消奖项"
+    assert (after.drop(index=winner)["tier"] == before.drop(index=winner)["tier"]).all()
+    with read_session(engine) as s:
+        objections = pub.objections_of(s, pid)
+        assert [(o.status, o.attachments) for o in objections] == [
+            ("upheld", "https://example.cn/a.pdf\nhttps://example.cn/b.pdf"), ("rejected", "")]
+        assert [(c.entry_code, c.tier_before, c.tier_after, c.source) for c in pub.changes_of(s, pid)] == [
+            (winner, "first", "", f"objection:{upheld.id}")]
+        assert pub.get_publication(s, pid).status == "frozen"
+
+    with write_session(engine) as s, pytest.raises(PermissionDenied, match="frozen"):
+        pub.change_tier(s, publication_id=pid, entry_id=runner, tier="first", reason="补录", actor="org")
+    with write_session(engine) as s, pytest.raises(PermissionDenied, match="frozen"):
+        pub.add_objection(s, publication_id=pid, entry_id=runner, name="钱七", contact="1", text="x",
+                          received_on=date(2026, 11, 26), actor="org")
+    assert _list(engine, pid).equals(after)
+
+
+def test_reopening_is_logged_and_allows_a_change_then_freezes_again(engine, published):
+    pid = published["publication"]
+    with write_session(engine) as s:
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor="org")
+    runner = _list(engine, pid).query("tier == ''").index[0]
+
+    with write_session(engine) as s, pytest.raises(PublicationError, match="needs a reason"):
+        pub.reopen(s, publication_id=pid, reason="  ", actor="org")
+    with write_session(engine) as s:
+        reopening = pub.reopen(s, publication_id=pid, reason="上级主管部门要求复核", actor="org")
+        pub.change_tier(s, publication_id=pid, entry_id=runner, tier="third", reason="复核后增补", actor="org")
+        pub.freeze(s, publication_id=pid, today=date(2026, 12, 2), actor="org")
+
+    with read_session(engine) as s:
+        assert [r.reason for r in pub.reopenings_of(s, pid)] == ["上级主管部门要求复核"]
+        assert [c.source for c in pub.changes_of(s, pid)] == [f"reopening:{reopening.id}"]
+        actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))
+                   if e.action.startswith("publication.")]
+        assert repo.verify_audit_chain(s) == []
+    assert actions == ["publication.publish", "publication.freeze", "publication.reopen", "publication.change_tier",
+                       "publication.freeze"]
+    assert _list(engine, pid).loc[runner, "tier"] == "third"
+
+
+def test_manual_change_needs_a_reason_and_a_known_tier(engine, published):
+    pid = published["publication"]
+    with write_session(engine) as s, pytest.raises(PublicationError, match="reason is required"):
+        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="first", reason="", actor="org")
+    with write_session(engine) as s, pytest.raises(PublicationError, match="unknown award tier"):
+        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="gold", reason="x", actor="org")
+    with write_session(engine) as s, pytest.raises(PublicationError, match="no entry"):
+        pub.change_tier(s, publication_id=pid, entry_id="X-999", tier="first", reason="x", actor="org")
+
+
+@pytest.mark.parametrize(("received", "accepted"), [
+    (date(2026, 11, 22), False), (MONDAY, True), (date(2026, 11, 27), True), (date(2026, 11, 28), False)])
+def test_objection_is_accepted_only_within_the_window(engine, published, received, accepted):
+    with write_session(engine) as s:
+        if accepted:
+            pub.add_objection(s, publication_id=published["publication"], entry_id="L-001", name="王五",
+                              contact="1", text="异议", received_on=received, actor="org")
+        else:
+            with pytest.raises(PublicationError, match="outside the publication window"):
+                pub.add_objection(s, publication_id=published["publication"], entry_id="L-001", name="王五",
+                                  contact="1", text="异议", received_on=received, actor="org")
+
+
+def test_objection_needs_a_real_name_and_contact(engine, published):
+    with write_session(engine) as s, pytest.raises(PublicationError, match="real name"):
+        pub.add_objection(s, publication_id=published["publication"], entry_id="L-001", name="", contact="1",
+                          text="异议", received_on=MONDAY, actor="org")
