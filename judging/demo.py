@@ -13,18 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from judging.core.assignment import assign_judges
 from judging.core.passwords import hash_password
 from judging.core.rubric import Rubric, load_rubric
+from judging.core.scoring import weighted_total
 from judging.errors import JudgingError, Problem
 from judging.store import repo
 from judging.store.db import write_session
 from judging.store.imports import import_entries, import_judges
-from judging.store.models import Assignment, Edition, Entry, ScoreSheet, User
+from judging.store.models import Assignment, Comment, Edition, Entry, Score, ScoreSheet, User, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data" / "demo"
@@ -165,26 +166,47 @@ def _refuse_unless_empty(session: Session) -> None:
 
 
 def _store_sheets(session: Session, *, round_id: int, rubric: Rubric, plans: list[SheetPlan], seed: int) -> None:
+    """Write the simulated sheets as judges would have: the same rows and audit events, in bulk.
+
+    ``save_score`` and ``submit_sheet`` take about 10 ms each (checks, versioning, one audit event
+    each); the demo writes a few thousand of them at once, so it inserts the rows they would have
+    written and their events through ``record_events``, keeping the trail complete and chained.
+    """
     usernames = dict(session.exec(select(User.id, User.username)).all())
+    subject = f"round:{round_id}"
+    now = utcnow()
+    scores, comments, sheets, events = [], [], [], []
     for plan in plans:
         actor = usernames[plan.judge]
+        pair = {"round_id": round_id, "judge_id": plan.judge, "entry_id": plan.entry}
         for criterion, value in plan.scores.items():
-            repo.save_score(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
-                            criterion=criterion, value=value, actor=actor)
+            scores.append(pair | {"criterion": criterion, "value": value, "version": 1, "updated_at": now})
+            events.append((actor, "score.save", subject, {"judge_id": plan.judge, "entry_id": plan.entry,
+                           "criterion": criterion, "old": None, "value": value, "version": 1}))
         for criterion, text in plan.comments.items():
-            repo.save_comment(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
-                              criterion=criterion, text_value=text, actor=actor)
-    # the weakest entry draws a veto from one of its judges, before they submit
+            comments.append(pair | {"criterion": criterion, "text": text, "version": 1, "updated_at": now})
+            events.append((actor, "comment.save", subject, {"judge_id": plan.judge, "entry_id": plan.entry,
+                           "criterion": criterion, "text": text, "version": 1}))
+        sheets.append(pair | {"status": "submitted" if plan.submit else "draft",
+                              "submitted_at": now if plan.submit else None, "updated_at": now})
+        if plan.submit:
+            events.append((actor, "sheet.submit", subject, {
+                "judge_id": plan.judge, "entry_id": plan.entry, "scores": plan.scores,
+                "total": weighted_total(scores=plan.scores, rubric=rubric)}))
+    for table, rows in ((Score, scores), (Comment, comments), (ScoreSheet, sheets)):
+        if rows:
+            session.execute(insert(table), rows)
+    repo.record_events(session, events)
+    rnd = repo.get_round(session, round_id)
+    rnd.rubric_frozen = True  # as the first save_score would
+    session.add(rnd)
+    # the weakest submitted sheet raises a veto, so the veto path has something to show
     rng = np.random.default_rng(seed + 1)
     if rubric.veto_items:
         for plan in sorted((p for p in plans if p.submit), key=lambda p: _mean(p.scores))[:VETO_COUNT]:
             item = rubric.veto_items[int(rng.integers(len(rubric.veto_items)))]
             repo.save_veto(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
                            veto_key=item.key, reason=f"{item.description.zh}（演示）", actor=usernames[plan.judge])
-    for plan in plans:
-        if plan.submit:
-            repo.submit_sheet(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
-                              actor=usernames[plan.judge])
 
 
 def _mean(scores: dict[str, float]) -> float:
