@@ -1,0 +1,115 @@
+"""Real-browser fixtures: the app as a subprocess on a free port over a temporary SQLite database
+holding the demo contest, and Debian Chromium driven by Playwright.
+
+Browser tests skip with the reason when Chromium or Playwright is missing, unless
+``REQUIRE_BROWSER=1`` (then they fail).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM = os.environ.get("JUDGING_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync"]
+APP_START_TIMEOUT_S = 60
+
+
+def _missing_browser() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install playwright)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    reason = _missing_browser()
+    if reason:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_contest(url: str) -> tuple[str, str]:
+    """Build the demo contest in ``url``; the username and password of its first judge."""
+    from judging.demo import DEMO_PASSWORD, build_demo
+    from judging.store import repo
+    from judging.store.db import open_database, read_session
+
+    engine = open_database(url)
+    build_demo(engine, seed=2026)
+    with read_session(engine) as s:
+        judge = next(j for j in repo.judges(s)
+                     if repo.open_rounds_of_judge(s, judge_id=j.id)
+                     and len(repo.judge_entry_rows(s, round_id=repo.open_rounds_of_judge(s, judge_id=j.id)[0].id,
+                                                   judge_id=j.id)) >= 3)
+        username = judge.username
+    engine.dispose()
+    return username, DEMO_PASSWORD
+
+
+@pytest.fixture(scope="module")
+def served_app(tmp_path_factory):
+    """The app on a free port over a fresh demo database: (base URL, judge username, password)."""
+    reason = _missing_browser()
+    if reason:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'judging.db'}"
+    username, password = build_contest(url)
+    port = _free_port()
+    env = os.environ | {"JUDGING_DATABASE_URL": url}
+    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+             "--server.port", str(port), "--server.address", "127.0.0.1"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + APP_START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.3)
+        yield base, username, password
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

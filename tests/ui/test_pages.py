@@ -1,0 +1,324 @@
+"""Page logic with AppTest: sign-in, role gating, the score sheet's autosave, comments, submit, conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from judging.store import repo
+from judging.store.db import read_session, write_session
+from judging.ui.common import USER_KEY
+
+
+def _sheet(app, contest, user="j1", entry="L-001") -> AppTest:
+    ids = contest["ids"]
+    at = app(user).run()
+    at.button(key=f"open_{ids[entry]}").click().run()
+    assert at.query_params == {"round": str(ids["round"]), "entry": str(ids[entry])}
+    return at
+
+
+def _score_input(at: AppTest, contest, entry: str, criterion: str):
+    ids = contest["ids"]
+    return at.number_input(key=f"w_{ids['round']}_{ids[entry]}_score_{criterion}")
+
+
+def _comment_input(at: AppTest, contest, entry: str, criterion: str):
+    ids = contest["ids"]
+    return at.text_area(key=f"w_{ids['round']}_{ids[entry]}_comment_{criterion}")
+
+
+def _stored(contest, judge="j1", entry="L-001") -> repo.SheetState:
+    ids = contest["ids"]
+    with read_session(contest["engine"]) as s:
+        return repo.load_sheet(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry])
+
+
+def _submit_button(at: AppTest, contest, entry="L-001"):
+    ids = contest["ids"]
+    return at.button(key=f"submit_{ids['round']}_{ids[entry]}")
+
+
+# --- sign-in and roles -----------------------------------------------------------------------
+
+def test_sign_in_good_password_opens_the_judges_entry_list(app, password):
+    at = app().run()
+
+    at.text_input(key="signin_username").input("j1")
+    at.text_input(key="signin_password").input(password)
+    at.button[0].click().run()
+
+    assert at.session_state[USER_KEY].username == "j1"
+    assert [t.value for t in at.title] == ["我的评审作品"]
+
+
+def test_sign_in_bad_password_is_refused(app):
+    at = app().run()
+
+    at.text_input(key="signin_username").input("j1")
+    at.text_input(key="signin_password").input("wrong")
+    at.button[0].click().run()
+
+    assert USER_KEY not in at.session_state
+    assert [e.value for e in at.error] == ["用户名或密码不正确。"]
+
+
+def test_sign_in_unknown_user_is_refused_with_the_same_message(app, password):
+    at = app().run()
+
+    at.text_input(key="signin_username").input("nobody")
+    at.text_input(key="signin_password").input(password)
+    at.button[0].click().run()
+
+    assert [e.value for e in at.error] == ["用户名或密码不正确。"]
+
+
+def test_language_switch_shows_english(app):
+    at = app("j1").run()
+
+    at.radio(key="lang").set_value("en").run()
+
+    assert [t.value for t in at.title] == ["My entries"]
+
+
+@pytest.mark.parametrize(("page", "allowed"), [
+    ("judging.ui.organiser_conflicts:render", "organiser"),
+    ("judging.ui.placeholders:organiser", "organiser"),
+    ("judging.ui.placeholders:announcer", "announcer"),
+    ("judging.ui.placeholders:auditor", "auditor"),
+    ("judging.ui.judge_entries:render", "judge"),
+    ("judging.ui.judge_sheet:render", "judge"),
+])
+@pytest.mark.parametrize("user", ["j1", "org", "ann", "aud"])
+def test_every_page_checks_the_role_itself(contest, page, allowed, user):
+    module, function = page.split(":")
+    at = AppTest.from_string(f"import {module} as m\nm.{function}()", default_timeout=30)
+    at.session_state[USER_KEY] = contest["users"][user]
+
+    at.run()
+
+    refused = [e.value for e in at.error] == ["您的角色无权访问此页面。"]
+    assert refused == (contest["users"][user].role != allowed)
+
+
+def test_page_without_sign_in_asks_to_sign_in(contest):
+    at = AppTest.from_string("import judging.ui.organiser_conflicts as m\nm.render()", default_timeout=30)
+
+    at.run()
+
+    assert [w.value for w in at.warning] == ["请先登录。"]
+
+
+def _menu(role):
+    script = ("import streamlit as st\nfrom judging.ui.pages import pages_for\n"
+              f"st.session_state['paths'] = [p.url_path for p in pages_for({role!r})]")
+    return AppTest.from_string(script, default_timeout=30).run().session_state["paths"]
+
+
+def test_menu_shows_each_role_only_its_pages(contest):
+    menus = {role: _menu(role) for role in ("judge", "organiser", "announcer", "auditor")}
+
+    assert menus["judge"] == ["entries", "sheet"]
+    assert "conflicts" in menus["organiser"]
+    for role, paths in menus.items():
+        others = {p for r, ps in menus.items() if r != role for p in ps}
+        assert not others & set(paths), role
+
+
+def test_signed_out_menu_answers_every_page_with_sign_in(contest):
+    every = {p for role in ("judge", "organiser", "announcer", "auditor") for p in _menu(role)}
+
+    paths = _menu(None)
+
+    assert paths[0] == "sign-in" and set(paths[1:]) == every
+
+
+# --- my entries ------------------------------------------------------------------------------
+
+def test_entry_list_shows_assigned_entries_in_the_judges_stable_order(app, contest):
+    ids = contest["ids"]
+    with read_session(contest["engine"]) as s:
+        expected = [r.entry.id for r in repo.judge_entry_rows(s, round_id=ids["round"], judge_id=ids["j1"])]
+
+    at = app("j1").run()
+
+    shown = [int(b.key.removeprefix("open_")) for b in at.button if b.key and b.key.startswith("open_")]
+    assert shown == expected
+    assert sorted(shown) == sorted(ids[c] for c in ("L-001", "L-002", "P-001", "P-002"))
+
+
+def test_entry_list_filters_by_track(app, contest):
+    at = app("j1").run()
+    life = next(o for o in at.selectbox(key="entries_track").options if o == "生活类")
+
+    at.selectbox(key="entries_track").select(life).run()
+
+    shown = {int(b.key.removeprefix("open_")) for b in at.button if b.key and b.key.startswith("open_")}
+    assert shown == {contest["ids"]["L-001"], contest["ids"]["L-002"]}
+
+
+def test_entry_list_shows_entry_text_as_plain_text(app):
+    at = app("j1").run()
+
+    titles = [m.value for m in at.markdown if "evil" in m.value]
+
+    assert titles and all("\\[链接\\]\\(http" in t for t in titles)
+
+
+# --- the score sheet -------------------------------------------------------------------------
+
+def test_score_change_is_stored_at_once(app, contest):
+    at = _sheet(app, contest)
+
+    _score_input(at, contest, "L-001", "core_technology").set_value(85.5).run()
+
+    assert _stored(contest).score_values == {"core_technology": 85.5}
+    assert any("已保存" in c.value for c in at.caption)
+
+
+def test_sheet_shows_stored_values_in_a_new_session(app, contest):
+    at = _sheet(app, contest)
+    _score_input(at, contest, "L-001", "core_technology").set_value(80).run()
+    _comment_input(at, contest, "L-001", "core_technology").input("技术扎实").run()
+
+    again = _sheet(app, contest)  # a new tab, a reload or a restart: a fresh session
+
+    assert _score_input(again, contest, "L-001", "core_technology").value == 80
+    assert _comment_input(again, contest, "L-001", "core_technology").value == "技术扎实"
+
+
+def test_stale_tab_cannot_overwrite_and_the_judge_chooses(app, contest):
+    first = _sheet(app, contest)
+    _score_input(first, contest, "L-001", "core_technology").set_value(80).run()
+    second = _sheet(app, contest)
+    _score_input(second, contest, "L-001", "core_technology").set_value(90).run()
+
+    _score_input(first, contest, "L-001", "core_technology").set_value(70).run()
+
+    assert _stored(contest).score_values == {"core_technology": 90}
+    assert [w.value for w in first.warning] == ["该项已在其他窗口改为 90，您的修改 70 尚未保存。请选择："]
+    assert _submit_button(first, contest).disabled
+    first.button(key=f"over_{contest['ids']['round']}_{contest['ids']['L-001']}_score_core_technology").click().run()
+    assert _stored(contest).score_values == {"core_technology": 70}
+    assert first.warning.len == 0
+
+
+def test_stale_tab_keeps_the_stored_value_when_chosen(app, contest):
+    first = _sheet(app, contest)
+    _score_input(first, contest, "L-001", "core_technology").set_value(80).run()
+    second = _sheet(app, contest)
+    _score_input(second, contest, "L-001", "core_technology").set_value(90).run()
+    _score_input(first, contest, "L-001", "core_technology").set_value(70).run()
+
+    first.button(key=f"keep_{contest['ids']['round']}_{contest['ids']['L-001']}_score_core_technology").click().run()
+
+    assert _score_input(first, contest, "L-001", "core_technology").value == 90
+    assert _stored(contest).scores["core_technology"].version == 2
+
+
+def test_required_comment_blocks_submit_until_written(app, contest):
+    at = _sheet(app, contest)
+    for criterion, value in (("core_technology", 55), ("application_effect", 80), ("promotion_value", 80)):
+        _score_input(at, contest, "L-001", criterion).set_value(value).run()
+
+    assert _submit_button(at, contest).disabled
+    assert "需要评语：核心技术水平" in [c.value.removeprefix(":material/info: ") for c in at.caption]
+
+    _comment_input(at, contest, "L-001", "core_technology").input("核心技术落后于同类产品").run()
+
+    assert not _submit_button(at, contest).disabled
+
+
+def test_submit_locks_the_sheet(app, contest):
+    at = _sheet(app, contest)
+    for criterion in ("core_technology", "application_effect", "promotion_value"):
+        _score_input(at, contest, "L-001", criterion).set_value(80).run()
+
+    _submit_button(at, contest).click().run()
+
+    assert _stored(contest).status == "submitted"
+    assert _score_input(at, contest, "L-001", "core_technology").disabled
+    assert at.success[0].value.startswith("评分表已于")
+    with pytest.raises(KeyError):
+        _submit_button(at, contest)
+
+
+def test_live_weighted_total_uses_the_rubric_weights(app, contest):
+    at = _sheet(app, contest)
+    for criterion, value in (("core_technology", 90), ("application_effect", 80), ("promotion_value", 70)):
+        _score_input(at, contest, "L-001", criterion).set_value(value).run()
+
+    assert at.metric[0].value == "81.00"  # (90*40 + 80*30 + 70*30) / 100
+
+
+def test_conflict_declaration_removes_the_entry_and_excludes_scores(app, contest):
+    ids = contest["ids"]
+    at = _sheet(app, contest)
+    _score_input(at, contest, "L-001", "core_technology").set_value(80).run()
+
+    at.text_input(key=f"w_{ids['round']}_{ids['L-001']}_conflict_reason").input("曾为该单位提供咨询")
+    at.button(key=f"conflict_{ids['round']}_{ids['L-001']}").click().run()
+
+    shown = {int(b.key.removeprefix("open_")) for b in at.button if b.key and b.key.startswith("open_")}
+    assert ids["L-001"] not in shown and len(shown) == 3
+    with read_session(contest["engine"]) as s:
+        frame = repo.load_scores_frame(s, round_id=ids["round"])
+    assert frame.empty
+
+
+def test_conflict_needs_a_reason(app, contest):
+    ids = contest["ids"]
+    at = _sheet(app, contest)
+
+    at.button(key=f"conflict_{ids['round']}_{ids['L-001']}").click().run()
+
+    assert [e.value for e in at.error] == ["请填写回避理由"]
+
+
+def test_organiser_sees_declared_conflicts(app, contest):
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        repo.declare_conflict(s, judge_id=ids["j1"], entry_id=ids["L-002"], reason="亲属在该公司任职", actor="j1")
+
+    at = AppTest.from_string("import judging.ui.organiser_conflicts as m\nm.render()", default_timeout=30)
+    at.session_state[USER_KEY] = contest["users"]["org"]
+    at.run()
+
+    table = at.dataframe[0].value
+    assert table.iloc[0].tolist()[1:] == ["张三", "L-002 社区团购", "亲属在该公司任职"]
+
+
+def test_judge_never_sees_another_judges_scores_or_comments(app, contest):
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        repo.save_score(s, round_id=ids["round"], judge_id=ids["j2"], entry_id=ids["L-001"],
+                        criterion="core_technology", value=42, actor="j2")
+        repo.save_comment(s, round_id=ids["round"], judge_id=ids["j2"], entry_id=ids["L-001"],
+                          criterion="core_technology", text_value="第二位评委的秘密评语", actor="j2")
+
+    at = _sheet(app, contest)
+
+    assert _score_input(at, contest, "L-001", "core_technology").value is None
+    everything = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.text_area, *at.metric])
+    assert "秘密评语" not in everything and "42" not in everything
+
+
+def test_blind_round_hides_the_applicant(app, contest):
+    at = _sheet(app, contest)
+
+    everything = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.text])
+
+    assert "甲公司" not in everything
+    assert "盲评" in everything
+
+
+def test_sheet_for_an_entry_not_assigned_is_refused(app, contest, tmp_path):
+    ids = contest["ids"]
+    at = AppTest.from_string("import judging.ui.judge_sheet as m\nm.render()", default_timeout=30)
+    at.session_state[USER_KEY] = contest["users"]["j1"]
+    at.query_params["round"] = str(ids["round"])
+    at.query_params["entry"] = "9999"
+
+    at.run()
+
+    assert [i.value for i in at.info] == ["请从“我的评审作品”中选择一件作品。"]
