@@ -38,9 +38,21 @@ def organiser_conflicts_page() -> st.Page:
 
 
 def organiser_setup_page() -> st.Page:
-    from judging.ui import placeholders
+    from judging.ui import organiser_setup
 
-    return st.Page(placeholders.organiser, title=tr("page.organiser_setup"), url_path="setup", icon=":material/settings:")
+    return st.Page(organiser_setup.render, title=tr("page.oc_setup"), url_path="setup", icon=":material/settings:")
+
+
+def organiser_console_pages() -> list[st.Page]:
+    """The organiser console after setup (issue 5): imports, assignment, progress."""
+    from judging.ui import organiser_assignment, organiser_imports, organiser_monitor
+
+    return [
+        st.Page(organiser_imports.render, title=tr("page.oc_imports"), url_path="imports", icon=":material/upload_file:"),
+        st.Page(organiser_assignment.render, title=tr("page.oc_assignment"), url_path="assignment",
+                icon=":material/group_work:"),
+        st.Page(organiser_monitor.render, title=tr("page.oc_monitor"), url_path="progress", icon=":material/monitoring:"),
+    ]
 
 
 def announcer_page() -> st.Page:
@@ -60,7 +72,7 @@ def pages_for(role: str | None) -> list[st.Page]:
     if role == "judge":
         return [entries_page(), sheet_page()]
     if role == "organiser":
-        return [organiser_setup_page(), organiser_conflicts_page()]
+        return [organiser_setup_page(), *organiser_console_pages(), organiser_conflicts_page()]
     if role == "announcer":
         return [announcer_page()]
     if role == "auditor":

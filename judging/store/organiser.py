@@ -1,0 +1,259 @@
+"""The organiser console's repository: editions from a spec, round settings, imports with accounts,
+assignment changes, progress, and the live final. Every write records an audit event.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from judging.core.editions import EditionSpec, parse_advance_rule
+from judging.core.rubric import Rubric
+from judging.errors import PermissionDenied, Problem
+from judging.store import repo
+from judging.store.models import Assignment, Conflict, Edition, Entry, Round, Score, ScoreSheet, Track, User
+
+ROUND_SETTINGS = ("name", "blind", "judges_per_entry", "method", "status", "advance_rule", "weight_in_final",
+                  "starts_on", "ends_on")
+ROUND_STATUSES = ("draft", "open", "closed")
+
+
+# --- editions, tracks, rounds ----------------------------------------------------------------
+
+def create_edition_from_spec(session: Session, *, spec: EditionSpec, rubrics: Mapping[str, Rubric],
+                             actor: str) -> Edition:
+    """The edition, its tracks and rounds; the first round opens, later rounds wait as drafts."""
+    edition = repo.create_edition(session, name=spec.name, year=spec.year, kind=spec.kind, subject=spec.subject,
+                                  tracks=[(t.key, t.name_zh, t.name_en) for t in spec.tracks], actor=actor)
+    for position, r in enumerate(spec.rounds):
+        rnd = repo.add_round(session, edition_id=edition.id, key=r.key, name=r.name, rubric=rubrics[r.rubric],
+                             position=position, blind=r.blind, judges_per_entry=r.judges_per_entry, method=r.method,
+                             status="open" if position == 0 else "draft", actor=actor)
+        rnd.advance_rule, rnd.weight_in_final = r.advance, r.weight_in_final
+        rnd.starts_on, rnd.ends_on = r.starts_on, r.ends_on
+        session.add(rnd)
+    session.flush()
+    return edition
+
+
+def add_track(session: Session, *, edition_id: int, key: str, name_zh: str, name_en: str = "", actor: str) -> Track:
+    position = len(repo.tracks_of(session, edition_id))
+    track = Track(edition_id=edition_id, key=key, name_zh=name_zh, name_en=name_en, position=position)
+    session.add(track)
+    session.flush()
+    repo.record_event(session, actor=actor, action="track.add", subject=f"edition:{edition_id}",
+                      payload={"key": key, "name_zh": name_zh})
+    return track
+
+
+def update_round(session: Session, *, round_id: int, actor: str, **settings: object) -> Round:
+    """Change a round's settings (name, blind, k, method, status, advancement, weight, dates); logged with old values."""
+    rnd = repo.get_round(session, round_id)
+    unknown = [k for k in settings if k not in ROUND_SETTINGS]
+    if unknown:
+        raise ValueError(f"not a round setting: {', '.join(unknown)}")
+    if "advance_rule" in settings:
+        rule = parse_advance_rule(str(settings["advance_rule"]))
+        settings["advance_rule"] = rule.text() if rule else ""
+    if "status" in settings and settings["status"] not in ROUND_STATUSES:
+        raise ValueError(f"not a round status: {settings['status']}")
+    changed = {k: (getattr(rnd, k), v) for k, v in settings.items() if getattr(rnd, k) != v}
+    if not changed:
+        return rnd
+    for key, (_, value) in changed.items():
+        setattr(rnd, key, value)
+    session.add(rnd)
+    session.flush()
+    repo.record_event(session, actor=actor, action="round.update", subject=f"round:{rnd.id}",
+                      payload={k: {"old": old, "new": new} for k, (old, new) in changed.items()})
+    return rnd
+
+
+def edition_of_round(session: Session, round_id: int) -> Edition:
+    return session.get(Edition, repo.get_round(session, round_id).edition_id)
+
+
+# --- imports: entries, judges with accounts, automatic conflicts ---------------------------------
+
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I to misread
+PASSWORD_LENGTH = 12  # 12 of 55 symbols ≈ 69 bits: beyond online guessing, short enough to type
+
+
+def generate_password(length: int = PASSWORD_LENGTH) -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class IssuedAccount:
+    """A judge account created by an import, with the password to hand to the judge (shown once)."""
+
+    username: str
+    display_name: str
+    organisation: str
+    password: str
+
+
+def create_judge_accounts(
+    session: Session, *, records: Sequence[Mapping[str, str]], actor: str,
+    hash_password: Callable[[str], str] | None = None, progress: Callable[[float], None] | None = None,
+) -> list[IssuedAccount]:
+    """Judge accounts for imported records, each with a generated password (only its hash is stored)."""
+    if hash_password is None:
+        from judging.core.passwords import hash_password
+    issued = []
+    for i, record in enumerate(records):
+        password = generate_password()
+        fields = {k: record.get(k, "") for k in ("organisation", "expertise", "email", "phone", "title")}
+        repo.create_user(session, username=record["username"], display_name=record["display_name"], role="judge",
+                         password_hash=hash_password(password), actor=actor, **fields)
+        issued.append(IssuedAccount(record["username"], record["display_name"], fields["organisation"], password))
+        if progress is not None:
+            progress((i + 1) / len(records))
+    return issued
+
+
+def reset_password(session: Session, *, username: str, actor: str,
+                   hash_password: Callable[[str], str] | None = None) -> IssuedAccount:
+    """A new generated password for an account (logged; the old one stops working)."""
+    if hash_password is None:
+        from judging.core.passwords import hash_password
+    user = repo.get_user(session, username)
+    if user is None:
+        from judging.errors import NotFound
+        raise NotFound(Problem("store.not_found", {"what": "user", "id": username}))
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    session.add(user)
+    session.flush()
+    repo.record_event(session, actor=actor, action="user.password_reset", subject=f"user:{user.id}")
+    return IssuedAccount(user.username, user.display_name, user.organisation, password)
+
+
+def add_organisation_conflicts(session: Session, *, edition_id: int, actor: str) -> int:
+    """Record 回避 for every judge of the same organisation as an entry or its recommending unit; the count added."""
+    from judging.core.imports import organisation_conflicts
+
+    entries = repo.entries_of(session, edition_id)
+    judges = repo.judges(session)
+    by_code = {e.code: e.id for e in entries}
+    by_name = {j.username: j.id for j in judges}
+    existing = {(c.judge_id, c.entry_id) for c in repo.conflicts_of(session, edition_id)}
+    added = 0
+    for found in organisation_conflicts(entries, judges):
+        pair = (by_name[found.judge], by_code[found.entry])
+        if pair in existing:
+            continue
+        existing.add(pair)
+        session.add(Conflict(judge_id=pair[0], entry_id=pair[1], source=found.source, reason=found.organisation))
+        added += 1
+    session.flush()
+    if added:
+        repo.record_event(session, actor=actor, action="conflict.auto", subject=f"edition:{edition_id}",
+                          payload={"added": added})
+    return added
+
+
+# --- assignment ------------------------------------------------------------------------------
+
+def assignment_pairs(session: Session, *, round_id: int) -> list[tuple[int, int]]:
+    return [(a.judge_id, a.entry_id) for a in session.exec(select(Assignment).where(Assignment.round_id == round_id))]
+
+
+def conflict_pairs(session: Session, *, edition_id: int) -> set[tuple[int, int]]:
+    return {(c.judge_id, c.entry_id) for c in repo.conflicts_of(session, edition_id)}
+
+
+def active_judges(session: Session) -> list[User]:
+    return [j for j in repo.judges(session) if j.active]
+
+
+def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], seed: int,
+                       actor: str) -> int:
+    """Make ``pairs`` the round's whole assignment (refused once any score is stored in the round)."""
+    rnd = repo.get_round(session, round_id)
+    if repo.count_scores(session, round_id=round_id):
+        raise PermissionDenied(Problem("oc.asg.scored_round", {"round": rnd.name}))
+    for old in session.exec(select(Assignment).where(Assignment.round_id == round_id)):
+        session.delete(old)
+    session.flush()
+    pairs = list(pairs)
+    repo.assign(session, round_id=round_id, pairs=pairs, actor=actor)
+    repo.record_event(session, actor=actor, action="assignment.generate", subject=f"round:{round_id}",
+                      payload={"pairs": len(pairs), "seed": seed})
+    return len(pairs)
+
+
+def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
+                      actor: str) -> None:
+    """Take an entry off a judge's list; their stored scores stay in the audit trail and the database."""
+    row = session.exec(select(Assignment).where(Assignment.round_id == round_id, Assignment.judge_id == judge_id,
+                                                Assignment.entry_id == entry_id)).first()
+    if row is None:
+        return
+    session.delete(row)
+    session.flush()
+    repo.record_event(session, actor=actor, action="assignment.remove", subject=f"round:{round_id}",
+                      payload={"judge_id": judge_id, "entry_id": entry_id, "reason": reason})
+
+
+def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
+                   actor: str) -> None:
+    """Give a judge one more entry, with the same checks as the automatic assignment."""
+    from judging.core.assignment_changes import check_addition
+
+    rnd = repo.get_round(session, round_id)
+    judge = session.get(User, judge_id)
+    entry = session.get(Entry, entry_id)
+    check_addition(judge_id=judge_id, entry_id=entry_id,
+                   judge_ok=judge is not None and judge.role == "judge" and judge.active,
+                   same_edition=entry is not None and entry.edition_id == rnd.edition_id,
+                   assigned=set(assignment_pairs(session, round_id=round_id)),
+                   conflicts=conflict_pairs(session, edition_id=rnd.edition_id))
+    session.add(Assignment(round_id=round_id, judge_id=judge_id, entry_id=entry_id))
+    session.flush()
+    repo.record_event(session, actor=actor, action="assignment.add_one", subject=f"round:{round_id}",
+                      payload={"judge_id": judge_id, "entry_id": entry_id, "reason": reason})
+
+
+def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: str) -> None:
+    user = session.get(User, judge_id)
+    if user is None or user.active == active:
+        return
+    user.active = active
+    session.add(user)
+    session.flush()
+    repo.record_event(session, actor=actor, action="user.active", subject=f"user:{judge_id}", payload={"active": active})
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+def sheet_status_rows(session: Session, *, round_id: int) -> list[dict]:
+    """One row per assigned (judge, entry) with the number of criteria scored and the sheet status.
+
+    Read straight from the database on every call (the monitoring page refreshes from it).
+    """
+    rnd = repo.get_round(session, round_id)
+    conflicted = conflict_pairs(session, edition_id=rnd.edition_id)
+    scored = {
+        (j, e): n for j, e, n in session.exec(
+            select(Score.judge_id, Score.entry_id, func.count()).where(Score.round_id == round_id)
+            .group_by(Score.judge_id, Score.entry_id))
+    }
+    status = {(s.judge_id, s.entry_id): s.status
+              for s in session.exec(select(ScoreSheet).where(ScoreSheet.round_id == round_id))}
+    stmt = (select(Assignment.judge_id, Assignment.entry_id, User.username, User.display_name, Entry.code,
+                   Entry.title, Track.key, Track.name_zh)
+            .join(User, User.id == Assignment.judge_id).join(Entry, Entry.id == Assignment.entry_id)
+            .join(Track, Track.id == Entry.track_id).where(Assignment.round_id == round_id))
+    rows = []
+    for judge_id, entry_id, username, display, code, title, track, track_name in session.exec(stmt):
+        if (judge_id, entry_id) in conflicted:
+            continue
+        rows.append({"judge_id": judge_id, "entry_id": entry_id, "judge": username, "judge_name": display,
+                     "entry": code, "title": title, "track": track, "track_name": track_name,
+                     "scored": scored.get((judge_id, entry_id), 0), "status": status.get((judge_id, entry_id), "")})
+    return rows

@@ -1,0 +1,64 @@
+"""What the organiser pages share: the edition and round this tab works on, and problem tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from judging.errors import Problem
+from judging.store import repo
+from judging.store.db import read_session
+from judging.store.models import Edition, Round
+from judging.ui.common import engine, lang, tr
+
+EDITION_KEY = "oc_edition"  # per tab: the edition the organiser is working on
+ROUND_KEY = "oc_round"
+
+
+def choose_edition() -> Edition | None:
+    """A select box of editions (newest first); None, with a hint, when there is none yet."""
+    with read_session(engine()) as s:
+        editions = repo.list_editions(s)
+    if not editions:
+        st.info(tr("oc.no_edition"))
+        return None
+    by_id = {e.id: e for e in editions}
+    if st.session_state.get(EDITION_KEY) not in by_id:
+        st.session_state[EDITION_KEY] = editions[0].id
+    chosen = st.selectbox(tr("oc.edition"), list(by_id), key=EDITION_KEY,
+                          format_func=lambda i: f"{by_id[i].year} · {by_id[i].name}")
+    return by_id[chosen]
+
+
+def choose_round(edition: Edition, *, label_key: str = "oc.round") -> Round | None:
+    with read_session(engine()) as s:
+        rounds = repo.rounds_of(s, edition.id)
+    if not rounds:
+        st.info(tr("oc.no_round"))
+        return None
+    by_id = {r.id: r for r in rounds}
+    if st.session_state.get(ROUND_KEY) not in by_id:
+        st.session_state[ROUND_KEY] = rounds[0].id
+    chosen = st.selectbox(tr(label_key), list(by_id), key=ROUND_KEY,
+                          format_func=lambda i: f"{by_id[i].name} ({tr('oc.status.' + by_id[i].status)})")
+    return by_id[chosen]
+
+
+def problem_table(problems: list[Problem]) -> None:
+    """Every problem as a table row: where, row, column, what to fix (text only, never markup)."""
+    st.dataframe(pd.DataFrame([
+        {tr("oc.col_where"): p.where, tr("oc.col_row"): "" if p.row is None else str(p.row),
+         tr("oc.col_column"): p.column or "", tr("oc.col_problem"): p.message(lang())}
+        for p in problems
+    ]), hide_index=True, width="stretch")
+
+
+def flash(message: str | None = None) -> None:
+    """Show a message kept across ``st.rerun`` (set one with ``flash_next``)."""
+    text = st.session_state.pop("oc_flash", None) if message is None else message
+    if text:
+        st.success(text)
+
+
+def flash_next(message: str) -> None:
+    st.session_state["oc_flash"] = message

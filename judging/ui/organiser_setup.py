@@ -1,0 +1,240 @@
+"""Edition setup: a new edition from the form or from a TOML file, and the settings of its rounds."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from judging.core.editions import (
+    DEFAULT_RUBRIC,
+    DEFAULT_TRACKS,
+    KINDS,
+    ROUND_NAMES,
+    SUBJECTS,
+    EditionError,
+    EditionSpec,
+    edition_spec_from_mapping,
+    parse_advance_rule,
+    parse_edition_toml,
+    rubric_templates,
+)
+from judging.core.ranking import METHOD_NAMES
+from judging.core.rubric import load_rubric
+from judging.errors import JudgingError
+from judging.store import organiser, repo
+from judging.store.db import read_session, write_session
+from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
+
+EXAMPLE_FILE = Path(__file__).resolve().parents[2] / "data" / "edition_example.toml"
+
+
+def default_rounds(kind: str) -> list[dict]:
+    rubric = DEFAULT_RUBRIC[kind]
+    return [
+        {"key": "preliminary", "name": ROUND_NAMES["preliminary"], "rubric": rubric, "judges_per_entry": 5,
+         "method": "calibrated", "advance": "share:0.3", "blind": True, "starts_on": "", "ends_on": "",
+         "weight_in_final": 0.3},
+        {"key": "second", "name": ROUND_NAMES["second"], "rubric": rubric, "judges_per_entry": 7,
+         "method": "calibrated", "advance": "top:5", "blind": True, "starts_on": "", "ends_on": "",
+         "weight_in_final": 0.3},
+        {"key": "final", "name": ROUND_NAMES["final"], "rubric": rubric, "judges_per_entry": 9,
+         "method": "trimmed", "advance": "", "blind": False, "starts_on": "", "ends_on": "", "weight_in_final": 0.4},
+    ]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows of a data editor as dicts without empty cells (an added row leaves NaN/None)."""
+    rows = []
+    for record in frame.to_dict("records"):
+        clean = {k: v for k, v in record.items()
+                 if v is not None and not (isinstance(v, float) and math.isnan(v)) and v != ""}
+        if clean:
+            rows.append(clean)
+    return rows
+
+
+def create_edition(spec: EditionSpec, actor: str) -> int:
+    """Store the spec with each round's rubric loaded from its template; the new edition's id."""
+    templates = rubric_templates()
+    rubrics = {key: load_rubric(templates[key]) for key in {r.rubric for r in spec.rounds}}
+    with write_session(engine()) as s:
+        return organiser.create_edition_from_spec(s, spec=spec, rubrics=rubrics, actor=actor).id
+
+
+def render() -> None:
+    user = require_role("organiser")
+    st.title(tr("page.oc_setup"))
+    flash()
+    new, from_file, settings = st.tabs([tr("oc.setup.tab_new"), tr("oc.setup.tab_file"), tr("oc.setup.tab_rounds")])
+    with new:
+        _new_edition(user.username)
+    with from_file:
+        _edition_file(user.username)
+    with settings:
+        _round_settings(user.username)
+
+
+def _created(edition_id: int, spec: EditionSpec) -> None:
+    st.session_state["oc_edition"] = edition_id
+    flash_next(tr("oc.setup.created", name=spec.name, tracks=len(spec.tracks), rounds=len(spec.rounds)))
+    st.rerun()
+
+
+def _new_edition(actor: str) -> None:
+    templates = list(rubric_templates())
+    kind = st.selectbox(tr("oc.setup.kind"), KINDS, format_func=lambda k: tr(f"oc.kind.{k}"), key="oc_new_kind")
+    with st.form("oc_new_edition"):
+        name = st.text_input(tr("oc.setup.name"), key="oc_new_name")
+        year = st.number_input(tr("oc.setup.year"), min_value=2000, max_value=2100, value=2026, step=1,
+                               key="oc_new_year")
+        subject = st.selectbox(tr("oc.setup.subject"), SUBJECTS, format_func=lambda k: tr(f"oc.subject.{k}"),
+                               key="oc_new_subject")
+        st.caption(tr("oc.setup.tracks_help"))
+        tracks = st.data_editor(
+            pd.DataFrame(DEFAULT_TRACKS, columns=["key", "name_zh", "name_en"]), num_rows="dynamic",
+            key="oc_new_tracks", hide_index=True, width="stretch",
+            column_config={"key": st.column_config.TextColumn(tr("oc.col_key"), required=True),
+                           "name_zh": st.column_config.TextColumn(tr("oc.col_name_zh"), required=True),
+                           "name_en": st.column_config.TextColumn(tr("oc.col_name_en"))})
+        st.caption(tr("oc.setup.rounds_help"))
+        rounds = st.data_editor(
+            pd.DataFrame(default_rounds(kind)), num_rows="dynamic", key=f"oc_new_rounds_{kind}", hide_index=True,
+            width="stretch",
+            column_config={
+                "key": st.column_config.TextColumn(tr("oc.col_key"), required=True),
+                "name": st.column_config.TextColumn(tr("oc.col_round_name"), required=True),
+                "rubric": st.column_config.SelectboxColumn(tr("oc.col_rubric"), options=templates, required=True),
+                "judges_per_entry": st.column_config.NumberColumn(tr("oc.col_k"), min_value=1, max_value=50, step=1),
+                "method": st.column_config.SelectboxColumn(tr("oc.col_method"), options=list(METHOD_NAMES)),
+                "advance": st.column_config.TextColumn(tr("oc.col_advance"), help=tr("oc.setup.advance_help")),
+                "blind": st.column_config.CheckboxColumn(tr("oc.col_blind")),
+                "starts_on": st.column_config.TextColumn(tr("oc.col_starts"), help="YYYY-MM-DD"),
+                "ends_on": st.column_config.TextColumn(tr("oc.col_ends"), help="YYYY-MM-DD"),
+                "weight_in_final": st.column_config.NumberColumn(tr("oc.col_weight"), min_value=0.0, step=0.1),
+            })
+        submitted = st.form_submit_button(tr("oc.setup.create"), type="primary")
+    if not submitted:
+        return
+    data = {"name": name, "year": int(year), "kind": kind, "subject": subject,
+            "tracks": _records(tracks), "rounds": _records(rounds)}
+    for r in data["rounds"]:
+        if "judges_per_entry" in r:
+            r["judges_per_entry"] = int(r["judges_per_entry"])
+        r["blind"] = bool(r.get("blind", False))
+    try:
+        spec = edition_spec_from_mapping(data, rubrics=templates)
+    except EditionError as exc:
+        st.error(tr("oc.setup.not_created"))
+        problem_table(exc.problems)
+        return
+    _created(create_edition(spec, actor), spec)
+
+
+def _edition_file(actor: str) -> None:
+    st.caption(tr("oc.setup.file_help"))
+    with open(EXAMPLE_FILE, "rb") as example:
+        st.download_button(tr("oc.setup.example"), example.read(), file_name="edition_example.toml",
+                           mime="application/toml", key="oc_example")
+    upload = st.file_uploader(tr("oc.setup.file"), type=["toml"], key="oc_edition_file")
+    if upload is None:
+        return
+    try:
+        spec = parse_edition_toml(upload.getvalue().decode("utf-8-sig"), source=upload.name)
+    except UnicodeDecodeError:
+        st.error(tr("oc.setup.not_utf8"))
+        return
+    except EditionError as exc:
+        st.error(tr("oc.setup.not_created"))
+        problem_table(exc.problems)
+        return
+    st.write(tr("oc.setup.preview", name=spec.name, year=spec.year, kind=tr(f"oc.kind.{spec.kind}")))
+    st.dataframe(pd.DataFrame([t.__dict__ for t in spec.tracks]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([r.__dict__ for r in spec.rounds]), hide_index=True, width="stretch")
+    if st.button(tr("oc.setup.create_from_file"), type="primary", key="oc_create_from_file"):
+        _created(create_edition(spec, actor), spec)
+
+
+def _round_settings(actor: str) -> None:
+    edition = choose_edition()
+    if edition is None:
+        return
+    with read_session(engine()) as s:
+        tracks = repo.tracks_of(s, edition.id)
+        rounds = repo.rounds_of(s, edition.id)
+        entries = len(repo.entries_of(s, edition.id))
+    st.write(tr("oc.setup.summary", kind=tr(f"oc.kind.{edition.kind}"), tracks=len(tracks), rounds=len(rounds),
+                entries=entries))
+    st.dataframe(pd.DataFrame([{tr("oc.col_key"): t.key, tr("oc.col_name_zh"): t.name_zh,
+                                tr("oc.col_name_en"): t.name_en} for t in tracks]), hide_index=True, width="stretch")
+    with st.form("oc_add_track", clear_on_submit=True):
+        cols = st.columns(3)
+        key = cols[0].text_input(tr("oc.col_key"), key="oc_track_key")
+        name_zh = cols[1].text_input(tr("oc.col_name_zh"), key="oc_track_zh")
+        name_en = cols[2].text_input(tr("oc.col_name_en"), key="oc_track_en")
+        add = st.form_submit_button(tr("oc.setup.add_track"))
+    if add:
+        try:
+            edition_spec_from_mapping({"name": edition.name, "year": edition.year, "kind": edition.kind,
+                                       "tracks": [{"key": t.key, "name_zh": t.name_zh} for t in tracks]
+                                       + [{"key": key, "name_zh": name_zh, "name_en": name_en}],
+                                       "rounds": [{"key": "x", "rubric": "innovation_contest"}]})
+        except EditionError as exc:
+            problem_table(exc.problems)
+        else:
+            with write_session(engine()) as s:
+                organiser.add_track(s, edition_id=edition.id, key=key.strip(), name_zh=name_zh.strip(),
+                                    name_en=name_en.strip(), actor=actor)
+            flash_next(tr("oc.setup.track_added", name=name_zh.strip()))
+            st.rerun()
+
+    for rnd in rounds:
+        with st.expander(f"{rnd.name} · {tr('oc.status.' + rnd.status)}"):
+            _round_form(rnd, actor)
+
+
+def _round_form(rnd, actor: str) -> None:
+    rubric = repo.round_rubric(rnd)
+    st.caption(tr("oc.setup.round_rubric", rubric=rubric.label.get(lang()), version=rubric.version,
+                  frozen=tr("oc.frozen") if rnd.rubric_frozen else tr("oc.not_frozen")))
+    with st.form(f"oc_round_{rnd.id}"):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input(tr("oc.col_round_name"), value=rnd.name, key=f"oc_r{rnd.id}_name")
+        k = c2.number_input(tr("oc.col_k"), min_value=1, max_value=50, value=rnd.judges_per_entry, step=1,
+                            key=f"oc_r{rnd.id}_k")
+        method = c3.selectbox(tr("oc.col_method"), METHOD_NAMES, index=list(METHOD_NAMES).index(rnd.method)
+                              if rnd.method in METHOD_NAMES else 0, key=f"oc_r{rnd.id}_method")
+        c4, c5, c6 = st.columns(3)
+        advance = c4.text_input(tr("oc.col_advance"), value=rnd.advance_rule, help=tr("oc.setup.advance_help"),
+                                key=f"oc_r{rnd.id}_advance")
+        status = c5.selectbox(tr("oc.col_status"), organiser.ROUND_STATUSES,
+                              index=organiser.ROUND_STATUSES.index(rnd.status),
+                              format_func=lambda v: tr(f"oc.status.{v}"), key=f"oc_r{rnd.id}_status")
+        weight = c6.number_input(tr("oc.col_weight"), min_value=0.0, max_value=100.0, value=float(rnd.weight_in_final),
+                                 step=0.1, key=f"oc_r{rnd.id}_weight")
+        c7, c8, c9 = st.columns(3)
+        starts = c7.text_input(tr("oc.col_starts"), value=rnd.starts_on, key=f"oc_r{rnd.id}_starts")
+        ends = c8.text_input(tr("oc.col_ends"), value=rnd.ends_on, key=f"oc_r{rnd.id}_ends")
+        blind = c9.checkbox(tr("oc.col_blind"), value=rnd.blind, key=f"oc_r{rnd.id}_blind")
+        save = st.form_submit_button(tr("oc.save"))
+    if not save:
+        return
+    try:
+        parse_advance_rule(advance)
+        edition_spec_from_mapping({"name": "x", "year": 2026, "tracks": [{"key": "x", "name_zh": "x"}],
+                                   "rounds": [{"key": rnd.key, "name": name, "rubric": "innovation_contest",
+                                               "judges_per_entry": int(k), "method": method, "advance": advance,
+                                               "blind": blind, "starts_on": starts, "ends_on": ends,
+                                               "weight_in_final": weight}]})
+        with write_session(engine()) as s:
+            organiser.update_round(s, round_id=rnd.id, actor=actor, name=name.strip(), judges_per_entry=int(k),
+                                   method=method, advance_rule=advance, status=status, weight_in_final=float(weight),
+                                   starts_on=starts.strip(), ends_on=ends.strip(), blind=blind)
+    except JudgingError as exc:
+        problem_table(exc.problems)
+        return
+    flash_next(tr("oc.setup.round_saved", name=name.strip()))
+    st.rerun()

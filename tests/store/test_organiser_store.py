@@ -1,0 +1,108 @@
+"""The organiser console's repository (judging.store.organiser) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from judging.core.editions import parse_edition_toml
+from judging.core.rubric import load_rubric
+from judging.errors import PermissionDenied
+from judging.store import organiser, repo
+from judging.store.db import read_session, write_session
+from judging.store.models import AuditEvent
+
+ROOT = Path(__file__).parents[2]
+RUBRIC = load_rubric(ROOT / "rubrics" / "innovation_contest.toml")
+
+
+def _fast_hash(password: str) -> str:
+    return "plain:" + password  # argon2 is slow on purpose; these tests do not sign in
+
+
+def _edition(engine):
+    spec = parse_edition_toml((ROOT / "data" / "edition_example.toml").read_text(encoding="utf-8"))
+    with write_session(engine) as s:
+        return organiser.create_edition_from_spec(s, spec=spec, rubrics={"innovation_contest": RUBRIC},
+                                                  actor="org").id
+
+
+def test_edition_from_spec_creates_tracks_and_rounds_first_open(engine):
+    edition_id = _edition(engine)
+    with read_session(engine) as s:
+        rounds = repo.rounds_of(s, edition_id)
+        tracks = repo.tracks_of(s, edition_id)
+    assert [(r.key, r.status, r.judges_per_entry, r.advance_rule) for r in rounds] == [
+        ("preliminary", "open", 5, "share:0.3"), ("second", "draft", 7, "top:5"), ("final", "draft", 9, "")]
+    assert rounds[2].method == "trimmed" and rounds[2].blind is False and rounds[0].starts_on == "2026-06-01"
+    assert [t.key for t in tracks] == ["life", "public", "industry", "product", "platform"]
+
+
+def test_update_round_logs_old_and_new_values(engine):
+    edition_id = _edition(engine)
+    with write_session(engine) as s:
+        rnd = repo.rounds_of(s, edition_id)[0]
+        organiser.update_round(s, round_id=rnd.id, actor="org", judges_per_entry=3, advance_rule="20%")
+    with read_session(engine) as s:
+        rnd = repo.rounds_of(s, edition_id)[0]
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "round.update")).one()
+    assert (rnd.judges_per_entry, rnd.advance_rule) == (3, "share:0.2")
+    assert '"judges_per_entry": {"new": 3, "old": 5}' in event.payload
+
+
+def test_add_track_appends_in_position(engine):
+    edition_id = _edition(engine)
+    with write_session(engine) as s:
+        organiser.add_track(s, edition_id=edition_id, key="edu", name_zh="教育类", actor="org")
+    with read_session(engine) as s:
+        assert [t.key for t in repo.tracks_of(s, edition_id)][-1] == "edu"
+
+
+def test_judge_accounts_store_only_hashes_and_return_passwords(engine):
+    records = [{"username": "w01", "display_name": "王一", "organisation": "甲大学", "expertise": "life"},
+               {"username": "w02", "display_name": "王二"}]
+    with write_session(engine) as s:
+        issued = organiser.create_judge_accounts(s, records=records, actor="org", hash_password=_fast_hash)
+    with read_session(engine) as s:
+        stored = {u.username: u for u in repo.judges(s)}
+    assert [a.username for a in issued] == ["w01", "w02"]
+    assert len({a.password for a in issued}) == 2
+    assert all(len(a.password) == organiser.PASSWORD_LENGTH for a in issued)
+    assert stored["w01"].password_hash == "plain:" + issued[0].password
+    assert stored["w01"].expertise == "life" and stored["w01"].role == "judge"
+
+
+def test_organisation_conflicts_are_added_once(engine):
+    edition_id = _edition(engine)
+    with write_session(engine) as s:
+        repo.add_entries(s, edition_id=edition_id, records=[
+            {"code": "L-1", "track": "life", "title": "甲", "organisation": "甲公司"},
+            {"code": "L-2", "track": "life", "title": "乙", "organisation": "乙公司", "recommending_unit": "某市经信局"}])
+        organiser.create_judge_accounts(s, records=[
+            {"username": "a", "display_name": "A", "organisation": "甲 公司"},
+            {"username": "b", "display_name": "B", "organisation": "某市经信局"},
+            {"username": "c", "display_name": "C", "organisation": "丙大学"}], actor="org", hash_password=_fast_hash)
+        first = organiser.add_organisation_conflicts(s, edition_id=edition_id, actor="org")
+        again = organiser.add_organisation_conflicts(s, edition_id=edition_id, actor="org")
+    with read_session(engine) as s:
+        rows = sorted((r.judge.username, r.entry.code, r.conflict.source) for r in repo.conflict_rows(s))
+    assert (first, again) == (2, 0)
+    assert rows == [("a", "L-1", "organisation"), ("b", "L-2", "recommending_unit")]
+
+
+def test_replace_assignment_is_refused_once_scores_exist(engine):
+    edition_id = _edition(engine)
+    with write_session(engine) as s:
+        rnd = repo.rounds_of(s, edition_id)[0]
+        repo.add_entries(s, edition_id=edition_id, records=[{"code": "L-1", "track": "life", "title": "甲"}])
+        entry = repo.entries_of(s, edition_id)[0]
+        judge = repo.create_user(s, username="j", display_name="J")
+        organiser.replace_assignment(s, round_id=rnd.id, pairs=[(judge.id, entry.id)], seed=7, actor="org")
+        repo.save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion="core_technology",
+                        value=80, actor="j")
+    with pytest.raises(PermissionDenied), write_session(engine) as s:
+        organiser.replace_assignment(s, round_id=rnd.id, pairs=[], seed=8, actor="org")
+    with read_session(engine) as s:
+        assert organiser.assignment_pairs(s, round_id=rnd.id) == [(judge.id, entry.id)]
