@@ -55,34 +55,37 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def build_contest(url: str) -> tuple[str, str]:
-    """Build the demo contest in ``url``; the username and password of its first judge."""
+def build_contest(url: str) -> dict:
+    """Build the demo contest in ``url``; the demo judge with the most unscored entries, and two of them."""
     from judging.demo import DEMO_PASSWORD, build_demo
     from judging.store import repo
     from judging.store.db import open_database, read_session
 
     engine = open_database(url)
     build_demo(engine, seed=2026)
+    best = None
     with read_session(engine) as s:
-        judge = next(j for j in repo.judges(s)
-                     if repo.open_rounds_of_judge(s, judge_id=j.id)
-                     and len(repo.judge_entry_rows(s, round_id=repo.open_rounds_of_judge(s, judge_id=j.id)[0].id,
-                                                   judge_id=j.id)) >= 3)
-        username = judge.username
+        for judge in repo.judges(s):
+            for rnd in repo.open_rounds_of_judge(s, judge_id=judge.id):
+                rows = repo.judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id)
+                fresh = [r.entry.id for r in rows if r.state == repo.SHEET_NOT_STARTED]
+                if best is None or len(fresh) > len(best["entries"]):
+                    best = {"username": judge.username, "judge_id": judge.id, "round_id": rnd.id, "entries": fresh}
     engine.dispose()
-    return username, DEMO_PASSWORD
+    assert best and len(best["entries"]) >= 2, "the demo contest has no judge with two unscored entries"
+    return best | {"password": DEMO_PASSWORD, "url": url}
 
 
 @pytest.fixture(scope="module")
 def served_app(tmp_path_factory):
-    """The app on a free port over a fresh demo database: (base URL, judge username, password)."""
+    """The app on a free port over a fresh demo database: base URL, database URL, a judge and entries."""
     reason = _missing_browser()
     if reason:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
         pytest.skip(reason)
     url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'judging.db'}"
-    username, password = build_contest(url)
+    contest = build_contest(url)
     port = _free_port()
     env = os.environ | {"JUDGING_DATABASE_URL": url}
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
@@ -106,7 +109,7 @@ def served_app(tmp_path_factory):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.3)
-        yield base, username, password
+        yield contest | {"base": base}
     finally:
         process.terminate()
         try:

@@ -1,0 +1,129 @@
+"""A judge's journey in a real browser: sign in, score two entries (one needing a comment), reload
+and see the values, refuse a silent overwrite from a stale tab, submit; and the README screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from judging.store import repo
+from judging.store.db import open_database, read_session
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).parents[2] / "docs" / "img" / "score_sheet.png"
+VIEWPORT = {"width": 1366, "height": 768}
+CRITERIA = ("core_technology", "application_effect", "promotion_value")
+
+
+def settle(page) -> None:
+    """Wait like Streamlit's own e2e suite: connected, then the script has finished its run."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
+    page.wait_for_timeout(250)  # a rerun triggered by the last action may not have started yet
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=30_000)
+
+
+def sign_in(page, app) -> None:
+    page.get_by_label("用户名").fill(app["username"])
+    page.get_by_label("密码").fill(app["password"])
+    page.get_by_role("button", name="登录").click()
+    settle(page)
+    page.wait_for_timeout(500)
+    settle(page)
+
+
+def field(page, app, entry: int, name: str):
+    """The input of a widget by its key (Streamlit gives the container the class st-key-<key>)."""
+    key = f"w_{app['round_id']}_{entry}_{name}"
+    return page.locator(f".st-key-{key} input, .st-key-{key} textarea").first
+
+
+def enter(page, locator, value: str) -> None:
+    locator.fill(value)
+    locator.press("Tab")  # number inputs and text areas store on blur
+    settle(page)
+
+
+def stored(app, entry: int) -> repo.SheetState:
+    engine = open_database(app["url"])
+    try:
+        with read_session(engine) as s:
+            return repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry)
+    finally:
+        engine.dispose()
+
+
+def open_entry(page, app, entry: int) -> None:
+    page.locator(f".st-key-open_{entry} button").click()
+    settle(page)
+    field(page, app, entry, "score_core_technology").wait_for()
+
+
+def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app):
+    from playwright.sync_api import expect
+
+    app = served_app
+    first_entry, second_entry = app["entries"][:2]
+    context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.goto(app["base"])
+    settle(page)
+    sign_in(page, app)
+    expect(page.get_by_role("heading", name="我的评审作品")).to_be_visible()
+
+    # entry 1: a low score needs a comment before the sheet can be submitted
+    open_entry(page, app, first_entry)
+    for name, value in zip(CRITERIA, ("55", "80", "82.5"), strict=True):
+        enter(page, field(page, app, first_entry, f"score_{name}"), value)
+    expect(page.get_by_text("需要评语：核心技术水平")).to_be_visible()
+    expect(page.get_by_role("button", name="提交评分表")).to_be_disabled()
+    enter(page, field(page, app, first_entry, "comment_core_technology"), "核心算法依赖开源方案，自主知识产权不足")
+    expect(page.get_by_role("button", name="提交评分表")).to_be_enabled()
+    expect(page.get_by_text("已保存")).to_be_visible()
+    assert stored(app, first_entry).score_values == {"core_technology": 55, "application_effect": 80,
+                                                     "promotion_value": 82.5}
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.locator("[data-testid='stHeading']").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+    # entry 2: no comment needed
+    page.get_by_role("button", name="返回列表").click()
+    settle(page)
+    open_entry(page, app, second_entry)
+    for name, value in zip(CRITERIA, ("80", "85", "90"), strict=True):
+        enter(page, field(page, app, second_entry, f"score_{name}"), value)
+    expect(page.get_by_text("84.50")).to_be_visible()  # (80*40 + 85*30 + 90*30) / 100
+
+    # reload: a new session; after signing in again the same sheet shows the stored values
+    page.reload()
+    settle(page)
+    sign_in(page, app)
+    expect(field(page, app, second_entry, "score_core_technology")).to_have_value("80.0")
+    expect(field(page, app, second_entry, "score_promotion_value")).to_have_value("90.0")
+
+    # a second tab changes a value; the first tab, still showing 80, is refused and asked
+    other = context.new_page()
+    other.goto(page.url)
+    settle(other)
+    sign_in(other, app)
+    enter(other, field(other, app, second_entry, "score_core_technology"), "70")
+    assert stored(app, second_entry).scores["core_technology"].value == 70
+
+    enter(page, field(page, app, second_entry, "score_core_technology"), "60")
+    expect(page.get_by_text("该项已在其他窗口改为 70，您的修改 60 尚未保存。请选择：")).to_be_visible()
+    assert stored(app, second_entry).scores["core_technology"].value == 70
+    expect(page.get_by_role("button", name="提交评分表")).to_be_disabled()
+    page.get_by_role("button", name="保留已保存的值").click()
+    settle(page)
+    expect(field(page, app, second_entry, "score_core_technology")).to_have_value("70.0")
+
+    # submit: the sheet locks
+    page.get_by_role("button", name="提交评分表").click()
+    settle(page)
+    expect(page.get_by_text("评分表已于")).to_be_visible()
+    expect(field(page, app, second_entry, "score_core_technology")).to_be_disabled()
+    assert stored(app, second_entry).status == "submitted"
+    context.close()
