@@ -164,7 +164,7 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     disagreement = disagreement or config.disagreement
     rng = np.random.default_rng(seed)
     long = normalise_scores(scores=scores, rubric=rubric)
-    sheets = sheet_totals(scores=long, rubric=rubric)
+    sheets = sheet_totals(scores=long, rubric=rubric, checked=True)
     entry_tracks = sheets.groupby("entry_id", sort=False)["track"].first()
     present_rounds = list(pd.unique(sheets["round"]))
     if round_weights:
@@ -226,8 +226,11 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     low, high = np.full(len(score), np.nan), np.full(len(score), np.nan)
     rlow, rhigh = np.zeros(len(score), dtype=np.int64), np.zeros(len(score), dtype=np.int64)
     groups = table["track"].to_numpy(dtype=object)
-    if finite.any():
+    if len(used) == 1:
+        low, high = only.low[order], only.high[order]
+    elif finite.any():
         low[finite], high[finite] = score_intervals(draws[:, finite], level=level)
+    if finite.any():
         rlow[finite], rhigh[finite] = rank_intervals(draws[:, finite], groups=groups[finite], level=level)
     table["score_low"], table["score_high"] = low, high
     table["rank_low"], table["rank_high"] = rlow, rhigh

@@ -18,7 +18,9 @@ MAX_LISTED_PROBLEMS = 20  # a wall of errors helps nobody; the first twenty show
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype(str).where(series.notna(), "")
+    return series.astype("string").fillna("").str.strip()
 
 
 def normalise_scores(*, scores: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
@@ -75,23 +77,32 @@ def normalise_scores(*, scores: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     return out
 
 
-def sheet_totals(*, scores: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+def sheet_totals(*, scores: pd.DataFrame, rubric: Rubric, checked: bool = False) -> pd.DataFrame:
     """One row per score sheet: the weighted total on the rubric scale.
 
     ``total = Σ_c w_c x_c / Σ_c w_c`` over the criteria the sheet has, so a sheet with a missing
     criterion is averaged over the criteria present (and counted in ``n_criteria``); a complete
     sheet gives exactly ``judging.core.scoring.weighted_total``.
 
-    Returns columns ``round, judge_id, entry_id, track, total, n_criteria``.
+    Returns columns ``round, judge_id, entry_id, track, total, n_criteria`` (sheets in order of
+    first appearance). ``checked=True`` skips the checks for a frame from ``normalise_scores``.
     """
-    long = normalise_scores(scores=scores, rubric=rubric)
-    weights = long["criterion"].map(rubric.weights).astype(float)
-    long = long.assign(weighted=long["score"] * weights, weight=weights)
-    grouped = long.groupby(["round", "judge_id", "entry_id"], sort=False)
-    sheets = grouped.agg(track=("track", "first"), weighted=("weighted", "sum"),
-                         weight=("weight", "sum"), n_criteria=("criterion", "size")).reset_index()
-    sheets["total"] = sheets["weighted"] / sheets["weight"]
-    return sheets[["round", "judge_id", "entry_id", "track", "total", "n_criteria"]]
+    long = scores if checked else normalise_scores(scores=scores, rubric=rubric)
+    weights = long["criterion"].map(rubric.weights).to_numpy(dtype=float)
+    codes = [pd.factorize(long[c], sort=False) for c in ("round", "judge_id", "entry_id")]
+    key = (codes[0][0].astype(np.int64) * len(codes[1][1]) + codes[1][0]) * len(codes[2][1]) + codes[2][0]
+    sheet_code, first = pd.factorize(key, sort=False)
+    n = len(first)
+    weighted = np.bincount(sheet_code, long["score"].to_numpy(dtype=float) * weights, n)
+    weight = np.bincount(sheet_code, weights, n)
+    first_row = np.full(n, len(long))
+    np.minimum.at(first_row, sheet_code, np.arange(len(long)))
+    head = long.iloc[first_row]
+    return pd.DataFrame({
+        "round": head["round"].to_numpy(), "judge_id": head["judge_id"].to_numpy(),
+        "entry_id": head["entry_id"].to_numpy(), "track": head["track"].to_numpy(),
+        "total": weighted / weight, "n_criteria": np.bincount(sheet_code, minlength=n),
+    })
 
 
 def criterion_means(*, scores: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
