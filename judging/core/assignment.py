@@ -33,7 +33,7 @@ from scipy.sparse.csgraph import connected_components
 
 from judging.errors import JudgingError, Problem
 
-DEFAULT_EXPERTISE_WEIGHT = 1.5  # an expert is preferred over a non-expert carrying up to 1.5 fewer entries
+DEFAULT_EXPERTISE_WEIGHT = 25.0  # experts first: preferred unless they already carry 25 more entries (caps keep the balance)
 JITTER = 0.01  # breaks ties at random (seeded) without ever outweighing a whole entry of load
 CONNECT_ATTEMPTS = 200  # random seat pairs tried per merge before giving up on two components
 MAX_CONNECT_STALLS = 50  # swaps in a row that may leave the component count unchanged
