@@ -113,15 +113,17 @@ def starts_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
 
-def flags_text(value: object) -> str:
+def flags_text(value: object, lang: str = "zh") -> str:
+    """The engine's ``;``-separated flag codes in words (codes without a text are kept as they are)."""
+    from judging.i18n import TEXTS
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, list | tuple | set | frozenset):
-        return "；".join(str(v) for v in value)
-    return str(value)
+    codes = [str(v) for v in value] if isinstance(value, list | tuple | set | frozenset) else str(value).split(";")
+    return "；".join(t(f"rank.flag.{c}", lang) if f"rank.flag.{c}" in TEXTS else c for c in codes if c.strip())
 
 
-def prepare_final_list(frame: pd.DataFrame, edition: EditionInfo) -> pd.DataFrame:
+def prepare_final_list(frame: pd.DataFrame, edition: EditionInfo, lang: str = "zh") -> pd.DataFrame:
     """The list with every column present, in announcement order: track, tier, rank."""
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -132,8 +134,11 @@ def prepare_final_list(frame: pd.DataFrame, edition: EditionInfo) -> pd.DataFram
             out[column] = default
     for column in ("entry_id", "track", "title", "organisation", "recommending_unit"):
         out[column] = out[column].fillna("").astype(str)
-    out["flags"] = [flags_text(v) for v in out["flags"]]
+    out["flags"] = [flags_text(v, lang) for v in out["flags"]]
     out["tier_key"] = [tier_key(v) for v in out["tier"]]
+    given = out["tier_label"].fillna("").astype(str) if "tier_label" in out.columns else pd.Series("", index=out.index)
+    out["tier_text"] = [g if (g and k and lang == "zh") else tier_label(v, lang)
+                        for g, k, v in zip(given, out["tier_key"], out["tier"], strict=True)]
     order = list(edition.track_order) or list(dict.fromkeys(out["track"]))
     out["_track_pos"] = [order.index(k) if k in order else len(order) for k in out["track"]]
     out["_tier_pos"] = [tier_position(v) for v in out["tier"]]
@@ -179,7 +184,7 @@ def _row_values(row: pd.Series, edition: EditionInfo, lang: str) -> dict[str, ob
         "organisation": row["organisation"],
         "recommending_unit": row["recommending_unit"],
         "track": edition.track_name(row["track"]),
-        "tier": tier_label(row["tier"], lang),
+        "tier": row["tier_text"],
         "score": _number(row["score"]),
         "score_low": _number(row["score_low"]),
         "score_high": _number(row["score_high"]),
@@ -194,7 +199,7 @@ NUMERIC_COLUMNS = {"rank", "score", "score_low", "score_high"}
 
 def render_csv(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
     """All rows in one table, UTF-8 with a BOM and CRLF (what Excel on Chinese Windows expects)."""
-    data = prepare_final_list(frame, edition)
+    data = prepare_final_list(frame, edition, lang)
     columns = _table_columns(lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -231,7 +236,7 @@ def render_xlsx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
     """
     import xlsxwriter
 
-    data = prepare_final_list(frame, edition)
+    data = prepare_final_list(frame, edition, lang)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
@@ -335,7 +340,7 @@ PDF_COLUMNS = (("no", 12), ("title", 62), ("organisation", 52), ("recommending_u
 
 def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
     """The 公示名单 (or the final list): per track, the winners in tier order, with the objection notice."""
-    data = winners(prepare_final_list(frame, edition))
+    data = winners(prepare_final_list(frame, edition, lang))
     pdf = _cjk_pdf()
     pdf.add_page()
     title_key = "export.pdf_title_final" if edition.final else "export.pdf_title"
@@ -361,7 +366,7 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
             table.row([t(f"export.col.{k}", lang) for k, _ in PDF_COLUMNS])
             for n, (_, row) in enumerate(rows.iterrows(), start=1):
                 table.row([str(n), row["title"], row["organisation"], row["recommending_unit"],
-                           tier_label(row["tier"], lang)])
+                           row["tier_text"]])
         pdf.set_font(size=10.5)
     if edition.organiser:
         pdf.ln(6)
@@ -373,7 +378,7 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
 
 def render_certificates(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
     """One landscape A4 page per winner: organisation, entry, track, tier, edition, organiser and date."""
-    data = winners(prepare_final_list(frame, edition))
+    data = winners(prepare_final_list(frame, edition, lang))
     if data.empty:
         raise ExportError(Problem("export.no_winners", {}))
     pdf = _cjk_pdf("L")
@@ -401,7 +406,7 @@ def render_certificates(frame: pd.DataFrame, edition: EditionInfo, *, lang: str 
         pdf.set_font(size=30)
         pdf.set_text_color(160, 20, 20)
         pdf.set_x(40)
-        pdf.cell(width - 80, 20, tier_label(row["tier"], lang), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width - 80, 20, row["tier_text"], align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
         pdf.set_font(size=14)
         pdf.set_x(40)
@@ -443,7 +448,7 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    data = winners(prepare_final_list(frame, edition))
+    data = winners(prepare_final_list(frame, edition, lang))
     document = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         _set_style_fonts(document.styles[name])
@@ -474,7 +479,7 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
         cells = [[t(f"export.col.{k}", lang) for k in columns]]
         for n, (_, row) in enumerate(rows.iterrows(), start=1):
             cells.append([str(n), row["title"], row["organisation"], row["recommending_unit"],
-                          tier_label(row["tier"], lang)])
+                          row["tier_text"]])
         _add_table(document, cells)
     if edition.organiser:
         paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT)

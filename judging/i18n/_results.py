@@ -88,4 +88,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "pub.rejected_no_change": {"zh": "异议不成立时不能调整名单", "en": "a rejected objection cannot change the list"},
     "pub.window_open": {"zh": "公示期至 {end} 才结束，暂不能定稿", "en": "the publication window runs until {end}; the list cannot be frozen yet"},
     "pub.objections_open": {"zh": "还有 {n} 条异议未处理（编号 {ids}），暂不能定稿", "en": "{n} objection(s) are still open (ids {ids}); the list cannot be frozen yet"},
+    # command line
+    "results.cli.no_file": {"zh": "找不到文件：{path}", "en": "no such file: {path}"},
+    "results.cli.needs": {"zh": "需要参数 {option}", "en": "{option} is required"},
+    "results.cli.bad_format": {"zh": "未知的导出格式 {value}（可选：{allowed}）", "en": "unknown export format {value} (allowed: {allowed})"},
+    "results.cli.bundle_needs_scores": {
+        "zh": "复核数据包需要原始评分：请用 judging bundle --scores ... 或 judging export --publication ...",
+        "en": "a bundle needs the raw scores: use judging bundle --scores ... or judging export --publication ...",
+    },
+    "results.cli.written": {"zh": "已写入 {path}", "en": "written: {path}"},
+    "results.cli.digest": {"zh": "数据包摘要（SHA-256）：{digest}", "en": "bundle digest (SHA-256): {digest}"},
+    "results.cli.verify_ok": {
+        "zh": "复核通过：所有校验值一致，按原始评分重新计算的 {n} 个作品的结果与数据包完全相同（最大浮点差 {gap}）",
+        "en": "verified: every checksum matches and recomputing {n} entries from the raw scores gives the same result (largest float difference {gap})",
+    },
+    "results.cli.verify_failed": {"zh": "复核未通过", "en": "verification FAILED"},
+    "results.cli.difference": {"zh": "  {entry} 的 {column}：数据包中为 {expected}，重新计算为 {actual}", "en": "  {entry} {column}: bundle has {expected}, recomputed {actual}"},
+    "results.cli.more": {"zh": "  ……另有 {n} 处不同", "en": "  ... and {n} more differences"},
 }

@@ -311,3 +311,43 @@ def reopen(session: Session, *, publication_id: int, reason: str, actor: str) ->
     record_event(session, actor=actor, action="publication.reopen", subject=f"publication:{publication_id}",
                  payload={"reopening": reopening.id, "reason": reopening.reason})
     return reopening
+
+
+# --- exports and bundle of a publication -------------------------------------------------------
+
+def edition_info(session: Session, publication: Publication, *, organiser: str = "", issued_on: date | None = None):
+    """What the documents say about the publication's edition (track names, dates, final or not)."""
+    from judging.core.exports import EditionInfo
+    from judging.store.repo import tracks_of
+
+    edition = edition_of(session, publication)
+    tracks = tracks_of(session, edition.id)
+    return EditionInfo(
+        name=edition.name, year=edition.year, organiser=organiser,
+        track_names={t.key: t.name_zh for t in tracks}, track_order=tuple(t.key for t in tracks),
+        publication_start=publication.start_date, publication_end=objection_deadline(publication),
+        contact=publication.contact, issued_on=issued_on or publication.start_date,
+        final=publication.status == "frozen",
+    )
+
+
+def publication_bundle(session: Session, publication_id: int, *, created_at: str = "") -> bytes:
+    """The reproducible bundle of a publication: the round's rubric and raw scores, the settings,
+    the list as published and every change since (see ``judging.core.bundle``)."""
+    from judging.core.bundle import build_bundle
+
+    publication = get_publication(session, publication_id)
+    rnd = get_round(session, publication.round_id)
+    rubric = round_rubric(rnd)
+    scores = canonical_scores(load_scores_frame(session, round_id=rnd.id), rubric)
+    vetoes = vetoes_frame(session, round_id=rnd.id)
+    published = provisional_list(publication)
+    edition = edition_of(session, publication)
+    return build_bundle(
+        rubric=rubric, scores=scores, settings=settings_of(publication), vetoes=vetoes if len(vetoes) else None,
+        result=published, changes=tier_changes(session, publication_id),
+        entries=published[["entry_id", "track", "title", "organisation", "recommending_unit"]],
+        edition={"name": edition.name, "year": edition.year, "round": rnd.key, "publication": publication.id,
+                 "status": publication.status, "start_date": publication.start_date.isoformat()},
+        created_at=created_at or utcnow().isoformat(timespec="seconds"),
+    )

@@ -173,3 +173,40 @@ def test_objection_needs_a_real_name_and_contact(engine, published):
     with write_session(engine) as s, pytest.raises(PublicationError, match="real name"):
         pub.add_objection(s, publication_id=published["publication"], entry_id="L-001", name="", contact="1",
                           text="异议", received_on=MONDAY, actor="org")
+
+
+def test_publication_bundle_verifies_with_its_changes_and_exports_render(engine, published, tmp_path):
+    from judging.core import exports
+    from judging.core.bundle import verify_bundle
+
+    pid = published["publication"]
+    with write_session(engine) as s:
+        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="first", reason="评审组复议", actor="org")
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor="org")
+    with read_session(engine) as s:
+        data = pub.publication_bundle(s, pid)
+        info = pub.edition_info(s, pub.get_publication(s, pid), organiser="某市经信局")
+        table = pub.current_list(s, pid)
+
+    report = verify_bundle(data)
+    assert report.ok, [p.render("en") for p in report.problems]
+    assert report.entries == 10
+    assert (info.final, info.track_names, info.publication_end) == (True, {"life": "生活类", "public": "公共服务类"},
+                                                                   date(2026, 11, 27))
+    assert exports.export_filename(info, "pdf") == "2026年信息消费创新大赛_获奖名单.pdf"
+    assert table.set_index("entry_id").loc["L-001", "tier"] == "first"
+    assert exports.render("csv", table, info).decode("utf-8-sig").count("一等奖") == int((table["tier"] == "first").sum())
+
+
+def test_bundle_of_a_publication_fails_once_a_score_changes_after_publishing(engine, published):
+    from judging.core.bundle import verify_bundle
+
+    with write_session(engine) as s:
+        judge = repo.get_user(s, "j1")
+        entry = next(e for e in repo.entries_of(s, published["edition"]) if e.code == "L-001")
+        repo.save_score(s, round_id=published["round"], judge_id=judge.id, entry_id=entry.id,
+                        criterion="core_technology", value=0.0, actor="j1", enforce_assignment=False)
+    with read_session(engine) as s:
+        report = verify_bundle(pub.publication_bundle(s, published["publication"]))
+
+    assert [p.code for p in report.problems][:1] == ["bundle.result_differs"]
