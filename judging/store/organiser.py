@@ -4,18 +4,16 @@ assignment changes, progress, and the live final. Every write records an audit e
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from judging.core.editions import EditionSpec, parse_advance_rule
 from judging.core.rubric import Rubric
-from judging.errors import PermissionDenied, Problem
+from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store import repo
-from judging.store.models import Assignment, Conflict, Edition, Entry, Round, Score, ScoreSheet, Track, User
+from judging.store.models import Assignment, Edition, Entry, Round, Score, ScoreSheet, Track, User
 
 ROUND_SETTINGS = ("name", "blind", "judges_per_entry", "method", "status", "advance_rule", "weight_in_final",
                   "starts_on", "ends_on")
@@ -77,84 +75,21 @@ def edition_of_round(session: Session, round_id: int) -> Edition:
     return session.get(Edition, repo.get_round(session, round_id).edition_id)
 
 
-# --- imports: entries, judges with accounts, automatic conflicts ---------------------------------
+# --- accounts ------------------------------------------------------------------------------------
 
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I to misread
-PASSWORD_LENGTH = 12  # 12 of 55 symbols ≈ 69 bits: beyond online guessing, short enough to type
-
-
-def generate_password(length: int = PASSWORD_LENGTH) -> str:
-    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
-
-
-@dataclass(frozen=True)
-class IssuedAccount:
-    """A judge account created by an import, with the password to hand to the judge (shown once)."""
-
-    username: str
-    display_name: str
-    organisation: str
-    password: str
-
-
-def create_judge_accounts(
-    session: Session, *, records: Sequence[Mapping[str, str]], actor: str,
-    hash_password: Callable[[str], str] | None = None, progress: Callable[[float], None] | None = None,
-) -> list[IssuedAccount]:
-    """Judge accounts for imported records, each with a generated password (only its hash is stored)."""
-    if hash_password is None:
-        from judging.core.passwords import hash_password
-    issued = []
-    for i, record in enumerate(records):
-        password = generate_password()
-        fields = {k: record.get(k, "") for k in ("organisation", "expertise", "email", "phone", "title")}
-        repo.create_user(session, username=record["username"], display_name=record["display_name"], role="judge",
-                         password_hash=hash_password(password), actor=actor, **fields)
-        issued.append(IssuedAccount(record["username"], record["display_name"], fields["organisation"], password))
-        if progress is not None:
-            progress((i + 1) / len(records))
-    return issued
-
-
-def reset_password(session: Session, *, username: str, actor: str,
-                   hash_password: Callable[[str], str] | None = None) -> IssuedAccount:
-    """A new generated password for an account (logged; the old one stops working)."""
-    if hash_password is None:
-        from judging.core.passwords import hash_password
-    user = repo.get_user(session, username)
-    if user is None:
-        from judging.errors import NotFound
-        raise NotFound(Problem("store.not_found", {"what": "user", "id": username}))
-    password = generate_password()
-    user.password_hash = hash_password(password)
-    session.add(user)
+def set_password_hashes(session: Session, *, hashes: Mapping[str, str], actor: str) -> None:
+    """Store prepared password hashes (``judging.core.handout.prepare_passwords``); logged without them."""
+    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(hashes))))}
+    missing = [name for name in hashes if name not in users]
+    if missing:
+        raise NotFound(Problem("store.not_found", {"what": "user", "id": ", ".join(missing)}))
+    for name, password_hash in hashes.items():
+        users[name].password_hash = password_hash
+        session.add(users[name])
     session.flush()
-    repo.record_event(session, actor=actor, action="user.password_reset", subject=f"user:{user.id}")
-    return IssuedAccount(user.username, user.display_name, user.organisation, password)
-
-
-def add_organisation_conflicts(session: Session, *, edition_id: int, actor: str) -> int:
-    """Record 回避 for every judge of the same organisation as an entry or its recommending unit; the count added."""
-    from judging.core.imports import organisation_conflicts
-
-    entries = repo.entries_of(session, edition_id)
-    judges = repo.judges(session)
-    by_code = {e.code: e.id for e in entries}
-    by_name = {j.username: j.id for j in judges}
-    existing = {(c.judge_id, c.entry_id) for c in repo.conflicts_of(session, edition_id)}
-    added = 0
-    for found in organisation_conflicts(entries, judges):
-        pair = (by_name[found.judge], by_code[found.entry])
-        if pair in existing:
-            continue
-        existing.add(pair)
-        session.add(Conflict(judge_id=pair[0], entry_id=pair[1], source=found.source, reason=found.organisation))
-        added += 1
-    session.flush()
-    if added:
-        repo.record_event(session, actor=actor, action="conflict.auto", subject=f"edition:{edition_id}",
-                          payload={"added": added})
-    return added
+    if hashes:
+        repo.record_event(session, actor=actor, action="user.passwords_issued", subject="users",
+                          payload={"usernames": sorted(hashes)})
 
 
 # --- assignment ------------------------------------------------------------------------------

@@ -1,12 +1,154 @@
-"""Placeholder until this step of the organiser console is built."""
+"""Imports: entries and judges from CSV/XLSX, checked before anything is stored, and judges' sign-in handouts."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from sqlmodel import select
 
-from judging.ui.common import require_role, tr
+from judging.core.handout import Account, accounts_csv, prepare_passwords
+from judging.core.imports import check_entries, check_judges
+from judging.errors import ImportValidationError
+from judging.store import organiser, repo
+from judging.store.db import read_session, write_session
+from judging.store.imports import import_entries, import_judges
+from judging.store.models import Entry, User
+from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
+
+ACCOUNTS_KEY = "oc_issued_accounts"  # this tab's handout (passwords are never stored in clear)
+UPLOAD_ROUND = "oc_imp_upload_round"  # bumped after an import, so the uploaders start empty again
+PREVIEW_ROWS = 200
 
 
 def render() -> None:
-    require_role("organiser")
+    user = require_role("organiser")
     st.title(tr("page.oc_imports"))
+    flash()
+    edition = choose_edition()
+    if edition is None:
+        return
+    n = st.session_state.setdefault(UPLOAD_ROUND, 0)
+    entries_tab, judges_tab = st.tabs([tr("oc.imp.tab_entries"), tr("oc.imp.tab_judges")])
+    with entries_tab:
+        _entries(edition, user.username, n)
+    with judges_tab:
+        _judges(edition, user.username, n)
+        _handout()
+
+
+def _sign_in_url() -> str:
+    try:
+        return st.context.url or ""
+    except Exception:  # no browser (AppTest)
+        return ""
+
+
+def _report(problems, records: list[dict], columns: dict[str, str]) -> bool:
+    """The validation report: every problem as a table (nothing imported), or a preview of the records."""
+    if problems:
+        st.error(tr("oc.imp.nothing_imported", n=len(problems)))
+        problem_table(problems)
+        return False
+    st.success(tr("oc.imp.ready", n=len(records)))
+    preview = pd.DataFrame(records[:PREVIEW_ROWS])[list(columns)].rename(columns=columns)
+    st.dataframe(preview, hide_index=True, width="stretch")
+    return True
+
+
+def _entries(edition, actor: str, n: int) -> None:
+    st.caption(tr("oc.imp.entries_help"))
+    upload = st.file_uploader(tr("oc.imp.entries_file"), type=["csv", "xlsx"], key=f"oc_imp_entries_{n}")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    with read_session(engine()) as s:
+        tracks = repo.tracks_of(s, edition.id)
+        existing = set(s.exec(select(Entry.code).where(Entry.edition_id == edition.id)))
+    report = check_entries(data, tracks=tracks, existing_ids=existing)
+    columns = {"code": tr("oc.col_code"), "track": tr("oc.col_track"), "title": tr("oc.col_title"),
+               "organisation": tr("oc.col_organisation"), "recommending_unit": tr("oc.col_recommending")}
+    if not _report(report.problems, report.records, columns):
+        return
+    if st.button(tr("oc.imp.import_entries", n=len(report.records)), type="primary", key="oc_imp_entries_go"):
+        bar = st.progress(0.0, text=tr("oc.imp.storing"))
+        try:
+            with write_session(engine()) as s:
+                outcome = import_entries(s, edition_id=edition.id, data=data, actor=actor)
+        except ImportValidationError as exc:  # the data changed since the check (another organiser)
+            bar.empty()
+            st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
+            problem_table(exc.problems)
+            return
+        bar.progress(1.0, text=tr("oc.imp.done"))
+        st.session_state[UPLOAD_ROUND] = n + 1
+        flash_next(tr("oc.imp.entries_imported", n=outcome.imported, conflicts=outcome.conflicts))
+        st.rerun()
+
+
+def _judges(edition, actor: str, n: int) -> None:
+    st.caption(tr("oc.imp.judges_help"))
+    upload = st.file_uploader(tr("oc.imp.judges_file"), type=["csv", "xlsx"], key=f"oc_imp_judges_{n}")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    with read_session(engine()) as s:
+        tracks = repo.tracks_of(s, edition.id)
+        existing = set(s.exec(select(User.username)))
+    report = check_judges(data, tracks=tracks, existing_usernames=existing)
+    columns = {"username": tr("oc.handout.username"), "display_name": tr("oc.handout.name"),
+               "organisation": tr("oc.handout.organisation"), "expertise": tr("oc.col_expertise")}
+    if not _report(report.problems, report.records, columns):
+        return
+    if st.button(tr("oc.imp.import_judges", n=len(report.records)), type="primary", key="oc_imp_judges_go"):
+        usernames = [r["username"] for r in report.records]
+        bar = st.progress(0.0, text=tr("oc.imp.passwords"))
+        prepared = prepare_passwords(usernames, progress=lambda share: bar.progress(
+            0.9 * share, text=tr("oc.imp.passwords")))
+        bar.progress(0.9, text=tr("oc.imp.storing"))
+        try:
+            with write_session(engine()) as s:
+                outcome = import_judges(s, data=data, edition_id=edition.id, actor=actor)
+                organiser.set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor=actor)
+        except ImportValidationError as exc:
+            bar.empty()
+            st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
+            problem_table(exc.problems)
+            return
+        bar.progress(1.0, text=tr("oc.imp.done"))
+        st.session_state[ACCOUNTS_KEY] = [
+            Account(r["username"], r["display_name"], r.get("organisation", ""), prepared[r["username"]][0])
+            for r in report.records]
+        st.session_state[UPLOAD_ROUND] = n + 1
+        flash_next(tr("oc.imp.judges_imported", n=outcome.imported, conflicts=outcome.conflicts))
+        st.rerun()
+
+
+def _handout() -> None:
+    """The passwords just issued, to download once; and a new password for one judge."""
+    accounts = st.session_state.get(ACCOUNTS_KEY)
+    if accounts:
+        st.warning(tr("oc.imp.handout_once", n=len(accounts)))
+        st.download_button(tr("oc.imp.download_handout"), accounts_csv(accounts, sign_in_url=_sign_in_url(),
+                                                                       lang=lang()),
+                           file_name="judge_accounts.csv", mime="text/csv", key="oc_handout", type="primary")
+    with st.expander(tr("oc.imp.reset_heading")):
+        with read_session(engine()) as s:
+            judges = repo.judges(s)
+        if not judges:
+            st.caption(tr("oc.imp.no_judges"))
+            return
+        by_name = {j.username: j for j in judges}
+        with st.form("oc_reset"):
+            chosen = st.selectbox(tr("oc.imp.judge"), list(by_name), key="oc_reset_judge",
+                                  format_func=lambda u: f"{u} · {by_name[u].display_name}")
+            go = st.form_submit_button(tr("oc.imp.reset"))
+        if go:
+            prepared = prepare_passwords([chosen])
+            with write_session(engine()) as s:
+                organiser.set_password_hashes(s, hashes={chosen: prepared[chosen][1]},
+                                              actor=require_role("organiser").username)
+            judge = by_name[chosen]
+            st.session_state[ACCOUNTS_KEY] = [Account(judge.username, judge.display_name, judge.organisation,
+                                                      prepared[chosen][0])]
+            st.rerun()

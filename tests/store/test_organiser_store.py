@@ -8,10 +8,12 @@ import pytest
 from sqlmodel import select
 
 from judging.core.editions import parse_edition_toml
+from judging.core.handout import prepare_passwords
 from judging.core.rubric import load_rubric
-from judging.errors import PermissionDenied
+from judging.errors import NotFound, PermissionDenied
 from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
+from judging.store.imports import import_judges
 from judging.store.models import AuditEvent
 
 ROOT = Path(__file__).parents[2]
@@ -60,36 +62,22 @@ def test_add_track_appends_in_position(engine):
         assert [t.key for t in repo.tracks_of(s, edition_id)][-1] == "edu"
 
 
-def test_judge_accounts_store_only_hashes_and_return_passwords(engine):
-    records = [{"username": "w01", "display_name": "王一", "organisation": "甲大学", "expertise": "life"},
-               {"username": "w02", "display_name": "王二"}]
+def test_prepared_passwords_are_stored_only_as_hashes(engine):
+    data = "评委编号,姓名,单位,专业领域\nw01,王一,甲大学,life\nw02,王二,,\n".encode()
+    prepared = prepare_passwords(["w01", "w02"], hash_password=_fast_hash)
     with write_session(engine) as s:
-        issued = organiser.create_judge_accounts(s, records=records, actor="org", hash_password=_fast_hash)
+        import_judges(s, data=data, actor="org")
+        organiser.set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor="org")
     with read_session(engine) as s:
         stored = {u.username: u for u in repo.judges(s)}
-    assert [a.username for a in issued] == ["w01", "w02"]
-    assert len({a.password for a in issued}) == 2
-    assert all(len(a.password) == organiser.PASSWORD_LENGTH for a in issued)
-    assert stored["w01"].password_hash == "plain:" + issued[0].password
-    assert stored["w01"].expertise == "life" and stored["w01"].role == "judge"
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "user.passwords_issued")).one()
+    assert stored["w01"].password_hash == "plain:" + prepared["w01"][0]
+    assert prepared["w01"][0] not in event.payload and prepared["w01"][1] not in event.payload
 
 
-def test_organisation_conflicts_are_added_once(engine):
-    edition_id = _edition(engine)
-    with write_session(engine) as s:
-        repo.add_entries(s, edition_id=edition_id, records=[
-            {"code": "L-1", "track": "life", "title": "甲", "organisation": "甲公司"},
-            {"code": "L-2", "track": "life", "title": "乙", "organisation": "乙公司", "recommending_unit": "某市经信局"}])
-        organiser.create_judge_accounts(s, records=[
-            {"username": "a", "display_name": "A", "organisation": "甲 公司"},
-            {"username": "b", "display_name": "B", "organisation": "某市经信局"},
-            {"username": "c", "display_name": "C", "organisation": "丙大学"}], actor="org", hash_password=_fast_hash)
-        first = organiser.add_organisation_conflicts(s, edition_id=edition_id, actor="org")
-        again = organiser.add_organisation_conflicts(s, edition_id=edition_id, actor="org")
-    with read_session(engine) as s:
-        rows = sorted((r.judge.username, r.entry.code, r.conflict.source) for r in repo.conflict_rows(s))
-    assert (first, again) == (2, 0)
-    assert rows == [("a", "L-1", "organisation"), ("b", "L-2", "recommending_unit")]
+def test_password_hashes_for_unknown_users_are_refused(engine):
+    with pytest.raises(NotFound), write_session(engine) as s:
+        organiser.set_password_hashes(s, hashes={"ghost": "x"}, actor="org")
 
 
 def test_replace_assignment_is_refused_once_scores_exist(engine):

@@ -1,0 +1,91 @@
+"""AppTest of the imports page: validation report, all-or-nothing imports, judge accounts and handout."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from judging.core.passwords import verify_password
+from judging.store import repo
+from judging.store.db import read_session
+from judging.ui.common import USER_KEY
+from judging.ui.organiser_imports import ACCOUNTS_KEY
+
+BAD_ENTRIES = "作品名称,申报单位,赛道\n智能家居,甲公司,生活类\n,乙公司,公共服务类\n远程医疗,丙公司,农业类\n".encode()
+GOOD_ENTRIES = "作品名称,申报单位,推荐单位,赛道\n智能家居,戊公司,某市经信局,生活类\n远程医疗,己公司,,公共服务\n".encode()
+JUDGES = "评委编号,姓名,单位,专业领域\nw01,王一,某市经信局,生活类\nw02,王二,庚大学,公共服务类、人工智能\n".encode()
+
+
+def _render() -> None:
+    from judging.ui import organiser_imports
+
+    organiser_imports.render()
+
+
+def organiser_page(contest, _module: str) -> AppTest:
+    at = AppTest.from_function(_render, default_timeout=30)
+    at.session_state[USER_KEY] = contest["users"]["org"]
+    return at
+
+
+def _codes(contest) -> list[str]:
+    with read_session(contest["engine"]) as s:
+        return [e.code for e in repo.entries_of(s, contest["ids"]["edition"])]
+
+
+def test_entry_file_with_errors_lists_every_problem_and_imports_nothing(contest):
+    at = organiser_page(contest, "organiser_imports").run()
+    at.file_uploader(key="oc_imp_entries_0").upload("entries.csv", BAD_ENTRIES, "text/csv").run()
+    assert not at.exception
+    assert at.error[0].value.startswith("发现 2 个问题，未导入任何记录")
+    report = next(d.value for d in at.dataframe if "行" in d.value.columns)
+    assert report[["行", "列"]].values.tolist() == [["3", "作品名称"], ["4", "赛道"]]
+    assert not [b for b in at.button if b.key == "oc_imp_entries_go"]
+    assert _codes(contest) == ["L-001", "L-002", "P-001", "P-002"]
+
+
+def test_good_entry_file_is_previewed_then_imported(contest):
+    at = organiser_page(contest, "organiser_imports").run()
+    at.file_uploader(key="oc_imp_entries_0").upload("entries.csv", GOOD_ENTRIES, "text/csv").run()
+    assert at.success[0].value == "检查通过：2 条记录可以导入。"
+    at.button(key="oc_imp_entries_go").click().run()
+    assert not at.exception
+    assert "已导入 2 件作品" in at.success[0].value
+    assert _codes(contest) == ["L-001", "L-002", "P-001", "P-002", "life-001", "public-001"]
+    assert at.file_uploader(key="oc_imp_entries_1").value is None  # a fresh, empty uploader
+
+
+def test_judges_get_accounts_whose_passwords_sign_in_and_automatic_conflicts(contest):
+    at = organiser_page(contest, "organiser_imports").run()
+    at.file_uploader(key="oc_imp_entries_0").upload("entries.csv", GOOD_ENTRIES, "text/csv").run()
+    at.button(key="oc_imp_entries_go").click().run()
+    at.file_uploader(key="oc_imp_judges_1").upload("judges.csv", JUDGES, "text/csv").run()
+    at.button(key="oc_imp_judges_go").click().run()
+    assert not at.exception
+    assert "已导入 2 位评委，自动回避 1 对" in at.success[0].value
+    accounts = at.session_state[ACCOUNTS_KEY]
+    with read_session(contest["engine"]) as s:
+        stored = {u.username: u for u in repo.judges(s)}
+        conflicts = [(r.judge.username, r.entry.title, r.conflict.source) for r in repo.conflict_rows(s)]
+    assert [a.username for a in accounts] == ["w01", "w02"]
+    assert all(verify_password(a.password, stored[a.username].password_hash) for a in accounts)
+    assert stored["w02"].expertise == "public;人工智能"
+    assert conflicts == [("w01", "智能家居", "recommending_unit")]
+    assert at.download_button(key="oc_handout").label == "下载评委账号表（CSV）"
+
+
+def test_a_judge_file_naming_an_existing_account_imports_nothing(contest):
+    at = organiser_page(contest, "organiser_imports").run()
+    at.file_uploader(key="oc_imp_judges_0").upload("judges.csv", "评委编号,姓名\nj1,重名\n".encode(), "text/csv").run()
+    assert "未导入任何记录" in at.error[0].value
+    with read_session(contest["engine"]) as s:
+        assert repo.get_user(s, "j1").display_name == "张三"
+
+
+def test_reset_password_issues_a_working_password(contest):
+    at = organiser_page(contest, "organiser_imports").run()
+    at.selectbox(key="oc_reset_judge").select("j2")
+    next(b for b in at.button if b.label == "生成新密码").click()
+    at.run()
+    [account] = at.session_state[ACCOUNTS_KEY]
+    with read_session(contest["engine"]) as s:
+        assert verify_password(account.password, repo.get_user(s, "j2").password_hash)
