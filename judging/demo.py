@@ -113,9 +113,9 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
     Refuses (``DemoError``) when the database already holds an edition or an account, so that a
     real contest is never mixed with demo data. Everything is one transaction.
     """
-    for name in ("entries.csv", "judges.csv"):
-        if not (DATA_DIR / name).is_file():
-            raise DemoError(Problem("demo.data_missing", {"path": DATA_DIR / name}))
+    for path in (DATA_DIR / "entries.csv", DATA_DIR / "judges.csv", RUBRICS_DIR / RUBRIC_FILE):
+        if not path.is_file():  # a wheel install has no data/ or rubrics/: the demo needs a source checkout
+            raise DemoError(Problem("demo.data_missing", {"path": path}))
     rubric = load_rubric(RUBRICS_DIR / RUBRIC_FILE)
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: every demo account has the same public password
     with write_session(engine) as session:

@@ -9,9 +9,9 @@ The algorithm has three phases, each keeping what the previous one established:
    within one of each other; a judge is taken over the cap only when nobody else is left.
 2. **Balancing.** Where conflicts made the greedy overshoot, load is moved along alternating paths
    (judge ``a`` hands an entry to ``b``, who hands another to ``c``...) from a judge with load
-   ``L`` to one with load ``<= L - 2`` until no such path exists. A load vector without such a path
-   is the most balanced possible (the bases of this b-matching form a polymatroid, where local and
-   global balance coincide; Fujishige, *Submodular Functions and Optimization*, 2005, §9), so loads
+   ``L`` to one with load ``<= L - 2`` until no such path exists. The judges' possible load
+   vectors form an M-convex set, on which a vector admitting no such step is decreasingly minimal
+   (Frank and Murota's discrete decreasing minimization), hence the most balanced possible: loads
    differ by at most one whenever that is achievable at all.
 3. **Connecting.** Calibration compares judges through shared entries, so the judge–entry graph
    must be connected. Components are joined by swapping one seat across them (``j1`` on ``e1`` in
