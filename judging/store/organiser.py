@@ -5,6 +5,7 @@ assignment changes, progress, and the live final. Every write records an audit e
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -13,7 +14,7 @@ from judging.core.editions import EditionSpec, parse_advance_rule
 from judging.core.rubric import Rubric
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store import repo
-from judging.store.models import Assignment, Edition, Entry, Round, Score, ScoreSheet, Track, User
+from judging.store.models import Assignment, Conflict, Edition, Entry, Round, Score, ScoreSheet, Track, User
 
 ROUND_SETTINGS = ("name", "blind", "judges_per_entry", "method", "status", "advance_rule", "weight_in_final",
                   "starts_on", "ends_on")
@@ -143,15 +144,115 @@ def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: 
     rnd = repo.get_round(session, round_id)
     judge = session.get(User, judge_id)
     entry = session.get(Entry, entry_id)
-    check_addition(judge_id=judge_id, entry_id=entry_id,
+    pair = (judge.username if judge else str(judge_id), entry.code if entry else str(entry_id))
+    assigned = session.exec(select(Assignment.id).where(Assignment.round_id == round_id, Assignment.judge_id == judge_id,
+                                                         Assignment.entry_id == entry_id)).first()
+    conflict = session.exec(select(Conflict.id).where(Conflict.judge_id == judge_id,
+                                                      Conflict.entry_id == entry_id)).first()
+    check_addition(judge_id=pair[0], entry_id=pair[1],
                    judge_ok=judge is not None and judge.role == "judge" and judge.active,
                    same_edition=entry is not None and entry.edition_id == rnd.edition_id,
-                   assigned=set(assignment_pairs(session, round_id=round_id)),
-                   conflicts=conflict_pairs(session, edition_id=rnd.edition_id))
+                   assigned={pair} if assigned else set(), conflicts={pair} if conflict else set())
     session.add(Assignment(round_id=round_id, judge_id=judge_id, entry_id=entry_id))
     session.flush()
     repo.record_event(session, actor=actor, action="assignment.add_one", subject=f"round:{round_id}",
                       payload={"judge_id": judge_id, "entry_id": entry_id, "reason": reason})
+
+
+@dataclass(frozen=True)
+class RoundInputs:
+    """What the assignment needs for a round, keyed by entry code and username (so messages name them)."""
+
+    entries: dict[str, str]  # entry code → track key
+    judges: dict[str, tuple[str, ...]]  # username of an active judge → expertise
+    conflicts: set[tuple[str, str]]  # (username, code)
+    pairs: list[tuple[str, str]]  # the current assignment
+    entry_ids: dict[str, int]
+    judge_ids: dict[str, int]
+
+    def to_ids(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
+        return [(self.judge_ids[j], self.entry_ids[e]) for j, e in pairs]
+
+
+def round_inputs(session: Session, *, round_id: int) -> RoundInputs:
+    rnd = repo.get_round(session, round_id)
+    tracks = {t.id: t.key for t in repo.tracks_of(session, rnd.edition_id)}
+    entries = repo.entries_of(session, rnd.edition_id)
+    judges = repo.judges(session)
+    code = {e.id: e.code for e in entries}
+    name = {j.id: j.username for j in judges}
+    return RoundInputs(
+        entries={e.code: tracks[e.track_id] for e in entries},
+        judges={j.username: tuple(x for x in j.expertise.split(";") if x) for j in judges if j.active},
+        conflicts={(name[j], code[e]) for j, e in conflict_pairs(session, edition_id=rnd.edition_id)
+                   if j in name and e in code},
+        pairs=[(name[j], code[e]) for j, e in assignment_pairs(session, round_id=round_id) if j in name and e in code],
+        entry_ids={e.code: e.id for e in entries}, judge_ids={j.username: j.id for j in judges},
+    )
+
+
+def generate_assignment(session: Session, *, round_id: int, seed: int, actor: str) -> int:
+    """Run the automatic assignment for the round (k per entry, 回避, balanced, expertise, connected)."""
+    from judging.core.assignment import assign_judges
+
+    rnd = repo.get_round(session, round_id)
+    inputs = round_inputs(session, round_id=round_id)
+    pairs = assign_judges(entries=inputs.entries, judges=inputs.judges, k=rnd.judges_per_entry,
+                          conflicts=inputs.conflicts, seed=seed)
+    return replace_assignment(session, round_id=round_id, pairs=inputs.to_ids(pairs), seed=seed, actor=actor)
+
+
+def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: str,
+                    exclude_judges: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Give every entry of the round ``k`` judges again (after conflicts or a drop-out); the pairs added."""
+    from judging.core.assignment_changes import fill_gaps
+
+    rnd = repo.get_round(session, round_id)
+    inputs = round_inputs(session, round_id=round_id)
+    judges = dict(inputs.judges)
+    for judge_id in exclude_judges:
+        judges.pop(next(n for n, i in inputs.judge_ids.items() if i == judge_id), None)
+    added = inputs.to_ids(fill_gaps(pairs=inputs.pairs, entries=inputs.entries, judges=judges,
+                                    k=rnd.judges_per_entry, conflicts=inputs.conflicts, seed=seed))
+    if added:
+        session.add_all(Assignment(round_id=round_id, judge_id=j, entry_id=e) for j, e in added)
+        session.flush()
+        repo.record_event(session, actor=actor, action="assignment.fill", subject=f"round:{round_id}",
+                          payload={"added": [list(p) for p in added], "seed": seed})
+    return added
+
+
+def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int, reason: str,
+                    actor: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Take a judge off every entry of the round they have not submitted, and give those entries other judges.
+
+    Submitted sheets stay. Returns (pairs removed, pairs added); all or nothing.
+    """
+    submitted = {s.entry_id for s in session.exec(select(ScoreSheet).where(
+        ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.status == "submitted"))}
+    rows = list(session.exec(select(Assignment).where(Assignment.round_id == round_id,
+                                                      Assignment.judge_id == judge_id)))
+    removed = [(a.judge_id, a.entry_id) for a in rows if a.entry_id not in submitted]
+    for a in rows:
+        if a.entry_id not in submitted:
+            session.delete(a)
+    session.flush()
+    repo.record_event(session, actor=actor, action="assignment.drop_out", subject=f"round:{round_id}",
+                      payload={"judge_id": judge_id, "removed": len(removed), "reason": reason})
+    added = fill_round_gaps(session, round_id=round_id, seed=seed, actor=actor, exclude_judges=[judge_id])
+    return removed, added
+
+
+def last_seed(session: Session, *, round_id: int) -> int | None:
+    """The seed of the round's latest automatic assignment, from the audit trail."""
+    import json
+
+    from judging.store.models import AuditEvent
+
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "assignment.generate",
+                                                  AuditEvent.subject == f"round:{round_id}")
+                         .order_by(AuditEvent.id.desc()).limit(1)).first()
+    return None if event is None else json.loads(event.payload).get("seed")
 
 
 def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: str) -> None:

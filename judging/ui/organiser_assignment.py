@@ -1,12 +1,175 @@
-"""Placeholder until this step of the organiser console is built."""
+"""Assignment: the automatic assignment of a round (seed shown), load and coverage charts, manual
+additions and removals with the same checks, and reassignment after a conflict or a drop-out."""
 
 from __future__ import annotations
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from judging.ui.common import require_role, tr
+from judging.core.assignment import count_components
+from judging.core.assignment_changes import load_and_coverage, short_entries
+from judging.errors import JudgingError
+from judging.store import organiser, repo
+from judging.store.db import read_session, write_session
+from judging.ui.common import engine, require_role, tr
+from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
+
+DEFAULT_SEED = 2026
 
 
 def render() -> None:
-    require_role("organiser")
+    user = require_role("organiser")
     st.title(tr("page.oc_assignment"))
+    flash()
+    edition = choose_edition()
+    if edition is None:
+        return
+    rnd = choose_round(edition)
+    if rnd is None:
+        return
+    with read_session(engine()) as s:
+        inputs = organiser.round_inputs(s, round_id=rnd.id)
+        scored = repo.count_scores(s, round_id=rnd.id)
+        seed = organiser.last_seed(s, round_id=rnd.id)
+        names = {j.username: j.display_name for j in repo.judges(s)}
+        titles = {e.code: e.title for e in repo.entries_of(s, edition.id)}
+    k = rnd.judges_per_entry
+    cols = st.columns(5)
+    cols[0].metric(tr("oc.asg.entries"), len(inputs.entries))
+    cols[1].metric(tr("oc.asg.judges"), len(inputs.judges))
+    cols[2].metric(tr("oc.col_k"), k)
+    cols[3].metric(tr("oc.asg.conflicts"), len(inputs.conflicts))
+    cols[4].metric(tr("oc.asg.seats"), len(inputs.pairs))
+
+    _generate(rnd, seed, scored, user.username)
+    if inputs.pairs:
+        _charts(inputs, k)
+    short = short_entries(pairs=inputs.pairs, entries=inputs.entries, conflicts=inputs.conflicts, k=k)
+    if inputs.pairs and short:
+        _gaps(rnd, short, titles, seed, user.username)
+    _manual(rnd, inputs, names, titles, user.username)
+    _drop_out(rnd, inputs, names, seed, user.username)
+
+
+def _run(action, done: str) -> None:
+    """Run a write; show every problem as a table, or keep the success message across the rerun."""
+    try:
+        with write_session(engine()) as s:
+            action(s)
+    except JudgingError as exc:
+        st.error(tr("oc.asg.not_changed"))
+        problem_table(exc.problems)
+    else:
+        flash_next(done)
+        st.rerun()
+
+
+def _generate(rnd, seed: int | None, scored: int, actor: str) -> None:
+    st.subheader(tr("oc.asg.generate_heading"))
+    if seed is not None:
+        st.caption(tr("oc.asg.seed_used", seed=seed))
+    if scored:
+        st.info(tr("oc.asg.scored", n=scored))
+    with st.form("oc_generate"):
+        value = st.number_input(tr("oc.asg.seed"), min_value=0, max_value=2**31 - 1, step=1,
+                                value=seed if seed is not None else DEFAULT_SEED, key="oc_seed",
+                                help=tr("oc.asg.seed_help"))
+        go = st.form_submit_button(tr("oc.asg.generate"), type="primary", disabled=bool(scored))
+    if go:
+        _run(lambda s: organiser.generate_assignment(s, round_id=rnd.id, seed=int(value), actor=actor),
+             tr("oc.asg.generated", seed=int(value)))
+
+
+def _charts(inputs, k: int) -> None:
+    loads, cover = load_and_coverage(pairs=inputs.pairs, entries=inputs.entries, judges=inputs.judges,
+                                     conflicts=inputs.conflicts)
+    load = pd.DataFrame(loads)
+    cover = pd.DataFrame(cover)
+    seats = max(int(load["load"].sum()), 1)
+    cols = st.columns(4)
+    cols[0].metric(tr("oc.asg.load_range"), f"{load['load'].min()}–{load['load'].max()}")
+    cols[1].metric(tr("oc.asg.expert_share"), f"{load['expert_seats'].sum() / seats:.0%}")
+    cols[2].metric(tr("oc.asg.components"), count_components(
+        [p for p in inputs.pairs if p not in inputs.conflicts]))
+    cols[3].metric(tr("oc.asg.full_entries"), f"{int((cover['judges'] >= k).sum())}/{len(cover)}")
+    left, right = st.columns(2)
+    load_title, expert_title = tr("oc.asg.chart_load"), tr("oc.asg.chart_expert")
+    long = load.assign(other=load["load"] - load["expert_seats"]).melt(
+        id_vars="judge", value_vars=["expert_seats", "other"], var_name="kind", value_name="n")
+    long["kind"] = long["kind"].map({"expert_seats": expert_title, "other": tr("oc.asg.chart_other")})
+    left.altair_chart(
+        alt.Chart(long, title=load_title).mark_bar().encode(
+            x=alt.X("judge:N", sort=alt.EncodingSortField("n", op="sum", order="descending"),
+                    title=tr("oc.asg.judge"), axis=alt.Axis(labels=len(load) <= 60)),
+            y=alt.Y("n:Q", stack=True, title=tr("oc.asg.entries_per_judge")),
+            color=alt.Color("kind:N", title=None),
+            tooltip=[alt.Tooltip("judge:N", title=tr("oc.asg.judge")), alt.Tooltip("kind:N", title=None),
+                     alt.Tooltip("n:Q", title=tr("oc.asg.entries_per_judge"))]),
+        width="stretch")
+    counts = cover.groupby(["judges", "track"]).size().reset_index(name="entries")
+    right.altair_chart(
+        alt.layer(
+            alt.Chart(counts, title=tr("oc.asg.chart_coverage")).mark_bar().encode(
+                x=alt.X("judges:O", title=tr("oc.asg.judges_per_entry")),
+                y=alt.Y("entries:Q", stack=True, title=tr("oc.asg.entries")),
+                color=alt.Color("track:N", title=tr("oc.col_track")),
+                tooltip=["judges:O", "track:N", "entries:Q"]),
+        ),
+        width="stretch")
+
+
+def _gaps(rnd, short: dict, titles: dict, seed: int | None, actor: str) -> None:
+    st.warning(tr("oc.asg.short", n=len(short), k=rnd.judges_per_entry))
+    st.dataframe(pd.DataFrame([{tr("oc.col_code"): code, tr("oc.col_title"): titles.get(code, ""),
+                                tr("oc.asg.judges_now"): n} for code, n in sorted(short.items())]),
+                 hide_index=True, width="stretch")
+    if st.button(tr("oc.asg.fill"), key="oc_fill", type="primary"):
+        _run(lambda s: organiser.fill_round_gaps(s, round_id=rnd.id, seed=seed or DEFAULT_SEED, actor=actor),
+             tr("oc.asg.filled"))
+
+
+def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
+    with st.expander(tr("oc.asg.manual")):
+        judge_label = lambda u: f"{u} · {names.get(u, '')}"  # noqa: E731
+        entry_label = lambda c: f"{c} · {titles.get(c, '')}"  # noqa: E731
+        with st.form("oc_add_one"):
+            judge = st.selectbox(tr("oc.asg.judge"), sorted(inputs.judges), format_func=judge_label, key="oc_add_judge")
+            entry = st.selectbox(tr("oc.col_title"), sorted(inputs.entries), format_func=entry_label,
+                                 key="oc_add_entry")
+            reason = st.text_input(tr("oc.asg.reason"), key="oc_add_reason")
+            add = st.form_submit_button(tr("oc.asg.add"))
+        if add and judge and entry:
+            _run(lambda s: organiser.add_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
+                                                    entry_id=inputs.entry_ids[entry], reason=reason, actor=actor),
+                 tr("oc.asg.added", judge=judge, entry=entry))
+        if not inputs.pairs:
+            return
+        with st.form("oc_remove_one"):
+            pair = st.selectbox(tr("oc.asg.seat"), sorted(inputs.pairs, key=lambda p: (p[1], p[0])),
+                                format_func=lambda p: f"{entry_label(p[1])} ← {judge_label(p[0])}", key="oc_rm_pair")
+            reason = st.text_input(tr("oc.asg.reason"), key="oc_rm_reason")
+            remove = st.form_submit_button(tr("oc.asg.remove"))
+        if remove and pair:
+            _run(lambda s: organiser.remove_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[pair[0]],
+                                                       entry_id=inputs.entry_ids[pair[1]], reason=reason,
+                                                       actor=actor),
+                 tr("oc.asg.removed", judge=pair[0], entry=pair[1]))
+
+
+def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: str) -> None:
+    assigned = sorted({j for j, _ in inputs.pairs})
+    if not assigned:
+        return
+    with st.expander(tr("oc.asg.drop_heading")):
+        st.caption(tr("oc.asg.drop_help"))
+        with st.form("oc_drop"):
+            judge = st.selectbox(tr("oc.asg.judge"), assigned, format_func=lambda u: f"{u} · {names.get(u, '')}",
+                                 key="oc_drop_judge")
+            reason = st.text_input(tr("oc.asg.reason"), key="oc_drop_reason")
+            go = st.form_submit_button(tr("oc.asg.drop"))
+        if go and judge:
+            _run(lambda s: organiser.judge_drops_out(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
+                                                     seed=seed or DEFAULT_SEED, reason=reason, actor=actor),
+                 tr("oc.asg.dropped", judge=judge))
+

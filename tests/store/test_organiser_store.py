@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from judging.core.assignment import AssignmentError
 from judging.core.editions import parse_edition_toml
 from judging.core.handout import prepare_passwords
 from judging.core.rubric import load_rubric
@@ -94,3 +95,78 @@ def test_replace_assignment_is_refused_once_scores_exist(engine):
         organiser.replace_assignment(s, round_id=rnd.id, pairs=[], seed=8, actor="org")
     with read_session(engine) as s:
         assert organiser.assignment_pairs(s, round_id=rnd.id) == [(judge.id, entry.id)]
+
+
+def _contest(engine, *, judges=5, entries=6, k=3):
+    edition_id = _edition(engine)
+    with write_session(engine) as s:
+        rnd = repo.rounds_of(s, edition_id)[0]
+        organiser.update_round(s, round_id=rnd.id, actor="org", judges_per_entry=k)
+        repo.add_entries(s, edition_id=edition_id, records=[
+            {"code": f"L-{i}", "track": "life" if i % 2 else "public", "title": f"作品{i}", "organisation": f"单位{i}"}
+            for i in range(entries)])
+        ids = [repo.create_user(s, username=f"j{i}", display_name=f"评委{i}", expertise="life").id
+               for i in range(judges)]
+    return edition_id, rnd.id, ids
+
+
+def test_generate_assignment_k_per_entry_and_seed_in_the_audit_trail(engine):
+    edition_id, round_id, _ = _contest(engine)
+    with write_session(engine) as s:
+        assert organiser.generate_assignment(s, round_id=round_id, seed=11, actor="org") == 18
+    with read_session(engine) as s:
+        inputs = organiser.round_inputs(s, round_id=round_id)
+        assert organiser.last_seed(s, round_id=round_id) == 11
+    with write_session(engine) as s:
+        organiser.generate_assignment(s, round_id=round_id, seed=11, actor="org")
+    with read_session(engine) as s:
+        assert sorted(organiser.round_inputs(s, round_id=round_id).pairs) == sorted(inputs.pairs)
+
+
+def test_declared_conflict_then_fill_gives_the_entry_another_judge(engine):
+    edition_id, round_id, judge_ids = _contest(engine)
+    with write_session(engine) as s:
+        organiser.generate_assignment(s, round_id=round_id, seed=3, actor="org")
+    with read_session(engine) as s:
+        judge, entry = organiser.assignment_pairs(s, round_id=round_id)[0]
+    with write_session(engine) as s:
+        repo.declare_conflict(s, judge_id=judge, entry_id=entry, reason="曾参与该项目", actor="j")
+        added = organiser.fill_round_gaps(s, round_id=round_id, seed=3, actor="org")
+    assert len(added) == 1 and added[0][1] == entry and added[0][0] != judge
+
+
+def test_drop_out_keeps_submitted_sheets_and_reassigns_the_rest(engine):
+    edition_id, round_id, judge_ids = _contest(engine)
+    with write_session(engine) as s:
+        organiser.generate_assignment(s, round_id=round_id, seed=5, actor="org")
+    dropped = judge_ids[0]
+    with read_session(engine) as s:
+        mine = sorted(e for j, e in organiser.assignment_pairs(s, round_id=round_id) if j == dropped)
+    with write_session(engine) as s:
+        for key in RUBRIC.criterion_keys:
+            repo.save_score(s, round_id=round_id, judge_id=dropped, entry_id=mine[0], criterion=key, value=80,
+                            actor="j0")
+        repo.submit_sheet(s, round_id=round_id, judge_id=dropped, entry_id=mine[0], actor="j0")
+        removed, added = organiser.judge_drops_out(s, round_id=round_id, judge_id=dropped, seed=5, reason="生病",
+                                                   actor="org")
+    with read_session(engine) as s:
+        pairs = organiser.assignment_pairs(s, round_id=round_id)
+    assert sorted(e for _, e in removed) == mine[1:]
+    assert sorted(e for _, e in added) == mine[1:] and all(j != dropped for j, _ in added)
+    assert [e for j, e in pairs if j == dropped] == [mine[0]]
+
+
+def test_manual_addition_refuses_a_conflict_and_a_duplicate(engine):
+    edition_id, round_id, judge_ids = _contest(engine)
+    with write_session(engine) as s:
+        entry = repo.entries_of(s, edition_id)[0]
+        repo.add_conflict(s, judge_id=judge_ids[0], entry_id=entry.id, source="organiser", actor="org")
+        organiser.add_assignment(s, round_id=round_id, judge_id=judge_ids[1], entry_id=entry.id, reason="", actor="org")
+    for judge in judge_ids[:2]:
+        with pytest.raises(AssignmentError), write_session(engine) as s:
+            organiser.add_assignment(s, round_id=round_id, judge_id=judge, entry_id=entry.id, reason="", actor="org")
+    with write_session(engine) as s:
+        organiser.remove_assignment(s, round_id=round_id, judge_id=judge_ids[1], entry_id=entry.id, reason="x",
+                                    actor="org")
+    with read_session(engine) as s:
+        assert organiser.assignment_pairs(s, round_id=round_id) == []
