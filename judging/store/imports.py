@@ -45,10 +45,23 @@ def import_entries(session: Session, *, edition_id: int, data: bytes, actor: str
     tracks = repo.tracks_of(session, edition_id)
     existing = set(session.exec(select(Entry.code).where(Entry.edition_id == edition_id)))
     records = parse_entries(data, tracks=tracks, existing_ids=existing)
-    count = repo.add_entries(session, edition_id=edition_id, records=records, actor=actor)
+    count = _insert_entries(session, edition_id=edition_id, tracks=tracks, records=records, actor=actor)
     conflicts = _add_conflicts(session, edition_id=edition_id, judges=repo.judges(session), entries=records,
                                actor=actor)
     return ImportOutcome(count, conflicts)
+
+
+def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict], actor: str) -> int:
+    """``repo.add_entries`` as one multi-row INSERT: building 10,000 ORM objects takes seconds, this a fraction."""
+    track_ids = {t.key: t.id for t in tracks}
+    fields = [name for name in Entry.model_fields if name not in ("id", "edition_id", "track_id")]
+    rows = [{"edition_id": edition_id, "track_id": track_ids[r["track"]]} | {k: r.get(k, "") for k in fields}
+            for r in records]
+    if rows:
+        session.execute(insert(Entry), rows)
+    repo.record_event(session, actor=actor, action="entries.import", subject=f"edition:{edition_id}",
+                      payload={"count": len(rows)})
+    return len(rows)
 
 
 def import_judges(session: Session, *, data: bytes, edition_id: int | None = None, actor: str) -> ImportOutcome:
