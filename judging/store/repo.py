@@ -748,3 +748,23 @@ def submitted_sheets(session: Session, *, round_id: int | None = None) -> list[S
 
 def count_users(session: Session) -> int:
     return session.exec(select(func.count()).select_from(User)).one()
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    entry_id: int
+    submitted: bool
+
+
+def judge_queue(session: Session, *, round_id: int, judge_id: int) -> list[QueueItem]:
+    """The judge's entries in a round (conflicts left out) in their stable order, ids only: the
+    cheap form of ``judge_entry_rows`` that the score sheet reads on every rerun."""
+    conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)
+    assigned = session.exec(select(Assignment.entry_id).where(
+        Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id.not_in(conflicted)
+    )).all()
+    submitted = set(session.exec(select(ScoreSheet.entry_id).where(
+        ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.status == "submitted"
+    )).all())
+    ordered = sorted(assigned, key=lambda e: stable_order_key(round_id=round_id, judge_id=judge_id, entry_id=e))
+    return [QueueItem(e, e in submitted) for e in ordered]

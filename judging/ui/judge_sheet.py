@@ -21,6 +21,7 @@ from judging.core.scoring import missing_comments, weighted_total
 from judging.errors import JudgingError, StaleWriteError
 from judging.store import repo
 from judging.store.db import read_session, write_session
+from judging.store.models import Entry, Round, Track
 from judging.ui.common import clock, engine, lang, plain, require_role, tr, when
 
 OVERALL = ""  # the criterion key of the sheet's overall comment
@@ -219,31 +220,31 @@ def render() -> None:
         st.switch_page(entries_page())
     round_id, entry_id = _entry_from_query()
     with read_session(engine()) as s:
-        rows = repo.judge_entry_rows(s, round_id=round_id, judge_id=user.id) if round_id else []
-        mine = {r.entry.id: r for r in rows}
-        if entry_id not in mine or repo.get_round(s, round_id).status != "open":
+        queue = repo.judge_queue(s, round_id=round_id, judge_id=user.id) if round_id else []
+        rnd = s.get(Round, round_id) if round_id else None
+        if entry_id not in {q.entry_id for q in queue} or rnd is None or rnd.status != "open":
             st.info(tr("sheet.choose_entry"))
             st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
             return
-        rnd = repo.get_round(s, round_id)
+        entry = s.get(Entry, entry_id)
+        track = s.get(Track, entry.track_id)
         rubric = repo.round_rubric(rnd)
         state = repo.load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id)
-    row = mine[entry_id]
     sheet = Sheet(round_id, user.id, entry_id, user.username)
     refreshed = sync_widgets(sheet, state, rubric)
     locked = state.status == "submitted"
 
-    _header(row, rnd, rubric, state, locked, refreshed)
+    _header(entry, track, rnd, rubric, state, locked, refreshed)
     for criterion in rubric.criteria:
         _criterion(sheet, criterion, rubric, state, locked)
     _overall_and_vetoes(sheet, rubric, state, locked)
-    _actions(sheet, rubric, state, locked, rows)
+    _actions(sheet, rubric, state, locked, queue)
 
 
-def _header(row: repo.JudgeEntryRow, rnd, rubric: Rubric, state: repo.SheetState, locked: bool, refreshed) -> None:
+def _header(entry: Entry, track: Track, rnd: Round, rubric: Rubric, state: repo.SheetState, locked: bool,
+            refreshed) -> None:
     code = lang()
-    entry = row.entry
-    track = (row.track.name_en or row.track.name_zh) if code == "en" else row.track.name_zh
+    track = (track.name_en or track.name_zh) if code == "en" else track.name_zh
     top, status = st.columns([3, 1], vertical_alignment="bottom")
     top.subheader(plain(entry.title))
     top.caption(f"{plain(entry.code)} · {plain(track)} · {plain(rnd.name)}")
@@ -282,21 +283,23 @@ def _criterion(sheet: Sheet, criterion: Criterion, rubric: Rubric, state: repo.S
     with st.container(border=True):
         info, entry_col = st.columns([3, 2], gap="medium")
         with info:
-            st.markdown(f"**{criterion.label.get(code)}** · " + tr("sheet.weight", weight=f"{criterion.weight:g}"))
+            # one markdown block per criterion: fewer elements keep the sheet's rerun fast
+            current = criterion.band_for(float(stored.value)) if stored else None
+            lines = [f"**{criterion.label.get(code)}** · " + tr("sheet.weight", weight=f"{criterion.weight:g}")]
             if criterion.description.get(code):
-                st.caption(criterion.description.get(code))
+                lines += ["", f":gray[{criterion.description.get(code)}]"]
             if criterion.sub_items:
-                st.markdown("\n".join(
+                lines += [""] + [
                     f"- {s.label.get(code)}" + (f"（{s.points:g}）" if s.points is not None else "")
                     + (f"：{s.description.get(code)}" if s.description.get(code) else "")
                     for s in criterion.sub_items
-                ))
-            current = criterion.band_for(float(stored.value)) if stored else None
-            st.markdown("\n".join(
+                ]
+            lines += [""] + [
                 ("- **▶ " if band is current else "- ") + f"{band.label.get(code)} {band.low:g}–{band.high:g}"
                 + ("**" if band is current else "") + f"：{band.description.get(code)}"
                 for band in criterion.bands
-            ))
+            ]
+            st.markdown("\n".join(lines))
         with entry_col:
             step = rubric.scale.step
             decimals = 0 if float(step).is_integer() else len(f"{step:g}".split(".")[1])
@@ -376,7 +379,7 @@ def _overall_and_vetoes(sheet: Sheet, rubric: Rubric, state: repo.SheetState, lo
             _error(sheet, f"veto_{key}")
 
 
-def _actions(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool, rows) -> None:
+def _actions(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool, queue: list[repo.QueueItem]) -> None:
     from judging.ui.pages import entries_page
 
     missing = [c.label.get(lang()) for c in rubric.criteria if c.key not in state.scores]
@@ -394,15 +397,15 @@ def _actions(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool,
     if sheet.pending:
         blockers.append(tr("sheet.pending_choice"))
 
-    order = [r.entry.id for r in rows]
+    order = [q.entry_id for q in queue]
     position = order.index(sheet.entry_id)
-    later = [r for r in rows[position + 1:] + rows[:position] if r.state != repo.SHEET_SUBMITTED]
+    later = [q for q in queue[position + 1:] + queue[:position] if not q.submitted]
     submit_col, next_col, back_col = st.columns(3)
     if not locked:
         submit_col.button(tr("sheet.submit"), type="primary", disabled=bool(blockers), on_click=on_submit,
                           args=(sheet,), key=f"submit_{sheet.ns}", width="stretch")
     if later and next_col.button(tr("sheet.save_next"), key=f"next_{sheet.ns}", width="stretch"):
-        st.query_params["entry"] = str(later[0].entry.id)
+        st.query_params["entry"] = str(later[0].entry_id)
         st.rerun()
     if back_col.button(tr("sheet.back"), key=f"back_{sheet.ns}", width="stretch"):
         st.switch_page(entries_page())

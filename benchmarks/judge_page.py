@@ -1,0 +1,196 @@
+"""The judge's pages: script run time of the score sheet and of the entry list (a judge with 60
+assigned entries) as a ratio to a bare page, and the time to store one score change, SQLite and
+PostgreSQL.
+
+Targets (issue 4): the score sheet reruns within 3x a bare page; a score change is stored within
+50 ms at the 95th percentile. Page times are AppTest runs (the script, not the browser's drawing).
+
+    python benchmarks/judge_page.py [--runs 30] [--changes 300] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from streamlit.testing.v1 import AppTest
+
+from judging.core.rubric import load_rubric
+from judging.store import repo
+from judging.store.db import open_database, read_session, write_session
+from judging.ui.common import USER_KEY, SignedIn
+
+RUBRIC = load_rubric(Path(__file__).parents[1] / "rubrics" / "innovation_contest.toml")
+ENTRIES = 60
+OTHER_JUDGES = 4  # five judges per entry, as in a preliminary round
+SCORED_SHARE = 0.5  # half of the judge's sheets already scored, so the list shows progress
+BARE_PAGE = "import streamlit as st\nst.title('评分表')\nst.write('一个空白页面')\n"
+# the app shell (page config, language switch, menu, account) around an empty page: what every page pays
+BARE_APP_PAGE = """
+import streamlit as st
+from judging.ui import common
+st.set_page_config(page_title=common.tr("app.title"), layout="wide")
+common.language_switch()
+user = common.current_user()
+def empty():
+    common.require_role("judge")
+    st.title("评分表")
+nav = st.navigation([st.Page(empty, title="empty", url_path="empty")])
+st.sidebar.caption(common.tr("app.signed_in_as", name=user.display_name, role=common.tr(f"role.{user.role}")))
+st.sidebar.button(common.tr("app.sign_out"), key="sign_out")
+nav.run()
+"""
+APP = str(Path(__file__).parents[1] / "streamlit_app.py")
+SHEET_PAGE = "import judging.ui.judge_sheet as m\nm.render()\n"
+LIST_PAGE = "import judging.ui.judge_entries as m\nm.render()\n"
+
+
+def build(engine) -> dict:
+    with write_session(engine) as s:
+        edition = repo.create_edition(s, name="基准测试", year=2026, tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
+        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        repo.add_entries(s, edition_id=edition.id, records=[
+            {"code": f"E-{i:03d}", "track": "life" if i % 2 else "public", "title": f"信息消费作品 {i}",
+             "summary": "面向社区居民的一站式生活服务平台。" * 10} for i in range(ENTRIES)
+        ])
+        judges = [repo.create_user(s, username=f"j{i}", display_name=f"评委{i}") for i in range(1 + OTHER_JUDGES)]
+        entries = repo.entries_of(s, edition.id)
+        repo.assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries])
+    for judge in judges:
+        with write_session(engine) as s:
+            for entry in entries[: int(ENTRIES * SCORED_SHARE)]:
+                for criterion in RUBRIC.criterion_keys:
+                    repo.save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
+                                    value=75.0, actor=judge.username)
+    me = judges[0]
+    return {"round": rnd.id, "judge": SignedIn(me.id, me.username, me.display_name, "judge"),
+            "entry": entries[-1].id, "entries": [e.id for e in entries]}
+
+
+def page_times(script: str, runs: int, *, user=None, query=None, open_key=None) -> list[float]:
+    at = AppTest.from_file(APP, default_timeout=60) if script == APP else AppTest.from_string(script, default_timeout=60)
+    if user is not None:
+        at.session_state[USER_KEY] = user
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()  # first run: imports and widget creation; the judge's reruns are what matter
+    if open_key:
+        at.button(key=open_key).click().run()  # through the app: open the sheet from the list
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def sheet_change_times(runs: int, *, user, query, key) -> list[float]:
+    """Reruns triggered by a score change: the callback's database write plus the page."""
+    at = AppTest.from_string(SHEET_PAGE, default_timeout=60)
+    at.session_state[USER_KEY] = user
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    times = []
+    for i in range(runs):
+        widget = at.number_input(key=key)
+        start = time.perf_counter()
+        widget.set_value(70.0 + (i % 20)).run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def store_times(engine, contest: dict, changes: int) -> list[float]:
+    """One score change as the sheet's callback stores it: a write transaction with save_score."""
+    judge = contest["judge"]
+    times = []
+    with read_session(engine) as s:
+        stored = repo.load_sheet(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"])
+    version = stored.scores["core_technology"].version if "core_technology" in stored.scores else 0
+    for i in range(changes):
+        value = 60.0 + (i % 40) * 0.5
+        start = time.perf_counter()
+        with write_session(engine) as s:
+            score = repo.save_score(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
+                                    criterion="core_technology", value=value, expected_version=version,
+                                    actor=judge.username)
+            version = score.version
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered) * 1000, ordered[int(0.95 * (len(ordered) - 1))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=300)
+    parser.add_argument("--postgres", default=os.environ.get("JUDGING_TEST_POSTGRES_URL",
+                                                             "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        os.environ["JUDGING_DATABASE_URL"] = url
+        engine = open_database(url)
+        contest = build(engine)
+        query = {"round": str(contest["round"]), "entry": str(contest["entry"])}
+        bare = summary(page_times(BARE_PAGE, args.runs))
+        sheet = summary(page_times(SHEET_PAGE, args.runs, user=contest["judge"], query=query))
+        change = summary(sheet_change_times(args.runs, user=contest["judge"], query=query,
+                                            key=f"w_{contest['round']}_{contest['entry']}_score_core_technology"))
+        listing = summary(page_times(LIST_PAGE, args.runs, user=contest["judge"]))
+        bare_app = summary(page_times(BARE_APP_PAGE, args.runs, user=contest["judge"]))
+        sheet_app = summary(page_times(APP, args.runs, user=contest["judge"], open_key=f"open_{contest['entry']}"))
+        list_app = summary(page_times(APP, args.runs, user=contest["judge"]))
+        print(f"page script runs (AppTest, {args.runs} reruns, judge with {ENTRIES} entries, SQLite):")
+        print(f"  {'page':<34}{'median ms':>10}{'p95 ms':>9}{'x bare':>8}")
+        for name, (median, p95) in [("bare page", bare), ("score sheet (rerun)", sheet),
+                                    ("score sheet (rerun after a change)", change), ("entry list", listing)]:
+            print(f"  {name:<34}{median:>10.1f}{p95:>9.1f}{median / bare[0]:>8.2f}")
+        print("  inside the app (router, language switch, menu; bare = the shell around an empty page):")
+        for name, (median, p95) in [("bare app page", bare_app), ("score sheet (rerun)", sheet_app),
+                                    ("entry list", list_app)]:
+            print(f"  {name:<34}{median:>10.1f}{p95:>9.1f}{median / bare_app[0]:>8.2f}")
+        print(f"  target: score sheet rerun within 3x a bare page -> vs an empty script "
+              f"{sheet[0] / bare[0]:.2f}x ({'met' if sheet[0] <= 3 * bare[0] else 'NOT met'}), vs the app's empty page "
+              f"{sheet_app[0] / bare_app[0]:.2f}x ({'met' if sheet_app[0] <= 3 * bare_app[0] else 'NOT met'})")
+        results = {"SQLite": summary(store_times(engine, contest, args.changes))}
+        engine.dispose()
+
+    name = f"judging_bench_{uuid.uuid4().hex[:8]}"
+    admin = None
+    try:
+        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = open_database(args.postgres.rsplit("/", 1)[0] + f"/{name}")
+        results["PostgreSQL"] = summary(store_times(engine, build(engine), args.changes))
+        engine.dispose()
+    except Exception as exc:  # no server: report SQLite only
+        print(f"PostgreSQL skipped: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    print(f"store one score change (write transaction + save_score + audit event, {args.changes} changes):")
+    for backend, (median, p95) in results.items():
+        verdict = "met" if p95 <= 50 else "NOT met"
+        print(f"  {backend:<11} median {median:6.2f} ms   p95 {p95:6.2f} ms   (target p95 <= 50 ms: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
