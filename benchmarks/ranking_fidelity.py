@@ -148,13 +148,40 @@ def run_insteval(seed: int = 0) -> None:
             print(f"{name:>12} {rmse:7.4f} {agreement:15.4f} {elapsed:6.2f}")
 
 
+def run_coverage(regimes: list[str], replications: int) -> None:
+    """How often the 95% rank interval of ``rank()`` (calibrated) holds the entry's true rank in its track,
+    and how many entries carry the boundary flag."""
+    from judging.core.ranking import rank
+    from judging.core.rubric import load_rubric
+
+    rubric = load_rubric("rubrics/innovation_contest.toml")
+    print(f"Rank-interval coverage of rank(method='calibrated'), {replications} replications per regime")
+    print(f"{'regime':>8} {'coverage':>9} {'mean width':>11} {'boundary flags':>15}")
+    for regime in regimes:
+        cover, width, flagged = [], [], []
+        for seed in range(replications):
+            sim = simulate_contest(regime=regime, seed=1000 + seed, rubric=rubric)
+            table = rank(sim.scores, rubric, seed=seed).table.set_index("entry_id")
+            truth = sim.truth.set_index("entry_id")
+            true_rank = truth.groupby("track")["true_quality"].rank(ascending=False).loc[table.index]
+            cover.append(((table["rank_low"] <= true_rank) & (true_rank <= table["rank_high"])).mean())
+            width.append((table["rank_high"] - table["rank_low"]).mean())
+            flagged.append(table["flags"].str.contains("boundary").mean())
+        print(f"{regime:>8} {np.mean(cover):9.3f} {np.mean(width):11.1f} {np.mean(flagged):15.2f}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=60)
     parser.add_argument("--regimes", default=",".join(REGIMES))
     parser.add_argument("--no-insteval", action="store_true")
+    parser.add_argument("--coverage", type=int, default=10, help="replications for the interval coverage (0: skip)")
     args = parser.parse_args()
-    run_simulations([r for r in args.regimes.split(",") if r], args.replications)
+    regimes = [r for r in args.regimes.split(",") if r]
+    run_simulations(regimes, args.replications)
+    if args.coverage:
+        run_coverage(regimes, args.coverage)
     if not args.no_insteval:
         run_insteval()
 

@@ -10,10 +10,25 @@ Public API (stable; the UI and the CLI call only these)::
     sheet_totals(scores=..., rubric=...) -> DataFrame
 """
 
-from judging.core.ranking.api import (DEFAULT_METHOD, FLAG_ORDER, METHOD_NAMES, METHODS, TABLE_COLUMNS,
-                                      MethodComparison, RankingResult, compare_methods, rank)
-from judging.core.ranking.awards import (AwardConfig, Disagreement, TierRule, award_config_from_mapping,
-                                         default_award_config, load_award_config)
+from judging.core.ranking.api import (
+                                      DEFAULT_METHOD,
+                                      FLAG_ORDER,
+                                      METHOD_NAMES,
+                                      METHODS,
+                                      TABLE_COLUMNS,
+                                      MethodComparison,
+                                      RankingResult,
+                                      compare_methods,
+                                      rank,
+)
+from judging.core.ranking.awards import (
+                                      AwardConfig,
+                                      Disagreement,
+                                      TierRule,
+                                      award_config_from_mapping,
+                                      default_award_config,
+                                      load_award_config,
+)
 from judging.core.ranking.totals import sheet_totals
 
 __all__ = [

@@ -15,8 +15,14 @@ from judging.core.ranking.design import Design, build_design, check_connected
 from judging.core.ranking.diagnostics import entry_spread, judge_diagnostics
 from judging.core.ranking.rounds import RoundScores, combine_rounds
 from judging.core.ranking.totals import normalise_scores, sheet_totals
-from judging.core.ranking.uncertainty import (BOUNDARY_CONFIDENCE, DEFAULT_DRAWS, DEFAULT_LEVEL, boundary_flags, rank_intervals,
-                                              score_intervals)
+from judging.core.ranking.uncertainty import (
+    BOUNDARY_CONFIDENCE,
+    DEFAULT_DRAWS,
+    DEFAULT_LEVEL,
+    boundary_flags,
+    rank_intervals,
+    score_intervals,
+)
 from judging.core.rubric import Rubric
 from judging.errors import Problem, RankingError
 

@@ -74,11 +74,15 @@ class CalibratedFit:
     spread: float
 
 
-def _shrink_log_variance(raw: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, float]:
-    """Empirical-Bayes shrinkage of per-judge variances on the log scale (limma, Smyth 2004)."""
+def _log_variance_moments(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bias and sampling variance of log(χ²_ν/ν) with ν = n (fixed per judge, computed once)."""
     df = np.maximum(n, 1.0)
-    log_raw = np.log(np.maximum(raw, 1e-300)) - (digamma(df / 2) - np.log(df / 2))
-    sampling = polygamma(1, df / 2)
+    return digamma(df / 2) - np.log(df / 2), polygamma(1, df / 2)
+
+
+def _shrink_log_variance(raw: np.ndarray, bias: np.ndarray, sampling: np.ndarray) -> tuple[np.ndarray, float]:
+    """Empirical-Bayes shrinkage of per-judge variances on the log scale (limma, Smyth 2004)."""
+    log_raw = np.log(np.maximum(raw, 1e-300)) - bias
     prior_var = max(np.var(log_raw) - np.mean(sampling), 0.0)
     if prior_var <= 0.0:
         pooled = np.average(log_raw, weights=1.0 / sampling)
@@ -124,6 +128,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     y = (design.y - center) / spread
     jj, ee = design.judge, design.entry
     n = design.judge_counts().astype(float)
+    log_bias, log_sampling = _log_variance_moments(n)
     judge_offset, tests = True, {"offset_p": np.nan, "scale_p": np.nan}
     if model_choice:
         judge_offset, keep_scale, tests = judge_effects(design, y)
@@ -142,7 +147,8 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     tau2 = max(np.var(q), VARIANCE_FLOOR)
     noise_prior_var = 0.0
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    while iterations < max_iter:
+        iterations += 1
         # entries given judges
         w = 1.0 / sigma2[jj]
         sj = s[jj]
@@ -183,7 +189,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
                        + 2 * qe * vas[jj])
         raw = np.bincount(jj, expected_sq, J) / n
         if judge_noise:
-            sigma2, noise_prior_var = _shrink_log_variance(raw, n)
+            sigma2, noise_prior_var = _shrink_log_variance(raw, log_bias, log_sampling)
         else:
             sigma2 = np.full(J, np.sum(expected_sq) / len(y))
         sigma2 = np.maximum(sigma2, MIN_NOISE_SHARE**2 * np.average(sigma2, weights=n))
