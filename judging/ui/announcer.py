@@ -1,0 +1,61 @@
+"""The announcer's page: the award lists (frozen or in 公示), and their exports as downloads:
+Excel, CSV, the PDF list, the Word announcement, certificates and the reproducible bundle."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from judging.core import exports
+from judging.errors import JudgingError
+from judging.store import publication as pub
+from judging.store.db import read_session
+from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.publication import choose_publication, list_frame
+
+ORGANISER_KEY = "ann_organiser"
+DOWNLOADS = ("xlsx", "csv", "pdf", "docx", "certificates", "bundle")
+
+
+def _renderer(kind: str, publication_id: int, organiser: str, language: str):
+    """A callable for a deferred download: the file is made when the button is clicked, from the
+    list as stored at that moment."""
+    def make() -> bytes:
+        with read_session(engine()) as s:
+            publication = pub.get_publication(s, publication_id)
+            if kind == "bundle":
+                return pub.publication_bundle(s, publication_id)
+            table = pub.current_list(s, publication_id)
+            info = pub.edition_info(s, publication, organiser=organiser)
+        return exports.render(kind, table, info, lang=language)
+    return make
+
+
+def render() -> None:
+    require_role("announcer", "organiser")
+    st.title(tr("page.award_lists"))
+    show_all = st.toggle(tr("ann.show_provisional"), key="ann_all")
+    publication = choose_publication(only_frozen=not show_all)
+    if publication is None:
+        return
+    with read_session(engine()) as s:
+        publication = pub.get_publication(s, publication.id)
+        table = pub.current_list(s, publication.id)
+        info = pub.edition_info(s, publication)
+    if publication.status == "frozen":
+        st.success(tr("ann.final", n=int((table["tier"].fillna("") != "").sum())))
+    else:
+        st.warning(tr("ann.provisional", end=info.publication_end.isoformat()))
+    organiser = st.text_input(tr("ann.organiser"), key=ORGANISER_KEY, help=tr("ann.organiser_help"))
+    st.subheader(tr("ann.downloads"))
+    columns = st.columns(3)
+    for n, kind in enumerate(DOWNLOADS):
+        name = exports.export_filename(info, kind, lang())
+        try:
+            columns[n % 3].download_button(
+                tr(f"ann.download.{kind}"), data=_renderer(kind, publication.id, organiser, lang()), file_name=name,
+                mime=exports.MIME_TYPES[kind], key=f"ann_dl_{kind}", on_click="ignore", icon=":material/download:")
+        except JudgingError as exc:
+            st.error(exc.render(lang()))
+    st.subheader(tr("ann.list"))
+    awarded = table[table["tier"].fillna("") != ""]
+    st.dataframe(list_frame(awarded), hide_index=True, width="stretch")

@@ -1,0 +1,182 @@
+"""The 公示 page (organiser): the published list with its changes, objections and their resolution,
+manual tier changes with a reason, freezing the final list and reopening it with a logged reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import select
+
+from judging.core.exports import flags_text
+from judging.errors import JudgingError
+from judging.store import publication as pub
+from judging.store.db import read_session, write_session
+from judging.store.models import Publication, Round
+from judging.ui.common import engine, lang, require_role, tr, when
+
+PUBLICATION_KEY = "pub_selected"
+
+
+def choose_publication(*, only_frozen: bool = False) -> Publication | None:
+    """A select box of publications (newest first), or None with a hint."""
+    with read_session(engine()) as s:
+        rows = list(s.exec(select(Publication).order_by(Publication.id.desc())))
+        labels = {}
+        for p in rows:
+            edition = pub.edition_of(s, p)
+            rnd = s.get(Round, p.round_id)
+            labels[p.id] = f"{edition.year} · {edition.name} · {rnd.name} · {tr('pub.status.' + p.status)}"
+    if only_frozen:
+        rows = [p for p in rows if p.status == "frozen"]
+    if not rows:
+        st.info(tr("pub.none_frozen" if only_frozen else "pub.none"))
+        return None
+    by_id = {p.id: p for p in rows}
+    if st.session_state.get(PUBLICATION_KEY) not in by_id:
+        st.session_state[PUBLICATION_KEY] = rows[0].id
+    chosen = st.selectbox(tr("pub.choose"), list(by_id), key=PUBLICATION_KEY, format_func=lambda i: labels[i])
+    return by_id[chosen]
+
+
+def list_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The list as shown: headers in the tab's language; changed rows say why."""
+    out = table.assign(flag_text=table["flags"].map(lambda v: flags_text(v, lang())))
+    columns = {"track": "export.col.track", "rank": "export.col.rank", "entry_id": "export.col.entry_id",
+               "title": "export.col.title", "organisation": "export.col.organisation", "score": "export.col.score",
+               "tier_label": "export.col.tier", "flag_text": "export.col.flags", "change_reason": "pub.col.change"}
+    return out[list(columns)].rename(columns={k: tr(v) for k, v in columns.items()})
+
+
+def _run(action, success_key: str, **params) -> None:
+    try:
+        with write_session(engine()) as s:
+            action(s)
+    except JudgingError as exc:
+        st.error(exc.render(lang()))
+        return
+    st.session_state["pub_flash"] = tr(success_key, **params)
+    st.rerun()
+
+
+def render() -> None:
+    user = require_role("organiser")
+    st.title(tr("page.publication"))
+    flash = st.session_state.pop("pub_flash", None)
+    if flash:
+        st.success(flash)
+    publication = choose_publication()
+    if publication is None:
+        return
+    with read_session(engine()) as s:
+        publication = pub.get_publication(s, publication.id)
+        table = pub.current_list(s, publication.id)
+        objections = pub.objections_of(s, publication.id)
+        changes = pub.changes_of(s, publication.id)
+        reopenings = pub.reopenings_of(s, publication.id)
+        deadline = pub.objection_deadline(publication)
+        tiers = [(t.key, t.label.get(lang())) for t in pub.settings_of(publication).awards.tiers]
+    status = tr(f"pub.status.{publication.status}")
+    st.markdown(tr("pub.summary", status=status, start=publication.start_date.isoformat(), end=deadline.isoformat(),
+                   days=publication.objection_days))
+    frozen = publication.status == "frozen"
+    if frozen:
+        st.success(tr("pub.frozen_note", at=when(publication.frozen_at), by=publication.frozen_by))
+
+    st.subheader(tr("pub.list_heading"))
+    changed = table["changed"].astype(bool)
+    st.dataframe(list_frame(table).style.apply(
+        lambda row: ["background-color: #fff3cd" if changed.iloc[row.name] else "" for _ in row], axis=1),
+        hide_index=True, width="stretch")
+
+    st.subheader(tr("pub.objections_heading"))
+    if objections:
+        st.dataframe(pd.DataFrame([{
+            tr("pub.col.id"): o.id, tr("export.col.entry_id"): o.entry_code, tr("pub.col.name"): o.name,
+            tr("pub.col.contact"): o.contact, tr("pub.col.received"): o.received_on.isoformat(),
+            tr("pub.col.text"): o.text, tr("pub.col.attachments"): o.attachments.replace("\n", " "),
+            tr("pub.col.status"): tr(f"pub.objection.{o.status}"), tr("pub.col.resolution"): o.resolution,
+        } for o in objections]), hide_index=True, width="stretch",
+            column_config={tr("pub.col.attachments"): st.column_config.TextColumn()})
+    else:
+        st.caption(tr("pub.no_objections"))
+    entries = list(table["entry_id"])
+    titles = dict(zip(table["entry_id"], table["title"], strict=True))
+    tier_keys = [""] + [k for k, _ in tiers]
+    tier_names = {"": tr("results.no_award")} | dict(tiers)
+    if not frozen:
+        _objection_forms(publication, objections, entries, titles, tier_keys, tier_names, user.username)
+        _change_form(publication, entries, titles, tier_keys, tier_names, user.username)
+        _freeze_form(publication, objections, user.username)
+    else:
+        _reopen_form(publication, user.username)
+
+    if changes or reopenings:
+        st.subheader(tr("pub.history_heading"))
+        st.dataframe(pd.DataFrame(
+            [{tr("pub.col.when"): when(c.at), tr("export.col.entry_id"): c.entry_code,
+              tr("pub.col.from"): tier_names.get(c.tier_before, c.tier_before),
+              tr("pub.col.to"): tier_names.get(c.tier_after, c.tier_after), tr("pub.col.reason"): c.reason,
+              tr("pub.col.source"): c.source, tr("pub.col.actor"): c.actor} for c in changes]
+            + [{tr("pub.col.when"): when(r.at), tr("pub.col.reason"): r.reason, tr("pub.col.source"): "reopening",
+                tr("pub.col.actor"): r.actor} for r in reopenings]), hide_index=True, width="stretch")
+
+
+def _objection_forms(publication, objections, entries, titles, tier_keys, tier_names, actor) -> None:
+    with st.expander(tr("pub.add_objection"), expanded=False), st.form(f"pub_obj_{publication.id}",
+                                                                         clear_on_submit=True):
+        entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}")
+        name = st.text_input(tr("pub.col.name"))
+        contact = st.text_input(tr("pub.col.contact"))
+        text = st.text_area(tr("pub.col.text"))
+        attachments = st.text_area(tr("pub.attachments_help"))
+        received = st.date_input(tr("pub.col.received"), value=date.today())
+        if st.form_submit_button(tr("pub.add_objection")):
+            _run(lambda s: pub.add_objection(s, publication_id=publication.id, entry_id=entry, name=name,
+                                             contact=contact, text=text, attachments=attachments,
+                                             received_on=received, actor=actor), "pub.objection_added")
+    open_ones = [o for o in objections if o.status == "open"]
+    if not open_ones:
+        return
+    with st.expander(tr("pub.resolve"), expanded=True), st.form(f"pub_resolve_{publication.id}"):
+        by_id = {o.id: o for o in open_ones}
+        chosen = st.selectbox(tr("pub.col.id"), list(by_id),
+                              format_func=lambda i: f"#{i} {by_id[i].entry_code} {by_id[i].name}")
+        outcome = st.radio(tr("pub.col.status"), ["rejected", "upheld"], horizontal=True,
+                           format_func=lambda k: tr(f"pub.objection.{k}"))
+        change = st.selectbox(tr("pub.change_to"), ["keep", *tier_keys],
+                              format_func=lambda k: tr("pub.keep") if k == "keep" else tier_names[k])
+        reason = st.text_area(tr("pub.col.reason"))
+        if st.form_submit_button(tr("pub.resolve")):
+            new_tier = None if change == "keep" or outcome != "upheld" else change
+            _run(lambda s: pub.resolve_objection(s, objection_id=chosen, upheld=outcome == "upheld", reason=reason,
+                                                 new_tier=new_tier, actor=actor), "pub.resolved")
+
+
+def _change_form(publication, entries, titles, tier_keys, tier_names, actor) -> None:
+    with st.expander(tr("pub.manual_change"), expanded=False), st.form(f"pub_change_{publication.id}",
+                                                                         clear_on_submit=True):
+        entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}")
+        tier = st.selectbox(tr("export.col.tier"), tier_keys, format_func=lambda k: tier_names[k])
+        reason = st.text_area(tr("pub.col.reason"))
+        if st.form_submit_button(tr("pub.manual_change")):
+            _run(lambda s: pub.change_tier(s, publication_id=publication.id, entry_id=entry, tier=tier, reason=reason,
+                                           actor=actor), "pub.changed")
+
+
+def _freeze_form(publication, objections, actor) -> None:
+    st.subheader(tr("pub.freeze_heading"))
+    open_count = sum(o.status == "open" for o in objections)
+    st.caption(tr("pub.freeze_caption", n=open_count))
+    with st.form(f"pub_freeze_{publication.id}"):
+        today = st.date_input(tr("pub.today"), value=date.today())
+        if st.form_submit_button(tr("pub.freeze"), type="primary"):
+            _run(lambda s: pub.freeze(s, publication_id=publication.id, today=today, actor=actor), "pub.frozen_done")
+
+
+def _reopen_form(publication, actor) -> None:
+    with st.expander(tr("pub.reopen"), expanded=False), st.form(f"pub_reopen_{publication.id}"):
+        reason = st.text_area(tr("pub.col.reason"))
+        if st.form_submit_button(tr("pub.reopen")):
+            _run(lambda s: pub.reopen(s, publication_id=publication.id, reason=reason, actor=actor), "pub.reopened")

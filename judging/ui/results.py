@@ -1,0 +1,286 @@
+"""The results page (organiser; auditor read-only): a round's ranking per track with intervals,
+every method side by side, the entries the panel must decide on, judge diagnostics, and the
+button that publishes the list for 公示."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from judging.core.bundle import BundleSettings, canonical_scores
+from judging.core.exports import flags_text
+from judging.core.publication import DEFAULT_OBJECTION_DAYS, window_end
+from judging.core.ranking import (
+    DEFAULT_METHOD,
+    METHOD_NAMES,
+    RankingResult,
+    award_config_from_mapping,
+    compare_methods,
+    default_award_config,
+)
+from judging.core.results_view import award_boundaries, method_moves, panel_items, side_by_side
+from judging.core.rubric import rubric_from_json
+from judging.core.scores_io import write_scores_csv
+from judging.errors import JudgingError
+from judging.store import publication as pub
+from judging.store import repo
+from judging.store.db import read_session, write_session
+from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.organiser_common import choose_edition, choose_round
+
+CHART_MAX_ROWS = 60  # an interval chart taller than this stops being readable; the table has every row
+ROW_HEIGHT_PX = 18
+CACHE_TTL_S = 3600
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL_S)
+def _rank(scores_csv: bytes, rubric_json: str, settings_json: str, vetoes_json: str) -> RankingResult:
+    # keyed by the scores' content: a changed score is a new key, so a cached result is never stale
+    from judging.core.scores_io import read_scores_csv
+
+    rubric = rubric_from_json(rubric_json)
+    settings = BundleSettings.from_mapping(json.loads(settings_json))
+    vetoes = pd.read_json(vetoes_json, orient="records", dtype=str) if vetoes_json != "[]" else None
+    return settings.rank(read_scores_csv(scores_csv, rubric), rubric, vetoes)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL_S)
+def _compare(scores_csv: bytes, rubric_json: str, settings_json: str, vetoes_json: str):
+    from judging.core.scores_io import read_scores_csv
+
+    rubric = rubric_from_json(rubric_json)
+    settings = BundleSettings.from_mapping(json.loads(settings_json))
+    vetoes = pd.read_json(vetoes_json, orient="records", dtype=str) if vetoes_json != "[]" else None
+    comparison = compare_methods(read_scores_csv(scores_csv, rubric), rubric, vetoes=vetoes, awards=settings.awards,
+                                 n_draws=settings.n_draws, seed=settings.seed)
+    return comparison.table, comparison.errors, list(comparison.results)
+
+
+def method_label(name: str) -> str:
+    return tr(f"results.method.{name}")
+
+
+def flag_words(value: object) -> str:
+    return flags_text(value, lang())
+
+
+def _settings_form(rnd) -> BundleSettings:
+    method_default = rnd.method if rnd.method in METHOD_NAMES else DEFAULT_METHOD
+    with st.expander(tr("results.settings"), expanded=False):
+        method = st.selectbox(tr("results.method"), METHOD_NAMES, index=METHOD_NAMES.index(method_default),
+                              format_func=method_label, key=f"res_method_{rnd.id}")
+        seed = int(st.number_input(tr("results.seed"), min_value=0, value=0, step=1, key=f"res_seed_{rnd.id}"))
+        upload = st.file_uploader(tr("results.awards_file"), type=["toml"], key=f"res_awards_{rnd.id}")
+        awards = default_award_config()
+        if upload is not None:
+            import tomllib
+
+            try:
+                awards = award_config_from_mapping(tomllib.loads(upload.getvalue().decode("utf-8-sig")),
+                                                   source=upload.name)
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                st.error(tr("results.awards_invalid", detail=str(exc)))
+            except JudgingError as exc:
+                st.error(exc.render(lang()))
+        st.caption(tr("results.tiers_caption", tiers="，".join(
+            f"{t.label.get(lang())} {t.count if t.count is not None else f'{t.share:.0%}'}" for t in awards.tiers)))
+    return BundleSettings(method=method, seed=seed, awards=awards)
+
+
+def load_inputs(round_id: int) -> tuple[bytes, str, str]:
+    """The round's canonical scores CSV, rubric JSON and vetoes JSON, read from the database now."""
+    with read_session(engine()) as s:
+        rnd = repo.get_round(s, round_id)
+        rubric = repo.round_rubric(rnd)
+        scores = repo.load_scores_frame(s, round_id=round_id)
+        vetoes = pub.vetoes_frame(s, round_id=round_id)
+    if scores.empty:
+        return b"", rnd.rubric_json, "[]"
+    csv = write_scores_csv(canonical_scores(scores, rubric).drop(columns=["comment"]))
+    return csv, rnd.rubric_json, vetoes.to_json(orient="records", force_ascii=False)
+
+
+def interval_chart(table: pd.DataFrame, boundaries: pd.DataFrame) -> alt.LayerChart:
+    """Each entry's score and interval (best first) against the award boundaries of its track."""
+    data = table.head(CHART_MAX_ROWS).copy()
+    data["label"] = [f"{r}. {e} {str(t)[:14]}" for r, e, t in zip(data["rank"], data["entry_id"], data["title"],
+                                                                   strict=True)]
+    data["award"] = data["tier_label"].replace("", tr("results.no_award"))
+    order = list(data["label"])
+    y = alt.Y("label:N", sort=order, title=None)
+    color = alt.Color("award:N", title=tr("export.col.tier"))
+    tooltip = [alt.Tooltip("entry_id:N", title=tr("export.col.entry_id")),
+               alt.Tooltip("title:N", title=tr("export.col.title")),
+               alt.Tooltip("score:Q", format=".2f", title=tr("export.col.score")),
+               alt.Tooltip("score_low:Q", format=".2f", title=tr("export.col.score_low")),
+               alt.Tooltip("score_high:Q", format=".2f", title=tr("export.col.score_high")),
+               alt.Tooltip("flag_text:N", title=tr("export.col.flags"))]
+    base = alt.Chart(data)
+    ranges = base.mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("score_low:Q", scale=alt.Scale(zero=False), title=tr("export.col.score")), x2="score_high:Q",
+        color=color, tooltip=tooltip)
+    points = base.mark_point(filled=True, size=50).encode(y=y, x="score:Q", color=color, tooltip=tooltip)
+    lines = alt.Chart(boundaries).mark_rule(strokeDash=[5, 4], color="#888").encode(
+        x="boundary:Q", tooltip=[alt.Tooltip("tier:N", title=tr("export.col.tier")),
+                                 alt.Tooltip("boundary:Q", format=".2f", title=tr("results.boundary"))])
+    return (ranges + points + lines).properties(height=max(120, ROW_HEIGHT_PX * len(data)))
+
+
+def bump_chart(moves: pd.DataFrame, methods: list[str]) -> alt.Chart:
+    """How each entry's rank moves from method to method; entries whose tier changes stand out."""
+    data = moves.assign(method_label=moves["method"].map(method_label))
+    order = [method_label(m) for m in methods]
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("method_label:N", sort=order, title=tr("results.method")),
+        y=alt.Y("rank:Q", scale=alt.Scale(reverse=True, zero=False), title=tr("export.col.rank")),
+        color=alt.Color("entry_id:N", legend=None),
+        strokeWidth=alt.condition("datum.tier_changes", alt.value(3), alt.value(1)),
+        opacity=alt.condition("datum.tier_changes", alt.value(1.0), alt.value(0.35)),
+        tooltip=["entry_id:N", "method_label:N", "rank:Q", "tier:N"],
+    ).properties(height=360)
+
+
+def judge_chart(judges: pd.DataFrame) -> alt.Chart:
+    """Severity (offset in points) against scale use; a flagged judge is drawn in red."""
+    data = judges.assign(flagged=judges["flags"].fillna("") != "")
+    return alt.Chart(data).mark_circle().encode(
+        x=alt.X("severity:Q", title=tr("results.severity")),
+        y=alt.Y("scale:Q", title=tr("results.scale_use")),
+        size=alt.Size("n_sheets:Q", title=tr("results.sheets")),
+        color=alt.condition("datum.flagged", alt.value("#d62728"), alt.value("#1f77b4")),
+        tooltip=["judge_id:N", "n_sheets:Q", alt.Tooltip("severity:Q", format=".1f"),
+                 alt.Tooltip("scale:Q", format=".2f"), alt.Tooltip("noise:Q", format=".1f"),
+                 alt.Tooltip("consistency:Q", format=".2f"), "flags:N"],
+    ).properties(height=320)
+
+
+def ranking_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The ranking table as shown (headers in the tab's language)."""
+    shown = table[["rank", "entry_id", "title", "organisation", "score", "score_low", "score_high", "tier_label",
+                   "flag_text"]]
+    return shown.rename(columns={
+        "rank": tr("export.col.rank"), "entry_id": tr("export.col.entry_id"), "title": tr("export.col.title"),
+        "organisation": tr("export.col.organisation"), "score": tr("export.col.score"),
+        "score_low": tr("export.col.score_low"), "score_high": tr("export.col.score_high"),
+        "tier_label": tr("export.col.tier"), "flag_text": tr("export.col.flags")})
+
+
+def _highlight_changes(frame: pd.DataFrame, changed: pd.Series):
+    def style(row):
+        return ["background-color: #fff3cd" if changed.loc[row.name] else "" for _ in row]
+
+    return frame.style.apply(style, axis=1)
+
+
+def render() -> None:
+    user = require_role("organiser", "auditor")
+    st.title(tr("page.results"))
+    edition = choose_edition()
+    if edition is None:
+        return
+    rnd = choose_round(edition)
+    if rnd is None:
+        return
+    settings = _settings_form(rnd)
+    scores_csv, rubric_json, vetoes_json = load_inputs(rnd.id)
+    if not scores_csv:
+        st.info(tr("results.no_scores"))
+        return
+    settings_json = json.dumps(settings.to_mapping(), sort_keys=True)
+    try:
+        with st.spinner(tr("results.computing")):
+            result = _rank(scores_csv, rubric_json, settings_json, vetoes_json)
+    except JudgingError as exc:
+        st.error(exc.render(lang()))
+        return
+    with read_session(engine()) as s:
+        entries = pub.entries_frame(s, edition_id=edition.id)
+        tracks = repo.tracks_of(s, edition.id)
+        publication = pub.publication_of_round(s, rnd.id)
+    table = pub.with_entries(result.table, entries)
+    table["flag_text"] = table["flags"].map(flag_words)
+    track_names = {t.key: (t.name_en if lang() == "en" and t.name_en else t.name_zh) for t in tracks}
+    present = [t.key for t in tracks if t.key in set(table["track"])] + sorted(
+        set(table["track"]) - {t.key for t in tracks})
+    st.caption(tr("results.summary", entries=len(table), method=method_label(settings.method),
+                  digest=hashlib.sha256(scores_csv).hexdigest()[:12]))
+    track = st.radio(tr("export.col.track"), present, format_func=lambda k: track_names.get(k, k), horizontal=True,
+                     key=f"res_track_{rnd.id}")
+    in_track = table[table["track"] == track].reset_index(drop=True)
+    tier_order = [t.key for t in settings.awards.tiers]
+
+    counts = in_track["tier"].value_counts()
+    columns = st.columns(len(settings.awards.tiers) + 1)
+    for column, tier in zip(columns, settings.awards.tiers, strict=False):
+        column.metric(tier.label.get(lang()), int(counts.get(tier.key, 0)))
+    columns[-1].metric(tr("results.panel_count"), len(panel_items(in_track)))
+
+    ranking_tab, panel_tab, methods_tab, judges_tab = st.tabs(
+        [tr("results.tab_ranking"), tr("results.tab_panel"), tr("results.tab_methods"), tr("results.tab_judges")])
+    with ranking_tab:
+        st.altair_chart(interval_chart(in_track, award_boundaries(in_track, tier_order)), width="stretch")
+        st.dataframe(ranking_frame(in_track), hide_index=True, width="stretch",
+                     column_config={tr("export.col.score"): st.column_config.NumberColumn(format="%.2f"),
+                                    tr("export.col.score_low"): st.column_config.NumberColumn(format="%.2f"),
+                                    tr("export.col.score_high"): st.column_config.NumberColumn(format="%.2f")})
+    with panel_tab:
+        items = panel_items(in_track)
+        if items.empty:
+            st.success(tr("results.panel_none"))
+        else:
+            st.caption(tr("results.panel_caption"))
+            st.dataframe(ranking_frame(items), hide_index=True, width="stretch")
+    with methods_tab:
+        if st.toggle(tr("results.compare_toggle"), key=f"res_compare_{rnd.id}"):
+            with st.spinner(tr("results.computing")):
+                comparison, errors, methods = _compare(scores_csv, rubric_json, settings_json, vetoes_json)
+            for name, message in errors.items():
+                st.warning(f"{method_label(name)}: {message}")
+            comp = comparison[comparison["track"] == track].reset_index(drop=True)
+            frame = side_by_side(comp, methods)
+            changed = frame.pop("tier_changes")
+            st.caption(tr("results.tier_changes", n=int(changed.sum())))
+            frame = frame.drop(columns=["track"]).rename(
+                columns={f"{kind}_{m}": f"{method_label(m)} · {tr('export.col.' + kind)}"
+                         for m in methods for kind in ("rank", "tier")} | {"entry_id": tr("export.col.entry_id")})
+            st.dataframe(_highlight_changes(frame, changed), hide_index=True, width="stretch")
+            st.altair_chart(bump_chart(method_moves(comp, methods), methods), width="stretch")
+        else:
+            st.caption(tr("results.compare_hint"))
+    with judges_tab:
+        judges = result.judges
+        st.altair_chart(judge_chart(judges), width="stretch")
+        st.dataframe(judges, hide_index=True, width="stretch")
+
+    if user.role == "organiser":
+        _publish_section(rnd, settings, publication, user.username)
+
+
+def _publish_section(rnd, settings: BundleSettings, publication, actor: str) -> None:
+    st.divider()
+    st.subheader(tr("results.publish_heading"))
+    if publication is not None:
+        st.info(tr("results.already_published", status=tr(f"pub.status.{publication.status}"),
+                   start=publication.start_date.isoformat()))
+        return
+    with st.form(f"res_publish_{rnd.id}"):
+        start = st.date_input(tr("results.publish_start"), value=date.today(), key=f"res_pub_start_{rnd.id}")
+        days = int(st.number_input(tr("results.publish_days"), min_value=1, max_value=30,
+                                   value=DEFAULT_OBJECTION_DAYS, key=f"res_pub_days_{rnd.id}"))
+        contact = st.text_input(tr("results.publish_contact"), key=f"res_pub_contact_{rnd.id}")
+        st.caption(tr("results.publish_caption", method=method_label(settings.method)))
+        submitted = st.form_submit_button(tr("results.publish_button"), type="primary")
+    if submitted:
+        try:
+            with write_session(engine()) as s:
+                pub.publish(s, round_id=rnd.id, settings=settings, start_date=start, objection_days=days,
+                            contact=contact, actor=actor)
+        except JudgingError as exc:
+            st.error(exc.render(lang()))
+            return
+        st.success(tr("results.published", end=window_end(start, days).isoformat()))
