@@ -1,12 +1,147 @@
-"""Placeholder until this step of the organiser console is built."""
+"""Monitoring: live progress per judge and per track, who is behind, entries missing scores, and (on
+the scores stored so far) disagreement flags and judge diagnostics. Everything is read from the
+database on every refresh; nothing is cached."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from judging.ui.common import require_role, tr
+from judging.core.progress import entries_missing, expected_share, judge_progress, track_progress
+from judging.core.ranking import AwardConfig, rank
+from judging.errors import JudgingError
+from judging.store import organiser, repo
+from judging.store.db import read_session
+from judging.ui.common import browser_zone, clock, engine, lang, require_role, tr
+from judging.ui.organiser_common import choose_edition, choose_round
+
+PROGRESS_REFRESH_S = 5  # judges save every change: a few seconds behind is live enough
+DIAGNOSTICS_REFRESH_S = 30  # the calibrated fit takes a fraction of a second per thousand sheets
+DIAGNOSTIC_DRAWS = 50  # only point estimates are shown here; the award ranking uses the full draws
 
 
 def render() -> None:
     require_role("organiser")
     st.title(tr("page.oc_monitor"))
+    edition = choose_edition()
+    if edition is None:
+        return
+    rnd = choose_round(edition)
+    if rnd is None:
+        return
+    _progress(rnd.id)
+    _diagnostics(rnd.id)
+
+
+@st.fragment(run_every=PROGRESS_REFRESH_S)
+def _progress(round_id: int) -> None:
+    with read_session(engine()) as s:
+        rnd = repo.get_round(s, round_id)
+        rows = organiser.sheet_status_rows(s, round_id=round_id)
+    st.caption(tr("oc.mon.updated", at=clock(datetime.now(browser_zone())), every=PROGRESS_REFRESH_S))
+    if not rows:
+        st.info(tr("oc.mon.no_assignment"))
+        return
+    today = datetime.now(browser_zone()).date()
+    expected = expected_share(starts_on=rnd.starts_on, ends_on=rnd.ends_on, today=today)
+    judges = judge_progress(rows, expected=expected)
+    tracks = track_progress(rows)
+    missing = entries_missing(rows)
+    sheets, submitted = len(rows), int(judges["submitted"].sum())
+    cols = st.columns(4)
+    cols[0].metric(tr("oc.mon.submitted"), f"{submitted}/{sheets}")
+    cols[1].metric(tr("oc.mon.started"), int(judges["started"].sum()))
+    cols[2].metric(tr("oc.mon.behind"), int(judges["behind"].sum()))
+    cols[3].metric(tr("oc.mon.entries_missing"), len(missing))
+    st.progress(submitted / sheets, text=tr("oc.mon.overall", share=f"{submitted / sheets:.0%}"))
+    if expected is not None:
+        st.caption(tr("oc.mon.pace", share=f"{expected:.0%}", starts=rnd.starts_on, ends=rnd.ends_on))
+
+    left, right = st.columns(2)
+    per_judge = judges.assign(not_started=judges["assigned"] - judges["started"],
+                              in_progress=judges["started"] - judges["submitted"])
+    state_names = {"submitted": tr("oc.mon.state_submitted"), "in_progress": tr("oc.mon.state_in_progress"),
+                   "not_started": tr("oc.mon.state_not_started")}
+    long = per_judge.melt(id_vars=["judge"], value_vars=list(state_names), var_name="state", value_name="n")
+    long["state"] = long["state"].map(state_names)
+    order = list(state_names.values())
+    left.altair_chart(alt.Chart(long, title=tr("oc.mon.chart_judges")).mark_bar().encode(
+        y=alt.Y("judge:N", sort=judges["judge"].tolist(), title=tr("oc.asg.judge")),
+        x=alt.X("n:Q", stack=True, title=tr("oc.mon.sheets")),
+        color=alt.Color("state:N", sort=order, scale=alt.Scale(domain=order, range=["#2e7d32", "#f9a825", "#bdbdbd"]),
+                        title=None),
+        tooltip=["judge:N", "state:N", "n:Q"],
+    ), width="stretch")
+    right.altair_chart(alt.Chart(tracks, title=tr("oc.mon.chart_tracks")).mark_bar().encode(
+        x=alt.X("share:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=tr("oc.mon.share")),
+        y=alt.Y("track:N", title=tr("oc.col_track")),
+        tooltip=["track:N", "sheets:Q", "submitted:Q", alt.Tooltip("share:Q", format=".0%")],
+    ), width="stretch")
+
+    behind = judges[judges["behind"]]
+    st.subheader(tr("oc.mon.behind_heading"))
+    if behind.empty:
+        st.caption(tr("oc.mon.nobody_behind"))
+    else:
+        st.dataframe(behind[["judge", "judge_name", "assigned", "submitted", "share"]].rename(columns={
+            "judge": tr("oc.handout.username"), "judge_name": tr("oc.handout.name"), "assigned": tr("oc.mon.assigned"),
+            "submitted": tr("oc.mon.submitted"), "share": tr("oc.mon.share")}),
+            hide_index=True, width="stretch",
+            column_config={tr("oc.mon.share"): st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent")})
+    st.subheader(tr("oc.mon.missing_heading"))
+    if missing.empty:
+        st.caption(tr("oc.mon.nothing_missing"))
+    else:
+        st.dataframe(missing.rename(columns={
+            "entry": tr("oc.col_code"), "title": tr("oc.col_title"), "track": tr("oc.col_track"),
+            "assigned": tr("oc.mon.assigned"), "submitted": tr("oc.mon.submitted"),
+            "waiting_for": tr("oc.mon.waiting_for")}), hide_index=True, width="stretch")
+
+
+@st.fragment(run_every=DIAGNOSTICS_REFRESH_S)
+def _diagnostics(round_id: int) -> None:
+    st.subheader(tr("oc.mon.diagnostics_heading"))
+    with read_session(engine()) as s:
+        rnd = repo.get_round(s, round_id)
+        scores = repo.load_scores_frame(s, round_id=round_id)
+    if scores.empty:
+        st.caption(tr("oc.mon.no_scores"))
+        return
+    try:
+        result = rank(scores, repo.round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
+                      n_draws=DIAGNOSTIC_DRAWS)
+    except JudgingError as exc:
+        st.info(tr("oc.mon.no_diagnostics", why=exc.render(lang())))
+        return
+    table = result.table
+    flagged = table[table["flags"].astype(str).str.contains("disagreement")]
+    st.caption(tr("oc.mon.diagnostics_help", method=rnd.method))
+    judges = result.judges.copy()
+    judges["flags"] = judges["flags"].astype(str).replace("", "—")
+    left, right = st.columns(2)
+    left.altair_chart(alt.Chart(judges, title=tr("oc.mon.chart_severity")).mark_circle(opacity=0.8).encode(
+        x=alt.X("severity:Q", title=tr("oc.mon.severity")),
+        y=alt.Y("scale:Q", title=tr("oc.mon.scale")),
+        size=alt.Size("n_sheets:Q", title=tr("oc.mon.sheets")),
+        color=alt.Color("flags:N", title=tr("oc.mon.flags")),
+        tooltip=["judge_id:N", alt.Tooltip("severity:Q", format=".1f"), alt.Tooltip("scale:Q", format=".2f"),
+                 alt.Tooltip("noise:Q", format=".1f"), alt.Tooltip("consistency:Q", format=".2f"), "n_sheets:Q"],
+    ), width="stretch")
+    right.altair_chart(alt.Chart(judges, title=tr("oc.mon.chart_consistency")).mark_bar().encode(
+        y=alt.Y("judge_id:N", sort="x", title=tr("oc.asg.judge")),
+        x=alt.X("consistency:Q", scale=alt.Scale(domain=[-1, 1]), title=tr("oc.mon.consistency")),
+        color=alt.Color("flags:N", title=tr("oc.mon.flags")),
+        tooltip=["judge_id:N", alt.Tooltip("consistency:Q", format=".2f")],
+    ), width="stretch")
+    st.subheader(tr("oc.mon.disagreement_heading"))
+    if flagged.empty:
+        st.caption(tr("oc.mon.no_disagreement"))
+    else:
+        st.dataframe(pd.DataFrame({
+            tr("oc.col_code"): flagged["entry_id"], tr("oc.col_track"): flagged["track"],
+            tr("oc.mon.n_judges"): flagged["n_judges"], tr("oc.mon.raw_mean"): flagged["raw_mean"].round(1),
+            tr("oc.mon.range"): flagged["judge_range"].round(1), tr("oc.mon.sd"): flagged["judge_sd"].round(1),
+        }), hide_index=True, width="stretch")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from judging.core.editions import (
@@ -100,6 +100,7 @@ def test_select_advancing_per_track_lets_ties_in_and_flags_them():
         ["e", 1, True, False], ["f", 2, False, False]]
 
 
+@settings(deadline=None, max_examples=50)
 @given(st.lists(st.tuples(st.sampled_from("xyz"), st.integers(0, 20)), min_size=1, max_size=40),
        st.integers(1, 10))
 def test_select_advancing_takes_at_least_n_and_only_the_best(rows, n):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from judging.core.exports import formula_safe
@@ -30,6 +30,7 @@ def test_handout_has_bom_chinese_headers_and_formula_safe_cells():
                     ["w01", "'=HYPERLINK(\"x\")", "甲大学", "abcDEF234567", "http://host/"]]
 
 
+@settings(deadline=None, max_examples=50)
 @given(st.lists(st.text(min_size=1, max_size=20), max_size=5))
 def test_handout_round_trips_any_names(names):
     accounts = [Account(f"u{i}", n, n, "pw") for i, n in enumerate(names)]

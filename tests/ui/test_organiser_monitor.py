@@ -1,0 +1,72 @@
+"""AppTest of the monitoring page: progress read from the database on every run, behind, missing, diagnostics."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from judging.store import repo
+from judging.store.db import write_session
+from judging.ui.common import USER_KEY
+
+CRITERIA = ("core_technology", "application_effect", "promotion_value")
+
+
+def _render() -> None:
+    from judging.ui import organiser_monitor
+
+    organiser_monitor.render()
+
+
+def page(contest) -> AppTest:
+    at = AppTest.from_function(_render, default_timeout=60)
+    at.session_state[USER_KEY] = contest["users"]["org"]
+    return at
+
+
+def _score(contest, judge: str, code: str, values=(80, 70, 75), submit=True):
+    ids = contest["ids"]
+    where = dict(round_id=ids["round"], judge_id=ids[judge], entry_id=ids[code])
+    with write_session(contest["engine"]) as s:
+        for key, value in zip(CRITERIA, values, strict=True):
+            repo.save_score(s, **where, criterion=key, value=value, actor=judge)
+            repo.save_comment(s, **where, criterion=key, text_value="理由充分", actor=judge)
+        if submit:
+            repo.submit_sheet(s, **where, actor=judge)
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_progress_follows_the_database_between_runs(contest):
+    at = page(contest).run()
+    assert not at.exception
+    assert _metrics(at)["已提交"] == "0/8"
+    assert "所有评分表均已提交" not in [c.value for c in at.caption]
+    _score(contest, "j1", "L-001")
+    _score(contest, "j1", "L-002", submit=False)
+    at.run()
+    assert _metrics(at)["已提交"] == "1/8"
+    assert _metrics(at)["已开始"] == "2"
+    missing = next(d.value for d in at.dataframe if "待提交评委" in d.value.columns)
+    assert missing["作品编号"].tolist() == ["L-002", "P-001", "P-002", "L-001"]
+    assert missing.set_index("作品编号").loc["L-001", "待提交评委"] == "j2"
+
+
+def test_a_judge_far_behind_is_listed(contest):
+    for code in ("L-001", "L-002", "P-001"):
+        _score(contest, "j1", code)
+    at = page(contest).run()
+    behind = next(d.value for d in at.dataframe if "完成比例" in d.value.columns)
+    assert behind["账号"].tolist() == ["j2"]
+
+
+def test_diagnostics_and_disagreement_from_stored_scores(contest):
+    for code, (a, b) in {"L-001": (95, 40), "L-002": (70, 72), "P-001": (60, 62), "P-002": (85, 83)}.items():
+        _score(contest, "j1", code, values=(a, a, a))
+        _score(contest, "j2", code, values=(b, b, b))
+    at = page(contest).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 4  # two progress charts, two diagnostics charts
+    flagged = next(d.value for d in at.dataframe if "极差" in d.value.columns)
+    assert flagged["作品编号"].tolist() == ["L-001"]
