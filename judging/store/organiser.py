@@ -72,6 +72,33 @@ def update_round(session: Session, *, round_id: int, actor: str, **settings: obj
     return rnd
 
 
+def save_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str, reason: str = "") -> Round:
+    """Give a round a new version of its rubric.
+
+    Before the first score this is an ordinary change. Once the round has scores (its rubric is
+    frozen) the new version must keep the criteria and the scale, needs a reason, and is logged
+    with both versions.
+    """
+    from judging.core.rubric_tables import frozen_change_problems
+
+    rnd = repo.get_round(session, round_id)
+    if not rnd.rubric_frozen:
+        return repo.set_round_rubric(session, round_id=round_id, rubric=rubric, actor=actor)
+    old = repo.round_rubric(rnd)
+    problems = frozen_change_problems(old, rubric)
+    if not reason.strip():
+        problems.append(Problem("oc.rub.reason_required", {}))
+    if problems:
+        raise PermissionDenied(problems)
+    rnd.rubric_json = rubric.to_json()
+    session.add(rnd)
+    session.flush()
+    repo.record_event(session, actor=actor, action="round.rubric_new_version", subject=f"round:{rnd.id}",
+                      payload={"rubric": rubric.key, "old_version": old.version, "version": rubric.version,
+                               "reason": reason.strip(), "old": old.to_mapping()})
+    return rnd
+
+
 def edition_of_round(session: Session, round_id: int) -> Edition:
     return session.get(Edition, repo.get_round(session, round_id).edition_id)
 

@@ -44,14 +44,15 @@ def organiser_setup_page() -> st.Page:
 
 
 def organiser_console_pages() -> list[st.Page]:
-    """The organiser console after setup (issue 5): imports, assignment, progress."""
-    from judging.ui import organiser_assignment, organiser_imports, organiser_monitor
+    """The organiser console after setup (issue 5): imports, assignment, progress, rubric editor."""
+    from judging.ui import organiser_assignment, organiser_imports, organiser_monitor, organiser_rubric
 
     return [
         st.Page(organiser_imports.render, title=tr("page.oc_imports"), url_path="imports", icon=":material/upload_file:"),
         st.Page(organiser_assignment.render, title=tr("page.oc_assignment"), url_path="assignment",
                 icon=":material/group_work:"),
         st.Page(organiser_monitor.render, title=tr("page.oc_monitor"), url_path="progress", icon=":material/monitoring:"),
+        st.Page(organiser_rubric.render, title=tr("page.oc_rubric"), url_path="rubric", icon=":material/rule:"),
     ]
 
 
