@@ -11,7 +11,7 @@ from judging.cli import main
 
 ROOT = Path(__file__).parents[2]
 RUBRIC = str(ROOT / "rubrics" / "innovation_contest.toml")
-AWARDS = str(ROOT / "rubrics" / "awards_example.toml")
+AWARDS = str(ROOT / "rubrics" / "awards" / "example.toml")
 
 
 @pytest.fixture(scope="module")

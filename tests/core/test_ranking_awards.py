@@ -29,7 +29,7 @@ def table(scores, *, track="T", tb=None, eligible=None):
 
 
 def test_example_config_loads():
-    config = load_award_config(ROOT / "rubrics" / "awards_example.toml",
+    config = load_award_config(ROOT / "rubrics" / "awards" / "example.toml",
                                criteria=("core_technology", "application_effect", "promotion_value"))
     assert [t.key for t in config.tiers] == ["first", "second", "third", "excellence"]
     assert config.tie_break == ("criterion:core_technology", "first_places")

@@ -20,6 +20,7 @@ from judging.core.ranking.uncertainty import (
     DEFAULT_DRAWS,
     DEFAULT_LEVEL,
     boundary_flags,
+    default_draws,
     rank_intervals,
     score_intervals,
 )
@@ -127,7 +128,7 @@ def _vetoes(vetoes: pd.DataFrame | None, rubric: Rubric, entries: pd.Index) -> p
 
 def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, vetoes: pd.DataFrame | None = None,
          awards: AwardConfig | None = None, disagreement: Disagreement | None = None,
-         round_weights: Mapping[str, float] | None = None, n_draws: int = DEFAULT_DRAWS,
+         round_weights: Mapping[str, float] | None = None, n_draws: int | None = None,
          level: float = DEFAULT_LEVEL, boundary_confidence: float = BOUNDARY_CONFIDENCE,
          seed: int = 0) -> RankingResult:
     """Rank the entries of a long score table and allocate award tiers per track.
@@ -154,7 +155,8 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         scores (entries missing from a weighted round get no final score and the
         ``missing_round`` flag).
     n_draws, level, seed : int, float, int
-        Draws for the intervals, their coverage, and the seed (same seed, same result).
+        Draws for the intervals (default 200, fewer above 50,000 entries: ``default_draws``), their
+        coverage, and the seed (same seed, same result).
     boundary_confidence : float
         An entry next to a tier boundary gets the ``boundary`` flag when the draws put it on its
         side of the nearest entry across the boundary with less than this probability.
@@ -171,6 +173,7 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     rng = np.random.default_rng(seed)
     long = normalise_scores(scores=scores, rubric=rubric)
     sheets = sheet_totals(scores=long, rubric=rubric, checked=True)
+    n_draws = n_draws or default_draws(sheets["entry_id"].nunique())
     entry_tracks = sheets.groupby("entry_id", sort=False)["track"].first()
     present_rounds = list(pd.unique(sheets["round"]))
     if round_weights:

@@ -1,7 +1,7 @@
 """Award tiers (一等奖/二等奖/三等奖/优秀奖) per track: quotas, minimum scores, tie-break chain, tie flags.
 
 The award configuration is a TOML file (format in docs/ranking.md; example in
-rubrics/awards_example.toml). Allocation never orders entries silently: entries are compared on
+rubrics/awards/example.toml). Allocation never orders entries silently: entries are compared on
 their published score (rounded to ``score_decimals``), then on each tie-break key in turn; entries
 still equal on every key share a rank, carry the ``tie`` flag, and a quota boundary falling inside
 such a group is resolved by the explicit ``tie_policy`` (``include`` gives the whole group the

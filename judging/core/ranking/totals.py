@@ -74,6 +74,9 @@ def normalise_scores(*, scores: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
             problems.append(Problem("rank.entry_two_tracks", {"entry": entry}))
     if problems:
         raise RankingError(problems[:MAX_LISTED_PROBLEMS])
+    # ids as categoricals: every later group-by, factorize and duplicate check works on integer codes
+    for column in ("judge_id", "entry_id", "criterion", "track", "round"):
+        out[column] = out[column].astype("category")
     return out
 
 

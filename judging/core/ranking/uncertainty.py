@@ -6,6 +6,13 @@ import numpy as np
 import pandas as pd
 
 DEFAULT_DRAWS = 200  # enough for stable 95% intervals of ranks (±1 rank at the tails) in well under a second
+MAX_DRAW_CELLS = 10_000_000  # draws × entries; above it the default draws shrink (100 draws at 100,000 entries)
+MIN_DRAWS = 50
+
+
+def default_draws(n_entries: int) -> int:
+    """``DEFAULT_DRAWS``, fewer for very large contests (memory and time), never below ``MIN_DRAWS``."""
+    return int(min(DEFAULT_DRAWS, max(MIN_DRAWS, MAX_DRAW_CELLS // max(n_entries, 1))))
 DEFAULT_LEVEL = 0.95
 BOUNDARY_CONFIDENCE = 0.8  # below 80% paired certainty the order across a boundary is close to a coin flip;
 # at 95% nearly every awarded entry of a simulated 5-judge contest was flagged, which no panel can review
