@@ -258,3 +258,30 @@ class PublicationReopening(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text, nullable=False))
     actor: str = ""
     at: datetime = Field(default_factory=utcnow)
+
+
+class RoundEntry(SQLModel, table=True):
+    """An entry that goes on to a later round (晋级), in presentation order, with its live-final state.
+
+    A round without rows takes every entry of its edition (the first round).
+    """
+
+    __tablename__ = "round_entry"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    position: int = 0
+    live_state: str = ""  # "" (waiting) | open | closed  — 路演答辩: one entry open at a time
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class PanelMember(SQLModel, table=True):
+    """A judge on the panel of a live round (终评/路演): they score each entry while it is open."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (UniqueConstraint("round_id", "judge_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    judge_id: int = Field(foreign_key="app_user.id", index=True)

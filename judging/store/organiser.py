@@ -14,7 +14,20 @@ from judging.core.editions import EditionSpec, parse_advance_rule
 from judging.core.rubric import Rubric
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store import repo
-from judging.store.models import Assignment, Conflict, Edition, Entry, Round, Score, ScoreSheet, Track, User
+from judging.store.models import (
+    Assignment,
+    Conflict,
+    Edition,
+    Entry,
+    PanelMember,
+    Round,
+    RoundEntry,
+    Score,
+    ScoreSheet,
+    Track,
+    User,
+    utcnow,
+)
 
 ROUND_SETTINGS = ("name", "blind", "judges_per_entry", "method", "status", "advance_rule", "weight_in_final",
                   "starts_on", "ends_on")
@@ -204,7 +217,7 @@ class RoundInputs:
 def round_inputs(session: Session, *, round_id: int) -> RoundInputs:
     rnd = repo.get_round(session, round_id)
     tracks = {t.id: t.key for t in repo.tracks_of(session, rnd.edition_id)}
-    entries = repo.entries_of(session, rnd.edition_id)
+    entries = entries_of_round(session, round_id=round_id)
     judges = repo.judges(session)
     code = {e.id: e.code for e in entries}
     name = {j.id: j.username for j in judges}
@@ -320,3 +333,184 @@ def sheet_status_rows(session: Session, *, round_id: int) -> list[dict]:
                      "entry": code, "title": title, "track": track, "track_name": track_name,
                      "scored": scored.get((judge_id, entry_id), 0), "status": status.get((judge_id, entry_id), "")})
     return rows
+
+
+# --- advancement and the live final --------------------------------------------------------------
+
+def round_entry_rows(session: Session, *, round_id: int) -> list[RoundEntry]:
+    return list(session.exec(select(RoundEntry).where(RoundEntry.round_id == round_id)
+                             .order_by(RoundEntry.position, RoundEntry.id)))
+
+
+def entries_of_round(session: Session, *, round_id: int) -> list[Entry]:
+    """The round's entries: those that advanced to it, in order; a round without any takes the whole edition."""
+    rows = round_entry_rows(session, round_id=round_id)
+    if not rows:
+        return repo.entries_of(session, repo.get_round(session, round_id).edition_id)
+    entries = {e.id: e for e in session.exec(select(Entry).where(Entry.id.in_([r.entry_id for r in rows])))}
+    return [entries[r.entry_id] for r in rows]
+
+
+def next_round(session: Session, *, round_id: int) -> Round | None:
+    rnd = repo.get_round(session, round_id)
+    later = [r for r in repo.rounds_of(session, rnd.edition_id) if r.position > rnd.position]
+    return later[0] if later else None
+
+
+def advancement_preview(session: Session, *, round_id: int):
+    """Who would advance from the round per track under its rule (``select_advancing`` on the round's
+    scores with its method), with entry titles; entries without scores never advance."""
+    import pandas as pd
+
+    from judging.core.editions import AdvanceRule, select_advancing
+    from judging.core.ranking import AwardConfig, rank
+
+    rnd = repo.get_round(session, round_id)
+    rule = parse_advance_rule(rnd.advance_rule) or AdvanceRule("share", 1.0)
+    entries = entries_of_round(session, round_id=round_id)
+    tracks = {t.id: t.key for t in repo.tracks_of(session, rnd.edition_id)}
+    scores = repo.load_scores_frame(session, round_id=round_id)
+    table = pd.DataFrame({"entry_id": [e.code for e in entries], "track": [tracks[e.track_id] for e in entries]})
+    if not scores.empty:
+        ranked = rank(scores, repo.round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
+                      n_draws=50).table.set_index("entry_id")["score"]
+        table["score"] = table["entry_id"].map(ranked)
+    else:
+        table["score"] = float("nan")
+    out = select_advancing(table, rule)
+    out["title"] = out["entry_id"].map({e.code: e.title for e in entries})
+    return out
+
+
+def confirm_advancement(session: Session, *, round_id: int, codes: list[str], actor: str) -> Round:
+    """The entries ``codes`` go on to the next round (in this order); this round closes, the next opens."""
+    rnd = repo.get_round(session, round_id)
+    target = next_round(session, round_id=round_id)
+    if target is None:
+        raise PermissionDenied(Problem("oc.adv.no_next_round", {"round": rnd.name}))
+    if round_entry_rows(session, round_id=target.id):
+        raise PermissionDenied(Problem("oc.adv.already", {"round": target.name}))
+    ids = {e.code: e.id for e in repo.entries_of(session, rnd.edition_id)}
+    session.add_all(RoundEntry(round_id=target.id, entry_id=ids[code], position=i) for i, code in enumerate(codes))
+    rnd.status, target.status = "closed", "open"
+    session.add_all([rnd, target])
+    session.flush()
+    repo.record_event(session, actor=actor, action="round.advance", subject=f"round:{rnd.id}",
+                      payload={"to_round": target.id, "entries": list(codes)})
+    return target
+
+
+def set_panel(session: Session, *, round_id: int, judge_ids: Iterable[int], actor: str) -> None:
+    wanted = set(judge_ids)
+    current = {p.judge_id: p for p in session.exec(select(PanelMember).where(PanelMember.round_id == round_id))}
+    for judge_id, row in current.items():
+        if judge_id not in wanted:
+            session.delete(row)
+    session.add_all(PanelMember(round_id=round_id, judge_id=j) for j in wanted - set(current))
+    session.flush()
+    repo.record_event(session, actor=actor, action="panel.set", subject=f"round:{round_id}",
+                      payload={"judges": sorted(wanted)})
+
+
+def panel_of(session: Session, *, round_id: int) -> list[User]:
+    stmt = (select(User).join(PanelMember, PanelMember.judge_id == User.id)
+            .where(PanelMember.round_id == round_id).order_by(User.username))
+    return list(session.exec(stmt))
+
+
+def _live_row(session: Session, round_id: int, entry_id: int) -> RoundEntry:
+    row = session.exec(select(RoundEntry).where(RoundEntry.round_id == round_id,
+                                                RoundEntry.entry_id == entry_id)).first()
+    if row is None:  # a round that takes every entry gets its rows on first use
+        position = len(round_entry_rows(session, round_id=round_id))
+        row = RoundEntry(round_id=round_id, entry_id=entry_id, position=position)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: str) -> int:
+    """Open one entry to the panel: each panel judge without a conflict gets it (and only it) to score.
+
+    Refused while another entry is open. Opens the round if it was a draft. Returns the panel size.
+    """
+    rnd = repo.get_round(session, round_id)
+    if session.exec(select(RoundEntry).where(RoundEntry.round_id == round_id, RoundEntry.live_state == "open")).first():
+        raise PermissionDenied(Problem("oc.live.one_at_a_time", {}))
+    panel = [j.id for j in panel_of(session, round_id=round_id)]
+    if not panel:
+        raise PermissionDenied(Problem("oc.live.no_panel", {}))
+    conflicted = {j for j, e in conflict_pairs(session, edition_id=rnd.edition_id) if e == entry_id}
+    row = _live_row(session, round_id, entry_id)
+    if row.live_state == "closed":
+        raise PermissionDenied(Problem("oc.live.already_closed", {}))
+    row.live_state, row.opened_at = "open", utcnow()
+    session.add(row)
+    if rnd.status != "open":
+        rnd.status = "open"
+        session.add(rnd)
+    seats = [j for j in panel if j not in conflicted]
+    assigned = {a.judge_id for a in session.exec(select(Assignment).where(
+        Assignment.round_id == round_id, Assignment.entry_id == entry_id))}
+    session.add_all(Assignment(round_id=round_id, judge_id=j, entry_id=entry_id) for j in seats if j not in assigned)
+    session.flush()
+    repo.record_event(session, actor=actor, action="live.open", subject=f"round:{round_id}",
+                      payload={"entry_id": entry_id, "panel": seats})
+    return len(seats)
+
+
+def close_live_entry(session: Session, *, round_id: int, entry_id: int, actor: str) -> None:
+    """Close the open entry: the panel's marks are final and the entry leaves the judges' lists."""
+    row = _live_row(session, round_id, entry_id)
+    if row.live_state != "open":
+        raise PermissionDenied(Problem("oc.live.not_open", {}))
+    row.live_state, row.closed_at = "closed", utcnow()
+    session.add(row)
+    for a in session.exec(select(Assignment).where(Assignment.round_id == round_id, Assignment.entry_id == entry_id)):
+        session.delete(a)
+    session.flush()
+    repo.record_event(session, actor=actor, action="live.close", subject=f"round:{round_id}",
+                      payload={"entry_id": entry_id})
+
+
+@dataclass(frozen=True)
+class LiveBoard:
+    """What the big screen shows."""
+
+    round_name: str
+    method: str
+    current: Entry | None  # the open entry
+    panel: int  # judges who may score the open entry
+    scored: int  # of them, those with every criterion scored
+    last: Entry | None  # the entry closed last
+    result: object | None  # ``judging.core.live.LiveResult`` of ``last``
+    names: dict[str, str]  # username → display name
+
+
+def live_board(session: Session, *, round_id: int) -> LiveBoard:
+    """Read on every refresh: the open entry with how many have scored, and the last closed entry's result."""
+    from judging.core.live import live_result
+
+    rnd = repo.get_round(session, round_id)
+    rubric = repo.round_rubric(rnd)
+    rows = round_entry_rows(session, round_id=round_id)
+    open_row = next((r for r in rows if r.live_state == "open"), None)
+    closed = sorted((r for r in rows if r.live_state == "closed"), key=lambda r: r.closed_at)
+    current = session.get(Entry, open_row.entry_id) if open_row else None
+    panel = scored = 0
+    if current is not None:
+        seats = [a.judge_id for a in session.exec(select(Assignment).where(
+            Assignment.round_id == round_id, Assignment.entry_id == current.id))]
+        panel = len(seats)
+        counts = dict(session.exec(select(Score.judge_id, func.count()).where(
+            Score.round_id == round_id, Score.entry_id == current.id).group_by(Score.judge_id)).all())
+        scored = sum(1 for j in seats if counts.get(j, 0) >= len(rubric.criteria))
+    last = session.get(Entry, closed[-1].entry_id) if closed else None
+    result = None
+    if last is not None:
+        scores = repo.load_scores_frame(session, round_id=round_id)
+        closed_codes = {session.get(Entry, r.entry_id).code for r in closed}
+        scores = scores[scores["entry_id"].isin(closed_codes)]
+        result = live_result(scores, rubric, entry_id=last.code, method=rnd.method)
+    names = {u.username: u.display_name for u in repo.judges(session)}
+    return LiveBoard(rnd.name, rnd.method, current, panel, scored, last, result, names)

@@ -44,8 +44,17 @@ def organiser_setup_page() -> st.Page:
 
 
 def organiser_console_pages() -> list[st.Page]:
-    """The organiser console after setup (issue 5): imports, assignment, progress, rubric editor."""
-    from judging.ui import organiser_assignment, organiser_imports, organiser_monitor, organiser_rubric
+    """The organiser console after setup (issue 5): imports, assignment, progress, rubric editor,
+    live final and its big screen."""
+    from judging.ui import (
+        organiser_advance,
+        organiser_assignment,
+        organiser_imports,
+        organiser_live,
+        organiser_monitor,
+        organiser_rubric,
+        organiser_screen,
+    )
 
     return [
         st.Page(organiser_imports.render, title=tr("page.oc_imports"), url_path="imports", icon=":material/upload_file:"),
@@ -53,6 +62,9 @@ def organiser_console_pages() -> list[st.Page]:
                 icon=":material/group_work:"),
         st.Page(organiser_monitor.render, title=tr("page.oc_monitor"), url_path="progress", icon=":material/monitoring:"),
         st.Page(organiser_rubric.render, title=tr("page.oc_rubric"), url_path="rubric", icon=":material/rule:"),
+        st.Page(organiser_advance.render, title=tr("page.oc_advance"), url_path="advance", icon=":material/trending_up:"),
+        st.Page(organiser_live.render, title=tr("page.oc_live"), url_path="live", icon=":material/podium:"),
+        st.Page(organiser_screen.render, title=tr("page.oc_screen"), url_path="screen", icon=":material/tv:"),
     ]
 
 

@@ -170,3 +170,60 @@ def test_manual_addition_refuses_a_conflict_and_a_duplicate(engine):
                                     actor="org")
     with read_session(engine) as s:
         assert organiser.assignment_pairs(s, round_id=round_id) == []
+
+
+def test_live_final_one_entry_at_a_time_panel_sees_only_it_and_the_board(engine):
+    edition_id, _, judge_ids = _contest(engine, judges=5, entries=3)
+    with write_session(engine) as s:
+        final = repo.rounds_of(s, edition_id)[2]
+        entries = repo.entries_of(s, edition_id)
+        repo.add_conflict(s, judge_id=judge_ids[4], entry_id=entries[0].id, source="organiser", actor="org")
+        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
+        assert organiser.open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org") == 4
+    with pytest.raises(PermissionDenied), write_session(engine) as s:
+        organiser.open_live_entry(s, round_id=final.id, entry_id=entries[1].id, actor="org")
+    with read_session(engine) as s:
+        seen = {j: [e.code for e in repo.assigned_entries(s, round_id=final.id, judge_id=j)] for j in judge_ids}
+        board = organiser.live_board(s, round_id=final.id)
+    assert seen == {j: [entries[0].code] for j in judge_ids[:4]} | {judge_ids[4]: []}
+    assert (board.current.code, board.panel, board.scored, board.last) == (entries[0].code, 4, 0, None)
+    with write_session(engine) as s:
+        for i, judge in enumerate(judge_ids[:4]):
+            for key in RUBRIC.criterion_keys:
+                repo.save_score(s, round_id=final.id, judge_id=judge, entry_id=entries[0].id, criterion=key,
+                                value=70 + 5 * i, actor=f"j{i}")
+    with read_session(engine) as s:
+        assert organiser.live_board(s, round_id=final.id).scored == 4
+    with write_session(engine) as s:
+        organiser.close_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+    with read_session(engine) as s:
+        board = organiser.live_board(s, round_id=final.id)
+        left = repo.assigned_entries(s, round_id=final.id, judge_id=judge_ids[0])
+    assert board.current is None and board.last.code == entries[0].code and left == []
+    assert board.result.marks == {"j0": 70.0, "j1": 75.0, "j2": 80.0, "j3": 85.0}
+    assert board.result.method == "trimmed" and board.result.score == pytest.approx(77.5)
+
+
+def test_advancement_preview_and_confirm_feed_the_next_round(engine):
+    edition_id, round_id, judge_ids = _contest(engine, judges=3, entries=4, k=3)
+    with write_session(engine) as s:
+        organiser.update_round(s, round_id=round_id, actor="org", advance_rule="top:1", method="raw")
+        organiser.generate_assignment(s, round_id=round_id, seed=1, actor="org")
+        entries = repo.entries_of(s, edition_id)
+        for n, entry in enumerate(entries):
+            for judge in judge_ids:
+                for key in RUBRIC.criterion_keys:
+                    repo.save_score(s, round_id=round_id, judge_id=judge, entry_id=entry.id, criterion=key,
+                                    value=60 + 5 * n, actor="j")
+    with read_session(engine) as s:
+        preview = organiser.advancement_preview(s, round_id=round_id)
+    went = preview[preview["advance"]]
+    assert sorted(went["entry_id"]) == ["L-2", "L-3"]  # the best of each track
+    with write_session(engine) as s:
+        target = organiser.confirm_advancement(s, round_id=round_id, codes=list(went["entry_id"]), actor="org")
+    with read_session(engine) as s:
+        assert [e.code for e in organiser.entries_of_round(s, round_id=target.id)] == list(went["entry_id"])
+        assert (repo.get_round(s, round_id).status, repo.get_round(s, target.id).status) == ("closed", "open")
+        assert sorted(organiser.round_inputs(s, round_id=target.id).entries) == ["L-2", "L-3"]
+    with pytest.raises(PermissionDenied), write_session(engine) as s:
+        organiser.confirm_advancement(s, round_id=round_id, codes=["L-0"], actor="org")

@@ -1,0 +1,60 @@
+"""Advancement (晋级): preview who goes on per track under the round's rule, adjust ties, confirm; the
+next round then takes exactly those entries (assign it on the Assignment page)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from judging.errors import JudgingError
+from judging.store import organiser
+from judging.store.db import read_session, write_session
+from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
+
+
+def render() -> None:
+    user = require_role("organiser")
+    st.title(tr("page.oc_advance"))
+    flash()
+    edition = choose_edition()
+    if edition is None:
+        return
+    rnd = choose_round(edition)
+    if rnd is None:
+        return
+    with read_session(engine()) as s:
+        target = organiser.next_round(s, round_id=rnd.id)
+        done = bool(target) and bool(organiser.round_entry_rows(s, round_id=target.id))
+        try:
+            preview = organiser.advancement_preview(s, round_id=rnd.id)
+        except JudgingError as exc:
+            st.error(tr("oc.adv.no_preview"))
+            problem_table(exc.problems)
+            return
+    if target is None:
+        st.info(tr("oc.adv.last_round"))
+        return
+    st.caption(tr("oc.adv.rule", rule=rnd.advance_rule or tr("oc.adv.everyone"), method=rnd.method, to=target.name))
+    if done:
+        st.success(tr("oc.adv.confirmed", round=target.name))
+    if preview["tie"].any():
+        st.warning(tr("oc.adv.ties"))
+    view = preview[["track", "position", "entry_id", "title", "score", "tie", "advance"]].copy()
+    view["score"] = view["score"].round(2)
+    edited = st.data_editor(
+        view, hide_index=True, width="stretch", key=f"oc_adv_{rnd.id}", disabled=[c for c in view.columns if c != "advance"],
+        column_config={"track": tr("oc.col_track"), "position": tr("oc.adv.position"), "entry_id": tr("oc.col_code"),
+                       "title": tr("oc.col_title"), "score": tr("oc.adv.score"), "tie": tr("oc.adv.tie"),
+                       "advance": st.column_config.CheckboxColumn(tr("oc.adv.advance"))})
+    codes = edited[edited["advance"]]["entry_id"].tolist()
+    st.write(tr("oc.adv.count", n=len(codes), of=len(edited)))
+    if st.button(tr("oc.adv.confirm", n=len(codes), round=target.name), type="primary", disabled=done or not codes,
+                 key="oc_adv_confirm"):
+        try:
+            with write_session(engine()) as s:
+                organiser.confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user.username)
+        except JudgingError as exc:
+            st.error(exc.render(lang()))
+            return
+        flash_next(tr("oc.adv.confirmed", round=target.name))
+        st.rerun()

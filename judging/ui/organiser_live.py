@@ -1,0 +1,71 @@
+"""Live final (路演答辩): choose the panel, open one entry at a time to it, close it; the big screen
+(``organiser_screen``) shows the count of marks while open and every mark and the score once closed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from judging.errors import JudgingError
+from judging.store import organiser, repo
+from judging.store.db import read_session, write_session
+from judging.ui.common import engine, require_role, tr
+from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
+
+
+def render() -> None:
+    user = require_role("organiser")
+    st.title(tr("page.oc_live"))
+    flash()
+    edition = choose_edition()
+    if edition is None:
+        return
+    rnd = choose_round(edition, label_key="oc.live.round")
+    if rnd is None:
+        return
+    with read_session(engine()) as s:
+        judges = [j for j in repo.judges(s) if j.active]
+        panel = [j.id for j in organiser.panel_of(s, round_id=rnd.id)]
+        entries = organiser.entries_of_round(s, round_id=rnd.id)
+        states = {r.entry_id: r.live_state for r in organiser.round_entry_rows(s, round_id=rnd.id)}
+    names = {j.id: f"{j.username} · {j.display_name}" for j in judges}
+    with st.form("oc_panel"):
+        chosen = st.multiselect(tr("oc.live.panel"), list(names), default=[j for j in panel if j in names],
+                                format_func=names.get, key=f"oc_panel_{rnd.id}")
+        save = st.form_submit_button(tr("oc.live.save_panel"))
+    if save:
+        _run(lambda s: organiser.set_panel(s, round_id=rnd.id, judge_ids=chosen, actor=user.username),
+             tr("oc.live.panel_saved", n=len(chosen)))
+    st.caption(tr("oc.live.open_screen"))
+
+    open_id = next((e for e, state in states.items() if state == "open"), None)
+    if open_id is not None:
+        entry = next(e for e in entries if e.id == open_id)
+        st.info(tr("oc.live.now_open", code=entry.code, title=entry.title))
+        if st.button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
+            _run(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user.username),
+                 tr("oc.live.closed", code=entry.code))
+    table = pd.DataFrame([{tr("oc.col_code"): e.code, tr("oc.col_title"): e.title,
+                           tr("oc.col_status"): tr(f"oc.live.state_{states.get(e.id) or 'waiting'}")} for e in entries])
+    st.dataframe(table, hide_index=True, width="stretch")
+    waiting = [e for e in entries if not states.get(e.id)]
+    if open_id is None and waiting:
+        labels = {e.id: f"{e.code} · {e.title}" for e in waiting}
+        with st.form("oc_live_open"):
+            entry_id = st.selectbox(tr("oc.live.next"), list(labels), format_func=labels.get, key="oc_live_next")
+            go = st.form_submit_button(tr("oc.live.open"), type="primary")
+        if go:
+            _run(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user.username),
+                 tr("oc.live.opened", code=labels[entry_id]))
+
+
+def _run(action, done: str) -> None:
+    try:
+        with write_session(engine()) as s:
+            action(s)
+    except JudgingError as exc:
+        st.error(tr("oc.asg.not_changed"))
+        problem_table(exc.problems)
+    else:
+        flash_next(done)
+        st.rerun()

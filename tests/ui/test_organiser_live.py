@@ -1,0 +1,109 @@
+"""AppTest of the live final, its big screen and advancement; and the organiser's menu."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from judging.store import organiser, repo
+from judging.store.db import read_session, write_session
+from judging.ui.common import USER_KEY
+
+CRITERIA = ("core_technology", "application_effect", "promotion_value")
+
+
+def _render_live() -> None:
+    from judging.ui import organiser_live
+
+    organiser_live.render()
+
+
+def _render_screen() -> None:
+    from judging.ui import organiser_screen
+
+    organiser_screen.render()
+
+
+def _render_advance() -> None:
+    from judging.ui import organiser_advance
+
+    organiser_advance.render()
+
+
+def page(contest, script) -> AppTest:
+    at = AppTest.from_function(script, default_timeout=60)
+    at.session_state[USER_KEY] = contest["users"]["org"]
+    return at
+
+
+def _score(contest, judge, code, value, round_id=None):
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        for key in CRITERIA:
+            repo.save_score(s, round_id=round_id or ids["round"], judge_id=ids[judge], entry_id=ids[code],
+                            criterion=key, value=value, actor=judge)
+
+
+def test_organiser_menu_lists_every_console_page(app):
+    at = app("org").run()
+    assert not at.exception
+    assert at.title[0].value == "赛事设置"
+
+
+def _final_round(contest) -> int:
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        return repo.add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
+                              rubric=repo.round_rubric(repo.get_round(s, ids["round"])), status="draft",
+                              blind=False).id
+
+
+def test_live_final_from_panel_to_big_screen(contest):
+    ids = contest["ids"]
+    final = _final_round(contest)
+    at = page(contest, _render_live)
+    at.session_state["oc_round"] = final
+    at.run()
+    at.multiselect(key=f"oc_panel_{final}").set_value([ids["j1"], ids["j2"]])
+    next(b for b in at.button if b.label == "保存评委组").click()
+    at.run()
+    assert at.success[0].value == "评委组已保存（2 位）。"
+    at.selectbox(key="oc_live_next").select(ids["P-001"])
+    next(b for b in at.button if b.label == "开始评分").click()
+    at.run()
+    assert at.info[0].value == "正在评分：P-001 政务服务一网通办"
+    with read_session(contest["engine"]) as s:
+        assert [e.code for e in repo.assigned_entries(s, round_id=final, judge_id=ids["j1"])] == ["P-001"]
+
+    screen = page(contest, _render_screen)
+    screen.session_state["oc_round"] = final
+    screen.run()
+    assert {m.label: m.value for m in screen.metric} == {"已评分评委": "0 / 2"}
+    _score(contest, "j1", "P-001", 80, round_id=final)
+    screen.run()
+    assert {m.label: m.value for m in screen.metric} == {"已评分评委": "1 / 2"}
+    _score(contest, "j2", "P-001", 90, round_id=final)
+
+    at.button(key="oc_live_close").click().run()
+    assert not at.exception
+    screen.run()
+    metrics = {m.label: m.value for m in screen.metric}
+    assert metrics == {"最终得分（校准后）": "85.00"}  # the round's method; calibrated on one entry is its mean
+    marks = screen.dataframe[0].value
+    assert marks.values.tolist() == [["张三", 80.0], ["李四", 90.0]]
+
+
+def test_advancement_preview_and_confirm(contest):
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        final = repo.add_round(s, edition_id=ids["edition"], key="final", name="终评", position=1,
+                               rubric=repo.round_rubric(repo.get_round(s, ids["round"])), status="draft")
+        organiser.update_round(s, round_id=ids["round"], actor="org", advance_rule="top:1", method="raw")
+    for n, code in enumerate(("L-001", "L-002", "P-001", "P-002")):
+        _score(contest, "j1", code, 70 + 5 * n)
+        _score(contest, "j2", code, 70 + 5 * n)
+    at = page(contest, _render_advance).run()
+    assert not at.exception
+    at.button(key="oc_adv_confirm").click().run()
+    assert not at.exception
+    with read_session(contest["engine"]) as s:
+        assert [e.code for e in organiser.entries_of_round(s, round_id=final.id)] == ["L-002", "P-002"]
