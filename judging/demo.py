@@ -193,6 +193,14 @@ def _store_sheets(session: Session, *, round_id: int, rubric: Rubric, plans: lis
             events.append((actor, "sheet.submit", subject, {
                 "judge_id": plan.judge, "entry_id": plan.entry, "scores": plan.scores,
                 "total": weighted_total(scores=plan.scores, rubric=rubric)}))
+    # the weakest submitted sheet raises a veto, so the veto path has something to show (before the
+    # sheet is stored as submitted: a judge may not change a submitted sheet)
+    rng = np.random.default_rng(seed + 1)
+    if rubric.veto_items:
+        for plan in sorted((p for p in plans if p.submit), key=lambda p: _mean(p.scores))[:VETO_COUNT]:
+            item = rubric.veto_items[int(rng.integers(len(rubric.veto_items)))]
+            repo.save_veto(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
+                           veto_key=item.key, reason=f"{item.description.zh}（演示）", actor=usernames[plan.judge])
     for table, rows in ((Score, scores), (Comment, comments), (ScoreSheet, sheets)):
         if rows:
             session.execute(insert(table), rows)
@@ -200,13 +208,6 @@ def _store_sheets(session: Session, *, round_id: int, rubric: Rubric, plans: lis
     rnd = repo.get_round(session, round_id)
     rnd.rubric_frozen = True  # as the first save_score would
     session.add(rnd)
-    # the weakest submitted sheet raises a veto, so the veto path has something to show
-    rng = np.random.default_rng(seed + 1)
-    if rubric.veto_items:
-        for plan in sorted((p for p in plans if p.submit), key=lambda p: _mean(p.scores))[:VETO_COUNT]:
-            item = rubric.veto_items[int(rng.integers(len(rubric.veto_items)))]
-            repo.save_veto(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
-                           veto_key=item.key, reason=f"{item.description.zh}（演示）", actor=usernames[plan.judge])
 
 
 def _mean(scores: dict[str, float]) -> float:

@@ -78,8 +78,9 @@ def write_session(engine: Engine) -> Iterator[Session]:
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            _record_refusal(engine, exc)
             raise
 
 
@@ -87,8 +88,20 @@ def write_session(engine: Engine) -> Iterator[Session]:
 def read_session(engine: Engine) -> Iterator[Session]:
     """A session for reading only: on SQLite it does not take the write lock."""
     bind = engine.execution_options(judging_read_only=True)
-    with Session(bind, expire_on_commit=False) as session:
-        yield session
+    try:
+        with Session(bind, expire_on_commit=False) as session:
+            yield session
+    except BaseException as exc:
+        _record_refusal(engine, exc)
+        raise
+
+
+def _record_refusal(engine: Engine, exc: BaseException) -> None:
+    # a refused action rolls back; its ``permission.refused`` event is written afterwards, on its own
+    if getattr(exc, "refusal", None) is not None:
+        from judging.store.guard import record_refusal
+
+        record_refusal(engine, exc)
 
 
 def alembic_config(url: str):

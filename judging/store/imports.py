@@ -19,6 +19,7 @@ from judging.core.scoring import score_problem
 from judging.errors import Problem, ScoreError
 from judging.store import repo
 from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
+from judging.store.guard import guarded
 
 JUDGE_ROLE = "judge"
 
@@ -36,6 +37,7 @@ class ScoresOutcome:
     assignments: int  # assignments created for pairs that had none
 
 
+@guarded("people.manage")
 def import_entries(session: Session, *, edition_id: int, data: bytes, actor: str) -> ImportOutcome:
     """Check an entry file against the edition and insert every entry, or raise ``ImportValidationError``.
 
@@ -64,6 +66,7 @@ def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], r
     return len(rows)
 
 
+@guarded("people.manage")
 def import_judges(session: Session, *, data: bytes, edition_id: int | None = None, actor: str) -> ImportOutcome:
     """Check a judge file and create each judge as a user with the judge role, or raise.
 
@@ -120,6 +123,7 @@ def _add_conflicts(
 
 # --- scores ------------------------------------------------------------------------------------
 
+@guarded("scores.import")
 def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: str) -> ScoresOutcome:
     """Upsert a long-format score frame (from ``read_scores_csv``) into a round.
 

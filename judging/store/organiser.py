@@ -28,6 +28,7 @@ from judging.store.models import (
     User,
     utcnow,
 )
+from judging.store.guard import guarded
 
 ROUND_SETTINGS = ("name", "blind", "judges_per_entry", "method", "status", "advance_rule", "weight_in_final",
                   "starts_on", "ends_on")
@@ -36,6 +37,7 @@ ROUND_STATUSES = ("draft", "open", "closed")
 
 # --- editions, tracks, rounds ----------------------------------------------------------------
 
+@guarded("edition.manage")
 def create_edition_from_spec(session: Session, *, spec: EditionSpec, rubrics: Mapping[str, Rubric],
                              actor: str) -> Edition:
     """The edition, its tracks and rounds; the first round opens, later rounds wait as drafts."""
@@ -52,6 +54,7 @@ def create_edition_from_spec(session: Session, *, spec: EditionSpec, rubrics: Ma
     return edition
 
 
+@guarded("edition.manage")
 def add_track(session: Session, *, edition_id: int, key: str, name_zh: str, name_en: str = "", actor: str) -> Track:
     position = len(repo.tracks_of(session, edition_id))
     track = Track(edition_id=edition_id, key=key, name_zh=name_zh, name_en=name_en, position=position)
@@ -62,6 +65,7 @@ def add_track(session: Session, *, edition_id: int, key: str, name_zh: str, name
     return track
 
 
+@guarded("edition.manage")
 def update_round(session: Session, *, round_id: int, actor: str, **settings: object) -> Round:
     """Change a round's settings (name, blind, k, method, status, advancement, weight, dates); logged with old values."""
     rnd = repo.get_round(session, round_id)
@@ -85,6 +89,7 @@ def update_round(session: Session, *, round_id: int, actor: str, **settings: obj
     return rnd
 
 
+@guarded("edition.manage")
 def save_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str, reason: str = "") -> Round:
     """Give a round a new version of its rubric.
 
@@ -118,6 +123,7 @@ def edition_of_round(session: Session, round_id: int) -> Edition:
 
 # --- accounts ------------------------------------------------------------------------------------
 
+@guarded("people.manage")
 def set_password_hashes(session: Session, *, hashes: Mapping[str, str], actor: str) -> None:
     """Store prepared password hashes (``judging.core.handout.prepare_passwords``); logged without them."""
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(hashes))))}
@@ -147,6 +153,7 @@ def active_judges(session: Session) -> list[User]:
     return [j for j in repo.judges(session) if j.active]
 
 
+@guarded("assignment.manage")
 def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], seed: int,
                        actor: str) -> int:
     """Make ``pairs`` the round's whole assignment (refused once any score is stored in the round)."""
@@ -163,6 +170,7 @@ def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple
     return len(pairs)
 
 
+@guarded("assignment.manage")
 def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
                       actor: str) -> None:
     """Take an entry off a judge's list; their stored scores stay in the audit trail and the database."""
@@ -176,6 +184,7 @@ def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_i
                       payload={"judge_id": judge_id, "entry_id": entry_id, "reason": reason})
 
 
+@guarded("assignment.manage")
 def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
                    actor: str) -> None:
     """Give a judge one more entry, with the same checks as the automatic assignment."""
@@ -231,6 +240,7 @@ def round_inputs(session: Session, *, round_id: int) -> RoundInputs:
     )
 
 
+@guarded("assignment.manage")
 def generate_assignment(session: Session, *, round_id: int, seed: int, actor: str) -> int:
     """Run the automatic assignment for the round (k per entry, 回避, balanced, expertise, connected)."""
     from judging.core.assignment import assign_judges
@@ -242,6 +252,7 @@ def generate_assignment(session: Session, *, round_id: int, seed: int, actor: st
     return replace_assignment(session, round_id=round_id, pairs=inputs.to_ids(pairs), seed=seed, actor=actor)
 
 
+@guarded("assignment.manage")
 def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: str,
                     exclude_judges: Iterable[int] = ()) -> list[tuple[int, int]]:
     """Give every entry of the round ``k`` judges again (after conflicts or a drop-out); the pairs added."""
@@ -262,6 +273,7 @@ def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: str,
     return added
 
 
+@guarded("assignment.manage")
 def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int, reason: str,
                     actor: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Take a judge off every entry of the round they have not submitted, and give those entries other judges.
@@ -295,6 +307,7 @@ def last_seed(session: Session, *, round_id: int) -> int | None:
     return None if event is None else json.loads(event.payload).get("seed")
 
 
+@guarded("people.manage")
 def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: str) -> None:
     user = session.get(User, judge_id)
     if user is None or user.active == active:
@@ -382,6 +395,7 @@ def advancement_preview(session: Session, *, round_id: int):
     return out
 
 
+@guarded("edition.manage")
 def confirm_advancement(session: Session, *, round_id: int, codes: list[str], actor: str) -> Round:
     """The entries ``codes`` go on to the next round (in this order); this round closes, the next opens."""
     rnd = repo.get_round(session, round_id)
@@ -400,6 +414,7 @@ def confirm_advancement(session: Session, *, round_id: int, codes: list[str], ac
     return target
 
 
+@guarded("assignment.manage")
 def set_panel(session: Session, *, round_id: int, judge_ids: Iterable[int], actor: str) -> None:
     wanted = set(judge_ids)
     current = {p.judge_id: p for p in session.exec(select(PanelMember).where(PanelMember.round_id == round_id))}
@@ -429,6 +444,7 @@ def _live_row(session: Session, round_id: int, entry_id: int) -> RoundEntry:
     return row
 
 
+@guarded("edition.manage")
 def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: str) -> int:
     """Open one entry to the panel: each panel judge without a conflict gets it (and only it) to score.
 
@@ -459,6 +475,7 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: st
     return len(seats)
 
 
+@guarded("edition.manage")
 def close_live_entry(session: Session, *, round_id: int, entry_id: int, actor: str) -> None:
     """Close the open entry: the panel's marks are final and the entry leaves the judges' lists."""
     row = _live_row(session, round_id, entry_id)

@@ -37,6 +37,7 @@ from judging.store.models import (
     utcnow,
 )
 from judging.store.repo import get_round, load_scores_frame, record_event, round_rubric
+from judging.store.guard import guarded
 
 LIST_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_unit", "score", "score_low",
                 "score_high", "rank", "rank_low", "rank_high", "tier", "tier_label", "flags", "veto")
@@ -152,6 +153,7 @@ def edition_of(session: Session, publication: Publication) -> Edition:
 
 # --- writing ---------------------------------------------------------------------------------
 
+@guarded("publication.manage")
 def publish(
     session: Session,
     *,
@@ -196,6 +198,7 @@ def _check_not_frozen(publication: Publication) -> None:
         raise PermissionDenied(Problem("pub.frozen", {}))
 
 
+@guarded("publication.manage")
 def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: str, reason: str, actor: str,
                 source: str = "manual") -> PublicationChange:
     """Change one entry's tier on the list; needs a reason; refused on a frozen list."""
@@ -216,6 +219,7 @@ def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: s
     return change
 
 
+@guarded("publication.manage")
 def add_objection(session: Session, *, publication_id: int, entry_id: str, name: str, contact: str, text: str,
                   received_on: date, attachments: str = "", actor: str) -> Objection:
     """Record a real-name objection received within the window (name and contact are required)."""
@@ -243,6 +247,7 @@ def add_objection(session: Session, *, publication_id: int, entry_id: str, name:
     return objection
 
 
+@guarded("publication.manage")
 def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reason: str, actor: str,
                       new_tier: str | None = None) -> Objection:
     """Uphold or reject an objection with a reason; an upheld one may change the entry's tier."""
@@ -272,6 +277,7 @@ def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reas
     return objection
 
 
+@guarded("publication.manage")
 def freeze(session: Session, *, publication_id: int, today: date, actor: str) -> Publication:
     """Freeze the list as final: the window must have closed and every objection be resolved."""
     publication = get_publication(session, publication_id)
@@ -297,6 +303,7 @@ def freeze(session: Session, *, publication_id: int, today: date, actor: str) ->
     return publication
 
 
+@guarded("publication.manage")
 def reopen(session: Session, *, publication_id: int, reason: str, actor: str) -> PublicationReopening:
     """Reopen a frozen list, with the reason logged; it must be frozen again before it is final."""
     publication = get_publication(session, publication_id)

@@ -35,6 +35,7 @@ from judging.store.models import (
     Veto,
     utcnow,
 )
+from judging.store.guard import guarded
 
 GENESIS_HASH = "0" * 64
 
@@ -103,6 +104,7 @@ def count_events(session: Session) -> int:
 
 # --- editions, tracks, rounds ----------------------------------------------------------------
 
+@guarded("edition.manage")
 def create_edition(
     session: Session,
     *,
@@ -133,6 +135,7 @@ def tracks_of(session: Session, edition_id: int) -> list[Track]:
     return list(session.exec(select(Track).where(Track.edition_id == edition_id).order_by(Track.position)))
 
 
+@guarded("edition.manage")
 def add_round(
     session: Session,
     *,
@@ -177,6 +180,7 @@ def _parse_frozen_rubric(rubric_json: str, source: str) -> Rubric:
     return rubric_from_json(rubric_json, source=source)
 
 
+@guarded("edition.manage")
 def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str) -> Round:
     """Replace a round's rubric; refused once the round's first score is stored (make a new version)."""
     rnd = get_round(session, round_id)
@@ -195,6 +199,7 @@ def entries_of(session: Session, edition_id: int) -> list[Entry]:
     return list(session.exec(select(Entry).where(Entry.edition_id == edition_id).order_by(Entry.code)))
 
 
+@guarded("people.manage")
 def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], actor: str = "system") -> int:
     """Insert entries given as dicts with ``code, track`` (track key) and Entry fields. Returns the count."""
     track_ids = {t.key: t.id for t in tracks_of(session, edition_id)}
@@ -209,6 +214,7 @@ def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], a
     return len(rows)
 
 
+@guarded("people.manage")
 def create_user(
     session: Session,
     *,
@@ -235,6 +241,7 @@ def judges(session: Session) -> list[User]:
     return list(session.exec(select(User).where(User.role == "judge").order_by(User.username)))
 
 
+@guarded("assignment.manage")
 def add_conflict(
     session: Session, *, judge_id: int, entry_id: int, source: str = "declared", reason: str = "", actor: str = "system"
 ) -> Conflict:
@@ -257,6 +264,7 @@ def conflicts_of(session: Session, edition_id: int) -> list[Conflict]:
     return list(session.exec(stmt))
 
 
+@guarded("assignment.manage")
 def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], actor: str = "system") -> int:
     """Assign ``(judge_id, entry_id)`` pairs to a round; conflicted pairs are refused."""
     pairs = list(pairs)
@@ -326,6 +334,7 @@ def _touch_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
     return sheet
 
 
+@guarded("sheet.write")
 def save_score(
     session: Session,
     *,
@@ -384,6 +393,7 @@ def save_score(
     return score
 
 
+@guarded("sheet.write")
 def save_comment(
     session: Session,
     *,
@@ -427,6 +437,7 @@ def save_comment(
     return comment
 
 
+@guarded("sheet.write", check_sheet=True)
 def save_veto(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str, actor: str
 ) -> Veto:
@@ -608,6 +619,7 @@ def judge_entry_rows(session: Session, *, round_id: int, judge_id: int) -> list[
     return rows
 
 
+@guarded("sheet.write")
 def clear_score(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, criterion: str,
     expected_version: int | None = None, actor: str,
@@ -635,6 +647,7 @@ def clear_score(
                           "old": score.value, "version": score.version})
 
 
+@guarded("sheet.write")
 def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, actor: str) -> None:
     """Withdraw a veto the judge raised (only while the sheet is not submitted)."""
     check_judge_may_score(session, rnd=get_round(session, round_id), judge_id=judge_id, entry_id=entry_id)
@@ -650,6 +663,7 @@ def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int,
                  payload={"judge_id": judge_id, "entry_id": entry_id, "veto": veto_key})
 
 
+@guarded("sheet.write")
 def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: str) -> ScoreSheet:
     """Lock a complete sheet (every criterion scored, every required comment written)."""
     rnd = get_round(session, round_id)
@@ -674,6 +688,7 @@ def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
     return sheet
 
 
+@guarded("sheet.reopen")
 def reopen_sheet(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str = "", actor: str, actor_role: str
 ) -> ScoreSheet:
@@ -693,6 +708,7 @@ def reopen_sheet(
     return sheet
 
 
+@guarded("conflict.declare", check_sheet=True)
 def declare_conflict(session: Session, *, judge_id: int, entry_id: int, reason: str, actor: str) -> Conflict:
     """A judge declares a conflict (回避) with a reason; the entry leaves their list and their scores are excluded."""
     if not reason.strip():

@@ -116,9 +116,21 @@ def require_role(*roles: str) -> SignedIn:
         st.warning(tr("auth.sign_in_first"))
         st.stop()
     if role not in roles:
+        _record_page_refusal(user, role, roles)
         st.error(tr("auth.forbidden"))
         st.stop()
     return user
+
+
+def _record_page_refusal(user: SignedIn, role: str, roles: tuple[str, ...]) -> None:
+    from judging.store.guard import record_refusal, refuse
+
+    try:
+        page = st.context.url or ""
+    except Exception:  # no browser context (AppTest, scripts)
+        page = ""
+    record_refusal(engine(), refuse(actor=user.username, action="page.open", reason=f"role:{role}",
+                                    detail={"page": page, "roles": list(roles)}))
 
 
 # --- text and time ---------------------------------------------------------------------------
