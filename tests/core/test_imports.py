@@ -42,6 +42,9 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula, as Excel keeps a typed '=x
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
