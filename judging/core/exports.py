@@ -134,14 +134,17 @@ def prepare_final_list(frame: pd.DataFrame, edition: EditionInfo, lang: str = "z
             out[column] = default
     for column in ("entry_id", "track", "title", "organisation", "recommending_unit"):
         out[column] = out[column].fillna("").astype(str)
-    out["flags"] = [flags_text(v, lang) for v in out["flags"]]
-    out["tier_key"] = [tier_key(v) for v in out["tier"]]
+    flag_words: dict[object, str] = {}
+    out["flags"] = [flag_words.setdefault(v, flags_text(v, lang)) if isinstance(v, str) else flags_text(v, lang)
+                    for v in out["flags"]]
+    keys: dict[object, str] = {}
+    out["tier_key"] = [keys.setdefault(v, tier_key(v)) if isinstance(v, str) else tier_key(v) for v in out["tier"]]
     given = out["tier_label"].fillna("").astype(str) if "tier_label" in out.columns else pd.Series("", index=out.index)
     out["tier_text"] = [g if (g and k and lang == "zh") else tier_label(v, lang)
                         for g, k, v in zip(given, out["tier_key"], out["tier"], strict=True)]
     order = list(edition.track_order) or list(dict.fromkeys(out["track"]))
     out["_track_pos"] = [order.index(k) if k in order else len(order) for k in out["track"]]
-    out["_tier_pos"] = [tier_position(v) for v in out["tier"]]
+    out["_tier_pos"] = [tier_position(v) for v in out["tier_key"]]
     out = out.sort_values(["_track_pos", "track", "_tier_pos", "rank", "entry_id"], kind="stable")
     return out.drop(columns=["_track_pos", "_tier_pos"]).reset_index(drop=True)
 
@@ -176,20 +179,21 @@ def _table_columns(lang: str) -> list[tuple[str, str]]:
     return [(k, t(f"export.col.{k}", lang)) for k in keys]
 
 
-def _row_values(row: pd.Series, edition: EditionInfo, lang: str) -> dict[str, object]:
-    return {
-        "rank": int(row["rank"]) if _number(row["rank"]) is not None else None,
-        "entry_id": row["entry_id"],
-        "title": row["title"],
-        "organisation": row["organisation"],
-        "recommending_unit": row["recommending_unit"],
-        "track": edition.track_name(row["track"]),
-        "tier": row["tier_text"],
-        "score": _number(row["score"]),
-        "score_low": _number(row["score_low"]),
-        "score_high": _number(row["score_high"]),
-        "flags": row["flags"],
+def _display_rows(data: pd.DataFrame, edition: EditionInfo) -> list[dict[str, object]]:
+    """One dict per row with the values the spreadsheets show (numbers rounded, None when missing)."""
+    def numbers(column: str, digits: int) -> list[float | None]:
+        values = pd.to_numeric(data[column], errors="coerce").round(digits)
+        return [None if pd.isna(v) else float(v) for v in values]
+
+    columns = {
+        "rank": [None if v is None else int(v) for v in numbers("rank", 0)],
+        "entry_id": data["entry_id"].tolist(), "title": data["title"].tolist(),
+        "organisation": data["organisation"].tolist(), "recommending_unit": data["recommending_unit"].tolist(),
+        "track": [edition.track_name(k) for k in data["track"]], "tier": data["tier_text"].tolist(),
+        "score": numbers("score", 2), "score_low": numbers("score_low", 2), "score_high": numbers("score_high", 2),
+        "flags": data["flags"].tolist(),
     }
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 NUMERIC_COLUMNS = {"rank", "score", "score_low", "score_high"}
@@ -204,8 +208,7 @@ def render_csv(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header for _, header in columns])
-    for _, row in data.iterrows():
-        values = _row_values(row, edition, lang)
+    for values in _display_rows(data, edition):
         writer.writerow([
             ("" if values[k] is None else values[k]) if k in NUMERIC_COLUMNS else formula_safe(values[k])
             for k, _ in columns
@@ -278,8 +281,7 @@ def render_xlsx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
             sheet.set_column(col, col, widths[key])
         sheet.freeze_panes(1, 0)
         rows = data[data["track"] == track]
-        for r, (_, row) in enumerate(rows.iterrows(), start=1):
-            values = _row_values(row, edition, lang)
+        for r, values in enumerate(_display_rows(rows, edition), start=1):
             for col, (key, _) in enumerate(columns):
                 value = values[key]
                 if key in NUMERIC_COLUMNS:
@@ -328,11 +330,68 @@ def _date_text(day: date, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.isoformat()
 
 
-def _headings_style():
-    from fpdf.fonts import FontFace
+PDF_TABLE_FONT_SIZE = 9
+PDF_CELL_PADDING = 1.2  # mm between a cell's border and its text
+HEADER_FILL = (221, 235, 247)
 
+
+def _wrap(text: str, width: float, char_width) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (mm), between any two characters.
+
+    Chinese breaks between any two characters; a Latin word longer than the cell is broken too,
+    which is rare in lists of titles and organisations. fpdf2's own line breaking (``multi_cell``,
+    ``table``) took 45 s for 5,000 rows; this takes well under a second.
+    """
+    lines, line, used = [], [], 0.0
+    for ch in text.replace("\r", "").replace("\n", " "):
+        w = char_width(ch)
+        if line and used + w > width:
+            lines.append("".join(line))
+            line, used = [], 0.0
+        line.append(ch)
+        used += w
+    lines.append("".join(line))
+    return lines
+
+
+def _draw_table(pdf, *, header: list[str], rows: list[list[str]], widths: list[float], line_height: float) -> None:
+    """A bordered table that breaks across pages and repeats its header row on each new page."""
+    cache: dict[tuple[str, str], float] = {}
     bold = "B" if CJK_BOLD_FONT_PATH.exists() else ""
-    return FontFace(emphasis=bold, fill_color=(221, 235, 247))
+
+    def char_width(ch: str) -> float:
+        key = (pdf.font_style, ch)
+        if key not in cache:
+            cache[key] = pdf.get_string_width(ch)
+        return cache[key]
+
+    def draw_row(cells: list[str], *, heading: bool) -> None:
+        wrapped = [_wrap(str(c), w - 2 * PDF_CELL_PADDING, char_width) for c, w in zip(cells, widths, strict=True)]
+        height = max(len(lines) for lines in wrapped) * line_height + PDF_CELL_PADDING
+        if pdf.get_y() + height > pdf.page_break_trigger and not heading:
+            pdf.add_page()
+            pdf.set_font(style=bold, size=PDF_TABLE_FONT_SIZE)
+            draw_row(header, heading=True)
+            pdf.set_font(style="", size=PDF_TABLE_FONT_SIZE)
+        x, y = pdf.l_margin, pdf.get_y()
+        for lines, w in zip(wrapped, widths, strict=True):
+            pdf.rect(x, y, w, height, style="DF" if heading else "D")
+            for k, line in enumerate(lines):
+                if line:
+                    pdf.text(x + PDF_CELL_PADDING, y + PDF_CELL_PADDING / 2 + (k + 0.78) * line_height, line)
+            x += w
+        pdf.set_xy(pdf.l_margin, y + height)
+
+    pdf.set_fill_color(*HEADER_FILL)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    pdf.set_font(style=bold, size=PDF_TABLE_FONT_SIZE)
+    if pdf.get_y() + 2 * line_height > pdf.page_break_trigger:
+        pdf.add_page()
+    draw_row(header, heading=True)
+    pdf.set_font(style="", size=PDF_TABLE_FONT_SIZE)
+    for row in rows:
+        draw_row(row, heading=False)
 
 
 PDF_COLUMNS = (("no", 12), ("title", 62), ("organisation", 52), ("recommending_unit", 38), ("tier", 26))
@@ -352,21 +411,17 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
                  t("export.contact_line", lang, contact=edition.contact) if edition.contact else ""):
         if line:
             pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    line_height = 6
+    line_height = 4.6
     for track in dict.fromkeys(data["track"]):
         rows = data[data["track"] == track]
         pdf.ln(3)
         pdf.set_font(size=12)
         pdf.cell(0, 8, t("export.track_heading", lang, track=edition.track_name(track), n=len(rows)),
                  new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(size=9)
-        with pdf.table(col_widths=[w for _, w in PDF_COLUMNS], line_height=line_height,
-                       text_align="LEFT", first_row_as_headings=True, repeat_headings=1,
-                       headings_style=_headings_style()) as table:
-            table.row([t(f"export.col.{k}", lang) for k, _ in PDF_COLUMNS])
-            for n, (_, row) in enumerate(rows.iterrows(), start=1):
-                table.row([str(n), row["title"], row["organisation"], row["recommending_unit"],
-                           row["tier_text"]])
+        body = [[str(n), *row] for n, row in enumerate(
+            rows[["title", "organisation", "recommending_unit", "tier_text"]].itertuples(index=False), start=1)]
+        _draw_table(pdf, header=[t(f"export.col.{k}", lang) for k, _ in PDF_COLUMNS], rows=body,
+                    widths=[w for _, w in PDF_COLUMNS], line_height=line_height)
         pdf.set_font(size=10.5)
     if edition.organiser:
         pdf.ln(6)
@@ -377,14 +432,33 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
 
 
 def render_certificates(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
-    """One landscape A4 page per winner: organisation, entry, track, tier, edition, organiser and date."""
+    """One landscape A4 page per winner: organisation, entry, track, tier, edition, organiser and date.
+
+    Text is placed with ``cell``/``text`` and wrapped by ``_wrap``: fpdf2's ``multi_cell`` made
+    5,000 certificates take 40 s.
+    """
     data = winners(prepare_final_list(frame, edition, lang))
     if data.empty:
         raise ExportError(Problem("export.no_winners", {}))
     pdf = _cjk_pdf("L")
     pdf.set_auto_page_break(auto=False)
     width, height = pdf.w, pdf.h
-    for _, row in data.iterrows():
+    text_width = width - 80
+    widths: dict[tuple[float, str], float] = {}
+
+    def char_width(ch: str) -> float:
+        key = (pdf.font_size_pt, ch)
+        if key not in widths:
+            widths[key] = pdf.get_string_width(ch)
+        return widths[key]
+
+    def lines(x: float, y: float, text: str, line_height: float) -> float:
+        for k, line in enumerate(_wrap(text, text_width, char_width)):
+            pdf.text(x, y + k * line_height, line)
+        return y + (k + 1) * line_height
+
+    colon = "：" if lang == "zh" else ":"
+    for row in data.to_dict("records"):
         pdf.add_page()
         pdf.set_draw_color(176, 141, 87)
         pdf.set_line_width(1.6)
@@ -397,25 +471,22 @@ def render_certificates(frame: pd.DataFrame, edition: EditionInfo, *, lang: str 
         pdf.cell(width - 40, 16, t("export.cert_title", lang), align="C")
         pdf.set_text_color(0, 0, 0)
         pdf.set_font(size=16)
-        pdf.set_xy(40, 64)
-        pdf.multi_cell(width - 80, 10, f"{row['organisation']}：" if lang == "zh" else f"{row['organisation']}:")
-        pdf.set_x(40)
+        y = lines(40, 72, f"{row['organisation']}{colon}", 10)
         body = t("export.cert_body", lang, title=row["title"], edition=edition.name,
                  track=edition.track_name(row["track"]))
-        pdf.multi_cell(width - 80, 10, body)
+        y = lines(40, y, body, 10)
         pdf.set_font(size=30)
         pdf.set_text_color(160, 20, 20)
-        pdf.set_x(40)
-        pdf.cell(width - 80, 20, row["tier_text"], align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(40, y)
+        pdf.cell(text_width, 20, row["tier_text"], align="C")
         pdf.set_text_color(0, 0, 0)
         pdf.set_font(size=14)
-        pdf.set_x(40)
-        pdf.multi_cell(width - 80, 9, t("export.cert_closing", lang))
+        lines(40, y + 30, t("export.cert_closing", lang), 9)
         pdf.set_xy(width - 140, height - 52)
         if edition.organiser:
-            pdf.multi_cell(100, 8, edition.organiser, align="C", new_x="LEFT", new_y="NEXT")
+            pdf.cell(100, 8, edition.organiser, align="C", new_x="LEFT", new_y="NEXT")
         if edition.issued_on:
-            pdf.multi_cell(100, 8, _date_text(edition.issued_on, lang), align="C")
+            pdf.cell(100, 8, _date_text(edition.issued_on, lang), align="C")
         pdf.set_font(size=9)
         pdf.set_text_color(110, 110, 110)
         pdf.set_xy(24, height - 28)
@@ -456,7 +527,7 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
 
     def paragraph(text: str, *, size: float | None = None, bold: bool = False, align=None):
         p = document.add_paragraph()
-        run = p.add_run(text)
+        run = p.add_run(xml_safe(text))
         _set_run_fonts(run)
         run.bold = bold
         if size:
@@ -477,9 +548,9 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
         rows = data[data["track"] == track]
         paragraph(t("export.track_heading", lang, track=edition.track_name(track), n=len(rows)), size=14, bold=True)
         cells = [[t(f"export.col.{k}", lang) for k in columns]]
-        for n, (_, row) in enumerate(rows.iterrows(), start=1):
-            cells.append([str(n), row["title"], row["organisation"], row["recommending_unit"],
-                          row["tier_text"]])
+        for n, row in enumerate(rows[["title", "organisation", "recommending_unit", "tier_text"]]
+                                .itertuples(index=False), start=1):
+            cells.append([str(n), *row])
         _add_table(document, cells)
     if edition.organiser:
         paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -490,29 +561,52 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
     return buffer.getvalue()
 
 
-def _add_table(document, cells: list[list[str]]) -> None:
-    """A grid table filled through the XML of each cell's first run (python-docx's cell API is O(n²))."""
-    table = document.add_table(rows=len(cells), cols=len(cells[0]))
-    table.style = document.styles["Table Grid"]
-    for tr, values in zip(table._tbl.tr_lst, cells, strict=True):
-        for tc, value in zip(tr.tc_lst, values, strict=True):
-            p = tc.p_lst[0]
-            run = p.add_r()
-            run.text = value
-            _set_run_fonts_xml(run)
-    header = table._tbl.tr_lst[0]
-    for tc in header.tc_lst:
-        for r in tc.p_lst[0].r_lst:
-            r.get_or_add_rPr()._add_b()
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
 
-def _set_run_fonts_xml(r_element) -> None:
+def xml_safe(text: str) -> str:
+    return XML_FORBIDDEN.sub("", text)
+
+
+def _run_prototype(*, bold: bool):
+    """A ``w:r`` with the Latin and East-Asian fonts set and an empty ``w:t``, to be copied per cell."""
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    r_fonts = r_element.get_or_add_rPr().get_or_add_rFonts()
-    r_fonts.set(qn("w:ascii"), DOCX_LATIN_FONT)
-    r_fonts.set(qn("w:hAnsi"), DOCX_LATIN_FONT)
-    r_fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
+    run = OxmlElement("w:r")
+    r_pr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
+    fonts.set(qn("w:ascii"), DOCX_LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), DOCX_LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
+    r_pr.append(fonts)
+    if bold:
+        r_pr.append(OxmlElement("w:b"))
+    run.append(r_pr)
+    text = OxmlElement("w:t")
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(text)
+    return run
+
+
+def _add_table(document, cells: list[list[str]]) -> None:
+    """A grid table whose rows are built by copying one prototype row and run: python-docx's cell
+    API is far too slow for lists of thousands of winners (a 5,000-row table took 25 s)."""
+    from copy import deepcopy
+
+    table = document.add_table(rows=1, cols=len(cells[0]))
+    table.style = document.styles["Table Grid"]
+    tbl = table._tbl
+    prototype_row = deepcopy(tbl.tr_lst[0])
+    runs = {True: _run_prototype(bold=True), False: _run_prototype(bold=False)}
+    tbl.remove(tbl.tr_lst[0])
+    for n, values in enumerate(cells):
+        tr = deepcopy(prototype_row)
+        for tc, value in zip(tr.tc_lst, values, strict=True):
+            run = deepcopy(runs[n == 0])
+            run[-1].text = xml_safe(str(value))
+            tc.p_lst[0].append(run)
+        tbl.append(tr)
 
 
 EXPORT_KINDS = ("xlsx", "csv", "pdf", "docx", "certificates")

@@ -49,10 +49,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.track_heading": {"zh": "{track}（{n}项）", "en": "{track} ({n})"},
     "export.cert_title": {"zh": "荣 誉 证 书", "en": "Certificate of Award"},
     "export.cert_body": {
-        "zh": "你单位申报的《{title}》在{edition}（{track}）中荣获",
+        "zh": "\u3000\u3000你单位申报的《{title}》在{edition}（{track}）中荣获",
         "en": "Your entry \u201c{title}\u201d in {edition} ({track}) has been awarded",
     },
-    "export.cert_closing": {"zh": "特发此证，以资鼓励。", "en": "In recognition of this achievement."},
+    "export.cert_closing": {"zh": "\u3000\u3000特发此证，以资鼓励。", "en": "In recognition of this achievement."},
     "export.cert_number": {"zh": "证书编号：{year}-{code}", "en": "Certificate no. {year}-{code}"},
     # bundle and verify
     "bundle.not_zip": {"zh": "不是有效的 ZIP 数据包：{detail}", "en": "not a readable ZIP bundle: {detail}"},
