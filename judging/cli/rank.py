@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from judging.core.ranking import (DEFAULT_METHOD, FLAG_ORDER, METHOD_NAMES, compare_methods, default_award_config,
-                                  load_award_config, rank)
+from judging.core.ranking import (
+    DEFAULT_METHOD,
+    FLAG_ORDER,
+    METHOD_NAMES,
+    compare_methods,
+    default_award_config,
+    load_award_config,
+    rank,
+)
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv
 from judging.errors import Problem, RankingError
