@@ -36,8 +36,9 @@ class Disagreement:
     ``None`` switches a test off.
     """
 
-    max_range: float | None = 30.0  # a 30-point spread on 0–100 is rarer than 1 in 20 entries in simulations
-    max_sd: float | None = 12.0  # likewise for the SD (≈ range/2.3 for five judges)
+    max_range: float | None = 30.0  # with severity removed, flags 4–6% of entries in the simulated random and
+    # tracks contests (judges' noise SD 3–9); far more where judges are erratic (harsh) or noisy (NIPS-like)
+    max_sd: float | None = 12.0  # about range / 2.3, the ratio of range to SD for five normal scores
 
 
 @dataclass(frozen=True)
