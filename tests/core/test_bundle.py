@@ -23,7 +23,7 @@ from judging.core.bundle import (
     verify_bundle,
 )
 from judging.core.publication import TierChange
-from judging.core.ranking import award_config_from_mapping, default_award_config, load_award_config
+from judging.core.ranking import award_config_from_mapping, load_award_config
 from judging.core.rubric import load_rubric
 from judging.core.simulate import simulate_contest
 
@@ -150,8 +150,7 @@ def test_not_a_zip_is_a_bundle_error(tmp_path):
 
 
 def test_award_config_round_trips_through_the_settings():
-    config = load_award_config(ROOT / "rubrics" / "awards_example.toml") if (
-        ROOT / "rubrics" / "awards_example.toml").exists() else default_award_config()
+    config = load_award_config(ROOT / "rubrics" / "awards" / "example.toml")
 
     assert award_config_from_mapping(award_config_to_mapping(config)) == config
 
