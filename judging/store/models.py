@@ -285,3 +285,19 @@ class PanelMember(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="judging_round.id", index=True)
     judge_id: int = Field(foreign_key="app_user.id", index=True)
+
+
+# --- trust: issue 7 ----------------------------------------------------------------------------
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per user name and per client address; in the database so that every
+    replica behind the proxy shares them."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # user | address
+    key: str
+    failures: int = 0
+    window_start: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = None

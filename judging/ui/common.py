@@ -6,7 +6,9 @@ Nothing per user lives in module globals: the user and the language are in ``st.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +24,9 @@ from judging.store.models import User
 ROLES = ("organiser", "judge", "announcer", "auditor")
 USER_KEY = "auth_user"
 LANG_KEY = "lang"
+LAST_SEEN_KEY = "auth_last_seen"  # time.time() of the tab's last run while signed in
+EXPIRED_KEY = "auth_expired"  # set when the idle time-out signed the tab out (the minutes)
+TRUSTED_PROXY_ENV = "JUDGING_TRUSTED_PROXY"  # "1" behind nginx: take the address from X-Forwarded-For
 DISPLAY_TIMEZONE = "Asia/Shanghai"  # when the browser does not tell us its zone (tests, old browsers)
 
 
@@ -69,22 +74,86 @@ def language_switch() -> None:
 # --- who is signed in ------------------------------------------------------------------------
 
 def current_user() -> SignedIn | None:
-    return st.session_state.get(USER_KEY)
+    """The tab's account; signed out (and told why) after ``session_idle_minutes()`` without a run."""
+    from judging.core.signin_limits import session_idle_minutes
+
+    user = st.session_state.get(USER_KEY)
+    if user is None:
+        return None
+    now = time.time()
+    idle = session_idle_minutes()
+    if now - st.session_state.get(LAST_SEEN_KEY, now) > idle * 60:
+        sign_out()
+        st.session_state[EXPIRED_KEY] = idle
+        return None
+    st.session_state[LAST_SEEN_KEY] = now
+    return user
 
 
-def authenticate(eng: Engine, username: str, password: str) -> SignedIn | None:
-    """The account when the password matches an active user, else None (records the sign-in)."""
+def client_address() -> str | None:
+    """The browser's address: behind a reverse proxy that we trust (``JUDGING_TRUSTED_PROXY=1``) the
+    first ``X-Forwarded-For`` hop, otherwise the connection's address (None for localhost)."""
+    try:
+        if os.environ.get(TRUSTED_PROXY_ENV) == "1":
+            forwarded = st.context.headers.get("X-Forwarded-For", "")
+            if isinstance(forwarded, str) and forwarded.strip():
+                return forwarded.split(",")[0].strip()
+        address = st.context.ip_address
+    except Exception:  # no browser context (scripts)
+        return None
+    return address if isinstance(address, str) else None  # AppTest has a mock connection
+
+
+def authenticate(eng: Engine, username: str, password: str, address: str | None = None) -> SignedIn | None:
+    """The account when the password matches an active user, else None (records the sign-in).
+
+    Raises ``PermissionDenied`` while the user name or the address is locked after too many
+    failures (the password is then not even checked); the counters are in the database.
+    """
     from judging.core.passwords import verify_password
+    from judging.core.signin_limits import minutes
+    from judging.errors import PermissionDenied, Problem
+    from judging.store import throttle
 
     username = username.strip()
     with read_session(eng) as s:
+        locked = throttle.locked_for(s, username=username, address=address)
+    if locked:
+        raise PermissionDenied(Problem("trust.locked", {"minutes": minutes(locked)}))
+    with read_session(eng) as s:
         user = repo.get_user(s, username) if username else None
         ok = user is not None and user.active and bool(user.password_hash) and verify_password(password_hash=user.password_hash, password=password)
-        if not ok:
-            return None
-        signed = SignedIn(user.id, user.username, user.display_name, user.role)
+        signed = SignedIn(user.id, user.username, user.display_name, user.role) if ok else None
     with write_session(eng) as s:
-        repo.record_event(s, actor=signed.username, action="auth.sign_in", subject=f"user:{signed.id}")
+        if signed is None:
+            throttle.record_failure(s, username=username, address=address)
+            return None
+        throttle.clear_user_failures(s, username=signed.username)
+        repo.record_event(s, actor=signed.username, action="auth.sign_in", subject=f"user:{signed.id}",
+                          payload={"address": address or ""})
+    return signed
+
+
+def sso_configured() -> bool:
+    """Whether single sign-on is set up: an ``[auth]`` section in ``.streamlit/secrets.toml``."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file
+        return False
+
+
+def sso_user(eng: Engine) -> SignedIn | None:
+    """The account of the identity the provider vouched for (``st.user``), mapped by email."""
+    from judging.store.sso import user_for_claims
+
+    if not sso_configured() or not st.user.is_logged_in:
+        return None
+    with read_session(eng) as s:
+        user = user_for_claims(s, st.user.to_dict())
+        signed = SignedIn(user.id, user.username, user.display_name, user.role) if user else None
+    if signed is not None:
+        with write_session(eng) as s:
+            repo.record_event(s, actor=signed.username, action="auth.sign_in_sso", subject=f"user:{signed.id}")
     return signed
 
 
@@ -93,6 +162,8 @@ def sign_in(user: SignedIn) -> None:
 
 
 def sign_out() -> None:
+    if sso_configured() and st.user.is_logged_in:
+        st.logout()  # else the provider's cookie would sign the tab straight back in
     keep = {LANG_KEY: st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)}
     for key in list(st.session_state):
         del st.session_state[key]

@@ -6,7 +6,18 @@ import streamlit as st
 
 from judging.store import repo
 from judging.store.db import read_session
-from judging.ui.common import authenticate, engine, sign_in, tr
+from judging.errors import PermissionDenied
+from judging.ui.common import (
+    EXPIRED_KEY,
+    authenticate,
+    client_address,
+    engine,
+    lang,
+    sign_in,
+    sso_configured,
+    sso_user,
+    tr,
+)
 
 DEMO_SEED = 2026
 
@@ -24,6 +35,10 @@ def render() -> None:
             names = [u.username for u in repo.judges(s)[:3]]
         st.success(tr("signin.demo_ready", password=st.session_state["demo_built"],
                       judges=", ".join(names)))
+    if EXPIRED_KEY in st.session_state:
+        st.info(tr("trust.session_expired", minutes=st.session_state.pop(EXPIRED_KEY)))
+    if sso_configured():
+        _single_sign_on(eng)
     with st.form("sign_in"):
         st.subheader(tr("signin.heading"))
         username = st.text_input(tr("signin.username"), key="signin_username", autocomplete="username")
@@ -31,7 +46,11 @@ def render() -> None:
                                  autocomplete="current-password")
         submitted = st.form_submit_button(tr("signin.submit"), type="primary")
     if submitted:
-        user = authenticate(eng, username, password)
+        try:
+            user = authenticate(eng, username, password, client_address())
+        except PermissionDenied as exc:
+            st.error(exc.render(lang()))
+            return
         if user is None:
             st.error(tr("signin.failed"))
         else:
@@ -48,3 +67,16 @@ def _offer_demo(eng) -> None:
             build_demo(eng, seed=DEMO_SEED)
         st.session_state["demo_built"] = DEMO_PASSWORD
         st.rerun()
+
+
+def _single_sign_on(eng) -> None:
+    """Single sign-on through the organisation's identity provider (``st.login``), mapped by email."""
+    if st.user.is_logged_in:
+        user = sso_user(eng)
+        if user is not None:
+            sign_in(user)
+            st.rerun()
+        st.warning(tr("trust.sso_unknown", email=st.user.get("email", "")))
+        return
+    st.button(tr("trust.sso_button"), on_click=st.login, key="sso_sign_in")
+    st.caption(tr("trust.sso_or"))
