@@ -247,31 +247,31 @@ def _check_sums(files: dict[str, bytes], report: VerifyReport) -> bool:
 
 
 def compare_tables(expected: pd.DataFrame, actual: pd.DataFrame) -> tuple[pd.DataFrame, float]:
-    """Rows where a column differs: ``entry_id, column, expected, actual``; and the largest float gap."""
-    rows, worst = [], 0.0
-    exp = expected.set_index("entry_id")
-    act = actual.set_index("entry_id")
-    for entry in sorted(set(exp.index) ^ set(act.index)):
-        rows.append({"entry_id": entry, "column": "entry_id", "expected": entry in exp.index,
-                     "actual": entry in act.index})
-    for entry in [e for e in exp.index if e in act.index]:
-        for column in exp.columns:
-            a = exp.at[entry, column]
-            b = act.at[entry, column] if column in act.columns else None
-            if column in FLOAT_COLUMNS:
-                a_nan = a is None or (isinstance(a, float) and math.isnan(a))
-                b_nan = b is None or (isinstance(b, float) and math.isnan(b))
-                if a_nan and b_nan:
-                    continue
-                if a_nan != b_nan:
-                    rows.append({"entry_id": entry, "column": column, "expected": a, "actual": b})
-                    continue
-                gap = abs(float(a) - float(b))
-                worst = max(worst, gap)
-                if gap > FLOAT_TOLERANCE * max(1.0, abs(float(a))):
-                    rows.append({"entry_id": entry, "column": column, "expected": a, "actual": b})
-            elif _normal(a) != _normal(b):
-                rows.append({"entry_id": entry, "column": column, "expected": a, "actual": b})
+    """Rows where a column differs: ``entry_id, column, expected, actual``; and the largest float gap.
+
+    Floats agree within ``FLOAT_TOLERANCE`` (relative, at least absolute); missing equals missing;
+    other values are compared after ``_normal`` (so 3 and 3.0 agree, as JSON may write either).
+    """
+    merged = expected.merge(actual, on="entry_id", how="outer", suffixes=("_e", "_a"), indicator=True)
+    rows = [{"entry_id": e, "column": "entry_id", "expected": side != "right_only", "actual": side != "left_only"}
+            for e, side in zip(merged["entry_id"], merged["_merge"], strict=True) if side != "both"]
+    both = merged[merged["_merge"] == "both"]
+    worst = 0.0
+    for column in [c for c in expected.columns if c != "entry_id"]:
+        a = both[f"{column}_e"] if f"{column}_e" in both else both[column]
+        b = both[f"{column}_a"] if f"{column}_a" in both else pd.Series(None, index=both.index, dtype=object)
+        if column in FLOAT_COLUMNS:
+            x = pd.to_numeric(a, errors="coerce").to_numpy(dtype=float)
+            y = pd.to_numeric(b, errors="coerce").to_numpy(dtype=float)
+            gap = np.abs(x - y)
+            finite = np.isfinite(gap)
+            if finite.any():
+                worst = max(worst, float(gap[finite].max()))
+            bad = (np.isnan(x) != np.isnan(y)) | (finite & (gap > FLOAT_TOLERANCE * np.maximum(1.0, np.abs(x))))
+        else:
+            bad = np.array([_normal(u) != _normal(v) for u, v in zip(a, b, strict=True)], dtype=bool)
+        for entry, u, v in zip(both["entry_id"][bad], a[bad], b[bad], strict=True):
+            rows.append({"entry_id": entry, "column": column, "expected": u, "actual": v})
     return pd.DataFrame(rows, columns=["entry_id", "column", "expected", "actual"]), worst
 
 
