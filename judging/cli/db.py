@@ -6,6 +6,7 @@ import sys
 
 from judging.i18n import t
 from judging.store import repo
+from judging.store.audit import score_mismatches
 from judging.store.db import database_url, make_engine, read_session, upgrade
 
 
@@ -35,8 +36,12 @@ def run_audit_verify(args) -> int:
     with read_session(engine) as session:
         broken = repo.verify_audit_chain(session)
         total = repo.count_events(session)
+        mismatches = score_mismatches(session)
     if broken:
         print(t("cli.audit_broken", n=len(broken), ids=", ".join(map(str, broken[:20]))), file=sys.stderr)
+    for problem in mismatches[:20]:
+        print(problem.render(), file=sys.stderr)
+    if broken or mismatches:
         return 1
     print(t("cli.audit_ok", n=total))
     return 0
