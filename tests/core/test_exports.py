@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date
 
 import openpyxl
 import pandas as pd
-import pypdf
+import pypdfium2 as pdfium
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -41,13 +42,13 @@ def final_list() -> pd.DataFrame:
 
 
 def pdf_text(data: bytes) -> list[str]:
-    """Text of each page without whitespace.
+    """Text of each page without whitespace, extracted by PDFium (Chrome's PDF engine).
 
-    fpdf2 embeds the CFF font with a two-byte CMap stream as its encoding; pypdf reads the codes one
-    byte at a time and puts a NUL before each character, so NULs are dropped along with whitespace.
+    pypdf and pdfminer.six cannot read fpdf2's two-byte CMap encoding of CFF fonts (pypdf garbles
+    every glyph code above 255); PDFium reads it as viewers do.
     """
-    pages = pypdf.PdfReader(io.BytesIO(data)).pages
-    return ["".join(page.extract_text().replace("\x00", "").split()) for page in pages]
+    document = pdfium.PdfDocument(data)
+    return ["".join(page.get_textpage().get_text_range().split()) for page in document]
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -117,11 +118,8 @@ def test_pdf_list_embeds_the_chinese_font_and_lists_the_winners():
         assert name in text
     assert "未获奖的作品" not in text
     assert text.index("生活类") < text.index("智慧社区养老服务平台") < text.index("公共服务类")
-    fonts = [f for page in pypdf.PdfReader(io.BytesIO(data)).pages
-             for f in page["/Resources"]["/Font"].values()]
-    descendants = [f.get_object()["/DescendantFonts"][0].get_object() for f in fonts]
-    assert all("/FontFile3" in d["/FontDescriptor"] for d in descendants)  # embedded (CFF)
-    assert any("NotoSansCJK" in str(d["/BaseFont"]) for d in descendants)
+    assert b"/FontFile3" in data  # the CFF font program is embedded (a subset)
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+NotoSansCJKSC", data)
 
 
 def test_final_pdf_list_has_the_final_title():
@@ -194,3 +192,22 @@ def test_file_names_are_chinese(kind, name):
 
 def test_file_names_drop_characters_windows_refuses():
     assert export_filename(EditionInfo(name='2026/大赛:"终评"', year=2026), "csv") == "2026_大赛__终评__获奖名单.csv"
+
+
+def test_pdf_list_with_hundreds_of_distinct_characters_extracts_exactly():
+    chars = [chr(0x4E00 + 7 * i) for i in range(400)]  # more glyphs than a one-byte encoding can hold
+    titles = ["".join(chars[i:i + 20]) for i in range(0, 400, 20)]
+    frame = pd.DataFrame({"entry_id": [f"E{i:02d}" for i in range(20)], "track": "life", "title": titles,
+                          "organisation": "某公司", "tier": "excellence", "rank": range(1, 21), "score": 80.0})
+
+    text = "".join(pdf_text(render("pdf", frame, EDITION)))
+
+    assert all(title in text for title in titles)
+
+
+def test_docx_drops_characters_xml_cannot_hold():
+    frame = final_list().assign(title=["甲\x0b乙", "丙\x00丁", "戊", "己"])
+
+    document = Document(io.BytesIO(render("docx", frame, EDITION)))
+
+    assert [row.cells[1].text for row in document.tables[0].rows[1:]] == ["丙丁", "甲乙"]
