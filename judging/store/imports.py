@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from judging.core.imports import organisation_conflicts, parse_entries, parse_judges
 from judging.core.scoring import score_problem
+from judging.core.uploads import check_upload_size
 from judging.errors import Problem, ScoreError
 from judging.store import repo
 from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
@@ -44,6 +45,7 @@ def import_entries(session: Session, *, edition_id: int, data: bytes, actor: str
     Conflicts with judges already in the system (same organisation or recommending unit) are
     recorded in the same transaction.
     """
+    check_upload_size(name="", size=len(data))
     tracks = repo.tracks_of(session, edition_id)
     existing = set(session.exec(select(Entry.code).where(Entry.edition_id == edition_id)))
     records = parse_entries(data, tracks=tracks, existing_ids=existing)
@@ -73,6 +75,7 @@ def import_judges(session: Session, *, data: bytes, edition_id: int | None = Non
     With an edition, expertise that names one of its tracks becomes the track key, and conflicts
     with that edition's entries are recorded; without one, conflicts with the entries of every edition.
     """
+    check_upload_size(name="", size=len(data))
     tracks = repo.tracks_of(session, edition_id) if edition_id is not None else []
     existing = set(session.exec(select(User.username)))
     records = parse_judges(data, tracks=tracks, existing_usernames=existing)

@@ -1,0 +1,67 @@
+"""Entry and judge text is shown as text, never as HTML or markdown: a ``<script>``/``**`` title
+and judge name render escaped on the judge's pages, and no module renders HTML at all."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlmodel import select
+
+from judging.store.db import write_session
+from judging.store.models import Entry, User
+from judging.ui.common import plain
+
+ROOT = Path(__file__).parents[2]
+TITLE = "<script>alert(1)</script> **粗体** [点我](javascript:alert(2))"
+
+
+def _texts(at) -> list[str]:
+    kinds = ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success")
+    return [element.value for kind in kinds for element in getattr(at, kind)]
+
+
+def _hostile_title(contest) -> int:
+    with write_session(contest["engine"]) as s:
+        entry = s.exec(select(Entry).where(Entry.code == "P-002")).one()
+        entry.title = TITLE
+        entry.organisation = "<b>丁公司</b>"
+        judge = s.exec(select(User).where(User.username == "j1")).one()
+        judge.display_name = "<i>张三</i>**"
+        return entry.id
+
+
+def _escaped(texts: list[str]) -> list[str]:
+    shown = [t for t in texts if "alert" in t]
+    for text in shown:
+        assert "<script>" not in text and "](javascript" not in text, text
+        assert plain(TITLE) in text, text  # every markdown character of the title escaped
+    return shown
+
+
+def test_hostile_title_is_text_on_the_entry_list(app, contest):
+    _hostile_title(contest)
+
+    at = app("j1").run()
+
+    assert _escaped(_texts(at))
+
+
+def test_hostile_title_is_text_on_the_score_sheet(app, contest):
+    entry_id = _hostile_title(contest)
+
+    at = app("j1").run()
+    at.button(key=f"open_{entry_id}").click().run()
+
+    assert not at.exception
+    assert _escaped(_texts(at))
+
+
+def test_no_module_renders_html():
+    sources = [p for p in (ROOT / "judging").rglob("*.py")] + [ROOT / "streamlit_app.py"]
+
+    offenders = [str(p.relative_to(ROOT)) for p in sources
+                 if re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1\.html|components\.html\(",
+                              p.read_text(encoding="utf-8"))]
+
+    assert offenders == []
