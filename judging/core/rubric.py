@@ -442,6 +442,11 @@ def _label(label: Label) -> dict[str, str]:
     return {"zh": label.zh, "en": label.en}
 
 
+def _description(label: Label) -> dict[str, dict[str, str]]:
+    # an optional description that was left out stays out: an empty one would not load back
+    return {"description": _label(label)} if label.zh or label.en else {}
+
+
 def rubric_to_mapping(rubric: Rubric) -> dict[str, Any]:
     data: dict[str, Any] = {
         "key": rubric.key,
@@ -451,7 +456,7 @@ def rubric_to_mapping(rubric: Rubric) -> dict[str, Any]:
         "scale": {"min": rubric.scale.min, "max": rubric.scale.max, "step": rubric.scale.step},
         "criteria": [],
         "veto": [
-            {"key": v.key, "label": _label(v.label), "description": _label(v.description)}
+            {"key": v.key, "label": _label(v.label)} | _description(v.description)
             for v in rubric.veto_items
         ],
     }
@@ -464,15 +469,15 @@ def rubric_to_mapping(rubric: Rubric) -> dict[str, Any]:
                 "key": cr.key,
                 "label": _label(cr.label),
                 "weight": cr.weight,
-                "description": _label(cr.description),
+                **_description(cr.description),
                 "sub_items": [
-                    {"key": s.key, "label": _label(s.label), "description": _label(s.description)}
+                    {"key": s.key, "label": _label(s.label)} | _description(s.description)
                     | ({"points": s.points} if s.points is not None else {})
                     for s in cr.sub_items
                 ],
                 "bands": [
-                    {"key": b.key, "label": _label(b.label), "range": [b.low, b.high],
-                     "description": _label(b.description)}
+                    {"key": b.key, "label": _label(b.label), "range": [b.low, b.high]}
+                    | _description(b.description)
                     for b in cr.bands
                 ],
             }
@@ -497,7 +502,8 @@ def rubric_to_toml(rubric: Rubric) -> str:
     for cr in data["criteria"]:
         lines += ["", "[[criteria]]"]
         for key in ("key", "label", "weight", "description"):
-            lines.append(f"{key} = {_toml_value(cr[key])}")
+            if key in cr:
+                lines.append(f"{key} = {_toml_value(cr[key])}")
         for sub in cr["sub_items"]:
             lines += ["[[criteria.sub_items]]"] + [f"{k} = {_toml_value(v)}" for k, v in sub.items()]
         for band in cr["bands"]:
