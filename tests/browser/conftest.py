@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,15 +87,25 @@ def served_app(tmp_path_factory):
         pytest.skip(reason)
     url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'judging.db'}"
     contest = build_contest(url)
-    port = _free_port()
-    env = os.environ | {"JUDGING_DATABASE_URL": url}
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    with start_app(url, log) as base:
+        yield contest | {"base": base}
+
+
+@contextmanager
+def start_app(url: str, log: Path, **env: str):
+    """The app as a subprocess on a free port over the database ``url``; yields its base URL.
+
+    Several of these over one database are several replicas of one system (issue 7).
+    """
+    port = _free_port()
+    environment = os.environ | {"JUDGING_DATABASE_URL": url} | env
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
              "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -109,7 +120,7 @@ def served_app(tmp_path_factory):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.3)
-        yield contest | {"base": base}
+        yield base
     finally:
         process.terminate()
         try:

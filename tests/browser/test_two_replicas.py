@@ -1,0 +1,113 @@
+"""Scale-out: two app processes (replicas) on one PostgreSQL database behave as one system — a judge
+saves a score through one, the organiser's progress page on the other shows it (no per-process cache)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from judging.store import repo
+from judging.store.db import open_database, read_session
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+ADMIN_URL = os.environ.get("JUDGING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _conftest():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("browser_conftest", Path(__file__).parent / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+HELPERS = _conftest()
+
+
+@pytest.fixture(scope="module")
+def replicas(postgres_server_url, tmp_path_factory):
+    reason = HELPERS._missing_browser()
+    if reason:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    name = f"judging_replicas_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    logs = tmp_path_factory.mktemp("replicas")
+    try:
+        contest = HELPERS.build_contest(url)
+        with HELPERS.start_app(url, logs / "a.log") as a, HELPERS.start_app(url, logs / "b.log") as b:
+            yield contest | {"a": a, "b": b}
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def _settle(page) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
+    page.wait_for_timeout(250)
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=30_000)
+
+
+def _sign_in(page, base: str, username: str, password: str) -> None:
+    page.goto(base)
+    _settle(page)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    _settle(page)
+    page.wait_for_timeout(500)
+    _settle(page)
+
+
+def _started(page) -> int:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="已开始")
+    return int(metric.locator("[data-testid='stMetricValue']").inner_text().strip())
+
+
+def test_a_score_saved_on_one_replica_is_seen_by_the_organiser_on_the_other(chromium, replicas):
+    from playwright.sync_api import expect
+
+    app = replicas
+    entry = app["entries"][0]
+    organiser = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    _sign_in(organiser, f"{app['b']}/progress", "organiser", app["password"])  # a bookmarked page: sign in, land there
+    try:
+        before = _started(organiser)
+    except Exception:
+        organiser.screenshot(path=str(Path(__file__).parent / "replica_b_failure.png"))
+        raise
+
+    judge = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    _sign_in(judge, app["a"], app["username"], app["password"])
+    judge.locator(f".st-key-open_{entry} button").click()
+    _settle(judge)
+    key = f"w_{app['round_id']}_{entry}_score_core_technology"
+    box = judge.locator(f".st-key-{key} input").first
+    box.fill("77")
+    box.press("Tab")
+    _settle(judge)
+    expect(judge.get_by_text("已保存")).to_be_visible()
+
+    # the organiser's page refreshes itself every few seconds, reading the database (replica B)
+    expect(organiser.locator("[data-testid='stMetric']").filter(has_text="已开始")
+           .locator("[data-testid='stMetricValue']")).to_have_text(str(before + 1), timeout=20_000)
+    engine = open_database(app["url"])
+    try:
+        with read_session(engine) as s:
+            sheet = repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry)
+    finally:
+        engine.dispose()
+    assert sheet.score_values == {"core_technology": 77.0}
