@@ -11,6 +11,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "oc.round": {"zh": "评审阶段", "en": "Round"},
     "oc.no_edition": {"zh": "还没有届次：请先在“赛事设置”中创建。", "en": "No edition yet: create one under Edition setup."},
     "oc.no_round": {"zh": "此届次还没有评审阶段。", "en": "This edition has no round yet."},
+    "oc.round_status": {"zh": "状态：{status}", "en": "Status: {status}"},
     "oc.status.draft": {"zh": "未开始", "en": "draft"},
     "oc.status.open": {"zh": "进行中", "en": "open"},
     "oc.status.closed": {"zh": "已结束", "en": "closed"},
@@ -144,6 +145,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "oc.col_organisation": {"zh": "申报单位", "en": "Applicant"},
     "oc.col_recommending": {"zh": "推荐单位", "en": "Recommended by"},
     "oc.col_expertise": {"zh": "专业领域", "en": "Expertise"},
+    "oc.imp.part": {"zh": "导入内容", "en": "What to import"},
     "oc.imp.tab_entries": {"zh": "参赛作品", "en": "Entries"},
     "oc.imp.tab_judges": {"zh": "评委", "en": "Judges"},
     "oc.imp.entries_help": {

@@ -14,6 +14,7 @@ from judging.core.editions import EditionSpec, parse_advance_rule
 from judging.core.rubric import Rubric
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store import repo
+from judging.store.guard import guarded
 from judging.store.models import (
     Assignment,
     Conflict,
@@ -28,7 +29,6 @@ from judging.store.models import (
     User,
     utcnow,
 )
-from judging.store.guard import guarded
 
 ROUND_SETTINGS = ("name", "blind", "judges_per_entry", "method", "status", "advance_rule", "weight_in_final",
                   "starts_on", "ends_on")
@@ -531,3 +531,12 @@ def live_board(session: Session, *, round_id: int) -> LiveBoard:
         result = live_result(scores, rubric, entry_id=last.code, method=rnd.method)
     names = {u.username: u.display_name for u in repo.judges(session)}
     return LiveBoard(rnd.name, rnd.method, current, panel, scored, last, result, names)
+
+
+def live_round_id(session: Session, *, edition_id: int) -> int | None:
+    """The round of the edition whose live final was used last (for the big screen's default)."""
+    row = session.exec(
+        select(RoundEntry.round_id).join(Round, Round.id == RoundEntry.round_id)
+        .where(Round.edition_id == edition_id, RoundEntry.live_state != "")
+        .order_by(RoundEntry.opened_at.desc()).limit(1)).first()
+    return row

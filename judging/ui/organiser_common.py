@@ -39,8 +39,9 @@ def choose_round(edition: Edition, *, label_key: str = "oc.round") -> Round | No
     by_id = {r.id: r for r in rounds}
     if st.session_state.get(ROUND_KEY) not in by_id:
         st.session_state[ROUND_KEY] = rounds[0].id
-    chosen = st.selectbox(tr(label_key), list(by_id), key=ROUND_KEY,
-                          format_func=lambda i: f"{by_id[i].name} ({tr('oc.status.' + by_id[i].status)})")
+    # the label must not change while the page is open (a status change would reset the choice)
+    chosen = st.selectbox(tr(label_key), list(by_id), key=ROUND_KEY, format_func=lambda i: by_id[i].name)
+    st.caption(tr("oc.round_status", status=tr("oc.status." + by_id[chosen].status)))
     return by_id[chosen]
 
 

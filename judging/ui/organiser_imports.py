@@ -29,10 +29,12 @@ def render() -> None:
     if edition is None:
         return
     n = st.session_state.setdefault(UPLOAD_ROUND, 0)
-    entries_tab, judges_tab = st.tabs([tr("oc.imp.tab_entries"), tr("oc.imp.tab_judges")])
-    with entries_tab:
+    # a radio, not tabs: the choice survives the reruns an upload causes
+    part = st.radio(tr("oc.imp.part"), ("entries", "judges"), horizontal=True, key="oc_imp_part",
+                    format_func=lambda p: tr(f"oc.imp.tab_{p}"), label_visibility="collapsed")
+    if part == "entries":
         _entries(edition, user.username, n)
-    with judges_tab:
+    else:
         _judges(edition, user.username, n)
         _handout()
 

@@ -10,8 +10,9 @@ import streamlit as st
 from judging.store import organiser
 from judging.store.db import read_session
 from judging.ui.common import engine, plain, require_role, tr
-from judging.ui.organiser_common import choose_edition, choose_round
+from judging.ui.organiser_common import ROUND_KEY, choose_edition, choose_round
 
+SCREEN_DEFAULTED = "oc_screen_defaulted"
 SCREEN_REFRESH_S = 2  # marks appear on the screen within two seconds of the last judge's save
 
 
@@ -19,6 +20,12 @@ def render() -> None:
     require_role("organiser")
     with st.sidebar:  # out of the audience's sight on the projected page
         edition = choose_edition()
+        if edition is not None and SCREEN_DEFAULTED not in st.session_state:
+            with read_session(engine()) as s:  # open on the round whose live final is running
+                live = organiser.live_round_id(s, edition_id=edition.id)
+            if live is not None:
+                st.session_state[ROUND_KEY] = live
+            st.session_state[SCREEN_DEFAULTED] = True
         rnd = choose_round(edition, label_key="oc.live.round") if edition is not None else None
     if rnd is None:
         st.info(tr("oc.screen.choose_round"))
@@ -47,7 +54,7 @@ def _board(round_id: int) -> None:
             st.metric(tr("oc.screen.score", method=tr(f"oc.screen.method_{result.method}")
                          if result.method in ("trimmed", "calibrated", "raw") else result.method),
                       f"{result.score:.2f}")
-        marks = pd.DataFrame([{tr("oc.screen.judge"): board.names.get(j, j), tr("oc.screen.mark"): round(v, 2)}
+        marks = pd.DataFrame([{tr("oc.screen.judge"): board.names.get(j, j), tr("oc.screen.mark"): f"{v:.2f}"}
                               for j, v in sorted(result.marks.items())])
         if not marks.empty:
-            st.dataframe(marks, hide_index=True, width="stretch")
+            st.table(marks.set_index(tr("oc.screen.judge")))  # plain HTML text: readable from the back of the hall

@@ -58,6 +58,7 @@ def test_judges_get_accounts_whose_passwords_sign_in_and_automatic_conflicts(con
     at = organiser_page(contest, "organiser_imports").run()
     at.file_uploader(key="oc_imp_entries_0").upload("entries.csv", GOOD_ENTRIES, "text/csv").run()
     at.button(key="oc_imp_entries_go").click().run()
+    at.radio(key="oc_imp_part").set_value("judges").run()
     at.file_uploader(key="oc_imp_judges_1").upload("judges.csv", JUDGES, "text/csv").run()
     at.button(key="oc_imp_judges_go").click().run()
     assert not at.exception
@@ -75,6 +76,7 @@ def test_judges_get_accounts_whose_passwords_sign_in_and_automatic_conflicts(con
 
 def test_a_judge_file_naming_an_existing_account_imports_nothing(contest):
     at = organiser_page(contest, "organiser_imports").run()
+    at.radio(key="oc_imp_part").set_value("judges").run()
     at.file_uploader(key="oc_imp_judges_0").upload("judges.csv", "评委编号,姓名\nj1,重名\n".encode(), "text/csv").run()
     assert "未导入任何记录" in at.error[0].value
     with read_session(contest["engine"]) as s:
@@ -83,6 +85,7 @@ def test_a_judge_file_naming_an_existing_account_imports_nothing(contest):
 
 def test_reset_password_issues_a_working_password(contest):
     at = organiser_page(contest, "organiser_imports").run()
+    at.radio(key="oc_imp_part").set_value("judges").run()
     at.selectbox(key="oc_reset_judge").select("j2")
     next(b for b in at.button if b.label == "生成新密码").click()
     at.run()

@@ -88,8 +88,8 @@ def test_live_final_from_panel_to_big_screen(contest):
     screen.run()
     metrics = {m.label: m.value for m in screen.metric}
     assert metrics == {"最终得分（校准后）": "85.00"}  # the round's method; calibrated on one entry is its mean
-    marks = screen.dataframe[0].value
-    assert marks.values.tolist() == [["张三", 80.0], ["李四", 90.0]]
+    marks = screen.table[0].value
+    assert marks.reset_index().values.tolist() == [["张三", "80.00"], ["李四", "90.00"]]
 
 
 def test_advancement_preview_and_confirm(contest):
