@@ -38,6 +38,11 @@ ROW_HEIGHT_PX = 18
 CACHE_TTL_S = 3600
 
 
+def _vetoes(vetoes_json: str) -> pd.DataFrame | None:
+    records = json.loads(vetoes_json)
+    return pd.DataFrame(records, columns=["entry_id", "judge_id", "veto_key", "reason"]) if records else None
+
+
 @st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL_S)
 def _rank(scores_csv: bytes, rubric_json: str, settings_json: str, vetoes_json: str) -> RankingResult:
     # keyed by the scores' content: a changed score is a new key, so a cached result is never stale
@@ -45,7 +50,7 @@ def _rank(scores_csv: bytes, rubric_json: str, settings_json: str, vetoes_json: 
 
     rubric = rubric_from_json(rubric_json)
     settings = BundleSettings.from_mapping(json.loads(settings_json))
-    vetoes = pd.read_json(vetoes_json, orient="records", dtype=str) if vetoes_json != "[]" else None
+    vetoes = _vetoes(vetoes_json)
     return settings.rank(read_scores_csv(scores_csv, rubric), rubric, vetoes)
 
 
@@ -55,7 +60,7 @@ def _compare(scores_csv: bytes, rubric_json: str, settings_json: str, vetoes_jso
 
     rubric = rubric_from_json(rubric_json)
     settings = BundleSettings.from_mapping(json.loads(settings_json))
-    vetoes = pd.read_json(vetoes_json, orient="records", dtype=str) if vetoes_json != "[]" else None
+    vetoes = _vetoes(vetoes_json)
     comparison = compare_methods(read_scores_csv(scores_csv, rubric), rubric, vetoes=vetoes, awards=settings.awards,
                                  n_draws=settings.n_draws, seed=settings.seed)
     return comparison.table, comparison.errors, list(comparison.results)
@@ -105,15 +110,21 @@ def load_inputs(round_id: int) -> tuple[bytes, str, str]:
     return csv, rnd.rubric_json, vetoes.to_json(orient="records", force_ascii=False)
 
 
-def interval_chart(table: pd.DataFrame, boundaries: pd.DataFrame) -> alt.LayerChart:
+TIER_COLOURS = ("#b8860b", "#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#16a085")  # gold first; one per tier
+NO_AWARD_COLOUR = "#b0b0b0"
+
+
+def interval_chart(table: pd.DataFrame, boundaries: pd.DataFrame, tier_labels: list[str]) -> alt.LayerChart:
     """Each entry's score and interval (best first) against the award boundaries of its track."""
     data = table.head(CHART_MAX_ROWS).copy()
     data["label"] = [f"{r}. {e} {str(t)[:14]}" for r, e, t in zip(data["rank"], data["entry_id"], data["title"],
                                                                    strict=True)]
     data["award"] = data["tier_label"].replace("", tr("results.no_award"))
     order = list(data["label"])
-    y = alt.Y("label:N", sort=order, title=None)
-    color = alt.Color("award:N", title=tr("export.col.tier"))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
+    domain = [*tier_labels, tr("results.no_award")]
+    colours = [*TIER_COLOURS[: len(tier_labels)], NO_AWARD_COLOUR]
+    color = alt.Color("award:N", title=tr("export.col.tier"), scale=alt.Scale(domain=domain, range=colours))
     tooltip = [alt.Tooltip("entry_id:N", title=tr("export.col.entry_id")),
                alt.Tooltip("title:N", title=tr("export.col.title")),
                alt.Tooltip("score:Q", format=".2f", title=tr("export.col.score")),
@@ -223,7 +234,8 @@ def render() -> None:
     ranking_tab, panel_tab, methods_tab, judges_tab = st.tabs(
         [tr("results.tab_ranking"), tr("results.tab_panel"), tr("results.tab_methods"), tr("results.tab_judges")])
     with ranking_tab:
-        st.altair_chart(interval_chart(in_track, award_boundaries(in_track, tier_order)), width="stretch")
+        labels = [t.label.zh for t in settings.awards.tiers]  # the engine's tier_label is Chinese
+        st.altair_chart(interval_chart(in_track, award_boundaries(in_track, tier_order), labels), width="stretch")
         st.dataframe(ranking_frame(in_track), hide_index=True, width="stretch",
                      column_config={tr("export.col.score"): st.column_config.NumberColumn(format="%.2f"),
                                     tr("export.col.score_low"): st.column_config.NumberColumn(format="%.2f"),
@@ -244,6 +256,9 @@ def render() -> None:
             comp = comparison[comparison["track"] == track].reset_index(drop=True)
             frame = side_by_side(comp, methods)
             changed = frame.pop("tier_changes")
+            names = {t.key: t.label.get(lang()) for t in settings.awards.tiers}
+            for m in methods:
+                frame[f"tier_{m}"] = frame[f"tier_{m}"].fillna("").map(lambda k: names.get(k, k))
             st.caption(tr("results.tier_changes", n=int(changed.sum())))
             frame = frame.drop(columns=["track"]).rename(
                 columns={f"{kind}_{m}": f"{method_label(m)} · {tr('export.col.' + kind)}"

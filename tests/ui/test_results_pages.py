@@ -56,6 +56,18 @@ def test_results_page_ranks_each_track_with_intervals_and_panel_flags(scored):
     assert [m.label for m in at.metric][-1] == "需评审组决定"
 
 
+def test_results_page_shows_a_vetoed_entry_for_the_panel(scored):
+    ids = scored["ids"]
+    with write_session(scored["engine"]) as s:
+        repo.save_veto(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"], veto_key="ip_dispute",
+                       reason="知识产权纠纷", actor="j1")
+    at = page(scored, "results", "org").run()
+
+    assert not at.exception
+    panel = at.dataframe[1].value
+    assert list(panel["作品编号"]) == ["L-001"] and "一票否决" in panel["提示"].iloc[0]
+
+
 def test_results_page_other_track_and_method(scored):
     at = page(scored, "results", "org").run()
     at.radio(key=f"res_track_{scored['ids']['round']}").set_value("public").run()
