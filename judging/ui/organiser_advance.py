@@ -8,7 +8,7 @@ import streamlit as st
 from judging.errors import JudgingError
 from judging.store import organiser
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.common import engine, lang, plain, require_role, tr
 from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
 
 
@@ -36,7 +36,7 @@ def render() -> None:
         return
     st.caption(tr("oc.adv.rule", rule=rnd.advance_rule or tr("oc.adv.everyone"), method=rnd.method, to=target.name))
     if done:
-        st.success(tr("oc.adv.confirmed", round=target.name))
+        st.success(tr("oc.adv.confirmed", round=plain(target.name)))
     if preview["tie"].any():
         st.warning(tr("oc.adv.ties"))
     view = preview[["track", "position", "entry_id", "title", "score", "tie", "advance"]].copy()
@@ -56,5 +56,5 @@ def render() -> None:
         except JudgingError as exc:
             st.error(exc.render(lang()))
             return
-        flash_next(tr("oc.adv.confirmed", round=target.name))
+        flash_next(tr("oc.adv.confirmed", round=plain(target.name)))
         st.rerun()

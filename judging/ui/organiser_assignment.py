@@ -12,7 +12,7 @@ from judging.core.assignment_changes import load_and_coverage, short_entries
 from judging.errors import JudgingError
 from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, require_role, tr
+from judging.ui.common import engine, plain, require_role, tr
 from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
 
 DEFAULT_SEED = 2026
@@ -142,7 +142,7 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
         if add and judge and entry:
             _run(lambda s: organiser.add_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                     entry_id=inputs.entry_ids[entry], reason=reason, actor=actor),
-                 tr("oc.asg.added", judge=judge, entry=entry))
+                 tr("oc.asg.added", judge=plain(judge), entry=plain(entry)))
         if not inputs.pairs:
             return
         with st.form("oc_remove_one"):
@@ -154,7 +154,7 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
             _run(lambda s: organiser.remove_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[pair[0]],
                                                        entry_id=inputs.entry_ids[pair[1]], reason=reason,
                                                        actor=actor),
-                 tr("oc.asg.removed", judge=pair[0], entry=pair[1]))
+                 tr("oc.asg.removed", judge=plain(pair[0]), entry=plain(pair[1])))
 
 
 def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: str) -> None:
@@ -171,5 +171,5 @@ def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: str) -> None:
         if go and judge:
             _run(lambda s: organiser.judge_drops_out(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                      seed=seed or DEFAULT_SEED, reason=reason, actor=actor),
-                 tr("oc.asg.dropped", judge=judge))
+                 tr("oc.asg.dropped", judge=plain(judge)))
 

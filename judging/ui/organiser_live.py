@@ -9,7 +9,7 @@ import streamlit as st
 from judging.errors import JudgingError
 from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, require_role, tr
+from judging.ui.common import engine, plain, require_role, tr
 from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
 
 
@@ -41,10 +41,10 @@ def render() -> None:
     open_id = next((e for e, state in states.items() if state == "open"), None)
     if open_id is not None:
         entry = next(e for e in entries if e.id == open_id)
-        st.info(tr("oc.live.now_open", code=entry.code, title=entry.title))
+        st.info(tr("oc.live.now_open", code=plain(entry.code), title=plain(entry.title)))
         if st.button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
             _run(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user.username),
-                 tr("oc.live.closed", code=entry.code))
+                 tr("oc.live.closed", code=plain(entry.code)))
     table = pd.DataFrame([{tr("oc.col_code"): e.code, tr("oc.col_title"): e.title,
                            tr("oc.col_status"): tr(f"oc.live.state_{states.get(e.id) or 'waiting'}")} for e in entries])
     st.dataframe(table, hide_index=True, width="stretch")
@@ -56,7 +56,7 @@ def render() -> None:
             go = st.form_submit_button(tr("oc.live.open"), type="primary")
         if go:
             _run(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user.username),
-                 tr("oc.live.opened", code=labels[entry_id]))
+                 tr("oc.live.opened", code=plain(labels[entry_id])))
 
 
 def _run(action, done: str) -> None:

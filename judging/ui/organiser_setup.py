@@ -26,7 +26,7 @@ from judging.core.rubric import load_rubric
 from judging.errors import JudgingError
 from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.common import engine, lang, plain, require_role, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[2] / "data" / "edition_example.toml"
@@ -80,7 +80,7 @@ def render() -> None:
 
 def _created(edition_id: int, spec: EditionSpec) -> None:
     st.session_state["oc_edition"] = edition_id
-    flash_next(tr("oc.setup.created", name=spec.name, tracks=len(spec.tracks), rounds=len(spec.rounds)))
+    flash_next(tr("oc.setup.created", name=plain(spec.name), tracks=len(spec.tracks), rounds=len(spec.rounds)))
     st.rerun()
 
 
@@ -151,7 +151,7 @@ def _edition_file(actor: str) -> None:
         st.error(tr("oc.setup.not_created"))
         problem_table(exc.problems)
         return
-    st.write(tr("oc.setup.preview", name=spec.name, year=spec.year, kind=tr(f"oc.kind.{spec.kind}")))
+    st.write(tr("oc.setup.preview", name=plain(spec.name), year=spec.year, kind=tr(f"oc.kind.{spec.kind}")))
     st.dataframe(pd.DataFrame([t.__dict__ for t in spec.tracks]), hide_index=True, width="stretch")
     st.dataframe(pd.DataFrame([r.__dict__ for r in spec.rounds]), hide_index=True, width="stretch")
     if st.button(tr("oc.setup.create_from_file"), type="primary", key="oc_create_from_file"):
@@ -188,7 +188,7 @@ def _round_settings(actor: str) -> None:
             with write_session(engine()) as s:
                 organiser.add_track(s, edition_id=edition.id, key=key.strip(), name_zh=name_zh.strip(),
                                     name_en=name_en.strip(), actor=actor)
-            flash_next(tr("oc.setup.track_added", name=name_zh.strip()))
+            flash_next(tr("oc.setup.track_added", name=plain(name_zh.strip())))
             st.rerun()
 
     for rnd in rounds:
@@ -236,5 +236,5 @@ def _round_form(rnd, actor: str) -> None:
     except JudgingError as exc:
         problem_table(exc.problems)
         return
-    flash_next(tr("oc.setup.round_saved", name=name.strip()))
+    flash_next(tr("oc.setup.round_saved", name=plain(name.strip())))
     st.rerun()

@@ -70,7 +70,7 @@ def test_live_final_from_panel_to_big_screen(contest):
     at.selectbox(key="oc_live_next").select(ids["P-001"])
     next(b for b in at.button if b.label == "开始评分").click()
     at.run()
-    assert at.info[0].value == "正在评分：P-001 政务服务一网通办"
+    assert at.info[0].value == "正在评分：P\\-001 政务服务一网通办"  # entry text made inert for markdown
     with read_session(contest["engine"]) as s:
         assert [e.code for e in repo.assigned_entries(s, round_id=final, judge_id=ids["j1"])] == ["P-001"]
 
@@ -107,3 +107,15 @@ def test_advancement_preview_and_confirm(contest):
     assert not at.exception
     with read_session(contest["engine"]) as s:
         assert [e.code for e in organiser.entries_of_round(s, round_id=final.id)] == ["L-002", "P-002"]
+
+
+def test_an_entry_title_with_markup_is_shown_as_text(contest):
+    ids = contest["ids"]
+    final = _final_round(contest)
+    with write_session(contest["engine"]) as s:
+        organiser.set_panel(s, round_id=final, judge_ids=[ids["j1"]], actor="org")
+        organiser.open_live_entry(s, round_id=final, entry_id=ids["P-002"], actor="org")
+    at = page(contest, _render_live)
+    at.session_state["oc_round"] = final
+    at.run()
+    assert at.info[0].value == "正在评分：P\\-002 \\[链接\\]\\(http\\://evil\\.example\\) \\*\\*粗体\\*\\*"
