@@ -230,6 +230,10 @@ class _Collector:
                 self.add("rubric.missing_key", path, key=key)
             return Label("", "")
         if isinstance(value, str):
+            if not value.strip():  # an empty text would not load back from the round's frozen copy
+                if required:
+                    self.add("rubric.label_missing_language", _join(path, key), language="zh/en")
+                return Label("", "")
             return Label(value, value)
         if not isinstance(value, Mapping):
             self.add("rubric.wrong_type", _join(path, key), key=key, expected="{ zh, en }", actual=value)

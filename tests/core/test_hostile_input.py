@@ -199,3 +199,14 @@ def test_rubric_without_an_optional_description_round_trips():
 
     assert rubric_from_json(rubric.to_json()) == rubric
     assert parse_rubric(rubric_to_toml(rubric)) == rubric
+
+
+def test_rubric_with_an_empty_text_label_is_refused_clearly():
+    # found by the fuzzing above: label = "" loaded, but its frozen JSON copy did not load back
+    top = next(i for i, line in enumerate(RUBRIC_LINES) if line.startswith("label = "))
+    text = "\n".join('label = ""' if i == top else line for i, line in enumerate(RUBRIC_LINES))
+
+    with pytest.raises(RubricError) as caught:
+        parse_rubric(text, source="empty.toml")
+
+    assert [p.code for p in caught.value.problems] == ["rubric.label_missing_language"]
