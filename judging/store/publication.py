@@ -26,6 +26,7 @@ from judging.core.publication import (
 from judging.core.ranking import RankingResult
 from judging.core.scores_io import write_scores_csv
 from judging.errors import NotFound, PermissionDenied, Problem
+from judging.store.guard import guarded
 from judging.store.models import (
     Edition,
     Entry,
@@ -37,7 +38,6 @@ from judging.store.models import (
     utcnow,
 )
 from judging.store.repo import get_round, load_scores_frame, record_event, round_rubric
-from judging.store.guard import guarded
 
 LIST_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_unit", "score", "score_low",
                 "score_high", "rank", "rank_low", "rank_high", "tier", "tier_label", "flags", "veto")

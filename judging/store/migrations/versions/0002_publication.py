@@ -8,7 +8,6 @@ Create Date: 2026-11-23 10:44:54.412820
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
