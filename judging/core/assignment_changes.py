@@ -85,11 +85,13 @@ def fill_gaps(
     added: list[tuple[Hashable, Hashable]] = []
     graph = list(current)
     cap = -(-(sum(load.values()) + sum(missing.values())) // max(len(load), 1))  # ceil(seats / judges)
+    # adding seats never splits the graph: once connected (the usual case) it stays so, and the
+    # component counts (a pass over every seat) are only needed while it is not
+    before = count_components(graph) if graph else 0
     for e in sorted(missing, key=lambda x: (len(candidates(x)), str(x))):
         for _ in range(missing[e]):
             options = candidates(e)
             cost = {j: load[j] - expertise_weight * (entries[e] in set(judges[j])) + jitter[j] for j in options}
-            before = count_components(graph) if graph else 0
             # below the cap first (keeps loads within one), then a seat that joins two parts of the
             # graph, then the lightest expert
             best = min(options, key=lambda j: (
@@ -98,6 +100,8 @@ def fill_gaps(
             graph.append((best, e))
             on_entry[e].add(best)
             load[best] += 1
+            if before > 1:
+                before = count_components(graph)
     return sorted(added, key=lambda p: (str(p[1]), str(p[0])))
 
 
