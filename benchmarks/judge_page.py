@@ -3,7 +3,9 @@ assigned entries) as a ratio to a bare page, and the time to store one score cha
 PostgreSQL.
 
 Targets (issue 4): the score sheet reruns within 3x a bare page; a score change is stored within
-50 ms at the 95th percentile. Page times are AppTest runs (the script, not the browser's drawing).
+50 ms at the 95th percentile. Page times are AppTest runs (the script, not the browser's drawing):
+wall-clock time (what the issue's ratio is about) and the process's CPU time, which is steadier
+than wall-clock time when other work shares the machine.
 
     python benchmarks/judge_page.py [--runs 30] [--changes 300] [--postgres URL]
 """
@@ -73,7 +75,8 @@ def build(engine) -> dict:
             "entry": entries[-1].id, "entries": [e.id for e in entries]}
 
 
-def page_times(script: str, runs: int, *, user=None, query=None, open_key=None) -> list[float]:
+def page(script: str, *, user=None, query=None, open_key=None) -> AppTest:
+    """An AppTest of ``script`` after its first run (imports and widget creation)."""
     at = AppTest.from_file(APP, default_timeout=60) if script == APP else AppTest.from_string(script, default_timeout=60)
     if user is not None:
         at.session_state[USER_KEY] = user
@@ -84,27 +87,30 @@ def page_times(script: str, runs: int, *, user=None, query=None, open_key=None) 
         at.button(key=open_key).click().run()  # through the app: open the sheet from the list
     if at.exception:
         raise RuntimeError(at.exception[0].message)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - start)
-    return times
+    return at
 
 
-def sheet_change_times(runs: int, *, user, query, key) -> list[float]:
-    """Reruns triggered by a score change: the callback's database write plus the page."""
-    at = AppTest.from_string(SHEET_PAGE, default_timeout=60)
-    at.session_state[USER_KEY] = user
-    for k, v in query.items():
-        at.query_params[k] = v
+def rerun(at: AppTest, _: int) -> None:
     at.run()
-    times = []
+
+
+def score_change(key: str):
+    """A rerun triggered by a score change: the callback's database write plus the page."""
+    def step(at: AppTest, i: int) -> None:
+        at.number_input(key=key).set_value(70.0 + (i % 20)).run()
+    return step
+
+
+def interleaved(pages: dict, runs: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Wall-clock and CPU times of ``runs`` reruns of every page, taken in turn (bare page, sheet,
+    list, bare page ...) so that other work on the machine weighs on every page alike."""
+    times = {name: ([], []) for name in pages}
     for i in range(runs):
-        widget = at.number_input(key=key)
-        start = time.perf_counter()
-        widget.set_value(70.0 + (i % 20)).run()
-        times.append(time.perf_counter() - start)
+        for name, (at, step) in pages.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            step(at, i)
+            times[name][0].append(time.perf_counter() - start)
+            times[name][1].append(time.process_time() - start_cpu)
     return times
 
 
@@ -146,26 +152,38 @@ def main() -> None:
         engine = open_database(url)
         contest = build(engine)
         query = {"round": str(contest["round"]), "entry": str(contest["entry"])}
-        bare = summary(page_times(BARE_PAGE, args.runs))
-        sheet = summary(page_times(SHEET_PAGE, args.runs, user=contest["judge"], query=query))
-        change = summary(sheet_change_times(args.runs, user=contest["judge"], query=query,
-                                            key=f"w_{contest['round']}_{contest['entry']}_score_core_technology"))
-        listing = summary(page_times(LIST_PAGE, args.runs, user=contest["judge"]))
-        bare_app = summary(page_times(BARE_APP_PAGE, args.runs, user=contest["judge"]))
-        sheet_app = summary(page_times(APP, args.runs, user=contest["judge"], open_key=f"open_{contest['entry']}"))
-        list_app = summary(page_times(APP, args.runs, user=contest["judge"]))
-        print(f"page script runs (AppTest, {args.runs} reruns, judge with {ENTRIES} entries, SQLite):")
-        print(f"  {'page':<34}{'median ms':>10}{'p95 ms':>9}{'x bare':>8}")
-        for name, (median, p95) in [("bare page", bare), ("score sheet (rerun)", sheet),
-                                    ("score sheet (rerun after a change)", change), ("entry list", listing)]:
-            print(f"  {name:<34}{median:>10.1f}{p95:>9.1f}{median / bare[0]:>8.2f}")
+        def measured(times_cpu):
+            times, cpu = times_cpu
+            return (*summary(times), statistics.median(cpu) * 1000)
+
+        judge = contest["judge"]
+        change = score_change(f"w_{contest['round']}_{contest['entry']}_score_core_technology")
+        got = interleaved({
+            "bare": (page(BARE_PAGE), rerun),
+            "sheet": (page(SHEET_PAGE, user=judge, query=query), rerun),
+            "change": (page(SHEET_PAGE, user=judge, query=query), change),
+            "list": (page(LIST_PAGE, user=judge), rerun),
+            "bare_app": (page(BARE_APP_PAGE, user=judge), rerun),
+            "sheet_app": (page(APP, user=judge, open_key=f"open_{contest['entry']}"), rerun),
+            "list_app": (page(APP, user=judge), rerun),
+        }, args.runs)
+        bare, sheet, change, listing, bare_app, sheet_app, list_app = (
+            measured(got[k]) for k in ("bare", "sheet", "change", "list", "bare_app", "sheet_app", "list_app"))
+        print(f"page script runs (AppTest, {args.runs} reruns of each page in turn, judge with {ENTRIES} entries, SQLite):")
+        header = f"  {'page':<36}{'median ms':>10}{'p95 ms':>9}{'x bare':>8}{'CPU ms':>9}{'x bare':>8}"
+        print(header)
+        for name, (median, p95, cpu) in [("bare page", bare), ("score sheet (rerun)", sheet),
+                                         ("score sheet (rerun after a change)", change), ("entry list", listing)]:
+            print(f"  {name:<36}{median:>10.1f}{p95:>9.1f}{median / bare[0]:>8.2f}{cpu:>9.1f}{cpu / bare[2]:>8.2f}")
         print("  inside the app (router, language switch, menu; bare = the shell around an empty page):")
-        for name, (median, p95) in [("bare app page", bare_app), ("score sheet (rerun)", sheet_app),
-                                    ("entry list", list_app)]:
-            print(f"  {name:<34}{median:>10.1f}{p95:>9.1f}{median / bare_app[0]:>8.2f}")
+        for name, (median, p95, cpu) in [("bare app page", bare_app), ("score sheet (rerun)", sheet_app),
+                                         ("entry list", list_app)]:
+            print(f"  {name:<36}{median:>10.1f}{p95:>9.1f}{median / bare_app[0]:>8.2f}{cpu:>9.1f}"
+                  f"{cpu / bare_app[2]:>8.2f}")
         print(f"  target: score sheet rerun within 3x a bare page -> vs an empty script "
               f"{sheet[0] / bare[0]:.2f}x ({'met' if sheet[0] <= 3 * bare[0] else 'NOT met'}), vs the app's empty page "
-              f"{sheet_app[0] / bare_app[0]:.2f}x ({'met' if sheet_app[0] <= 3 * bare_app[0] else 'NOT met'})")
+              f"{sheet_app[0] / bare_app[0]:.2f}x ({'met' if sheet_app[0] <= 3 * bare_app[0] else 'NOT met'}); "
+              f"CPU time {sheet[2] / bare[2]:.2f}x and {sheet_app[2] / bare_app[2]:.2f}x")
         results = {"SQLite": summary(store_times(engine, contest, args.changes))}
         engine.dispose()
 

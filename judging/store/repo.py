@@ -14,7 +14,20 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import func, insert, text
+from sqlalchemy import (
+    DateTime,
+    Float,
+    Integer,
+    String,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    null,
+    text,
+    union_all,
+)
 from sqlmodel import Session, select
 
 from judging.core.rubric import Rubric, rubric_from_json
@@ -317,6 +330,45 @@ def check_judge_may_score(session: Session, *, rnd: Round, judge_id: int, entry_
         raise PermissionDenied(Problem("store.sheet_submitted", {}))
 
 
+def _round_and_sheet_checked(
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, enforce_assignment: bool = True
+) -> tuple[Round, tuple[bool, bool, str | None, ScoreSheet | None]]:
+    """What ``check_judge_may_score`` reads, in one round trip: the round, whether the entry is
+    assigned to the judge, whether they are in conflict, and the judge's sheet row (None if absent).
+
+    ``save_score`` runs on every score change: one query instead of four keeps it fast.
+    """
+    assigned = select(Assignment.id).where(
+        Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
+    ).exists()
+    conflict = select(Conflict.id).where(Conflict.judge_id == judge_id, Conflict.entry_id == entry_id).exists()
+    if not enforce_assignment:
+        assigned = conflict = literal(False)
+    row = session.exec(
+        select(Round, assigned, conflict, ScoreSheet)
+        .outerjoin(ScoreSheet, (ScoreSheet.round_id == Round.id) & (ScoreSheet.judge_id == judge_id)
+                   & (ScoreSheet.entry_id == entry_id))
+        .where(Round.id == round_id)
+    ).first()
+    if row is None:
+        raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
+    rnd, is_assigned, in_conflict, sheet = row
+    return rnd, (bool(is_assigned), bool(in_conflict), None if sheet is None else sheet.status, sheet)
+
+
+def _raise_unless_may_score(rnd: Round, checked: tuple[bool, bool, str | None, ScoreSheet | None]) -> None:
+    """``check_judge_may_score``'s refusals, in its order, from ``_round_and_sheet_checked``."""
+    is_assigned, in_conflict, status, _ = checked
+    if rnd.status != "open":
+        raise PermissionDenied(Problem("store.round_not_open", {"round": rnd.name}))
+    if not is_assigned:
+        raise PermissionDenied(Problem("store.not_assigned", {}))
+    if in_conflict:
+        raise PermissionDenied(Problem("store.in_conflict", {}))
+    if status == "submitted":
+        raise PermissionDenied(Problem("store.sheet_submitted", {}))
+
+
 def _sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
     return session.exec(
         select(ScoreSheet).where(
@@ -353,11 +405,13 @@ def save_score(
     version differs, ``StaleWriteError`` carries the current value so that the judge can choose.
     The first score of a round freezes its rubric.
     """
-    rnd = get_round(session, round_id)
+    rnd, checked = _round_and_sheet_checked(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                                            enforce_assignment=enforce_assignment)
     rubric = round_rubric(rnd)
     check_score(rubric=rubric, criterion=criterion, value=value)
     if enforce_assignment:
-        check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+        _raise_unless_may_score(rnd, checked)
+    sheet = checked[3]
     score = session.exec(
         select(Score).where(
             Score.round_id == round_id, Score.judge_id == judge_id,
@@ -382,7 +436,10 @@ def save_score(
         score.version += 1
         score.updated_at = utcnow()
     session.add(score)
-    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if sheet is None:  # the sheet row read with the checks above: no second look-up
+        sheet = ScoreSheet(round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet.updated_at = utcnow()
+    session.add(sheet)
     if not rnd.rubric_frozen:
         rnd.rubric_frozen = True
         session.add(rnd)
@@ -570,25 +627,51 @@ def open_rounds_of_judge(session: Session, *, judge_id: int) -> list[Round]:
     return list(session.exec(stmt))
 
 
+def _sheet_rows(session: Session, *, round_id: int, judge_id: int, entry_id: int | None = None):
+    """One query for a judge's sheet rows, scores, comments and vetoes in a round (one entry, or all):
+    ``(kind, entry_id, key, number, text, version, updated_at, submitted_at)`` rows, read on every
+    rerun of the judge's pages. Only this judge's rows (blind judging)."""
+    no_num, no_text = cast(null(), Float), cast(null(), String)
+    no_time, no_version = cast(null(), DateTime), literal_column("0", Integer)
+
+    def own(model):
+        where = (model.round_id == round_id) & (model.judge_id == judge_id)
+        return where if entry_id is None else where & (model.entry_id == entry_id)
+
+    # the sheet row comes first: its columns give the union's result types
+    return session.execute(union_all(
+        select(literal_column("'sheet'").label("kind"), ScoreSheet.entry_id, ScoreSheet.status.label("key"),
+               no_num.label("num"), no_text.label("txt"), no_version.label("version"),
+               ScoreSheet.updated_at.label("updated_at"), ScoreSheet.submitted_at.label("submitted_at"))
+        .where(own(ScoreSheet)),
+        select(literal_column("'score'"), Score.entry_id, Score.criterion, Score.value, no_text, Score.version,
+               no_time, no_time).where(own(Score)),
+        select(literal_column("'comment'"), Comment.entry_id, Comment.criterion, no_num, Comment.text,
+               Comment.version, no_time, no_time).where(own(Comment)),
+        select(literal_column("'veto'"), Veto.entry_id, Veto.veto_key, no_num, Veto.reason, no_version,
+               no_time, no_time).where(own(Veto)),
+    ))
+
+
+def _fill_state(state: SheetState, kind: str, key: str, num, txt, version: int, updated_at, submitted_at) -> None:
+    if kind == "score":
+        state.scores[key] = StoredValue(num, version)
+    elif kind == "comment":
+        state.comments[key] = StoredValue(txt, version)
+    elif kind == "veto":
+        state.vetoes[key] = txt
+    else:
+        state.status, state.updated_at, state.submitted_at = key, updated_at, submitted_at
+
+
 def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> SheetState:
-    """The judge's stored sheet for one entry: values, versions, vetoes, status (never other judges' rows)."""
-    where = dict(round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    sheet = _sheet(session, **where)
-    state = SheetState(**where)
-    if sheet is not None:
-        state.status, state.updated_at, state.submitted_at = sheet.status, sheet.updated_at, sheet.submitted_at
-    for score in session.exec(select(Score).where(
-        Score.round_id == round_id, Score.judge_id == judge_id, Score.entry_id == entry_id
-    )):
-        state.scores[score.criterion] = StoredValue(score.value, score.version)
-    for comment in session.exec(select(Comment).where(
-        Comment.round_id == round_id, Comment.judge_id == judge_id, Comment.entry_id == entry_id
-    )):
-        state.comments[comment.criterion] = StoredValue(comment.text, comment.version)
-    for veto in session.exec(select(Veto).where(
-        Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id
-    )):
-        state.vetoes[veto.veto_key] = veto.reason
+    """The judge's stored sheet for one entry: values, versions, vetoes, status (never other judges' rows).
+
+    One query: the score sheet reads this from the database on every rerun.
+    """
+    state = SheetState(round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    for kind, _, *values in _sheet_rows(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id):
+        _fill_state(state, kind, *values)
     return state
 
 
@@ -598,15 +681,9 @@ def judge_entry_rows(session: Session, *, round_id: int, judge_id: int) -> list[
     entries = assigned_entries(session, round_id=round_id, judge_id=judge_id)
     tracks = {t.id: t for t in session.exec(select(Track).where(Track.id.in_({e.track_id for e in entries})))}
     states = {e.id: SheetState(round_id=round_id, judge_id=judge_id, entry_id=e.id) for e in entries}
-    for sheet in session.exec(select(ScoreSheet).where(ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id)):
-        if sheet.entry_id in states:
-            states[sheet.entry_id].status = sheet.status
-    for score in session.exec(select(Score).where(Score.round_id == round_id, Score.judge_id == judge_id)):
-        if score.entry_id in states:
-            states[score.entry_id].scores[score.criterion] = StoredValue(score.value, score.version)
-    for comment in session.exec(select(Comment).where(Comment.round_id == round_id, Comment.judge_id == judge_id)):
-        if comment.entry_id in states:
-            states[comment.entry_id].comments[comment.criterion] = StoredValue(comment.text, comment.version)
+    for kind, entry_id, *values in _sheet_rows(session, round_id=round_id, judge_id=judge_id):
+        if entry_id in states:
+            _fill_state(states[entry_id], kind, *values)
     rows = [
         JudgeEntryRow(
             entry=e, track=tracks[e.track_id], state=states[e.id].state(rubric),
@@ -774,13 +851,13 @@ class QueueItem:
 
 def judge_queue(session: Session, *, round_id: int, judge_id: int) -> list[QueueItem]:
     """The judge's entries in a round (conflicts left out) in their stable order, ids only: the
-    cheap form of ``judge_entry_rows`` that the score sheet reads on every rerun."""
+    cheap form of ``judge_entry_rows`` that the score sheet reads on every rerun (one query)."""
     conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)
-    assigned = session.exec(select(Assignment.entry_id).where(
-        Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id.not_in(conflicted)
-    )).all()
-    submitted = set(session.exec(select(ScoreSheet.entry_id).where(
-        ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.status == "submitted"
-    )).all())
-    ordered = sorted(assigned, key=lambda e: stable_order_key(round_id=round_id, judge_id=judge_id, entry_id=e))
-    return [QueueItem(e, e in submitted) for e in ordered]
+    rows = session.execute(
+        select(Assignment.entry_id, ScoreSheet.status)
+        .outerjoin(ScoreSheet, (ScoreSheet.round_id == Assignment.round_id) & (ScoreSheet.judge_id == judge_id)
+                   & (ScoreSheet.entry_id == Assignment.entry_id))
+        .where(Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id.not_in(conflicted))
+    ).all()
+    rows.sort(key=lambda r: stable_order_key(round_id=round_id, judge_id=judge_id, entry_id=r[0]))
+    return [QueueItem(e, status == "submitted") for e, status in rows]

@@ -15,16 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import streamlit as st
+from sqlmodel import select
 
 from judging.core.rubric import Criterion, Rubric
 from judging.core.scoring import missing_comments, weighted_total
 from judging.errors import JudgingError, StaleWriteError
+from judging.i18n import t
 from judging.store import repo
 from judging.store.db import read_session, write_session
 from judging.store.models import Entry, Round, Track
 from judging.ui.common import clock, engine, lang, plain, require_role, tr, when
 
 OVERALL = ""  # the criterion key of the sheet's overall comment
+BUCKETS_KEY = "judge_sheets"  # session state: sheet namespace -> {held, pending, errors, saved}
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,12 @@ class Sheet:
         return f"w_{self.ns}_{field}"
 
     def _bucket(self, name: str) -> dict:
-        return st.session_state.setdefault(f"{name}_{self.ns}", {})
+        # every sheet's buckets live under one session-state key: Streamlit walks all keys each
+        # time it draws an input, so one key per visited sheet and bucket would slow every page
+        sheets = st.session_state.get(BUCKETS_KEY)
+        if sheets is None:
+            st.session_state[BUCKETS_KEY] = sheets = {}
+        return sheets.setdefault(self.ns, {}).setdefault(name, {})
 
     @property
     def held(self) -> dict[str, int]:
@@ -72,7 +80,7 @@ def comment_field(criterion: str) -> str:
 # --- writing (widget callbacks) --------------------------------------------------------------
 
 def _mark_saved(sheet: Sheet) -> None:
-    st.session_state[f"saved_{sheet.ns}"] = datetime.now(UTC)
+    sheet._bucket("saved")["at"] = datetime.now(UTC)
 
 
 def _write(sheet: Sheet, field: str, value, *, expected: int) -> int:
@@ -184,23 +192,25 @@ def sync_widgets(sheet: Sheet, state: repo.SheetState, rubric: Rubric) -> list[s
     refreshed = []
     fields = [(score_field(c.key), state.scores.get(c.key)) for c in rubric.criteria]
     fields += [(comment_field(k), state.comments.get(k)) for k in (*rubric.criterion_keys, OVERALL)]
+    session, held, pending = st.session_state, sheet.held, sheet.pending  # each looked up once per run
     for field, stored in fields:
-        if field in sheet.pending:
+        if field in pending:
             continue  # the judge has not chosen yet: keep showing their value
         version = stored.version if stored else 0
         key = sheet.widget(field)
-        if key not in st.session_state or sheet.held.get(field) != version:
-            if key in st.session_state and field in sheet.held:
+        present = key in session
+        if not present or held.get(field) != version:
+            if present and field in held:
                 refreshed.append(field)
             if field.startswith("score_"):
-                st.session_state[key] = None if stored is None else float(stored.value)
+                session[key] = None if stored is None else float(stored.value)
             else:
-                st.session_state[key] = "" if stored is None else str(stored.value)
-            sheet.held[field] = version
+                session[key] = "" if stored is None else str(stored.value)
+            held[field] = version
     for veto in rubric.veto_items:
-        if sheet.widget(f"veto_{veto.key}") not in st.session_state:
-            st.session_state[sheet.widget(f"veto_{veto.key}")] = veto.key in state.vetoes
-            st.session_state[sheet.widget(f"vetoreason_{veto.key}")] = state.vetoes.get(veto.key, "")
+        if sheet.widget(f"veto_{veto.key}") not in session:
+            session[sheet.widget(f"veto_{veto.key}")] = veto.key in state.vetoes
+            session[sheet.widget(f"vetoreason_{veto.key}")] = state.vetoes.get(veto.key, "")
     return refreshed
 
 
@@ -219,31 +229,49 @@ def render() -> None:
         st.session_state["conflict_notice"] = True
         st.switch_page(entries_page())
     round_id, entry_id = _entry_from_query()
+    # read from the database on every run (never from a cache), in three queries
     with read_session(engine()) as s:
         queue = repo.judge_queue(s, round_id=round_id, judge_id=user.id) if round_id else []
-        rnd = s.get(Round, round_id) if round_id else None
-        if entry_id not in {q.entry_id for q in queue} or rnd is None or rnd.status != "open":
+        found = None
+        if entry_id in {q.entry_id for q in queue}:
+            found = s.exec(select(Round, Entry, Track).select_from(Entry).join(Track, Track.id == Entry.track_id)
+                           .join(Round, Round.edition_id == Entry.edition_id)
+                           .where(Round.id == round_id, Entry.id == entry_id)).first()
+        if found is None or found[0].status != "open":
             st.info(tr("sheet.choose_entry"))
             st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
             return
-        entry = s.get(Entry, entry_id)
-        track = s.get(Track, entry.track_id)
+        rnd, entry, track = found
         rubric = repo.round_rubric(rnd)
         state = repo.load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id)
     sheet = Sheet(round_id, user.id, entry_id, user.username)
     refreshed = sync_widgets(sheet, state, rubric)
     locked = state.status == "submitted"
+    view = View(sheet, lang(), sheet.pending, sheet.errors)
 
-    _header(entry, track, rnd, rubric, state, locked, refreshed)
+    _header(view, entry, track, rnd, rubric, state, locked, refreshed)
     for criterion in rubric.criteria:
-        _criterion(sheet, criterion, rubric, state, locked)
-    _overall_and_vetoes(sheet, rubric, state, locked)
-    _actions(sheet, rubric, state, locked, queue)
+        _criterion(view, criterion, rubric, state, locked)
+    _overall_and_vetoes(view, rubric, state, locked)
+    _actions(view, rubric, state, locked, queue)
 
 
-def _header(entry: Entry, track: Track, rnd: Round, rubric: Rubric, state: repo.SheetState, locked: bool,
-            refreshed) -> None:
-    code = lang()
+@dataclass(frozen=True)
+class View:
+    """What one run of the page reads once: the sheet, the language, and this sheet's buckets."""
+
+    sheet: Sheet
+    code: str
+    pending: dict
+    errors: dict
+
+    def tr(self, key: str, /, **params: object) -> str:
+        return t(key, self.code, **params)
+
+
+def _header(view: View, entry: Entry, track: Track, rnd: Round, rubric: Rubric, state: repo.SheetState,
+            locked: bool, refreshed) -> None:
+    code, tr = view.code, view.tr
     track = (track.name_en or track.name_zh) if code == "en" else track.name_zh
     top, status = st.columns([3, 1], vertical_alignment="bottom")
     top.subheader(plain(entry.title))
@@ -276,8 +304,8 @@ def _header(entry: Entry, track: Track, rnd: Round, rubric: Rubric, state: repo.
             st.text(entry.materials)
 
 
-def _criterion(sheet: Sheet, criterion: Criterion, rubric: Rubric, state: repo.SheetState, locked: bool) -> None:
-    code = lang()
+def _criterion(view: View, criterion: Criterion, rubric: Rubric, state: repo.SheetState, locked: bool) -> None:
+    sheet, code, tr = view.sheet, view.code, view.tr
     field = score_field(criterion.key)
     stored = state.scores.get(criterion.key)
     with st.container(border=True):
@@ -311,22 +339,23 @@ def _criterion(sheet: Sheet, criterion: Criterion, rubric: Rubric, state: repo.S
             )
             if stored is not None and current is not None:
                 st.caption(tr("sheet.band", band=current.label.get(code)))
-            _pending(sheet, field, is_score=True)
-            _error(sheet, field)
+            _pending(view, field, is_score=True)
+            _error(view, field)
             required = stored is not None and rubric.comment_rule.requires_comment(float(stored.value))
             cfield = comment_field(criterion.key)
             st.text_area(
                 tr("sheet.comment_required") if required else tr("sheet.comment_optional"),
                 key=sheet.widget(cfield), disabled=locked, height=80, on_change=on_change, args=(sheet, cfield),
-                placeholder=tr("sheet.comment_rule", rule=_rule_text(rubric)),
+                placeholder=tr("sheet.comment_rule", rule=_rule_text(view, rubric)),
             )
             if required and not (state.comments.get(criterion.key) and str(state.comments[criterion.key].value).strip()):
                 st.warning(tr("sheet.comment_needed"), icon=":material/edit:")
-            _pending(sheet, cfield, is_score=False)
-            _error(sheet, cfield)
+            _pending(view, cfield, is_score=False)
+            _error(view, cfield)
 
 
-def _rule_text(rubric: Rubric) -> str:
+def _rule_text(view: View, rubric: Rubric) -> str:
+    tr = view.tr
     rule = rubric.comment_rule
     parts = []
     if rule.below is not None:
@@ -336,10 +365,11 @@ def _rule_text(rubric: Rubric) -> str:
     return tr("sheet.rule_or").join(parts) if parts else tr("sheet.rule_none")
 
 
-def _pending(sheet: Sheet, field: str, *, is_score: bool) -> None:
-    choice = sheet.pending.get(field)
+def _pending(view: View, field: str, *, is_score: bool) -> None:
+    choice = view.pending.get(field)
     if choice is None:
         return
+    sheet, tr = view.sheet, view.tr
     show = (lambda v: "—" if v is None else f"{float(v):g}") if is_score else (lambda v: (v or "—")[:80])
     with st.container(border=True):
         st.warning(tr("sheet.stale", theirs=show(choice["theirs"]), mine=show(choice["mine"])),
@@ -351,18 +381,18 @@ def _pending(sheet: Sheet, field: str, *, is_score: bool) -> None:
                      width="stretch")
 
 
-def _error(sheet: Sheet, field: str) -> None:
-    if field in sheet.errors:
-        st.error(sheet.errors[field])
+def _error(view: View, field: str) -> None:
+    if field in view.errors:
+        st.error(view.errors[field])
 
 
-def _overall_and_vetoes(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool) -> None:
-    code = lang()
+def _overall_and_vetoes(view: View, rubric: Rubric, state: repo.SheetState, locked: bool) -> None:
+    sheet, code, tr = view.sheet, view.code, view.tr
     field = comment_field(OVERALL)
     st.text_area(tr("sheet.overall_comment"), key=sheet.widget(field), disabled=locked, height=80,
                  on_change=on_change, args=(sheet, field))
-    _pending(sheet, field, is_score=False)
-    _error(sheet, field)
+    _pending(view, field, is_score=False)
+    _error(view, field)
     if not rubric.veto_items:
         return
     with st.expander(tr("sheet.vetoes", n=len(state.vetoes)), expanded=bool(state.vetoes)):
@@ -376,13 +406,15 @@ def _overall_and_vetoes(sheet: Sheet, rubric: Rubric, state: repo.SheetState, lo
                               on_change=on_veto, args=(sheet, key))
                 if key not in state.vetoes:
                     st.warning(tr("sheet.veto_needs_reason"))
-            _error(sheet, f"veto_{key}")
+            _error(view, f"veto_{key}")
 
 
-def _actions(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool, queue: list[repo.QueueItem]) -> None:
+def _actions(view: View, rubric: Rubric, state: repo.SheetState, locked: bool, queue: list[repo.QueueItem]) -> None:
     from judging.ui.pages import entries_page
 
-    missing = [c.label.get(lang()) for c in rubric.criteria if c.key not in state.scores]
+    sheet, code, tr = view.sheet, view.code, view.tr
+
+    missing = [c.label.get(code) for c in rubric.criteria if c.key not in state.scores]
     need = missing_comments(scores=state.score_values, comments=state.comment_texts, rubric=rubric)
     open_vetoes = [v.key for v in rubric.veto_items
                    if st.session_state.get(sheet.widget(f"veto_{v.key}")) and v.key not in state.vetoes]
@@ -391,10 +423,10 @@ def _actions(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool,
         blockers.append(tr("sheet.missing_scores", criteria="、".join(missing)))
     if need:
         blockers.append(tr("sheet.missing_comments",
-                           criteria="、".join(rubric.criterion(k).label.get(lang()) for k in need)))
+                           criteria="、".join(rubric.criterion(k).label.get(code) for k in need)))
     if open_vetoes:
         blockers.append(tr("sheet.veto_needs_reason"))
-    if sheet.pending:
+    if view.pending:
         blockers.append(tr("sheet.pending_choice"))
 
     order = [q.entry_id for q in queue]
@@ -411,7 +443,7 @@ def _actions(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool,
         st.switch_page(entries_page())
     for text in blockers if not locked else []:
         st.caption(":material/info: " + text)
-    _error(sheet, "submit")
+    _error(view, "submit")
     st.caption(tr("sheet.position", i=position + 1, m=len(order)))
 
     if not locked:
@@ -419,4 +451,4 @@ def _actions(sheet: Sheet, rubric: Rubric, state: repo.SheetState, locked: bool,
             st.caption(tr("sheet.conflict_help"))
             st.text_input(tr("sheet.conflict_reason"), key=sheet.widget("conflict_reason"))
             st.button(tr("sheet.conflict_confirm"), key=f"conflict_{sheet.ns}", on_click=on_conflict, args=(sheet,))
-            _error(sheet, "conflict")
+            _error(view, "conflict")
