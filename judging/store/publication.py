@@ -356,5 +356,7 @@ def publication_bundle(session: Session, publication_id: int, *, created_at: str
         entries=published[["entry_id", "track", "title", "organisation", "recommending_unit"]],
         edition={"name": edition.name, "year": edition.year, "round": rnd.key, "publication": publication.id,
                  "status": publication.status, "start_date": publication.start_date.isoformat()},
-        created_at=created_at or utcnow().isoformat(timespec="seconds"),
+        # the moment of the publication's last state, not of the download: the same list gives the same
+        # bytes and so the same digest, which can be recorded and compared later
+        created_at=created_at or (publication.frozen_at or publication.created_at).isoformat(timespec="seconds"),
     )

@@ -191,6 +191,8 @@ def test_publication_bundle_verifies_with_its_changes_and_exports_render(engine,
     report = verify_bundle(data)
     assert report.ok, [p.render("en") for p in report.problems]
     assert report.entries == 10
+    with read_session(engine) as s:
+        assert pub.publication_bundle(s, pid) == data  # same list, same bytes, same digest
     assert (info.final, info.track_names, info.publication_end) == (True, {"life": "生活类", "public": "公共服务类"},
                                                                    date(2026, 11, 27))
     assert exports.export_filename(info, "pdf") == "2026年信息消费创新大赛_获奖名单.pdf"
