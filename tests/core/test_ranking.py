@@ -299,3 +299,14 @@ def test_every_method_is_registered():
 def test_design_keeps_first_appearance_order():
     design = build_design(pd.DataFrame({"judge_id": ["b", "a"], "entry_id": ["y", "x"], "total": [1.0, 2.0]}))
     assert design.judge_ids.tolist() == ["b", "a"] and design.entry_ids.tolist() == ["y", "x"]
+
+
+def test_rank_result_does_not_depend_on_the_row_order_of_the_scores():
+    contest = simulate_contest(regime="random", seed=3, n_entries=40, n_judges=12)
+    shuffled = contest.scores.sample(frac=1.0, random_state=7).reset_index(drop=True)
+
+    first = rank(contest.scores, RUBRIC, seed=1).table
+    second = rank(shuffled, RUBRIC, seed=1).table
+
+    pd.testing.assert_frame_equal(first.sort_values("entry_id").reset_index(drop=True),
+                                  second.sort_values("entry_id").reset_index(drop=True))

@@ -188,6 +188,9 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     disagreement = disagreement or config.disagreement
     rng = np.random.default_rng(seed)
     long = normalise_scores(scores=scores, rubric=rubric)
+    # the draws are assigned to entries and judges in the order they appear: rank from one canonical
+    # order so that the same scores in any row order give the same result, intervals included
+    long = long.sort_values(["round", "entry_id", "judge_id", "criterion"], kind="stable", ignore_index=True)
     sheets = sheet_totals(scores=long, rubric=rubric, checked=True)
     n_draws = n_draws or default_draws(sheets["entry_id"].nunique())
     entry_tracks = sheets.groupby("entry_id", sort=False)["track"].first()
