@@ -11,6 +11,7 @@ step without gaps; a test of gaps and overlaps compares each band's low with the
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -205,7 +206,8 @@ class _Collector:
             if default is None and key not in data:
                 self.add("rubric.missing_key", path, key=key)
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            # nan and inf are valid TOML floats, but no weight, range or scale can be one
             self.add("rubric.wrong_type", _join(path, key), key=key, expected="number", actual=value)
             return None
         return float(value)

@@ -210,3 +210,25 @@ def test_rubric_with_an_empty_text_label_is_refused_clearly():
         parse_rubric(text, source="empty.toml")
 
     assert [p.code for p in caught.value.problems] == ["rubric.label_missing_language"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_rubric_with_a_non_finite_weight_is_refused_clearly(value):
+    # found by the fuzzing above: weight = nan loaded (and made every total NaN)
+    first = next(i for i, line in enumerate(RUBRIC_LINES) if line.startswith("weight = "))
+    text = "\n".join(f"weight = {value}" if i == first else line for i, line in enumerate(RUBRIC_LINES))
+
+    with pytest.raises(RubricError) as caught:
+        parse_rubric(text, source="nan.toml")
+
+    assert "rubric.wrong_type" in [p.code for p in caught.value.problems]
+
+
+def test_entry_file_with_an_over_long_cell_in_a_column_without_its_own_limit_is_refused_clearly():
+    # found by the fuzzing above: a 10,001-character track crashed with KeyError
+    data = ("作品名称,赛道,申报单位\r\n作品," + "生" * 10_001 + ",甲公司\r\n").encode("utf-8")
+
+    with pytest.raises(ImportValidationError) as caught:
+        parse_entries(data, tracks=TRACKS)
+
+    assert "import.too_long" in [p.code for p in caught.value.problems]
