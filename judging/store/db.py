@@ -17,6 +17,11 @@ from sqlmodel import Session, create_engine
 
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind another writer before giving up
+# Every Streamlit session runs in its own thread: with SQLAlchemy's default 5 + 10 connections, 50 judges
+# saving at once waited 30 s for a connection and failed (benchmarks/concurrency.py). SQLite
+# connections are cheap file handles; the writers queue on SQLite's own lock (busy timeout) instead.
+SQLITE_POOL_SIZE = 20
+SQLITE_MAX_OVERFLOW = 60
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -40,7 +45,8 @@ def make_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                               pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
