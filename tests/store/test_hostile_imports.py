@@ -22,7 +22,7 @@ from judging.store.models import AuditEvent, Entry, User
 
 ROOT = Path(__file__).parents[2]
 RUBRIC = load_rubric(ROOT / "rubrics" / "innovation_contest.toml")
-EXAMPLES = max(10, int(os.environ.get("JUDGING_FUZZ_EXAMPLES", "60")) // 4)
+EXAMPLES = max(10, int(os.environ.get("JUDGING_FUZZ_EXAMPLES", "200")) // 8)
 
 
 
@@ -53,7 +53,8 @@ def _counts(engine):
         return tuple(s.exec(select(func.count()).select_from(t)).one() for t in (Entry, User, AuditEvent))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
+          derandomize="JUDGING_FUZZ_EXAMPLES" not in os.environ)
 @given(data=st.one_of(HOSTILE.hostile_file(HOSTILE._aliases(ENTRY_COLUMNS)),
                       HOSTILE.hostile_file(HOSTILE._aliases(JUDGE_COLUMNS))),
        kind=st.sampled_from(["entries", "judges"]))
