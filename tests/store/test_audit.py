@@ -3,6 +3,7 @@ table exactly, and ``judging audit verify`` fails after any direct edit of a sco
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -112,3 +113,38 @@ def test_a_score_inserted_past_the_repository_is_found(engine, contest):
     with read_session(engine) as s:
         problems = audit.score_mismatches(s)
     assert len(problems) == 1 and problems[0].params["table"] == "99 v1"
+
+
+def _last_action(engine) -> str:
+    with read_session(engine) as s:
+        return s.exec(text("SELECT action FROM audit_event ORDER BY id DESC LIMIT 1")).one()[0]
+
+
+def test_every_kind_of_change_is_an_event(engine, contest):
+    from judging.errors import PermissionDenied
+    from judging.store import organiser
+
+    judge, entry = next(iter(contest["judges"])), next(iter(contest["entries"]))
+    other_entry = list(contest["entries"])[1]
+    where = {"round_id": contest["round"], "judge_id": judge, "entry_id": entry}
+    steps = [
+        ("score.save", lambda s: repo.save_score(s, **where, criterion="core_technology", value=80.0, actor="j1")),
+        ("score.clear", lambda s: repo.clear_score(s, **where, criterion="core_technology", actor="j1")),
+        ("round.update", lambda s: organiser.update_round(s, round_id=contest["round"], name="初评（网评）",
+                                                          actor="cli")),
+        ("round.rubric_new_version", lambda s: organiser.save_round_rubric(
+            s, round_id=contest["round"], rubric=dataclasses.replace(RUBRIC, version=2), reason="修订评分说明",
+            actor="cli")),
+        ("assignment.remove", lambda s: organiser.remove_assignment(
+            s, round_id=contest["round"], judge_id=judge, entry_id=other_entry, reason="回避", actor="cli")),
+        ("conflict.add", lambda s: repo.add_conflict(s, judge_id=judge, entry_id=other_entry, actor="cli")),
+    ]
+    for action, step in steps:
+        with write_session(engine) as s:
+            step(s)
+        assert _last_action(engine) == action
+    with pytest.raises(PermissionDenied), write_session(engine) as s:
+        repo.save_score(s, **where, criterion="core_technology", value=90.0, actor="j2")
+    assert _last_action(engine) == "permission.refused"
+    with read_session(engine) as s:
+        assert repo.verify_audit_chain(s) == [] and audit.score_mismatches(s) == []
