@@ -127,3 +127,14 @@ def start_app(url: str, log: Path, **env: str):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    """Where the journeys save their screenshots: docs/img with JUDGING_UPDATE_SCREENSHOTS=1 (to refresh
+    the pictures the docs show), else a temporary folder, so that a test run leaves the tree clean."""
+    if os.environ.get("JUDGING_UPDATE_SCREENSHOTS") == "1":
+        folder = Path(__file__).parents[2] / "docs" / "img"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path

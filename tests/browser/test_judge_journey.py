@@ -3,8 +3,6 @@ and see the values, refuse a silent overwrite from a stale tab, submit; and the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from judging.store import repo
@@ -12,7 +10,6 @@ from judging.store.db import open_database, read_session
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).parents[2] / "docs" / "img" / "score_sheet.png"
 VIEWPORT = {"width": 1366, "height": 768}
 CRITERIA = ("core_technology", "application_effect", "promotion_value")
 
@@ -60,7 +57,7 @@ def open_entry(page, app, entry: int) -> None:
     field(page, app, entry, "score_core_technology").wait_for()
 
 
-def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app):
+def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app, screenshot_dir):
     from playwright.sync_api import expect
 
     app = served_app
@@ -86,8 +83,7 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator("[data-testid='stHeading']").first.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    page.screenshot(path=str(screenshot_dir / "score_sheet.png"))
 
     # entry 2: no comment needed
     page.get_by_role("button", name="返回列表").click()

@@ -19,7 +19,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parents[2]
 VIEWPORT = {"width": 1366, "height": 768}
-SCREENSHOTS = ROOT / "docs" / "img"
 CRITERIA = ("core_technology", "application_effect", "promotion_value")
 BAD_ENTRIES = "作品名称,申报单位,赛道\n智慧社区,甲公司,生活类\n,乙公司,生活类\n远程问诊,丙公司,农业类\n"
 GOOD_ENTRIES = "作品名称,申报单位,推荐单位,赛道\n" + "".join(
@@ -67,7 +66,7 @@ def db(url: str):
     return open_database(url)
 
 
-def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chromium, served_app, tmp_path):
+def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chromium, served_app, tmp_path, screenshot_dir):
     from playwright.sync_api import expect
 
     app = served_app
@@ -123,7 +122,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     settle(org)
     expect(org.get_by_text("已生成分配（随机种子 2026）。")).to_be_visible()
     expect(org.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
-    org.screenshot(path=str(SCREENSHOTS / "organiser_assignment.png"), full_page=False)
+    org.screenshot(path=str(screenshot_dir / "organiser_assignment.png"), full_page=False)
 
     engine = db(app["url"])
     with read_session(engine) as s:
@@ -158,7 +157,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     expect(jp.get_by_text("评分表已于")).to_be_visible()
 
     expect(submitted).to_contain_text(f"1/{sheets}", timeout=20_000)  # no reload: the fragment refreshes
-    org.screenshot(path=str(SCREENSHOTS / "organiser_progress.png"), full_page=False)
+    org.screenshot(path=str(screenshot_dir / "organiser_progress.png"), full_page=False)
 
     # 5. the live final: panel, open one entry, the judge sees only it, close, the big screen
     go(org, "路演答辩")
@@ -206,6 +205,6 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     score = screen_page.locator("[data-testid='stMetric']", has_text="最终得分")
     expect(score).to_contain_text("88.20", timeout=15_000)  # (90*40 + 88*30 + 86*30) / 100
     expect(screen_page.get_by_text("郑三")).to_be_visible()
-    screen_page.screenshot(path=str(SCREENSHOTS / "organiser_big_screen.png"), full_page=False)
+    screen_page.screenshot(path=str(screenshot_dir / "organiser_big_screen.png"), full_page=False)
     judge_context.close()
     org_context.close()
