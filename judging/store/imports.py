@@ -19,8 +19,8 @@ from judging.core.scoring import score_problem
 from judging.core.uploads import check_upload_size
 from judging.errors import Problem, ScoreError
 from judging.store import repo
-from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
 from judging.store.guard import guarded
+from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
 
 JUDGE_ROLE = "judge"
 

@@ -33,6 +33,7 @@ from sqlmodel import Session, select
 from judging.core.rubric import Rubric, rubric_from_json
 from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
 from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
+from judging.store.guard import guarded
 from judging.store.models import (
     Assignment,
     AuditEvent,
@@ -48,7 +49,6 @@ from judging.store.models import (
     Veto,
     utcnow,
 )
-from judging.store.guard import guarded
 
 GENESIS_HASH = "0" * 64
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from judging.errors import PermissionDenied
 from judging.store import repo
 from judging.store.db import read_session
-from judging.errors import PermissionDenied
 from judging.ui.common import (
     EXPIRED_KEY,
     authenticate,

@@ -193,7 +193,7 @@ def two_judges(engine):
         edition = repo.create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
         rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
         repo.add_entries(s, edition_id=edition.id, records=[{"code": "E1", "track": "life", "title": "作品"}])
-        j1 = repo.create_user(s, username="j1", display_name="张三")
+        repo.create_user(s, username="j1", display_name="张三")
         j2 = repo.create_user(s, username="j2", display_name="李四")
         entry = repo.entries_of(s, edition.id)[0]
         repo.assign(s, round_id=rnd.id, pairs=[(j2.id, entry.id)])
