@@ -8,20 +8,15 @@ import streamlit as st
 from judging.errors import JudgingError
 from judging.store import organiser
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, lang, plain, require_role, tr
-from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
+from judging.ui.common import engine, lang, plain, tr
+from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 
 def render() -> None:
-    user = require_role("organiser")
-    st.title(tr("page.oc_advance"))
-    flash()
-    edition = choose_edition()
-    if edition is None:
+    chosen = round_page("page.oc_advance", "organiser")
+    if chosen is None:
         return
-    rnd = choose_round(edition)
-    if rnd is None:
-        return
+    user, _, rnd = chosen
     with read_session(engine()) as s:
         target = organiser.next_round(s, round_id=rnd.id)
         done = bool(target) and bool(organiser.round_entry_rows(s, round_id=target.id))

@@ -12,22 +12,17 @@ from judging.core.assignment_changes import load_and_coverage, short_entries
 from judging.errors import JudgingError
 from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, plain, require_role, tr
-from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
+from judging.ui.common import engine, plain, tr
+from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 DEFAULT_SEED = 2026
 
 
 def render() -> None:
-    user = require_role("organiser")
-    st.title(tr("page.oc_assignment"))
-    flash()
-    edition = choose_edition()
-    if edition is None:
+    chosen = round_page("page.oc_assignment", "organiser")
+    if chosen is None:
         return
-    rnd = choose_round(edition)
-    if rnd is None:
-        return
+    user, edition, rnd = chosen
     with read_session(engine()) as s:
         inputs = organiser.round_inputs(s, round_id=rnd.id)
         scored = repo.count_scores(s, round_id=rnd.id)

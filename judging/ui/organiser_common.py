@@ -9,10 +9,25 @@ from judging.errors import Problem
 from judging.store import repo
 from judging.store.db import read_session
 from judging.store.models import Edition, Round
-from judging.ui.common import engine, lang, tr
+from judging.ui.common import SignedIn, engine, lang, require_role, tr
 
 EDITION_KEY = "oc_edition"  # per tab: the edition the organiser is working on
 ROUND_KEY = "oc_round"
+
+
+def round_page(title_key: str, *roles: str) -> tuple[SignedIn, Edition, Round] | None:
+    """The head every round page shares: the role check, the title, a pending message, and the
+    edition and round this tab works on; None (with a hint) while there is nothing to choose."""
+    user = require_role(*roles)
+    st.title(tr(title_key))
+    flash()
+    edition = choose_edition()
+    if edition is None:
+        return None
+    rnd = choose_round(edition)
+    if rnd is None:
+        return None
+    return user, edition, rnd
 
 
 def choose_edition() -> Edition | None:

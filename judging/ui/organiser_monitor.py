@@ -15,8 +15,8 @@ from judging.core.ranking import AwardConfig, rank
 from judging.errors import JudgingError
 from judging.store import organiser, repo
 from judging.store.db import read_session
-from judging.ui.common import browser_zone, clock, engine, lang, require_role, tr
-from judging.ui.organiser_common import choose_edition, choose_round
+from judging.ui.common import browser_zone, clock, engine, lang, tr
+from judging.ui.organiser_common import round_page
 
 PROGRESS_REFRESH_S = 5  # judges save every change: a few seconds behind is live enough
 DIAGNOSTICS_REFRESH_S = 30  # the calibrated fit takes a fraction of a second per thousand sheets
@@ -24,14 +24,10 @@ DIAGNOSTIC_DRAWS = 50  # only point estimates are shown here; the award ranking 
 
 
 def render() -> None:
-    require_role("organiser")
-    st.title(tr("page.oc_monitor"))
-    edition = choose_edition()
-    if edition is None:
+    chosen = round_page("page.oc_monitor", "organiser")
+    if chosen is None:
         return
-    rnd = choose_round(edition)
-    if rnd is None:
-        return
+    _, _, rnd = chosen
     _progress(rnd.id)
     _diagnostics(rnd.id)
 

@@ -20,23 +20,18 @@ from judging.core.rubric_tables import (
 from judging.errors import JudgingError, RubricError
 from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, lang, require_role, tr
-from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
+from judging.ui.common import engine, lang, tr
+from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 CURRENT = "__round__"  # the source option "the round's own rubric"
 SOURCE_KEY = "oc_rub_source"
 
 
 def render() -> None:
-    user = require_role("organiser")
-    st.title(tr("page.oc_rubric"))
-    flash()
-    edition = choose_edition()
-    if edition is None:
+    chosen = round_page("page.oc_rubric", "organiser")
+    if chosen is None:
         return
-    rnd = choose_round(edition)
-    if rnd is None:
-        return
+    user, _, rnd = chosen
     with read_session(engine()) as s:
         rnd = repo.get_round(s, rnd.id)
     current = repo.round_rubric(rnd)

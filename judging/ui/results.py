@@ -30,8 +30,8 @@ from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store import repo
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, lang, require_role, tr
-from judging.ui.organiser_common import choose_edition, choose_round
+from judging.ui.common import engine, lang, tr
+from judging.ui.organiser_common import round_page
 
 CHART_MAX_ROWS = 60  # an interval chart taller than this stops being readable; the table has every row
 ROW_HEIGHT_PX = 18
@@ -189,14 +189,10 @@ def _highlight_changes(frame: pd.DataFrame, changed: pd.Series):
 
 
 def render() -> None:
-    user = require_role("organiser", "auditor")
-    st.title(tr("page.results"))
-    edition = choose_edition()
-    if edition is None:
+    chosen = round_page("page.results", "organiser", "auditor")
+    if chosen is None:
         return
-    rnd = choose_round(edition)
-    if rnd is None:
-        return
+    user, edition, rnd = chosen
     settings = _settings_form(rnd)
     scores_csv, rubric_json, vetoes_json = load_inputs(rnd.id)
     if not scores_csv:
