@@ -213,6 +213,15 @@ def edition_spec_from_mapping(data: Mapping[str, Any], *, source: str = "",
     if subject and subject not in SUBJECTS:
         add("edition.bad_choice", "subject", key="subject", value=subject, allowed=", ".join(SUBJECTS))
 
+    def section_key(raw: Mapping[str, Any], path: str, taken: set[str]) -> str:
+        """A track's or round's key: an identifier not used before in its list."""
+        key = text(raw, "key", path)
+        if key and not KEY.match(key):
+            add("edition.bad_key", path + "key", value=key)
+        if key and key in taken:
+            add("edition.duplicate_key", path + "key", value=key)
+        return key
+
     tracks: list[TrackSpec] = []
     raw_tracks = data.get("tracks", [])
     if not isinstance(raw_tracks, list) or not raw_tracks:
@@ -224,11 +233,7 @@ def edition_spec_from_mapping(data: Mapping[str, Any], *, source: str = "",
             add("edition.not_table", path.rstrip("."))
             continue
         unknown(raw, _TRACK_KEYS, path)
-        key = text(raw, "key", path)
-        if key and not KEY.match(key):
-            add("edition.bad_key", path + "key", value=key)
-        if key and key in {t.key for t in tracks}:
-            add("edition.duplicate_key", path + "key", value=key)
+        key = section_key(raw, path, {t.key for t in tracks})
         tracks.append(TrackSpec(key, text(raw, "name_zh", path), text(raw, "name_en", path, required=False)))
 
     rounds: list[RoundSpec] = []
@@ -242,11 +247,7 @@ def edition_spec_from_mapping(data: Mapping[str, Any], *, source: str = "",
             add("edition.not_table", path.rstrip("."))
             continue
         unknown(raw, _ROUND_KEYS, path)
-        key = text(raw, "key", path)
-        if key and not KEY.match(key):
-            add("edition.bad_key", path + "key", value=key)
-        if key and key in {r.key for r in rounds}:
-            add("edition.duplicate_key", path + "key", value=key)
+        key = section_key(raw, path, {r.key for r in rounds})
         rubric = text(raw, "rubric", path, default=DEFAULT_RUBRIC.get(kind, "innovation_contest"))
         if rubric and rubric not in known_rubrics:
             add("edition.unknown_rubric", path + "rubric", value=rubric, allowed=", ".join(sorted(known_rubrics)))

@@ -9,11 +9,10 @@ import streamlit as st
 
 from judging.core.assignment import count_components
 from judging.core.assignment_changes import load_and_coverage, short_entries
-from judging.errors import JudgingError
 from judging.store import organiser, repo
-from judging.store.db import read_session, write_session
+from judging.store.db import read_session
 from judging.ui.common import engine, plain, tr
-from judging.ui.organiser_common import flash_next, problem_table, round_page
+from judging.ui.organiser_common import round_page, run_write
 
 DEFAULT_SEED = 2026
 
@@ -47,18 +46,6 @@ def render() -> None:
     _drop_out(rnd, inputs, names, seed, user.username)
 
 
-def _run(action, done: str) -> None:
-    """Run a write; show every problem as a table, or keep the success message across the rerun."""
-    try:
-        with write_session(engine()) as s:
-            action(s)
-    except JudgingError as exc:
-        st.error(tr("oc.asg.not_changed"))
-        problem_table(exc.problems)
-    else:
-        flash_next(done)
-        st.rerun()
-
 
 def _generate(rnd, seed: int | None, scored: int, actor: str) -> None:
     st.subheader(tr("oc.asg.generate_heading"))
@@ -72,7 +59,7 @@ def _generate(rnd, seed: int | None, scored: int, actor: str) -> None:
                                 help=tr("oc.asg.seed_help"))
         go = st.form_submit_button(tr("oc.asg.generate"), type="primary", disabled=bool(scored))
     if go:
-        _run(lambda s: organiser.generate_assignment(s, round_id=rnd.id, seed=int(value), actor=actor),
+        run_write(lambda s: organiser.generate_assignment(s, round_id=rnd.id, seed=int(value), actor=actor),
              tr("oc.asg.generated", seed=int(value)))
 
 
@@ -120,7 +107,7 @@ def _gaps(rnd, short: dict, titles: dict, seed: int | None, actor: str) -> None:
                                 tr("oc.asg.judges_now"): n} for code, n in sorted(short.items())]),
                  hide_index=True, width="stretch")
     if st.button(tr("oc.asg.fill"), key="oc_fill", type="primary"):
-        _run(lambda s: organiser.fill_round_gaps(s, round_id=rnd.id, seed=seed or DEFAULT_SEED, actor=actor),
+        run_write(lambda s: organiser.fill_round_gaps(s, round_id=rnd.id, seed=seed or DEFAULT_SEED, actor=actor),
              tr("oc.asg.filled"))
 
 
@@ -135,7 +122,7 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
             reason = st.text_input(tr("oc.asg.reason"), key="oc_add_reason")
             add = st.form_submit_button(tr("oc.asg.add"))
         if add and judge and entry:
-            _run(lambda s: organiser.add_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
+            run_write(lambda s: organiser.add_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                     entry_id=inputs.entry_ids[entry], reason=reason, actor=actor),
                  tr("oc.asg.added", judge=plain(judge), entry=plain(entry)))
         if not inputs.pairs:
@@ -146,7 +133,7 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
             reason = st.text_input(tr("oc.asg.reason"), key="oc_rm_reason")
             remove = st.form_submit_button(tr("oc.asg.remove"))
         if remove and pair:
-            _run(lambda s: organiser.remove_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[pair[0]],
+            run_write(lambda s: organiser.remove_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[pair[0]],
                                                        entry_id=inputs.entry_ids[pair[1]], reason=reason,
                                                        actor=actor),
                  tr("oc.asg.removed", judge=plain(pair[0]), entry=plain(pair[1])))
@@ -164,7 +151,7 @@ def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: str) -> None:
             reason = st.text_input(tr("oc.asg.reason"), key="oc_drop_reason")
             go = st.form_submit_button(tr("oc.asg.drop"))
         if go and judge:
-            _run(lambda s: organiser.judge_drops_out(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
+            run_write(lambda s: organiser.judge_drops_out(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                      seed=seed or DEFAULT_SEED, reason=reason, actor=actor),
                  tr("oc.asg.dropped", judge=plain(judge)))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from judging.errors import Problem
+from judging.errors import JudgingError, Problem
 from judging.store import repo
-from judging.store.db import read_session
+from judging.store.db import read_session, write_session
 from judging.store.models import Edition, Round
 from judging.ui.common import SignedIn, engine, lang, require_role, tr
 
@@ -78,3 +78,16 @@ def flash(message: str | None = None) -> None:
 
 def flash_next(message: str) -> None:
     st.session_state["oc_flash"] = message
+
+
+def run_write(action, done: str) -> None:
+    """Run a write; show every problem as a table, or keep the success message across the rerun."""
+    try:
+        with write_session(engine()) as s:
+            action(s)
+    except JudgingError as exc:
+        st.error(tr("oc.asg.not_changed"))
+        problem_table(exc.problems)
+    else:
+        flash_next(done)
+        st.rerun()

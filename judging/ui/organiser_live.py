@@ -6,11 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from judging.errors import JudgingError
 from judging.store import organiser, repo
-from judging.store.db import read_session, write_session
+from judging.store.db import read_session
 from judging.ui.common import engine, plain, require_role, tr
-from judging.ui.organiser_common import choose_edition, choose_round, flash, flash_next, problem_table
+from judging.ui.organiser_common import (
+    choose_edition,
+    choose_round,
+    flash,
+    run_write,
+)
 
 
 def render() -> None:
@@ -34,7 +38,7 @@ def render() -> None:
                                 format_func=names.get, key=f"oc_panel_{rnd.id}")
         save = st.form_submit_button(tr("oc.live.save_panel"))
     if save:
-        _run(lambda s: organiser.set_panel(s, round_id=rnd.id, judge_ids=chosen, actor=user.username),
+        run_write(lambda s: organiser.set_panel(s, round_id=rnd.id, judge_ids=chosen, actor=user.username),
              tr("oc.live.panel_saved", n=len(chosen)))
     st.caption(tr("oc.live.open_screen"))
 
@@ -43,7 +47,7 @@ def render() -> None:
         entry = next(e for e in entries if e.id == open_id)
         st.info(tr("oc.live.now_open", code=plain(entry.code), title=plain(entry.title)))
         if st.button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
-            _run(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user.username),
+            run_write(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user.username),
                  tr("oc.live.closed", code=plain(entry.code)))
     table = pd.DataFrame([{tr("oc.col_code"): e.code, tr("oc.col_title"): e.title,
                            tr("oc.col_status"): tr(f"oc.live.state_{states.get(e.id) or 'waiting'}")} for e in entries])
@@ -55,17 +59,6 @@ def render() -> None:
             entry_id = st.selectbox(tr("oc.live.next"), list(labels), format_func=labels.get, key="oc_live_next")
             go = st.form_submit_button(tr("oc.live.open"), type="primary")
         if go:
-            _run(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user.username),
+            run_write(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user.username),
                  tr("oc.live.opened", code=plain(labels[entry_id])))
 
-
-def _run(action, done: str) -> None:
-    try:
-        with write_session(engine()) as s:
-            action(s)
-    except JudgingError as exc:
-        st.error(tr("oc.asg.not_changed"))
-        problem_table(exc.problems)
-    else:
-        flash_next(done)
-        st.rerun()
