@@ -76,6 +76,10 @@ class PermissionDenied(JudgingError):
     """The user's role or assignment does not allow this action."""
 
 
+class DatabaseBusy(JudgingError):
+    """A write waited too long for other writers; nothing of it was saved (the caller may try again)."""
+
+
 class NotFound(JudgingError):
     """A referenced edition, round, entry, judge ... does not exist."""
 

@@ -7,16 +7,28 @@ schema is created and upgraded by the Alembic migrations shipped in the package 
 from __future__ import annotations
 
 import os
+import threading
+import time
+import weakref
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
+from judging.errors import DatabaseBusy, Problem
+
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
-SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind another writer before giving up
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind a writer in another process before giving up
+# Writers in this process queue in arrival order before they ask SQLite for its lock. SQLite's own
+# busy handler polls with growing sleeps, so with 50 judges saving at once an unlucky save could
+# wait past the busy timeout while later ones went first ("database is locked"). The queue makes
+# the wait first come, first served; only a writer in another process (the CLI) meets the busy handler.
+SQLITE_WRITER_QUEUE_TIMEOUT_S = 60.0
 # Every Streamlit session runs in its own thread: with SQLAlchemy's default 5 + 10 connections, 50 judges
 # saving at once waited 30 s for a connection and failed (benchmarks/concurrency.py). SQLite
 # connections are cheap file handles; the writers queue on SQLite's own lock (busy timeout) instead.
@@ -48,6 +60,7 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                                pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
         _configure_sqlite(engine)
+        _WRITER_QUEUES[engine] = WriterQueue()
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -77,17 +90,74 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+class WriterQueue:
+    """A re-entrant lock that hands itself over in arrival order (first come, first served)."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._waiting: deque[int] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self, timeout: float) -> bool:
+        me = threading.get_ident()
+        with self._condition:
+            if self._owner == me:
+                self._depth += 1
+                return True
+            self._waiting.append(me)
+            deadline = time.monotonic() + timeout
+            while self._owner is not None or self._waiting[0] != me:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._condition.wait(left):
+                    if self._owner is None and self._waiting[0] == me:
+                        break
+                    self._waiting.remove(me)
+                    self._condition.notify_all()
+                    return False
+            self._waiting.popleft()
+            self._owner, self._depth = me, 1
+            return True
+
+    def release(self) -> None:
+        with self._condition:
+            if self._owner != threading.get_ident():
+                raise RuntimeError("WriterQueue released by a thread that does not hold it")
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._condition.notify_all()
+
+
+_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """A session whose transaction commits on success and rolls back on error (BEGIN IMMEDIATE on SQLite)."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException as exc:
-            session.rollback()
-            _record_refusal(engine, exc)
-            raise
+    """A session whose transaction commits on success and rolls back on error (BEGIN IMMEDIATE on SQLite).
+
+    On SQLite, writers of this process first queue in arrival order (``WriterQueue``).
+    """
+    queue = _WRITER_QUEUES.get(engine)
+    if queue is not None and not queue.acquire(SQLITE_WRITER_QUEUE_TIMEOUT_S):
+        raise DatabaseBusy(Problem("store.busy", {"seconds": round(SQLITE_WRITER_QUEUE_TIMEOUT_S)}))
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                if queue is not None and "database is locked" in str(exc):  # a writer in another process
+                    raise DatabaseBusy(Problem("store.busy", {"seconds": SQLITE_BUSY_TIMEOUT_MS // 1000})) from exc
+                raise
+            except BaseException as exc:
+                session.rollback()
+                _record_refusal(engine, exc)
+                raise
+    finally:
+        if queue is not None:
+            queue.release()
 
 
 @contextmanager
