@@ -22,7 +22,7 @@ from judging.store.models import AuditEvent, Entry, User
 
 ROOT = Path(__file__).parents[2]
 RUBRIC = load_rubric(ROOT / "rubrics" / "innovation_contest.toml")
-EXAMPLES = max(10, int(os.environ.get("JUDGING_FUZZ_EXAMPLES", "200")) // 8)
+EXAMPLES = max(10, int(os.environ.get("JUDGING_FUZZ_EXAMPLES", "1000")) // 8)
 
 
 
