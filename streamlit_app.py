@@ -15,4 +15,5 @@ if user is not None:
     if st.sidebar.button(common.tr("app.sign_out"), key="sign_out"):
         common.sign_out()
         st.rerun()
+    common.watch_idle(navigation.url_path)
 navigation.run()

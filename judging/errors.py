@@ -84,5 +84,9 @@ class NotFound(JudgingError):
     """A referenced edition, round, entry, judge ... does not exist."""
 
 
+class ConfigError(JudgingError):
+    """A setting (an environment variable) has a value the application cannot use."""
+
+
 class RankingError(JudgingError):
     """The scores cannot be ranked as asked (e.g. the judge–entry graph is not connected)."""

@@ -1,13 +1,17 @@
-"""Sign-in limits: how many failures lock a user name or an address, for how long, and the idle time-out.
+"""Sign-in limits: how many failures lock a user name or an address, for how long, and the idle time-out
+(the setting, and how often an idle tab is checked).
 
 Pure decisions over counters; the counters themselves live in the database (``judging.store.throttle``).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from judging.errors import ConfigError, Problem
 
 # NIST SP 800-63B §5.2.2 allows at most 100 consecutive failures per account; we lock much earlier
 # because judges' passwords are generated and handed out, so a real judge rarely mistypes 5 times.
@@ -18,6 +22,11 @@ FAILURE_WINDOW = timedelta(minutes=15)  # failures older than this are forgotten
 LOCKOUT = timedelta(minutes=15)  # how long a user name or address stays locked
 DEFAULT_SESSION_IDLE_MINUTES = 60  # a judge reading a long application stays signed in
 SESSION_IDLE_ENV = "JUDGING_SESSION_IDLE_MINUTES"
+# An idle tab is checked this often, so it is signed out at most this late: a minute on a one-hour
+# time-out, a quarter of the time-out on short ones (demos, tests), never more than once a second.
+IDLE_CHECK_MAX_S = 60
+IDLE_CHECKS_PER_TIMEOUT = 4
+IDLE_CHECK_MIN_S = 1
 
 USER = "user"
 ADDRESS = "address"
@@ -52,10 +61,30 @@ def minutes(delta: timedelta) -> int:
     return max(1, -(-int(delta.total_seconds()) // 60))
 
 
-def session_idle_minutes() -> int:
-    """The idle time-out in minutes: ``JUDGING_SESSION_IDLE_MINUTES`` (a positive integer) or the default."""
-    try:
-        value = int(os.environ.get(SESSION_IDLE_ENV, ""))
-    except ValueError:
+def session_idle_minutes() -> float:
+    """The idle time-out in minutes: ``JUDGING_SESSION_IDLE_MINUTES`` or the default when it is unset.
+
+    Fractions are allowed (``0.5`` is 30 seconds). Raises ``ConfigError`` for anything that is not
+    a positive number, rather than quietly keeping judges signed in for the default hour.
+    """
+    raw = os.environ.get(SESSION_IDLE_ENV, "").strip()
+    if not raw:
         return DEFAULT_SESSION_IDLE_MINUTES
-    return value if value > 0 else DEFAULT_SESSION_IDLE_MINUTES
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigError(Problem("trust.bad_idle_minutes", {"name": SESSION_IDLE_ENV, "value": raw,
+                                                         "default": DEFAULT_SESSION_IDLE_MINUTES}))
+    return value
+
+
+def minutes_text(value: float) -> str:
+    """Minutes as people write them: ``60``, ``0.5`` (not ``60.0``)."""
+    return f"{value:g}"
+
+
+def idle_check_seconds(idle_minutes: float) -> float:
+    """How often an idle tab is checked for the time-out (see ``IDLE_CHECK_MAX_S``)."""
+    return max(IDLE_CHECK_MIN_S, min(IDLE_CHECK_MAX_S, idle_minutes * 60 / IDLE_CHECKS_PER_TIMEOUT))

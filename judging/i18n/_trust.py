@@ -10,6 +10,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "您已 {minutes} 分钟未操作，为安全起见已退出登录，请重新登录。",
         "en": "You were signed out after {minutes} idle minutes; please sign in again.",
     },
+    "trust.bad_idle_minutes": {
+        "zh": "设置 {name} 的值“{value}”无效：请填写正数分钟数（如 60 或 0.5），或删除该设置以使用默认的 {default} 分钟。",
+        "en": "{name} is set to “{value}”, which is not usable: give a positive number of minutes (e.g. 60 or 0.5), "
+              "or remove it for the default of {default}.",
+    },
     "trust.sso_button": {"zh": "使用单位账号登录", "en": "Sign in with your organisation account"},
     "trust.sso_or": {"zh": "或使用用户名和密码登录：", "en": "Or sign in with a username and password:"},
     "trust.sso_unknown": {

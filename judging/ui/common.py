@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from judging.core.signin_limits import idle_check_seconds, minutes_text, session_idle_minutes
+from judging.errors import ConfigError
 from judging.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from judging.store import repo
 from judging.store.db import database_url, open_database, read_session, write_session
@@ -24,8 +26,12 @@ from judging.store.models import User
 ROLES = ("organiser", "judge", "announcer", "auditor")
 USER_KEY = "auth_user"
 LANG_KEY = "lang"
-LAST_SEEN_KEY = "auth_last_seen"  # time.time() of the tab's last run while signed in
-EXPIRED_KEY = "auth_expired"  # set when the idle time-out signed the tab out (the minutes)
+LAST_SEEN_KEY = "auth_last_seen"  # time.time() of the tab's last full run (a user action) while signed in
+EXPIRED_KEY = "auth_expired"  # set when the idle time-out signed the tab out (the minutes, as text)
+# Pages left showing on purpose with nobody at the keyboard: the big screen in the hall runs through a
+# whole live final without a click, so the idle time-out does not sign it out by itself (a click still does).
+UNATTENDED_PAGES = frozenset({"screen"})
+IDLE_WATCH_KEY = "idle_watch"  # the fragment that signs an idle tab out by itself
 TRUSTED_PROXY_ENV = "JUDGING_TRUSTED_PROXY"  # "1" behind nginx: take the address from X-Forwarded-For
 DISPLAY_TIMEZONE = "Asia/Shanghai"  # when the browser does not tell us its zone (tests, old browsers)
 
@@ -74,20 +80,52 @@ def language_switch() -> None:
 # --- who is signed in ------------------------------------------------------------------------
 
 def current_user() -> SignedIn | None:
-    """The tab's account; signed out (and told why) after ``session_idle_minutes()`` without a run."""
-    from judging.core.signin_limits import session_idle_minutes
+    """The tab's account; signed out (and told why) after ``session_idle_minutes()`` without a user action.
 
+    Called by every full run of the app, and a full run only comes from the user (a click, a field
+    left, another page), so it counts as activity; fragment runs (timers) do not call it.
+    """
+    idle = _idle_minutes()
     user = st.session_state.get(USER_KEY)
-    if user is None:
+    if user is None or _expire_if_idle(idle):
         return None
-    now = time.time()
-    idle = session_idle_minutes()
-    if now - st.session_state.get(LAST_SEEN_KEY, now) > idle * 60:
-        sign_out()
-        st.session_state[EXPIRED_KEY] = idle
-        return None
-    st.session_state[LAST_SEEN_KEY] = now
+    st.session_state[LAST_SEEN_KEY] = time.time()
     return user
+
+
+def watch_idle(page: str) -> None:
+    """Sign the tab out by itself once it has been idle too long, even if nobody clicks again.
+
+    A small fragment reruns every ``idle_check_seconds()``: a fragment run reruns only the fragment,
+    so what is typed into the page's fields stays (not stored, not wiped) and the run does not count
+    as activity. It reads the session state only: no database query per tick.
+    """
+    if st.session_state.get(USER_KEY) is None or page in UNATTENDED_PAGES:
+        return
+    st.fragment(_idle_tick, run_every=idle_check_seconds(_idle_minutes()), key=IDLE_WATCH_KEY)()
+
+
+def _idle_tick() -> None:
+    if _expire_if_idle(_idle_minutes()):
+        st.rerun(scope="app")  # the whole app, so that the page gives way to the sign-in form
+
+
+def _expire_if_idle(idle: float) -> bool:
+    """Sign the tab out when its last user action is more than ``idle`` minutes old; whether it did."""
+    last_seen = st.session_state.get(LAST_SEEN_KEY)
+    if last_seen is None or time.time() - last_seen <= idle * 60:
+        return False
+    sign_out()
+    st.session_state[EXPIRED_KEY] = minutes_text(idle)
+    return True
+
+
+def _idle_minutes() -> float:
+    try:
+        return session_idle_minutes()
+    except ConfigError as exc:  # a deployment mistake: say so on every page instead of guessing a time-out
+        st.error(exc.render(lang()))
+        st.stop()
 
 
 def client_address() -> str | None:

@@ -1,0 +1,114 @@
+"""The idle time-out signs a tab out by itself: the timer fragment's runs (AppTest)."""
+
+from __future__ import annotations
+
+import functools
+import time
+from unittest import mock
+
+import pytest
+from streamlit.runtime.scriptrunner import RerunData
+from streamlit.testing.v1 import AppTest, local_script_runner
+
+from judging.ui.common import EXPIRED_KEY, IDLE_WATCH_KEY, LAST_SEEN_KEY, USER_KEY
+
+IDLE_MINUTES = 30
+
+
+@pytest.fixture
+def sheet(app, contest, monkeypatch) -> AppTest:
+    """Judge j1's score sheet of L-001 with a 30-minute time-out."""
+    monkeypatch.setenv("JUDGING_SESSION_IDLE_MINUTES", str(IDLE_MINUTES))
+    at = app("j1").run()
+    at.button(key=f"open_{contest['ids']['L-001']}").click().run()
+    assert at.query_params == {"round": str(contest["ids"]["round"]), "entry": str(contest["ids"]["L-001"])}
+    return at
+
+
+def tick(at: AppTest) -> AppTest:
+    """One timer run of the idle watch, as the browser asks for it: the fragment alone, not the page.
+
+    AppTest (Streamlit 1.67) has no public way to run one fragment, so the run request it builds is
+    given the fragment's id, as the browser's auto-rerun sends it.
+    """
+    ids = _watch_ids(at)
+    assert len(ids) == 1, "the page has no idle watch"
+    fragment_run = functools.partial(RerunData, fragment_id_queue=ids, is_auto_rerun=True)
+    with mock.patch.object(local_script_runner, "RerunData", fragment_run):
+        return at.run()
+
+
+def test_tick_after_the_time_out_shows_the_sign_in_form_and_why(sheet):
+    sheet.session_state[LAST_SEEN_KEY] = time.time() - (IDLE_MINUTES * 60 + 1)
+
+    tick(sheet)
+
+    assert USER_KEY not in sheet.session_state and EXPIRED_KEY not in sheet.session_state
+    assert [i.value for i in sheet.info][:1] == ["您已 30 分钟未操作，为安全起见已退出登录，请重新登录。"]
+    assert sheet.text_input(key="signin_username").value == ""
+    assert [n.value for n in sheet.number_input] == []  # the score sheet is gone
+
+
+def test_tick_before_the_time_out_neither_signs_out_nor_counts_as_activity(sheet):
+    last_seen = time.time() - (IDLE_MINUTES * 60 - 60)
+    sheet.session_state[LAST_SEEN_KEY] = last_seen
+
+    tick(sheet)
+
+    assert sheet.session_state[USER_KEY].username == "j1"
+    assert sheet.session_state[LAST_SEEN_KEY] == last_seen
+
+
+def test_tick_does_not_store_or_wipe_the_sheet(sheet, contest):
+    score = sheet.number_input(key=f"w_{contest['ids']['round']}_{contest['ids']['L-001']}_score_core_technology")
+    score.set_value(85.5).run()
+    sheet.session_state[LAST_SEEN_KEY] = time.time() - 60
+
+    tick(sheet)
+
+    assert sheet.session_state[score.key] == 85.5
+    assert sheet.session_state[USER_KEY].username == "j1"
+
+
+def test_user_action_after_a_long_idle_still_signs_out(sheet):
+    # the check at the next run stays: a tab whose timer could not run (asleep, offline) is signed out too
+    sheet.session_state[LAST_SEEN_KEY] = time.time() - (IDLE_MINUTES * 60 + 1)
+
+    sheet.run()
+
+    assert USER_KEY not in sheet.session_state
+    assert sheet.text_input(key="signin_username").value == ""
+
+
+def _watch(page: str) -> None:
+    from judging.ui import common
+
+    common.watch_idle(page)
+
+
+@pytest.mark.parametrize(("page", "watched"), [("sheet", True), ("progress", True), ("screen", False)])
+def test_every_page_but_the_big_screen_has_the_idle_watch(contest, page, watched):
+    at = AppTest.from_function(_watch, args=(page,), default_timeout=30)
+    at.session_state[USER_KEY] = contest["users"]["org"]
+
+    at.run()
+
+    assert len(_watch_ids(at)) == (1 if watched else 0)
+
+
+def _watch_ids(at: AppTest) -> list[str]:
+    try:
+        return at._fragment_storage.resolve_target(IDLE_WATCH_KEY)
+    except Exception:  # StreamlitAPIException: no fragment has that key
+        return []
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_unusable_time_out_setting_is_shown_on_the_page(app, monkeypatch, value):
+    monkeypatch.setenv("JUDGING_SESSION_IDLE_MINUTES", value)
+
+    at = app().run()
+
+    assert [e.value for e in at.error] == [
+        f"设置 JUDGING_SESSION_IDLE_MINUTES 的值“{value}”无效：请填写正数分钟数（如 60 或 0.5），或删除该设置以使用默认的 60 分钟。"
+    ]
