@@ -78,7 +78,7 @@ def run(engine, *, judges: int, changes: int, seed: int = 1) -> dict:
     with read_session(engine) as s:
         rows = s.exec(select(Score.judge_id, Score.entry_id, Score.criterion, Score.value, Score.version)).all()
         events = s.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "score.save")).one()
-        chain_broken = repo.verify_audit_chain(s)
+        chain_broken = repo.verify_audit_chain(s, actor="benchmark")
     stored = {}
     duplicated = 0
     for j, e, c, v, version in rows:

@@ -119,7 +119,8 @@ def store_times(engine, contest: dict, changes: int) -> list[float]:
     judge = contest["judge"]
     times = []
     with read_session(engine) as s:
-        stored = repo.load_sheet(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"])
+        stored = repo.load_sheet(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
+                                 actor=judge.username)
     version = stored.scores["core_technology"].version if "core_technology" in stored.scores else 0
     for i in range(changes):
         value = 60.0 + (i % 40) * 0.5

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from judging.cli import CLI_ACTOR
 from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.errors import JudgingError, NotFound, Problem
 from judging.i18n import t
@@ -17,7 +18,6 @@ from judging.store.db import open_database, read_session, write_session
 from judging.store.imports import import_entries, import_judges, import_scores
 from judging.store.models import Edition
 
-CLI_ACTOR = "cli"
 DB_HELP = "database URL (default: JUDGING_DATABASE_URL or sqlite:///data/judging.db)"
 
 
@@ -82,7 +82,7 @@ def run_import_judges(args) -> int:
 def run_scores_export(args) -> int:
     engine = open_database(args.db)
     with read_session(engine) as session:
-        frame = repo.load_scores_frame(session, round_id=args.round_id)
+        frame = repo.load_scores_frame(session, round_id=args.round_id, actor=CLI_ACTOR)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(write_scores_csv(frame))
     print(t("cli.scores_exported", n=len(frame), path=args.out))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from judging.cli import CLI_ACTOR
 from judging.i18n import t
 from judging.store import repo
 from judging.store.audit import score_mismatches
@@ -34,9 +35,9 @@ def run_upgrade(args) -> int:
 def run_audit_verify(args) -> int:
     engine = make_engine(args.db)
     with read_session(engine) as session:
-        broken = repo.verify_audit_chain(session)
-        total = repo.count_events(session)
-        mismatches = score_mismatches(session)
+        broken = repo.verify_audit_chain(session, actor=CLI_ACTOR)
+        total = repo.count_events(session, actor=CLI_ACTOR)
+        mismatches = score_mismatches(session, actor=CLI_ACTOR)
     if broken:
         print(t("cli.audit_broken", n=len(broken), ids=", ".join(map(str, broken[:20]))), file=sys.stderr)
     for problem in mismatches[:20]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from judging.cli import CLI_ACTOR
 from judging.core import exports
 from judging.core.bundle import BundleSettings, build_bundle, canonical_scores, verify_bundle
 from judging.core.ranking import default_award_config, load_award_config
@@ -95,7 +96,7 @@ def run_bundle(args) -> int:
 
         engine = _engine(args)
         with read_session(engine) as session:
-            data = publication_bundle(session, args.publication)
+            data = publication_bundle(session, args.publication, actor=CLI_ACTOR)
     else:
         for name in ("scores", "rubric"):
             if getattr(args, name) is None:
@@ -137,11 +138,11 @@ def run_export(args) -> int:
 
         engine = _engine(args)
         with read_session(engine) as session:
-            publication = get_publication(session, args.publication)
-            table = current_list(session, publication.id)
+            publication = get_publication(session, args.publication, actor=CLI_ACTOR)
+            table = current_list(session, publication.id, actor=CLI_ACTOR)
             info = edition_info(session, publication, organiser=args.organiser)
             if "bundle" in kinds:
-                files[exports.export_filename(info, "bundle")] = publication_bundle(session, publication.id)
+                files[exports.export_filename(info, "bundle")] = publication_bundle(session, publication.id, actor=CLI_ACTOR)
     else:
         if args.ranking is None or args.edition is None:
             raise _fail("results.cli.needs", option="--publication, or --ranking and --edition")

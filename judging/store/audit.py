@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from judging.errors import Problem
+from judging.store.guard import guarded
 from judging.store.models import AuditEvent, Score
 
 SCORE_EVENTS = ("score.save", "score.clear")  # save_score, the bulk scores import and the demo write score.save
@@ -31,7 +32,8 @@ def _round_of(subject: str) -> int | None:
     return int(ident) if kind == "round" and ident.isdigit() else None
 
 
-def replay_all(session: Session) -> dict[int, dict[ScoreKey, ReplayedScore]]:
+@guarded("audit.read")
+def replay_all(session: Session, *, actor: str) -> dict[int, dict[ScoreKey, ReplayedScore]]:
     """Every round's score table rebuilt from the ``score.save``/``score.clear`` events, in trail order."""
     rounds: dict[int, dict[ScoreKey, ReplayedScore]] = {}
     stmt = (select(AuditEvent.action, AuditEvent.subject, AuditEvent.payload)
@@ -50,12 +52,15 @@ def replay_all(session: Session) -> dict[int, dict[ScoreKey, ReplayedScore]]:
     return rounds
 
 
-def replay_scores(session: Session, round_id: int) -> dict[ScoreKey, ReplayedScore]:
+@guarded("audit.read")
+def replay_scores(session: Session, round_id: int, *, actor: str) -> dict[ScoreKey, ReplayedScore]:
     """The round's score table as the audit trail tells it: ``{(judge_id, entry_id, criterion): (value, version)}``."""
-    return replay_all(session).get(round_id, {})
+    return replay_all(session, actor=actor).get(round_id, {})
 
 
-def stored_scores(session: Session, round_id: int | None = None) -> dict[int, dict[ScoreKey, ReplayedScore]]:
+@guarded("audit.read")
+def stored_scores(session: Session, round_id: int | None = None, *,
+                  actor: str) -> dict[int, dict[ScoreKey, ReplayedScore]]:
     stmt = select(Score.round_id, Score.judge_id, Score.entry_id, Score.criterion, Score.value, Score.version)
     if round_id is not None:
         stmt = stmt.where(Score.round_id == round_id)
@@ -65,9 +70,10 @@ def stored_scores(session: Session, round_id: int | None = None) -> dict[int, di
     return rounds
 
 
-def score_mismatches(session: Session) -> list[Problem]:
+@guarded("audit.read")
+def score_mismatches(session: Session, *, actor: str) -> list[Problem]:
     """One problem per score whose row differs from its latest event (or has no event, or was deleted)."""
-    replayed, stored = replay_all(session), stored_scores(session)
+    replayed, stored = replay_all(session, actor=actor), stored_scores(session, actor=actor)
     problems = []
     for round_id in sorted(set(replayed) | set(stored)):
         events, rows = replayed.get(round_id, {}), stored.get(round_id, {})

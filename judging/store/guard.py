@@ -83,11 +83,13 @@ def authorize(session: Session, *, actor: str, action: str, judge_id: int | None
     return role
 
 
-def guarded(action: str, *, check_sheet: bool = False) -> Callable[[F], F]:
+def guarded(action: str, *, check_sheet: bool = False, unassigned_action: str | None = None) -> Callable[[F], F]:
     """Check ``action`` for the call's ``actor`` before running a store function (see ``authorize``).
 
-    Every ``PermissionDenied`` the function raises itself (frozen rubric, conflict, closed round ...)
-    is marked for a ``permission.refused`` event too.
+    ``unassigned_action`` is checked instead when the call passes ``enforce_assignment=False``: a
+    write that skips the judge's assignment and round checks (paper sheets typed in) is not a
+    judge's own sheet any more. Every ``PermissionDenied`` the function raises itself (frozen
+    rubric, conflict, closed round ...) is marked for a ``permission.refused`` event too.
     """
     def decorate(function: F) -> F:
         signature = inspect.signature(function)
@@ -99,12 +101,15 @@ def guarded(action: str, *, check_sheet: bool = False) -> Callable[[F], F]:
             bound = signature.bind_partial(*args, **kwargs).arguments
             session, actor = bound["session"], bound.get("actor", "")
             where = {k: bound.get(k) for k in ("judge_id", "round_id", "entry_id")}
-            authorize(session, actor=actor, action=action, check_sheet=check_sheet, **where)
+            checked = action
+            if unassigned_action is not None and bound.get("enforce_assignment") is False:
+                checked = unassigned_action
+            authorize(session, actor=actor, action=checked, check_sheet=check_sheet and checked == action, **where)
             token = _authorised.set(True)
             try:
                 return function(*args, **kwargs)
             except PermissionDenied as exc:
-                _mark(exc, actor=actor, action=action, reason="rule",
+                _mark(exc, actor=actor, action=checked, reason="rule",
                       detail={k: v for k, v in where.items() if v is not None})
                 raise
             finally:

@@ -158,7 +158,7 @@ def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple
                        actor: str) -> int:
     """Make ``pairs`` the round's whole assignment (refused once any score is stored in the round)."""
     rnd = repo.get_round(session, round_id)
-    if repo.count_scores(session, round_id=round_id):
+    if repo.count_scores(session, round_id=round_id, actor=actor):
         raise PermissionDenied(Problem("oc.asg.scored_round", {"round": rnd.name}))
     for old in session.exec(select(Assignment).where(Assignment.round_id == round_id)):
         session.delete(old)
@@ -295,7 +295,8 @@ def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int
     return removed, added
 
 
-def last_seed(session: Session, *, round_id: int) -> int | None:
+@guarded("audit.read")
+def last_seed(session: Session, *, round_id: int, actor: str) -> int | None:
     """The seed of the round's latest automatic assignment, from the audit trail."""
     import json
 
@@ -320,7 +321,8 @@ def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: st
 
 # --- progress ----------------------------------------------------------------------------------
 
-def sheet_status_rows(session: Session, *, round_id: int) -> list[dict]:
+@guarded("scores.read")
+def sheet_status_rows(session: Session, *, round_id: int, actor: str) -> list[dict]:
     """One row per assigned (judge, entry) with the number of criteria scored and the sheet status.
 
     Read straight from the database on every call (the monitoring page refreshes from it).
@@ -370,7 +372,8 @@ def next_round(session: Session, *, round_id: int) -> Round | None:
     return later[0] if later else None
 
 
-def advancement_preview(session: Session, *, round_id: int):
+@guarded("scores.read")
+def advancement_preview(session: Session, *, round_id: int, actor: str):
     """Who would advance from the round per track under its rule (``select_advancing`` on the round's
     scores with its method), with entry titles; entries without scores never advance."""
     import pandas as pd
@@ -382,7 +385,7 @@ def advancement_preview(session: Session, *, round_id: int):
     rule = parse_advance_rule(rnd.advance_rule) or AdvanceRule("share", 1.0)
     entries = entries_of_round(session, round_id=round_id)
     tracks = {t.id: t.key for t in repo.tracks_of(session, rnd.edition_id)}
-    scores = repo.load_scores_frame(session, round_id=round_id)
+    scores = repo.load_scores_frame(session, round_id=round_id, actor=actor)
     table = pd.DataFrame({"entry_id": [e.code for e in entries], "track": [tracks[e.track_id] for e in entries]})
     if not scores.empty:
         ranked = rank(scores, repo.round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
@@ -504,7 +507,8 @@ class LiveBoard:
     names: dict[str, str]  # username → display name
 
 
-def live_board(session: Session, *, round_id: int) -> LiveBoard:
+@guarded("scores.read")
+def live_board(session: Session, *, round_id: int, actor: str) -> LiveBoard:
     """Read on every refresh: the open entry with how many have scored, and the last closed entry's result."""
     from judging.core.live import live_result
 
@@ -525,7 +529,7 @@ def live_board(session: Session, *, round_id: int) -> LiveBoard:
     last = session.get(Entry, closed[-1].entry_id) if closed else None
     result = None
     if last is not None:
-        scores = repo.load_scores_frame(session, round_id=round_id)
+        scores = repo.load_scores_frame(session, round_id=round_id, actor=actor)
         closed_codes = {session.get(Entry, r.entry_id).code for r in closed}
         scores = scores[scores["entry_id"].isin(closed_codes)]
         result = live_result(scores, rubric, entry_id=last.code, method=rnd.method)

@@ -55,7 +55,8 @@ def entries_frame(session: Session, *, edition_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["entry_id", "track", "title", "organisation", "recommending_unit"])
 
 
-def vetoes_frame(session: Session, *, round_id: int) -> pd.DataFrame:
+@guarded("scores.read")
+def vetoes_frame(session: Session, *, round_id: int, actor: str) -> pd.DataFrame:
     from judging.store.models import User, Veto
 
     rows = session.exec(
@@ -75,30 +76,38 @@ def with_entries(table: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def rank_round(session: Session, *, round_id: int, settings: BundleSettings) -> tuple[RankingResult, pd.DataFrame]:
+@guarded("scores.read")
+def rank_round(session: Session, *, round_id: int, settings: BundleSettings,
+               actor: str) -> tuple[RankingResult, pd.DataFrame]:
     """Rank a round's scores (in the bundle's canonical order) and return the result and the list."""
     rnd = get_round(session, round_id)
     rubric = round_rubric(rnd)
-    scores = canonical_scores(load_scores_frame(session, round_id=round_id), rubric)
-    vetoes = vetoes_frame(session, round_id=round_id)
+    scores = canonical_scores(load_scores_frame(session, round_id=round_id, actor=actor), rubric)
+    vetoes = vetoes_frame(session, round_id=round_id, actor=actor)
     result = settings.rank(scores, rubric, vetoes if len(vetoes) else None)
     return result, with_entries(result.table, entries_frame(session, edition_id=rnd.edition_id))
 
 
-def get_publication(session: Session, publication_id: int) -> Publication:
+@guarded("publication.read")
+def get_publication(session: Session, publication_id: int, *, actor: str) -> Publication:
     publication = session.get(Publication, publication_id)
     if publication is None:
         raise NotFound(Problem("store.not_found", {"what": "publication", "id": publication_id}))
     return publication
 
 
-def publication_of_round(session: Session, round_id: int) -> Publication | None:
+@guarded("publication.read")
+def publication_of_round(session: Session, round_id: int, *, actor: str) -> Publication | None:
     return session.exec(select(Publication).where(Publication.round_id == round_id)).first()
 
 
-def publications_of(session: Session, edition_id: int) -> list[Publication]:
-    return list(session.exec(select(Publication).where(Publication.edition_id == edition_id)
-                             .order_by(Publication.id)))
+@guarded("publication.read")
+def publications_of(session: Session, edition_id: int | None = None, *, actor: str) -> list[Publication]:
+    """The edition's publications (every edition's when ``edition_id`` is None), oldest first."""
+    stmt = select(Publication).order_by(Publication.id)
+    if edition_id is not None:
+        stmt = stmt.where(Publication.edition_id == edition_id)
+    return list(session.exec(stmt))
 
 
 def settings_of(publication: Publication) -> BundleSettings:
@@ -110,29 +119,35 @@ def provisional_list(publication: Publication) -> pd.DataFrame:
     return pd.DataFrame(json.loads(publication.list_json))
 
 
-def changes_of(session: Session, publication_id: int) -> list[PublicationChange]:
+@guarded("publication.read")
+def changes_of(session: Session, publication_id: int, *, actor: str) -> list[PublicationChange]:
     return list(session.exec(select(PublicationChange).where(PublicationChange.publication_id == publication_id)
                              .order_by(PublicationChange.id)))
 
 
-def tier_changes(session: Session, publication_id: int) -> list[TierChange]:
+@guarded("publication.read")
+def tier_changes(session: Session, publication_id: int, *, actor: str) -> list[TierChange]:
     return [TierChange(entry_id=c.entry_code, tier=c.tier_after, reason=c.reason, source=c.source)
-            for c in changes_of(session, publication_id)]
+            for c in changes_of(session, publication_id, actor=actor)]
 
 
-def current_list(session: Session, publication_id: int) -> pd.DataFrame:
+@guarded("publication.read")
+def current_list(session: Session, publication_id: int, *, actor: str) -> pd.DataFrame:
     """The published list with every recorded change applied (the final list once frozen)."""
-    publication = get_publication(session, publication_id)
+    publication = get_publication(session, publication_id, actor=actor)
     labels = {t.key: t.label.zh for t in settings_of(publication).awards.tiers}
-    return apply_changes(provisional_list(publication), tier_changes(session, publication_id), labels=labels)
+    return apply_changes(provisional_list(publication), tier_changes(session, publication_id, actor=actor),
+                         labels=labels)
 
 
-def objections_of(session: Session, publication_id: int) -> list[Objection]:
+@guarded("publication.read")
+def objections_of(session: Session, publication_id: int, *, actor: str) -> list[Objection]:
     return list(session.exec(select(Objection).where(Objection.publication_id == publication_id)
                              .order_by(Objection.id)))
 
 
-def reopenings_of(session: Session, publication_id: int) -> list[PublicationReopening]:
+@guarded("publication.read")
+def reopenings_of(session: Session, publication_id: int, *, actor: str) -> list[PublicationReopening]:
     return list(session.exec(select(PublicationReopening)
                              .where(PublicationReopening.publication_id == publication_id)
                              .order_by(PublicationReopening.id)))
@@ -167,13 +182,13 @@ def publish(
     actor: str,
 ) -> Publication:
     """Rank the round with ``settings`` and publish the list as provisional (公示) from ``start_date``."""
-    if publication_of_round(session, round_id) is not None:
+    if publication_of_round(session, round_id, actor=actor) is not None:
         raise PublicationError(Problem("pub.already_published", {"round": round_id}))
     window_end(start_date, objection_days)  # validates the window
     rnd = get_round(session, round_id)
     rubric = round_rubric(rnd)
-    scores = canonical_scores(load_scores_frame(session, round_id=round_id), rubric)
-    _result, table = rank_round(session, round_id=round_id, settings=settings)
+    scores = canonical_scores(load_scores_frame(session, round_id=round_id, actor=actor), rubric)
+    _result, table = rank_round(session, round_id=round_id, settings=settings, actor=actor)
     publication = Publication(
         edition_id=rnd.edition_id, round_id=round_id, start_date=start_date, objection_days=objection_days,
         holidays=json.dumps(sorted(d.isoformat() for d in holidays)),
@@ -202,11 +217,11 @@ def _check_not_frozen(publication: Publication) -> None:
 def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: str, reason: str, actor: str,
                 source: str = "manual") -> PublicationChange:
     """Change one entry's tier on the list; needs a reason; refused on a frozen list."""
-    publication = get_publication(session, publication_id)
+    publication = get_publication(session, publication_id, actor=actor)
     _check_not_frozen(publication)
     if publication.status == "reopened" and source == "manual":
-        source = f"reopening:{reopenings_of(session, publication_id)[-1].id}"
-    listed = current_list(session, publication_id)
+        source = f"reopening:{reopenings_of(session, publication_id, actor=actor)[-1].id}"
+    listed = current_list(session, publication_id, actor=actor)
     tiers = [t.key for t in settings_of(publication).awards.tiers]
     check_change(TierChange(entry_id, tier, reason, source), entries=set(listed["entry_id"]), tiers=tiers)
     before = str(listed.loc[listed["entry_id"] == entry_id, "tier"].iloc[0] or "")
@@ -223,7 +238,7 @@ def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: s
 def add_objection(session: Session, *, publication_id: int, entry_id: str, name: str, contact: str, text: str,
                   received_on: date, attachments: str = "", actor: str) -> Objection:
     """Record a real-name objection received within the window (name and contact are required)."""
-    publication = get_publication(session, publication_id)
+    publication = get_publication(session, publication_id, actor=actor)
     _check_not_frozen(publication)
     if not name.strip() or not contact.strip():
         raise PublicationError(Problem("pub.objection_real_name", {}))
@@ -254,7 +269,7 @@ def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reas
     objection = session.get(Objection, objection_id)
     if objection is None:
         raise NotFound(Problem("store.not_found", {"what": "objection", "id": objection_id}))
-    publication = get_publication(session, objection.publication_id)
+    publication = get_publication(session, objection.publication_id, actor=actor)
     _check_not_frozen(publication)
     if objection.status != "open":
         raise PublicationError(Problem("pub.objection_resolved", {"id": objection_id}))
@@ -280,16 +295,16 @@ def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reas
 @guarded("publication.manage")
 def freeze(session: Session, *, publication_id: int, today: date, actor: str) -> Publication:
     """Freeze the list as final: the window must have closed and every objection be resolved."""
-    publication = get_publication(session, publication_id)
+    publication = get_publication(session, publication_id, actor=actor)
     _check_not_frozen(publication)
     if not window_closed(publication.start_date, publication.objection_days, today,
                          holidays=_dates(publication.holidays), workdays=_dates(publication.workdays)):
         raise PublicationError(Problem("pub.window_open", {"end": objection_deadline(publication).isoformat()}))
-    open_ones = [o.id for o in objections_of(session, publication_id) if o.status == "open"]
+    open_ones = [o.id for o in objections_of(session, publication_id, actor=actor) if o.status == "open"]
     if open_ones:
         raise PublicationError(Problem("pub.objections_open", {"n": len(open_ones),
                                                                "ids": ", ".join(map(str, open_ones))}))
-    final = current_list(session, publication_id)
+    final = current_list(session, publication_id, actor=actor)
     publication.status = "frozen"
     publication.frozen_by = actor
     publication.frozen_at = utcnow()
@@ -298,7 +313,7 @@ def freeze(session: Session, *, publication_id: int, today: date, actor: str) ->
     final_json = json.dumps(table_records(final, LIST_COLUMNS + ("changed", "change_reason")), ensure_ascii=False)
     record_event(session, actor=actor, action="publication.freeze", subject=f"publication:{publication_id}",
                  payload={"entries": len(final), "awarded": int((final["tier"].fillna("") != "").sum()),
-                          "changes": len(changes_of(session, publication_id)),
+                          "changes": len(changes_of(session, publication_id, actor=actor)),
                           "final_sha256": hashlib.sha256(final_json.encode("utf-8")).hexdigest()})
     return publication
 
@@ -306,7 +321,7 @@ def freeze(session: Session, *, publication_id: int, today: date, actor: str) ->
 @guarded("publication.manage")
 def reopen(session: Session, *, publication_id: int, reason: str, actor: str) -> PublicationReopening:
     """Reopen a frozen list, with the reason logged; it must be frozen again before it is final."""
-    publication = get_publication(session, publication_id)
+    publication = get_publication(session, publication_id, actor=actor)
     if publication.status != "frozen":
         raise PublicationError(Problem("pub.not_frozen", {}))
     if not reason.strip():
@@ -338,21 +353,22 @@ def edition_info(session: Session, publication: Publication, *, organiser: str =
     )
 
 
-def publication_bundle(session: Session, publication_id: int, *, created_at: str = "") -> bytes:
+@guarded("publication.read")
+def publication_bundle(session: Session, publication_id: int, *, created_at: str = "", actor: str) -> bytes:
     """The reproducible bundle of a publication: the round's rubric and raw scores, the settings,
     the list as published and every change since (see ``judging.core.bundle``)."""
     from judging.core.bundle import build_bundle
 
-    publication = get_publication(session, publication_id)
+    publication = get_publication(session, publication_id, actor=actor)
     rnd = get_round(session, publication.round_id)
     rubric = round_rubric(rnd)
-    scores = canonical_scores(load_scores_frame(session, round_id=rnd.id), rubric)
-    vetoes = vetoes_frame(session, round_id=rnd.id)
+    scores = canonical_scores(load_scores_frame(session, round_id=rnd.id, actor=actor), rubric)
+    vetoes = vetoes_frame(session, round_id=rnd.id, actor=actor)
     published = provisional_list(publication)
     edition = edition_of(session, publication)
     return build_bundle(
         rubric=rubric, scores=scores, settings=settings_of(publication), vetoes=vetoes if len(vetoes) else None,
-        result=published, changes=tier_changes(session, publication_id),
+        result=published, changes=tier_changes(session, publication_id, actor=actor),
         entries=published[["entry_id", "track", "title", "organisation", "recommending_unit"]],
         edition={"name": edition.name, "year": edition.year, "round": rnd.key, "publication": publication.id,
                  "status": publication.status, "start_date": publication.start_date.isoformat()},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -99,7 +99,8 @@ def record_events(session: Session, events: Iterable[tuple[str, str, str, dict]]
     return len(rows)
 
 
-def verify_audit_chain(session: Session) -> list[int]:
+@guarded("audit.read")
+def verify_audit_chain(session: Session, *, actor: str) -> list[int]:
     """Ids of events whose hash or link does not match (empty when the chain is intact)."""
     broken = []
     prev_hash = GENESIS_HASH
@@ -111,7 +112,8 @@ def verify_audit_chain(session: Session) -> list[int]:
     return broken
 
 
-def count_events(session: Session) -> int:
+@guarded("audit.read")
+def count_events(session: Session, *, actor: str) -> int:
     return session.exec(select(func.count()).select_from(AuditEvent)).one()
 
 
@@ -295,7 +297,8 @@ def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]],
     return len(pairs)
 
 
-def assigned_entries(session: Session, *, round_id: int, judge_id: int) -> list[Entry]:
+@guarded("sheet.read")
+def assigned_entries(session: Session, *, round_id: int, judge_id: int, actor: str) -> list[Entry]:
     """The entries a judge is assigned in a round, without those they are in conflict with."""
     conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)
     stmt = (
@@ -386,7 +389,26 @@ def _touch_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
     return sheet
 
 
-@guarded("sheet.write")
+def _row_for_write(session: Session, model: type[Score] | type[Comment], *, round_id: int, judge_id: int,
+                   entry_id: int, criterion: str, expected_version: int | None,
+                   stale: Callable[[Score | Comment | None], Problem]) -> Score | Comment | None:
+    """The judge's score or comment row for one criterion, locked for the write (None when there is none).
+
+    Optimistic versions: when ``expected_version`` is given (0 for "none yet") and the stored version
+    differs, ``StaleWriteError`` carries what is stored now, with the problem ``stale(row)``.
+    """
+    row = session.exec(select(model).where(
+        model.round_id == round_id, model.judge_id == judge_id, model.entry_id == entry_id,
+        model.criterion == criterion,
+    ).with_for_update()).first()
+    current_version = row.version if row else 0
+    if expected_version is not None and expected_version != current_version:
+        current_value = None if row is None else row.value if isinstance(row, Score) else row.text
+        raise StaleWriteError(stale(row), current_value=current_value, current_version=current_version)
+    return row
+
+
+@guarded("sheet.write", unassigned_action="scores.import")
 def save_score(
     session: Session,
     *,
@@ -403,7 +425,9 @@ def save_score(
 
     ``expected_version`` is the version the writer last saw (0 for "no score yet"); when the stored
     version differs, ``StaleWriteError`` carries the current value so that the judge can choose.
-    The first score of a round freezes its rubric.
+    The first score of a round freezes its rubric. ``enforce_assignment=False`` (paper sheets typed
+    in) skips the assignment and round checks and so needs the right to import scores, which no
+    judge has.
     """
     rnd, checked = _round_and_sheet_checked(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                                             enforce_assignment=enforce_assignment)
@@ -412,20 +436,12 @@ def save_score(
     if enforce_assignment:
         _raise_unless_may_score(rnd, checked)
     sheet = checked[3]
-    score = session.exec(
-        select(Score).where(
-            Score.round_id == round_id, Score.judge_id == judge_id,
-            Score.entry_id == entry_id, Score.criterion == criterion,
-        ).with_for_update()
-    ).first()
-    current_version = score.version if score else 0
-    if expected_version is not None and expected_version != current_version:
-        raise StaleWriteError(
-            Problem("score.stale", {"criterion": rubric.criterion(criterion).label.zh,
-                                     "current": "—" if score is None else f"{score.value:g}"}),
-            current_value=None if score is None else score.value,
-            current_version=current_version,
-        )
+    score = _row_for_write(
+        session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
+        expected_version=expected_version,
+        stale=lambda row: Problem("score.stale", {"criterion": rubric.criterion(criterion).label.zh,
+                                                  "current": "—" if row is None else f"{row.value:g}"}),
+    )
     old = None if score is None else score.value
     if score is None:
         score = Score(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion, value=value)
@@ -450,7 +466,7 @@ def save_score(
     return score
 
 
-@guarded("sheet.write")
+@guarded("sheet.write", unassigned_action="scores.import")
 def save_comment(
     session: Session,
     *,
@@ -463,20 +479,15 @@ def save_comment(
     actor: str,
     enforce_assignment: bool = True,
 ) -> Comment:
-    """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty)."""
+    """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty); like ``save_score``,
+    ``enforce_assignment=False`` needs the right to import scores."""
     rnd = get_round(session, round_id)
     if enforce_assignment:
         check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
-    comment = session.exec(
-        select(Comment).where(
-            Comment.round_id == round_id, Comment.judge_id == judge_id,
-            Comment.entry_id == entry_id, Comment.criterion == criterion,
-        ).with_for_update()
-    ).first()
-    current_version = comment.version if comment else 0
-    if expected_version is not None and expected_version != current_version:
-        raise StaleWriteError(Problem("comment.stale", {}), current_value=comment.text if comment else None,
-                              current_version=current_version)
+    comment = _row_for_write(
+        session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
+        expected_version=expected_version, stale=lambda row: Problem("comment.stale", {}),
+    )
     if comment is None:
         comment = Comment(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion, text=text_value)
     elif comment.text == text_value:
@@ -511,7 +522,9 @@ def save_veto(
     return veto
 
 
-def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bool = False) -> pd.DataFrame:
+@guarded("scores.read")
+def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bool = False,
+                      actor: str) -> pd.DataFrame:
     """The round's scores in long format: ``judge_id, entry_id, criterion, score, track, round, comment``.
 
     Ids are the external ones (username, entry code). Scores of a judge on an entry they are in
@@ -546,7 +559,8 @@ def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bo
     return frame.sort_values(["entry_id", "judge_id", "criterion"], kind="stable").reset_index(drop=True)
 
 
-def count_scores(session: Session, *, round_id: int) -> int:
+@guarded("scores.read")
+def count_scores(session: Session, *, round_id: int, actor: str) -> int:
     return session.exec(select(func.count()).select_from(Score).where(Score.round_id == round_id)).one()
 
 
@@ -615,7 +629,8 @@ def stable_order_key(*, round_id: int, judge_id: int, entry_id: int) -> str:
     return hashlib.sha256(f"{round_id}:{judge_id}:{entry_id}".encode()).hexdigest()
 
 
-def open_rounds_of_judge(session: Session, *, judge_id: int) -> list[Round]:
+@guarded("sheet.read")
+def open_rounds_of_judge(session: Session, *, judge_id: int, actor: str) -> list[Round]:
     """Open rounds in which the judge has at least one assignment, newest edition first."""
     stmt = (
         select(Round)
@@ -664,7 +679,8 @@ def _fill_state(state: SheetState, kind: str, key: str, num, txt, version: int, 
         state.status, state.updated_at, state.submitted_at = key, updated_at, submitted_at
 
 
-def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> SheetState:
+@guarded("sheet.read")
+def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: str) -> SheetState:
     """The judge's stored sheet for one entry: values, versions, vetoes, status (never other judges' rows).
 
     One query: the score sheet reads this from the database on every rerun.
@@ -675,10 +691,11 @@ def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int)
     return state
 
 
-def judge_entry_rows(session: Session, *, round_id: int, judge_id: int) -> list[JudgeEntryRow]:
+@guarded("sheet.read")
+def judge_entry_rows(session: Session, *, round_id: int, judge_id: int, actor: str) -> list[JudgeEntryRow]:
     """The judge's entries in a round (conflicts left out) in their stable per-judge order, with progress."""
     rubric = round_rubric(get_round(session, round_id))
-    entries = assigned_entries(session, round_id=round_id, judge_id=judge_id)
+    entries = assigned_entries(session, round_id=round_id, judge_id=judge_id, actor=actor)
     tracks = {t.id: t for t in session.exec(select(Track).where(Track.id.in_({e.track_id for e in entries})))}
     states = {e.id: SheetState(round_id=round_id, judge_id=judge_id, entry_id=e.id) for e in entries}
     for kind, entry_id, *values in _sheet_rows(session, round_id=round_id, judge_id=judge_id):
@@ -746,7 +763,7 @@ def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
     rnd = get_round(session, round_id)
     check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
     rubric = round_rubric(rnd)
-    state = load_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    state = load_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, actor=actor)
     missing = [c.label.zh for c in rubric.criteria if c.key not in state.scores]
     if missing:
         raise ScoreError(Problem("sheet.missing_scores", {"criteria": "、".join(missing)}))
@@ -801,7 +818,9 @@ class ConflictRow:
     entry: Entry
 
 
-def conflict_rows(session: Session, *, edition_id: int | None = None, source: str | None = None) -> list[ConflictRow]:
+@guarded("scores.read")
+def conflict_rows(session: Session, *, edition_id: int | None = None, source: str | None = None,
+                  actor: str) -> list[ConflictRow]:
     """Conflicts with their judge and entry, newest first (the organiser's list of declarations)."""
     stmt = (
         select(Conflict, User, Entry)
@@ -824,7 +843,8 @@ class SubmittedSheetRow:
     round: Round
 
 
-def submitted_sheets(session: Session, *, round_id: int | None = None) -> list[SubmittedSheetRow]:
+@guarded("scores.read")
+def submitted_sheets(session: Session, *, round_id: int | None = None, actor: str) -> list[SubmittedSheetRow]:
     """Submitted sheets with judge, entry and round (for the organiser's reopen list)."""
     stmt = (
         select(ScoreSheet, User, Entry, Round)
@@ -849,7 +869,8 @@ class QueueItem:
     submitted: bool
 
 
-def judge_queue(session: Session, *, round_id: int, judge_id: int) -> list[QueueItem]:
+@guarded("sheet.read")
+def judge_queue(session: Session, *, round_id: int, judge_id: int, actor: str) -> list[QueueItem]:
     """The judge's entries in a round (conflicts left out) in their stable order, ids only: the
     cheap form of ``judge_entry_rows`` that the score sheet reads on every rerun (one query)."""
     conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)

@@ -16,30 +16,30 @@ ORGANISER_KEY = "ann_organiser"
 DOWNLOADS = ("xlsx", "csv", "pdf", "docx", "certificates", "bundle")
 
 
-def _renderer(kind: str, publication_id: int, organiser: str, language: str):
+def _renderer(kind: str, publication_id: int, organiser: str, language: str, actor: str):
     """A callable for a deferred download: the file is made when the button is clicked, from the
     list as stored at that moment."""
     def make() -> bytes:
         with read_session(engine()) as s:
-            publication = pub.get_publication(s, publication_id)
+            publication = pub.get_publication(s, publication_id, actor=actor)
             if kind == "bundle":
-                return pub.publication_bundle(s, publication_id)
-            table = pub.current_list(s, publication_id)
+                return pub.publication_bundle(s, publication_id, actor=actor)
+            table = pub.current_list(s, publication_id, actor=actor)
             info = pub.edition_info(s, publication, organiser=organiser)
         return exports.render(kind, table, info, lang=language)
     return make
 
 
 def render() -> None:
-    require_role("announcer", "organiser")
+    user = require_role("announcer", "organiser")
     st.title(tr("page.award_lists"))
     show_all = st.toggle(tr("ann.show_provisional"), key="ann_all")
-    publication = choose_publication(only_frozen=not show_all)
+    publication = choose_publication(actor=user.username, only_frozen=not show_all)
     if publication is None:
         return
     with read_session(engine()) as s:
-        publication = pub.get_publication(s, publication.id)
-        table = pub.current_list(s, publication.id)
+        publication = pub.get_publication(s, publication.id, actor=user.username)
+        table = pub.current_list(s, publication.id, actor=user.username)
         info = pub.edition_info(s, publication)
     if publication.status == "frozen":
         st.success(tr("ann.final", n=int((table["tier"].fillna("") != "").sum())))
@@ -52,7 +52,7 @@ def render() -> None:
         name = exports.export_filename(info, kind, lang())
         try:
             columns[n % 3].download_button(
-                tr(f"ann.download.{kind}"), data=_renderer(kind, publication.id, organiser, lang()), file_name=name,
+                tr(f"ann.download.{kind}"), data=_renderer(kind, publication.id, organiser, lang(), user.username), file_name=name,
                 mime=exports.MIME_TYPES[kind], key=f"ann_dl_{kind}", on_click="ignore", icon=":material/download:")
         except JudgingError as exc:
             st.error(exc.render(lang()))

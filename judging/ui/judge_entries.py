@@ -34,12 +34,12 @@ def render() -> None:
         st.session_state.pop("conflict_notice")
         st.success(tr("entries.conflict_declared"))
     with read_session(engine()) as s:
-        rounds = repo.open_rounds_of_judge(s, judge_id=user.id)
+        rounds = repo.open_rounds_of_judge(s, judge_id=user.id, actor=user.username)
         round_id = choose_round(rounds)
         if round_id is None:
             st.info(tr("entries.no_round"))
             return
-        rows = repo.judge_entry_rows(s, round_id=round_id, judge_id=user.id)
+        rows = repo.judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user.username)
     if not rows:
         st.info(tr("entries.none"))
         return

@@ -231,7 +231,7 @@ def render() -> None:
     round_id, entry_id = _entry_from_query()
     # read from the database on every run (never from a cache), in three queries
     with read_session(engine()) as s:
-        queue = repo.judge_queue(s, round_id=round_id, judge_id=user.id) if round_id else []
+        queue = repo.judge_queue(s, round_id=round_id, judge_id=user.id, actor=user.username) if round_id else []
         found = None
         if entry_id in {q.entry_id for q in queue}:
             found = s.exec(select(Round, Entry, Track).select_from(Entry).join(Track, Track.id == Entry.track_id)
@@ -243,7 +243,8 @@ def render() -> None:
             return
         rnd, entry, track = found
         rubric = repo.round_rubric(rnd)
-        state = repo.load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id)
+        state = repo.load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id,
+                                actor=user.username)
     sheet = Sheet(round_id, user.id, entry_id, user.username)
     refreshed = sync_widgets(sheet, state, rubric)
     locked = state.status == "submitted"

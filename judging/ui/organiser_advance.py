@@ -21,7 +21,7 @@ def render() -> None:
         target = organiser.next_round(s, round_id=rnd.id)
         done = bool(target) and bool(organiser.round_entry_rows(s, round_id=target.id))
         try:
-            preview = organiser.advancement_preview(s, round_id=rnd.id)
+            preview = organiser.advancement_preview(s, round_id=rnd.id, actor=user.username)
         except JudgingError as exc:
             st.error(tr("oc.adv.no_preview"))
             problem_table(exc.problems)

@@ -24,8 +24,8 @@ def render() -> None:
     user, edition, rnd = chosen
     with read_session(engine()) as s:
         inputs = organiser.round_inputs(s, round_id=rnd.id)
-        scored = repo.count_scores(s, round_id=rnd.id)
-        seed = organiser.last_seed(s, round_id=rnd.id)
+        scored = repo.count_scores(s, round_id=rnd.id, actor=user.username)
+        seed = organiser.last_seed(s, round_id=rnd.id, actor=user.username)
         names = {j.username: j.display_name for j in repo.judges(s)}
         titles = {e.code: e.title for e in repo.entries_of(s, edition.id)}
     k = rnd.judges_per_entry

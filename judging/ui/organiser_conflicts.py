@@ -15,8 +15,8 @@ def render() -> None:
     user = require_role("organiser")
     st.title(tr("page.conflicts_sheets"))
     with read_session(engine()) as s:
-        conflicts = repo.conflict_rows(s, source="declared")
-        sheets = repo.submitted_sheets(s)
+        conflicts = repo.conflict_rows(s, source="declared", actor=user.username)
+        sheets = repo.submitted_sheets(s, actor=user.username)
 
     st.subheader(tr("organiser.declared"))
     if conflicts:

@@ -27,16 +27,16 @@ def render() -> None:
     chosen = round_page("page.oc_monitor", "organiser")
     if chosen is None:
         return
-    _, _, rnd = chosen
-    _progress(rnd.id)
-    _diagnostics(rnd.id)
+    user, _, rnd = chosen
+    _progress(rnd.id, user.username)
+    _diagnostics(rnd.id, user.username)
 
 
 @st.fragment(run_every=PROGRESS_REFRESH_S)
-def _progress(round_id: int) -> None:
+def _progress(round_id: int, actor: str) -> None:
     with read_session(engine()) as s:
         rnd = repo.get_round(s, round_id)
-        rows = organiser.sheet_status_rows(s, round_id=round_id)
+        rows = organiser.sheet_status_rows(s, round_id=round_id, actor=actor)
     st.caption(tr("oc.mon.updated", at=clock(datetime.now(browser_zone())), every=PROGRESS_REFRESH_S))
     if not rows:
         st.info(tr("oc.mon.no_assignment"))
@@ -98,11 +98,11 @@ def _progress(round_id: int) -> None:
 
 
 @st.fragment(run_every=DIAGNOSTICS_REFRESH_S)
-def _diagnostics(round_id: int) -> None:
+def _diagnostics(round_id: int, actor: str) -> None:
     st.subheader(tr("oc.mon.diagnostics_heading"))
     with read_session(engine()) as s:
         rnd = repo.get_round(s, round_id)
-        scores = repo.load_scores_frame(s, round_id=round_id)
+        scores = repo.load_scores_frame(s, round_id=round_id, actor=actor)
     if scores.empty:
         st.caption(tr("oc.mon.no_scores"))
         return

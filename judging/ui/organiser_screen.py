@@ -17,7 +17,7 @@ SCREEN_REFRESH_S = 2  # marks appear on the screen within two seconds of the las
 
 
 def render() -> None:
-    require_role("organiser")
+    user = require_role("organiser")
     with st.sidebar:  # out of the audience's sight on the projected page
         edition = choose_edition()
         if edition is not None and SCREEN_DEFAULTED not in st.session_state:
@@ -30,13 +30,13 @@ def render() -> None:
     if rnd is None:
         st.info(tr("oc.screen.choose_round"))
         return
-    _board(rnd.id)
+    _board(rnd.id, user.username)
 
 
 @st.fragment(run_every=SCREEN_REFRESH_S)
-def _board(round_id: int) -> None:
+def _board(round_id: int, actor: str) -> None:
     with read_session(engine()) as s:
-        board = organiser.live_board(s, round_id=round_id)
+        board = organiser.live_board(s, round_id=round_id, actor=actor)
     st.caption(board.round_name)
     if board.current is not None:
         st.title(plain(f"{board.current.code} {board.current.title}"))

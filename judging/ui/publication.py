@@ -7,7 +7,6 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import select
 
 from judging.core.exports import flags_text
 from judging.errors import JudgingError
@@ -19,10 +18,10 @@ from judging.ui.common import engine, lang, require_role, tr, when
 PUBLICATION_KEY = "pub_selected"
 
 
-def choose_publication(*, only_frozen: bool = False) -> Publication | None:
+def choose_publication(*, actor: str, only_frozen: bool = False) -> Publication | None:
     """A select box of publications (newest first), or None with a hint."""
     with read_session(engine()) as s:
-        rows = list(s.exec(select(Publication).order_by(Publication.id.desc())))
+        rows = pub.publications_of(s, actor=actor)[::-1]
         labels = {}
         for p in rows:
             edition = pub.edition_of(s, p)
@@ -66,15 +65,16 @@ def render() -> None:
     flash = st.session_state.pop("pub_flash", None)
     if flash:
         st.success(flash)
-    publication = choose_publication()
+    publication = choose_publication(actor=user.username)
     if publication is None:
         return
     with read_session(engine()) as s:
-        publication = pub.get_publication(s, publication.id)
-        table = pub.current_list(s, publication.id)
-        objections = pub.objections_of(s, publication.id)
-        changes = pub.changes_of(s, publication.id)
-        reopenings = pub.reopenings_of(s, publication.id)
+        actor = user.username
+        publication = pub.get_publication(s, publication.id, actor=actor)
+        table = pub.current_list(s, publication.id, actor=actor)
+        objections = pub.objections_of(s, publication.id, actor=actor)
+        changes = pub.changes_of(s, publication.id, actor=actor)
+        reopenings = pub.reopenings_of(s, publication.id, actor=actor)
         deadline = pub.objection_deadline(publication)
         tiers = [(t.key, t.label.get(lang())) for t in pub.settings_of(publication).awards.tiers]
     status = tr(f"pub.status.{publication.status}")

@@ -97,13 +97,13 @@ def _settings_form(rnd) -> BundleSettings:
     return BundleSettings(method=method, seed=seed, awards=awards)
 
 
-def load_inputs(round_id: int) -> tuple[bytes, str, str]:
+def load_inputs(round_id: int, *, actor: str) -> tuple[bytes, str, str]:
     """The round's canonical scores CSV, rubric JSON and vetoes JSON, read from the database now."""
     with read_session(engine()) as s:
         rnd = repo.get_round(s, round_id)
         rubric = repo.round_rubric(rnd)
-        scores = repo.load_scores_frame(s, round_id=round_id)
-        vetoes = pub.vetoes_frame(s, round_id=round_id)
+        scores = repo.load_scores_frame(s, round_id=round_id, actor=actor)
+        vetoes = pub.vetoes_frame(s, round_id=round_id, actor=actor)
     if scores.empty:
         return b"", rnd.rubric_json, "[]"
     csv = write_scores_csv(canonical_scores(scores, rubric).drop(columns=["comment"]))
@@ -194,7 +194,7 @@ def render() -> None:
         return
     user, edition, rnd = chosen
     settings = _settings_form(rnd)
-    scores_csv, rubric_json, vetoes_json = load_inputs(rnd.id)
+    scores_csv, rubric_json, vetoes_json = load_inputs(rnd.id, actor=user.username)
     if not scores_csv:
         st.info(tr("results.no_scores"))
         return
@@ -208,7 +208,7 @@ def render() -> None:
     with read_session(engine()) as s:
         entries = pub.entries_frame(s, edition_id=edition.id)
         tracks = repo.tracks_of(s, edition.id)
-        publication = pub.publication_of_round(s, rnd.id)
+        publication = pub.publication_of_round(s, rnd.id, actor=user.username)
     table = pub.with_entries(result.table, entries)
     table["flag_text"] = table["flags"].map(flag_words)
     track_names = {t.key: (t.name_en if lang() == "en" and t.name_en else t.name_zh) for t in tracks}

@@ -67,8 +67,8 @@ def build_contest(url: str) -> dict:
     best = None
     with read_session(engine) as s:
         for judge in repo.judges(s):
-            for rnd in repo.open_rounds_of_judge(s, judge_id=judge.id):
-                rows = repo.judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id)
+            for rnd in repo.open_rounds_of_judge(s, judge_id=judge.id, actor="system"):
+                rows = repo.judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id, actor="system")
                 fresh = [r.entry.id for r in rows if r.state == repo.SHEET_NOT_STARTED]
                 if best is None or len(fresh) > len(best["entries"]):
                     best = {"username": judge.username, "judge_id": judge.id, "round_id": rnd.id, "entries": fresh}

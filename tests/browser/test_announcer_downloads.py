@@ -46,7 +46,7 @@ def final_list(served_app):
                                       start_date=date(2026, 11, 2), contact="010-12345678", actor="organiser")
             pub.freeze(s, publication_id=publication.id, today=date(2026, 11, 20), actor="organiser")
         with read_session(engine) as s:
-            table = pub.current_list(s, publication.id)
+            table = pub.current_list(s, publication.id, actor="system")
         return {"edition": edition.name, "table": table}
     finally:
         engine.dispose()

@@ -46,7 +46,7 @@ def stored(app, entry: int) -> repo.SheetState:
     engine = open_database(app["url"])
     try:
         with read_session(engine) as s:
-            return repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry)
+            return repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
     finally:
         engine.dispose()
 

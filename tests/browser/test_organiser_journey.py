@@ -129,8 +129,8 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
         edition = repo.list_editions(s)[0]
         prelim, _, final = repo.rounds_of(s, edition.id)
         judge = repo.get_user(s, "jf03")
-        mine = [e.id for e in repo.assigned_entries(s, round_id=prelim.id, judge_id=judge.id)]
-        sheets = len(organiser.sheet_status_rows(s, round_id=prelim.id))
+        mine = [e.id for e in repo.assigned_entries(s, round_id=prelim.id, judge_id=judge.id, actor="system")]
+        sheets = len(organiser.sheet_status_rows(s, round_id=prelim.id, actor="system"))
     engine.dispose()
     assert mine and sheets == 12 * 5
 
@@ -174,7 +174,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
 
     engine = db(app["url"])
     with read_session(engine) as s:
-        [live_entry] = repo.assigned_entries(s, round_id=final.id, judge_id=judge.id)
+        [live_entry] = repo.assigned_entries(s, round_id=final.id, judge_id=judge.id, actor="system")
     engine.dispose()
 
     jp.goto(app["base"])  # a fresh session, landing on the entry list

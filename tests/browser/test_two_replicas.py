@@ -107,7 +107,7 @@ def test_a_score_saved_on_one_replica_is_seen_by_the_organiser_on_the_other(chro
     engine = open_database(app["url"])
     try:
         with read_session(engine) as s:
-            sheet = repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry)
+            sheet = repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
     finally:
         engine.dispose()
     assert sheet.score_values == {"core_technology": 77.0}

@@ -131,7 +131,7 @@ def test_import_is_audited(engine, edition):
 
     with read_session(engine) as s:
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
-        assert repo.verify_audit_chain(s) == []
+        assert repo.verify_audit_chain(s, actor="system") == []
     assert actions[-5:] == ["entries.import", "user.create", "user.create", "user.create", "conflicts.auto"]
 
 
@@ -155,7 +155,7 @@ SCORES = (
 
 def _export(engine, round_id) -> bytes:
     with read_session(engine) as s:
-        return write_scores_csv(repo.load_scores_frame(s, round_id=round_id))
+        return write_scores_csv(repo.load_scores_frame(s, round_id=round_id, actor="system"))
 
 
 def test_import_scores_creates_assignments_scores_and_comments(engine, people):
@@ -196,7 +196,7 @@ def test_import_scores_changed_value_gets_a_new_version(engine, people):
     with read_session(engine) as s:
         j3 = repo.get_user(s, "j3")
         entry = next(e for e in repo.entries_of(s, people["edition"]) if e.code == "LS-001")
-        state = repo.load_sheet(s, round_id=people["round"], judge_id=j3.id, entry_id=entry.id)
+        state = repo.load_sheet(s, round_id=people["round"], judge_id=j3.id, entry_id=entry.id, actor="system")
     assert (state.scores["core_technology"].value, state.scores["core_technology"].version) == (88, 2)
 
 
@@ -220,4 +220,4 @@ def test_import_scores_refuses_unknown_people_conflicts_and_wrong_round_and_writ
     ]
     assert caught.value.problems[2].where == "j1 × LS-001 × core_technology"
     with read_session(engine) as s:
-        assert repo.count_scores(s, round_id=people["round"]) == 0
+        assert repo.count_scores(s, round_id=people["round"], actor="system") == 0

@@ -54,7 +54,7 @@ def test_load_sheet_returns_values_versions_and_only_this_judges_rows(engine, co
         repo.save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
 
     with read_session(engine) as s:
-        sheet = repo.load_sheet(s, **_where(contest))
+        sheet = repo.load_sheet(s, **_where(contest), actor="system")
 
     assert sheet.scores == {"core_technology": repo.StoredValue(85.0, 2)}
     assert sheet.comments == {"": repo.StoredValue("总体不错", 1)}
@@ -63,9 +63,9 @@ def test_load_sheet_returns_values_versions_and_only_this_judges_rows(engine, co
 
 def test_judge_entry_rows_order_is_stable_and_differs_between_judges(engine, contest):
     with read_session(engine) as s:
-        first = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"])]
-        again = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"])]
-        other = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j2"])]
+        first = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
+        again = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
+        other = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j2"], actor="system")]
 
     assert first == again
     assert sorted(first) == sorted(other) == contest["entries"]
@@ -77,7 +77,7 @@ def test_judge_entry_rows_report_state_scored_and_total(engine, contest):
     _fill(engine, contest, {"core_technology": 50}, entry=1)  # needs a comment, two criteria missing
 
     with read_session(engine) as s:
-        rows = {r.entry.id: r for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"])}
+        rows = {r.entry.id: r for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")}
 
     e = contest["entries"]
     assert (rows[e[0]].state, rows[e[0]].scored, rows[e[0]].total) == (repo.SHEET_COMPLETE, 3, 80.0)
@@ -94,7 +94,7 @@ def test_submit_sheet_locks_and_is_logged(engine, contest):
     with pytest.raises(PermissionDenied):
         _fill(engine, contest, {"core_technology": 60})
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest)).state(RUBRIC) == repo.SHEET_SUBMITTED
+        assert repo.load_sheet(s, **_where(contest), actor="system").state(RUBRIC) == repo.SHEET_SUBMITTED
     assert _actions(engine)[-2:] == ["sheet.submit", "permission.refused"]
 
 
@@ -126,7 +126,7 @@ def test_reopen_sheet_by_organiser_unlocks_and_is_logged(engine, contest):
     _fill(engine, contest, {"core_technology": 60})
 
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest)).status == "draft"
+        assert repo.load_sheet(s, **_where(contest), actor="system").status == "draft"
     assert "sheet.reopen" in _actions(engine)
 
 
@@ -146,9 +146,9 @@ def test_declare_conflict_removes_entry_and_excludes_scores(engine, contest):
         repo.declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="曾任顾问", actor="j1")
 
     with read_session(engine) as s:
-        rows = repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"])
-        frame = repo.load_scores_frame(s, round_id=contest["round"])
-        declared = repo.conflict_rows(s, source="declared")
+        rows = repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")
+        frame = repo.load_scores_frame(s, round_id=contest["round"], actor="system")
+        declared = repo.conflict_rows(s, source="declared", actor="system")
     assert contest["entries"][0] not in [r.entry.id for r in rows]
     assert frame.empty
     assert [(d.judge.username, d.entry.id, d.conflict.reason) for d in declared] == [
@@ -171,7 +171,7 @@ def test_clear_score_removes_it_and_refuses_a_stale_version(engine, contest):
         repo.clear_score(s, criterion="core_technology", expected_version=2, actor="j1", **_where(contest))
 
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest)).scores == {}
+        assert repo.load_sheet(s, **_where(contest), actor="system").scores == {}
 
 
 def test_veto_save_and_clear(engine, contest):
@@ -179,13 +179,13 @@ def test_veto_save_and_clear(engine, contest):
     with write_session(engine) as s:
         repo.save_veto(s, veto_key=veto, reason="存在知识产权纠纷", actor="j1", **_where(contest))
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest)).vetoes == {veto: "存在知识产权纠纷"}
+        assert repo.load_sheet(s, **_where(contest), actor="system").vetoes == {veto: "存在知识产权纠纷"}
 
     with write_session(engine) as s:
         repo.clear_veto(s, veto_key=veto, actor="j1", **_where(contest))
 
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest)).vetoes == {}
+        assert repo.load_sheet(s, **_where(contest), actor="system").vetoes == {}
 
 
 def test_submitted_sheets_lists_only_submitted(engine, contest):
@@ -195,13 +195,13 @@ def test_submitted_sheets_lists_only_submitted(engine, contest):
         repo.submit_sheet(s, actor="j1", **_where(contest, entry=1))
 
     with read_session(engine) as s:
-        rows = repo.submitted_sheets(s, round_id=contest["round"])
+        rows = repo.submitted_sheets(s, round_id=contest["round"], actor="system")
 
     assert [(r.judge.username, r.entry.id) for r in rows] == [("j1", contest["entries"][1])]
 
 
 def test_open_rounds_of_judge_lists_rounds_with_assignments(engine, contest):
     with read_session(engine) as s:
-        rounds = repo.open_rounds_of_judge(s, judge_id=contest["j1"])
+        rounds = repo.open_rounds_of_judge(s, judge_id=contest["j1"], actor="system")
 
     assert [r.id for r in rounds] == [contest["round"]]

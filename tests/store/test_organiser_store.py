@@ -116,7 +116,7 @@ def test_generate_assignment_k_per_entry_and_seed_in_the_audit_trail(engine):
         assert organiser.generate_assignment(s, round_id=round_id, seed=11, actor="org") == 18
     with read_session(engine) as s:
         inputs = organiser.round_inputs(s, round_id=round_id)
-        assert organiser.last_seed(s, round_id=round_id) == 11
+        assert organiser.last_seed(s, round_id=round_id, actor="system") == 11
     with write_session(engine) as s:
         organiser.generate_assignment(s, round_id=round_id, seed=11, actor="org")
     with read_session(engine) as s:
@@ -183,8 +183,8 @@ def test_live_final_one_entry_at_a_time_panel_sees_only_it_and_the_board(engine)
     with pytest.raises(PermissionDenied), write_session(engine) as s:
         organiser.open_live_entry(s, round_id=final.id, entry_id=entries[1].id, actor="org")
     with read_session(engine) as s:
-        seen = {j: [e.code for e in repo.assigned_entries(s, round_id=final.id, judge_id=j)] for j in judge_ids}
-        board = organiser.live_board(s, round_id=final.id)
+        seen = {j: [e.code for e in repo.assigned_entries(s, round_id=final.id, judge_id=j, actor="system")] for j in judge_ids}
+        board = organiser.live_board(s, round_id=final.id, actor="system")
     assert seen == {j: [entries[0].code] for j in judge_ids[:4]} | {judge_ids[4]: []}
     assert (board.current.code, board.panel, board.scored, board.last) == (entries[0].code, 4, 0, None)
     with write_session(engine) as s:
@@ -193,12 +193,12 @@ def test_live_final_one_entry_at_a_time_panel_sees_only_it_and_the_board(engine)
                 repo.save_score(s, round_id=final.id, judge_id=judge, entry_id=entries[0].id, criterion=key,
                                 value=70 + 5 * i, actor=f"j{i}")
     with read_session(engine) as s:
-        assert organiser.live_board(s, round_id=final.id).scored == 4
+        assert organiser.live_board(s, round_id=final.id, actor="system").scored == 4
     with write_session(engine) as s:
         organiser.close_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
     with read_session(engine) as s:
-        board = organiser.live_board(s, round_id=final.id)
-        left = repo.assigned_entries(s, round_id=final.id, judge_id=judge_ids[0])
+        board = organiser.live_board(s, round_id=final.id, actor="system")
+        left = repo.assigned_entries(s, round_id=final.id, judge_id=judge_ids[0], actor="system")
     assert board.current is None and board.last.code == entries[0].code and left == []
     assert board.result.marks == {"j0": 70.0, "j1": 75.0, "j2": 80.0, "j3": 85.0}
     assert board.result.method == "trimmed" and board.result.score == pytest.approx(77.5)
@@ -216,7 +216,7 @@ def test_advancement_preview_and_confirm_feed_the_next_round(engine):
                     repo.save_score(s, round_id=round_id, judge_id=judge, entry_id=entry.id, criterion=key,
                                     value=60 + 5 * n, actor="j")
     with read_session(engine) as s:
-        preview = organiser.advancement_preview(s, round_id=round_id)
+        preview = organiser.advancement_preview(s, round_id=round_id, actor="system")
     went = preview[preview["advance"]]
     assert sorted(went["entry_id"]) == ["L-2", "L-3"]  # the best of each track
     with write_session(engine) as s:

@@ -1,9 +1,12 @@
-"""The permissions matrix for store actions: every role × every guarded store function, and the
-``permission.refused`` events (SQLite; the refusal event also on PostgreSQL)."""
+"""The permissions matrix for store actions: every role × every guarded store function (writes and
+reads), the ``permission.refused`` events (SQLite; the refusal events also on PostgreSQL), and the
+checks that every store function that writes, or reads scores, sheets, publications or the audit
+trail, is guarded."""
 
 from __future__ import annotations
 
 import inspect
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,10 +14,12 @@ import pytest
 from sqlmodel import select
 
 from judging.core import permissions
-from judging.core.rubric import load_rubric
+from judging.core.bundle import BundleSettings
+from judging.core.ranking import AwardConfig, TierRule
+from judging.core.rubric import Label, load_rubric
 from judging.core.scores_io import empty_scores_frame
 from judging.errors import JudgingError, PermissionDenied
-from judging.store import guard, imports, organiser, publication, repo
+from judging.store import audit, imports, organiser, publication, repo
 from judging.store.db import open_database, read_session, write_session
 from judging.store.models import AuditEvent
 
@@ -22,6 +27,8 @@ RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest
 FULL = {"core_technology": 80.0, "application_effect": 70.0, "promotion_value": 90.0}
 ACTORS = ("j1", "org", "ann", "aud", "off", "cli")  # off: an inactive organiser; cli: no account (trusted shell)
 ORG = {"org", "cli"}
+SETTINGS = BundleSettings(method="raw", seed=1, n_draws=20,
+                          awards=AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),)))
 
 
 def _build(engine) -> dict:
@@ -46,7 +53,11 @@ def _build(engine) -> dict:
         for criterion, value in FULL.items():
             repo.save_score(s, **where, entry_id=e["E4"], criterion=criterion, value=value, actor="j1")
         repo.submit_sheet(s, **where, entry_id=e["E4"], actor="j1")
-    return {"edition": edition.id, "prelim": prelim.id, "final": final.id, "j1": j1, "j2": j2} | e
+    with write_session(engine) as s:
+        published = publication.publish(s, round_id=prelim.id, settings=SETTINGS, start_date=date(2026, 11, 23),
+                                        actor="cli")
+    return {"edition": edition.id, "prelim": prelim.id, "final": final.id, "j1": j1, "j2": j2,
+            "publication": published.id} | e
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +102,13 @@ STORE_ACTIONS = {
     "save_score entry in conflict": (lambda s, i, a: _score(i, entry="E2")(s, a), set()),
     "save_score closed round": (lambda s, i, a: _score(i, rnd="final")(s, a), set()),
     "save_score submitted sheet": (lambda s, i, a: _score(i, entry="E4")(s, a), set()),
+    # enforce_assignment=False skips the sheet rules (paper sheets typed in): an importer's right, never a judge's
+    "save_score own sheet unchecked": (lambda s, i, a: repo.save_score(
+        s, **_sheet(i), criterion="core_technology", value=70.0, actor=a, enforce_assignment=False), ORG),
+    "save_score entry not assigned unchecked": (lambda s, i, a: repo.save_score(
+        s, **_sheet(i, entry="E3"), criterion="core_technology", value=70.0, actor=a, enforce_assignment=False), ORG),
+    "save_comment own sheet unchecked": (lambda s, i, a: repo.save_comment(
+        s, **_sheet(i, entry="E2"), criterion="", text_value="好", actor=a, enforce_assignment=False), ORG),
     "save_comment own sheet": (lambda s, i, a: repo.save_comment(s, **_sheet(i), criterion="", text_value="好",
                                                                  actor=a), {"j1", "cli"}),
     "save_veto own sheet": (lambda s, i, a: repo.save_veto(s, **_sheet(i), veto_key="ip", reason="侵权", actor=a),
@@ -142,23 +160,72 @@ def test_store_action_is_allowed_or_refused_as_specified(world, action, actor):
     assert outcome == ("allowed" if actor in allowed else "refused")
 
 
-READS = [  # (action, judge whose sheet, actors allowed)
-    ("sheet.read", "j1", {"j1", "org", "cli"}),
-    ("sheet.read", "j2", {"org", "cli"}),
-    ("scores.read", None, {"org", "aud", "cli"}),
-    ("publication.read", None, {"org", "ann", "aud", "cli"}),
-    ("audit.read", None, {"org", "aud", "cli"}),
-]
+SHEET_J1 = {"j1", "org", "cli"}  # sheet.read on j1's own sheets
+SHEET_J2 = {"org", "cli"}  # sheet.read on another judge's sheets, as j1 would try it
+SCORES = {"org", "aud", "cli"}  # scores.read
+LISTS = {"org", "ann", "aud", "cli"}  # publication.read
+AUDIT = {"org", "aud", "cli"}  # audit.read
+
+# name (the store function first) -> (call(session, ids, actor), the actors allowed). An allowed read
+# must return without any error: the world has a publication, scores and a submitted sheet to read.
+STORE_READS = {
+    "load_sheet own sheet": (lambda s, i, a: repo.load_sheet(s, **_sheet(i), actor=a), SHEET_J1),
+    "load_sheet another judge's sheet": (lambda s, i, a: repo.load_sheet(s, **_sheet(i, judge="j2"), actor=a),
+                                         SHEET_J2),
+    "judge_entry_rows own list": (lambda s, i, a: repo.judge_entry_rows(s, round_id=i["prelim"], judge_id=i["j1"],
+                                                                        actor=a), SHEET_J1),
+    "judge_entry_rows another judge's list": (lambda s, i, a: repo.judge_entry_rows(
+        s, round_id=i["prelim"], judge_id=i["j2"], actor=a), SHEET_J2),
+    "judge_queue own list": (lambda s, i, a: repo.judge_queue(s, round_id=i["prelim"], judge_id=i["j1"], actor=a),
+                             SHEET_J1),
+    "judge_queue another judge's list": (lambda s, i, a: repo.judge_queue(s, round_id=i["prelim"],
+                                                                          judge_id=i["j2"], actor=a), SHEET_J2),
+    "assigned_entries own list": (lambda s, i, a: repo.assigned_entries(s, round_id=i["prelim"], judge_id=i["j1"],
+                                                                        actor=a), SHEET_J1),
+    "assigned_entries another judge's list": (lambda s, i, a: repo.assigned_entries(
+        s, round_id=i["prelim"], judge_id=i["j2"], actor=a), SHEET_J2),
+    "open_rounds_of_judge own rounds": (lambda s, i, a: repo.open_rounds_of_judge(s, judge_id=i["j1"], actor=a),
+                                        SHEET_J1),
+    "open_rounds_of_judge another judge's rounds": (lambda s, i, a: repo.open_rounds_of_judge(
+        s, judge_id=i["j2"], actor=a), SHEET_J2),
+    "load_scores_frame": (lambda s, i, a: repo.load_scores_frame(s, round_id=i["prelim"], actor=a), SCORES),
+    "count_scores": (lambda s, i, a: repo.count_scores(s, round_id=i["prelim"], actor=a), SCORES),
+    "submitted_sheets": (lambda s, i, a: repo.submitted_sheets(s, round_id=i["prelim"], actor=a), SCORES),
+    "conflict_rows": (lambda s, i, a: repo.conflict_rows(s, edition_id=i["edition"], actor=a), SCORES),
+    "sheet_status_rows": (lambda s, i, a: organiser.sheet_status_rows(s, round_id=i["prelim"], actor=a), SCORES),
+    "advancement_preview": (lambda s, i, a: organiser.advancement_preview(s, round_id=i["prelim"], actor=a), SCORES),
+    "live_board": (lambda s, i, a: organiser.live_board(s, round_id=i["prelim"], actor=a), SCORES),
+    "vetoes_frame": (lambda s, i, a: publication.vetoes_frame(s, round_id=i["prelim"], actor=a), SCORES),
+    "rank_round": (lambda s, i, a: publication.rank_round(s, round_id=i["prelim"], settings=SETTINGS, actor=a),
+                   SCORES),
+    "get_publication": (lambda s, i, a: publication.get_publication(s, i["publication"], actor=a), LISTS),
+    "publication_of_round": (lambda s, i, a: publication.publication_of_round(s, i["prelim"], actor=a), LISTS),
+    "publications_of": (lambda s, i, a: publication.publications_of(s, i["edition"], actor=a), LISTS),
+    "current_list": (lambda s, i, a: publication.current_list(s, i["publication"], actor=a), LISTS),
+    "changes_of": (lambda s, i, a: publication.changes_of(s, i["publication"], actor=a), LISTS),
+    "tier_changes": (lambda s, i, a: publication.tier_changes(s, i["publication"], actor=a), LISTS),
+    "objections_of": (lambda s, i, a: publication.objections_of(s, i["publication"], actor=a), LISTS),
+    "reopenings_of": (lambda s, i, a: publication.reopenings_of(s, i["publication"], actor=a), LISTS),
+    "publication_bundle": (lambda s, i, a: publication.publication_bundle(s, i["publication"], actor=a), LISTS),
+    "verify_audit_chain": (lambda s, i, a: repo.verify_audit_chain(s, actor=a), AUDIT),
+    "count_events": (lambda s, i, a: repo.count_events(s, actor=a), AUDIT),
+    "last_seed": (lambda s, i, a: organiser.last_seed(s, round_id=i["prelim"], actor=a), AUDIT),
+    "replay_all": (lambda s, i, a: audit.replay_all(s, actor=a), AUDIT),
+    "replay_scores": (lambda s, i, a: audit.replay_scores(s, i["prelim"], actor=a), AUDIT),
+    "stored_scores": (lambda s, i, a: audit.stored_scores(s, i["prelim"], actor=a), AUDIT),
+    "score_mismatches": (lambda s, i, a: audit.score_mismatches(s, actor=a), AUDIT),
+}
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize(("action", "judge", "allowed"), READS)
-def test_read_action_is_allowed_or_refused_as_specified(world, action, judge, allowed, actor):
+@pytest.mark.parametrize("read", list(STORE_READS))
+def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
     engine, ids = world
+    call, allowed = STORE_READS[read]
 
     try:
         with read_session(engine) as s:
-            guard.authorize(s, actor=actor, action=action, judge_id=ids[judge] if judge else None)
+            call(s, ids, actor)
         outcome = "allowed"
     except PermissionDenied:
         outcome = "refused"
@@ -166,20 +233,99 @@ def test_read_action_is_allowed_or_refused_as_specified(world, action, judge, al
     assert outcome == ("allowed" if actor in allowed else "refused")
 
 
-def _writers():
-    """Public store functions that write (they record an audit event) and are not reads."""
-    for module in (repo, organiser, publication, imports):
+STORE_MODULES = (repo, organiser, publication, audit, imports)
+
+
+def _public_functions():
+    for module in STORE_MODULES:
         for name, function in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(function) or function.__module__ != module.__name__:
                 continue
-            source = inspect.getsource(inspect.unwrap(function))
-            if "record_event(" in source and name not in {"record_event", "record_events"}:
-                yield f"{module.__name__}.{name}", function
+            yield module, name, function
+
+
+def _writers():
+    """Public store functions that write (they record an audit event) and are not reads."""
+    for module, name, function in _public_functions():
+        source = inspect.getsource(inspect.unwrap(function))
+        if "record_event(" in source and name not in {"record_event", "record_events"}:
+            yield f"{module.__name__}.{name}", function
 
 
 @pytest.mark.parametrize(("name", "function"), list(_writers()), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_store_writer_is_guarded(name, function):
     assert getattr(function, "guarded_action", None) in permissions.ACTIONS, name
+
+
+# What only some roles may see: scores, sheets, comments, vetoes, the audit trail and the 公示 lists.
+PROTECTED_MODELS = ("Score", "ScoreSheet", "Comment", "Veto", "AuditEvent", "Publication", "PublicationChange",
+                    "Objection", "PublicationReopening")
+# Store functions that read those and stay unguarded, with the reason.
+UNGUARDED_READS = {
+    "judging.store.repo.record_event": "reads the chain's last hash to append to it; called by guarded writers "
+                                      "and by the guard itself to record a refusal",
+    "judging.store.repo.record_events": "the bulk form of record_event (imports, the demo builder)",
+    "judging.store.repo.check_judge_may_score": "the guard's own check of a judge's sheet (authorize calls it "
+                                                "before the call is authorised)",
+}
+_QUERY_CALL = re.compile(r"(?:\bselect|\.join|\.outerjoin|\.select_from|session\.get)\(")
+_PROTECTED = re.compile(r"\b(?:" + "|".join(PROTECTED_MODELS) + r")\b")
+
+
+def _query_arguments(source: str):
+    """The text inside the parentheses of each select/join/select_from/session.get call."""
+    for match in _QUERY_CALL.finditer(source):
+        depth, end = 1, match.end()
+        while depth and end < len(source):
+            depth += {"(": 1, ")": -1}.get(source[end], 0)
+            end += 1
+        yield source[match.end():end - 1]
+
+
+def _readers() -> dict[str, object]:
+    """Store functions (public ones by qualified name) that query a protected table, directly or
+    through another store function or private helper they call."""
+    functions = {}  # bare name -> (qualified name, function, source)
+    for module in STORE_MODULES:
+        for name, function in vars(module).items():
+            if inspect.isfunction(function) and function.__module__ == module.__name__:
+                source = inspect.getsource(inspect.unwrap(function))
+                functions[name] = (f"{module.__name__}.{name}", function, source)
+    reading = {name for name, (_, _, source) in functions.items()
+               if any(_PROTECTED.search(args) for args in _query_arguments(source))}
+    allowed = {qualified.rsplit(".", 1)[1] for qualified in UNGUARDED_READS}
+    calls = {name: {other for other in functions if other != name and re.search(rf"\b{other}\(", source)}
+             for name, (_, _, source) in functions.items()}
+    while True:  # whoever calls a reader reads too (the allowed ones do not count: they show nothing)
+        more = {name for name, called in calls.items() if called & (reading - allowed)} - reading
+        if not more:
+            break
+        reading |= more
+    return {functions[name][0]: functions[name][1] for name in sorted(reading) if not name.startswith("_")}
+
+
+def test_the_reader_search_finds_readers_direct_and_indirect():
+    found = _readers()
+
+    assert {"judging.store.repo.load_scores_frame", "judging.store.repo.load_sheet",
+            "judging.store.organiser.advancement_preview", "judging.store.audit.replay_scores",
+            "judging.store.publication.current_list"} <= set(found)
+    assert "judging.store.repo.get_round" not in found and "judging.store.publication.edition_info" not in found
+
+
+@pytest.mark.parametrize(("name", "function"), list(_readers().items()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_store_function_reading_protected_rows_is_guarded(name, function):
+    if name in UNGUARDED_READS:
+        assert getattr(function, "guarded_action", None) is None, f"{name} is guarded: take it off the allow-list"
+        return
+    assert getattr(function, "guarded_action", None) in permissions.ACTIONS, name
+
+
+def test_every_guarded_read_is_in_the_matrix():
+    guarded_reads = {name for _, name, function in _public_functions()
+                     if getattr(function, "guarded_action", "").endswith(".read")}
+
+    assert guarded_reads == {key.split()[0] for key in STORE_READS}
 
 
 def test_every_action_in_the_table_has_help_and_known_roles():
@@ -206,8 +352,8 @@ def test_refusal_is_recorded_as_an_event_and_the_refused_write_is_not(engine, tw
 
     with read_session(engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-        scores = repo.count_scores(s, round_id=two_judges["round_id"])
-        broken = repo.verify_audit_chain(s)
+        scores = repo.count_scores(s, round_id=two_judges["round_id"], actor="system")
+        broken = repo.verify_audit_chain(s, actor="system")
 
     assert (last.action, last.actor, last.subject, scores, broken) == ("permission.refused", "j1", "sheet.write", 0, [])
     assert '"reason": "not_own_sheet"' in last.payload
@@ -219,3 +365,59 @@ def test_deactivated_judge_may_no_longer_save(engine, two_judges):
 
     with pytest.raises(PermissionDenied), write_session(engine) as s:
         repo.save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2")
+
+
+def _last_event(engine) -> AuditEvent:
+    with read_session(engine) as s:
+        return s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+
+
+def test_judge_reading_another_judges_sheet_is_refused_and_recorded(engine, two_judges):
+    with pytest.raises(PermissionDenied), read_session(engine) as s:
+        repo.load_sheet(s, **two_judges, actor="j1")
+
+    last = _last_event(engine)
+    with read_session(engine) as s:
+        broken = repo.verify_audit_chain(s, actor="system")
+
+    assert (last.action, last.actor, last.subject, broken) == ("permission.refused", "j1", "sheet.read", [])
+    assert '"reason": "not_own_sheet"' in last.payload
+
+
+def test_auditor_reading_one_judges_sheet_is_refused_and_recorded(engine, two_judges):
+    with write_session(engine) as s:
+        repo.create_user(s, username="aud", display_name="监督", role="auditor")
+
+    with pytest.raises(PermissionDenied), read_session(engine) as s:
+        repo.judge_entry_rows(s, round_id=two_judges["round_id"], judge_id=two_judges["judge_id"], actor="aud")
+
+    last = _last_event(engine)
+    assert (last.action, last.actor, last.subject) == ("permission.refused", "aud", "sheet.read")
+    assert '"reason": "role:auditor"' in last.payload
+
+
+def test_judge_may_not_skip_the_sheet_rules_even_on_own_sheet(engine, two_judges):
+    with pytest.raises(PermissionDenied), write_session(engine) as s:
+        repo.save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2",
+                        enforce_assignment=False)
+
+    last = _last_event(engine)
+    with read_session(engine) as s:
+        scores = repo.count_scores(s, round_id=two_judges["round_id"], actor="system")
+
+    assert (last.action, last.actor, last.subject, scores) == ("permission.refused", "j2", "scores.import", 0)
+    assert '"reason": "role:judge"' in last.payload
+
+
+def test_organiser_may_type_in_a_paper_sheet_for_a_judge(engine, two_judges):
+    with write_session(engine) as s:
+        repo.create_user(s, username="org", display_name="组织方", role="organiser")
+
+    with write_session(engine) as s:
+        repo.save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="org",
+                        enforce_assignment=False)
+
+    with read_session(engine) as s:
+        frame = repo.load_scores_frame(s, round_id=two_judges["round_id"], actor="org")
+    assert frame[["judge_id", "criterion", "score"]].values.tolist() == [["j2", "core_technology", 80.0]]
+    assert (_last_event(engine).action, _last_event(engine).actor) == ("score.save", "org")

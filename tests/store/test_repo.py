@@ -44,7 +44,7 @@ def test_save_score_new_value_is_version_one_and_loads_in_long_format(engine, co
     _save(engine, contest, "j1", "L-001", "core_technology", 85.5)
 
     with read_session(engine) as s:
-        frame = repo.load_scores_frame(s, round_id=contest["round"])
+        frame = repo.load_scores_frame(s, round_id=contest["round"], actor="system")
 
     assert frame.to_dict("records") == [
         {"judge_id": "j1", "entry_id": "L-001", "criterion": "core_technology", "score": 85.5,
@@ -77,7 +77,7 @@ def test_save_score_stale_version_is_refused_with_current_value(engine, contest)
 
     assert (caught.value.current_value, caught.value.current_version) == (90, 2)
     with read_session(engine) as s:
-        assert repo.load_scores_frame(s, round_id=contest["round"])["score"].tolist() == [90]
+        assert repo.load_scores_frame(s, round_id=contest["round"], actor="system")["score"].tolist() == [90]
 
 
 @pytest.mark.parametrize("criterion, value", [("core_technology", 100.5), ("core_technology", -1),
@@ -87,7 +87,7 @@ def test_save_score_invalid_value_is_refused_and_nothing_stored(engine, contest,
         _save(engine, contest, "j1", "L-001", criterion, value)
 
     with read_session(engine) as s:
-        assert repo.count_scores(s, round_id=contest["round"]) == 0
+        assert repo.count_scores(s, round_id=contest["round"], actor="system") == 0
 
 
 def test_save_score_unassigned_judge_is_refused(engine, contest):
@@ -106,8 +106,8 @@ def test_conflict_excludes_scores_from_the_frame(engine, contest):
     with write_session(engine) as s:
         repo.add_conflict(s, judge_id=contest["j1"], entry_id=contest["L-001"], reason="曾参与该项目")
     with read_session(engine) as s:
-        frame = repo.load_scores_frame(s, round_id=contest["round"])
-        assigned = [e.code for e in repo.assigned_entries(s, round_id=contest["round"], judge_id=contest["j1"])]
+        frame = repo.load_scores_frame(s, round_id=contest["round"], actor="system")
+        assigned = [e.code for e in repo.assigned_entries(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
 
     assert frame["judge_id"].tolist() == ["j2"]
     assert assigned == ["L-002", "P-001"]
@@ -129,7 +129,7 @@ def test_assign_conflicted_pair_is_refused_and_nothing_assigned(engine, contest)
         repo.assign(s, round_id=contest["round"], pairs=[(j3.id, contest["L-002"]), (j3.id, contest["L-001"])])
 
     with read_session(engine) as s:
-        assert repo.assigned_entries(s, round_id=contest["round"], judge_id=j3.id) == []
+        assert repo.assigned_entries(s, round_id=contest["round"], judge_id=j3.id, actor="system") == []
 
 
 def test_first_score_freezes_the_round_rubric(engine, contest):
@@ -148,7 +148,7 @@ def test_comment_is_loaded_beside_its_score(engine, contest):
                           criterion="core_technology", text_value="技术方案陈旧", actor="j1")
 
     with read_session(engine) as s:
-        frame = repo.load_scores_frame(s, round_id=contest["round"])
+        frame = repo.load_scores_frame(s, round_id=contest["round"], actor="system")
 
     assert frame["comment"].tolist() == ["技术方案陈旧"]
 
@@ -156,10 +156,10 @@ def test_comment_is_loaded_beside_its_score(engine, contest):
 def test_audit_chain_is_intact_after_writes_and_detects_an_edit(engine, contest):
     _save(engine, contest, "j1", "L-001", "core_technology", 80)
     with read_session(engine) as s:
-        assert repo.verify_audit_chain(s) == []
+        assert repo.verify_audit_chain(s, actor="system") == []
 
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_event SET payload = '{}' WHERE action = 'score.save'"))
 
     with read_session(engine) as s:
-        assert repo.verify_audit_chain(s) != []
+        assert repo.verify_audit_chain(s, actor="system") != []

@@ -88,7 +88,7 @@ def test_lock_is_an_audit_event(engine):
 
     with read_session(engine) as s:
         actions = [e.action for e in s.exec(repo.AuditEvent.__table__.select())]
-        broken = repo.verify_audit_chain(s)
+        broken = repo.verify_audit_chain(s, actor="system")
 
     assert actions.count("auth.failed") == MAX_FAILURES_PER_USER and actions.count("auth.locked") == 1
     assert broken == []

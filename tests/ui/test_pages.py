@@ -31,7 +31,7 @@ def _comment_input(at: AppTest, contest, entry: str, criterion: str):
 def _stored(contest, judge="j1", entry="L-001") -> repo.SheetState:
     ids = contest["ids"]
     with read_session(contest["engine"]) as s:
-        return repo.load_sheet(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry])
+        return repo.load_sheet(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry], actor="system")
 
 
 def _submit_button(at: AppTest, contest, entry="L-001"):
@@ -138,7 +138,7 @@ def test_signed_out_menu_answers_every_page_with_sign_in(contest):
 def test_entry_list_shows_assigned_entries_in_the_judges_stable_order(app, contest):
     ids = contest["ids"]
     with read_session(contest["engine"]) as s:
-        expected = [r.entry.id for r in repo.judge_entry_rows(s, round_id=ids["round"], judge_id=ids["j1"])]
+        expected = [r.entry.id for r in repo.judge_entry_rows(s, round_id=ids["round"], judge_id=ids["j1"], actor="system")]
 
     at = app("j1").run()
 
@@ -262,7 +262,7 @@ def test_conflict_declaration_removes_the_entry_and_excludes_scores(app, contest
     shown = {int(b.key.removeprefix("open_")) for b in at.button if b.key and b.key.startswith("open_")}
     assert ids["L-001"] not in shown and len(shown) == 3
     with read_session(contest["engine"]) as s:
-        frame = repo.load_scores_frame(s, round_id=ids["round"])
+        frame = repo.load_scores_frame(s, round_id=ids["round"], actor="system")
     assert frame.empty
 
 

@@ -96,7 +96,7 @@ def test_results_page_publishes_the_list(scored):
 
     assert not at.exception
     with read_session(scored["engine"]) as s:
-        publication = pub.publication_of_round(s, scored["ids"]["round"])
+        publication = pub.publication_of_round(s, scored["ids"]["round"], actor="system")
         assert publication is not None and publication.status == "provisional"
         assert publication.created_by == "org"
 
@@ -141,7 +141,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
     at.run()
     assert not at.exception
     with read_session(scored["engine"]) as s:
-        table = pub.current_list(s, pid).set_index("entry_id")
+        table = pub.current_list(s, pid, actor="system").set_index("entry_id")
     assert table.loc["L-001", "tier"] == "" and table.loc["L-001", "change_reason"] == "经核实，取消奖项"
 
     freeze = at.form(key=f"pub_freeze_{pid}")
@@ -150,7 +150,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
     at.run()
     assert not at.exception
     with read_session(scored["engine"]) as s:
-        assert pub.get_publication(s, pid).status == "frozen"
+        assert pub.get_publication(s, pid, actor="system").status == "frozen"
     assert [b.label for b in at.form_submit_button] == ["重新开放（须填理由）"]
 
 
