@@ -11,10 +11,10 @@ import pandas as pd
 from judging.core.ranking import methods as m
 from judging.core.ranking.awards import AwardConfig, Disagreement, allocate, default_award_config
 from judging.core.ranking.calibrated import fit_calibrated
-from judging.core.ranking.design import Design, build_design, check_connected
+from judging.core.ranking.design import Design, check_connected, design_from_codes
 from judging.core.ranking.diagnostics import entry_spread, judge_diagnostics
 from judging.core.ranking.rounds import RoundScores, combine_rounds
-from judging.core.ranking.totals import normalise_scores, sheet_totals
+from judging.core.ranking.totals import encode_scores, encoded_sheets
 from judging.core.ranking.uncertainty import (
     BOUNDARY_CONFIDENCE,
     DEFAULT_DRAWS,
@@ -98,24 +98,36 @@ def check_method(method: str) -> None:
         raise RankingError(Problem("rank.unknown_method", {"value": method, "allowed": ", ".join(METHOD_NAMES)}))
 
 
-def _first_places(sheets: pd.DataFrame) -> pd.Series:
-    """How many judges gave the entry their highest total (shared firsts count for each)."""
-    top = sheets.groupby(["round", "judge_id"])["total"].transform("max")
-    return sheets[sheets["total"] == top].groupby("entry_id").size()
+def _by_code(values: np.ndarray, codes: np.ndarray, n: int, how: str) -> np.ndarray:
+    """``how`` (``mean``, ``median``) of ``values`` per code, as an array over all ``n`` codes (NaN
+    where a code has none). pandas' group-by on integer codes: the same (compensated) sums as a
+    group-by on the ids, in a fraction of the time."""
+    stat = pd.Series(values).groupby(codes).agg(how)
+    out = np.full(n, np.nan)
+    out[stat.index.to_numpy()] = stat.to_numpy()
+    return out
 
 
-def _fit_round(sheets: pd.DataFrame, *, method: str, name: str, rng: np.random.Generator, n_draws: int,
-               level: float, entry_tracks: pd.Series):
-    design = build_design(sheets)
+def _first_places(*, rounds: np.ndarray, judges: np.ndarray, entries: np.ndarray, totals: np.ndarray,
+                  n_entries: int) -> np.ndarray:
+    """How many judges gave each entry their highest total (shared firsts count for each), per entry code."""
+    judge_in_round, _ = pd.factorize(rounds * (int(judges.max()) + 1) + judges)
+    top = np.full(int(judge_in_round.max()) + 1, np.nan)
+    np.fmax.at(top, judge_in_round, totals)
+    return np.bincount(entries[totals == top[judge_in_round]], minlength=n_entries)
+
+
+def _fit_round(design: Design, *, method: str, name: str, rng: np.random.Generator, n_draws: int,
+               level: float, entry_tracks: np.ndarray):
     if method in NEEDS_CONNECTED:
-        check_connected(design, entry_tracks=_align(entry_tracks, design.entry_ids, fill=""))
+        check_connected(design, entry_tracks=entry_tracks)
     fit = METHODS[method](design)
     draws = fit.sample(rng, n_draws)
     low, high = score_intervals(draws, level=level)
     judges = judge_diagnostics(design, fit).assign(round=name)
     offset = fit.judge_offset if fit.judge_offset is not None else np.zeros(design.n_judges)
-    spread = entry_spread(design, design.y - offset[design.judge]).assign(round=name)
-    return design, fit, RoundScores(name, method, design.entry_ids, fit.score, draws, low, high), judges, spread
+    spread = entry_spread(design, design.y - offset[design.judge])
+    return fit, RoundScores(name, method, design.entry_ids, fit.score, draws, low, high), judges, spread
 
 
 def _vetoes(vetoes: pd.DataFrame | None, rubric: Rubric, entries: pd.Index) -> pd.Series:
@@ -187,14 +199,17 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     config = awards if awards is not None else default_award_config()
     disagreement = disagreement or config.disagreement
     rng = np.random.default_rng(seed)
-    long = normalise_scores(scores=scores, rubric=rubric)
     # the draws are assigned to entries and judges in the order they appear: rank from one canonical
-    # order so that the same scores in any row order give the same result, intervals included
-    long = long.sort_values(["round", "entry_id", "judge_id", "criterion"], kind="stable", ignore_index=True)
-    sheets = sheet_totals(scores=long, rubric=rubric, checked=True)
-    n_draws = n_draws or default_draws(sheets["entry_id"].nunique())
-    entry_tracks = sheets.groupby("entry_id", sort=False)["track"].first()
-    present_rounds = list(pd.unique(sheets["round"]))
+    # order so that the same scores in any row order give the same result, intervals included.
+    # Ids are integer codes from here on (into sorted texts, so code order is text order).
+    long = encode_scores(scores=scores, rubric=rubric).in_canonical_order()
+    sheets = encoded_sheets(long, rubric)
+    n_all, n_judge_codes = len(long.entry_ids), len(long.judge_ids)
+    n_draws = n_draws or default_draws(n_all)
+    entry_track = np.zeros(n_all, dtype=np.int64)
+    entry_track[sheets.entry] = sheets.track
+    round_codes = pd.unique(sheets.round)
+    present_rounds = [str(long.rounds[c]) for c in round_codes]
     if round_weights:
         unknown = [r for r in round_weights if r not in present_rounds]
         if unknown:
@@ -207,41 +222,57 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         raise RankingError(Problem("rank.rounds_need_weights", {"rounds": ", ".join(present_rounds)}))
     else:
         used = present_rounds
-    fitted, judge_tables, spreads, details = [], [], [], {}
-    for name in used:
-        design, fit, round_scores, judges, spread = _fit_round(
-            sheets[sheets["round"] == name], method=method, name=name, rng=rng, n_draws=n_draws, level=level,
-            entry_tracks=entry_tracks)
+    used_codes = [int(round_codes[present_rounds.index(r)]) for r in used]
+    fitted, judge_tables, details = [], [], {}
+    judge_range, judge_sd = np.full(n_all, np.nan), np.full(n_all, np.nan)
+    round_entries = []
+    for name, code in zip(used, used_codes, strict=True):
+        part = np.flatnonzero(sheets.round == code)
+        design, _, entries = design_from_codes(judge=sheets.judge[part], entry=sheets.entry[part],
+                                               y=sheets.total[part], judge_names=long.judge_ids,
+                                               entry_names=long.entry_ids)
+        fit, round_scores, judges, spread = _fit_round(
+            design, method=method, name=name, rng=rng, n_draws=n_draws, level=level,
+            entry_tracks=long.tracks[entry_track[entries]])
         fitted.append(round_scores)
         judge_tables.append(judges)
-        spreads.append(spread)
+        round_entries.append(entries)
+        np.fmax.at(judge_range, entries, spread["judge_range"].to_numpy())  # the widest over rounds
+        np.fmax.at(judge_sd, entries, spread["judge_sd"].to_numpy())
         details[name] = fit.details
-    used_sheets = sheets[sheets["round"].isin(used)]
-    entry_ids = np.asarray(pd.unique(used_sheets["entry_id"]), dtype=object)
+    in_used = np.isin(sheets.round, used_codes)
+    u_entry, u_judge, u_round = sheets.entry[in_used], sheets.judge[in_used], sheets.round[in_used]
+    u_total = sheets.total[in_used]
+    codes = pd.unique(u_entry)  # entries in order of first appearance
+    entry_ids = long.entry_ids[codes]
     if len(used) == 1:
         only = fitted[0]
-        order = pd.Index(only.entry_ids).get_indexer(entry_ids)
+        position = np.full(n_all, -1)
+        position[round_entries[0]] = np.arange(len(round_entries[0]))
+        order = position[codes]
         score, draws, provenance = only.score[order], only.draws[:, order], None
     else:
         score, draws, provenance = combine_rounds(fitted, round_weights, entry_ids=entry_ids)
-    table = pd.DataFrame({"entry_id": entry_ids, "track": _align(entry_tracks, entry_ids, fill=""),
-                          "score": score})
-    per_entry = used_sheets.groupby("entry_id").agg(n_judges=("judge_id", "nunique"), raw_mean=("total", "mean"))
-    table["n_judges"] = _align(per_entry["n_judges"], entry_ids)
-    table["raw_mean"] = _align(per_entry["raw_mean"], entry_ids)
-    widest = pd.concat(spreads).groupby("entry_id")[["judge_range", "judge_sd"]].max()
-    table["judge_range"] = _align(widest["judge_range"], entry_ids)
-    table["judge_sd"] = _align(widest["judge_sd"], entry_ids)
-    crit = (long[long["round"].isin(used)].groupby(["entry_id", "criterion"])["score"].mean().unstack())
-    firsts = _first_places(used_sheets)
-    medians = used_sheets.groupby("entry_id")["total"].median()
+    tracks = entry_track[codes]
+    table = pd.DataFrame({"entry_id": entry_ids, "track": long.tracks[tracks], "score": score})
+    judged = pd.unique(u_entry * n_judge_codes + u_judge)  # a judge scoring in two rounds counts once
+    table["n_judges"] = np.bincount(judged // n_judge_codes, minlength=n_all)[codes]
+    table["raw_mean"] = _by_code(u_total, u_entry, n_all, "mean")[codes]
+    table["judge_range"] = judge_range[codes]
+    table["judge_sd"] = judge_sd[codes]
+    rows_used = np.isin(long.round, used_codes)
+    criterion_code = {str(key): k for k, key in enumerate(long.criteria)}
     for key in config.tie_break:
         if key.startswith("criterion:"):
-            values = _align(crit[key[10:]], entry_ids) if key[10:] in crit else np.full(len(entry_ids), np.nan)
+            values = np.full(len(codes), np.nan)
+            if key[10:] in criterion_code:
+                rows = rows_used & (long.criterion == criterion_code[key[10:]])
+                values = _by_code(long.score[rows], long.entry[rows], n_all, "mean")[codes]
         elif key == "first_places":
-            values = np.nan_to_num(_align(firsts, entry_ids).astype(float), nan=0.0)
+            values = _first_places(rounds=u_round, judges=u_judge, entries=u_entry, totals=u_total,
+                                   n_entries=n_all)[codes]
         elif key == "median":
-            values = _align(medians, entry_ids)
+            values = _by_code(u_total, u_entry, n_all, "median")[codes]
         else:
             values = table["raw_mean" if key == "raw" else "n_judges"].to_numpy()
         table[f"tb:{key}"] = np.asarray(values, dtype=float)
@@ -249,28 +280,29 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     table["veto"] = _align(veto_text, entry_ids, fill="") if len(veto_text) else ""
     table["eligible"] = (table["veto"] == "") & np.isfinite(table["score"].to_numpy())
     allocation = allocate(table, config)
+    tier = allocation["tier"].to_numpy()
     table["rank"] = allocation["rank"].to_numpy()
-    table["tier"] = allocation["tier"].to_numpy()
+    table["tier"] = tier
     labels = {t.key: t.label.zh for t in config.tiers}
-    table["tier_label"] = table["tier"].map(lambda k: labels.get(k, ""))
+    table["tier_label"] = np.array([labels.get(k, "") for k in tier], dtype=object)
     finite = np.isfinite(score)
     low, high = np.full(len(score), np.nan), np.full(len(score), np.nan)
     rlow, rhigh = np.zeros(len(score), dtype=np.int64), np.zeros(len(score), dtype=np.int64)
-    groups = table["track"].to_numpy(dtype=object)
     if len(used) == 1:
         low, high = only.low[order], only.high[order]
     elif finite.any():
         low[finite], high[finite] = score_intervals(draws[:, finite], level=level)
     if finite.any():
-        rlow[finite], rhigh[finite] = rank_intervals(draws[:, finite], groups=groups[finite], level=level)
+        rlow[finite], rhigh[finite] = rank_intervals(draws[:, finite], groups=tracks[finite], level=level)
     table["score_low"], table["score_high"] = low, high
     table["rank_low"], table["rank_high"] = rlow, rhigh
     tier_order = {t.key: k for k, t in enumerate(config.tiers)}
-    tier_rank = table["tier"].map(lambda k: tier_order.get(k, len(tier_order))).to_numpy()
+    tier_rank = np.array([tier_order.get(k, len(tier_order)) for k in tier], dtype=np.int64)
     boundary = boundary_flags(score=np.nan_to_num(score, nan=-np.inf), draws=draws, tier_rank=tier_rank,
-                              groups=groups, level=boundary_confidence,
+                              groups=tracks, level=boundary_confidence,
                               awarded=table["eligible"].to_numpy() & ~allocation["below_min"].to_numpy())
-    incomplete = used_sheets[used_sheets["n_criteria"] < len(rubric.criteria)]["entry_id"].unique()
+    incomplete = np.zeros(n_all, dtype=bool)
+    incomplete[u_entry[sheets.n_criteria[in_used] < len(rubric.criteria)]] = True
     conditions = {
         "veto": table["veto"].to_numpy() != "",
         "missing_round": ~finite,
@@ -279,20 +311,28 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         "boundary": boundary,
         "disagreement": _disagrees(table, disagreement),
         "single_judge": table["n_judges"].to_numpy() < 2,
-        "incomplete_sheet": table["entry_id"].isin(incomplete).to_numpy(),
+        "incomplete_sheet": incomplete[codes],
     }
-    flags = np.full(len(table), "", dtype=object)
-    for name in FLAG_ORDER:
-        flags = np.where(conditions[name], np.where(flags == "", name, flags + ";" + name), flags)
-    table["flags"] = flags
+    table["flags"] = _flag_text(conditions)
     table["method"] = method
-    table = table.sort_values(["track", "rank", "entry_id"], kind="stable")
-    draws = draws[:, table.index.to_numpy()]
-    table = table.reset_index(drop=True)
+    # sorted by track, rank and entry id: codes sort like their texts
+    by_rank = np.lexsort((codes, table["rank"].to_numpy(), tracks))
+    table = table.iloc[by_rank].reset_index(drop=True)
+    draws = draws[:, by_rank]
     extra = [c for c in table.columns if c not in TABLE_COLUMNS and c != "eligible"]
     table = table[list(TABLE_COLUMNS) + extra]
     return RankingResult(table=table, judges=pd.concat(judge_tables, ignore_index=True), method=method,
                          draws=draws, rounds=provenance, details=details)
+
+
+def _flag_text(conditions: dict[str, np.ndarray]) -> np.ndarray:
+    """Per entry, the ``;``-joined names of its flags in ``FLAG_ORDER`` (text made once per combination)."""
+    bits = np.zeros(len(conditions[FLAG_ORDER[0]]), dtype=np.int64)
+    for bit, name in enumerate(FLAG_ORDER):
+        bits |= np.asarray(conditions[name], dtype=np.int64) << bit
+    combinations, which = np.unique(bits, return_inverse=True)
+    texts = [";".join(name for bit, name in enumerate(FLAG_ORDER) if c >> bit & 1) for c in combinations]
+    return np.array(texts, dtype=object)[which]
 
 
 def _disagrees(table: pd.DataFrame, disagreement: Disagreement) -> np.ndarray:

@@ -58,6 +58,19 @@ def build_design(sheets: pd.DataFrame, *, value: str = "total") -> Design:
     )
 
 
+def design_from_codes(*, judge: np.ndarray, entry: np.ndarray, y: np.ndarray, judge_names: np.ndarray,
+                      entry_names: np.ndarray) -> tuple[Design, np.ndarray, np.ndarray]:
+    """``build_design`` for sheets already coded (into ``judge_names`` / ``entry_names``).
+
+    Returns the design and, per design judge and entry, its code in those name arrays.
+    """
+    judge_codes, judges = pd.factorize(judge, sort=False)
+    entry_codes, entries = pd.factorize(entry, sort=False)
+    design = Design(judge=judge_codes.astype(np.int64), entry=entry_codes.astype(np.int64),
+                    y=np.asarray(y, dtype=float), judge_ids=judge_names[judges], entry_ids=entry_names[entries])
+    return design, judges, entries
+
+
 def components(design: Design) -> tuple[int, np.ndarray, np.ndarray]:
     """Connected groups of the bipartite judge–entry graph: (count, label per judge, label per entry)."""
     nj, ne = design.n_judges, design.n_entries
