@@ -229,7 +229,8 @@ def render() -> None:
         st.session_state["conflict_notice"] = True
         st.switch_page(entries_page())
     round_id, entry_id = _entry_from_query()
-    # read from the database on every run (never from a cache), in three queries
+    # read from the database on every run (never from a cache): three queries, and the store looks up the
+    # signed-in judge once for each of its two reads (its permission check)
     with read_session(engine()) as s:
         queue = repo.judge_queue(s, round_id=round_id, judge_id=user.id, actor=user.username) if round_id else []
         found = None
