@@ -250,7 +250,8 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         position = np.full(n_all, -1)
         position[round_entries[0]] = np.arange(len(round_entries[0]))
         order = position[codes]
-        score, draws, provenance = only.score[order], only.draws[:, order], None
+        same = np.array_equal(order, np.arange(len(order)))  # the usual case: no 160 MB copy at 1.5 M rows
+        score, draws, provenance = only.score[order], (only.draws if same else only.draws[:, order]), None
     else:
         score, draws, provenance = combine_rounds(fitted, round_weights, entry_ids=entry_ids)
     tracks = entry_track[codes]

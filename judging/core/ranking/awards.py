@@ -253,25 +253,24 @@ def allocate(table: pd.DataFrame, config: AwardConfig) -> pd.DataFrame:
         rank[order] = first_pos[group] + 1
         sizes = np.bincount(group)
         tie[order] = sizes[group] > 1
-        candidates = [o for o in order if eligible[o] and not below[o]]
-        cand_group = {o: g for o, g in zip(order, group, strict=True)}
+        taking_part = eligible[order] & ~below[order]
+        candidates, cand_group = order[taking_part], group[taking_part]
+        # a fully tied group is contiguous in the order: where each candidate's group ends
+        starts = np.flatnonzero(np.concatenate(([True], cand_group[1:] != cand_group[:-1])))
+        group_end = np.repeat(np.append(starts[1:], len(candidates)), np.diff(np.append(starts, len(candidates))))
+        published = np.round(score[candidates], config.score_decimals)
         pos = 0
         for rule in config.tiers:
             quota = config.quota(rule, track=str(track), n_entries=len(idx))
             taken = 0
             while pos < len(candidates) and taken < quota:
-                o = candidates[pos]
-                if rule.min_score is not None and np.round(score[o], config.score_decimals) < rule.min_score:
+                if rule.min_score is not None and published[pos] < rule.min_score:
                     break
-                end = pos  # a fully tied group is contiguous in the order
-                while end < len(candidates) and cand_group[candidates[end]] == cand_group[o]:
-                    end += 1
-                members = candidates[pos:end]
-                if taken + len(members) > quota and config.tie_policy == "exclude":
+                end = int(group_end[pos])
+                if taken + (end - pos) > quota and config.tie_policy == "exclude":
                     break
-                for m in members:
-                    tier[m] = rule.key
-                taken += len(members)
-                pos += len(members)
+                tier[candidates[pos:end]] = rule.key
+                taken += end - pos
+                pos = end
     return pd.DataFrame({"entry_id": table["entry_id"].to_numpy(), "rank": rank, "tier": tier, "tie": tie,
                          "below_min": below})

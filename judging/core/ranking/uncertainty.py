@@ -39,11 +39,14 @@ def rank_intervals(draws: np.ndarray, *, groups: np.ndarray, level: float = DEFA
     ranks = np.empty((n_draws, n), dtype=np.int32)
     for g in pd.unique(groups):
         idx = np.flatnonzero(groups == g)
+        whole = len(idx) == n  # one track: no copies at all
+        block = draws if whole else draws[:, idx]
+        out = ranks if whole else np.empty((n_draws, len(idx)), dtype=np.int32)
         positions = np.arange(1, len(idx) + 1, dtype=np.int32)
         for d in range(n_draws):  # one argsort per draw: cache-friendly, and draws are continuous (no ties)
-            row = np.empty(len(idx), dtype=np.int32)
-            row[np.argsort(-draws[d, idx])] = positions
-            ranks[d, idx] = row
+            out[d, np.argsort(-block[d])] = positions
+        if not whole:
+            ranks[:, idx] = out
     low, high = _tails(ranks, level)
     return low.astype(np.int64), high.astype(np.int64)
 
@@ -60,15 +63,20 @@ def boundary_flags(*, score: np.ndarray, draws: np.ndarray, tier_rank: np.ndarra
     """
     flag = np.zeros(len(score), dtype=bool)
     for g in pd.unique(groups):
-        idx = np.flatnonzero((groups == g) & awarded)
+        members = np.flatnonzero(groups == g)
+        whole = len(members) == len(score)
+        block = draws if whole else draws[:, members]  # compared whole: cheaper than gathering columns
+        at = np.full(len(score), -1)
+        at[members] = np.arange(len(members))
+        idx = members[awarded[members]]
         levels = np.unique(tier_rank[idx])
         for above_level in levels[:-1]:
             above = idx[tier_rank[idx] <= above_level]
             below = idx[tier_rank[idx] > above_level]
             last_above = above[np.argmin(score[above])]
             first_below = below[np.argmax(score[below])]
-            p_above = np.mean(draws[:, above] > draws[:, [first_below]], axis=0)
-            p_below = np.mean(draws[:, [last_above]] > draws[:, below], axis=0)
+            p_above = np.mean(block > block[:, [at[first_below]]], axis=0)[at[above]]
+            p_below = np.mean(block[:, [at[last_above]]] > block, axis=0)[at[below]]
             unclear_above, unclear_below = above[p_above < level], below[p_below < level]
             if len(unclear_above) or len(unclear_below):
                 flag[unclear_above] = True
