@@ -5,7 +5,11 @@ last value the store acknowledged (and how many changes it made). Afterwards the
 exactly those values, one row per (judge, entry, criterion), with the version equal to the number
 of changes, and one audit event per acknowledged change.
 
-    python benchmarks/concurrency.py [--judges 50] [--changes 3000] [--postgres URL]
+    python benchmarks/concurrency.py [--judges 50] [--changes 3000] [--think-ms 0] [--postgres URL]
+
+With ``--think-ms 0`` (the default) every judge saves back to back: the worst case, where all 50
+queue on the database's one write lock at every instant. ``--think-ms 2000`` lets each judge pause
+a random 0–4 s between changes, closer to people typing scores.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from judging.store.synthetic import build_contest
 STEP = 0.5
 
 
-def run(engine, *, judges: int, changes: int, seed: int = 1) -> dict:
+def run(engine, *, judges: int, changes: int, seed: int = 1, think_ms: float = 0.0) -> dict:
     contest = build_contest(engine, judges=judges, entries_per_judge=4)
     per_judge = changes // judges
     expected: dict[tuple[int, int, str], tuple[float, int]] = {}
@@ -45,6 +49,8 @@ def run(engine, *, judges: int, changes: int, seed: int = 1) -> dict:
         local: dict[tuple[int, int, str], tuple[float, int]] = {}
         start.wait()
         for _ in range(per_judge):
+            if think_ms:
+                time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
             entry_id, criterion = rng.choice(mine), rng.choice(contest["criteria"])
             key = (judge_id, entry_id, criterion)
             old_value, old_changes = local.get(key, (None, 0))
@@ -100,13 +106,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judges", type=int, default=50)
     parser.add_argument("--changes", type=int, default=3000)
+    parser.add_argument("--think-ms", type=float, default=0.0, help="mean pause of a judge between changes")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
 
-    print(f"{args.judges} concurrent judges, {args.changes} score changes")
+    print(f"{args.judges} concurrent judges, {args.changes} score changes, mean pause {args.think_ms:.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_database(f"sqlite:///{tmp}/bench.db")
-        report("SQLite", run(engine, judges=args.judges, changes=args.changes))
+        report("SQLite", run(engine, judges=args.judges, changes=args.changes, think_ms=args.think_ms))
         engine.dispose()
 
     name = f"judging_bench_{uuid.uuid4().hex[:8]}"
@@ -119,7 +126,7 @@ def main() -> None:
         return
     try:
         engine = open_database(args.postgres.rsplit("/", 1)[0] + f"/{name}")
-        report("PostgreSQL", run(engine, judges=args.judges, changes=args.changes))
+        report("PostgreSQL", run(engine, judges=args.judges, changes=args.changes, think_ms=args.think_ms))
         engine.dispose()
     finally:
         with admin.connect() as conn:
