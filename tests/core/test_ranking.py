@@ -310,3 +310,19 @@ def test_rank_result_does_not_depend_on_the_row_order_of_the_scores():
 
     pd.testing.assert_frame_equal(first.sort_values("entry_id").reset_index(drop=True),
                                   second.sort_values("entry_id").reset_index(drop=True))
+
+
+def test_rank_reads_numbers_padded_text_and_mixed_ids_as_the_same_text():
+    contest = simulate_contest(regime="random", seed=3, n_entries=40, n_judges=12).scores
+    numbers = contest.assign(entry_id=contest["entry_id"].str[1:].astype(int))  # E0007 -> 7
+    texts = numbers.assign(entry_id=numbers["entry_id"].astype(str))
+    padded = texts.assign(entry_id=" " + texts["entry_id"] + "\t")
+    mixed = numbers.astype({"entry_id": object})
+    mixed.loc[mixed.index[::2], "entry_id"] = texts["entry_id"].iloc[::2]
+
+    expected = rank(texts, RUBRIC, seed=1)
+
+    for variant in (numbers, padded, mixed):
+        result = rank(variant, RUBRIC, seed=1)
+        pd.testing.assert_frame_equal(result.table, expected.table)
+        assert np.array_equal(result.draws, expected.draws)
