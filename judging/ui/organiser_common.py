@@ -80,14 +80,21 @@ def flash_next(message: str) -> None:
     st.session_state["oc_flash"] = message
 
 
-def run_write(action, done: str) -> None:
-    """Run a write; show every problem as a table, or keep the success message across the rerun."""
+def run_write(action, done: str, *, problems_as_table: bool = True) -> None:
+    """Run a write; show what went wrong, or keep the success message across the rerun.
+
+    Problems come as a table (where, row, column: input checks), or with ``problems_as_table=False``
+    as one error message (a refusal that is a single sentence, such as freezing a list too early).
+    """
     try:
         with write_session(engine()) as s:
             action(s)
     except JudgingError as exc:
-        st.error(tr("oc.asg.not_changed"))
-        problem_table(exc.problems)
+        if problems_as_table:
+            st.error(tr("oc.asg.not_changed"))
+            problem_table(exc.problems)
+        else:
+            st.error(exc.render(lang()))
     else:
         flash_next(done)
         st.rerun()

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from judging.core.exports import flags_text
-from judging.errors import JudgingError
 from judging.store import publication as pub
-from judging.store.db import read_session, write_session
+from judging.store.db import read_session
 from judging.store.models import Publication, Round
 from judging.ui.common import engine, lang, require_role, tr, when
+from judging.ui.organiser_common import flash, run_write
 
 PUBLICATION_KEY = "pub_selected"
 
@@ -48,23 +48,15 @@ def list_frame(table: pd.DataFrame) -> pd.DataFrame:
     return out[list(columns)].rename(columns={k: tr(v) for k, v in columns.items()})
 
 
-def _run(action, success_key: str, **params) -> None:
-    try:
-        with write_session(engine()) as s:
-            action(s)
-    except JudgingError as exc:
-        st.error(exc.render(lang()))
-        return
-    st.session_state["pub_flash"] = tr(success_key, **params)
-    st.rerun()
+def _run(action, success_key: str) -> None:
+    """A write from one of this page's forms: its refusals are single sentences, so no table."""
+    run_write(action, tr(success_key), problems_as_table=False)
 
 
 def render() -> None:
     user = require_role("organiser")
     st.title(tr("page.publication"))
-    flash = st.session_state.pop("pub_flash", None)
-    if flash:
-        st.success(flash)
+    flash()
     publication = choose_publication(actor=user.username)
     if publication is None:
         return
