@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -29,26 +31,39 @@ def _postgres_unavailable_reason() -> str | None:
         return f"no PostgreSQL server at {POSTGRES_ADMIN_URL}: {exc.__class__.__name__}: {exc}".splitlines()[0]
 
 
+@contextmanager
+def _scratch_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database with a unique name (its URL), dropped on leaving even if
+    connections to it are still open."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def postgres_server_url():
-    """A fresh, empty PostgreSQL database for this test run (URL), dropped afterwards."""
+def postgres_database():
+    """Make scratch PostgreSQL databases: ``with postgres_database("prefix") as url:`` gives a new,
+    empty database that is dropped afterwards. Skips without a server (fails with REQUIRE_POSTGRES=1)."""
     reason = _postgres_unavailable_reason()
     if reason:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
         pytest.skip(reason)
-    name = f"judging_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(
-            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-        ))
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    return _scratch_database
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(postgres_database):
+    """A fresh, empty PostgreSQL database for this test run (URL), dropped afterwards."""
+    with postgres_database("judging_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

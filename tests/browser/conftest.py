@@ -35,13 +35,18 @@ def _missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def chromium():
+def _require_browser() -> None:
+    """Skip with the reason when Chromium or Playwright is missing; fail instead with REQUIRE_BROWSER=1."""
     reason = _missing_browser()
     if reason:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -80,11 +85,7 @@ def build_contest(url: str) -> dict:
 @pytest.fixture(scope="module")
 def served_app(tmp_path_factory):
     """The app on a free port over a fresh demo database: base URL, database URL, a judge and entries."""
-    reason = _missing_browser()
-    if reason:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    _require_browser()
     url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'judging.db'}"
     contest = build_contest(url)
     log = tmp_path_factory.mktemp("log") / "streamlit.log"

@@ -3,56 +3,36 @@ saves a score through one, the organiser's progress page on the other shows it (
 
 from __future__ import annotations
 
-import os
-import uuid
+import importlib.util
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from judging.store import repo
 from judging.store.db import open_database, read_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
-ADMIN_URL = os.environ.get("JUDGING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-
-def _conftest():
-    import importlib.util
-    from pathlib import Path
-
+def _browser_conftest():
+    """The app helpers next to this module (the browser tests are not a package)."""
     spec = importlib.util.spec_from_file_location("browser_conftest", Path(__file__).parent / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-HELPERS = _conftest()
+HELPERS = _browser_conftest()
 
 
 @pytest.fixture(scope="module")
-def replicas(postgres_server_url, tmp_path_factory):
-    reason = HELPERS._missing_browser()
-    if reason:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    name = f"judging_replicas_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+def replicas(chromium, postgres_database, tmp_path_factory):
+    """Two app processes over one fresh PostgreSQL database holding the demo contest."""
     logs = tmp_path_factory.mktemp("replicas")
-    try:
+    with postgres_database("judging_replicas") as url:
         contest = HELPERS.build_contest(url)
         with HELPERS.start_app(url, logs / "a.log") as a, HELPERS.start_app(url, logs / "b.log") as b:
             yield contest | {"a": a, "b": b}
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 def _settle(page) -> None:
