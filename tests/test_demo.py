@@ -129,3 +129,24 @@ def test_simulated_sheets_are_deterministic_for_a_seed():
 
     assert first == again
     assert first != other
+
+
+def test_demo_final_runs_as_a_live_final_after_advancement(engine):
+    from judging.store import organiser
+    from judging.store.db import write_session
+
+    edition_id = build_demo(engine, seed=2026)
+    with write_session(engine) as s:
+        preliminary, final = repo.rounds_of(s, edition_id)
+        preview = organiser.advancement_preview(s, round_id=preliminary.id, actor="organiser")
+        codes = preview.loc[preview["advance"], "entry_id"].tolist()
+        organiser.confirm_advancement(s, round_id=preliminary.id, codes=codes, actor="organiser")
+        panel = [j.id for j in repo.judges(s)[:7]]
+        organiser.set_panel(s, round_id=final.id, judge_ids=panel, actor="organiser")
+        first = organiser.entries_of_round(s, round_id=final.id)[0]
+        seats = organiser.open_live_entry(s, round_id=final.id, entry_id=first.id, actor="organiser")
+    with read_session(engine) as s:
+        seen = {tuple(e.code for e in repo.assigned_entries(s, round_id=final.id, judge_id=j, actor="organiser"))
+                for j in panel}
+        assert organiser.ordinary_sheets(s, round_id=final.id, actor="org") == 0
+    assert len(codes) >= 30 and 1 <= seats <= 7 and seen <= {(first.code,), ()}

@@ -376,6 +376,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "oc.live.no_panel": {"zh": "还没有评委组：请先选择并保存评委组", "en": "there is no panel yet: choose and save the panel first"},
     "oc.live.already_closed": {"zh": "此作品的评分已结束", "en": "this entry is already closed"},
     "oc.live.not_open": {"zh": "此作品不在评分中", "en": "this entry is not open"},
+    "oc.live.ordinary_round": {
+        "zh": "“{round}”已按普通方式分配评委（{n} 份评分表），不能同时用作路演答辩。请在没有分配评委的评审阶段"
+              "（如本届的终评阶段）进行路演答辩；若这些分配是误操作且尚无评分，可先在“评委分配”页撤销",
+        "en": "'{round}' is already assigned the ordinary way ({n} score sheets), so it cannot also run as a live "
+              "final. Run the live final in a round without assignments (such as the edition's final round); if "
+              "the assignment was a mistake and nothing is scored yet, remove it on the Assignment page first",
+    },
+    "oc.asg.live_round": {
+        "zh": "“{round}”是路演答辩阶段：评委由“路演答辩”页的评委组决定，每次开始一个作品时自动分配，不能另行分配",
+        "en": "'{round}' runs as a live final: its judges are the panel chosen on the Live final page, seated each "
+              "time an entry is opened, so it cannot be assigned the ordinary way",
+    },
     "oc.screen.choose_round": {
         "zh": "请在侧栏选择届次和路演阶段。",
         "en": "Choose the edition and the live round in the sidebar.",

@@ -153,11 +153,18 @@ def active_judges(session: Session) -> list[User]:
     return [j for j in repo.judges(session) if j.active]
 
 
+def _refuse_if_live(session: Session, rnd: Round) -> None:
+    """A live final's seats come from its panel, one open entry at a time: no ordinary assignment in it."""
+    if is_live_round(session, round_id=rnd.id):
+        raise PermissionDenied(Problem("oc.asg.live_round", {"round": rnd.name}))
+
+
 @guarded("assignment.manage")
 def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], seed: int,
                        actor: str) -> int:
     """Make ``pairs`` the round's whole assignment (refused once any score is stored in the round)."""
     rnd = repo.get_round(session, round_id)
+    _refuse_if_live(session, rnd)
     if repo.count_scores(session, round_id=round_id, actor=actor):
         raise PermissionDenied(Problem("oc.asg.scored_round", {"round": rnd.name}))
     for old in session.exec(select(Assignment).where(Assignment.round_id == round_id)):
@@ -191,6 +198,7 @@ def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: 
     from judging.core.assignment_changes import check_addition
 
     rnd = repo.get_round(session, round_id)
+    _refuse_if_live(session, rnd)
     judge = session.get(User, judge_id)
     entry = session.get(Entry, entry_id)
     pair = (judge.username if judge else str(judge_id), entry.code if entry else str(entry_id))
@@ -246,6 +254,7 @@ def generate_assignment(session: Session, *, round_id: int, seed: int, actor: st
     from judging.core.assignment import assign_judges
 
     rnd = repo.get_round(session, round_id)
+    _refuse_if_live(session, rnd)
     inputs = round_inputs(session, round_id=round_id)
     pairs = assign_judges(entries=inputs.entries, judges=inputs.judges, k=rnd.judges_per_entry,
                           conflicts=inputs.conflicts, seed=seed)
@@ -259,6 +268,7 @@ def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: str,
     from judging.core.assignment_changes import fill_gaps
 
     rnd = repo.get_round(session, round_id)
+    _refuse_if_live(session, rnd)
     inputs = round_inputs(session, round_id=round_id)
     judges = dict(inputs.judges)
     for judge_id in exclude_judges:
@@ -436,6 +446,30 @@ def panel_of(session: Session, *, round_id: int) -> list[User]:
     return list(session.exec(stmt))
 
 
+@guarded("scores.read")
+def ordinary_sheets(session: Session, *, round_id: int, actor: str) -> int:
+    """How many judge–entry pairs of the round are scored the ordinary way, outside the live final.
+
+    A live round has seats only on the entry open to the panel (closing an entry takes its seats
+    away) and scores only on entries that were opened; any other seat or score was assigned the
+    ordinary way (评委分配) and would mix the two modes.
+    """
+    live = select(RoundEntry.entry_id).where(RoundEntry.round_id == round_id, RoundEntry.live_state == "open")
+    opened = select(RoundEntry.entry_id).where(RoundEntry.round_id == round_id,
+                                               RoundEntry.live_state.in_(("open", "closed")))
+    seats = {tuple(p) for p in session.exec(select(Assignment.judge_id, Assignment.entry_id).where(
+        Assignment.round_id == round_id, Assignment.entry_id.not_in(live)))}
+    scored = {tuple(p) for p in session.exec(select(Score.judge_id, Score.entry_id).distinct().where(
+        Score.round_id == round_id, Score.entry_id.not_in(opened)))}
+    return len(seats | scored)
+
+
+def is_live_round(session: Session, *, round_id: int) -> bool:
+    """Whether the round runs as a live final: an entry of it has been opened to its panel."""
+    return session.exec(select(RoundEntry.id).where(RoundEntry.round_id == round_id,
+                                                    RoundEntry.live_state != "").limit(1)).first() is not None
+
+
 def _live_row(session: Session, round_id: int, entry_id: int) -> RoundEntry:
     row = session.exec(select(RoundEntry).where(RoundEntry.round_id == round_id,
                                                 RoundEntry.entry_id == entry_id)).first()
@@ -459,6 +493,9 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: st
     panel = [j.id for j in panel_of(session, round_id=round_id)]
     if not panel:
         raise PermissionDenied(Problem("oc.live.no_panel", {}))
+    ordinary = ordinary_sheets(session, round_id=round_id, actor=actor)
+    if ordinary:
+        raise PermissionDenied(Problem("oc.live.ordinary_round", {"round": rnd.name, "n": ordinary}))
     conflicted = {j for j, e in conflict_pairs(session, edition_id=rnd.edition_id) if e == entry_id}
     row = _live_row(session, round_id, entry_id)
     if row.live_state == "closed":

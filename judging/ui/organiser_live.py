@@ -6,15 +6,30 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from judging.errors import JudgingError, Problem
 from judging.store import organiser, repo
-from judging.store.db import read_session
-from judging.ui.common import engine, plain, require_role, tr
+from judging.store.db import read_session, write_session
+from judging.ui.common import engine, lang, plain, require_role, tr
 from judging.ui.organiser_common import (
     choose_edition,
     choose_round,
     flash,
+    flash_next,
     run_write,
 )
+
+
+def _live_write(action, done: str) -> None:
+    """Open or close an entry; a refusal (another entry open, no panel, a round assigned the ordinary
+    way) is one sentence that says what to do, shown as it is rather than as a table of problems."""
+    try:
+        with write_session(engine()) as s:
+            action(s)
+    except JudgingError as exc:
+        st.error(exc.render(lang()))
+    else:
+        flash_next(done)
+        st.rerun()
 
 
 def render() -> None:
@@ -32,6 +47,7 @@ def render() -> None:
         panel = [j.id for j in organiser.panel_of(s, round_id=rnd.id)]
         entries = organiser.entries_of_round(s, round_id=rnd.id)
         states = {r.entry_id: r.live_state for r in organiser.round_entry_rows(s, round_id=rnd.id)}
+        ordinary = organiser.ordinary_sheets(s, round_id=rnd.id, actor=user.username)
     names = {j.id: f"{j.username} · {j.display_name}" for j in judges}
     with st.form("oc_panel"):
         chosen = st.multiselect(tr("oc.live.panel"), list(names), default=[j for j in panel if j in names],
@@ -47,18 +63,22 @@ def render() -> None:
         entry = next(e for e in entries if e.id == open_id)
         st.info(tr("oc.live.now_open", code=plain(entry.code), title=plain(entry.title)))
         if st.button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
-            run_write(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user.username),
-                 tr("oc.live.closed", code=plain(entry.code)))
+            _live_write(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id,
+                                                             actor=user.username),
+                        tr("oc.live.closed", code=plain(entry.code)))
     table = pd.DataFrame([{tr("oc.col_code"): e.code, tr("oc.col_title"): e.title,
                            tr("oc.col_status"): tr(f"oc.live.state_{states.get(e.id) or 'waiting'}")} for e in entries])
     st.dataframe(table, hide_index=True, width="stretch")
     waiting = [e for e in entries if not states.get(e.id)]
-    if open_id is None and waiting:
+    if ordinary:  # the same refusal as opening an entry would give: say what to do before anyone tries
+        st.error(Problem("oc.live.ordinary_round", {"round": rnd.name, "n": ordinary}).message(lang()))
+    elif open_id is None and waiting:
         labels = {e.id: f"{e.code} · {e.title}" for e in waiting}
         with st.form("oc_live_open"):
             entry_id = st.selectbox(tr("oc.live.next"), list(labels), format_func=labels.get, key="oc_live_next")
             go = st.form_submit_button(tr("oc.live.open"), type="primary")
         if go:
-            run_write(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user.username),
-                 tr("oc.live.opened", code=plain(labels[entry_id])))
+            _live_write(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id,
+                                                            actor=user.username),
+                        tr("oc.live.opened", code=plain(labels[entry_id])))
 

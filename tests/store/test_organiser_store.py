@@ -204,6 +204,81 @@ def test_live_final_one_entry_at_a_time_panel_sees_only_it_and_the_board(engine)
     assert board.result.method == "trimmed" and board.result.score == pytest.approx(77.5)
 
 
+def test_live_entry_refused_in_a_round_assigned_the_ordinary_way(engine):
+    edition_id, _, judge_ids = _contest(engine, judges=5, entries=3)
+    with write_session(engine) as s:
+        final = repo.rounds_of(s, edition_id)[2]
+        entries = repo.entries_of(s, edition_id)
+        organiser.add_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id, reason="",
+                                 actor="org")
+        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids[1:], actor="org")
+    with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
+        organiser.open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+    with read_session(engine) as s:
+        rows = organiser.round_entry_rows(s, round_id=final.id)
+        status = repo.get_round(s, final.id).status
+    assert [p.code for p in refused.value.problems] == ["oc.live.ordinary_round"]
+    assert "没有分配评委的评审阶段" in refused.value.render("zh") and "without assignments" in refused.value.render("en")
+    assert ([r.live_state for r in rows], status) == ([], "draft")  # nothing changed
+
+
+def test_live_entry_refused_after_ordinary_scores_even_without_seats(engine):
+    edition_id, _, judge_ids = _contest(engine, judges=5, entries=3)
+    with write_session(engine) as s:
+        final = repo.rounds_of(s, edition_id)[2]
+        organiser.update_round(s, round_id=final.id, status="open", actor="org")
+        entries = repo.entries_of(s, edition_id)
+        organiser.add_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id, reason="",
+                                 actor="org")
+        repo.save_score(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id,
+                        criterion=RUBRIC.criterion_keys[0], value=80, actor="j0")
+        organiser.remove_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id,
+                                    reason="x", actor="org")
+        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
+    with read_session(engine) as s:
+        assert organiser.ordinary_sheets(s, round_id=final.id, actor="org") == 1
+    with pytest.raises(PermissionDenied, match="ordinary"), write_session(engine) as s:
+        organiser.open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+
+
+def test_live_round_counts_no_ordinary_sheets_while_open_or_after_closing(engine):
+    edition_id, _, judge_ids = _contest(engine, judges=3, entries=3)
+    with write_session(engine) as s:
+        final = repo.rounds_of(s, edition_id)[2]
+        entries = repo.entries_of(s, edition_id)
+        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
+        organiser.open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+        for n, judge in enumerate(judge_ids):
+            repo.save_score(s, round_id=final.id, judge_id=judge, entry_id=entries[0].id,
+                            criterion=RUBRIC.criterion_keys[0], value=80, actor=f"j{n}")
+        assert organiser.ordinary_sheets(s, round_id=final.id, actor="org") == 0
+        organiser.close_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+        assert organiser.ordinary_sheets(s, round_id=final.id, actor="org") == 0
+        assert organiser.open_live_entry(s, round_id=final.id, entry_id=entries[1].id, actor="org") == 3
+
+
+@pytest.mark.parametrize("change", ["generate", "add", "fill"])
+def test_ordinary_assignment_refused_in_a_live_round(engine, change):
+    edition_id, _, judge_ids = _contest(engine, judges=3, entries=3)
+    with write_session(engine) as s:
+        final = repo.rounds_of(s, edition_id)[2]
+        entries = repo.entries_of(s, edition_id)
+        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids[:2], actor="org")
+        organiser.open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+    changes = {
+        "generate": lambda s: organiser.generate_assignment(s, round_id=final.id, seed=1, actor="org"),
+        "add": lambda s: organiser.add_assignment(s, round_id=final.id, judge_id=judge_ids[2],
+                                                  entry_id=entries[1].id, reason="", actor="org"),
+        "fill": lambda s: organiser.fill_round_gaps(s, round_id=final.id, seed=1, actor="org"),
+    }
+    with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
+        changes[change](s)
+    with read_session(engine) as s:
+        pairs = sorted(organiser.assignment_pairs(s, round_id=final.id))
+    assert [p.code for p in refused.value.problems] == ["oc.asg.live_round"]
+    assert pairs == sorted((j, entries[0].id) for j in judge_ids[:2])
+
+
 def test_advancement_preview_and_confirm_feed_the_next_round(engine):
     edition_id, round_id, judge_ids = _contest(engine, judges=3, entries=4, k=3)
     with write_session(engine) as s:

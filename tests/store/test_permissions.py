@@ -195,6 +195,7 @@ STORE_READS = {
     "sheet_status_rows": (lambda s, i, a: organiser.sheet_status_rows(s, round_id=i["prelim"], actor=a), SCORES),
     "advancement_preview": (lambda s, i, a: organiser.advancement_preview(s, round_id=i["prelim"], actor=a), SCORES),
     "live_board": (lambda s, i, a: organiser.live_board(s, round_id=i["prelim"], actor=a), SCORES),
+    "ordinary_sheets": (lambda s, i, a: organiser.ordinary_sheets(s, round_id=i["prelim"], actor=a), SCORES),
     "vetoes_frame": (lambda s, i, a: publication.vetoes_frame(s, round_id=i["prelim"], actor=a), SCORES),
     "rank_round": (lambda s, i, a: publication.rank_round(s, round_id=i["prelim"], settings=SETTINGS, actor=a),
                    SCORES),

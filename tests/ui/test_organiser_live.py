@@ -119,3 +119,35 @@ def test_an_entry_title_with_markup_is_shown_as_text(contest):
     at.session_state["oc_round"] = final
     at.run()
     assert at.info[0].value == "正在评分：P\\-002 \\[链接\\]\\(http\\://evil\\.example\\) \\*\\*粗体\\*\\*"
+
+
+def test_live_page_says_what_to_do_for_a_round_assigned_the_ordinary_way(contest):
+    ids = contest["ids"]
+    final = _final_round(contest)
+    with write_session(contest["engine"]) as s:
+        organiser.add_assignment(s, round_id=final, judge_id=ids["j1"], entry_id=ids["L-001"], reason="",
+                                 actor="org")
+        organiser.set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor="org")
+    at = page(contest, _render_live)
+    at.session_state["oc_round"] = final
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "“终评（路演答辩）”已按普通方式分配评委（1 份评分表），不能同时用作路演答辩。请在没有分配评委的评审阶段"
+        "（如本届的终评阶段）进行路演答辩；若这些分配是误操作且尚无评分，可先在“评委分配”页撤销"]
+    assert "开始评分" not in [b.label for b in at.button]  # nothing to press that would be refused
+
+
+def test_live_page_shows_a_refusal_as_one_message(contest):
+    ids = contest["ids"]
+    final = _final_round(contest)
+    at = page(contest, _render_live)
+    at.session_state["oc_round"] = final
+    at.run()
+    at.selectbox(key="oc_live_next").select(ids["P-001"])
+    next(b for b in at.button if b.label == "开始评分").click()  # no panel saved yet
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["还没有评委组：请先选择并保存评委组"]
+    with read_session(contest["engine"]) as s:
+        assert organiser.round_entry_rows(s, round_id=final) == []
