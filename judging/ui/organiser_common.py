@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +16,8 @@ from judging.ui.common import SignedIn, engine, lang, require_role, tr
 
 EDITION_KEY = "oc_edition"  # per tab: the edition the organiser is working on
 ROUND_KEY = "oc_round"
+
+RowT = TypeVar("RowT")
 
 
 def round_page(title_key: str, *roles: str) -> tuple[SignedIn, Edition, Round] | None:
@@ -34,29 +39,31 @@ def choose_edition() -> Edition | None:
     """A select box of editions (newest first); None, with a hint, when there is none yet."""
     with read_session(engine()) as s:
         editions = repo.list_editions(s)
-    if not editions:
-        st.info(tr("oc.no_edition"))
-        return None
-    by_id = {e.id: e for e in editions}
-    if st.session_state.get(EDITION_KEY) not in by_id:
-        st.session_state[EDITION_KEY] = editions[0].id
-    chosen = st.selectbox(tr("oc.edition"), list(by_id), key=EDITION_KEY,
-                          format_func=lambda i: f"{by_id[i].year} · {by_id[i].name}")
-    return by_id[chosen]
+    return choose_row(editions, key=EDITION_KEY, label=tr("oc.edition"), empty=tr("oc.no_edition"),
+                      format_func=lambda e: f"{e.year} · {e.name}")
 
 
 def choose_round(edition: Edition, *, label_key: str = "oc.round") -> Round | None:
     with read_session(engine()) as s:
         rounds = repo.rounds_of(s, edition.id)
-    if not rounds:
-        st.info(tr("oc.no_round"))
-        return None
-    by_id = {r.id: r for r in rounds}
-    if st.session_state.get(ROUND_KEY) not in by_id:
-        st.session_state[ROUND_KEY] = rounds[0].id
     # the label must not change while the page is open (a status change would reset the choice)
-    chosen = st.selectbox(tr(label_key), list(by_id), key=ROUND_KEY, format_func=lambda i: by_id[i].name)
-    st.caption(tr("oc.round_status", status=tr("oc.status." + by_id[chosen].status)))
+    rnd = choose_row(rounds, key=ROUND_KEY, label=tr(label_key), empty=tr("oc.no_round"), format_func=lambda r: r.name)
+    if rnd is not None:
+        st.caption(tr("oc.round_status", status=tr("oc.status." + rnd.status)))
+    return rnd
+
+
+def choose_row(rows: Sequence[RowT], *, key: str, label: str, empty: str,
+               format_func: Callable[[RowT], str]) -> RowT | None:
+    """A select box over rows with an ``id``, remembered per tab under ``key`` and starting at the
+    first row; None, with the hint ``empty``, when there is nothing to choose."""
+    if not rows:
+        st.info(empty)
+        return None
+    by_id = {row.id: row for row in rows}
+    if st.session_state.get(key) not in by_id:
+        st.session_state[key] = rows[0].id
+    chosen = st.selectbox(label, list(by_id), key=key, format_func=lambda i: format_func(by_id[i]))
     return by_id[chosen]
 
 

@@ -13,7 +13,7 @@ from judging.store import publication as pub
 from judging.store.db import read_session
 from judging.store.models import Publication, Round
 from judging.ui.common import engine, lang, require_role, tr, when
-from judging.ui.organiser_common import flash, run_write
+from judging.ui.organiser_common import choose_row, flash, run_write
 
 PUBLICATION_KEY = "pub_selected"
 
@@ -29,14 +29,8 @@ def choose_publication(*, actor: str, only_frozen: bool = False) -> Publication 
             labels[p.id] = f"{edition.year} · {edition.name} · {rnd.name} · {tr('pub.status.' + p.status)}"
     if only_frozen:
         rows = [p for p in rows if p.status == "frozen"]
-    if not rows:
-        st.info(tr("pub.none_frozen" if only_frozen else "pub.none"))
-        return None
-    by_id = {p.id: p for p in rows}
-    if st.session_state.get(PUBLICATION_KEY) not in by_id:
-        st.session_state[PUBLICATION_KEY] = rows[0].id
-    chosen = st.selectbox(tr("pub.choose"), list(by_id), key=PUBLICATION_KEY, format_func=lambda i: labels[i])
-    return by_id[chosen]
+    return choose_row(rows, key=PUBLICATION_KEY, label=tr("pub.choose"),
+                      empty=tr("pub.none_frozen" if only_frozen else "pub.none"), format_func=lambda p: labels[p.id])
 
 
 def list_frame(table: pd.DataFrame) -> pd.DataFrame:
