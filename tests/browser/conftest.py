@@ -55,6 +55,23 @@ def chromium():
         browser.close()
 
 
+def settle(page) -> None:
+    """Wait like Streamlit's own e2e suite: connected, then the script has finished its run."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
+    page.wait_for_timeout(250)  # a rerun triggered by the last action may not have started yet
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Fill in and send the sign-in form the page shows, then wait for the page behind it."""
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    settle(page)
+    page.wait_for_timeout(500)  # signing in reruns the app: wait for that run too, not just the click's
+    settle(page)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -35,21 +35,10 @@ def replicas(chromium, postgres_database, tmp_path_factory):
             yield contest | {"a": a, "b": b}
 
 
-def _settle(page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
-    page.wait_for_timeout(250)
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=30_000)
-
-
-def _sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(base)
-    _settle(page)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    _settle(page)
-    page.wait_for_timeout(500)
-    _settle(page)
+def _sign_in(page, url: str, username: str, password: str) -> None:
+    page.goto(url)
+    HELPERS.settle(page)
+    HELPERS.sign_in(page, username, password)
 
 
 def _started(page) -> int:
@@ -73,12 +62,12 @@ def test_a_score_saved_on_one_replica_is_seen_by_the_organiser_on_the_other(chro
     judge = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
     _sign_in(judge, app["a"], app["username"], app["password"])
     judge.locator(f".st-key-open_{entry} button").click()
-    _settle(judge)
+    HELPERS.settle(judge)
     key = f"w_{app['round_id']}_{entry}_score_core_technology"
     box = judge.locator(f".st-key-{key} input").first
     box.fill("77")
     box.press("Tab")
-    _settle(judge)
+    HELPERS.settle(judge)
     expect(judge.get_by_text("已保存")).to_be_visible()
 
     # the organiser's page refreshes itself every few seconds, reading the database (replica B)
