@@ -54,6 +54,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "entries.no_round": {"zh": "目前没有分配给您的开放评审阶段。", "en": "No open round has entries assigned to you."},
     "entries.none": {"zh": "本阶段没有分配给您的作品。", "en": "No entries are assigned to you in this round."},
     "entries.none_match": {"zh": "没有符合筛选条件的作品。", "en": "No entries match the filter."},
+    "entries.live_waiting": {
+        "zh": "路演答辩：组织方开始下一个作品的评分后，它会出现在这里（点击“刷新”查看）。",
+        "en": "Live final: the next entry appears here once the organiser opens it (press Refresh to look).",
+    },
+    "entries.live_elsewhere": {
+        "zh": "“{round}”的路演答辩正在评分：请在上方“评审阶段”中选择它，为当前答辩作品评分。",
+        "en": "The live final of '{round}' is open for your mark: choose it under Round above to score the entry on stage.",
+    },
+    "entries.refresh": {"zh": "刷新", "en": "Refresh"},
     "entries.progress": {
         "zh": "已评完 {done} / {total} 件（已提交 {submitted} 件）",
         "en": "{done} of {total} scored ({submitted} submitted)",

@@ -19,12 +19,14 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    case,
     cast,
     func,
     insert,
     literal,
     literal_column,
     null,
+    or_,
     text,
     union_all,
 )
@@ -41,7 +43,9 @@ from judging.store.models import (
     Conflict,
     Edition,
     Entry,
+    PanelMember,
     Round,
+    RoundEntry,
     Score,
     ScoreSheet,
     Track,
@@ -629,17 +633,48 @@ def stable_order_key(*, round_id: int, judge_id: int, entry_id: int) -> str:
     return hashlib.sha256(f"{round_id}:{judge_id}:{entry_id}".encode()).hexdigest()
 
 
+def _live_seats(judge_id: int):
+    """``(round_id, entry_id)`` of the live-final entries open to the judge now: their seat on it, no conflict."""
+    conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)
+    return (select(RoundEntry.round_id, RoundEntry.entry_id)
+            .join(Assignment, (Assignment.round_id == RoundEntry.round_id)
+                  & (Assignment.entry_id == RoundEntry.entry_id))
+            .where(RoundEntry.live_state == "open", Assignment.judge_id == judge_id,
+                   RoundEntry.entry_id.not_in(conflicted)))
+
+
 @guarded("sheet.read")
 def open_rounds_of_judge(session: Session, *, judge_id: int, actor: str) -> list[Round]:
-    """Open rounds in which the judge has at least one assignment, newest edition first."""
+    """Open rounds in which the judge has entries assigned or sits on the live-final panel (路演答辩:
+    between two entries they have none), newest edition first; a round whose live entry is open to
+    them comes before every other, so that their list opens on it."""
+    assigned = select(Assignment.round_id).where(Assignment.judge_id == judge_id)
+    on_panel = select(PanelMember.round_id).where(PanelMember.judge_id == judge_id)
+    live = select(_live_seats(judge_id).subquery().c.round_id)
     stmt = (
         select(Round)
-        .join(Assignment, Assignment.round_id == Round.id)
-        .where(Assignment.judge_id == judge_id, Round.status == "open")
-        .distinct()
-        .order_by(Round.edition_id.desc(), Round.position)
+        .where(Round.status == "open", or_(Round.id.in_(assigned), Round.id.in_(on_panel)))
+        .order_by(case((Round.id.in_(live), 0), else_=1), Round.edition_id.desc(), Round.position)
     )
     return list(session.exec(stmt))
+
+
+@dataclass(frozen=True)
+class JudgeLiveFinal:
+    """Where a judge stands in the live finals (路演答辩) of open rounds."""
+
+    panel: frozenset[int]  # rounds whose panel they sit on
+    open_entries: dict[int, int]  # round id → the entry open to them in it now
+
+
+@guarded("sheet.read")
+def live_final_of_judge(session: Session, *, judge_id: int, actor: str) -> JudgeLiveFinal:
+    """The open rounds whose live-final panel the judge sits on, and the entry open to them in each open round."""
+    is_open = select(Round.id).where(Round.status == "open")
+    panel = session.exec(select(PanelMember.round_id).where(PanelMember.judge_id == judge_id,
+                                                            PanelMember.round_id.in_(is_open))).all()
+    seats = session.execute(_live_seats(judge_id).where(RoundEntry.round_id.in_(is_open))).all()
+    return JudgeLiveFinal(frozenset(panel), {r: e for r, e in seats})
 
 
 def _sheet_rows(session: Session, *, round_id: int, judge_id: int, entry_id: int | None = None):

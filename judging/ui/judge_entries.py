@@ -1,4 +1,5 @@
-"""My entries: the judge's assigned entries in an open round, progress, filters, stable order."""
+"""My entries: the judge's assigned entries in an open round, progress, filters, stable order; in a live
+final (路演答辩) the one entry open to them."""
 
 from __future__ import annotations
 
@@ -10,13 +11,24 @@ from judging.store.db import read_session
 from judging.ui.common import engine, lang, plain, require_role, tr
 
 ROUND_KEY = "judge_round"
+LIVE_SEEN_KEY = "judge_live_seen"  # round id → the live entry this tab has already been taken to
 
 
-def choose_round(rounds) -> int | None:
-    """The open round the judge works in (a choice only when several rounds are open for them)."""
+def choose_round(rounds, live: dict[int, int] | None = None) -> int | None:
+    """The open round the judge works in (a choice only when several rounds are open for them).
+
+    An entry newly opened to the judge in a live final (``live``: round id → entry) takes the list to
+    its round once, whatever round was chosen before; the judge may still switch to their other rounds.
+    """
     if not rounds:
         return None
     ids = [r.id for r in rounds]
+    live = live or {}
+    seen = st.session_state.get(LIVE_SEEN_KEY, {})
+    fresh = [i for i in ids if i in live and seen.get(i) != live[i]]
+    if fresh:
+        st.session_state[ROUND_KEY] = fresh[0]
+    st.session_state[LIVE_SEEN_KEY] = dict(live)
     if st.session_state.get(ROUND_KEY) not in ids:
         st.session_state[ROUND_KEY] = ids[0]
     if len(ids) > 1:
@@ -35,13 +47,22 @@ def render() -> None:
         st.success(tr("entries.conflict_declared"))
     with read_session(engine()) as s:
         rounds = repo.open_rounds_of_judge(s, judge_id=user.id, actor=user.username)
-        round_id = choose_round(rounds)
+        live = repo.live_final_of_judge(s, judge_id=user.id, actor=user.username)
+        round_id = choose_round(rounds, live.open_entries)
         if round_id is None:
             st.info(tr("entries.no_round"))
             return
         rows = repo.judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user.username)
+    names = {r.id: r.name for r in rounds}
+    elsewhere = [i for i in live.open_entries if i != round_id and i in names]
+    if elsewhere:  # the hall is waiting for their mark: say where, without leaving the round they chose
+        st.warning(tr("entries.live_elsewhere", round=plain(names[elsewhere[0]])))
     if not rows:
-        st.info(tr("entries.none"))
+        if round_id in live.panel:
+            st.info(tr("entries.live_waiting"))
+            st.button(tr("entries.refresh"), key="entries_refresh")  # a click reruns the page
+        else:
+            st.info(tr("entries.none"))
         return
 
     done = sum(1 for r in rows if r.state in (repo.SHEET_COMPLETE, repo.SHEET_SUBMITTED))

@@ -279,6 +279,40 @@ def test_ordinary_assignment_refused_in_a_live_round(engine, change):
     assert pairs == sorted((j, entries[0].id) for j in judge_ids[:2])
 
 
+def test_panel_judge_rounds_live_first_ordinary_kept_and_the_panel_between_entries(engine):
+    edition_id, prelim, judge_ids = _contest(engine, judges=3, entries=3)
+    with write_session(engine) as s:
+        final = repo.rounds_of(s, edition_id)[2].id
+        entries = repo.entries_of(s, edition_id)
+        repo.assign(s, round_id=prelim, pairs=[(judge_ids[0], e.id) for e in entries])
+        repo.add_conflict(s, judge_id=judge_ids[2], entry_id=entries[0].id, source="organiser", actor="org")
+        organiser.set_panel(s, round_id=final, judge_ids=judge_ids, actor="org")
+        organiser.open_live_entry(s, round_id=final, entry_id=entries[0].id, actor="org")
+
+    def seen():
+        with read_session(engine) as s:
+            return {j: ([r.id for r in repo.open_rounds_of_judge(s, judge_id=j, actor="system")],
+                        repo.live_final_of_judge(s, judge_id=j, actor="system"))
+                    for j in judge_ids}
+
+    during = seen()
+    with write_session(engine) as s:
+        organiser.close_live_entry(s, round_id=final, entry_id=entries[0].id, actor="org")
+    between = seen()
+
+    both = frozenset({final})
+    assert during == {
+        judge_ids[0]: ([final, prelim], repo.JudgeLiveFinal(both, {final: entries[0].id})),
+        judge_ids[1]: ([final], repo.JudgeLiveFinal(both, {final: entries[0].id})),
+        judge_ids[2]: ([final], repo.JudgeLiveFinal(both, {})),  # in conflict with the entry on stage
+    }
+    assert between == {
+        judge_ids[0]: ([prelim, final], repo.JudgeLiveFinal(both, {})),
+        judge_ids[1]: ([final], repo.JudgeLiveFinal(both, {})),
+        judge_ids[2]: ([final], repo.JudgeLiveFinal(both, {})),
+    }
+
+
 def test_advancement_preview_and_confirm_feed_the_next_round(engine):
     edition_id, round_id, judge_ids = _contest(engine, judges=3, entries=4, k=3)
     with write_session(engine) as s:

@@ -188,6 +188,10 @@ STORE_READS = {
                                         SHEET_J1),
     "open_rounds_of_judge another judge's rounds": (lambda s, i, a: repo.open_rounds_of_judge(
         s, judge_id=i["j2"], actor=a), SHEET_J2),
+    "live_final_of_judge own panels": (lambda s, i, a: repo.live_final_of_judge(s, judge_id=i["j1"], actor=a),
+                                       SHEET_J1),
+    "live_final_of_judge another judge's panels": (lambda s, i, a: repo.live_final_of_judge(
+        s, judge_id=i["j2"], actor=a), SHEET_J2),
     "load_scores_frame": (lambda s, i, a: repo.load_scores_frame(s, round_id=i["prelim"], actor=a), SCORES),
     "count_scores": (lambda s, i, a: repo.count_scores(s, round_id=i["prelim"], actor=a), SCORES),
     "submitted_sheets": (lambda s, i, a: repo.submitted_sheets(s, round_id=i["prelim"], actor=a), SCORES),

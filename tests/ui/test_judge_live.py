@@ -1,0 +1,89 @@
+"""AppTest of My entries for a judge on a live-final panel (路演答辩) who is also assigned in an ordinary round."""
+
+from __future__ import annotations
+
+from judging.store import organiser, repo
+from judging.store.db import write_session
+
+
+def _final_with_panel(contest, panel=("j1",)) -> int:
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        final = repo.add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
+                               rubric=repo.round_rubric(repo.get_round(s, ids["round"])), status="draft",
+                               blind=False).id
+        organiser.set_panel(s, round_id=final, judge_ids=[ids[j] for j in panel], actor="org")
+    return final
+
+
+def _live(contest, final, *, close=None, open_=None) -> None:
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        if close:
+            organiser.close_live_entry(s, round_id=final, entry_id=ids[close], actor="org")
+        if open_:
+            organiser.open_live_entry(s, round_id=final, entry_id=ids[open_], actor="org")
+
+
+def _shown(at) -> set[int]:
+    return {int(b.key.removeprefix("open_")) for b in at.button if b.key and b.key.startswith("open_")}
+
+
+def test_panel_judge_list_opens_on_the_live_entry_and_keeps_the_ordinary_round(app, contest):
+    ids = contest["ids"]
+    final = _final_with_panel(contest)
+    _live(contest, final, open_="P-001")
+
+    at = app("j1").run()
+
+    assert not at.exception
+    assert at.selectbox(key="judge_round").value == final
+    assert at.selectbox(key="judge_round").options == ["终评（路演答辩）", "初评"]  # the live round first
+    assert _shown(at) == {ids["P-001"]}
+    at.selectbox(key="judge_round").set_value(ids["round"]).run()  # their ordinary entries are still theirs
+    assert _shown(at) == {ids[c] for c in ("L-001", "L-002", "P-001", "P-002")}
+    assert [w.value for w in at.warning] == [
+        "“终评（路演答辩）”的路演答辩正在评分：请在上方“评审阶段”中选择它，为当前答辩作品评分。"]
+
+
+def test_the_next_live_entry_takes_the_panel_judge_back_to_the_live_round(app, contest):
+    ids = contest["ids"]
+    final = _final_with_panel(contest)
+    _live(contest, final, open_="P-001")
+    at = app("j1").run()
+    at.selectbox(key="judge_round").set_value(ids["round"]).run()
+
+    _live(contest, final, close="P-001")
+    at.run()
+    assert (at.selectbox(key="judge_round").value, len(_shown(at)), list(at.warning)) == (ids["round"], 4, [])
+    _live(contest, final, open_="L-002")
+    at.run()
+
+    assert at.selectbox(key="judge_round").value == final
+    assert _shown(at) == {ids["L-002"]}
+
+
+def test_panel_judge_between_two_entries_is_told_to_wait(app, contest):
+    final = _final_with_panel(contest)
+    _live(contest, final, open_="P-001")
+    at = app("j1").run()
+    _live(contest, final, close="P-001")
+
+    at.run()
+
+    assert at.selectbox(key="judge_round").value == final  # stays on the live final between entries
+    assert _shown(at) == set()
+    assert [i.value for i in at.info] == ["路演答辩：组织方开始下一个作品的评分后，它会出现在这里（点击“刷新”查看）。"]
+
+
+def test_a_judge_off_the_panel_sees_only_their_ordinary_round(app, contest):
+    ids = contest["ids"]
+    final = _final_with_panel(contest)
+    _live(contest, final, open_="P-001")
+
+    at = app("j2").run()
+
+    assert not at.exception
+    assert [s.key for s in at.selectbox if s.key == "judge_round"] == []
+    assert _shown(at) == {ids[c] for c in ("L-001", "L-002", "P-001", "P-002")}
+    assert list(at.warning) == []
