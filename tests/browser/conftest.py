@@ -1,5 +1,5 @@
 """Real-browser fixtures: the app as a subprocess on a free port over a temporary SQLite database
-holding the demo contest, and Debian Chromium driven by Playwright.
+holding the demo contest, and Debian Chromium driven by Playwright (helpers in ``browser.support``).
 
 Browser tests skip with the reason when Chromium or Playwright is missing, unless
 ``REQUIRE_BROWSER=1`` (then they fail).
@@ -8,45 +8,15 @@ Browser tests skip with the reason when Chromium or Playwright is missing, unles
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).parents[2]
-CHROMIUM = os.environ.get("JUDGING_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync"]
-APP_START_TIMEOUT_S = 60
-
-
-def _missing_browser() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright Python package is not installed (pip install playwright)"
-    return None
-
-
-def _require_browser() -> None:
-    """Skip with the reason when Chromium or Playwright is missing; fail instead with REQUIRE_BROWSER=1."""
-    reason = _missing_browser()
-    if reason:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+from browser.support import CHROMIUM, LAUNCH_ARGS, build_contest, require_browser, start_app
 
 
 @pytest.fixture(scope="session")
 def chromium():
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -55,96 +25,15 @@ def chromium():
         browser.close()
 
 
-def settle(page) -> None:
-    """Wait like Streamlit's own e2e suite: connected, then the script has finished its run."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
-    page.wait_for_timeout(250)  # a rerun triggered by the last action may not have started yet
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
-
-
-def sign_in(page, username: str, password: str) -> None:
-    """Fill in and send the sign-in form the page shows, then wait for the page behind it."""
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    settle(page)
-    page.wait_for_timeout(500)  # signing in reruns the app: wait for that run too, not just the click's
-    settle(page)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def build_contest(url: str) -> dict:
-    """Build the demo contest in ``url``; the demo judge with the most unscored entries, and two of them."""
-    from judging.demo import DEMO_PASSWORD, build_demo
-    from judging.store import repo
-    from judging.store.db import open_database, read_session
-
-    engine = open_database(url)
-    build_demo(engine, seed=2026)
-    best = None
-    with read_session(engine) as s:
-        for judge in repo.judges(s):
-            for rnd in repo.open_rounds_of_judge(s, judge_id=judge.id, actor="system"):
-                rows = repo.judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id, actor="system")
-                fresh = [r.entry.id for r in rows if r.state == repo.SHEET_NOT_STARTED]
-                if best is None or len(fresh) > len(best["entries"]):
-                    best = {"username": judge.username, "judge_id": judge.id, "round_id": rnd.id, "entries": fresh}
-    engine.dispose()
-    assert best and len(best["entries"]) >= 2, "the demo contest has no judge with two unscored entries"
-    return best | {"password": DEMO_PASSWORD, "url": url}
-
-
 @pytest.fixture(scope="module")
 def served_app(tmp_path_factory):
     """The app on a free port over a fresh demo database: base URL, database URL, a judge and entries."""
-    _require_browser()
+    require_browser()
     url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'judging.db'}"
     contest = build_contest(url)
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
     with start_app(url, log) as base:
         yield contest | {"base": base}
-
-
-@contextmanager
-def start_app(url: str, log: Path, **env: str):
-    """The app as a subprocess on a free port over the database ``url``; yields its base URL.
-
-    Several of these over one database are several replicas of one system (issue 7).
-    """
-    port = _free_port()
-    environment = os.environ | {"JUDGING_DATABASE_URL": url} | env
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + APP_START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture

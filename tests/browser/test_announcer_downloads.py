@@ -11,6 +11,7 @@ from datetime import date
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
+from browser.support import settle
 from docx import Document
 
 from judging.core.bundle import BundleSettings, verify_bundle
@@ -27,11 +28,6 @@ EXPECTED_FILES = {
 }
 
 
-def settle(page) -> None:
-    """Wait like Streamlit's own e2e suite: connected, then the script has finished its run."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
-    page.wait_for_timeout(250)  # a rerun triggered by the last action may not have started yet
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
 
 
 @pytest.fixture(scope="module")

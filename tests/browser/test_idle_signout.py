@@ -3,27 +3,15 @@ what the judge typed but did not store is neither stored nor wiped by the timer 
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from pathlib import Path
 
 import pytest
+from browser import support
 
 from judging.core.signin_limits import idle_check_seconds
 
 pytestmark = pytest.mark.browser
 
-
-def _sibling(name: str):
-    """A module next to this one (the browser tests are not a package)."""
-    spec = importlib.util.spec_from_file_location(f"browser_{name}", Path(__file__).parent / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SETUP = _sibling("conftest")
-JOURNEY = _sibling("test_judge_journey")
 
 IDLE_MINUTES = 0.2  # 12 s: long enough for a few actions on a loaded machine, short enough for a test
 IDLE_S = IDLE_MINUTES * 60
@@ -34,9 +22,9 @@ SLACK_S = 10  # a loaded 2-core machine: the run after the tick, the page drawin
 @pytest.fixture(scope="module")
 def idle_app(chromium, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('idle') / 'judging.db'}"
-    contest = SETUP.build_contest(url)
+    contest = support.build_contest(url)
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
-    with SETUP.start_app(url, log, JUDGING_SESSION_IDLE_MINUTES=str(IDLE_MINUTES)) as base:
+    with support.start_app(url, log, JUDGING_SESSION_IDLE_MINUTES=str(IDLE_MINUTES)) as base:
         yield contest | {"base": base}
 
 
@@ -49,27 +37,27 @@ def test_unattended_score_sheet_signs_out_by_itself(chromium, idle_app):
 
     app = idle_app
     entry = app["entries"][0]
-    page = chromium.new_context(viewport=JOURNEY.VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    page = chromium.new_context(viewport=support.VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
     page.goto(app["base"])
-    JOURNEY.settle(page)
-    JOURNEY.sign_in(page, app)
-    JOURNEY.open_entry(page, app, entry)
+    support.settle(page)
+    support.sign_in(page, app["username"], app["password"])
+    support.open_entry(page, app, entry)
     opened = time.monotonic()
 
     # a score stored halfway through the time-out is activity: the tab stays signed in past opened + time-out
     _wait_until(opened + IDLE_S / 2)
-    stored_score = JOURNEY.field(page, app, entry, "score_core_technology")
+    stored_score = support.field(page, app, entry, "score_core_technology")
     stored_score.fill("70")
     acted = time.monotonic()
     stored_score.press("Tab")
-    JOURNEY.settle(page)
+    support.settle(page)
     # then a score typed but not stored (the field keeps the focus) while the timer ticks
-    typed = JOURNEY.field(page, app, entry, "score_application_effect")
+    typed = support.field(page, app, entry, "score_application_effect")
     typed.fill("88")
     _wait_until(opened + CHECK_AT_S)
     expect(page.get_by_label("用户名")).to_have_count(0)
     expect(typed).to_have_value("88")
-    assert JOURNEY.stored(app, entry).score_values == {"core_technology": 70}
+    assert support.stored(app, entry).score_values == {"core_technology": 70}
 
     # nobody touches the page again: the sign-in form comes by itself, with the reason
     expect(page.get_by_label("用户名")).to_be_visible(timeout=(acted + CHECK_AT_S + SLACK_S - time.monotonic()) * 1000)
@@ -77,5 +65,5 @@ def test_unattended_score_sheet_signs_out_by_itself(chromium, idle_app):
     expect(page.get_by_text("您已 0.2 分钟未操作，为安全起见已退出登录，请重新登录。")).to_be_visible()
     expect(typed).to_have_count(0)
     assert signed_out - acted >= IDLE_S  # never earlier than the time-out after the last action
-    assert JOURNEY.stored(app, entry).score_values == {"core_technology": 70}  # the typed score was not stored
+    assert support.stored(app, entry).score_values == {"core_technology": 70}  # the typed score was not stored
     page.context.close()

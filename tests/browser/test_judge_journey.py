@@ -4,57 +4,17 @@ and see the values, refuse a silent overwrite from a stale tab, submit; and the 
 from __future__ import annotations
 
 import pytest
-
-from judging.store import repo
-from judging.store.db import open_database, read_session
+from browser.support import VIEWPORT, field, open_entry, settle, sign_in, stored
 
 pytestmark = pytest.mark.browser
 
-VIEWPORT = {"width": 1366, "height": 768}
 CRITERIA = ("core_technology", "application_effect", "promotion_value")
-
-
-def settle(page) -> None:
-    """Wait like Streamlit's own e2e suite: connected, then the script has finished its run."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
-    page.wait_for_timeout(250)  # a rerun triggered by the last action may not have started yet
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=30_000)
-
-
-def sign_in(page, app) -> None:
-    page.get_by_label("用户名").fill(app["username"])
-    page.get_by_label("密码").fill(app["password"])
-    page.get_by_role("button", name="登录").click()
-    settle(page)
-    page.wait_for_timeout(500)
-    settle(page)
-
-
-def field(page, app, entry: int, name: str):
-    """The input of a widget by its key (Streamlit gives the container the class st-key-<key>)."""
-    key = f"w_{app['round_id']}_{entry}_{name}"
-    return page.locator(f".st-key-{key} input, .st-key-{key} textarea").first
 
 
 def enter(page, locator, value: str) -> None:
     locator.fill(value)
     locator.press("Tab")  # number inputs and text areas store on blur
     settle(page)
-
-
-def stored(app, entry: int) -> repo.SheetState:
-    engine = open_database(app["url"])
-    try:
-        with read_session(engine) as s:
-            return repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
-    finally:
-        engine.dispose()
-
-
-def open_entry(page, app, entry: int) -> None:
-    page.locator(f".st-key-open_{entry} button").click()
-    settle(page)
-    field(page, app, entry, "score_core_technology").wait_for()
 
 
 def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app, screenshot_dir):
@@ -66,7 +26,7 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     page = context.new_page()
     page.goto(app["base"])
     settle(page)
-    sign_in(page, app)
+    sign_in(page, app["username"], app["password"])
     expect(page.get_by_role("heading", name="我的评审作品")).to_be_visible()
 
     # entry 1: a low score needs a comment before the sheet can be submitted
@@ -96,7 +56,7 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     # reload: a new session; after signing in again the same sheet shows the stored values
     page.reload()
     settle(page)
-    sign_in(page, app)
+    sign_in(page, app["username"], app["password"])
     expect(field(page, app, second_entry, "score_core_technology")).to_have_value("80.0")
     expect(field(page, app, second_entry, "score_promotion_value")).to_have_value("90.0")
 
@@ -104,7 +64,7 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     other = context.new_page()
     other.goto(page.url)
     settle(other)
-    sign_in(other, app)
+    sign_in(other, app["username"], app["password"])
     enter(other, field(other, app, second_entry, "score_core_technology"), "70")
     assert stored(app, second_entry).scores["core_technology"].value == 70
 

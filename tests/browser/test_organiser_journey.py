@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser.support import settle, sign_in
 
 from judging.store import organiser, repo
 from judging.store.db import open_database, read_session
@@ -28,20 +29,8 @@ JUDGES = ("评委编号,姓名,单位,专业领域\njf01,周一,某市经信局,
           "jf03,郑三,乙研究院,生活类、公共服务类\n")
 
 
-def settle(page) -> None:
-    """Wait like Streamlit's own e2e suite: connected, then the script has finished its run."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=30_000)
-    page.wait_for_timeout(250)  # a rerun triggered by the last action may not have started yet
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
 
 
-def sign_in(page, username: str, password: str) -> None:
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    settle(page)
-    page.wait_for_timeout(500)
-    settle(page)
 
 
 def go(page, title: str) -> None:

@@ -3,10 +3,10 @@ saves a score through one, the organiser's progress page on the other shows it (
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from browser import support
 
 from judging.store import repo
 from judging.store.db import open_database, read_session
@@ -14,31 +14,20 @@ from judging.store.db import open_database, read_session
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 
-def _browser_conftest():
-    """The app helpers next to this module (the browser tests are not a package)."""
-    spec = importlib.util.spec_from_file_location("browser_conftest", Path(__file__).parent / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-HELPERS = _browser_conftest()
-
-
 @pytest.fixture(scope="module")
 def replicas(chromium, postgres_database, tmp_path_factory):
     """Two app processes over one fresh PostgreSQL database holding the demo contest."""
     logs = tmp_path_factory.mktemp("replicas")
     with postgres_database("judging_replicas") as url:
-        contest = HELPERS.build_contest(url)
-        with HELPERS.start_app(url, logs / "a.log") as a, HELPERS.start_app(url, logs / "b.log") as b:
+        contest = support.build_contest(url)
+        with support.start_app(url, logs / "a.log") as a, support.start_app(url, logs / "b.log") as b:
             yield contest | {"a": a, "b": b}
 
 
 def _sign_in(page, url: str, username: str, password: str) -> None:
     page.goto(url)
-    HELPERS.settle(page)
-    HELPERS.sign_in(page, username, password)
+    support.settle(page)
+    support.sign_in(page, username, password)
 
 
 def _started(page) -> int:
@@ -62,12 +51,12 @@ def test_a_score_saved_on_one_replica_is_seen_by_the_organiser_on_the_other(chro
     judge = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
     _sign_in(judge, app["a"], app["username"], app["password"])
     judge.locator(f".st-key-open_{entry} button").click()
-    HELPERS.settle(judge)
+    support.settle(judge)
     key = f"w_{app['round_id']}_{entry}_score_core_technology"
     box = judge.locator(f".st-key-{key} input").first
     box.fill("77")
     box.press("Tab")
-    HELPERS.settle(judge)
+    support.settle(judge)
     expect(judge.get_by_text("已保存")).to_be_visible()
 
     # the organiser's page refreshes itself every few seconds, reading the database (replica B)
