@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from judging.core.signin_limits import idle_check_seconds, minutes_text, session_idle_minutes
 from judging.errors import ConfigError
@@ -115,7 +116,7 @@ def _expire_if_idle(idle: float) -> bool:
     last_seen = st.session_state.get(LAST_SEEN_KEY)
     if last_seen is None or time.time() - last_seen <= idle * 60:
         return False
-    sign_out()
+    sign_out("idle")
     st.session_state[EXPIRED_KEY] = minutes_text(idle)
     return True
 
@@ -199,7 +200,17 @@ def sign_in(user: SignedIn) -> None:
     st.session_state[USER_KEY] = user
 
 
-def sign_out() -> None:
+def sign_out(reason: str = "button") -> None:
+    """Forget the tab's account (keeping its language) and record ``auth.sign_out`` with the reason:
+    ``button``, ``idle`` (the time-out) or ``inactive`` (the account was switched off or deleted)."""
+    user = st.session_state.get(USER_KEY)
+    if user is not None:
+        try:
+            with write_session(engine()) as s:
+                repo.record_event(s, actor=user.username, action="auth.sign_out", subject=f"user:{user.id}",
+                                  payload={"reason": reason})
+        except SQLAlchemyError:  # the database is unreachable: still sign the tab out
+            pass
     if sso_configured() and st.user.is_logged_in:
         st.logout()  # else the provider's cookie would sign the tab straight back in
     keep = {LANG_KEY: st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)}
@@ -221,7 +232,7 @@ def require_role(*roles: str) -> SignedIn:
         stored = s.get(User, user.id)
         role = stored.role if stored is not None and stored.active else None
     if role is None:
-        sign_out()
+        sign_out("inactive")
         st.warning(tr("auth.sign_in_first"))
         st.stop()
     if role not in roles:

@@ -112,3 +112,24 @@ def test_unusable_time_out_setting_is_shown_on_the_page(app, monkeypatch, value)
     assert [e.value for e in at.error] == [
         f"设置 JUDGING_SESSION_IDLE_MINUTES 的值“{value}”无效：请填写正数分钟数（如 60 或 0.5），或删除该设置以使用默认的 60 分钟。"
     ]
+
+
+def _sign_outs(contest) -> list[tuple[str, str]]:
+    from sqlmodel import select
+
+    from judging.store.db import read_session
+    from judging.store.models import AuditEvent
+
+    with read_session(contest["engine"]) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "auth.sign_out")).all()
+    return [(e.actor, e.payload) for e in events]
+
+
+def test_time_out_and_the_sign_out_button_are_recorded_with_their_reason(app, sheet, contest):
+    sheet.session_state[LAST_SEEN_KEY] = time.time() - (IDLE_MINUTES * 60 + 1)
+    tick(sheet)
+    other = app("j1").run()
+    other.button(key="sign_out").click().run()
+
+    assert _sign_outs(contest) == [("j1", '{"reason": "idle"}'), ("j1", '{"reason": "button"}')]
+    assert other.text_input(key="signin_username").value == ""
