@@ -568,6 +568,31 @@ def count_scores(session: Session, *, round_id: int, actor: str) -> int:
     return session.exec(select(func.count()).select_from(Score).where(Score.round_id == round_id)).one()
 
 
+@guarded("scores.read")
+def round_score_version(session: Session, *, round_id: int, actor: str) -> tuple:
+    """A value that changes whenever ``load_scores_frame`` of the round could: its scores (how many,
+    their versions, newest id and update time), the edition's conflicts, and the round's method and rubric.
+
+    One query, read on every tick of the progress monitor, which refits the ranking only when this
+    changes. A score changed, cleared or added changes the count, the version sum or the newest id;
+    update times alone could miss a write from a replica whose clock is behind.
+    """
+    scores = select(func.count(Score.id), func.coalesce(func.sum(Score.version), 0), func.max(Score.id),
+                    func.max(Score.updated_at)).where(Score.round_id == round_id).subquery()
+    conflicts = (select(func.count(Conflict.id), func.max(Conflict.id))
+                 .join(Entry, Entry.id == Conflict.entry_id)
+                 .join(Round, Round.edition_id == Entry.edition_id)
+                 .where(Round.id == round_id).subquery())
+    row = session.execute(
+        select(scores, conflicts, Round.method, Round.rubric_json)
+        .select_from(Round).join(scores, literal(True)).join(conflicts, literal(True))
+        .where(Round.id == round_id)
+    ).first()
+    if row is None:
+        raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
+    return tuple(row)
+
+
 # --- the judge workspace: sheets, progress, submission, declared conflicts --------------------
 
 SHEET_NOT_STARTED = "not_started"  # no score stored yet

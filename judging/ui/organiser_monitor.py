@@ -1,6 +1,7 @@
 """Monitoring: live progress per judge and per track, who is behind, entries missing scores, and (on
 the scores stored so far) disagreement flags and judge diagnostics. Everything is read from the
-database on every refresh; nothing is cached."""
+database on every refresh; only the diagnostics' fit is kept, in the tab's own session state, for as
+long as one small query per tick says that nothing it was made from has changed."""
 
 from __future__ import annotations
 
@@ -15,12 +16,16 @@ from judging.core.ranking import AwardConfig, rank
 from judging.errors import JudgingError
 from judging.store import organiser, repo
 from judging.store.db import read_session
+from judging.store.models import Round
 from judging.ui.common import browser_zone, clock, engine, lang, tr
 from judging.ui.organiser_common import round_page
 
 PROGRESS_REFRESH_S = 5  # judges save every change: a few seconds behind is live enough
-DIAGNOSTICS_REFRESH_S = 30  # the calibrated fit takes a fraction of a second per thousand sheets
+DIAGNOSTICS_REFRESH_S = 30  # reading and refitting 25,000 sheets takes 1.5-4 s (benchmarks/monitor.py)
 DIAGNOSTIC_DRAWS = 50  # only point estimates are shown here; the award ranking uses the full draws
+# round id → (``repo.round_score_version`` the fit was made from, the fit): per tab, never per process,
+# so that no replica shows another's stale fit; a tick refits only when the version has changed.
+FIT_KEY = "oc_mon_fit"
 
 
 def render() -> None:
@@ -97,20 +102,39 @@ def _progress(round_id: int, actor: str) -> None:
             "waiting_for": tr("oc.mon.waiting_for")}), hide_index=True, width="stretch")
 
 
+def _fit(round_id: int, actor: str) -> tuple[Round, object]:
+    """The round and the diagnostics' fit on its stored scores: None without scores, the
+    ``JudgingError`` when the method cannot run yet, else the ranking. Refitted only when
+    ``round_score_version`` differs from the one the tab's last fit of this round was made from."""
+    with read_session(engine()) as s:
+        rnd = repo.get_round(s, round_id)
+        # read before the scores: a score stored in between makes the next tick refit, never the reverse
+        version = repo.round_score_version(s, round_id=round_id, actor=actor)
+        kept = st.session_state.get(FIT_KEY, {}).get(round_id)
+        if kept is not None and kept[0] == version:
+            return rnd, kept[1]
+        scores = repo.load_scores_frame(s, round_id=round_id, actor=actor)
+    if scores.empty:
+        fit = None
+    else:
+        try:
+            fit = rank(scores, repo.round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
+                       n_draws=DIAGNOSTIC_DRAWS)
+        except JudgingError as exc:
+            fit = exc.with_traceback(None)  # kept in the session: not with the frames that held the scores
+    st.session_state[FIT_KEY] = {round_id: (version, fit)}  # one round per tab: the others' fits are let go
+    return rnd, fit
+
+
 @st.fragment(run_every=DIAGNOSTICS_REFRESH_S)
 def _diagnostics(round_id: int, actor: str) -> None:
     st.subheader(tr("oc.mon.diagnostics_heading"))
-    with read_session(engine()) as s:
-        rnd = repo.get_round(s, round_id)
-        scores = repo.load_scores_frame(s, round_id=round_id, actor=actor)
-    if scores.empty:
+    rnd, result = _fit(round_id, actor)
+    if result is None:
         st.caption(tr("oc.mon.no_scores"))
         return
-    try:
-        result = rank(scores, repo.round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
-                      n_draws=DIAGNOSTIC_DRAWS)
-    except JudgingError as exc:
-        st.info(tr("oc.mon.no_diagnostics", why=exc.render(lang())))
+    if isinstance(result, JudgingError):
+        st.info(tr("oc.mon.no_diagnostics", why=result.render(lang())))
         return
     table = result.table
     flagged = table[table["flags"].astype(str).str.contains("disagreement")]

@@ -205,3 +205,27 @@ def test_open_rounds_of_judge_lists_rounds_with_assignments(engine, contest):
         rounds = repo.open_rounds_of_judge(s, judge_id=contest["j1"], actor="system")
 
     assert [r.id for r in rounds] == [contest["round"]]
+
+
+def test_round_score_version_changes_with_every_change_the_fit_reads_and_only_then(engine, contest):
+    def version():
+        with read_session(engine) as s:
+            return repo.round_score_version(s, round_id=contest["round"], actor="system")
+
+    seen = [version()]
+    _fill(engine, contest, {"core_technology": 80})  # a new score
+    seen.append(version())
+    _fill(engine, contest, {"core_technology": 85})  # the same score changed
+    seen.append(version())
+    with write_session(engine) as s:
+        repo.save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
+    assert version() == seen[-1]  # a comment does not change the fit
+    with write_session(engine) as s:
+        repo.clear_score(s, criterion="core_technology", actor="j1", **_where(contest))  # cleared
+    seen.append(version())
+    with write_session(engine) as s:
+        repo.add_conflict(s, judge_id=contest["j2"], entry_id=contest["entries"][1], source="organiser",
+                          actor="system")
+    seen.append(version())
+
+    assert len(seen) == 5 and all(before != after for before, after in zip(seen, seen[1:], strict=False))

@@ -194,6 +194,7 @@ STORE_READS = {
         s, judge_id=i["j2"], actor=a), SHEET_J2),
     "load_scores_frame": (lambda s, i, a: repo.load_scores_frame(s, round_id=i["prelim"], actor=a), SCORES),
     "count_scores": (lambda s, i, a: repo.count_scores(s, round_id=i["prelim"], actor=a), SCORES),
+    "round_score_version": (lambda s, i, a: repo.round_score_version(s, round_id=i["prelim"], actor=a), SCORES),
     "submitted_sheets": (lambda s, i, a: repo.submitted_sheets(s, round_id=i["prelim"], actor=a), SCORES),
     "conflict_rows": (lambda s, i, a: repo.conflict_rows(s, edition_id=i["edition"], actor=a), SCORES),
     "sheet_status_rows": (lambda s, i, a: organiser.sheet_status_rows(s, round_id=i["prelim"], actor=a), SCORES),

@@ -70,3 +70,27 @@ def test_diagnostics_and_disagreement_from_stored_scores(contest):
     assert len(at.get("vega_lite_chart")) == 4  # two progress charts, two diagnostics charts
     flagged = next(d.value for d in at.dataframe if "极差" in d.value.columns)
     assert flagged["作品编号"].tolist() == ["L-001"]
+
+
+def test_diagnostics_refit_only_when_scores_change_and_a_new_score_shows_on_the_next_tick(contest, monkeypatch):
+    from judging.ui import organiser_monitor
+
+    fits = []
+    real_rank = organiser_monitor.rank
+    monkeypatch.setattr(organiser_monitor, "rank", lambda *a, **k: fits.append(1) or real_rank(*a, **k))
+    for code, (a, b) in {"L-002": (70, 72), "P-001": (60, 62), "P-002": (85, 83)}.items():
+        _score(contest, "j1", code, values=(a, a, a))
+        _score(contest, "j2", code, values=(b, b, b))
+    _score(contest, "j1", "L-001", values=(95, 95, 95))
+    at = page(contest).run()
+    assert "没有分歧明显的作品。" in [c.value for c in at.caption]
+    at.run()
+    at.run()
+    assert len(fits) == 1  # nothing changed: the tab's fit is shown again
+
+    _score(contest, "j2", "L-001", values=(40, 40, 40))  # stored between two ticks
+    at.run()
+
+    assert len(fits) == 2
+    flagged = next(d.value for d in at.dataframe if "极差" in d.value.columns)
+    assert flagged["作品编号"].tolist() == ["L-001"]

@@ -1,0 +1,111 @@
+"""What one refresh of the progress monitor's diagnostics costs at national scale (prints figures; no assertions).
+
+Usage: ``python benchmarks/monitor.py [--entries 5000] [--judges-per-entry 5] [--repeat 3] [--url URL]``.
+Builds a round of ``entries × judges-per-entry`` sheets with every criterion scored (3 criteria of
+``innovation_contest``; 50 sheets per judge) in a temporary SQLite file, or in the database at
+``--url`` (e.g. ``postgresql://postgres@127.0.0.1:5432/test``, which must hold no edition or account),
+then times what ``organiser_monitor._diagnostics`` does on a tick: read the round's scores
+(``load_scores_frame``) and refit the round's method (``rank`` with the monitor's draws). It also
+times the cheap question the page asks first on every tick (``round_score_version``: has anything
+changed since the last fit?) — a refit only happens when the answer changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from ranking_speed import make_scores  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from judging.core.ranking import AwardConfig, rank  # noqa: E402
+from judging.core.rubric import load_rubric  # noqa: E402
+from judging.store import repo  # noqa: E402
+from judging.store.db import open_database, read_session, write_session  # noqa: E402
+from judging.store.models import Score, ScoreSheet, utcnow  # noqa: E402
+from judging.ui.organiser_monitor import DIAGNOSTIC_DRAWS  # noqa: E402
+
+ACTOR = "bench-organiser"
+METHODS = ("calibrated", "trimmed", "raw")
+
+
+def build_round(engine, *, n_entries: int, per_entry: int) -> int:
+    """An edition with one open round whose every sheet is fully scored; returns the round id."""
+    rubric = load_rubric(ROOT / "rubrics" / "innovation_contest.toml")
+    scores = make_scores(n_entries, per_entry, seed=1)
+    judges = sorted(set(scores["judge_id"]), key=lambda j: int(j[1:]))
+    with write_session(engine) as s:
+        repo.create_user(s, username=ACTOR, display_name="基准", role="organiser")
+        edition = repo.create_edition(s, name="全国基准", year=2026, tracks=[("life", "生活类", "Life")])
+        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=rubric,
+                             judges_per_entry=per_entry)
+        repo.add_entries(s, edition_id=edition.id, records=[
+            {"code": f"E{i}", "track": "life", "title": f"作品{i}"} for i in range(n_entries)])
+        entry_ids = {e.code: e.id for e in repo.entries_of(s, edition.id)}
+        judge_ids = {j: repo.create_user(s, username=j, display_name=f"评委{j}").id for j in judges}
+        pairs = sorted({(judge_ids[j], entry_ids[e]) for j, e in zip(scores["judge_id"], scores["entry_id"],
+                                                                    strict=True)})
+        repo.assign(s, round_id=rnd.id, pairs=pairs)
+        now = utcnow()
+        s.execute(insert(Score), [
+            {"round_id": rnd.id, "judge_id": judge_ids[j], "entry_id": entry_ids[e], "criterion": c,
+             "value": float(v), "version": 1, "updated_at": now}
+            for j, e, c, v in zip(scores["judge_id"], scores["entry_id"], scores["criterion"], scores["score"],
+                                  strict=True)])
+        s.execute(insert(ScoreSheet), [
+            {"round_id": rnd.id, "judge_id": j, "entry_id": e, "status": "submitted", "submitted_at": now,
+             "updated_at": now} for j, e in pairs])
+        return rnd.id
+
+
+def timed(function, repeat: int) -> tuple[float, object]:
+    """Median wall-clock seconds of ``repeat`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--judges-per-entry", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--url", default="")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_database(args.url or f"sqlite:///{tmp}/monitor.db")
+        start = time.perf_counter()
+        round_id = build_round(engine, n_entries=args.entries, per_entry=args.judges_per_entry)
+        print(f"database: {engine.url.get_backend_name()}; built {args.entries} entries × "
+              f"{args.judges_per_entry} judges × 3 criteria in {time.perf_counter() - start:.1f} s")
+        with read_session(engine) as s:
+            rnd = repo.get_round(s, round_id)
+            rubric = repo.round_rubric(rnd)
+            load_s, scores = timed(lambda: repo.load_scores_frame(s, round_id=round_id, actor=ACTOR), args.repeat)
+            version_s, version = timed(lambda: repo.round_score_version(s, round_id=round_id, actor=ACTOR),
+                                       max(args.repeat, 10))
+        print(f"score rows: {len(scores)}; judges: {scores['judge_id'].nunique()}")
+        print(f"read the scores (load_scores_frame): {load_s:.2f} s median of {args.repeat}")
+        print(f"has anything changed? (round_score_version, {version[0]} scores): {version_s * 1000:.1f} ms median")
+        for method in METHODS:
+            fit_s, _ = timed(lambda m=method: rank(scores, rubric, method=m, awards=AwardConfig(tiers=()),
+                                                   n_draws=DIAGNOSTIC_DRAWS), args.repeat)
+            print(f"refit {method:<10} (n_draws={DIAGNOSTIC_DRAWS}): {fit_s:.2f} s; "
+                  f"one tick with a refit: {load_s + fit_s:.2f} s")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
