@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 
 import pandas as pd
 from sqlalchemy import (
@@ -526,6 +527,24 @@ def save_veto(
     return veto
 
 
+def _fetch_rows(session: Session, stmt) -> list[tuple]:
+    """The rows of a select of plain columns as tuples, read through the driver's own cursor.
+
+    For the tens of thousands of scores of a national round: SQLAlchemy's result rows cost as much
+    as the query itself (``benchmarks/monitor.py``).
+    """
+    connection = session.connection()
+    compiled = stmt.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    args = tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 @guarded("scores.read")
 def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bool = False,
                       actor: str) -> pd.DataFrame:
@@ -535,31 +554,29 @@ def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bo
     conflict with are left out unless ``include_conflicted``.
     """
     rnd = get_round(session, round_id)
-    stmt = (
+    rows = _fetch_rows(session, (
         select(User.username, Entry.code, Score.criterion, Score.value, Track.key, Score.judge_id, Score.entry_id)
         .join(User, User.id == Score.judge_id)
         .join(Entry, Entry.id == Score.entry_id)
         .join(Track, Track.id == Entry.track_id)
         .where(Score.round_id == round_id)
-    )
-    rows = session.exec(stmt).all()
-    columns = ["judge_id", "entry_id", "criterion", "score", "track", "_judge", "_entry"]
-    frame = pd.DataFrame(rows, columns=columns)
-    if not include_conflicted and len(frame):
-        conflicted = {(c.judge_id, c.entry_id) for c in conflicts_of(session, rnd.edition_id)}
-        keep = [(j, e) not in conflicted for j, e in zip(frame["_judge"], frame["_entry"], strict=True)]
-        frame = frame[keep]
-    comments = {
-        (c.judge_id, c.entry_id, c.criterion): c.text
-        for c in session.exec(select(Comment).where(Comment.round_id == round_id))
-    }
-    frame["comment"] = [
-        comments.get((j, e, c), "") for j, e, c in zip(frame["_judge"], frame["_entry"], frame["criterion"], strict=True)
-    ]
-    frame["round"] = rnd.key
-    frame["score"] = frame["score"].astype(float)
-    frame = frame.drop(columns=["_judge", "_entry"])
-    frame = frame[["judge_id", "entry_id", "criterion", "score", "track", "round", "comment"]]
+    ))
+    if not include_conflicted and rows:
+        conflicted = set(_fetch_rows(session, select(Conflict.judge_id, Conflict.entry_id)
+                                     .join(Entry, Entry.id == Conflict.entry_id)
+                                     .where(Entry.edition_id == rnd.edition_id)))
+        rows = [row for row in rows if (row[5], row[6]) not in conflicted]
+    comments = dict(((j, e, c), text_value) for j, e, c, text_value in _fetch_rows(
+        session, select(Comment.judge_id, Comment.entry_id, Comment.criterion, Comment.text)
+        .where(Comment.round_id == round_id)))
+    # plain lists first, one DataFrame at the end: pandas is slow at growing and iterating text columns
+    judge_ids, entry_codes, criteria, values, tracks, judges, entries = (
+        list(map(itemgetter(i), rows)) for i in range(7))
+    frame = pd.DataFrame({
+        "judge_id": judge_ids, "entry_id": entry_codes, "criterion": criteria,
+        "score": pd.Series(values, dtype=float), "track": tracks, "round": rnd.key,
+        "comment": [comments.get(key, "") for key in zip(judges, entries, criteria, strict=True)],
+    })
     return frame.sort_values(["entry_id", "judge_id", "criterion"], kind="stable").reset_index(drop=True)
 
 
