@@ -7,9 +7,9 @@ import streamlit as st
 
 from judging.errors import JudgingError
 from judging.store import organiser
-from judging.store.db import read_session, write_session
-from judging.ui.common import engine, lang, plain, tr
-from judging.ui.organiser_common import flash_next, problem_table, round_page
+from judging.store.db import read_session
+from judging.ui.common import engine, plain, tr
+from judging.ui.organiser_common import problem_table, round_page, run_write
 
 
 def render() -> None:
@@ -45,11 +45,5 @@ def render() -> None:
     st.write(tr("oc.adv.count", n=len(codes), of=len(edited)))
     if st.button(tr("oc.adv.confirm", n=len(codes), round=target.name), type="primary", disabled=done or not codes,
                  key="oc_adv_confirm"):
-        try:
-            with write_session(engine()) as s:
-                organiser.confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user.username)
-        except JudgingError as exc:
-            st.error(exc.render(lang()))
-            return
-        flash_next(tr("oc.adv.confirmed", round=plain(target.name)))
-        st.rerun()
+        run_write(lambda s: organiser.confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user.username),
+                  tr("oc.adv.confirmed", round=plain(target.name)), problems_as_table=False)

@@ -6,30 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from judging.errors import JudgingError, Problem
+from judging.errors import Problem
 from judging.store import organiser, repo
-from judging.store.db import read_session, write_session
+from judging.store.db import read_session
 from judging.ui.common import engine, lang, plain, require_role, tr
 from judging.ui.organiser_common import (
     choose_edition,
     choose_round,
     flash,
-    flash_next,
     run_write,
 )
-
-
-def _live_write(action, done: str) -> None:
-    """Open or close an entry; a refusal (another entry open, no panel, a round assigned the ordinary
-    way) is one sentence that says what to do, shown as it is rather than as a table of problems."""
-    try:
-        with write_session(engine()) as s:
-            action(s)
-    except JudgingError as exc:
-        st.error(exc.render(lang()))
-    else:
-        flash_next(done)
-        st.rerun()
 
 
 def render() -> None:
@@ -63,9 +49,9 @@ def render() -> None:
         entry = next(e for e in entries if e.id == open_id)
         st.info(tr("oc.live.now_open", code=plain(entry.code), title=plain(entry.title)))
         if st.button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
-            _live_write(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id,
-                                                             actor=user.username),
-                        tr("oc.live.closed", code=plain(entry.code)))
+            # a refusal (no panel, another entry open) is one sentence that says what to do
+            run_write(lambda s: organiser.close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user.username),
+                      tr("oc.live.closed", code=plain(entry.code)), problems_as_table=False)
     table = pd.DataFrame([{tr("oc.col_code"): e.code, tr("oc.col_title"): e.title,
                            tr("oc.col_status"): tr(f"oc.live.state_{states.get(e.id) or 'waiting'}")} for e in entries])
     st.dataframe(table, hide_index=True, width="stretch")
@@ -78,7 +64,6 @@ def render() -> None:
             entry_id = st.selectbox(tr("oc.live.next"), list(labels), format_func=labels.get, key="oc_live_next")
             go = st.form_submit_button(tr("oc.live.open"), type="primary")
         if go:
-            _live_write(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id,
-                                                            actor=user.username),
-                        tr("oc.live.opened", code=plain(labels[entry_id])))
+            run_write(lambda s: organiser.open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user.username),
+                      tr("oc.live.opened", code=plain(labels[entry_id])), problems_as_table=False)
 
