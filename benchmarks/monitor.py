@@ -1,9 +1,10 @@
 """What one refresh of the progress monitor's diagnostics costs at national scale (prints figures; no assertions).
 
-Usage: ``python benchmarks/monitor.py [--entries 5000] [--judges-per-entry 5] [--repeat 3] [--url URL]``.
+Usage: ``python benchmarks/monitor.py [--entries 5000] [--judges-per-entry 5] [--repeat 3] [--postgres URL]``.
 Builds a round of ``entries × judges-per-entry`` sheets with every criterion scored (3 criteria of
 ``innovation_contest``; 50 sheets per judge) in a temporary SQLite file, or in the database at
-``--url`` (e.g. ``postgresql://postgres@127.0.0.1:5432/test``, which must hold no edition or account),
+``--postgres`` (a server URL such as ``postgresql://postgres@127.0.0.1:5432/test``: the benchmark
+creates a scratch database beside that one and drops it afterwards),
 then times what ``organiser_monitor._diagnostics`` does on a tick: read the round's scores
 (``load_scores_frame``) and refit the round's method (``rank`` with the monitor's draws). It also
 times the cheap question the page asks first on every tick (``round_score_version``: has anything
@@ -17,6 +18,8 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from ranking_speed import make_scores  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from judging.core.ranking import AwardConfig, rank  # noqa: E402
 from judging.core.rubric import load_rubric  # noqa: E402
 from judging.store import repo  # noqa: E402
-from judging.store.db import open_database, read_session, write_session  # noqa: E402
+from judging.store.db import normalise_url, open_database, read_session, write_session  # noqa: E402
 from judging.store.models import Score, ScoreSheet, utcnow  # noqa: E402
 from judging.ui.organiser_monitor import DIAGNOSTIC_DRAWS  # noqa: E402
 
@@ -66,6 +69,25 @@ def build_round(engine, *, n_entries: int, per_entry: int) -> int:
         return rnd.id
 
 
+@contextmanager
+def database(server: str, fallback: str):
+    """A scratch PostgreSQL database on ``server`` (dropped afterwards), or ``fallback`` without a server."""
+    if not server:
+        yield fallback
+        return
+    server = normalise_url(server)
+    name = f"judging_monitor_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def timed(function, repeat: int) -> tuple[float, object]:
     """Median wall-clock seconds of ``repeat`` calls, and the last result."""
     times, result = [], None
@@ -81,11 +103,11 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--judges-per-entry", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--url", default="")
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server URL; the default is a temporary SQLite file")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = open_database(args.url or f"sqlite:///{tmp}/monitor.db")
+    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, f"sqlite:///{tmp}/monitor.db") as url:
+        engine = open_database(url)
         start = time.perf_counter()
         round_id = build_round(engine, n_entries=args.entries, per_entry=args.judges_per_entry)
         print(f"database: {engine.url.get_backend_name()}; built {args.entries} entries × "
