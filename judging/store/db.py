@@ -107,14 +107,20 @@ class WriterQueue:
                 return True
             self._waiting.append(me)
             deadline = time.monotonic() + timeout
-            while self._owner is not None or self._waiting[0] != me:
-                left = deadline - time.monotonic()
-                if left <= 0 or not self._condition.wait(left):
-                    if self._owner is None and self._waiting[0] == me:
-                        break
+            try:
+                while self._owner is not None or self._waiting[0] != me:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not self._condition.wait(left):
+                        if self._owner is None and self._waiting[0] == me:
+                            break
+                        self._waiting.remove(me)
+                        self._condition.notify_all()
+                        return False
+            except BaseException:  # interrupted while waiting: leave the queue, or it would stay blocked
+                if me in self._waiting:
                     self._waiting.remove(me)
-                    self._condition.notify_all()
-                    return False
+                self._condition.notify_all()
+                raise
             self._waiting.popleft()
             self._owner, self._depth = me, 1
             return True

@@ -102,7 +102,7 @@ def guarded(action: str, *, check_sheet: bool = False, unassigned_action: str | 
             session, actor = bound["session"], bound.get("actor", "")
             where = {k: bound.get(k) for k in ("judge_id", "round_id", "entry_id")}
             checked = action
-            if unassigned_action is not None and bound.get("enforce_assignment") is False:
+            if unassigned_action is not None and not bound.get("enforce_assignment", True):
                 checked = unassigned_action
             authorize(session, actor=actor, action=checked, check_sheet=check_sheet and checked == action, **where)
             token = _authorised.set(True)

@@ -533,8 +533,9 @@ def _fetch_rows(session: Session, stmt) -> list[tuple]:
     For the tens of thousands of scores of a national round: SQLAlchemy's result rows cost as much
     as the query itself (``benchmarks/monitor.py``).
     """
+    session.flush()  # what this session added is in the result, as with session.execute
     connection = session.connection()
-    compiled = stmt.compile(dialect=connection.dialect)
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     args = tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
     cursor = connection.connection.dbapi_connection.cursor()
@@ -574,9 +575,11 @@ def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bo
         list(map(itemgetter(i), rows)) for i in range(7))
     frame = pd.DataFrame({
         "judge_id": judge_ids, "entry_id": entry_codes, "criterion": criteria,
-        "score": pd.Series(values, dtype=float), "track": tracks, "round": rnd.key,
+        "score": pd.Series(values, dtype=float), "track": tracks, "round": [rnd.key] * len(rows),
         "comment": [comments.get(key, "") for key in zip(judges, entries, criteria, strict=True)],
-    })
+    }, dtype=None if rows else object)
+    if not rows:
+        frame["score"] = frame["score"].astype(float)
     return frame.sort_values(["entry_id", "judge_id", "criterion"], kind="stable").reset_index(drop=True)
 
 

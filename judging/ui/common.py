@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from judging.core.signin_limits import idle_check_seconds, minutes_text, session_idle_minutes
-from judging.errors import ConfigError
+from judging.errors import ConfigError, JudgingError
 from judging.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from judging.store import repo
 from judging.store.db import database_url, open_database, read_session, write_session
@@ -201,22 +201,25 @@ def sign_in(user: SignedIn) -> None:
 
 
 def sign_out(reason: str = "button") -> None:
-    """Forget the tab's account (keeping its language) and record ``auth.sign_out`` with the reason:
-    ``button``, ``idle`` (the time-out) or ``inactive`` (the account was switched off or deleted)."""
+    """Forget the tab's account (keeping its language), then record ``auth.sign_out`` with the reason:
+    ``button``, ``idle`` (the time-out) or ``inactive`` (the account was switched off or deleted).
+
+    The tab is signed out first: a database that is busy or unreachable must never keep it signed in.
+    """
     user = st.session_state.get(USER_KEY)
+    keep = {LANG_KEY: st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)}
+    for key in list(st.session_state):
+        del st.session_state[key]
+    st.session_state.update(keep)
     if user is not None:
         try:
             with write_session(engine()) as s:
                 repo.record_event(s, actor=user.username, action="auth.sign_out", subject=f"user:{user.id}",
                                   payload={"reason": reason})
-        except SQLAlchemyError:  # the database is unreachable: still sign the tab out
+        except (SQLAlchemyError, JudgingError):  # busy or unreachable: the tab is signed out all the same
             pass
     if sso_configured() and st.user.is_logged_in:
         st.logout()  # else the provider's cookie would sign the tab straight back in
-    keep = {LANG_KEY: st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)}
-    for key in list(st.session_state):
-        del st.session_state[key]
-    st.session_state.update(keep)
 
 
 def require_role(*roles: str) -> SignedIn:

@@ -107,6 +107,8 @@ STORE_ACTIONS = {
         s, **_sheet(i), criterion="core_technology", value=70.0, actor=a, enforce_assignment=False), ORG),
     "save_score entry not assigned unchecked": (lambda s, i, a: repo.save_score(
         s, **_sheet(i, entry="E3"), criterion="core_technology", value=70.0, actor=a, enforce_assignment=False), ORG),
+    "save_score entry in conflict unchecked with 0": (lambda s, i, a: repo.save_score(  # falsy, not False
+        s, **_sheet(i, entry="E2"), criterion="core_technology", value=70.0, actor=a, enforce_assignment=0), ORG),
     "save_comment own sheet unchecked": (lambda s, i, a: repo.save_comment(
         s, **_sheet(i, entry="E2"), criterion="", text_value="好", actor=a, enforce_assignment=False), ORG),
     "save_comment own sheet": (lambda s, i, a: repo.save_comment(s, **_sheet(i), criterion="", text_value="好",

@@ -52,6 +52,25 @@ def test_save_score_new_value_is_version_one_and_loads_in_long_format(engine, co
     ]
 
 
+def test_scores_frame_of_an_empty_round_has_the_columns_and_types_of_a_full_one(engine, contest):
+    with read_session(engine) as s:
+        frame = repo.load_scores_frame(s, round_id=contest["round"], actor="system")
+
+    assert list(frame.columns) == ["judge_id", "entry_id", "criterion", "score", "track", "round", "comment"]
+    assert (len(frame), frame["score"].dtype.kind, frame["judge_id"].dtype.kind) == (0, "f", "O")
+
+
+def test_scores_frame_sees_a_score_of_the_same_transaction_not_yet_flushed(engine, contest):
+    from judging.store.models import Score
+
+    with write_session(engine) as s:
+        s.add(Score(round_id=contest["round"], judge_id=contest["j2"], entry_id=contest["P-001"],
+                    criterion="promotion_value", value=66.0))
+        frame = repo.load_scores_frame(s, round_id=contest["round"], actor="system")
+
+    assert frame[["judge_id", "entry_id", "score"]].values.tolist() == [["j2", "P-001", 66.0]]
+
+
 def test_save_score_change_increments_version(engine, contest):
     _save(engine, contest, "j1", "L-001", "core_technology", 80, expected_version=0)
 

@@ -133,3 +133,19 @@ def test_time_out_and_the_sign_out_button_are_recorded_with_their_reason(app, sh
 
     assert _sign_outs(contest) == [("j1", '{"reason": "idle"}'), ("j1", '{"reason": "button"}')]
     assert other.text_input(key="signin_username").value == ""
+
+
+def test_sign_out_happens_even_when_the_database_is_busy(app, contest, monkeypatch):
+    from judging.errors import DatabaseBusy, Problem
+    from judging.ui import common
+
+    at = app("j1").run()
+
+    def busy(_engine):
+        raise DatabaseBusy(Problem("store.busy", {"seconds": 60}))
+
+    monkeypatch.setattr(common, "write_session", busy)
+    at.button(key="sign_out").click().run()
+
+    assert USER_KEY not in at.session_state and not at.exception
+    assert at.text_input(key="signin_username").value == ""
