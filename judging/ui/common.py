@@ -6,6 +6,7 @@ Nothing per user lives in module globals: the user and the language are in ``st.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from judging.core.signin_limits import idle_check_seconds, minutes_text, session_idle_minutes
-from judging.errors import ConfigError, JudgingError
+from judging.errors import ConfigError, JudgingError, PermissionDenied
 from judging.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from judging.store import repo
 from judging.store.db import database_url, open_database, read_session, write_session
@@ -243,6 +244,19 @@ def require_role(*roles: str) -> SignedIn:
         st.error(tr("auth.forbidden"))
         st.stop()
     return user
+
+
+def rerun_app_if_refused(body):
+    """For a timer fragment's body: a read the store refuses (the account was switched off or its role
+    changed since the page opened) reruns the whole app, whose role check then signs the tab out or
+    shows the refusal once, instead of the timer recording a refusal on every tick."""
+    @functools.wraps(body)
+    def run(*args, **kwargs):
+        try:
+            return body(*args, **kwargs)
+        except PermissionDenied:
+            st.rerun(scope="app")
+    return run
 
 
 def _record_page_refusal(user: SignedIn, role: str, roles: tuple[str, ...]) -> None:

@@ -17,7 +17,7 @@ from judging.errors import JudgingError
 from judging.store import organiser, repo
 from judging.store.db import read_session
 from judging.store.models import Round
-from judging.ui.common import browser_zone, clock, engine, lang, tr
+from judging.ui.common import browser_zone, clock, engine, lang, rerun_app_if_refused, tr
 from judging.ui.organiser_common import round_page
 
 PROGRESS_REFRESH_S = 5  # judges save every change: a few seconds behind is live enough
@@ -38,6 +38,7 @@ def render() -> None:
 
 
 @st.fragment(run_every=PROGRESS_REFRESH_S)
+@rerun_app_if_refused
 def _progress(round_id: int, actor: str) -> None:
     with read_session(engine()) as s:
         rnd = repo.get_round(s, round_id)
@@ -127,6 +128,7 @@ def _fit(round_id: int, actor: str) -> tuple[Round, object]:
 
 
 @st.fragment(run_every=DIAGNOSTICS_REFRESH_S)
+@rerun_app_if_refused
 def _diagnostics(round_id: int, actor: str) -> None:
     st.subheader(tr("oc.mon.diagnostics_heading"))
     rnd, result = _fit(round_id, actor)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from judging.store import organiser
 from judging.store.db import read_session
-from judging.ui.common import engine, plain, require_role, tr
+from judging.ui.common import engine, plain, require_role, rerun_app_if_refused, tr
 from judging.ui.organiser_common import ROUND_KEY, choose_edition, choose_round
 
 SCREEN_DEFAULTED = "oc_screen_defaulted"
@@ -34,6 +34,7 @@ def render() -> None:
 
 
 @st.fragment(run_every=SCREEN_REFRESH_S)
+@rerun_app_if_refused
 def _board(round_id: int, actor: str) -> None:
     with read_session(engine()) as s:
         board = organiser.live_board(s, round_id=round_id, actor=actor)

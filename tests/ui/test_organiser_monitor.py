@@ -94,3 +94,37 @@ def test_diagnostics_refit_only_when_scores_change_and_a_new_score_shows_on_the_
     assert len(fits) == 2
     flagged = next(d.value for d in at.dataframe if "极差" in d.value.columns)
     assert flagged["作品编号"].tolist() == ["L-001"]
+
+
+def test_timer_of_an_account_switched_off_since_the_page_opened_signs_it_out_once(contest):
+    """The progress timer keeps ticking on an open tab: a refused read must end it, not repeat every tick."""
+    import functools
+    from unittest import mock
+
+    from sqlmodel import func, select
+    from streamlit.runtime.scriptrunner import RerunData
+    from streamlit.testing.v1 import local_script_runner
+
+    from judging.store import organiser
+    from judging.store.db import read_session
+    from judging.store.models import AuditEvent
+
+    def refusals() -> int:
+        with read_session(contest["engine"]) as s:
+            return s.exec(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "permission.refused")).one()
+
+    at = page(contest).run()
+    timers = list(at._fragment_storage._fragments)  # the progress and diagnostics timers (AppTest internals)
+    assert timers, "the page has no timer"
+    with write_session(contest["engine"]) as s:
+        organiser.set_judge_active(s, judge_id=contest["ids"]["org"], active=False, actor="system")
+    before = refusals()
+
+    tick = functools.partial(RerunData, fragment_id_queue=timers[:1], is_auto_rerun=True)
+    with mock.patch.object(local_script_runner, "RerunData", tick):
+        at.run()  # the timer's tick alone: no click follows on an unattended tab
+
+    assert USER_KEY not in at.session_state and not at.exception
+    assert refusals() - before <= 1
+    assert not any(m.label == "已提交" for m in at.metric)
