@@ -353,7 +353,7 @@ def edition_info(session: Session, publication: Publication, *, organiser: str =
     )
 
 
-@guarded("publication.read")
+@guarded("scores.read")  # every judge's scores and veto reasons: not for announcers
 def publication_bundle(session: Session, publication_id: int, *, created_at: str = "", actor: str) -> bytes:
     """The reproducible bundle of a publication: the round's rubric and raw scores, the settings,
     the list as published and every change since (see ``judging.core.bundle``)."""

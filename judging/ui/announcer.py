@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from judging.core import exports
+from judging.core import exports, permissions
 from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store.db import read_session
@@ -48,7 +48,9 @@ def render() -> None:
     organiser = st.text_input(tr("ann.organiser"), key=ORGANISER_KEY, help=tr("ann.organiser_help"))
     st.subheader(tr("ann.downloads"))
     columns = st.columns(3)
-    for n, kind in enumerate(DOWNLOADS):
+    # the bundle holds every judge's scores and veto reasons: for organisers (and auditors), not announcers
+    kinds = [k for k in DOWNLOADS if k != "bundle" or permissions.allowed(user.role, "scores.read")]
+    for n, kind in enumerate(kinds):
         name = exports.export_filename(info, kind, lang())
         try:
             columns[n % 3].download_button(

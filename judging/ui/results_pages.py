@@ -43,7 +43,7 @@ def with_results_pages(menu: list[st.Page], role: str | None) -> list[st.Page]:
         return [page if p.url_path == path else p for p in pages]
 
     if role == "organiser":
-        return [*menu, results_page(), publication_page()]
+        return [*menu, results_page(), publication_page(), announcer_page(), verify_page()]
     if role == "announcer":
         return replace(menu, AWARDS_PATH, announcer_page())
     if role == "auditor":

@@ -11,7 +11,7 @@ from datetime import date
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
-from browser.support import settle
+from browser.support import settle, sign_in
 from docx import Document
 
 from judging.core.bundle import BundleSettings, verify_bundle
@@ -24,8 +24,9 @@ pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1366, "height": 900}
 EXPECTED_FILES = {
     "ann_dl_xlsx": "获奖名单.xlsx", "ann_dl_csv": "获奖名单.csv", "ann_dl_pdf": "获奖名单.pdf",
-    "ann_dl_docx": "公告.docx", "ann_dl_certificates": "获奖证书.pdf", "ann_dl_bundle": "复核数据包.zip",
+    "ann_dl_docx": "公告.docx", "ann_dl_certificates": "获奖证书.pdf",
 }
+BUNDLE = ("ann_dl_bundle", "复核数据包.zip")  # every judge's scores: offered to organisers, not to announcers
 
 
 
@@ -76,6 +77,20 @@ def test_announcer_downloads_every_export_of_the_final_list(chromium, served_app
         download = info.value
         assert download.suggested_filename == f"{final_list['edition']}_{suffix}"
         files[key] = download.path().read_bytes()
+    expect(page.locator(f".st-key-{BUNDLE[0]}")).to_have_count(0)
+    context.close()
+
+    # the organiser, on the same page, also gets the reproducible bundle
+    context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                   accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{served_app['base']}/awards")
+    settle(page)
+    sign_in(page, "organiser", served_app["password"])
+    with page.expect_download(timeout=60_000) as info:
+        page.locator(f".st-key-{BUNDLE[0]} button").click()
+    assert info.value.suggested_filename == f"{final_list['edition']}_{BUNDLE[1]}"
+    files[BUNDLE[0]] = info.value.path().read_bytes()
     context.close()
 
     book = openpyxl.load_workbook(io.BytesIO(files["ann_dl_xlsx"]))

@@ -214,7 +214,7 @@ STORE_READS = {
     "tier_changes": (lambda s, i, a: publication.tier_changes(s, i["publication"], actor=a), LISTS),
     "objections_of": (lambda s, i, a: publication.objections_of(s, i["publication"], actor=a), LISTS),
     "reopenings_of": (lambda s, i, a: publication.reopenings_of(s, i["publication"], actor=a), LISTS),
-    "publication_bundle": (lambda s, i, a: publication.publication_bundle(s, i["publication"], actor=a), LISTS),
+    "publication_bundle": (lambda s, i, a: publication.publication_bundle(s, i["publication"], actor=a), SCORES),
     "verify_audit_chain": (lambda s, i, a: repo.verify_audit_chain(s, actor=a), AUDIT),
     "count_events": (lambda s, i, a: repo.count_events(s, actor=a), AUDIT),
     "last_seed": (lambda s, i, a: organiser.last_seed(s, round_id=i["prelim"], actor=a), AUDIT),

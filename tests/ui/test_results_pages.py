@@ -165,17 +165,23 @@ def test_publication_page_refuses_freezing_while_the_window_is_open(scored):
     assert [e.value for e in at.error] == ["公示期至 2026-11-27 才结束，暂不能定稿"]
 
 
-def test_announcer_page_offers_every_download_for_a_frozen_list(scored):
+LIST_FILES = ["Excel 名单", "CSV 名单", "PDF 名单", "Word 公告", "获奖证书（PDF）"]
+
+
+@pytest.mark.parametrize(("user", "files"), [
+    ("ann", LIST_FILES),  # the bundle holds every judge's scores: not for announcers
+    ("org", [*LIST_FILES, "复核数据包（ZIP）"]),
+])
+def test_award_list_page_offers_the_downloads_of_a_frozen_list_by_role(scored, user, files):
     pid = publish(scored)
     with write_session(scored["engine"]) as s:
         pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor="org")
-    at = page(scored, "announcer", "ann").run()
+    at = page(scored, "announcer", user).run()
 
     assert not at.exception
     assert [s.value for s in at.success] == ["定稿名单：2 个获奖作品"]
     buttons = at.get("download_button")
-    assert sorted(b.proto.label for b in buttons) == sorted(
-        ["Excel 名单", "CSV 名单", "PDF 名单", "Word 公告", "获奖证书（PDF）", "复核数据包（ZIP）"])
+    assert sorted(b.proto.label for b in buttons) == sorted(files)
     listed = at.dataframe[0].value
     assert sorted(listed["作品编号"]) == ["L-001", "P-001"]
 
@@ -205,7 +211,7 @@ def test_menus_gain_the_results_pages(contest):
               "    for r in ('organiser', 'announcer', 'auditor', 'judge', None)}")
     menus = AppTest.from_string(script, default_timeout=30).run().session_state["menus"]
 
-    assert menus["organiser"][-2:] == ["results", "publication"]
+    assert menus["organiser"][-4:] == ["results", "publication", "awards", "verify"]
     assert menus["announcer"] == ["awards"]
     assert menus["auditor"] == ["verify", "results"]
     assert menus["judge"] == ["entries", "sheet"]
