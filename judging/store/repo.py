@@ -594,8 +594,8 @@ def round_score_version(session: Session, *, round_id: int, actor: str) -> tuple
     their versions, newest id and update time), the edition's conflicts, and the round's method and rubric.
 
     One query, read on every tick of the progress monitor, which refits the ranking only when this
-    changes. A score changed, cleared or added changes the count, the version sum or the newest id;
-    update times alone could miss a write from a replica whose clock is behind.
+    changes. A score changed, cleared or added changes the count, the version sum, the newest id or
+    the newest score event; update times alone could miss a write from a replica whose clock is behind.
     """
     scores = select(func.count(Score.id), func.coalesce(func.sum(Score.version), 0), func.max(Score.id),
                     func.max(Score.updated_at)).where(Score.round_id == round_id).subquery()
@@ -603,8 +603,12 @@ def round_score_version(session: Session, *, round_id: int, actor: str) -> tuple
                  .join(Entry, Entry.id == Conflict.entry_id)
                  .join(Round, Round.edition_id == Entry.edition_id)
                  .where(Round.id == round_id).subquery())
+    # SQLite hands a deleted highest row id out again: a score cleared and another saved could leave
+    # count, version sum and newest id as they were; the newest score event's id only ever grows
+    events = (select(func.max(AuditEvent.id))
+              .where(AuditEvent.action.in_(("score.save", "score.clear"))).scalar_subquery())
     row = session.execute(
-        select(scores, conflicts, Round.method, Round.rubric_json)
+        select(scores, conflicts, events, Round.method, Round.rubric_json)
         .select_from(Round).join(scores, literal(True)).join(conflicts, literal(True))
         .where(Round.id == round_id)
     ).first()

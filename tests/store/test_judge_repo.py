@@ -207,6 +207,26 @@ def test_open_rounds_of_judge_lists_rounds_with_assignments(engine, contest):
     assert [r.id for r in rounds] == [contest["round"]]
 
 
+def test_round_score_version_changes_when_the_newest_score_is_cleared_and_another_saved(engine, contest):
+    # SQLite reuses the highest row id after a delete: count, version sum and newest id can come back,
+    # and a replica whose clock lags can write the same update time as before
+    from sqlalchemy import text
+
+    def version():
+        with read_session(engine) as s:
+            return repo.round_score_version(s, round_id=contest["round"], actor="system")
+
+    _fill(engine, contest, {"core_technology": 80})
+    before = version()
+    with write_session(engine) as s:
+        repo.clear_score(s, criterion="core_technology", actor="j1", **_where(contest))
+    _fill(engine, contest, {"application_effect": 80})
+    with write_session(engine) as s:  # the lagging clock
+        s.execute(text("UPDATE score SET updated_at = :at"), {"at": before[3]})
+
+    assert version() != before
+
+
 def test_round_score_version_changes_with_every_change_the_fit_reads_and_only_then(engine, contest):
     def version():
         with read_session(engine) as s:
