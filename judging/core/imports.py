@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from judging.core.permissions import RESERVED_USERNAMES
 from judging.core.tabular import (
     Column,
     Table,
@@ -211,6 +212,8 @@ def check_judges(
                                         table, "username"))
             elif username in existing:
                 row_problems.append(_at(Problem("import.id_exists", {"value": username}), table, "username"))
+            elif username in RESERVED_USERNAMES:
+                row_problems.append(_at(Problem("user.reserved_name", {"value": username}), table, "username"))
             first_row.setdefault(username, number)
         parts = [p.strip() for p in EXPERTISE_SEPARATORS.split(values.get("expertise", "")) if p.strip()]
         values["expertise"] = ";".join(dict.fromkeys(match_track(p) or p for p in parts))

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 ROLES = ("organiser", "judge", "announcer", "auditor")
 SYSTEM_ROLE = "system"
+# the names the trusted shells act under (the CLI's "cli", scripts' "system"): no account may take them,
+# or a shell would act with that account's role
+RESERVED_USERNAMES = frozenset({"system", "cli"})
 
 # Scope of a grant: ANY = every object of that kind; OWN = only the judge's own score sheets
 # (judge_id is the actor's account), on entries assigned to them, without a conflict, in an open round.

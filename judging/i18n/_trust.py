@@ -1,6 +1,10 @@
 """Texts of issue 7 (trust): refusals, sign-in limits, session time-out, single sign-on, audit, upload limits."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    "user.reserved_name": {
+        "zh": "账号名“{value}”为系统保留（命令行与脚本以此名义操作），请换一个账号名。",
+        "en": "The user name \"{value}\" is reserved (the command line and scripts act under it); choose another one.",
+    },
     "trust.refused": {"zh": "您的账号无权执行此操作（{action}）。", "en": "Your account may not do this ({action})."},
     "trust.locked": {
         "zh": "登录失败次数过多，请在 {minutes} 分钟后再试。",

@@ -33,9 +33,10 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, select
 
+from judging.core.permissions import RESERVED_USERNAMES
 from judging.core.rubric import Rubric, rubric_from_json
 from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
-from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
+from judging.errors import JudgingError, NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
 from judging.store.guard import guarded
 from judging.store.models import (
     Assignment,
@@ -245,6 +246,8 @@ def create_user(
     actor: str = "system",
     **fields: str,
 ) -> User:
+    if username in RESERVED_USERNAMES:
+        raise JudgingError(Problem("user.reserved_name", {"value": username}))
     user = User(username=username, display_name=display_name, role=role, password_hash=password_hash, **fields)
     session.add(user)
     session.flush()

@@ -233,6 +233,14 @@ def test_judges_duplicate_and_existing_usernames_and_missing_names_are_reported(
     ]
 
 
+@pytest.mark.parametrize("name", ["system", "cli"])
+def test_judges_named_like_a_trusted_shell_are_refused(name):
+    report = check_judges(f"账号,姓名\nj1,甲\n{name},乙\n".encode())
+
+    assert _problems(report) == [("user.reserved_name", 3, "账号")]
+    assert name in report.problems[0].render("zh")
+
+
 def test_judges_xlsx():
     data = _xlsx([["judge_id", "name", "organisation", "expertise"], ["j1", "Wang", "PKU", "life, Industry"]])
 

@@ -429,3 +429,13 @@ def test_organiser_may_type_in_a_paper_sheet_for_a_judge(engine, two_judges):
         frame = repo.load_scores_frame(s, round_id=two_judges["round_id"], actor="org")
     assert frame[["judge_id", "criterion", "score"]].values.tolist() == [["j2", "core_technology", 80.0]]
     assert (_last_event(engine).action, _last_event(engine).actor) == ("score.save", "org")
+
+
+@pytest.mark.parametrize("name", ["system", "cli"])
+def test_no_account_may_take_a_trusted_shell_name(engine, name):
+    with pytest.raises(JudgingError) as caught, write_session(engine) as s:
+        repo.create_user(s, username=name, display_name="冒名", role="judge")
+
+    assert caught.value.problems[0].code == "user.reserved_name"
+    with read_session(engine) as s:
+        assert repo.get_user(s, name) is None
