@@ -128,7 +128,7 @@ def record_refusal(engine: Engine, exc: BaseException) -> None:
     from judging.store.db import write_session
     from judging.store.repo import record_event
 
-    exc.refusal_recorded = True
     with write_session(engine) as session:
         record_event(session, actor=refusal["actor"], action="permission.refused",
                      subject=refusal["action"], payload=refusal)
+    exc.refusal_recorded = True  # only once it is stored: a refusal whose event failed is tried again

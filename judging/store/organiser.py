@@ -429,7 +429,14 @@ def confirm_advancement(session: Session, *, round_id: int, codes: list[str], ac
 
 @guarded("assignment.manage")
 def set_panel(session: Session, *, round_id: int, judge_ids: Iterable[int], actor: str) -> None:
+    """The round's live-final panel; refused for a round assigned or scored the ordinary way, whose
+    panel judges would otherwise see it as a live final that never opens an entry."""
     wanted = set(judge_ids)
+    if wanted:
+        ordinary = ordinary_sheets(session, round_id=round_id, actor=actor)
+        if ordinary:
+            rnd = repo.get_round(session, round_id)
+            raise PermissionDenied(Problem("oc.live.ordinary_round", {"round": rnd.name, "n": ordinary}))
     current = {p.judge_id: p for p in session.exec(select(PanelMember).where(PanelMember.round_id == round_id))}
     for judge_id, row in current.items():
         if judge_id not in wanted:

@@ -41,7 +41,7 @@ def render() -> None:
         save = st.form_submit_button(tr("oc.live.save_panel"))
     if save:
         run_write(lambda s: organiser.set_panel(s, round_id=rnd.id, judge_ids=chosen, actor=user.username),
-             tr("oc.live.panel_saved", n=len(chosen)))
+                  tr("oc.live.panel_saved", n=len(chosen)), problems_as_table=False)
     st.caption(tr("oc.live.open_screen"))
 
     open_id = next((e for e, state in states.items() if state == "open"), None)

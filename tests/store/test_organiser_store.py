@@ -209,9 +209,9 @@ def test_live_entry_refused_in_a_round_assigned_the_ordinary_way(engine):
     with write_session(engine) as s:
         final = repo.rounds_of(s, edition_id)[2]
         entries = repo.entries_of(s, edition_id)
+        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids[1:], actor="org")
         organiser.add_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id, reason="",
                                  actor="org")
-        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids[1:], actor="org")
     with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
         organiser.open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
     with read_session(engine) as s:
@@ -222,19 +222,35 @@ def test_live_entry_refused_in_a_round_assigned_the_ordinary_way(engine):
     assert ([r.live_state for r in rows], status) == ([], "draft")  # nothing changed
 
 
+def test_panel_refused_for_a_round_assigned_the_ordinary_way_and_clearing_it_allowed(engine):
+    edition_id, prelim, judge_ids = _contest(engine, judges=3, entries=2)
+    with write_session(engine) as s:
+        entries = repo.entries_of(s, edition_id)
+        repo.assign(s, round_id=prelim, pairs=[(judge_ids[0], entries[0].id)])
+
+    with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
+        organiser.set_panel(s, round_id=prelim, judge_ids=judge_ids[1:], actor="org")
+    with write_session(engine) as s:
+        organiser.set_panel(s, round_id=prelim, judge_ids=[], actor="org")  # an empty panel is no live final
+        panel = organiser.panel_of(s, round_id=prelim)
+
+    assert [p.code for p in refused.value.problems] == ["oc.live.ordinary_round"]
+    assert panel == []
+
+
 def test_live_entry_refused_after_ordinary_scores_even_without_seats(engine):
     edition_id, _, judge_ids = _contest(engine, judges=5, entries=3)
     with write_session(engine) as s:
         final = repo.rounds_of(s, edition_id)[2]
         organiser.update_round(s, round_id=final.id, status="open", actor="org")
         entries = repo.entries_of(s, edition_id)
+        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
         organiser.add_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id, reason="",
                                  actor="org")
         repo.save_score(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id,
                         criterion=RUBRIC.criterion_keys[0], value=80, actor="j0")
         organiser.remove_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id,
                                     reason="x", actor="org")
-        organiser.set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
     with read_session(engine) as s:
         assert organiser.ordinary_sheets(s, round_id=final.id, actor="org") == 1
     with pytest.raises(PermissionDenied, match="ordinary"), write_session(engine) as s:

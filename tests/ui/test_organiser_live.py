@@ -124,10 +124,10 @@ def test_an_entry_title_with_markup_is_shown_as_text(contest):
 def test_live_page_says_what_to_do_for_a_round_assigned_the_ordinary_way(contest):
     ids = contest["ids"]
     final = _final_round(contest)
-    with write_session(contest["engine"]) as s:
+    with write_session(contest["engine"]) as s:  # a panel chosen, then the round assigned the ordinary way
+        organiser.set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor="org")
         organiser.add_assignment(s, round_id=final, judge_id=ids["j1"], entry_id=ids["L-001"], reason="",
                                  actor="org")
-        organiser.set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor="org")
     at = page(contest, _render_live)
     at.session_state["oc_round"] = final
     at.run()
