@@ -6,7 +6,7 @@ from judging.ui import common, pages, results_pages
 
 st.set_page_config(page_title=common.tr("app.title"), page_icon=":material/fact_check:", layout="wide")
 common.language_switch()
-user = common.current_user()
+user = common.current_user(start_of_run=True)
 role = user.role if user else None
 navigation = st.navigation(results_pages.with_results_pages(pages.pages_for(role), role),
                            position="sidebar" if user else "hidden")

@@ -39,7 +39,7 @@ import streamlit as st
 from judging.ui import common
 st.set_page_config(page_title=common.tr("app.title"), layout="wide")
 common.language_switch()
-user = common.current_user()
+user = common.current_user(start_of_run=True)
 def empty():
     common.require_role("judge")
     st.title("评分表")

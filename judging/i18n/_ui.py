@@ -55,8 +55,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "entries.none": {"zh": "本阶段没有分配给您的作品。", "en": "No entries are assigned to you in this round."},
     "entries.none_match": {"zh": "没有符合筛选条件的作品。", "en": "No entries match the filter."},
     "entries.live_waiting": {
-        "zh": "路演答辩：组织方开始下一个作品的评分后，它会出现在这里（点击“刷新”查看）。",
-        "en": "Live final: the next entry appears here once the organiser opens it (press Refresh to look).",
+        "zh": "路演答辩：组织方开始下一个作品的评分后，它会在几秒内自动出现在这里（也可点击“刷新”）。",
+        "en": "Live final: the next entry appears here by itself within seconds of the organiser opening it (or press Refresh).",
     },
     "entries.live_elsewhere": {
         "zh": "“{round}”的路演答辩正在评分：请在上方“评审阶段”中选择它，为当前答辩作品评分。",

@@ -33,6 +33,7 @@ EXPIRED_KEY = "auth_expired"  # set when the idle time-out signed the tab out (t
 # Pages left showing on purpose with nobody at the keyboard: the big screen in the hall runs through a
 # whole live final without a click, so the idle time-out does not sign it out by itself (a click still does).
 UNATTENDED_PAGES = frozenset({"screen"})
+TIMER_RUN_KEY = "timer_run"  # set when a timer asked for the next full run: not the user's activity
 IDLE_WATCH_KEY = "idle_watch"  # the fragment that signs an idle tab out by itself
 TRUSTED_PROXY_ENV = "JUDGING_TRUSTED_PROXY"  # "1" behind nginx: take the address from X-Forwarded-For
 DISPLAY_TIMEZONE = "Asia/Shanghai"  # when the browser does not tell us its zone (tests, old browsers)
@@ -81,18 +82,28 @@ def language_switch() -> None:
 
 # --- who is signed in ------------------------------------------------------------------------
 
-def current_user() -> SignedIn | None:
+def current_user(*, start_of_run: bool = False) -> SignedIn | None:
     """The tab's account; signed out (and told why) after ``session_idle_minutes()`` without a user action.
 
-    Called by every full run of the app, and a full run only comes from the user (a click, a field
-    left, another page), so it counts as activity; fragment runs (timers) do not call it.
+    The router calls it with ``start_of_run`` once per full run of the app. A full run comes from the
+    user (a click, a field left, another page), so it counts as activity, except the one a timer asks
+    for with ``rerun_app_by_timer``; fragment runs (timers) do not call it. Pages call it again
+    (``require_role``) without counting anything.
     """
     idle = _idle_minutes()
+    by_timer = st.session_state.pop(TIMER_RUN_KEY, False) if start_of_run else True
     user = st.session_state.get(USER_KEY)
     if user is None or _expire_if_idle(idle):
         return None
-    st.session_state[LAST_SEEN_KEY] = time.time()
+    if not by_timer:
+        st.session_state[LAST_SEEN_KEY] = time.time()
     return user
+
+
+def rerun_app_by_timer() -> None:
+    """Rerun the whole app from a timer fragment without counting the run as the user's activity."""
+    st.session_state[TIMER_RUN_KEY] = True
+    st.rerun(scope="app")
 
 
 def watch_idle(page: str) -> None:

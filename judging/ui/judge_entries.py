@@ -8,10 +8,12 @@ import streamlit as st
 from judging.i18n import t
 from judging.store import repo
 from judging.store.db import read_session
-from judging.ui.common import engine, lang, plain, require_role, tr
+from judging.ui.common import engine, lang, plain, require_role, rerun_app_by_timer, rerun_app_if_refused, tr
 
 ROUND_KEY = "judge_round"
 LIVE_SEEN_KEY = "judge_live_seen"  # round id → the live entry this tab has already been taken to
+LIVE_WATCH_KEY = "live_watch"  # the timer that brings a panel judge the next live entry by itself
+LIVE_WATCH_S = 5
 
 
 def choose_round(rounds, live: dict[int, int] | None = None) -> int | None:
@@ -37,6 +39,18 @@ def choose_round(rounds, live: dict[int, int] | None = None) -> int | None:
     return st.session_state[ROUND_KEY]
 
 
+@rerun_app_if_refused
+def _watch_live(judge_id: int, actor: str, shown: dict[int, int]) -> None:
+    """One tick: rerun the page when the entries open to this panel judge differ from those it shows.
+
+    The rerun does not count as the judge's activity, so an unattended laptop still times out.
+    """
+    with read_session(engine()) as s:
+        now = repo.live_final_of_judge(s, judge_id=judge_id, actor=actor).open_entries
+    if dict(now) != dict(shown):
+        rerun_app_by_timer()
+
+
 def render() -> None:
     from judging.ui.pages import sheet_page
 
@@ -53,6 +67,8 @@ def render() -> None:
             st.info(tr("entries.no_round"))
             return
         rows = repo.judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user.username)
+    if live.panel:  # a panel judge: the next entry opened (or the current one closed) shows by itself
+        st.fragment(_watch_live, run_every=LIVE_WATCH_S, key=LIVE_WATCH_KEY)(user.id, user.username, live.open_entries)
     names = {r.id: r.name for r in rounds}
     elsewhere = [i for i in live.open_entries if i != round_id and i in names]
     if elsewhere:  # the hall is waiting for their mark: say where, without leaving the round they chose

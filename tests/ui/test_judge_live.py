@@ -73,7 +73,7 @@ def test_panel_judge_between_two_entries_is_told_to_wait(app, contest):
 
     assert at.selectbox(key="judge_round").value == final  # stays on the live final between entries
     assert _shown(at) == set()
-    assert [i.value for i in at.info] == ["路演答辩：组织方开始下一个作品的评分后，它会出现在这里（点击“刷新”查看）。"]
+    assert [i.value for i in at.info] == ["路演答辩：组织方开始下一个作品的评分后，它会在几秒内自动出现在这里（也可点击“刷新”）。"]
 
 
 def test_a_judge_off_the_panel_sees_only_their_ordinary_round(app, contest):
@@ -87,3 +87,40 @@ def test_a_judge_off_the_panel_sees_only_their_ordinary_round(app, contest):
     assert [s.key for s in at.selectbox if s.key == "judge_round"] == []
     assert _shown(at) == {ids[c] for c in ("L-001", "L-002", "P-001", "P-002")}
     assert list(at.warning) == []
+
+
+def _tick(at, key: str):
+    """One timer run of the fragment ``key``, as the browser asks for it (AppTest has no public way)."""
+    import functools
+    from unittest import mock
+
+    from streamlit.runtime.scriptrunner import RerunData
+    from streamlit.testing.v1 import local_script_runner
+
+    ids = at._fragment_storage.resolve_target(key)
+    run = functools.partial(RerunData, fragment_id_queue=ids, is_auto_rerun=True)
+    with mock.patch.object(local_script_runner, "RerunData", run):
+        return at.run()
+
+
+def test_the_next_live_entry_shows_by_itself_without_counting_as_the_judges_activity(app, contest):
+    from judging.ui.common import LAST_SEEN_KEY
+    from judging.ui.judge_entries import LIVE_WATCH_KEY
+
+    ids = contest["ids"]
+    final = _final_with_panel(contest)
+    _live(contest, final, open_="P-001")
+    at = app("j1").run()
+    _live(contest, final, close="P-001")
+    at.run()
+    assert _shown(at) == set()  # waiting between entries
+    last_seen = at.session_state[LAST_SEEN_KEY]
+
+    _tick(at, LIVE_WATCH_KEY)  # nothing changed: the tick leaves the page as it is
+    assert _shown(at) == set()
+    _live(contest, final, open_="L-002")
+    _tick(at, LIVE_WATCH_KEY)  # no click: the timer finds the new entry and reruns the page
+
+    assert not at.exception
+    assert (at.selectbox(key="judge_round").value, _shown(at)) == (final, {ids["L-002"]})
+    assert at.session_state[LAST_SEEN_KEY] == last_seen  # an unattended laptop still times out
