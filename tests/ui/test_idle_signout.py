@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import time
-from unittest import mock
 
 import pytest
-from streamlit.runtime.scriptrunner import RerunData
-from streamlit.testing.v1 import AppTest, local_script_runner
+from streamlit.testing.v1 import AppTest
+from ui.support import fragment_ids
+from ui.support import tick as support_tick
 
 from judging.ui.common import EXPIRED_KEY, IDLE_WATCH_KEY, LAST_SEEN_KEY, USER_KEY
 
@@ -26,16 +25,10 @@ def sheet(app, contest, monkeypatch) -> AppTest:
 
 
 def tick(at: AppTest) -> AppTest:
-    """One timer run of the idle watch, as the browser asks for it: the fragment alone, not the page.
-
-    AppTest (Streamlit 1.67) has no public way to run one fragment, so the run request it builds is
-    given the fragment's id, as the browser's auto-rerun sends it.
-    """
-    ids = _watch_ids(at)
+    """One timer run of the idle watch: the fragment alone, not the page."""
+    ids = fragment_ids(at, IDLE_WATCH_KEY)
     assert len(ids) == 1, "the page has no idle watch"
-    fragment_run = functools.partial(RerunData, fragment_id_queue=ids, is_auto_rerun=True)
-    with mock.patch.object(local_script_runner, "RerunData", fragment_run):
-        return at.run()
+    return support_tick(at, ids)
 
 
 def test_tick_after_the_time_out_shows_the_sign_in_form_and_why(sheet):
@@ -93,14 +86,7 @@ def test_every_page_but_the_big_screen_has_the_idle_watch(contest, page, watched
 
     at.run()
 
-    assert len(_watch_ids(at)) == (1 if watched else 0)
-
-
-def _watch_ids(at: AppTest) -> list[str]:
-    try:
-        return at._fragment_storage.resolve_target(IDLE_WATCH_KEY)
-    except Exception:  # StreamlitAPIException: no fragment has that key
-        return []
+    assert len(fragment_ids(at, IDLE_WATCH_KEY)) == (1 if watched else 0)
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-5"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ui.support import fragment_ids, tick
+
 from judging.store import organiser, repo
 from judging.store.db import write_session
 
@@ -89,20 +91,6 @@ def test_a_judge_off_the_panel_sees_only_their_ordinary_round(app, contest):
     assert list(at.warning) == []
 
 
-def _tick(at, key: str):
-    """One timer run of the fragment ``key``, as the browser asks for it (AppTest has no public way)."""
-    import functools
-    from unittest import mock
-
-    from streamlit.runtime.scriptrunner import RerunData
-    from streamlit.testing.v1 import local_script_runner
-
-    ids = at._fragment_storage.resolve_target(key)
-    run = functools.partial(RerunData, fragment_id_queue=ids, is_auto_rerun=True)
-    with mock.patch.object(local_script_runner, "RerunData", run):
-        return at.run()
-
-
 def test_the_next_live_entry_shows_by_itself_without_counting_as_the_judges_activity(app, contest):
     from judging.ui.common import LAST_SEEN_KEY
     from judging.ui.judge_entries import LIVE_WATCH_KEY
@@ -116,10 +104,10 @@ def test_the_next_live_entry_shows_by_itself_without_counting_as_the_judges_acti
     assert _shown(at) == set()  # waiting between entries
     last_seen = at.session_state[LAST_SEEN_KEY]
 
-    _tick(at, LIVE_WATCH_KEY)  # nothing changed: the tick leaves the page as it is
+    tick(at, fragment_ids(at, LIVE_WATCH_KEY))  # nothing changed: the tick leaves the page as it is
     assert _shown(at) == set()
     _live(contest, final, open_="L-002")
-    _tick(at, LIVE_WATCH_KEY)  # no click: the timer finds the new entry and reruns the page
+    tick(at, fragment_ids(at, LIVE_WATCH_KEY))  # no click: the timer finds the new entry and reruns the page
 
     assert not at.exception
     assert (at.selectbox(key="judge_round").value, _shown(at)) == (final, {ids["L-002"]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
+from ui.support import fragment_ids, tick
 
 from judging.store import repo
 from judging.store.db import write_session
@@ -98,12 +99,7 @@ def test_diagnostics_refit_only_when_scores_change_and_a_new_score_shows_on_the_
 
 def test_timer_of_an_account_switched_off_since_the_page_opened_signs_it_out_once(contest):
     """The progress timer keeps ticking on an open tab: a refused read must end it, not repeat every tick."""
-    import functools
-    from unittest import mock
-
     from sqlmodel import func, select
-    from streamlit.runtime.scriptrunner import RerunData
-    from streamlit.testing.v1 import local_script_runner
 
     from judging.store import organiser
     from judging.store.db import read_session
@@ -115,15 +111,12 @@ def test_timer_of_an_account_switched_off_since_the_page_opened_signs_it_out_onc
                           .where(AuditEvent.action == "permission.refused")).one()
 
     at = page(contest).run()
-    timers = list(at._fragment_storage._fragments)  # the progress and diagnostics timers (AppTest internals)
-    assert timers, "the page has no timer"
+    timers = fragment_ids(at)  # the progress and diagnostics timers
     with write_session(contest["engine"]) as s:
         organiser.set_judge_active(s, judge_id=contest["ids"]["org"], active=False, actor="system")
     before = refusals()
 
-    tick = functools.partial(RerunData, fragment_id_queue=timers[:1], is_auto_rerun=True)
-    with mock.patch.object(local_script_runner, "RerunData", tick):
-        at.run()  # the timer's tick alone: no click follows on an unattended tab
+    tick(at, timers[:1])  # the timer's tick alone: no click follows on an unattended tab
 
     assert USER_KEY not in at.session_state and not at.exception
     assert refusals() - before <= 1

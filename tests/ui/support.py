@@ -1,0 +1,34 @@
+"""What the AppTest page tests share: running one timer fragment as the browser's auto-rerun does.
+
+Imported as ``ui.support`` (``pythonpath = ["tests"]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import functools
+from unittest import mock
+
+from streamlit.runtime.scriptrunner import RerunData
+from streamlit.testing.v1 import AppTest, local_script_runner
+
+
+def fragment_ids(at: AppTest, key: str | None = None) -> list[str]:
+    """The ids of the fragment with ``key`` (none when the page has no such fragment), or of every fragment."""
+    if key is None:
+        return list(at._fragment_storage._fragments)
+    try:
+        return at._fragment_storage.resolve_target(key)
+    except Exception:  # StreamlitAPIException: no fragment has that key
+        return []
+
+
+def tick(at: AppTest, ids: list[str]) -> AppTest:
+    """One timer run of the fragments ``ids``, as the browser asks for it: the fragments alone, not the page.
+
+    AppTest (Streamlit 1.67) has no public way to run one fragment, so the run request it builds is
+    given the fragments' ids, as the browser's auto-rerun sends them.
+    """
+    assert ids, "the page has no such timer"
+    fragment_run = functools.partial(RerunData, fragment_id_queue=ids, is_auto_rerun=True)
+    with mock.patch.object(local_script_runner, "RerunData", fragment_run):
+        return at.run()
