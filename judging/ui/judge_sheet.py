@@ -315,28 +315,13 @@ def _criterion(view: View, criterion: Criterion, rubric: Rubric, state: repo.She
         with info:
             # one markdown block per criterion: fewer elements keep the sheet's rerun fast
             current = criterion.band_for(float(stored.value)) if stored else None
-            lines = [f"**{criterion.label.get(code)}** · " + tr("sheet.weight", weight=f"{criterion.weight:g}")]
-            if criterion.description.get(code):
-                lines += ["", f":gray[{criterion.description.get(code)}]"]
-            if criterion.sub_items:
-                lines += [""] + [
-                    f"- {s.label.get(code)}" + (f"（{s.points:g}）" if s.points is not None else "")
-                    + (f"：{s.description.get(code)}" if s.description.get(code) else "")
-                    for s in criterion.sub_items
-                ]
-            lines += [""] + [
-                ("- **▶ " if band is current else "- ") + f"{band.label.get(code)} {band.low:g}–{band.high:g}"
-                + ("**" if band is current else "") + f"：{band.description.get(code)}"
-                for band in criterion.bands
-            ]
-            st.markdown("\n".join(lines))
+            st.markdown(criterion_text(criterion, code, tr, current))
         with entry_col:
             step = rubric.scale.step
-            decimals = 0 if float(step).is_integer() else len(f"{step:g}".split(".")[1])
             st.number_input(
                 tr("sheet.score_label", criterion=criterion.label.get(code), min=f"{rubric.scale.min:g}", max=f"{rubric.scale.max:g}", step=f"{step:g}"),
                 min_value=float(rubric.scale.min), max_value=float(rubric.scale.max), step=float(step),
-                value=None, format=f"%.{decimals}f", key=sheet.widget(field), disabled=locked,
+                value=None, format=score_format(step), key=sheet.widget(field), disabled=locked,
                 on_change=on_change, args=(sheet, field), placeholder=tr("sheet.score_placeholder"),
             )
             if stored is not None and current is not None:
@@ -348,7 +333,7 @@ def _criterion(view: View, criterion: Criterion, rubric: Rubric, state: repo.She
             st.text_area(
                 tr("sheet.comment_required") if required else tr("sheet.comment_optional"),
                 key=sheet.widget(cfield), disabled=locked, height=80, on_change=on_change, args=(sheet, cfield),
-                placeholder=tr("sheet.comment_rule", rule=_rule_text(view, rubric)),
+                placeholder=tr("sheet.comment_rule", rule=rule_text(rubric, tr)),
             )
             if required and not (state.comments.get(criterion.key) and str(state.comments[criterion.key].value).strip()):
                 st.warning(tr("sheet.comment_needed"), icon=":material/edit:")
@@ -356,8 +341,33 @@ def _criterion(view: View, criterion: Criterion, rubric: Rubric, state: repo.She
             _error(view, cfield)
 
 
-def _rule_text(view: View, rubric: Rubric) -> str:
-    tr = view.tr
+def criterion_text(criterion: Criterion, code: str, tr, current=None) -> str:
+    """A criterion's weight, description, sub-items and bands as one markdown block; ``current``, the
+    band the stored score falls in, is marked (the organiser's rubric preview shows it the same way)."""
+    lines = [f"**{criterion.label.get(code)}** · " + tr("sheet.weight", weight=f"{criterion.weight:g}")]
+    if criterion.description.get(code):
+        lines += ["", f":gray[{criterion.description.get(code)}]"]
+    if criterion.sub_items:
+        lines += [""] + [
+            f"- {s.label.get(code)}" + (f"（{s.points:g}）" if s.points is not None else "")
+            + (f"：{s.description.get(code)}" if s.description.get(code) else "")
+            for s in criterion.sub_items
+        ]
+    lines += [""] + [
+        ("- **▶ " if band is current else "- ") + f"{band.label.get(code)} {band.low:g}–{band.high:g}"
+        + ("**" if band is current else "") + f"：{band.description.get(code)}"
+        for band in criterion.bands
+    ]
+    return "\n".join(lines)
+
+
+def score_format(step: float) -> str:
+    """The number input's format: as many decimals as the rubric's step has."""
+    return f"%.{0 if float(step).is_integer() else len(f'{step:g}'.split('.')[1])}f"
+
+
+def rule_text(rubric: Rubric, tr) -> str:
+    """The rubric's comment rule in words (``tr``: the page's translation function)."""
     rule = rubric.comment_rule
     parts = []
     if rule.below is not None:

@@ -21,6 +21,7 @@ from judging.errors import JudgingError, RubricError
 from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
 from judging.ui.common import engine, lang, tr
+from judging.ui.judge_sheet import criterion_text, rule_text, score_format
 from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 CURRENT = "__round__"  # the source option "the round's own rubric"
@@ -114,40 +115,20 @@ def preview_sheet(rubric: Rubric) -> None:
     """The score sheet as the judge workspace lays it out, with inert inputs (rubric text is the organiser's)."""
     code = lang()
     step = rubric.scale.step
-    decimals = 0 if float(step).is_integer() else len(f"{step:g}".split(".")[1])
     for i, criterion in enumerate(rubric.criteria):
         with st.container(border=True):
             info, entry_col = st.columns([3, 2], gap="medium")
-            lines = [f"**{criterion.label.get(code)}** · " + tr("sheet.weight", weight=f"{criterion.weight:g}")]
-            if criterion.description.get(code):
-                lines += ["", f":gray[{criterion.description.get(code)}]"]
-            if criterion.sub_items:
-                lines += [""] + [
-                    f"- {s.label.get(code)}" + (f"（{s.points:g}）" if s.points is not None else "")
-                    + (f"：{s.description.get(code)}" if s.description.get(code) else "") for s in criterion.sub_items]
-            lines += [""] + [f"- {b.label.get(code)} {b.low:g}–{b.high:g}：{b.description.get(code)}"
-                             for b in criterion.bands]
-            info.markdown("\n".join(lines))
+            info.markdown(criterion_text(criterion, code, tr))
             entry_col.number_input(
                 tr("sheet.score_label", criterion=criterion.label.get(code), min=f"{rubric.scale.min:g}",
                    max=f"{rubric.scale.max:g}", step=f"{step:g}"),
                 min_value=float(rubric.scale.min), max_value=float(rubric.scale.max), step=float(step), value=None,
-                format=f"%.{decimals}f", disabled=True, key=f"oc_preview_score_{i}",
+                format=score_format(step), disabled=True, key=f"oc_preview_score_{i}",
                 placeholder=tr("sheet.score_placeholder"))
             entry_col.text_area(tr("sheet.comment_optional"), disabled=True, height=80, key=f"oc_preview_comment_{i}",
-                                placeholder=tr("sheet.comment_rule", rule=_rule_text(rubric)))
+                                placeholder=tr("sheet.comment_rule", rule=rule_text(rubric, tr)))
     if rubric.veto_items:
         st.markdown(f"**{tr('sheet.vetoes', n=0)}**")
         for i, veto in enumerate(rubric.veto_items):
             st.checkbox(veto.label.get(code), disabled=True, key=f"oc_preview_veto_{i}",
                         help=veto.description.get(code) or None)
-
-
-def _rule_text(rubric: Rubric) -> str:
-    rule = rubric.comment_rule
-    parts = []
-    if rule.below is not None:
-        parts.append(tr("sheet.rule_below", value=f"{rule.below:g}"))
-    if rule.above is not None:
-        parts.append(tr("sheet.rule_above", value=f"{rule.above:g}"))
-    return tr("sheet.rule_or").join(parts) if parts else tr("sheet.rule_none")
