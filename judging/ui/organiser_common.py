@@ -20,7 +20,7 @@ ROUND_KEY = "oc_round"
 RowT = TypeVar("RowT")
 
 
-def round_page(title_key: str, *roles: str) -> tuple[SignedIn, Edition, Round] | None:
+def round_page(title_key: str, *roles: str, round_label_key: str = "oc.round") -> tuple[SignedIn, Edition, Round] | None:
     """The head every round page shares: the role check, the title, a pending message, and the
     edition and round this tab works on; None (with a hint) while there is nothing to choose."""
     user = require_role(*roles)
@@ -29,7 +29,7 @@ def round_page(title_key: str, *roles: str) -> tuple[SignedIn, Edition, Round] |
     edition = choose_edition()
     if edition is None:
         return None
-    rnd = choose_round(edition)
+    rnd = choose_round(edition, label_key=round_label_key)
     if rnd is None:
         return None
     return user, edition, rnd

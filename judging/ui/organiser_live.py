@@ -9,25 +9,15 @@ import streamlit as st
 from judging.errors import Problem
 from judging.store import organiser, repo
 from judging.store.db import read_session
-from judging.ui.common import engine, lang, plain, require_role, tr
-from judging.ui.organiser_common import (
-    choose_edition,
-    choose_round,
-    flash,
-    run_write,
-)
+from judging.ui.common import engine, lang, plain, tr
+from judging.ui.organiser_common import round_page, run_write
 
 
 def render() -> None:
-    user = require_role("organiser")
-    st.title(tr("page.oc_live"))
-    flash()
-    edition = choose_edition()
-    if edition is None:
+    chosen = round_page("page.oc_live", "organiser", round_label_key="oc.live.round")
+    if chosen is None:
         return
-    rnd = choose_round(edition, label_key="oc.live.round")
-    if rnd is None:
-        return
+    user, _, rnd = chosen
     with read_session(engine()) as s:
         judges = [j for j in repo.judges(s) if j.active]
         panel = [j.id for j in organiser.panel_of(s, round_id=rnd.id)]
