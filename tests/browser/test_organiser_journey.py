@@ -55,6 +55,15 @@ def db(url: str):
     return open_database(url)
 
 
+
+def _score(page, round_id: int, entry_id: int, values: tuple[str, ...]) -> None:
+    """Type one score per criterion into the open sheet, each stored as the field is left."""
+    for name, value in zip(CRITERIA, values, strict=True):
+        box = page.locator(f".st-key-w_{round_id}_{entry_id}_score_{name} input").first
+        box.fill(value)
+        box.press("Tab")
+        settle(page)
+
 def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chromium, served_app, tmp_path, screenshot_dir):
     from playwright.sync_api import expect
 
@@ -136,11 +145,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     expect(jp.get_by_role("heading", name="我的评审作品")).to_be_visible()
     jp.locator(f".st-key-open_{mine[0]} button").click()
     settle(jp)
-    for name, value in zip(CRITERIA, ("80", "82", "85"), strict=True):
-        box = jp.locator(f".st-key-w_{prelim.id}_{mine[0]}_score_{name} input").first
-        box.fill(value)
-        box.press("Tab")
-        settle(jp)
+    _score(jp, prelim.id, mine[0], ("80", "82", "85"))
     jp.get_by_role("button", name="提交评分表").click()
     settle(jp)
     expect(jp.get_by_text("评分表已于")).to_be_visible()
@@ -173,11 +178,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     expect(jp.locator("[class*='st-key-open_']")).to_have_count(1)  # the panel sees only the open entry
     jp.locator(f".st-key-open_{live_entry.id} button").click()
     settle(jp)
-    for name, value in zip(CRITERIA, ("90", "88", "86"), strict=True):
-        box = jp.locator(f".st-key-w_{final.id}_{live_entry.id}_score_{name} input").first
-        box.fill(value)
-        box.press("Tab")
-        settle(jp)
+    _score(jp, final.id, live_entry.id, ("90", "88", "86"))
 
     screen_page = org_context.new_page()  # the projector: the same organiser, the Big screen page
     screen_page.goto(app["base"])

@@ -49,6 +49,13 @@ def test_organiser_menu_lists_every_console_page(app):
     assert at.title[0].value == "赛事设置"
 
 
+def _live_page(contest, final: int) -> AppTest:
+    """The Live final page, run once, on the round ``final``."""
+    at = page(contest, _render_live)
+    at.session_state["oc_round"] = final
+    return at.run()
+
+
 def _final_round(contest) -> int:
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
@@ -60,9 +67,7 @@ def _final_round(contest) -> int:
 def test_live_final_from_panel_to_big_screen(contest):
     ids = contest["ids"]
     final = _final_round(contest)
-    at = page(contest, _render_live)
-    at.session_state["oc_round"] = final
-    at.run()
+    at = _live_page(contest, final)
     at.multiselect(key=f"oc_panel_{final}").set_value([ids["j1"], ids["j2"]])
     next(b for b in at.button if b.label == "保存评委组").click()
     at.run()
@@ -115,9 +120,7 @@ def test_an_entry_title_with_markup_is_shown_as_text(contest):
     with write_session(contest["engine"]) as s:
         organiser.set_panel(s, round_id=final, judge_ids=[ids["j1"]], actor="org")
         organiser.open_live_entry(s, round_id=final, entry_id=ids["P-002"], actor="org")
-    at = page(contest, _render_live)
-    at.session_state["oc_round"] = final
-    at.run()
+    at = _live_page(contest, final)
     assert at.info[0].value == "正在评分：P\\-002 \\[链接\\]\\(http\\://evil\\.example\\) \\*\\*粗体\\*\\*"
 
 
@@ -128,9 +131,7 @@ def test_live_page_says_what_to_do_for_a_round_assigned_the_ordinary_way(contest
         organiser.set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor="org")
         organiser.add_assignment(s, round_id=final, judge_id=ids["j1"], entry_id=ids["L-001"], reason="",
                                  actor="org")
-    at = page(contest, _render_live)
-    at.session_state["oc_round"] = final
-    at.run()
+    at = _live_page(contest, final)
     assert not at.exception
     assert [e.value for e in at.error] == [
         "“终评（路演答辩）”已按普通方式分配评委（1 份评分表），不能同时用作路演答辩。请在没有分配评委的评审阶段"
@@ -141,9 +142,7 @@ def test_live_page_says_what_to_do_for_a_round_assigned_the_ordinary_way(contest
 def test_live_page_shows_a_refusal_as_one_message(contest):
     ids = contest["ids"]
     final = _final_round(contest)
-    at = page(contest, _render_live)
-    at.session_state["oc_round"] = final
-    at.run()
+    at = _live_page(contest, final)
     at.selectbox(key="oc_live_next").select(ids["P-001"])
     next(b for b in at.button if b.label == "开始评分").click()  # no panel saved yet
     at.run()
