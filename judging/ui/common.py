@@ -91,11 +91,11 @@ def current_user(*, start_of_run: bool = False) -> SignedIn | None:
     (``require_role``) without counting anything.
     """
     idle = _idle_minutes()
-    by_timer = st.session_state.pop(TIMER_RUN_KEY, False) if start_of_run else True
+    users_action = start_of_run and not st.session_state.pop(TIMER_RUN_KEY, False)
     user = st.session_state.get(USER_KEY)
     if user is None or _expire_if_idle(idle):
         return None
-    if not by_timer:
+    if users_action:
         st.session_state[LAST_SEEN_KEY] = time.time()
     return user
 
