@@ -25,9 +25,10 @@ import uuid
 from sqlalchemy import create_engine, text
 from sqlmodel import func, select
 
-from judging.store import repo
+from judging.store.audit_log import verify_audit_chain  # noqa: E402
 from judging.store.db import open_database, read_session, write_session
 from judging.store.models import AuditEvent, Score
+from judging.store.sheets import save_score  # noqa: E402
 from judging.store.synthetic import build_contest
 
 STEP = 0.5
@@ -60,7 +61,7 @@ def run(engine, *, judges: int, changes: int, seed: int = 1, think_ms: float = 0
             began = time.perf_counter()
             try:
                 with write_session(engine) as s:
-                    repo.save_score(s, round_id=contest["round_id"], judge_id=judge_id, entry_id=entry_id,
+                    save_score(s, round_id=contest["round_id"], judge_id=judge_id, entry_id=entry_id,
                                     criterion=criterion, value=value, expected_version=old_changes,
                                     actor=f"j{index}")
             except Exception as exc:  # an unacknowledged save: counted, not expected in the table
@@ -84,7 +85,7 @@ def run(engine, *, judges: int, changes: int, seed: int = 1, think_ms: float = 0
     with read_session(engine) as s:
         rows = s.exec(select(Score.judge_id, Score.entry_id, Score.criterion, Score.value, Score.version)).all()
         events = s.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "score.save")).one()
-        chain_broken = repo.verify_audit_chain(s, actor="benchmark")
+        chain_broken = verify_audit_chain(s, actor="benchmark")
     stored = {}
     duplicated = 0
     for j, e, c, v, version in rows:

@@ -24,8 +24,11 @@ from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from judging.core.rubric import load_rubric
-from judging.store import repo
+from judging.store.assignment import assign  # noqa: E402
 from judging.store.db import open_database, read_session, write_session
+from judging.store.editions import add_entries, add_round, create_edition, entries_of  # noqa: E402
+from judging.store.people import create_user  # noqa: E402
+from judging.store.sheets import load_sheet, save_score  # noqa: E402
 from judging.ui.common import USER_KEY, SignedIn
 
 RUBRIC = load_rubric(Path(__file__).parents[1] / "rubrics" / "innovation_contest.toml")
@@ -55,20 +58,20 @@ LIST_PAGE = "import judging.ui.judge_entries as m\nm.render()\n"
 
 def build(engine) -> dict:
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="基准测试", year=2026, tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
-        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
-        repo.add_entries(s, edition_id=edition.id, records=[
+        edition = create_edition(s, name="基准测试", year=2026, tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        add_entries(s, edition_id=edition.id, records=[
             {"code": f"E-{i:03d}", "track": "life" if i % 2 else "public", "title": f"信息消费作品 {i}",
              "summary": "面向社区居民的一站式生活服务平台。" * 10} for i in range(ENTRIES)
         ])
-        judges = [repo.create_user(s, username=f"j{i}", display_name=f"评委{i}") for i in range(1 + OTHER_JUDGES)]
-        entries = repo.entries_of(s, edition.id)
-        repo.assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries])
+        judges = [create_user(s, username=f"j{i}", display_name=f"评委{i}") for i in range(1 + OTHER_JUDGES)]
+        entries = entries_of(s, edition.id)
+        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries])
     for judge in judges:
         with write_session(engine) as s:
             for entry in entries[: int(ENTRIES * SCORED_SHARE)]:
                 for criterion in RUBRIC.criterion_keys:
-                    repo.save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
+                    save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
                                     value=75.0, actor=judge.username)
     me = judges[0]
     return {"round": rnd.id, "judge": SignedIn(me.id, me.username, me.display_name, "judge"),
@@ -119,14 +122,14 @@ def store_times(engine, contest: dict, changes: int) -> list[float]:
     judge = contest["judge"]
     times = []
     with read_session(engine) as s:
-        stored = repo.load_sheet(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
+        stored = load_sheet(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
                                  actor=judge.username)
     version = stored.scores["core_technology"].version if "core_technology" in stored.scores else 0
     for i in range(changes):
         value = 60.0 + (i % 40) * 0.5
         start = time.perf_counter()
         with write_session(engine) as s:
-            score = repo.save_score(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
+            score = save_score(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
                                     criterion="core_technology", value=value, expected_version=version,
                                     actor=judge.username)
             version = score.version

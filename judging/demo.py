@@ -22,10 +22,14 @@ from judging.core.passwords import hash_password
 from judging.core.rubric import Rubric, load_rubric
 from judging.core.scoring import weighted_total
 from judging.errors import JudgingError, Problem
-from judging.store import repo
+from judging.store.assignment import assign, conflicts_of
+from judging.store.audit_log import record_event, record_events
 from judging.store.db import write_session
+from judging.store.editions import add_round, create_edition, entries_of, get_round, rounds_of, tracks_of
 from judging.store.imports import import_entries, import_judges
 from judging.store.models import Assignment, Comment, Edition, Entry, Score, ScoreSheet, User, utcnow
+from judging.store.people import create_user, list_judges
+from judging.store.sheets import save_veto
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data" / "demo"
@@ -120,37 +124,37 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: every demo account has the same public password
     with write_session(engine) as session:
         _refuse_unless_empty(session)
-        edition = repo.create_edition(session, name=EDITION_NAME, year=EDITION_YEAR, kind="innovation_contest",
+        edition = create_edition(session, name=EDITION_NAME, year=EDITION_YEAR, kind="innovation_contest",
                                       tracks=TRACKS, actor=ACTOR)
-        preliminary = repo.add_round(session, edition_id=edition.id, key="preliminary", name="初评", rubric=rubric,
+        preliminary = add_round(session, edition_id=edition.id, key="preliminary", name="初评", rubric=rubric,
                                      position=0, blind=True, judges_per_entry=JUDGES_PER_ENTRY, status="open",
                                      actor=ACTOR)
         preliminary.advance_rule = ADVANCE_RULE
         session.add(preliminary)
-        repo.add_round(session, edition_id=edition.id, key="final", name="终评/路演", rubric=rubric, position=1,
+        add_round(session, edition_id=edition.id, key="final", name="终评/路演", rubric=rubric, position=1,
                        blind=False, judges_per_entry=FINAL_JUDGES_PER_ENTRY, status="draft", actor=ACTOR)
 
         import_entries(session, edition_id=edition.id, data=(DATA_DIR / "entries.csv").read_bytes(), actor=ACTOR)
         import_judges(session, edition_id=edition.id, data=(DATA_DIR / "judges.csv").read_bytes(), actor=ACTOR)
-        judges = repo.judges(session)
+        judges = list_judges(session)
         for judge in judges:
             judge.password_hash = password_hash
             session.add(judge)
         for username, display_name, role in STAFF_ACCOUNTS:
-            repo.create_user(session, username=username, display_name=display_name, role=role,
+            create_user(session, username=username, display_name=display_name, role=role,
                              password_hash=password_hash, actor=ACTOR)
-        repo.record_event(session, actor=ACTOR, action="demo.passwords", subject=f"edition:{edition.id}",
+        record_event(session, actor=ACTOR, action="demo.passwords", subject=f"edition:{edition.id}",
                           payload={"accounts": len(judges) + len(STAFF_ACCOUNTS)})
 
-        entries = repo.entries_of(session, edition.id)
-        track_keys = {t.id: t.key for t in repo.tracks_of(session, edition.id)}
-        conflicts = [(c.judge_id, c.entry_id) for c in repo.conflicts_of(session, edition.id)]
+        entries = entries_of(session, edition.id)
+        track_keys = {t.id: t.key for t in tracks_of(session, edition.id)}
+        conflicts = [(c.judge_id, c.entry_id) for c in conflicts_of(session, edition.id)]
         pairs = assign_judges(
             entries={e.id: track_keys[e.track_id] for e in entries},
             judges={j.id: set(filter(None, j.expertise.split(";"))) for j in judges},
             k=JUDGES_PER_ENTRY, conflicts=conflicts, seed=seed,
         )
-        repo.assign(session, round_id=preliminary.id, pairs=pairs, actor=ACTOR)
+        assign(session, round_id=preliminary.id, pairs=pairs, actor=ACTOR)
 
         plans = plan_sheets(rubric=rubric, pairs=pairs, entries=[e.id for e in entries],
                             judges=[j.id for j in judges], seed=seed)
@@ -199,13 +203,13 @@ def _store_sheets(session: Session, *, round_id: int, rubric: Rubric, plans: lis
     if rubric.veto_items:
         for plan in sorted((p for p in plans if p.submit), key=lambda p: _mean(p.scores))[:VETO_COUNT]:
             item = rubric.veto_items[int(rng.integers(len(rubric.veto_items)))]
-            repo.save_veto(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
+            save_veto(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
                            veto_key=item.key, reason=f"{item.description.zh}（演示）", actor=usernames[plan.judge])
     for table, rows in ((Score, scores), (Comment, comments), (ScoreSheet, sheets)):
         if rows:
             session.execute(insert(table), rows)
-    repo.record_events(session, events)
-    rnd = repo.get_round(session, round_id)
+    record_events(session, events)
+    rnd = get_round(session, round_id)
     rnd.rubric_frozen = True  # as the first save_score would
     session.add(rnd)
 
@@ -290,7 +294,7 @@ def _criterion_comment(rubric: Rubric, key: str, value: float) -> str:
 def demo_summary(session: Session, edition_id: int) -> dict[str, object]:
     """Counts the ``judging demo`` command reports."""
     edition = session.get(Edition, edition_id)
-    rounds = repo.rounds_of(session, edition_id)
+    rounds = rounds_of(session, edition_id)
     first = rounds[0]
 
     def count(stmt) -> int:
@@ -298,10 +302,10 @@ def demo_summary(session: Session, edition_id: int) -> dict[str, object]:
 
     return {
         "name": edition.name,
-        "tracks": len(repo.tracks_of(session, edition_id)),
+        "tracks": len(tracks_of(session, edition_id)),
         "entries": count(select(func.count()).select_from(Entry).where(Entry.edition_id == edition_id)),
-        "judges": len(repo.judges(session)),
-        "conflicts": len(repo.conflicts_of(session, edition_id)),
+        "judges": len(list_judges(session)),
+        "conflicts": len(conflicts_of(session, edition_id)),
         "assignments": count(select(func.count()).select_from(Assignment).where(Assignment.round_id == first.id)),
         "started": count(select(func.count()).select_from(ScoreSheet).where(ScoreSheet.round_id == first.id)),
         "submitted": count(select(func.count()).select_from(ScoreSheet).where(

@@ -11,9 +11,23 @@ from judging.cli import main
 from judging.core.passwords import verify_password
 from judging.core.scoring import missing_comments
 from judging.demo import DEMO_PASSWORD, TRACKS, DemoError, build_demo, plan_sheets
-from judging.store import repo
+from judging.store.advancement import advancement_preview, confirm_advancement
+from judging.store.assignment import conflicts_of
+from judging.store.audit_log import verify_audit_chain
 from judging.store.db import read_session
+from judging.store.editions import (
+    entries_of,
+    entries_of_round,
+    list_editions,
+    round_rubric,
+    rounds_of,
+    tracks_of,
+)
+from judging.store.live import open_live_entry, ordinary_sheets, set_panel
 from judging.store.models import Assignment, Comment, Score, ScoreSheet, User, Veto
+from judging.store.people import list_judges
+from judging.store.scores import load_scores_frame
+from judging.store.sheets import assigned_entries
 
 
 @pytest.fixture
@@ -26,16 +40,16 @@ def demo(engine):
 def test_demo_builds_the_edition_tracks_rounds_entries_and_accounts(demo):
     session, edition_id = demo
 
-    [edition] = repo.list_editions(session)
-    rounds = repo.rounds_of(session, edition_id)
+    [edition] = list_editions(session)
+    rounds = rounds_of(session, edition_id)
     users = session.exec(select(User)).all()
 
     assert (edition.id, edition.name, edition.year) == (edition_id, "2026年信息消费创新大赛(演示)", 2026)
-    assert [(t.key, t.name_zh) for t in repo.tracks_of(session, edition_id)] == [(k, zh) for k, zh, _ in TRACKS]
+    assert [(t.key, t.name_zh) for t in tracks_of(session, edition_id)] == [(k, zh) for k, zh, _ in TRACKS]
     assert [(r.key, r.name, r.status, r.judges_per_entry) for r in rounds] == [
         ("preliminary", "初评", "open", 5), ("final", "终评/路演", "draft", 7)]
-    assert repo.round_rubric(rounds[0]).key == "innovation_contest"
-    entries = repo.entries_of(session, edition_id)
+    assert round_rubric(rounds[0]).key == "innovation_contest"
+    entries = entries_of(session, edition_id)
     assert len(entries) == 150
     assert set(Counter(e.track_id for e in entries).values()) == {30}
     assert Counter(u.role for u in users) == {"judge": 24, "organiser": 1, "announcer": 1, "auditor": 1}
@@ -46,10 +60,10 @@ def test_demo_builds_the_edition_tracks_rounds_entries_and_accounts(demo):
 
 def test_demo_assignment_gives_five_judges_per_entry_and_avoids_every_conflict(demo):
     session, edition_id = demo
-    preliminary = repo.rounds_of(session, edition_id)[0]
+    preliminary = rounds_of(session, edition_id)[0]
 
     pairs = {(a.judge_id, a.entry_id) for a in session.exec(select(Assignment).where(Assignment.round_id == preliminary.id))}
-    conflicts = repo.conflicts_of(session, edition_id)
+    conflicts = conflicts_of(session, edition_id)
     loads = Counter(j for j, _ in pairs).values()
 
     assert len(conflicts) >= 5  # the sample files hold real conflicts by organisation and recommending unit
@@ -62,8 +76,8 @@ def test_demo_assignment_gives_five_judges_per_entry_and_avoids_every_conflict(d
 
 def test_demo_scores_are_on_the_scale_with_required_comments_visible_progress_and_an_audit_trail(demo):
     session, edition_id = demo
-    preliminary = repo.rounds_of(session, edition_id)[0]
-    rubric = repo.round_rubric(preliminary)
+    preliminary = rounds_of(session, edition_id)[0]
+    rubric = round_rubric(preliminary)
 
     scores = session.exec(select(Score).where(Score.round_id == preliminary.id)).all()
     sheets = session.exec(select(ScoreSheet).where(ScoreSheet.round_id == preliminary.id)).all()
@@ -85,9 +99,9 @@ def test_demo_scores_are_on_the_scale_with_required_comments_visible_progress_an
         assert missing_comments(scores=values, comments=sheet_comments, rubric=rubric) == []
     assert preliminary.rubric_frozen
     assert len(session.exec(select(Veto)).all()) == 1
-    judge_means = repo.load_scores_frame(session, round_id=preliminary.id, actor="system").groupby("judge_id")["score"].mean()
+    judge_means = load_scores_frame(session, round_id=preliminary.id, actor="system").groupby("judge_id")["score"].mean()
     assert judge_means.max() - judge_means.min() > 8  # harsh and lenient judges, for the calibration to correct
-    assert repo.verify_audit_chain(session, actor="system") == []
+    assert verify_audit_chain(session, actor="system") == []
 
 
 def test_demo_refuses_a_second_run(engine):
@@ -98,7 +112,7 @@ def test_demo_refuses_a_second_run(engine):
 
     assert [p.code for p in caught.value.problems] == ["demo.database_not_empty"]
     with read_session(engine) as session:
-        assert len(repo.list_editions(session)) == 1
+        assert len(list_editions(session)) == 1
 
 
 def test_demo_command_builds_then_refuses(tmp_path, capsys, monkeypatch):
@@ -132,21 +146,20 @@ def test_simulated_sheets_are_deterministic_for_a_seed():
 
 
 def test_demo_final_runs_as_a_live_final_after_advancement(engine):
-    from judging.store import organiser
     from judging.store.db import write_session
 
     edition_id = build_demo(engine, seed=2026)
     with write_session(engine) as s:
-        preliminary, final = repo.rounds_of(s, edition_id)
-        preview = organiser.advancement_preview(s, round_id=preliminary.id, actor="organiser")
+        preliminary, final = rounds_of(s, edition_id)
+        preview = advancement_preview(s, round_id=preliminary.id, actor="organiser")
         codes = preview.loc[preview["advance"], "entry_id"].tolist()
-        organiser.confirm_advancement(s, round_id=preliminary.id, codes=codes, actor="organiser")
-        panel = [j.id for j in repo.judges(s)[:7]]
-        organiser.set_panel(s, round_id=final.id, judge_ids=panel, actor="organiser")
-        first = organiser.entries_of_round(s, round_id=final.id)[0]
-        seats = organiser.open_live_entry(s, round_id=final.id, entry_id=first.id, actor="organiser")
+        confirm_advancement(s, round_id=preliminary.id, codes=codes, actor="organiser")
+        panel = [j.id for j in list_judges(s)[:7]]
+        set_panel(s, round_id=final.id, judge_ids=panel, actor="organiser")
+        first = entries_of_round(s, round_id=final.id)[0]
+        seats = open_live_entry(s, round_id=final.id, entry_id=first.id, actor="organiser")
     with read_session(engine) as s:
-        seen = {tuple(e.code for e in repo.assigned_entries(s, round_id=final.id, judge_id=j, actor="organiser"))
+        seen = {tuple(e.code for e in assigned_entries(s, round_id=final.id, judge_id=j, actor="organiser"))
                 for j in panel}
-        assert organiser.ordinary_sheets(s, round_id=final.id, actor="org") == 0
+        assert ordinary_sheets(s, round_id=final.id, actor="org") == 0
     assert len(codes) >= 30 and 1 <= seats <= 7 and seen <= {(first.code,), ()}

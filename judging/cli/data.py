@@ -13,10 +13,11 @@ from judging.cli import CLI_ACTOR
 from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.errors import JudgingError, NotFound, Problem
 from judging.i18n import t
-from judging.store import repo
 from judging.store.db import open_database, read_session, write_session
+from judging.store.editions import get_round, round_rubric
 from judging.store.imports import import_entries, import_judges, import_scores
 from judging.store.models import Edition
+from judging.store.scores import load_scores_frame
 
 DB_HELP = "database URL (default: JUDGING_DATABASE_URL or sqlite:///data/judging.db)"
 
@@ -82,7 +83,7 @@ def run_import_judges(args) -> int:
 def run_scores_export(args) -> int:
     engine = open_database(args.db)
     with read_session(engine) as session:
-        frame = repo.load_scores_frame(session, round_id=args.round_id, actor=CLI_ACTOR)
+        frame = load_scores_frame(session, round_id=args.round_id, actor=CLI_ACTOR)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(write_scores_csv(frame))
     print(t("cli.scores_exported", n=len(frame), path=args.out))
@@ -94,7 +95,7 @@ def run_scores_import(args) -> int:
     engine = open_database(args.db)
     try:
         with write_session(engine) as session:
-            rubric = repo.round_rubric(repo.get_round(session, args.round_id))
+            rubric = round_rubric(get_round(session, args.round_id))
             frame = read_scores_csv(data, rubric)
             outcome = import_scores(session, args.round_id, frame, CLI_ACTOR)
     except JudgingError as exc:

@@ -73,7 +73,8 @@ def authorize(session: Session, *, actor: str, action: str, judge_id: int | None
         if judge_id is None or user is None or judge_id != user.id:
             raise refuse(actor=actor, action=action, reason="not_own_sheet", detail=detail)
         if check_sheet and round_id is not None and entry_id is not None:
-            from judging.store.repo import check_judge_may_score, get_round
+            from judging.store.editions import get_round
+            from judging.store.sheets import check_judge_may_score
 
             try:
                 check_judge_may_score(session, rnd=get_round(session, round_id), judge_id=judge_id, entry_id=entry_id)
@@ -125,8 +126,8 @@ def record_refusal(engine: Engine, exc: BaseException) -> None:
     refusal = getattr(exc, "refusal", None)
     if refusal is None or getattr(exc, "refusal_recorded", True):
         return
+    from judging.store.audit_log import record_event
     from judging.store.db import write_session
-    from judging.store.repo import record_event
 
     with write_session(engine) as session:
         record_event(session, actor=refusal["actor"], action="permission.refused",

@@ -18,9 +18,12 @@ from judging.core.imports import organisation_conflicts, parse_entries, parse_ju
 from judging.core.scoring import score_problem
 from judging.core.uploads import check_upload_size
 from judging.errors import Problem, ScoreError
-from judging.store import repo
+from judging.store.assignment import assign, conflicts_of
+from judging.store.audit_log import record_event, record_events
+from judging.store.editions import get_round, round_rubric, tracks_of
 from judging.store.guard import guarded
 from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
+from judging.store.people import create_user, list_judges
 
 JUDGE_ROLE = "judge"
 
@@ -46,24 +49,24 @@ def import_entries(session: Session, *, edition_id: int, data: bytes, actor: str
     recorded in the same transaction.
     """
     check_upload_size(name="", size=len(data))
-    tracks = repo.tracks_of(session, edition_id)
+    tracks = tracks_of(session, edition_id)
     existing = set(session.exec(select(Entry.code).where(Entry.edition_id == edition_id)))
     records = parse_entries(data, tracks=tracks, existing_ids=existing)
     count = _insert_entries(session, edition_id=edition_id, tracks=tracks, records=records, actor=actor)
-    conflicts = _add_conflicts(session, edition_id=edition_id, judges=repo.judges(session), entries=records,
+    conflicts = _add_conflicts(session, edition_id=edition_id, judges=list_judges(session), entries=records,
                                actor=actor)
     return ImportOutcome(count, conflicts)
 
 
 def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict], actor: str) -> int:
-    """``repo.add_entries`` as one multi-row INSERT: building 10,000 ORM objects takes seconds, this a fraction."""
+    """``add_entries`` as one multi-row INSERT: building 10,000 ORM objects takes seconds, this a fraction."""
     track_ids = {t.key: t.id for t in tracks}
     fields = [name for name in Entry.model_fields if name not in ("id", "edition_id", "track_id")]
     rows = [{"edition_id": edition_id, "track_id": track_ids[r["track"]]} | {k: r.get(k, "") for k in fields}
             for r in records]
     if rows:
         session.execute(insert(Entry), rows)
-    repo.record_event(session, actor=actor, action="entries.import", subject=f"edition:{edition_id}",
+    record_event(session, actor=actor, action="entries.import", subject=f"edition:{edition_id}",
                       payload={"count": len(rows)})
     return len(rows)
 
@@ -76,12 +79,12 @@ def import_judges(session: Session, *, data: bytes, edition_id: int | None = Non
     with that edition's entries are recorded; without one, conflicts with the entries of every edition.
     """
     check_upload_size(name="", size=len(data))
-    tracks = repo.tracks_of(session, edition_id) if edition_id is not None else []
+    tracks = tracks_of(session, edition_id) if edition_id is not None else []
     existing = set(session.exec(select(User.username)))
     records = parse_judges(data, tracks=tracks, existing_usernames=existing)
     for record in records:
         fields = {k: v for k, v in record.items() if k not in ("username", "display_name")}
-        repo.create_user(session, username=record["username"], display_name=record["display_name"],
+        create_user(session, username=record["username"], display_name=record["display_name"],
                          role=JUDGE_ROLE, actor=actor, **fields)
     stmt = select(Entry)
     if edition_id is not None:
@@ -119,7 +122,7 @@ def _add_conflicts(
                              "reason": conflict.organisation, "created_at": now})
     if rows:
         session.execute(insert(Conflict), rows)
-        repo.record_event(session, actor=actor, action="conflicts.auto", subject=f"edition:{edition_id or '*'}",
+        record_event(session, actor=actor, action="conflicts.auto", subject=f"edition:{edition_id or '*'}",
                           payload={"count": len(rows), "pairs": [[r["judge_id"], r["entry_id"]] for r in rows]})
     return len(rows)
 
@@ -137,8 +140,8 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: s
     a round of a few thousand scores imports in a second or two). An empty comment leaves a stored
     comment as it is; submitted sheets are updated too (the organiser's import is the record). Raises ``ScoreError`` listing every problem.
     """
-    rnd = repo.get_round(session, round_id)
-    rubric = repo.round_rubric(rnd)
+    rnd = get_round(session, round_id)
+    rubric = round_rubric(rnd)
     judges = dict(session.exec(select(User.username, User.id).where(User.username.in_(set(frame["judge_id"])))).all())
     entries = {
         code: (entry_id, track)
@@ -147,7 +150,7 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: s
             .where(Entry.edition_id == rnd.edition_id, Entry.code.in_(set(frame["entry_id"])))
         )
     }
-    conflicted = {(c.judge_id, c.entry_id) for c in repo.conflicts_of(session, rnd.edition_id)}
+    conflicted = {(c.judge_id, c.entry_id) for c in conflicts_of(session, rnd.edition_id)}
     problems = []
     rows = []
     for row in frame.itertuples(index=False):
@@ -179,7 +182,7 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: s
     ))
     missing = sorted({(j, e) for j, e, *_ in rows} - assigned)
     if missing:
-        repo.assign(session, round_id=round_id, pairs=missing, actor=actor)
+        assign(session, round_id=round_id, pairs=missing, actor=actor)
     changed = _write_scores(session, rnd=rnd, rows=rows, actor=actor)
     return ScoresOutcome(len(frame), changed, len(missing))
 
@@ -246,7 +249,7 @@ def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: str) -> in
         session.execute(insert(ScoreSheet), new_sheets)
     if old_sheets:
         session.execute(update(ScoreSheet), old_sheets)
-    repo.record_events(session, events)
+    record_events(session, events)
     if not rnd.rubric_frozen:
         rnd.rubric_frozen = True  # as the first save_score would
         session.add(rnd)

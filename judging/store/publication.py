@@ -26,18 +26,18 @@ from judging.core.publication import (
 from judging.core.ranking import RankingResult
 from judging.core.scores_io import write_scores_csv
 from judging.errors import NotFound, PermissionDenied, Problem
+from judging.store.audit_log import record_event
+from judging.store.editions import get_round, round_rubric
 from judging.store.guard import guarded
 from judging.store.models import (
     Edition,
-    Entry,
     Objection,
     Publication,
     PublicationChange,
     PublicationReopening,
-    Track,
     utcnow,
 )
-from judging.store.repo import get_round, load_scores_frame, record_event, round_rubric
+from judging.store.scores import entries_frame, load_scores_frame, vetoes_frame
 
 LIST_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_unit", "score", "score_low",
                 "score_high", "rank", "rank_low", "rank_high", "tier", "tier_label", "flags", "veto")
@@ -46,25 +46,8 @@ OBJECTION_STATUSES = ("open", "upheld", "rejected")
 
 # --- reading ---------------------------------------------------------------------------------
 
-def entries_frame(session: Session, *, edition_id: int) -> pd.DataFrame:
-    """``entry_id, track, title, organisation, recommending_unit`` of an edition (ids are entry codes)."""
-    rows = session.exec(
-        select(Entry.code, Track.key, Entry.title, Entry.organisation, Entry.recommending_unit)
-        .join(Track, Track.id == Entry.track_id).where(Entry.edition_id == edition_id).order_by(Entry.code)
-    ).all()
-    return pd.DataFrame(rows, columns=["entry_id", "track", "title", "organisation", "recommending_unit"])
 
 
-@guarded("scores.read")
-def vetoes_frame(session: Session, *, round_id: int, actor: str) -> pd.DataFrame:
-    from judging.store.models import User, Veto
-
-    rows = session.exec(
-        select(Entry.code, User.username, Veto.veto_key, Veto.reason)
-        .join(Entry, Entry.id == Veto.entry_id).join(User, User.id == Veto.judge_id)
-        .where(Veto.round_id == round_id).order_by(Entry.code, User.username, Veto.veto_key)
-    ).all()
-    return pd.DataFrame(rows, columns=["entry_id", "judge_id", "veto_key", "reason"])
 
 
 def with_entries(table: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
@@ -340,7 +323,7 @@ def reopen(session: Session, *, publication_id: int, reason: str, actor: str) ->
 def edition_info(session: Session, publication: Publication, *, organiser: str = "", issued_on: date | None = None):
     """What the documents say about the publication's edition (track names, dates, final or not)."""
     from judging.core.exports import EditionInfo
-    from judging.store.repo import tracks_of
+    from judging.store.editions import tracks_of
 
     edition = edition_of(session, publication)
     tracks = tracks_of(session, edition.id)

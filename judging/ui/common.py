@@ -21,9 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from judging.core.signin_limits import idle_check_seconds, minutes_text, session_idle_minutes
 from judging.errors import ConfigError, JudgingError, PermissionDenied
 from judging.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from judging.store import repo
+from judging.store.audit_log import record_event
 from judging.store.db import database_url, open_database, read_session, write_session
 from judging.store.models import User
+from judging.store.people import clear_user_failures, get_user, locked_for, record_failure
 
 ROLES = ("organiser", "judge", "announcer", "auditor")
 USER_KEY = "auth_user"
@@ -164,23 +165,22 @@ def authenticate(eng: Engine, username: str, password: str, address: str | None 
     from judging.core.passwords import verify_password
     from judging.core.signin_limits import minutes
     from judging.errors import PermissionDenied, Problem
-    from judging.store import throttle
 
     username = username.strip()
     with read_session(eng) as s:
-        locked = throttle.locked_for(s, username=username, address=address)
+        locked = locked_for(s, username=username, address=address)
     if locked:
         raise PermissionDenied(Problem("trust.locked", {"minutes": minutes(locked)}))
     with read_session(eng) as s:
-        user = repo.get_user(s, username) if username else None
+        user = get_user(s, username) if username else None
         ok = user is not None and user.active and bool(user.password_hash) and verify_password(password_hash=user.password_hash, password=password)
         signed = SignedIn(user.id, user.username, user.display_name, user.role) if ok else None
     with write_session(eng) as s:
         if signed is None:
-            throttle.record_failure(s, username=username, address=address)
+            record_failure(s, username=username, address=address)
             return None
-        throttle.clear_user_failures(s, username=signed.username)
-        repo.record_event(s, actor=signed.username, action="auth.sign_in", subject=f"user:{signed.id}",
+        clear_user_failures(s, username=signed.username)
+        record_event(s, actor=signed.username, action="auth.sign_in", subject=f"user:{signed.id}",
                           payload={"address": address or ""})
     return signed
 
@@ -195,7 +195,7 @@ def sso_configured() -> bool:
 
 def sso_user(eng: Engine) -> SignedIn | None:
     """The account of the identity the provider vouched for (``st.user``), mapped by email."""
-    from judging.store.sso import user_for_claims
+    from judging.store.people import user_for_claims
 
     if not sso_configured() or not st.user.is_logged_in:
         return None
@@ -204,7 +204,7 @@ def sso_user(eng: Engine) -> SignedIn | None:
         signed = SignedIn(user.id, user.username, user.display_name, user.role) if user else None
     if signed is not None:
         with write_session(eng) as s:
-            repo.record_event(s, actor=signed.username, action="auth.sign_in_sso", subject=f"user:{signed.id}")
+            record_event(s, actor=signed.username, action="auth.sign_in_sso", subject=f"user:{signed.id}")
     return signed
 
 
@@ -226,7 +226,7 @@ def sign_out(reason: str = "button") -> None:
     if user is not None:
         try:
             with write_session(engine()) as s:
-                repo.record_event(s, actor=user.username, action="auth.sign_out", subject=f"user:{user.id}",
+                record_event(s, actor=user.username, action="auth.sign_out", subject=f"user:{user.id}",
                                   payload={"reason": reason})
         except (SQLAlchemyError, JudgingError):  # busy or unreachable: the tab is signed out all the same
             pass

@@ -6,8 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.i18n import t
-from judging.store import repo
 from judging.store.db import read_session
+from judging.store.sheets import (
+    SHEET_COMPLETE,
+    SHEET_STATES,
+    SHEET_SUBMITTED,
+    judge_entry_rows,
+    live_final_of_judge,
+    open_rounds_of_judge,
+)
 from judging.ui.common import engine, lang, plain, require_role, rerun_app_by_timer, rerun_app_if_refused, tr
 
 ROUND_KEY = "judge_round"
@@ -46,7 +53,7 @@ def _watch_live(judge_id: int, actor: str, shown: dict[int, int]) -> None:
     The rerun does not count as the judge's activity, so an unattended laptop still times out.
     """
     with read_session(engine()) as s:
-        now = repo.live_final_of_judge(s, judge_id=judge_id, actor=actor).open_entries
+        now = live_final_of_judge(s, judge_id=judge_id, actor=actor).open_entries
     if dict(now) != dict(shown):
         rerun_app_by_timer()
 
@@ -60,13 +67,13 @@ def render() -> None:
         st.session_state.pop("conflict_notice")
         st.success(tr("entries.conflict_declared"))
     with read_session(engine()) as s:
-        rounds = repo.open_rounds_of_judge(s, judge_id=user.id, actor=user.username)
-        live = repo.live_final_of_judge(s, judge_id=user.id, actor=user.username)
+        rounds = open_rounds_of_judge(s, judge_id=user.id, actor=user.username)
+        live = live_final_of_judge(s, judge_id=user.id, actor=user.username)
         round_id = choose_round(rounds, live.open_entries)
         if round_id is None:
             st.info(tr("entries.no_round"))
             return
-        rows = repo.judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user.username)
+        rows = judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user.username)
     if live.panel:  # a panel judge: the next entry opened (or the current one closed) shows by itself
         st.fragment(_watch_live, run_every=LIVE_WATCH_S, key=LIVE_WATCH_KEY)(user.id, user.username, live.open_entries)
     names = {r.id: r.name for r in rounds}
@@ -81,8 +88,8 @@ def render() -> None:
             st.info(tr("entries.none"))
         return
 
-    done = sum(1 for r in rows if r.state in (repo.SHEET_COMPLETE, repo.SHEET_SUBMITTED))
-    submitted = sum(1 for r in rows if r.state == repo.SHEET_SUBMITTED)
+    done = sum(1 for r in rows if r.state in (SHEET_COMPLETE, SHEET_SUBMITTED))
+    submitted = sum(1 for r in rows if r.state == SHEET_SUBMITTED)
     st.progress(done / len(rows), text=tr("entries.progress", done=done, total=len(rows), submitted=submitted))
 
     code = lang()
@@ -90,7 +97,7 @@ def render() -> None:
     left, right = st.columns(2)
     track = left.selectbox(tr("entries.filter_track"), [None, *tracks], key="entries_track",
                            format_func=lambda k: tr("entries.all") if k is None else tracks[k])
-    state = right.selectbox(tr("entries.filter_status"), [None, *repo.SHEET_STATES], key="entries_state",
+    state = right.selectbox(tr("entries.filter_status"), [None, *SHEET_STATES], key="entries_state",
                             format_func=lambda k: tr("entries.all") if k is None else tr(f"state.{k}"))
     shown = [r for r in rows if (track is None or r.track.id == track) and (state is None or r.state == state)]
     if not shown:
@@ -99,11 +106,11 @@ def render() -> None:
 
     # one compact row per entry (a text block and its button): the 60 six-column rows this replaces
     # made the list 25-50x slower than a bare page. Tab moves from button to button.
-    states = {k: t(f"state.{k}", code) for k in repo.SHEET_STATES}  # the language read once, not per row
+    states = {k: t(f"state.{k}", code) for k in SHEET_STATES}  # the language read once, not per row
     total_label, score_label, view_label = (t(k, code) for k in ("entries.col_total", "entries.score", "entries.view"))
     for position, row in enumerate(shown, start=1):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            label = view_label if row.state == repo.SHEET_SUBMITTED else score_label
+            label = view_label if row.state == SHEET_SUBMITTED else score_label
             if st.button(label, key=f"open_{row.entry.id}", width=80):  # first: the buttons line up
                 st.switch_page(sheet_page(), query_params={"round": str(round_id), "entry": str(row.entry.id)})
             total = "—" if row.total is None else f"{row.total:.2f}"

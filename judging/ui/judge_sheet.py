@@ -21,9 +21,22 @@ from judging.core.rubric import Criterion, Rubric
 from judging.core.scoring import missing_comments, weighted_total
 from judging.errors import JudgingError, StaleWriteError
 from judging.i18n import t
-from judging.store import repo
 from judging.store.db import read_session, write_session
+from judging.store.editions import round_rubric
 from judging.store.models import Entry, Round, Track
+from judging.store.sheets import (
+    QueueItem,
+    SheetState,
+    clear_score,
+    clear_veto,
+    declare_conflict,
+    judge_queue,
+    load_sheet,
+    save_comment,
+    save_score,
+    save_veto,
+    submit_sheet,
+)
 from judging.ui.common import clock, engine, lang, plain, require_role, tr, when
 
 OVERALL = ""  # the criterion key of the sheet's overall comment
@@ -90,11 +103,11 @@ def _write(sheet: Sheet, field: str, value, *, expected: int) -> int:
     with write_session(engine()) as s:
         if kind == "score":
             if value is None:
-                repo.clear_score(s, criterion=criterion, expected_version=expected, **where)
+                clear_score(s, criterion=criterion, expected_version=expected, **where)
                 return 0
-            return repo.save_score(s, criterion=criterion, value=float(value), expected_version=expected, **where).version
+            return save_score(s, criterion=criterion, value=float(value), expected_version=expected, **where).version
         criterion = "" if criterion == "overall" else criterion
-        return repo.save_comment(s, criterion=criterion, text_value=value or "", expected_version=expected, **where).version
+        return save_comment(s, criterion=criterion, text_value=value or "", expected_version=expected, **where).version
 
 
 def _store(sheet: Sheet, field: str, value, *, expected: int) -> None:
@@ -151,9 +164,9 @@ def on_veto(sheet: Sheet, key: str) -> None:
     try:
         with write_session(engine()) as s:
             if not checked:
-                repo.clear_veto(s, veto_key=key, **where)
+                clear_veto(s, veto_key=key, **where)
             elif reason:
-                repo.save_veto(s, veto_key=key, reason=reason, **where)
+                save_veto(s, veto_key=key, reason=reason, **where)
             else:
                 return  # a veto without a reason is not stored; the page asks for the reason
     except JudgingError as exc:
@@ -165,7 +178,7 @@ def on_veto(sheet: Sheet, key: str) -> None:
 def on_submit(sheet: Sheet) -> None:
     try:
         with write_session(engine()) as s:
-            repo.submit_sheet(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id,
+            submit_sheet(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id,
                               actor=sheet.actor)
     except JudgingError as exc:
         sheet.errors["submit"] = exc.render(lang())
@@ -177,7 +190,7 @@ def on_conflict(sheet: Sheet) -> None:
     reason = st.session_state.get(sheet.widget("conflict_reason"), "")
     try:
         with write_session(engine()) as s:
-            repo.declare_conflict(s, judge_id=sheet.judge_id, entry_id=sheet.entry_id, reason=reason,
+            declare_conflict(s, judge_id=sheet.judge_id, entry_id=sheet.entry_id, reason=reason,
                                   actor=sheet.actor)
     except JudgingError as exc:
         sheet.errors["conflict"] = exc.render(lang())
@@ -187,7 +200,7 @@ def on_conflict(sheet: Sheet) -> None:
 
 # --- reading (every run) ---------------------------------------------------------------------
 
-def sync_widgets(sheet: Sheet, state: repo.SheetState, rubric: Rubric) -> list[str]:
+def sync_widgets(sheet: Sheet, state: SheetState, rubric: Rubric) -> list[str]:
     """Put stored values into widgets whose version is not the stored one; the fields refreshed."""
     refreshed = []
     fields = [(score_field(c.key), state.scores.get(c.key)) for c in rubric.criteria]
@@ -232,7 +245,7 @@ def render() -> None:
     # read from the database on every run (never from a cache): three queries, and the store looks up the
     # signed-in judge once for each of its two reads (its permission check)
     with read_session(engine()) as s:
-        queue = repo.judge_queue(s, round_id=round_id, judge_id=user.id, actor=user.username) if round_id else []
+        queue = judge_queue(s, round_id=round_id, judge_id=user.id, actor=user.username) if round_id else []
         found = None
         if entry_id in {q.entry_id for q in queue}:
             found = s.exec(select(Round, Entry, Track).select_from(Entry).join(Track, Track.id == Entry.track_id)
@@ -243,8 +256,8 @@ def render() -> None:
             st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
             return
         rnd, entry, track = found
-        rubric = repo.round_rubric(rnd)
-        state = repo.load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id,
+        rubric = round_rubric(rnd)
+        state = load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id,
                                 actor=user.username)
     sheet = Sheet(round_id, user.id, entry_id, user.username)
     refreshed = sync_widgets(sheet, state, rubric)
@@ -271,7 +284,7 @@ class View:
         return t(key, self.code, **params)
 
 
-def _header(view: View, entry: Entry, track: Track, rnd: Round, rubric: Rubric, state: repo.SheetState,
+def _header(view: View, entry: Entry, track: Track, rnd: Round, rubric: Rubric, state: SheetState,
             locked: bool, refreshed) -> None:
     code, tr = view.code, view.tr
     track = (track.name_en or track.name_zh) if code == "en" else track.name_zh
@@ -306,7 +319,7 @@ def _header(view: View, entry: Entry, track: Track, rnd: Round, rubric: Rubric, 
             st.text(entry.materials)
 
 
-def _criterion(view: View, criterion: Criterion, rubric: Rubric, state: repo.SheetState, locked: bool) -> None:
+def _criterion(view: View, criterion: Criterion, rubric: Rubric, state: SheetState, locked: bool) -> None:
     sheet, code, tr = view.sheet, view.code, view.tr
     field = score_field(criterion.key)
     stored = state.scores.get(criterion.key)
@@ -398,7 +411,7 @@ def _error(view: View, field: str) -> None:
         st.error(view.errors[field])
 
 
-def _overall_and_vetoes(view: View, rubric: Rubric, state: repo.SheetState, locked: bool) -> None:
+def _overall_and_vetoes(view: View, rubric: Rubric, state: SheetState, locked: bool) -> None:
     sheet, code, tr = view.sheet, view.code, view.tr
     field = comment_field(OVERALL)
     st.text_area(tr("sheet.overall_comment"), key=sheet.widget(field), disabled=locked, height=80,
@@ -421,7 +434,7 @@ def _overall_and_vetoes(view: View, rubric: Rubric, state: repo.SheetState, lock
             _error(view, f"veto_{key}")
 
 
-def _actions(view: View, rubric: Rubric, state: repo.SheetState, locked: bool, queue: list[repo.QueueItem]) -> None:
+def _actions(view: View, rubric: Rubric, state: SheetState, locked: bool, queue: list[QueueItem]) -> None:
     from judging.ui.pages import entries_page
 
     sheet, code, tr = view.sheet, view.code, view.tr

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.errors import JudgingError
-from judging.store import organiser
+from judging.store.advancement import advancement_preview, confirm_advancement
 from judging.store.db import read_session
+from judging.store.editions import next_round, round_entry_rows
 from judging.ui.common import engine, plain, tr
 from judging.ui.organiser_common import problem_table, round_page, run_write
 
@@ -18,10 +19,10 @@ def render() -> None:
         return
     user, _, rnd = chosen
     with read_session(engine()) as s:
-        target = organiser.next_round(s, round_id=rnd.id)
-        done = bool(target) and bool(organiser.round_entry_rows(s, round_id=target.id))
+        target = next_round(s, round_id=rnd.id)
+        done = bool(target) and bool(round_entry_rows(s, round_id=target.id))
         try:
-            preview = organiser.advancement_preview(s, round_id=rnd.id, actor=user.username)
+            preview = advancement_preview(s, round_id=rnd.id, actor=user.username)
         except JudgingError as exc:
             st.error(tr("oc.adv.no_preview"))
             problem_table(exc.problems)
@@ -45,5 +46,5 @@ def render() -> None:
     st.write(tr("oc.adv.count", n=len(codes), of=len(edited)))
     if st.button(tr("oc.adv.confirm", n=len(codes), round=target.name), type="primary", disabled=done or not codes,
                  key="oc_adv_confirm"):
-        run_write(lambda s: organiser.confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user.username),
+        run_write(lambda s: confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user.username),
                   tr("oc.adv.confirmed", round=plain(target.name)), problems_as_table=False)

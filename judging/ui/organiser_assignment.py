@@ -9,8 +9,19 @@ import streamlit as st
 
 from judging.core.assignment import count_components
 from judging.core.assignment_changes import load_and_coverage, short_entries
-from judging.store import organiser, repo
+from judging.store.assignment import (
+    add_assignment,
+    fill_round_gaps,
+    generate_assignment,
+    judge_drops_out,
+    remove_assignment,
+    round_inputs,
+)
+from judging.store.audit_log import last_seed
 from judging.store.db import read_session
+from judging.store.editions import entries_of
+from judging.store.people import list_judges
+from judging.store.scores import count_scores
 from judging.ui.common import engine, plain, tr
 from judging.ui.organiser_common import round_page, run_write
 
@@ -23,11 +34,11 @@ def render() -> None:
         return
     user, edition, rnd = chosen
     with read_session(engine()) as s:
-        inputs = organiser.round_inputs(s, round_id=rnd.id)
-        scored = repo.count_scores(s, round_id=rnd.id, actor=user.username)
-        seed = organiser.last_seed(s, round_id=rnd.id, actor=user.username)
-        names = {j.username: j.display_name for j in repo.judges(s)}
-        titles = {e.code: e.title for e in repo.entries_of(s, edition.id)}
+        inputs = round_inputs(s, round_id=rnd.id)
+        scored = count_scores(s, round_id=rnd.id, actor=user.username)
+        seed = last_seed(s, round_id=rnd.id, actor=user.username)
+        names = {j.username: j.display_name for j in list_judges(s)}
+        titles = {e.code: e.title for e in entries_of(s, edition.id)}
     k = rnd.judges_per_entry
     cols = st.columns(5)
     cols[0].metric(tr("oc.asg.entries"), len(inputs.entries))
@@ -59,7 +70,7 @@ def _generate(rnd, seed: int | None, scored: int, actor: str) -> None:
                                 help=tr("oc.asg.seed_help"))
         go = st.form_submit_button(tr("oc.asg.generate"), type="primary", disabled=bool(scored))
     if go:
-        run_write(lambda s: organiser.generate_assignment(s, round_id=rnd.id, seed=int(value), actor=actor),
+        run_write(lambda s: generate_assignment(s, round_id=rnd.id, seed=int(value), actor=actor),
              tr("oc.asg.generated", seed=int(value)))
 
 
@@ -107,7 +118,7 @@ def _gaps(rnd, short: dict, titles: dict, seed: int | None, actor: str) -> None:
                                 tr("oc.asg.judges_now"): n} for code, n in sorted(short.items())]),
                  hide_index=True, width="stretch")
     if st.button(tr("oc.asg.fill"), key="oc_fill", type="primary"):
-        run_write(lambda s: organiser.fill_round_gaps(s, round_id=rnd.id, seed=seed or DEFAULT_SEED, actor=actor),
+        run_write(lambda s: fill_round_gaps(s, round_id=rnd.id, seed=seed or DEFAULT_SEED, actor=actor),
              tr("oc.asg.filled"))
 
 
@@ -122,7 +133,7 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
             reason = st.text_input(tr("oc.asg.reason"), key="oc_add_reason")
             add = st.form_submit_button(tr("oc.asg.add"))
         if add and judge and entry:
-            run_write(lambda s: organiser.add_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
+            run_write(lambda s: add_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                     entry_id=inputs.entry_ids[entry], reason=reason, actor=actor),
                  tr("oc.asg.added", judge=plain(judge), entry=plain(entry)))
         if not inputs.pairs:
@@ -133,7 +144,7 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
             reason = st.text_input(tr("oc.asg.reason"), key="oc_rm_reason")
             remove = st.form_submit_button(tr("oc.asg.remove"))
         if remove and pair:
-            run_write(lambda s: organiser.remove_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[pair[0]],
+            run_write(lambda s: remove_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[pair[0]],
                                                        entry_id=inputs.entry_ids[pair[1]], reason=reason,
                                                        actor=actor),
                  tr("oc.asg.removed", judge=plain(pair[0]), entry=plain(pair[1])))
@@ -151,7 +162,7 @@ def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: str) -> None:
             reason = st.text_input(tr("oc.asg.reason"), key="oc_drop_reason")
             go = st.form_submit_button(tr("oc.asg.drop"))
         if go and judge:
-            run_write(lambda s: organiser.judge_drops_out(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
+            run_write(lambda s: judge_drops_out(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                      seed=seed or DEFAULT_SEED, reason=reason, actor=actor),
                  tr("oc.asg.dropped", judge=plain(judge)))
 

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from judging.errors import JudgingError, Problem
-from judging.store import repo
 from judging.store.db import read_session, write_session
+from judging.store.editions import list_editions, rounds_of
 from judging.store.models import Edition, Round
 from judging.ui.common import SignedIn, engine, lang, require_role, tr
 
@@ -38,14 +38,14 @@ def round_page(title_key: str, *roles: str, round_label_key: str = "oc.round") -
 def choose_edition() -> Edition | None:
     """A select box of editions (newest first); None, with a hint, when there is none yet."""
     with read_session(engine()) as s:
-        editions = repo.list_editions(s)
+        editions = list_editions(s)
     return choose_row(editions, key=EDITION_KEY, label=tr("oc.edition"), empty=tr("oc.no_edition"),
                       format_func=lambda e: f"{e.year} · {e.name}")
 
 
 def choose_round(edition: Edition, *, label_key: str = "oc.round") -> Round | None:
     with read_session(engine()) as s:
-        rounds = repo.rounds_of(s, edition.id)
+        rounds = rounds_of(s, edition.id)
     # the label must not change while the page is open (a status change would reset the choice)
     rnd = choose_row(rounds, key=ROUND_KEY, label=tr(label_key), empty=tr("oc.no_round"), format_func=lambda r: r.name)
     if rnd is not None:

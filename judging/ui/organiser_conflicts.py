@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from judging.errors import JudgingError
-from judging.store import repo
+from judging.store.assignment import conflict_rows
 from judging.store.db import read_session, write_session
+from judging.store.sheets import reopen_sheet, submitted_sheets
 from judging.ui.common import engine, lang, require_role, tr, when
 
 
@@ -15,8 +16,8 @@ def render() -> None:
     user = require_role("organiser")
     st.title(tr("page.conflicts_sheets"))
     with read_session(engine()) as s:
-        conflicts = repo.conflict_rows(s, source="declared", actor=user.username)
-        sheets = repo.submitted_sheets(s, actor=user.username)
+        conflicts = conflict_rows(s, source="declared", actor=user.username)
+        sheets = submitted_sheets(s, actor=user.username)
 
     st.subheader(tr("organiser.declared"))
     if conflicts:
@@ -44,7 +45,7 @@ def render() -> None:
         row = by_id[chosen]
         try:
             with write_session(engine()) as s:
-                repo.reopen_sheet(s, round_id=row.sheet.round_id, judge_id=row.sheet.judge_id,
+                reopen_sheet(s, round_id=row.sheet.round_id, judge_id=row.sheet.judge_id,
                                   entry_id=row.sheet.entry_id, reason=reason, actor=user.username, actor_role=user.role)
         except JudgingError as exc:
             st.error(exc.render(lang()))

@@ -9,10 +9,11 @@ from sqlmodel import select
 from judging.core.handout import Account, accounts_csv, prepare_passwords
 from judging.core.imports import check_entries, check_judges
 from judging.errors import ImportValidationError
-from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
+from judging.store.editions import tracks_of
 from judging.store.imports import import_entries, import_judges
 from judging.store.models import Entry, User
+from judging.store.people import list_judges, set_password_hashes
 from judging.ui.common import engine, lang, require_role, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
@@ -65,7 +66,7 @@ def _entries(edition, actor: str, n: int) -> None:
         return
     data = upload.getvalue()
     with read_session(engine()) as s:
-        tracks = repo.tracks_of(s, edition.id)
+        tracks = tracks_of(s, edition.id)
         existing = set(s.exec(select(Entry.code).where(Entry.edition_id == edition.id)))
     report = check_entries(data, tracks=tracks, existing_ids=existing)
     columns = {"code": tr("oc.col_code"), "track": tr("oc.col_track"), "title": tr("oc.col_title"),
@@ -95,7 +96,7 @@ def _judges(edition, actor: str, n: int) -> None:
         return
     data = upload.getvalue()
     with read_session(engine()) as s:
-        tracks = repo.tracks_of(s, edition.id)
+        tracks = tracks_of(s, edition.id)
         existing = set(s.exec(select(User.username)))
     report = check_judges(data, tracks=tracks, existing_usernames=existing)
     columns = {"username": tr("oc.handout.username"), "display_name": tr("oc.handout.name"),
@@ -111,7 +112,7 @@ def _judges(edition, actor: str, n: int) -> None:
         try:
             with write_session(engine()) as s:
                 outcome = import_judges(s, data=data, edition_id=edition.id, actor=actor)
-                organiser.set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor=actor)
+                set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor=actor)
         except ImportValidationError as exc:
             bar.empty()
             st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
@@ -136,7 +137,7 @@ def _handout() -> None:
                            file_name="judge_accounts.csv", mime="text/csv", key="oc_handout", type="primary")
     with st.expander(tr("oc.imp.reset_heading")):
         with read_session(engine()) as s:
-            judges = repo.judges(s)
+            judges = list_judges(s)
         if not judges:
             st.caption(tr("oc.imp.no_judges"))
             return
@@ -148,7 +149,7 @@ def _handout() -> None:
         if go:
             prepared = prepare_passwords([chosen])
             with write_session(engine()) as s:
-                organiser.set_password_hashes(s, hashes={chosen: prepared[chosen][1]},
+                set_password_hashes(s, hashes={chosen: prepared[chosen][1]},
                                               actor=require_role("organiser").username)
             judge = by_name[chosen]
             st.session_state[ACCOUNTS_KEY] = [Account(judge.username, judge.display_name, judge.organisation,

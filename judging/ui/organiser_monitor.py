@@ -14,16 +14,17 @@ import streamlit as st
 from judging.core.progress import entries_missing, expected_share, judge_progress, track_progress
 from judging.core.ranking import AwardConfig, rank
 from judging.errors import JudgingError
-from judging.store import organiser, repo
 from judging.store.db import read_session
+from judging.store.editions import get_round, round_rubric
 from judging.store.models import Round
+from judging.store.scores import load_scores_frame, round_score_version, sheet_status_rows
 from judging.ui.common import browser_zone, clock, engine, lang, rerun_app_if_refused, tr
 from judging.ui.organiser_common import round_page
 
 PROGRESS_REFRESH_S = 5  # judges save every change: a few seconds behind is live enough
 DIAGNOSTICS_REFRESH_S = 30  # reading and refitting 25,000 sheets takes 1.5-4 s (benchmarks/monitor.py)
 DIAGNOSTIC_DRAWS = 50  # only point estimates are shown here; the award ranking uses the full draws
-# round id → (``repo.round_score_version`` the fit was made from, the fit): per tab, never per process,
+# round id → (``round_score_version`` the fit was made from, the fit): per tab, never per process,
 # so that no replica shows another's stale fit; a tick refits only when the version has changed.
 FIT_KEY = "oc_mon_fit"
 
@@ -41,8 +42,8 @@ def render() -> None:
 @rerun_app_if_refused
 def _progress(round_id: int, actor: str) -> None:
     with read_session(engine()) as s:
-        rnd = repo.get_round(s, round_id)
-        rows = organiser.sheet_status_rows(s, round_id=round_id, actor=actor)
+        rnd = get_round(s, round_id)
+        rows = sheet_status_rows(s, round_id=round_id, actor=actor)
     st.caption(tr("oc.mon.updated", at=clock(datetime.now(browser_zone())), every=PROGRESS_REFRESH_S))
     if not rows:
         st.info(tr("oc.mon.no_assignment"))
@@ -108,18 +109,18 @@ def _fit(round_id: int, actor: str) -> tuple[Round, object]:
     ``JudgingError`` when the method cannot run yet, else the ranking. Refitted only when
     ``round_score_version`` differs from the one the tab's last fit of this round was made from."""
     with read_session(engine()) as s:
-        rnd = repo.get_round(s, round_id)
+        rnd = get_round(s, round_id)
         # read before the scores: a score stored in between makes the next tick refit, never the reverse
-        version = repo.round_score_version(s, round_id=round_id, actor=actor)
+        version = round_score_version(s, round_id=round_id, actor=actor)
         kept = st.session_state.get(FIT_KEY, {}).get(round_id)
         if kept is not None and kept[0] == version:
             return rnd, kept[1]
-        scores = repo.load_scores_frame(s, round_id=round_id, actor=actor)
+        scores = load_scores_frame(s, round_id=round_id, actor=actor)
     if scores.empty:
         fit = None
     else:
         try:
-            fit = rank(scores, repo.round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
+            fit = rank(scores, round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
                        n_draws=DIAGNOSTIC_DRAWS)
         except JudgingError as exc:
             fit = exc.with_traceback(None)  # kept in the session: not with the frames that held the scores

@@ -18,8 +18,8 @@ from judging.core.rubric_tables import (
     rubric_to_tables,
 )
 from judging.errors import JudgingError, RubricError
-from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
+from judging.store.editions import get_round, round_rubric, save_round_rubric
 from judging.ui.common import engine, lang, tr
 from judging.ui.judge_sheet import criterion_text, rule_text, score_format
 from judging.ui.organiser_common import flash_next, problem_table, round_page
@@ -34,8 +34,8 @@ def render() -> None:
         return
     user, _, rnd = chosen
     with read_session(engine()) as s:
-        rnd = repo.get_round(s, rnd.id)
-    current = repo.round_rubric(rnd)
+        rnd = get_round(s, rnd.id)
+    current = round_rubric(rnd)
     st.caption(tr("oc.setup.round_rubric", rubric=current.label.get(lang()), version=current.version,
                   frozen=tr("oc.frozen") if rnd.rubric_frozen else tr("oc.not_frozen")))
     if rnd.rubric_frozen:
@@ -65,7 +65,7 @@ def render() -> None:
     if save:
         try:
             with write_session(engine()) as s:
-                organiser.save_round_rubric(s, round_id=rnd.id, rubric=rubric, actor=user.username, reason=reason)
+                save_round_rubric(s, round_id=rnd.id, rubric=rubric, actor=user.username, reason=reason)
         except JudgingError as exc:
             st.error(tr("oc.rub.not_saved"))
             problem_table(exc.problems)

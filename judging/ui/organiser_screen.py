@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from judging.store import organiser
 from judging.store.db import read_session
+from judging.store.live import live_board, live_round_id
 from judging.ui.common import engine, plain, require_role, rerun_app_if_refused, tr
 from judging.ui.organiser_common import ROUND_KEY, choose_edition, choose_round
 
@@ -22,7 +22,7 @@ def render() -> None:
         edition = choose_edition()
         if edition is not None and SCREEN_DEFAULTED not in st.session_state:
             with read_session(engine()) as s:  # open on the round whose live final is running
-                live = organiser.live_round_id(s, edition_id=edition.id)
+                live = live_round_id(s, edition_id=edition.id)
             if live is not None:
                 st.session_state[ROUND_KEY] = live
             st.session_state[SCREEN_DEFAULTED] = True
@@ -37,7 +37,7 @@ def render() -> None:
 @rerun_app_if_refused
 def _board(round_id: int, actor: str) -> None:
     with read_session(engine()) as s:
-        board = organiser.live_board(s, round_id=round_id, actor=actor)
+        board = live_board(s, round_id=round_id, actor=actor)
     st.caption(board.round_name)
     if board.current is not None:
         st.title(plain(f"{board.current.code} {board.current.title}"))

@@ -24,8 +24,17 @@ from judging.core.editions import (
 from judging.core.ranking import METHOD_NAMES
 from judging.core.rubric import load_rubric
 from judging.errors import JudgingError
-from judging.store import organiser, repo
 from judging.store.db import read_session, write_session
+from judging.store.editions import (
+    ROUND_STATUSES,
+    add_track,
+    create_edition_from_spec,
+    entries_of,
+    round_rubric,
+    rounds_of,
+    tracks_of,
+    update_round,
+)
 from judging.ui.common import engine, lang, plain, require_role, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
@@ -62,7 +71,7 @@ def create_edition(spec: EditionSpec, actor: str) -> int:
     templates = rubric_templates()
     rubrics = {key: load_rubric(templates[key]) for key in {r.rubric for r in spec.rounds}}
     with write_session(engine()) as s:
-        return organiser.create_edition_from_spec(s, spec=spec, rubrics=rubrics, actor=actor).id
+        return create_edition_from_spec(s, spec=spec, rubrics=rubrics, actor=actor).id
 
 
 def render() -> None:
@@ -163,9 +172,9 @@ def _round_settings(actor: str) -> None:
     if edition is None:
         return
     with read_session(engine()) as s:
-        tracks = repo.tracks_of(s, edition.id)
-        rounds = repo.rounds_of(s, edition.id)
-        entries = len(repo.entries_of(s, edition.id))
+        tracks = tracks_of(s, edition.id)
+        rounds = rounds_of(s, edition.id)
+        entries = len(entries_of(s, edition.id))
     st.write(tr("oc.setup.summary", kind=tr(f"oc.kind.{edition.kind}"), tracks=len(tracks), rounds=len(rounds),
                 entries=entries))
     st.dataframe(pd.DataFrame([{tr("oc.col_key"): t.key, tr("oc.col_name_zh"): t.name_zh,
@@ -186,7 +195,7 @@ def _round_settings(actor: str) -> None:
             problem_table(exc.problems)
         else:
             with write_session(engine()) as s:
-                organiser.add_track(s, edition_id=edition.id, key=key.strip(), name_zh=name_zh.strip(),
+                add_track(s, edition_id=edition.id, key=key.strip(), name_zh=name_zh.strip(),
                                     name_en=name_en.strip(), actor=actor)
             flash_next(tr("oc.setup.track_added", name=plain(name_zh.strip())))
             st.rerun()
@@ -197,7 +206,7 @@ def _round_settings(actor: str) -> None:
 
 
 def _round_form(rnd, actor: str) -> None:
-    rubric = repo.round_rubric(rnd)
+    rubric = round_rubric(rnd)
     st.caption(tr("oc.setup.round_rubric", rubric=rubric.label.get(lang()), version=rubric.version,
                   frozen=tr("oc.frozen") if rnd.rubric_frozen else tr("oc.not_frozen")))
     with st.form(f"oc_round_{rnd.id}"):
@@ -210,8 +219,8 @@ def _round_form(rnd, actor: str) -> None:
         c4, c5, c6 = st.columns(3)
         advance = c4.text_input(tr("oc.col_advance"), value=rnd.advance_rule, help=tr("oc.setup.advance_help"),
                                 key=f"oc_r{rnd.id}_advance")
-        status = c5.selectbox(tr("oc.col_status"), organiser.ROUND_STATUSES,
-                              index=organiser.ROUND_STATUSES.index(rnd.status),
+        status = c5.selectbox(tr("oc.col_status"), ROUND_STATUSES,
+                              index=ROUND_STATUSES.index(rnd.status),
                               format_func=lambda v: tr(f"oc.status.{v}"), key=f"oc_r{rnd.id}_status")
         weight = c6.number_input(tr("oc.col_weight"), min_value=0.0, max_value=100.0, value=float(rnd.weight_in_final),
                                  step=0.1, key=f"oc_r{rnd.id}_weight")
@@ -230,7 +239,7 @@ def _round_form(rnd, actor: str) -> None:
                                                "blind": blind, "starts_on": starts, "ends_on": ends,
                                                "weight_in_final": weight}]})
         with write_session(engine()) as s:
-            organiser.update_round(s, round_id=rnd.id, actor=actor, name=name.strip(), judges_per_entry=int(k),
+            update_round(s, round_id=rnd.id, actor=actor, name=name.strip(), judges_per_entry=int(k),
                                    method=method, advance_rule=advance, status=status, weight_in_final=float(weight),
                                    starts_on=starts.strip(), ends_on=ends.strip(), blind=blind)
     except JudgingError as exc:

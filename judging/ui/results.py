@@ -28,8 +28,9 @@ from judging.core.rubric import rubric_from_json
 from judging.core.scores_io import write_scores_csv
 from judging.errors import JudgingError
 from judging.store import publication as pub
-from judging.store import repo
 from judging.store.db import read_session, write_session
+from judging.store.editions import get_round, round_rubric, tracks_of
+from judging.store.scores import entries_frame, load_scores_frame, vetoes_frame
 from judging.ui.common import engine, lang, tr
 from judging.ui.organiser_common import round_page
 
@@ -100,10 +101,10 @@ def _settings_form(rnd) -> BundleSettings:
 def load_inputs(round_id: int, *, actor: str) -> tuple[bytes, str, str]:
     """The round's canonical scores CSV, rubric JSON and vetoes JSON, read from the database now."""
     with read_session(engine()) as s:
-        rnd = repo.get_round(s, round_id)
-        rubric = repo.round_rubric(rnd)
-        scores = repo.load_scores_frame(s, round_id=round_id, actor=actor)
-        vetoes = pub.vetoes_frame(s, round_id=round_id, actor=actor)
+        rnd = get_round(s, round_id)
+        rubric = round_rubric(rnd)
+        scores = load_scores_frame(s, round_id=round_id, actor=actor)
+        vetoes = vetoes_frame(s, round_id=round_id, actor=actor)
     if scores.empty:
         return b"", rnd.rubric_json, "[]"
     csv = write_scores_csv(canonical_scores(scores, rubric).drop(columns=["comment"]))
@@ -206,8 +207,8 @@ def render() -> None:
         st.error(exc.render(lang()))
         return
     with read_session(engine()) as s:
-        entries = pub.entries_frame(s, edition_id=edition.id)
-        tracks = repo.tracks_of(s, edition.id)
+        entries = entries_frame(s, edition_id=edition.id)
+        tracks = tracks_of(s, edition.id)
         publication = pub.publication_of_round(s, rnd.id, actor=user.username)
     table = pub.with_entries(result.table, entries)
     table["flag_text"] = table["flags"].map(flag_words)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.errors import PermissionDenied
-from judging.store import repo
 from judging.store.db import read_session
+from judging.store.people import count_users, list_judges
 from judging.ui.common import (
     EXPIRED_KEY,
     authenticate,
@@ -26,13 +26,13 @@ def render() -> None:
     eng = engine()
     st.title(tr("app.title"))
     with read_session(eng) as s:
-        empty = repo.count_users(s) == 0
+        empty = count_users(s) == 0
     if empty:
         _offer_demo(eng)
         return
     if "demo_built" in st.session_state:
         with read_session(eng) as s:
-            names = [u.username for u in repo.judges(s)[:3]]
+            names = [u.username for u in list_judges(s)[:3]]
         st.success(tr("signin.demo_ready", password=st.session_state["demo_built"],
                       judges=", ".join(names)))
     if EXPIRED_KEY in st.session_state:

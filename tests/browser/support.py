@@ -17,8 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from judging.store import repo
 from judging.store.db import open_database, read_session
+from judging.store.people import list_judges
+from judging.store.sheets import (
+    SHEET_NOT_STARTED,
+    SheetState,
+    judge_entry_rows,
+    load_sheet,
+    open_rounds_of_judge,
+)
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM = os.environ.get("JUDGING_CHROMIUM", "/usr/bin/chromium")
@@ -78,10 +85,10 @@ def build_contest(url: str) -> dict:
     build_demo(engine, seed=2026)
     best = None
     with read_session(engine) as s:
-        for judge in repo.judges(s):
-            for rnd in repo.open_rounds_of_judge(s, judge_id=judge.id, actor="system"):
-                rows = repo.judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id, actor="system")
-                fresh = [r.entry.id for r in rows if r.state == repo.SHEET_NOT_STARTED]
+        for judge in list_judges(s):
+            for rnd in open_rounds_of_judge(s, judge_id=judge.id, actor="system"):
+                rows = judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id, actor="system")
+                fresh = [r.entry.id for r in rows if r.state == SHEET_NOT_STARTED]
                 if best is None or len(fresh) > len(best["entries"]):
                     best = {"username": judge.username, "judge_id": judge.id, "round_id": rnd.id, "entries": fresh}
     engine.dispose()
@@ -140,11 +147,11 @@ def open_entry(page, app, entry: int) -> None:
     field(page, app, entry, "score_core_technology").wait_for()
 
 
-def stored(app, entry: int) -> repo.SheetState:
+def stored(app, entry: int) -> SheetState:
     """The judge's sheet as the database holds it."""
     engine = open_database(app["url"])
     try:
         with read_session(engine) as s:
-            return repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
+            return load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
     finally:
         engine.dispose()

@@ -16,8 +16,8 @@ from docx import Document
 
 from judging.core.bundle import BundleSettings, verify_bundle
 from judging.store import publication as pub
-from judging.store import repo
 from judging.store.db import open_database, read_session, write_session
+from judging.store.editions import list_editions, rounds_of
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,8 @@ def final_list(served_app):
     engine = open_database(served_app["url"])
     try:
         with write_session(engine) as s:
-            edition = repo.list_editions(s)[0]
-            rnd = repo.rounds_of(s, edition.id)[0]
+            edition = list_editions(s)[0]
+            rnd = rounds_of(s, edition.id)[0]
             publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(seed=1),
                                       start_date=date(2026, 11, 2), contact="010-12345678", actor="organiser")
             pub.freeze(s, publication_id=publication.id, today=date(2026, 11, 20), actor="organiser")

@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from browser.support import settle, sign_in
 
-from judging.store import organiser, repo
 from judging.store.db import open_database, read_session
+from judging.store.editions import list_editions, rounds_of
+from judging.store.people import get_user
+from judging.store.scores import sheet_status_rows
+from judging.store.sheets import assigned_entries
 
 pytestmark = pytest.mark.browser
 
@@ -124,11 +127,11 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
 
     engine = db(app["url"])
     with read_session(engine) as s:
-        edition = repo.list_editions(s)[0]
-        prelim, _, final = repo.rounds_of(s, edition.id)
-        judge = repo.get_user(s, "jf03")
-        mine = [e.id for e in repo.assigned_entries(s, round_id=prelim.id, judge_id=judge.id, actor="system")]
-        sheets = len(organiser.sheet_status_rows(s, round_id=prelim.id, actor="system"))
+        edition = list_editions(s)[0]
+        prelim, _, final = rounds_of(s, edition.id)
+        judge = get_user(s, "jf03")
+        mine = [e.id for e in assigned_entries(s, round_id=prelim.id, judge_id=judge.id, actor="system")]
+        sheets = len(sheet_status_rows(s, round_id=prelim.id, actor="system"))
     engine.dispose()
     assert mine and sheets == 12 * 5
 
@@ -168,7 +171,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
 
     engine = db(app["url"])
     with read_session(engine) as s:
-        [live_entry] = repo.assigned_entries(s, round_id=final.id, judge_id=judge.id, actor="system")
+        [live_entry] = assigned_entries(s, round_id=final.id, judge_id=judge.id, actor="system")
     engine.dispose()
 
     jp.goto(app["base"])  # a fresh session, landing on the entry list

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from browser import support
 
-from judging.store import repo
 from judging.store.db import open_database, read_session
+from judging.store.sheets import load_sheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -65,7 +65,7 @@ def test_a_score_saved_on_one_replica_is_seen_by_the_organiser_on_the_other(chro
     engine = open_database(app["url"])
     try:
         with read_session(engine) as s:
-            sheet = repo.load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
+            sheet = load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
     finally:
         engine.dispose()
     assert sheet.score_values == {"core_technology": 77.0}

@@ -8,8 +8,9 @@ import pytest
 
 from judging.cli import main
 from judging.core.rubric import load_rubric
-from judging.store import repo
 from judging.store.db import open_database, read_session, write_session
+from judging.store.editions import add_round, create_edition, entries_of, list_editions, rounds_of
+from judging.store.scores import count_scores
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 
@@ -26,9 +27,9 @@ def db(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = open_database(url)
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="测试大赛", year=2026,
+        edition = create_edition(s, name="测试大赛", year=2026,
                                       tracks=[("life", "生活类信息消费", "Life"), ("public", "公共服务类信息消费", "Public")])
-        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
     engine.dispose()
     return {"url": url, "edition": edition.id, "round": rnd.id, "dir": tmp_path}
 
@@ -42,7 +43,7 @@ def _write(db, name, data: bytes) -> str:
 def _codes(db):
     engine = open_database(db["url"])
     with read_session(engine) as s:
-        return [e.code for e in repo.entries_of(s, db["edition"])]
+        return [e.code for e in entries_of(s, db["edition"])]
 
 
 def test_import_entries_gbk_file(db, capsys, monkeypatch):
@@ -128,7 +129,7 @@ def test_scores_import_with_errors_exits_non_zero_and_stores_nothing(db, capsys)
     assert "2\tscore\t" in capsys.readouterr().err
     engine = open_database(db["url"])
     with read_session(engine) as s:
-        assert repo.count_scores(s, round_id=db["round"], actor="system") == 0
+        assert count_scores(s, round_id=db["round"], actor="system") == 0
 
 
 def test_missing_file_is_reported_without_a_traceback(db, capsys):
@@ -146,7 +147,7 @@ def test_demo_scores_export_imports_back_unchanged(tmp_path, capsys, monkeypatch
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
     engine = open_database(url)
     with read_session(engine) as s:
-        round_id = repo.rounds_of(s, repo.list_editions(s)[0].id)[0].id
+        round_id = rounds_of(s, list_editions(s)[0].id)[0].id
 
     main(["scores", "export", "--round", str(round_id), "--out", str(first), "--db", url])
     capsys.readouterr()

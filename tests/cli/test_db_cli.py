@@ -6,8 +6,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from judging.cli import main
-from judging.store import repo
 from judging.store.db import alembic_config, make_engine, write_session
+from judging.store.editions import create_edition
 
 
 def test_db_upgrade_creates_the_schema(tmp_path, capsys):
@@ -26,8 +26,8 @@ def test_audit_verify_passes_on_a_clean_database_and_fails_after_an_edit(tmp_pat
     main(["db", "upgrade", "--db", url])
     engine = make_engine(url)
     with write_session(engine) as s:
-        repo.create_edition(s, name="甲", year=2026, tracks=[("life", "生活类", "Life")])
-        repo.create_edition(s, name="乙", year=2026)
+        create_edition(s, name="甲", year=2026, tracks=[("life", "生活类", "Life")])
+        create_edition(s, name="乙", year=2026)
 
     assert main(["audit", "verify", "--db", url]) == 0
 

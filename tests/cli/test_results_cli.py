@@ -12,8 +12,10 @@ from judging.core.bundle import BundleSettings, verify_bundle
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
 from judging.store import publication as pub
-from judging.store import repo
 from judging.store.db import write_session
+from judging.store.editions import add_entries, add_round, create_edition, entries_of
+from judging.store.people import create_user
+from judging.store.sheets import save_score
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),
@@ -22,15 +24,15 @@ AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"),
 
 def published(engine) -> int:
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="2026年新产品评选", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = repo.add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC)
-        repo.add_entries(s, edition_id=edition.id, records=[
+        edition = create_edition(s, name="2026年新产品评选", year=2026, tracks=[("life", "生活类", "Life")])
+        rnd = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC)
+        add_entries(s, edition_id=edition.id, records=[
             {"code": f"L-{i}", "track": "life", "title": f"新产品{i}", "organisation": f"公司{i}"} for i in range(1, 5)])
-        judges = [repo.create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, 4)]
-        for n, entry in enumerate(repo.entries_of(s, edition.id)):
+        judges = [create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, 4)]
+        for n, entry in enumerate(entries_of(s, edition.id)):
             for k, judge in enumerate(judges):
                 for criterion in RUBRIC.criterion_keys:
-                    repo.save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
+                    save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
                                     value=float(90 - 8 * n + k), actor="system", enforce_assignment=False)
         publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(method="raw", awards=AWARDS),
                                   start_date=date(2026, 11, 23), actor="system")

@@ -2,8 +2,8 @@
 
 import sys
 
-from judging.store import repo
 from judging.store.db import make_engine, write_session
+from judging.store.sheets import save_score
 
 
 def main(url: str, round_id: int, judge_id: int, entries: list[int]) -> None:
@@ -13,7 +13,7 @@ def main(url: str, round_id: int, judge_id: int, entries: list[int]) -> None:
         entry_id = entries[i % len(entries)]
         value = float(i % 201) / 2
         with write_session(engine) as s:
-            score = repo.save_score(s, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+            score = save_score(s, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                                     criterion="core_technology", value=value, actor="crash")
             version = score.version
         print(f"ACK {entry_id} {value} {version}", flush=True)

@@ -13,9 +13,20 @@ from sqlalchemy import text
 
 from judging.cli import main
 from judging.core.rubric import load_rubric
-from judging.store import audit, repo
+from judging.store.assignment import add_conflict, assign, remove_assignment
+from judging.store.audit_log import replay_scores, score_mismatches, stored_scores, verify_audit_chain
 from judging.store.db import read_session, write_session
+from judging.store.editions import (
+    add_entries,
+    add_round,
+    create_edition,
+    entries_of,
+    save_round_rubric,
+    update_round,
+)
 from judging.store.imports import import_scores
+from judging.store.people import create_user
+from judging.store.sheets import clear_score, save_score
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 
@@ -23,13 +34,13 @@ RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest
 @pytest.fixture
 def contest(engine):
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
-        repo.add_entries(s, edition_id=edition.id, records=[
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        add_entries(s, edition_id=edition.id, records=[
             {"code": f"L-{i:03d}", "track": "life", "title": f"作品{i}"} for i in range(1, 5)])
-        judges = [repo.create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, 4)]
-        entries = repo.entries_of(s, edition.id)
-        repo.assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries])
+        judges = [create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, 4)]
+        entries = entries_of(s, edition.id)
+        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries])
         return {"round": rnd.id, "judges": {j.id: j.username for j in judges},
                 "entries": {e.id: e.code for e in entries}}
 
@@ -45,9 +56,9 @@ def _random_history(engine, contest, *, seed: int, steps: int) -> None:
         actor = contest["judges"][judge]
         with write_session(engine) as s:
             if rng.random() < 0.2:
-                repo.clear_score(s, **where, criterion=rng.choice(criteria), actor=actor)
+                clear_score(s, **where, criterion=rng.choice(criteria), actor=actor)
             else:
-                repo.save_score(s, **where, criterion=rng.choice(criteria), value=float(rng.randint(0, 100)),
+                save_score(s, **where, criterion=rng.choice(criteria), value=float(rng.randint(0, 100)),
                                 actor=actor)
         if step == steps // 2:
             rows = [{"judge_id": contest["judges"][j], "entry_id": contest["entries"][e], "criterion": c,
@@ -61,8 +72,8 @@ def test_replaying_the_score_events_rebuilds_the_score_table_exactly(engine, con
     _random_history(engine, contest, seed=7, steps=60)
 
     with read_session(engine) as s:
-        replayed = audit.replay_scores(s, contest["round"], actor="system")
-        stored = audit.stored_scores(s, contest["round"], actor="system")[contest["round"]]
+        replayed = replay_scores(s, contest["round"], actor="system")
+        stored = stored_scores(s, contest["round"], actor="system")[contest["round"]]
 
     assert replayed == stored and len(stored) > 10
     assert any(v.version > 1 for v in stored.values())
@@ -90,7 +101,7 @@ def test_audit_verify_passes_when_clean_and_fails_after_a_direct_edit(engine, co
 
     assert _verify(engine) == 1
     with read_session(engine) as s:
-        chain, scores = repo.verify_audit_chain(s, actor="system"), audit.score_mismatches(s, actor="system")
+        chain, scores = verify_audit_chain(s, actor="system"), score_mismatches(s, actor="system")
     if finds == "chain":
         assert chain
     elif finds == "audit.score_mismatch":
@@ -111,7 +122,7 @@ def test_a_score_inserted_past_the_repository_is_found(engine, contest):
                      {"r": contest["round"], "j": judge, "e": entry})
 
     with read_session(engine) as s:
-        problems = audit.score_mismatches(s, actor="system")
+        problems = score_mismatches(s, actor="system")
     assert len(problems) == 1 and problems[0].params["table"] == "99 v1"
 
 
@@ -122,29 +133,28 @@ def _last_action(engine) -> str:
 
 def test_every_kind_of_change_is_an_event(engine, contest):
     from judging.errors import PermissionDenied
-    from judging.store import organiser
 
     judge, entry = next(iter(contest["judges"])), next(iter(contest["entries"]))
     other_entry = list(contest["entries"])[1]
     where = {"round_id": contest["round"], "judge_id": judge, "entry_id": entry}
     steps = [
-        ("score.save", lambda s: repo.save_score(s, **where, criterion="core_technology", value=80.0, actor="j1")),
-        ("score.clear", lambda s: repo.clear_score(s, **where, criterion="core_technology", actor="j1")),
-        ("round.update", lambda s: organiser.update_round(s, round_id=contest["round"], name="初评（网评）",
+        ("score.save", lambda s: save_score(s, **where, criterion="core_technology", value=80.0, actor="j1")),
+        ("score.clear", lambda s: clear_score(s, **where, criterion="core_technology", actor="j1")),
+        ("round.update", lambda s: update_round(s, round_id=contest["round"], name="初评（网评）",
                                                           actor="cli")),
-        ("round.rubric_new_version", lambda s: organiser.save_round_rubric(
+        ("round.rubric_new_version", lambda s: save_round_rubric(
             s, round_id=contest["round"], rubric=dataclasses.replace(RUBRIC, version=2), reason="修订评分说明",
             actor="cli")),
-        ("assignment.remove", lambda s: organiser.remove_assignment(
+        ("assignment.remove", lambda s: remove_assignment(
             s, round_id=contest["round"], judge_id=judge, entry_id=other_entry, reason="回避", actor="cli")),
-        ("conflict.add", lambda s: repo.add_conflict(s, judge_id=judge, entry_id=other_entry, actor="cli")),
+        ("conflict.add", lambda s: add_conflict(s, judge_id=judge, entry_id=other_entry, actor="cli")),
     ]
     for action, step in steps:
         with write_session(engine) as s:
             step(s)
         assert _last_action(engine) == action
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        repo.save_score(s, **where, criterion="core_technology", value=90.0, actor="j2")
+        save_score(s, **where, criterion="core_technology", value=90.0, actor="j2")
     assert _last_action(engine) == "permission.refused"
     with read_session(engine) as s:
-        assert repo.verify_audit_chain(s, actor="system") == [] and audit.score_mismatches(s, actor="system") == []
+        assert verify_audit_chain(s, actor="system") == [] and score_mismatches(s, actor="system") == []

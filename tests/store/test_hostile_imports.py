@@ -15,8 +15,8 @@ from judging.core.imports import ENTRY_COLUMNS, JUDGE_COLUMNS
 from judging.core.rubric import load_rubric
 from judging.core.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 from judging.errors import ImportValidationError
-from judging.store import repo
 from judging.store.db import open_database, read_session, write_session
+from judging.store.editions import create_edition
 from judging.store.imports import import_entries, import_judges
 from judging.store.models import AuditEvent, Entry, User
 
@@ -42,7 +42,7 @@ HOSTILE = _strategies()
 def edition_db(tmp_path_factory):
     engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'h.db'}")
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="测试大赛", year=2026,
+        edition = create_edition(s, name="测试大赛", year=2026,
                                       tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
     yield engine, edition.id
     engine.dispose()

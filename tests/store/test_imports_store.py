@@ -10,10 +10,14 @@ from sqlmodel import select
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.errors import ImportValidationError, ScoreError
-from judging.store import repo
+from judging.store.audit_log import verify_audit_chain
 from judging.store.db import read_session, write_session
+from judging.store.editions import add_round, create_edition, entries_of
 from judging.store.imports import import_entries, import_judges, import_scores
 from judging.store.models import Assignment, AuditEvent, Conflict, Entry, User
+from judging.store.people import create_user, get_user, list_judges
+from judging.store.scores import count_scores, load_scores_frame
+from judging.store.sheets import load_sheet
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 TRACKS = [("life", "生活类信息消费", "Life services"), ("public", "公共服务类信息消费", "Public services")]
@@ -35,14 +39,14 @@ JUDGES = (
 @pytest.fixture
 def edition(engine):
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="测试大赛", year=2026, tracks=TRACKS)
-        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=TRACKS)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
     return {"edition": edition.id, "round": rnd.id}
 
 
 def _codes(engine, edition_id):
     with read_session(engine) as s:
-        return [(e.code, e.title) for e in repo.entries_of(s, edition_id)]
+        return [(e.code, e.title) for e in entries_of(s, edition_id)]
 
 
 def _conflicts(engine):
@@ -92,7 +96,7 @@ def test_import_judges_creates_judge_users_and_their_automatic_conflicts(engine,
 
     assert (outcome.imported, outcome.conflicts) == (3, 3)
     with read_session(engine) as s:
-        assert [(u.username, u.display_name, u.role, u.expertise) for u in repo.judges(s)] == [
+        assert [(u.username, u.display_name, u.role, u.expertise) for u in list_judges(s)] == [
             ("j1", "张伟", "judge", "life;人工智能"), ("j2", "李娜", "judge", "public"), ("j3", "王芳", "judge", ""),
         ]
     assert _conflicts(engine) == [
@@ -114,14 +118,14 @@ def test_import_entries_after_judges_records_conflicts_too(engine, edition):
 
 def test_import_judges_existing_username_imports_nothing(engine, edition):
     with write_session(engine) as s:
-        repo.create_user(s, username="j2", display_name="已有")
+        create_user(s, username="j2", display_name="已有")
 
     with pytest.raises(ImportValidationError) as caught, write_session(engine) as s:
         import_judges(s, data=JUDGES, actor="organiser")
 
     assert [(p.code, p.row, p.column) for p in caught.value.problems] == [("import.id_exists", 3, "评委编号")]
     with read_session(engine) as s:
-        assert [u.username for u in repo.judges(s)] == ["j2"]
+        assert [u.username for u in list_judges(s)] == ["j2"]
 
 
 def test_import_is_audited(engine, edition):
@@ -131,7 +135,7 @@ def test_import_is_audited(engine, edition):
 
     with read_session(engine) as s:
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
-        assert repo.verify_audit_chain(s, actor="system") == []
+        assert verify_audit_chain(s, actor="system") == []
     assert actions[-5:] == ["entries.import", "user.create", "user.create", "user.create", "conflicts.auto"]
 
 
@@ -155,7 +159,7 @@ SCORES = (
 
 def _export(engine, round_id) -> bytes:
     with read_session(engine) as s:
-        return write_scores_csv(repo.load_scores_frame(s, round_id=round_id, actor="system"))
+        return write_scores_csv(load_scores_frame(s, round_id=round_id, actor="system"))
 
 
 def test_import_scores_creates_assignments_scores_and_comments(engine, people):
@@ -194,9 +198,9 @@ def test_import_scores_changed_value_gets_a_new_version(engine, people):
 
     assert outcome.changed == 1
     with read_session(engine) as s:
-        j3 = repo.get_user(s, "j3")
-        entry = next(e for e in repo.entries_of(s, people["edition"]) if e.code == "LS-001")
-        state = repo.load_sheet(s, round_id=people["round"], judge_id=j3.id, entry_id=entry.id, actor="system")
+        j3 = get_user(s, "j3")
+        entry = next(e for e in entries_of(s, people["edition"]) if e.code == "LS-001")
+        state = load_sheet(s, round_id=people["round"], judge_id=j3.id, entry_id=entry.id, actor="system")
     assert (state.scores["core_technology"].value, state.scores["core_technology"].version) == (88, 2)
 
 
@@ -220,4 +224,4 @@ def test_import_scores_refuses_unknown_people_conflicts_and_wrong_round_and_writ
     ]
     assert caught.value.problems[2].where == "j1 × LS-001 × core_technology"
     with read_session(engine) as s:
-        assert repo.count_scores(s, round_id=people["round"], actor="system") == 0
+        assert count_scores(s, round_id=people["round"], actor="system") == 0

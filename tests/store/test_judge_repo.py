@@ -8,9 +8,31 @@ import pytest
 
 from judging.core.rubric import load_rubric
 from judging.errors import PermissionDenied, ScoreError, StaleWriteError
-from judging.store import repo
+from judging.store.assignment import add_conflict, assign, conflict_rows
 from judging.store.db import read_session, write_session
+from judging.store.editions import add_entries, add_round, create_edition, entries_of
 from judging.store.models import AuditEvent
+from judging.store.people import create_user
+from judging.store.scores import load_scores_frame, round_score_version
+from judging.store.sheets import (
+    SHEET_COMPLETE,
+    SHEET_IN_PROGRESS,
+    SHEET_NOT_STARTED,
+    SHEET_SUBMITTED,
+    StoredValue,
+    clear_score,
+    clear_veto,
+    declare_conflict,
+    judge_entry_rows,
+    load_sheet,
+    open_rounds_of_judge,
+    reopen_sheet,
+    save_comment,
+    save_score,
+    save_veto,
+    submit_sheet,
+    submitted_sheets,
+)
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 GOOD = {"core_technology": 80.0, "application_effect": 70.0, "promotion_value": 90.0}
@@ -19,15 +41,15 @@ GOOD = {"core_technology": 80.0, "application_effect": 70.0, "promotion_value": 
 @pytest.fixture
 def contest(engine):
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
-        repo.add_entries(s, edition_id=edition.id, records=[
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        add_entries(s, edition_id=edition.id, records=[
             {"code": f"L-{i:03d}", "track": "life", "title": f"作品{i}"} for i in range(1, 7)
         ])
-        j1 = repo.create_user(s, username="j1", display_name="张三")
-        j2 = repo.create_user(s, username="j2", display_name="李四")
-        entries = repo.entries_of(s, edition.id)
-        repo.assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in (j1, j2) for e in entries])
+        j1 = create_user(s, username="j1", display_name="张三")
+        j2 = create_user(s, username="j2", display_name="李四")
+        entries = entries_of(s, edition.id)
+        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in (j1, j2) for e in entries])
         return {"round": rnd.id, "j1": j1.id, "j2": j2.id, "entries": [e.id for e in entries]}
 
 
@@ -38,7 +60,7 @@ def _where(c, judge="j1", entry=0):
 def _fill(engine, c, scores=GOOD, judge="j1", entry=0):
     with write_session(engine) as s:
         for criterion, value in scores.items():
-            repo.save_score(s, criterion=criterion, value=value, actor=judge, **_where(c, judge, entry))
+            save_score(s, criterion=criterion, value=value, actor=judge, **_where(c, judge, entry))
 
 
 def _actions(engine):
@@ -51,21 +73,21 @@ def test_load_sheet_returns_values_versions_and_only_this_judges_rows(engine, co
     _fill(engine, contest, {"core_technology": 85})
     _fill(engine, contest, {"core_technology": 40}, judge="j2")
     with write_session(engine) as s:
-        repo.save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
+        save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
 
     with read_session(engine) as s:
-        sheet = repo.load_sheet(s, **_where(contest), actor="system")
+        sheet = load_sheet(s, **_where(contest), actor="system")
 
-    assert sheet.scores == {"core_technology": repo.StoredValue(85.0, 2)}
-    assert sheet.comments == {"": repo.StoredValue("总体不错", 1)}
-    assert (sheet.status, sheet.state(RUBRIC)) == ("draft", repo.SHEET_IN_PROGRESS)
+    assert sheet.scores == {"core_technology": StoredValue(85.0, 2)}
+    assert sheet.comments == {"": StoredValue("总体不错", 1)}
+    assert (sheet.status, sheet.state(RUBRIC)) == ("draft", SHEET_IN_PROGRESS)
 
 
 def test_judge_entry_rows_order_is_stable_and_differs_between_judges(engine, contest):
     with read_session(engine) as s:
-        first = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
-        again = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
-        other = [r.entry.id for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j2"], actor="system")]
+        first = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
+        again = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
+        other = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j2"], actor="system")]
 
     assert first == again
     assert sorted(first) == sorted(other) == contest["entries"]
@@ -77,24 +99,24 @@ def test_judge_entry_rows_report_state_scored_and_total(engine, contest):
     _fill(engine, contest, {"core_technology": 50}, entry=1)  # needs a comment, two criteria missing
 
     with read_session(engine) as s:
-        rows = {r.entry.id: r for r in repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")}
+        rows = {r.entry.id: r for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")}
 
     e = contest["entries"]
-    assert (rows[e[0]].state, rows[e[0]].scored, rows[e[0]].total) == (repo.SHEET_COMPLETE, 3, 80.0)
-    assert (rows[e[1]].state, rows[e[1]].scored, rows[e[1]].total) == (repo.SHEET_IN_PROGRESS, 1, None)
-    assert rows[e[2]].state == repo.SHEET_NOT_STARTED
+    assert (rows[e[0]].state, rows[e[0]].scored, rows[e[0]].total) == (SHEET_COMPLETE, 3, 80.0)
+    assert (rows[e[1]].state, rows[e[1]].scored, rows[e[1]].total) == (SHEET_IN_PROGRESS, 1, None)
+    assert rows[e[2]].state == SHEET_NOT_STARTED
 
 
 def test_submit_sheet_locks_and_is_logged(engine, contest):
     _fill(engine, contest)
 
     with write_session(engine) as s:
-        repo.submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor="j1", **_where(contest))
 
     with pytest.raises(PermissionDenied):
         _fill(engine, contest, {"core_technology": 60})
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest), actor="system").state(RUBRIC) == repo.SHEET_SUBMITTED
+        assert load_sheet(s, **_where(contest), actor="system").state(RUBRIC) == SHEET_SUBMITTED
     assert _actions(engine)[-2:] == ["sheet.submit", "permission.refused"]
 
 
@@ -102,7 +124,7 @@ def test_submit_sheet_refuses_missing_scores(engine, contest):
     _fill(engine, contest, {"core_technology": 80})
 
     with pytest.raises(ScoreError) as caught, write_session(engine) as s:
-        repo.submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor="j1", **_where(contest))
 
     assert caught.value.problems[0].code == "sheet.missing_scores"
 
@@ -111,7 +133,7 @@ def test_submit_sheet_refuses_missing_required_comment(engine, contest):
     _fill(engine, contest, GOOD | {"promotion_value": 98})  # above 95: a comment is required
 
     with pytest.raises(ScoreError) as caught, write_session(engine) as s:
-        repo.submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor="j1", **_where(contest))
 
     assert caught.value.problems[0].params == {"criteria": "推广价值"}
 
@@ -119,36 +141,36 @@ def test_submit_sheet_refuses_missing_required_comment(engine, contest):
 def test_reopen_sheet_by_organiser_unlocks_and_is_logged(engine, contest):
     _fill(engine, contest)
     with write_session(engine) as s:
-        repo.submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor="j1", **_where(contest))
 
     with write_session(engine) as s:
-        repo.reopen_sheet(s, reason="评委要求修改", actor="org", actor_role="organiser", **_where(contest))
+        reopen_sheet(s, reason="评委要求修改", actor="org", actor_role="organiser", **_where(contest))
     _fill(engine, contest, {"core_technology": 60})
 
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest), actor="system").status == "draft"
+        assert load_sheet(s, **_where(contest), actor="system").status == "draft"
     assert "sheet.reopen" in _actions(engine)
 
 
 def test_reopen_sheet_refused_for_a_judge(engine, contest):
     _fill(engine, contest)
     with write_session(engine) as s:
-        repo.submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor="j1", **_where(contest))
 
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        repo.reopen_sheet(s, actor="j1", actor_role="judge", **_where(contest))
+        reopen_sheet(s, actor="j1", actor_role="judge", **_where(contest))
 
 
 def test_declare_conflict_removes_entry_and_excludes_scores(engine, contest):
     _fill(engine, contest)
 
     with write_session(engine) as s:
-        repo.declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="曾任顾问", actor="j1")
+        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="曾任顾问", actor="j1")
 
     with read_session(engine) as s:
-        rows = repo.judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")
-        frame = repo.load_scores_frame(s, round_id=contest["round"], actor="system")
-        declared = repo.conflict_rows(s, source="declared", actor="system")
+        rows = judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")
+        frame = load_scores_frame(s, round_id=contest["round"], actor="system")
+        declared = conflict_rows(s, source="declared", actor="system")
     assert contest["entries"][0] not in [r.entry.id for r in rows]
     assert frame.empty
     assert [(d.judge.username, d.entry.id, d.conflict.reason) for d in declared] == [
@@ -158,7 +180,7 @@ def test_declare_conflict_removes_entry_and_excludes_scores(engine, contest):
 
 def test_declare_conflict_needs_a_reason(engine, contest):
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        repo.declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="  ", actor="j1")
+        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="  ", actor="j1")
 
 
 def test_clear_score_removes_it_and_refuses_a_stale_version(engine, contest):
@@ -166,43 +188,43 @@ def test_clear_score_removes_it_and_refuses_a_stale_version(engine, contest):
     _fill(engine, contest, {"core_technology": 85})  # version 2
 
     with pytest.raises(StaleWriteError), write_session(engine) as s:
-        repo.clear_score(s, criterion="core_technology", expected_version=1, actor="j1", **_where(contest))
+        clear_score(s, criterion="core_technology", expected_version=1, actor="j1", **_where(contest))
     with write_session(engine) as s:
-        repo.clear_score(s, criterion="core_technology", expected_version=2, actor="j1", **_where(contest))
+        clear_score(s, criterion="core_technology", expected_version=2, actor="j1", **_where(contest))
 
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest), actor="system").scores == {}
+        assert load_sheet(s, **_where(contest), actor="system").scores == {}
 
 
 def test_veto_save_and_clear(engine, contest):
     veto = RUBRIC.veto_items[0].key
     with write_session(engine) as s:
-        repo.save_veto(s, veto_key=veto, reason="存在知识产权纠纷", actor="j1", **_where(contest))
+        save_veto(s, veto_key=veto, reason="存在知识产权纠纷", actor="j1", **_where(contest))
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest), actor="system").vetoes == {veto: "存在知识产权纠纷"}
+        assert load_sheet(s, **_where(contest), actor="system").vetoes == {veto: "存在知识产权纠纷"}
 
     with write_session(engine) as s:
-        repo.clear_veto(s, veto_key=veto, actor="j1", **_where(contest))
+        clear_veto(s, veto_key=veto, actor="j1", **_where(contest))
 
     with read_session(engine) as s:
-        assert repo.load_sheet(s, **_where(contest), actor="system").vetoes == {}
+        assert load_sheet(s, **_where(contest), actor="system").vetoes == {}
 
 
 def test_submitted_sheets_lists_only_submitted(engine, contest):
     _fill(engine, contest, entry=0)
     _fill(engine, contest, entry=1)
     with write_session(engine) as s:
-        repo.submit_sheet(s, actor="j1", **_where(contest, entry=1))
+        submit_sheet(s, actor="j1", **_where(contest, entry=1))
 
     with read_session(engine) as s:
-        rows = repo.submitted_sheets(s, round_id=contest["round"], actor="system")
+        rows = submitted_sheets(s, round_id=contest["round"], actor="system")
 
     assert [(r.judge.username, r.entry.id) for r in rows] == [("j1", contest["entries"][1])]
 
 
 def test_open_rounds_of_judge_lists_rounds_with_assignments(engine, contest):
     with read_session(engine) as s:
-        rounds = repo.open_rounds_of_judge(s, judge_id=contest["j1"], actor="system")
+        rounds = open_rounds_of_judge(s, judge_id=contest["j1"], actor="system")
 
     assert [r.id for r in rounds] == [contest["round"]]
 
@@ -214,12 +236,12 @@ def test_round_score_version_changes_when_the_newest_score_is_cleared_and_anothe
 
     def version():
         with read_session(engine) as s:
-            return repo.round_score_version(s, round_id=contest["round"], actor="system")
+            return round_score_version(s, round_id=contest["round"], actor="system")
 
     _fill(engine, contest, {"core_technology": 80})
     before = version()
     with write_session(engine) as s:
-        repo.clear_score(s, criterion="core_technology", actor="j1", **_where(contest))
+        clear_score(s, criterion="core_technology", actor="j1", **_where(contest))
     _fill(engine, contest, {"application_effect": 80})
     with write_session(engine) as s:  # the lagging clock
         s.execute(text("UPDATE score SET updated_at = :at"), {"at": before[3]})
@@ -230,7 +252,7 @@ def test_round_score_version_changes_when_the_newest_score_is_cleared_and_anothe
 def test_round_score_version_changes_with_every_change_the_fit_reads_and_only_then(engine, contest):
     def version():
         with read_session(engine) as s:
-            return repo.round_score_version(s, round_id=contest["round"], actor="system")
+            return round_score_version(s, round_id=contest["round"], actor="system")
 
     seen = [version()]
     _fill(engine, contest, {"core_technology": 80})  # a new score
@@ -238,13 +260,13 @@ def test_round_score_version_changes_with_every_change_the_fit_reads_and_only_th
     _fill(engine, contest, {"core_technology": 85})  # the same score changed
     seen.append(version())
     with write_session(engine) as s:
-        repo.save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
+        save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
     assert version() == seen[-1]  # a comment does not change the fit
     with write_session(engine) as s:
-        repo.clear_score(s, criterion="core_technology", actor="j1", **_where(contest))  # cleared
+        clear_score(s, criterion="core_technology", actor="j1", **_where(contest))  # cleared
     seen.append(version())
     with write_session(engine) as s:
-        repo.add_conflict(s, judge_id=contest["j2"], entry_id=contest["entries"][1], source="organiser",
+        add_conflict(s, judge_id=contest["j2"], entry_id=contest["entries"][1], source="organiser",
                           actor="system")
     seen.append(version())
 

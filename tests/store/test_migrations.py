@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from judging.store import repo
 from judging.store.db import open_database, read_session, upgrade, write_session
+from judging.store.editions import create_edition, list_editions, tracks_of
 
 
 def test_migrated_schema_matches_the_models(engine):
@@ -22,15 +22,15 @@ def test_upgrade_of_an_existing_database_keeps_its_rows(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = open_database(url)
     with write_session(engine) as s:
-        repo.create_edition(s, name="2025年大赛", year=2025, tracks=[("life", "生活类", "Life")])
+        create_edition(s, name="2025年大赛", year=2025, tracks=[("life", "生活类", "Life")])
     engine.dispose()
 
     upgrade(url)
     engine = open_database(url)
 
     with read_session(engine) as s:
-        assert [(e.name, e.year) for e in repo.list_editions(s)] == [("2025年大赛", 2025)]
-        assert [t.key for t in repo.tracks_of(s, 1)] == ["life"]
+        assert [(e.name, e.year) for e in list_editions(s)] == [("2025年大赛", 2025)]
+        assert [t.key for t in tracks_of(s, 1)] == ["life"]
 
 
 def test_sqlite_database_is_in_wal_mode_with_a_busy_timeout(sqlite_engine):

@@ -5,6 +5,7 @@ trail, is guarded."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from datetime import date
@@ -19,9 +20,65 @@ from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
 from judging.core.scores_io import empty_scores_frame
 from judging.errors import JudgingError, PermissionDenied
-from judging.store import audit, imports, organiser, publication, repo
+from judging.store import (
+    advancement,
+    assignment,
+    audit_log,
+    editions,
+    imports,
+    live,
+    people,
+    publication,
+    scores,
+    sheets,
+)
+from judging.store.advancement import advancement_preview
+from judging.store.assignment import add_conflict, assign, conflict_rows, remove_assignment
+from judging.store.audit_log import (
+    count_events,
+    last_seed,
+    replay_all,
+    replay_scores,
+    score_mismatches,
+    stored_scores,
+    verify_audit_chain,
+)
 from judging.store.db import open_database, read_session, write_session
+from judging.store.editions import (
+    add_entries,
+    add_round,
+    add_track,
+    create_edition,
+    entries_of,
+    set_round_rubric,
+    update_round,
+)
+from judging.store.live import live_board, ordinary_sheets
 from judging.store.models import AuditEvent
+from judging.store.people import create_user, get_user, set_judge_active, set_password_hashes
+from judging.store.scores import (
+    count_scores,
+    load_scores_frame,
+    round_score_version,
+    sheet_status_rows,
+    vetoes_frame,
+)
+from judging.store.sheets import (
+    assigned_entries,
+    clear_score,
+    declare_conflict,
+    judge_entry_rows,
+    judge_queue,
+    live_final_of_judge,
+    load_sheet,
+    open_rounds_of_judge,
+    reopen_sheet,
+    save_comment,
+    save_score,
+    save_veto,
+    submit_sheet,
+    submitted_sheets,
+)
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 FULL = {"core_technology": 80.0, "application_effect": 70.0, "promotion_value": 90.0}
@@ -33,26 +90,26 @@ SETTINGS = BundleSettings(method="raw", seed=1, n_draws=20,
 
 def _build(engine) -> dict:
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        prelim = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
-        final = repo.add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, status="closed")
-        repo.add_entries(s, edition_id=edition.id, records=[
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
+        prelim = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        final = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, status="closed")
+        add_entries(s, edition_id=edition.id, records=[
             {"code": f"E{i}", "track": "life", "title": f"作品{i}"} for i in range(1, 5)])
-        users = {name: repo.create_user(s, username=name, display_name=name, role=role)
+        users = {name: create_user(s, username=name, display_name=name, role=role)
                  for name, role in [("j1", "judge"), ("j2", "judge"), ("org", "organiser"),
                                     ("ann", "announcer"), ("aud", "auditor"), ("off", "organiser")]}
         users["off"].active = False
-        e = {x.code: x.id for x in repo.entries_of(s, edition.id)}
+        e = {x.code: x.id for x in entries_of(s, edition.id)}
         j1, j2 = users["j1"].id, users["j2"].id
-        repo.assign(s, round_id=prelim.id, pairs=[(j1, e["E1"]), (j1, e["E2"]), (j1, e["E4"]), (j2, e["E1"])])
-        repo.assign(s, round_id=final.id, pairs=[(j1, e["E1"])])
-        repo.add_conflict(s, judge_id=j1, entry_id=e["E2"])
+        assign(s, round_id=prelim.id, pairs=[(j1, e["E1"]), (j1, e["E2"]), (j1, e["E4"]), (j2, e["E1"])])
+        assign(s, round_id=final.id, pairs=[(j1, e["E1"])])
+        add_conflict(s, judge_id=j1, entry_id=e["E2"])
     with write_session(engine) as s:
         where = {"round_id": prelim.id, "judge_id": j1}
-        repo.save_score(s, **where, entry_id=e["E1"], criterion="core_technology", value=60.0, actor="j1")
+        save_score(s, **where, entry_id=e["E1"], criterion="core_technology", value=60.0, actor="j1")
         for criterion, value in FULL.items():
-            repo.save_score(s, **where, entry_id=e["E4"], criterion=criterion, value=value, actor="j1")
-        repo.submit_sheet(s, **where, entry_id=e["E4"], actor="j1")
+            save_score(s, **where, entry_id=e["E4"], criterion=criterion, value=value, actor="j1")
+        submit_sheet(s, **where, entry_id=e["E4"], actor="j1")
     with write_session(engine) as s:
         published = publication.publish(s, round_id=prelim.id, settings=SETTINGS, start_date=date(2026, 11, 23),
                                         actor="cli")
@@ -72,30 +129,30 @@ def _sheet(ids, entry="E1", judge="j1", rnd="prelim"):
 
 
 def _score(ids, **where):
-    return lambda s, a: repo.save_score(s, **_sheet(ids, **where), criterion="core_technology", value=70.0, actor=a)
+    return lambda s, a: save_score(s, **_sheet(ids, **where), criterion="core_technology", value=70.0, actor=a)
 
 
 # name -> (call(session, ids, actor), the actors allowed). "Allowed" means the permission check
 # passed: the call either worked or failed on its own input (a missing publication, an empty file).
 STORE_ACTIONS = {
-    "create_edition": (lambda s, i, a: repo.create_edition(s, name="x", year=2027, actor=a), ORG),
-    "add_round": (lambda s, i, a: repo.add_round(s, edition_id=i["edition"], key="k", name="k", rubric=RUBRIC, actor=a), ORG),
-    "set_round_rubric": (lambda s, i, a: repo.set_round_rubric(s, round_id=i["final"], rubric=RUBRIC, actor=a), ORG),
-    "add_track": (lambda s, i, a: organiser.add_track(s, edition_id=i["edition"], key="t", name_zh="新", actor=a), ORG),
-    "update_round": (lambda s, i, a: organiser.update_round(s, round_id=i["final"], name="终评2", actor=a), ORG),
-    "create_user": (lambda s, i, a: repo.create_user(s, username="new", display_name="新", actor=a), ORG),
-    "set_judge_active": (lambda s, i, a: organiser.set_judge_active(s, judge_id=i["j2"], active=False, actor=a), ORG),
-    "set_password_hashes": (lambda s, i, a: organiser.set_password_hashes(s, hashes={}, actor=a), ORG),
-    "add_entries": (lambda s, i, a: repo.add_entries(s, edition_id=i["edition"], records=[
+    "create_edition": (lambda s, i, a: create_edition(s, name="x", year=2027, actor=a), ORG),
+    "add_round": (lambda s, i, a: add_round(s, edition_id=i["edition"], key="k", name="k", rubric=RUBRIC, actor=a), ORG),
+    "set_round_rubric": (lambda s, i, a: set_round_rubric(s, round_id=i["final"], rubric=RUBRIC, actor=a), ORG),
+    "add_track": (lambda s, i, a: add_track(s, edition_id=i["edition"], key="t", name_zh="新", actor=a), ORG),
+    "update_round": (lambda s, i, a: update_round(s, round_id=i["final"], name="终评2", actor=a), ORG),
+    "create_user": (lambda s, i, a: create_user(s, username="new", display_name="新", actor=a), ORG),
+    "set_judge_active": (lambda s, i, a: set_judge_active(s, judge_id=i["j2"], active=False, actor=a), ORG),
+    "set_password_hashes": (lambda s, i, a: set_password_hashes(s, hashes={}, actor=a), ORG),
+    "add_entries": (lambda s, i, a: add_entries(s, edition_id=i["edition"], records=[
         {"code": "E9", "track": "life", "title": "新"}], actor=a), ORG),
     "import_entries": (lambda s, i, a: imports.import_entries(s, edition_id=i["edition"], data=b"", actor=a), ORG),
     "import_judges": (lambda s, i, a: imports.import_judges(s, data=b"", actor=a), ORG),
     "import_scores": (lambda s, i, a: imports.import_scores(s, i["prelim"], empty_scores_frame(), a), ORG),
-    "assign": (lambda s, i, a: repo.assign(s, round_id=i["prelim"], pairs=[(i["j2"], i["E3"])], actor=a), ORG),
-    "add_conflict": (lambda s, i, a: repo.add_conflict(s, judge_id=i["j2"], entry_id=i["E3"], actor=a), ORG),
-    "remove_assignment": (lambda s, i, a: organiser.remove_assignment(
+    "assign": (lambda s, i, a: assign(s, round_id=i["prelim"], pairs=[(i["j2"], i["E3"])], actor=a), ORG),
+    "add_conflict": (lambda s, i, a: add_conflict(s, judge_id=i["j2"], entry_id=i["E3"], actor=a), ORG),
+    "remove_assignment": (lambda s, i, a: remove_assignment(
         s, round_id=i["prelim"], judge_id=i["j2"], entry_id=i["E1"], reason="病假", actor=a), ORG),
-    "reopen_sheet": (lambda s, i, a: repo.reopen_sheet(s, **_sheet(i, "E4"), actor=a, actor_role="organiser"), ORG),
+    "reopen_sheet": (lambda s, i, a: reopen_sheet(s, **_sheet(i, "E4"), actor=a, actor_role="organiser"), ORG),
     "save_score own sheet": (lambda s, i, a: _score(i)(s, a), {"j1", "cli"}),
     "save_score another judge's sheet": (lambda s, i, a: _score(i, judge="j2")(s, a), {"cli"}),
     "save_score entry not assigned": (lambda s, i, a: _score(i, entry="E3")(s, a), set()),
@@ -103,26 +160,26 @@ STORE_ACTIONS = {
     "save_score closed round": (lambda s, i, a: _score(i, rnd="final")(s, a), set()),
     "save_score submitted sheet": (lambda s, i, a: _score(i, entry="E4")(s, a), set()),
     # enforce_assignment=False skips the sheet rules (paper sheets typed in): an importer's right, never a judge's
-    "save_score own sheet unchecked": (lambda s, i, a: repo.save_score(
+    "save_score own sheet unchecked": (lambda s, i, a: save_score(
         s, **_sheet(i), criterion="core_technology", value=70.0, actor=a, enforce_assignment=False), ORG),
-    "save_score entry not assigned unchecked": (lambda s, i, a: repo.save_score(
+    "save_score entry not assigned unchecked": (lambda s, i, a: save_score(
         s, **_sheet(i, entry="E3"), criterion="core_technology", value=70.0, actor=a, enforce_assignment=False), ORG),
-    "save_score entry in conflict unchecked with 0": (lambda s, i, a: repo.save_score(  # falsy, not False
+    "save_score entry in conflict unchecked with 0": (lambda s, i, a: save_score(  # falsy, not False
         s, **_sheet(i, entry="E2"), criterion="core_technology", value=70.0, actor=a, enforce_assignment=0), ORG),
-    "save_comment own sheet unchecked": (lambda s, i, a: repo.save_comment(
+    "save_comment own sheet unchecked": (lambda s, i, a: save_comment(
         s, **_sheet(i, entry="E2"), criterion="", text_value="好", actor=a, enforce_assignment=False), ORG),
-    "save_comment own sheet": (lambda s, i, a: repo.save_comment(s, **_sheet(i), criterion="", text_value="好",
+    "save_comment own sheet": (lambda s, i, a: save_comment(s, **_sheet(i), criterion="", text_value="好",
                                                                  actor=a), {"j1", "cli"}),
-    "save_veto own sheet": (lambda s, i, a: repo.save_veto(s, **_sheet(i), veto_key="ip", reason="侵权", actor=a),
+    "save_veto own sheet": (lambda s, i, a: save_veto(s, **_sheet(i), veto_key="ip", reason="侵权", actor=a),
                             {"j1", "cli"}),
-    "save_veto submitted sheet": (lambda s, i, a: repo.save_veto(s, **_sheet(i, "E4"), veto_key="ip", reason="侵权",
+    "save_veto submitted sheet": (lambda s, i, a: save_veto(s, **_sheet(i, "E4"), veto_key="ip", reason="侵权",
                                                                  actor=a), {"cli"}),
-    "clear_score own sheet": (lambda s, i, a: repo.clear_score(s, **_sheet(i), criterion="core_technology", actor=a),
+    "clear_score own sheet": (lambda s, i, a: clear_score(s, **_sheet(i), criterion="core_technology", actor=a),
                               {"j1", "cli"}),
-    "submit_sheet own sheet": (lambda s, i, a: repo.submit_sheet(s, **_sheet(i), actor=a), {"j1", "cli"}),
-    "declare_conflict own entry": (lambda s, i, a: repo.declare_conflict(s, judge_id=i["j1"], entry_id=i["E1"],
+    "submit_sheet own sheet": (lambda s, i, a: submit_sheet(s, **_sheet(i), actor=a), {"j1", "cli"}),
+    "declare_conflict own entry": (lambda s, i, a: declare_conflict(s, judge_id=i["j1"], entry_id=i["E1"],
                                                                          reason="同事", actor=a), {"j1", "org", "cli"}),
-    "declare_conflict for another judge": (lambda s, i, a: repo.declare_conflict(
+    "declare_conflict for another judge": (lambda s, i, a: declare_conflict(
         s, judge_id=i["j2"], entry_id=i["E1"], reason="同事", actor=a), {"org", "cli"}),
     "change_tier": (lambda s, i, a: publication.change_tier(s, publication_id=999, entry_id="E1", tier="一等奖",
                                                             reason="复核", actor=a), ORG),
@@ -171,39 +228,39 @@ AUDIT = {"org", "aud", "cli"}  # audit.read
 # name (the store function first) -> (call(session, ids, actor), the actors allowed). An allowed read
 # must return without any error: the world has a publication, scores and a submitted sheet to read.
 STORE_READS = {
-    "load_sheet own sheet": (lambda s, i, a: repo.load_sheet(s, **_sheet(i), actor=a), SHEET_J1),
-    "load_sheet another judge's sheet": (lambda s, i, a: repo.load_sheet(s, **_sheet(i, judge="j2"), actor=a),
+    "load_sheet own sheet": (lambda s, i, a: load_sheet(s, **_sheet(i), actor=a), SHEET_J1),
+    "load_sheet another judge's sheet": (lambda s, i, a: load_sheet(s, **_sheet(i, judge="j2"), actor=a),
                                          SHEET_J2),
-    "judge_entry_rows own list": (lambda s, i, a: repo.judge_entry_rows(s, round_id=i["prelim"], judge_id=i["j1"],
+    "judge_entry_rows own list": (lambda s, i, a: judge_entry_rows(s, round_id=i["prelim"], judge_id=i["j1"],
                                                                         actor=a), SHEET_J1),
-    "judge_entry_rows another judge's list": (lambda s, i, a: repo.judge_entry_rows(
+    "judge_entry_rows another judge's list": (lambda s, i, a: judge_entry_rows(
         s, round_id=i["prelim"], judge_id=i["j2"], actor=a), SHEET_J2),
-    "judge_queue own list": (lambda s, i, a: repo.judge_queue(s, round_id=i["prelim"], judge_id=i["j1"], actor=a),
+    "judge_queue own list": (lambda s, i, a: judge_queue(s, round_id=i["prelim"], judge_id=i["j1"], actor=a),
                              SHEET_J1),
-    "judge_queue another judge's list": (lambda s, i, a: repo.judge_queue(s, round_id=i["prelim"],
+    "judge_queue another judge's list": (lambda s, i, a: judge_queue(s, round_id=i["prelim"],
                                                                           judge_id=i["j2"], actor=a), SHEET_J2),
-    "assigned_entries own list": (lambda s, i, a: repo.assigned_entries(s, round_id=i["prelim"], judge_id=i["j1"],
+    "assigned_entries own list": (lambda s, i, a: assigned_entries(s, round_id=i["prelim"], judge_id=i["j1"],
                                                                         actor=a), SHEET_J1),
-    "assigned_entries another judge's list": (lambda s, i, a: repo.assigned_entries(
+    "assigned_entries another judge's list": (lambda s, i, a: assigned_entries(
         s, round_id=i["prelim"], judge_id=i["j2"], actor=a), SHEET_J2),
-    "open_rounds_of_judge own rounds": (lambda s, i, a: repo.open_rounds_of_judge(s, judge_id=i["j1"], actor=a),
+    "open_rounds_of_judge own rounds": (lambda s, i, a: open_rounds_of_judge(s, judge_id=i["j1"], actor=a),
                                         SHEET_J1),
-    "open_rounds_of_judge another judge's rounds": (lambda s, i, a: repo.open_rounds_of_judge(
+    "open_rounds_of_judge another judge's rounds": (lambda s, i, a: open_rounds_of_judge(
         s, judge_id=i["j2"], actor=a), SHEET_J2),
-    "live_final_of_judge own panels": (lambda s, i, a: repo.live_final_of_judge(s, judge_id=i["j1"], actor=a),
+    "live_final_of_judge own panels": (lambda s, i, a: live_final_of_judge(s, judge_id=i["j1"], actor=a),
                                        SHEET_J1),
-    "live_final_of_judge another judge's panels": (lambda s, i, a: repo.live_final_of_judge(
+    "live_final_of_judge another judge's panels": (lambda s, i, a: live_final_of_judge(
         s, judge_id=i["j2"], actor=a), SHEET_J2),
-    "load_scores_frame": (lambda s, i, a: repo.load_scores_frame(s, round_id=i["prelim"], actor=a), SCORES),
-    "count_scores": (lambda s, i, a: repo.count_scores(s, round_id=i["prelim"], actor=a), SCORES),
-    "round_score_version": (lambda s, i, a: repo.round_score_version(s, round_id=i["prelim"], actor=a), SCORES),
-    "submitted_sheets": (lambda s, i, a: repo.submitted_sheets(s, round_id=i["prelim"], actor=a), SCORES),
-    "conflict_rows": (lambda s, i, a: repo.conflict_rows(s, edition_id=i["edition"], actor=a), SCORES),
-    "sheet_status_rows": (lambda s, i, a: organiser.sheet_status_rows(s, round_id=i["prelim"], actor=a), SCORES),
-    "advancement_preview": (lambda s, i, a: organiser.advancement_preview(s, round_id=i["prelim"], actor=a), SCORES),
-    "live_board": (lambda s, i, a: organiser.live_board(s, round_id=i["prelim"], actor=a), SCORES),
-    "ordinary_sheets": (lambda s, i, a: organiser.ordinary_sheets(s, round_id=i["prelim"], actor=a), SCORES),
-    "vetoes_frame": (lambda s, i, a: publication.vetoes_frame(s, round_id=i["prelim"], actor=a), SCORES),
+    "load_scores_frame": (lambda s, i, a: load_scores_frame(s, round_id=i["prelim"], actor=a), SCORES),
+    "count_scores": (lambda s, i, a: count_scores(s, round_id=i["prelim"], actor=a), SCORES),
+    "round_score_version": (lambda s, i, a: round_score_version(s, round_id=i["prelim"], actor=a), SCORES),
+    "submitted_sheets": (lambda s, i, a: submitted_sheets(s, round_id=i["prelim"], actor=a), SCORES),
+    "conflict_rows": (lambda s, i, a: conflict_rows(s, edition_id=i["edition"], actor=a), SCORES),
+    "sheet_status_rows": (lambda s, i, a: sheet_status_rows(s, round_id=i["prelim"], actor=a), SCORES),
+    "advancement_preview": (lambda s, i, a: advancement_preview(s, round_id=i["prelim"], actor=a), SCORES),
+    "live_board": (lambda s, i, a: live_board(s, round_id=i["prelim"], actor=a), SCORES),
+    "ordinary_sheets": (lambda s, i, a: ordinary_sheets(s, round_id=i["prelim"], actor=a), SCORES),
+    "vetoes_frame": (lambda s, i, a: vetoes_frame(s, round_id=i["prelim"], actor=a), SCORES),
     "rank_round": (lambda s, i, a: publication.rank_round(s, round_id=i["prelim"], settings=SETTINGS, actor=a),
                    SCORES),
     "get_publication": (lambda s, i, a: publication.get_publication(s, i["publication"], actor=a), LISTS),
@@ -215,13 +272,13 @@ STORE_READS = {
     "objections_of": (lambda s, i, a: publication.objections_of(s, i["publication"], actor=a), LISTS),
     "reopenings_of": (lambda s, i, a: publication.reopenings_of(s, i["publication"], actor=a), LISTS),
     "publication_bundle": (lambda s, i, a: publication.publication_bundle(s, i["publication"], actor=a), SCORES),
-    "verify_audit_chain": (lambda s, i, a: repo.verify_audit_chain(s, actor=a), AUDIT),
-    "count_events": (lambda s, i, a: repo.count_events(s, actor=a), AUDIT),
-    "last_seed": (lambda s, i, a: organiser.last_seed(s, round_id=i["prelim"], actor=a), AUDIT),
-    "replay_all": (lambda s, i, a: audit.replay_all(s, actor=a), AUDIT),
-    "replay_scores": (lambda s, i, a: audit.replay_scores(s, i["prelim"], actor=a), AUDIT),
-    "stored_scores": (lambda s, i, a: audit.stored_scores(s, i["prelim"], actor=a), AUDIT),
-    "score_mismatches": (lambda s, i, a: audit.score_mismatches(s, actor=a), AUDIT),
+    "verify_audit_chain": (lambda s, i, a: verify_audit_chain(s, actor=a), AUDIT),
+    "count_events": (lambda s, i, a: count_events(s, actor=a), AUDIT),
+    "last_seed": (lambda s, i, a: last_seed(s, round_id=i["prelim"], actor=a), AUDIT),
+    "replay_all": (lambda s, i, a: replay_all(s, actor=a), AUDIT),
+    "replay_scores": (lambda s, i, a: replay_scores(s, i["prelim"], actor=a), AUDIT),
+    "stored_scores": (lambda s, i, a: stored_scores(s, i["prelim"], actor=a), AUDIT),
+    "score_mismatches": (lambda s, i, a: score_mismatches(s, actor=a), AUDIT),
 }
 
 
@@ -241,7 +298,8 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
     assert outcome == ("allowed" if actor in allowed else "refused")
 
 
-STORE_MODULES = (repo, organiser, publication, audit, imports)
+STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
+    "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports"))
 
 
 def _public_functions():
@@ -270,10 +328,10 @@ PROTECTED_MODELS = ("Score", "ScoreSheet", "Comment", "Veto", "AuditEvent", "Pub
                     "Objection", "PublicationReopening")
 # Store functions that read those and stay unguarded, with the reason.
 UNGUARDED_READS = {
-    "judging.store.repo.record_event": "reads the chain's last hash to append to it; called by guarded writers "
+    "judging.store.audit_log.record_event": "reads the chain's last hash to append to it; called by guarded writers "
                                       "and by the guard itself to record a refusal",
-    "judging.store.repo.record_events": "the bulk form of record_event (imports, the demo builder)",
-    "judging.store.repo.check_judge_may_score": "the guard's own check of a judge's sheet (authorize calls it "
+    "judging.store.audit_log.record_events": "the bulk form of record_event (imports, the demo builder)",
+    "judging.store.sheets.check_judge_may_score": "the guard's own check of a judge's sheet (authorize calls it "
                                                 "before the call is authorised)",
 }
 _QUERY_CALL = re.compile(r"(?:\bselect|\.join|\.outerjoin|\.select_from|session\.get)\(")
@@ -315,10 +373,10 @@ def _readers() -> dict[str, object]:
 def test_the_reader_search_finds_readers_direct_and_indirect():
     found = _readers()
 
-    assert {"judging.store.repo.load_scores_frame", "judging.store.repo.load_sheet",
-            "judging.store.organiser.advancement_preview", "judging.store.audit.replay_scores",
+    assert {"judging.store.scores.load_scores_frame", "judging.store.sheets.load_sheet",
+            "judging.store.advancement.advancement_preview", "judging.store.audit_log.replay_scores",
             "judging.store.publication.current_list"} <= set(found)
-    assert "judging.store.repo.get_round" not in found and "judging.store.publication.edition_info" not in found
+    assert "judging.store.editions.get_round" not in found and "judging.store.publication.edition_info" not in found
 
 
 @pytest.mark.parametrize(("name", "function"), list(_readers().items()), ids=lambda v: v if isinstance(v, str) else "")
@@ -344,24 +402,24 @@ def test_every_action_in_the_table_has_help_and_known_roles():
 @pytest.fixture
 def two_judges(engine):
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = repo.add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
-        repo.add_entries(s, edition_id=edition.id, records=[{"code": "E1", "track": "life", "title": "作品"}])
-        repo.create_user(s, username="j1", display_name="张三")
-        j2 = repo.create_user(s, username="j2", display_name="李四")
-        entry = repo.entries_of(s, edition.id)[0]
-        repo.assign(s, round_id=rnd.id, pairs=[(j2.id, entry.id)])
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        add_entries(s, edition_id=edition.id, records=[{"code": "E1", "track": "life", "title": "作品"}])
+        create_user(s, username="j1", display_name="张三")
+        j2 = create_user(s, username="j2", display_name="李四")
+        entry = entries_of(s, edition.id)[0]
+        assign(s, round_id=rnd.id, pairs=[(j2.id, entry.id)])
         return {"round_id": rnd.id, "judge_id": j2.id, "entry_id": entry.id}
 
 
 def test_refusal_is_recorded_as_an_event_and_the_refused_write_is_not(engine, two_judges):
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        repo.save_score(s, **two_judges, criterion="core_technology", value=99.0, actor="j1")
+        save_score(s, **two_judges, criterion="core_technology", value=99.0, actor="j1")
 
     with read_session(engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-        scores = repo.count_scores(s, round_id=two_judges["round_id"], actor="system")
-        broken = repo.verify_audit_chain(s, actor="system")
+        scores = count_scores(s, round_id=two_judges["round_id"], actor="system")
+        broken = verify_audit_chain(s, actor="system")
 
     assert (last.action, last.actor, last.subject, scores, broken) == ("permission.refused", "j1", "sheet.write", 0, [])
     assert '"reason": "not_own_sheet"' in last.payload
@@ -369,10 +427,10 @@ def test_refusal_is_recorded_as_an_event_and_the_refused_write_is_not(engine, tw
 
 def test_deactivated_judge_may_no_longer_save(engine, two_judges):
     with write_session(engine) as s:
-        organiser.set_judge_active(s, judge_id=two_judges["judge_id"], active=False, actor="cli")
+        set_judge_active(s, judge_id=two_judges["judge_id"], active=False, actor="cli")
 
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        repo.save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2")
+        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2")
 
 
 def _last_event(engine) -> AuditEvent:
@@ -382,11 +440,11 @@ def _last_event(engine) -> AuditEvent:
 
 def test_judge_reading_another_judges_sheet_is_refused_and_recorded(engine, two_judges):
     with pytest.raises(PermissionDenied), read_session(engine) as s:
-        repo.load_sheet(s, **two_judges, actor="j1")
+        load_sheet(s, **two_judges, actor="j1")
 
     last = _last_event(engine)
     with read_session(engine) as s:
-        broken = repo.verify_audit_chain(s, actor="system")
+        broken = verify_audit_chain(s, actor="system")
 
     assert (last.action, last.actor, last.subject, broken) == ("permission.refused", "j1", "sheet.read", [])
     assert '"reason": "not_own_sheet"' in last.payload
@@ -394,10 +452,10 @@ def test_judge_reading_another_judges_sheet_is_refused_and_recorded(engine, two_
 
 def test_auditor_reading_one_judges_sheet_is_refused_and_recorded(engine, two_judges):
     with write_session(engine) as s:
-        repo.create_user(s, username="aud", display_name="监督", role="auditor")
+        create_user(s, username="aud", display_name="监督", role="auditor")
 
     with pytest.raises(PermissionDenied), read_session(engine) as s:
-        repo.judge_entry_rows(s, round_id=two_judges["round_id"], judge_id=two_judges["judge_id"], actor="aud")
+        judge_entry_rows(s, round_id=two_judges["round_id"], judge_id=two_judges["judge_id"], actor="aud")
 
     last = _last_event(engine)
     assert (last.action, last.actor, last.subject) == ("permission.refused", "aud", "sheet.read")
@@ -406,12 +464,12 @@ def test_auditor_reading_one_judges_sheet_is_refused_and_recorded(engine, two_ju
 
 def test_judge_may_not_skip_the_sheet_rules_even_on_own_sheet(engine, two_judges):
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        repo.save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2",
+        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2",
                         enforce_assignment=False)
 
     last = _last_event(engine)
     with read_session(engine) as s:
-        scores = repo.count_scores(s, round_id=two_judges["round_id"], actor="system")
+        scores = count_scores(s, round_id=two_judges["round_id"], actor="system")
 
     assert (last.action, last.actor, last.subject, scores) == ("permission.refused", "j2", "scores.import", 0)
     assert '"reason": "role:judge"' in last.payload
@@ -419,14 +477,14 @@ def test_judge_may_not_skip_the_sheet_rules_even_on_own_sheet(engine, two_judges
 
 def test_organiser_may_type_in_a_paper_sheet_for_a_judge(engine, two_judges):
     with write_session(engine) as s:
-        repo.create_user(s, username="org", display_name="组织方", role="organiser")
+        create_user(s, username="org", display_name="组织方", role="organiser")
 
     with write_session(engine) as s:
-        repo.save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="org",
+        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="org",
                         enforce_assignment=False)
 
     with read_session(engine) as s:
-        frame = repo.load_scores_frame(s, round_id=two_judges["round_id"], actor="org")
+        frame = load_scores_frame(s, round_id=two_judges["round_id"], actor="org")
     assert frame[["judge_id", "criterion", "score"]].values.tolist() == [["j2", "core_technology", 80.0]]
     assert (_last_event(engine).action, _last_event(engine).actor) == ("score.save", "org")
 
@@ -434,8 +492,8 @@ def test_organiser_may_type_in_a_paper_sheet_for_a_judge(engine, two_judges):
 @pytest.mark.parametrize("name", ["system", "cli"])
 def test_no_account_may_take_a_trusted_shell_name(engine, name):
     with pytest.raises(JudgingError) as caught, write_session(engine) as s:
-        repo.create_user(s, username=name, display_name="冒名", role="judge")
+        create_user(s, username=name, display_name="冒名", role="judge")
 
     assert caught.value.problems[0].code == "user.reserved_name"
     with read_session(engine) as s:
-        assert repo.get_user(s, name) is None
+        assert get_user(s, name) is None

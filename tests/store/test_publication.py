@@ -15,9 +15,12 @@ from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
 from judging.errors import PermissionDenied
 from judging.store import publication as pub
-from judging.store import repo
+from judging.store.audit_log import verify_audit_chain
 from judging.store.db import read_session, write_session
+from judging.store.editions import add_entries, add_round, create_edition, entries_of
 from judging.store.models import AuditEvent
+from judging.store.people import create_user, get_user
+from judging.store.sheets import save_score
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),
@@ -31,19 +34,19 @@ def seed_round(engine, *, entries_per_track: int = 5, judges: int = 4, seed: int
     """Two tracks, every judge scores every entry (scores drawn around a per-entry quality)."""
     rng = np.random.default_rng(seed)
     with write_session(engine) as s:
-        edition = repo.create_edition(s, name="2026年信息消费创新大赛", year=2026,
+        edition = create_edition(s, name="2026年信息消费创新大赛", year=2026,
                                       tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
-        rnd = repo.add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC)
+        rnd = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC)
         records = [{"code": f"{t[0].upper()}-{i:03d}", "track": t, "title": f"{'智慧养老' if t == 'life' else '城市大脑'}项目{i}",
                     "organisation": f"第{i}科技有限公司"} for t in ("life", "public") for i in range(1, entries_per_track + 1)]
-        repo.add_entries(s, edition_id=edition.id, records=records)
-        users = [repo.create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, judges + 1)]
-        for entry in repo.entries_of(s, edition.id):
+        add_entries(s, edition_id=edition.id, records=records)
+        users = [create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, judges + 1)]
+        for entry in entries_of(s, edition.id):
             quality = rng.uniform(60, 95)
             for user in users:
                 for criterion in RUBRIC.criterion_keys:
                     value = float(np.clip(np.round(quality + rng.normal(0, 3)), 0, 100))
-                    repo.save_score(s, round_id=rnd.id, judge_id=user.id, entry_id=entry.id, criterion=criterion,
+                    save_score(s, round_id=rnd.id, judge_id=user.id, entry_id=entry.id, criterion=criterion,
                                     value=value, actor="system", enforce_assignment=False)
         return {"edition": edition.id, "round": rnd.id}
 
@@ -140,7 +143,7 @@ def test_reopening_is_logged_and_allows_a_change_then_freezes_again(engine, publ
         assert [c.source for c in pub.changes_of(s, pid, actor="system")] == [f"reopening:{reopening.id}"]
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))
                    if e.action.startswith("publication.")]
-        assert repo.verify_audit_chain(s, actor="system") == []
+        assert verify_audit_chain(s, actor="system") == []
     assert actions == ["publication.publish", "publication.freeze", "publication.reopen", "publication.change_tier",
                        "publication.freeze"]
     assert _list(engine, pid).loc[runner, "tier"] == "third"
@@ -204,9 +207,9 @@ def test_bundle_of_a_publication_fails_once_a_score_changes_after_publishing(eng
     from judging.core.bundle import verify_bundle
 
     with write_session(engine) as s:
-        judge = repo.get_user(s, "j1")
-        entry = next(e for e in repo.entries_of(s, published["edition"]) if e.code == "L-001")
-        repo.save_score(s, round_id=published["round"], judge_id=judge.id, entry_id=entry.id,
+        judge = get_user(s, "j1")
+        entry = next(e for e in entries_of(s, published["edition"]) if e.code == "L-001")
+        save_score(s, round_id=published["round"], judge_id=judge.id, entry_id=entry.id,
                         criterion="core_technology", value=0.0, actor="system", enforce_assignment=False)
     with read_session(engine) as s:
         report = verify_bundle(pub.publication_bundle(s, published["publication"], actor="system"))

@@ -15,21 +15,21 @@ from judging.core.signin_limits import (
     after_failure,
     minutes,
 )
-from judging.store import repo, throttle
+from judging.store.audit_log import verify_audit_chain
 from judging.store.db import make_engine, read_session, write_session
-from judging.store.models import utcnow
-from judging.store.sso import user_for_claims
+from judging.store.models import AuditEvent, utcnow
+from judging.store.people import clear_user_failures, create_user, locked_for, record_failure, user_for_claims
 
 
 def _fail(engine, username="j1", address="10.0.0.1", now=None, times=1):
     for _ in range(times):
         with write_session(engine) as s:
-            throttle.record_failure(s, username=username, address=address, now=now)
+            record_failure(s, username=username, address=address, now=now)
 
 
 def _locked(engine, username="j1", address="10.0.0.1", now=None) -> timedelta:
     with read_session(engine) as s:
-        return throttle.locked_for(s, username=username, address=address, now=now)
+        return locked_for(s, username=username, address=address, now=now)
 
 
 def test_user_name_locks_after_the_limit_for_the_lockout(engine):
@@ -65,7 +65,7 @@ def test_failures_older_than_the_window_are_forgotten(engine):
 def test_success_clears_the_user_names_failures(engine):
     _fail(engine, times=MAX_FAILURES_PER_USER - 1)
     with write_session(engine) as s:
-        throttle.clear_user_failures(s, username="j1")
+        clear_user_failures(s, username="j1")
 
     _fail(engine)
 
@@ -87,8 +87,8 @@ def test_lock_is_an_audit_event(engine):
     _fail(engine, times=MAX_FAILURES_PER_USER)
 
     with read_session(engine) as s:
-        actions = [e.action for e in s.exec(repo.AuditEvent.__table__.select())]
-        broken = repo.verify_audit_chain(s, actor="system")
+        actions = [e.action for e in s.exec(AuditEvent.__table__.select())]
+        broken = verify_audit_chain(s, actor="system")
 
     assert actions.count("auth.failed") == MAX_FAILURES_PER_USER and actions.count("auth.locked") == 1
     assert broken == []
@@ -109,11 +109,11 @@ def test_counter_locks_at_the_limit_and_restarts_after_the_window():
 @pytest.fixture
 def accounts(engine):
     with write_session(engine) as s:
-        repo.create_user(s, username="org", display_name="王", role="organiser", email="Wang@Example.cn ")
-        repo.create_user(s, username="j1", display_name="张", role="judge", email="zhang@example.cn")
-        repo.create_user(s, username="j2", display_name="李", role="judge", email="shared@example.cn")
-        repo.create_user(s, username="j3", display_name="赵", role="judge", email="shared@example.cn")
-        off = repo.create_user(s, username="j4", display_name="钱", role="judge", email="off@example.cn")
+        create_user(s, username="org", display_name="王", role="organiser", email="Wang@Example.cn ")
+        create_user(s, username="j1", display_name="张", role="judge", email="zhang@example.cn")
+        create_user(s, username="j2", display_name="李", role="judge", email="shared@example.cn")
+        create_user(s, username="j3", display_name="赵", role="judge", email="shared@example.cn")
+        off = create_user(s, username="j4", display_name="钱", role="judge", email="off@example.cn")
         off.active = False
 
 

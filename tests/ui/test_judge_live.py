@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from ui.support import fragment_ids, tick
 
-from judging.store import organiser, repo
 from judging.store.db import write_session
+from judging.store.editions import add_round, get_round, round_rubric
+from judging.store.live import close_live_entry, open_live_entry, set_panel
 
 
 def _final_with_panel(contest, panel=("j1",)) -> int:
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
-        final = repo.add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
-                               rubric=repo.round_rubric(repo.get_round(s, ids["round"])), status="draft",
+        final = add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
+                               rubric=round_rubric(get_round(s, ids["round"])), status="draft",
                                blind=False).id
-        organiser.set_panel(s, round_id=final, judge_ids=[ids[j] for j in panel], actor="org")
+        set_panel(s, round_id=final, judge_ids=[ids[j] for j in panel], actor="org")
     return final
 
 
@@ -22,9 +23,9 @@ def _live(contest, final, *, close=None, open_=None) -> None:
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         if close:
-            organiser.close_live_entry(s, round_id=final, entry_id=ids[close], actor="org")
+            close_live_entry(s, round_id=final, entry_id=ids[close], actor="org")
         if open_:
-            organiser.open_live_entry(s, round_id=final, entry_id=ids[open_], actor="org")
+            open_live_entry(s, round_id=final, entry_id=ids[open_], actor="org")
 
 
 def _shown(at) -> set[int]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from judging.core.passwords import verify_password
-from judging.store import repo
+from judging.store.assignment import conflict_rows
 from judging.store.db import read_session
+from judging.store.editions import entries_of
+from judging.store.people import get_user, list_judges
 from judging.ui.common import USER_KEY
 from judging.ui.organiser_imports import ACCOUNTS_KEY
 
@@ -29,7 +31,7 @@ def organiser_page(contest, _module: str) -> AppTest:
 
 def _codes(contest) -> list[str]:
     with read_session(contest["engine"]) as s:
-        return [e.code for e in repo.entries_of(s, contest["ids"]["edition"])]
+        return [e.code for e in entries_of(s, contest["ids"]["edition"])]
 
 
 def test_entry_file_with_errors_lists_every_problem_and_imports_nothing(contest):
@@ -65,8 +67,8 @@ def test_judges_get_accounts_whose_passwords_sign_in_and_automatic_conflicts(con
     assert "已导入 2 位评委，自动回避 1 对" in at.success[0].value
     accounts = at.session_state[ACCOUNTS_KEY]
     with read_session(contest["engine"]) as s:
-        stored = {u.username: u for u in repo.judges(s)}
-        conflicts = [(r.judge.username, r.entry.title, r.conflict.source) for r in repo.conflict_rows(s, actor="system")]
+        stored = {u.username: u for u in list_judges(s)}
+        conflicts = [(r.judge.username, r.entry.title, r.conflict.source) for r in conflict_rows(s, actor="system")]
     assert [a.username for a in accounts] == ["w01", "w02"]
     assert all(verify_password(a.password, stored[a.username].password_hash) for a in accounts)
     assert stored["w02"].expertise == "public;人工智能"
@@ -80,7 +82,7 @@ def test_a_judge_file_naming_an_existing_account_imports_nothing(contest):
     at.file_uploader(key="oc_imp_judges_0").upload("judges.csv", "评委编号,姓名\nj1,重名\n".encode(), "text/csv").run()
     assert "未导入任何记录" in at.error[0].value
     with read_session(contest["engine"]) as s:
-        assert repo.get_user(s, "j1").display_name == "张三"
+        assert get_user(s, "j1").display_name == "张三"
 
 
 def test_reset_password_issues_a_working_password(contest):
@@ -91,4 +93,4 @@ def test_reset_password_issues_a_working_password(contest):
     at.run()
     [account] = at.session_state[ACCOUNTS_KEY]
     with read_session(contest["engine"]) as s:
-        assert verify_password(account.password, repo.get_user(s, "j2").password_hash)
+        assert verify_password(account.password, get_user(s, "j2").password_hash)

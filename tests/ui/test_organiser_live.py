@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from judging.store import organiser, repo
+from judging.store.assignment import add_assignment
 from judging.store.db import read_session, write_session
+from judging.store.editions import (
+    add_round,
+    entries_of_round,
+    get_round,
+    round_entry_rows,
+    round_rubric,
+    update_round,
+)
+from judging.store.live import open_live_entry, set_panel
+from judging.store.sheets import assigned_entries, save_score
 from judging.ui.common import USER_KEY
 
 CRITERIA = ("core_technology", "application_effect", "promotion_value")
@@ -39,7 +49,7 @@ def _score(contest, judge, code, value, round_id=None):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         for key in CRITERIA:
-            repo.save_score(s, round_id=round_id or ids["round"], judge_id=ids[judge], entry_id=ids[code],
+            save_score(s, round_id=round_id or ids["round"], judge_id=ids[judge], entry_id=ids[code],
                             criterion=key, value=value, actor=judge)
 
 
@@ -59,8 +69,8 @@ def _live_page(contest, final: int) -> AppTest:
 def _final_round(contest) -> int:
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
-        return repo.add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
-                              rubric=repo.round_rubric(repo.get_round(s, ids["round"])), status="draft",
+        return add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
+                              rubric=round_rubric(get_round(s, ids["round"])), status="draft",
                               blind=False).id
 
 
@@ -77,7 +87,7 @@ def test_live_final_from_panel_to_big_screen(contest):
     at.run()
     assert at.info[0].value == "正在评分：P\\-001 政务服务一网通办"  # entry text made inert for markdown
     with read_session(contest["engine"]) as s:
-        assert [e.code for e in repo.assigned_entries(s, round_id=final, judge_id=ids["j1"], actor="system")] == ["P-001"]
+        assert [e.code for e in assigned_entries(s, round_id=final, judge_id=ids["j1"], actor="system")] == ["P-001"]
 
     screen = page(contest, _render_screen)
     screen.session_state["oc_round"] = final
@@ -100,9 +110,9 @@ def test_live_final_from_panel_to_big_screen(contest):
 def test_advancement_preview_and_confirm(contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
-        final = repo.add_round(s, edition_id=ids["edition"], key="final", name="终评", position=1,
-                               rubric=repo.round_rubric(repo.get_round(s, ids["round"])), status="draft")
-        organiser.update_round(s, round_id=ids["round"], actor="org", advance_rule="top:1", method="raw")
+        final = add_round(s, edition_id=ids["edition"], key="final", name="终评", position=1,
+                               rubric=round_rubric(get_round(s, ids["round"])), status="draft")
+        update_round(s, round_id=ids["round"], actor="org", advance_rule="top:1", method="raw")
     for n, code in enumerate(("L-001", "L-002", "P-001", "P-002")):
         _score(contest, "j1", code, 70 + 5 * n)
         _score(contest, "j2", code, 70 + 5 * n)
@@ -111,15 +121,15 @@ def test_advancement_preview_and_confirm(contest):
     at.button(key="oc_adv_confirm").click().run()
     assert not at.exception
     with read_session(contest["engine"]) as s:
-        assert [e.code for e in organiser.entries_of_round(s, round_id=final.id)] == ["L-002", "P-002"]
+        assert [e.code for e in entries_of_round(s, round_id=final.id)] == ["L-002", "P-002"]
 
 
 def test_an_entry_title_with_markup_is_shown_as_text(contest):
     ids = contest["ids"]
     final = _final_round(contest)
     with write_session(contest["engine"]) as s:
-        organiser.set_panel(s, round_id=final, judge_ids=[ids["j1"]], actor="org")
-        organiser.open_live_entry(s, round_id=final, entry_id=ids["P-002"], actor="org")
+        set_panel(s, round_id=final, judge_ids=[ids["j1"]], actor="org")
+        open_live_entry(s, round_id=final, entry_id=ids["P-002"], actor="org")
     at = _live_page(contest, final)
     assert at.info[0].value == "正在评分：P\\-002 \\[链接\\]\\(http\\://evil\\.example\\) \\*\\*粗体\\*\\*"
 
@@ -128,8 +138,8 @@ def test_live_page_says_what_to_do_for_a_round_assigned_the_ordinary_way(contest
     ids = contest["ids"]
     final = _final_round(contest)
     with write_session(contest["engine"]) as s:  # a panel chosen, then the round assigned the ordinary way
-        organiser.set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor="org")
-        organiser.add_assignment(s, round_id=final, judge_id=ids["j1"], entry_id=ids["L-001"], reason="",
+        set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor="org")
+        add_assignment(s, round_id=final, judge_id=ids["j1"], entry_id=ids["L-001"], reason="",
                                  actor="org")
     at = _live_page(contest, final)
     assert not at.exception
@@ -149,4 +159,4 @@ def test_live_page_shows_a_refusal_as_one_message(contest):
     assert not at.exception
     assert [e.value for e in at.error] == ["还没有评委组：请先选择并保存评委组"]
     with read_session(contest["engine"]) as s:
-        assert organiser.round_entry_rows(s, round_id=final) == []
+        assert round_entry_rows(s, round_id=final) == []

@@ -7,9 +7,10 @@ import json
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from judging.store import repo
 from judging.store.db import read_session, write_session
+from judging.store.editions import get_round, round_rubric
 from judging.store.models import AuditEvent
+from judging.store.sheets import save_score
 from judging.ui.common import USER_KEY
 
 
@@ -27,7 +28,7 @@ def page(contest) -> AppTest:
 
 def _rubric(contest):
     with read_session(contest["engine"]) as s:
-        return repo.round_rubric(repo.get_round(s, contest["ids"]["round"]))
+        return round_rubric(get_round(s, contest["ids"]["round"]))
 
 
 def _editor_key(contest, name: str, source: str = "__round__") -> str:
@@ -77,7 +78,7 @@ def test_starting_from_a_template(contest):
 def test_frozen_rubric_needs_a_reason_and_keeps_its_criteria(contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
-        repo.save_score(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"],
+        save_score(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"],
                         criterion="core_technology", value=80, actor="j1")
     at = page(contest).run()
     assert at.warning[0].value.startswith("此阶段已有评分，评分标准已冻结")

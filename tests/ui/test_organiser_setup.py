@@ -6,8 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from judging.store import repo
 from judging.store.db import read_session
+from judging.store.editions import get_round, list_editions, round_rubric, rounds_of, tracks_of
 from judging.ui.common import USER_KEY
 
 ROOT = Path(__file__).parents[2]
@@ -42,12 +42,12 @@ def test_new_edition_from_the_form_with_defaults(contest):
     at.run()
     assert not at.exception
     with read_session(contest["engine"]) as s:
-        edition = repo.list_editions(s)[0]
-        rounds = repo.rounds_of(s, edition.id)
-        tracks = repo.tracks_of(s, edition.id)
+        edition = list_editions(s)[0]
+        rounds = rounds_of(s, edition.id)
+        tracks = tracks_of(s, edition.id)
     assert (edition.name, edition.kind) == ("2027年新产品评选", "new_product")
     assert [r.key for r in rounds] == ["preliminary", "second", "final"]
-    assert repo.round_rubric(rounds[0]).key == "new_product_selection"
+    assert round_rubric(rounds[0]).key == "new_product_selection"
     assert len(tracks) == 5
     assert "已创建" in at.success[0].value
 
@@ -59,7 +59,7 @@ def test_new_edition_with_problems_creates_nothing_and_lists_them(contest):
     at.button[0].click()
     at.run()
     with read_session(contest["engine"]) as s:
-        assert len(repo.list_editions(s)) == 1
+        assert len(list_editions(s)) == 1
     problems = next(d.value for d in at.dataframe if "位置" in d.value.columns)
     assert set(problems["位置"]) == {"name", "rounds[1].advance", "rounds[1].judges_per_entry"}
     assert at.error[0].value == "未创建任何内容：请按下表修改后重试。"
@@ -72,9 +72,9 @@ def test_new_edition_from_the_example_file(contest):
     at.button(key="oc_create_from_file").click().run()
     assert not at.exception
     with read_session(contest["engine"]) as s:
-        edition = repo.list_editions(s)[0]
+        edition = list_editions(s)[0]
         assert edition.name == "2026年信息消费创新大赛"
-        assert [r.advance_rule for r in repo.rounds_of(s, edition.id)] == ["share:0.3", "top:5", ""]
+        assert [r.advance_rule for r in rounds_of(s, edition.id)] == ["share:0.3", "top:5", ""]
 
 
 def test_round_settings_are_saved(contest):
@@ -87,5 +87,5 @@ def test_round_settings_are_saved(contest):
     at.run()
     assert not at.exception
     with read_session(contest["engine"]) as s:
-        rnd = repo.get_round(s, rid)
+        rnd = get_round(s, rid)
     assert (rnd.judges_per_entry, rnd.advance_rule, rnd.method) == (3, "top:1", "trimmed")

@@ -1,20 +1,12 @@
-"""The repository: functions that take a Session and speak the domain's words.
-
-Every write records an audit event in the same transaction. Shells open the session (with
-``write_session``/``read_session``) and call these; nothing here commits on its own.
-"""
+"""A judge's score sheets: save, clear, submit and reopen, and the judge's own reads of them."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import lru_cache
-from operator import itemgetter
+from datetime import datetime
 
-import pandas as pd
 from sqlalchemy import (
     DateTime,
     Float,
@@ -22,28 +14,25 @@ from sqlalchemy import (
     String,
     case,
     cast,
-    func,
-    insert,
     literal,
     literal_column,
     null,
     or_,
-    text,
     union_all,
 )
 from sqlmodel import Session, select
 
-from judging.core.permissions import RESERVED_USERNAMES
-from judging.core.rubric import Rubric, rubric_from_json
+from judging.core.rubric import Rubric
 from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
-from judging.errors import JudgingError, NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
+from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
+from judging.store.assignment import add_conflict
+from judging.store.audit_log import record_event
+from judging.store.editions import get_round, round_rubric
 from judging.store.guard import guarded
 from judging.store.models import (
     Assignment,
-    AuditEvent,
     Comment,
     Conflict,
-    Edition,
     Entry,
     PanelMember,
     Round,
@@ -55,254 +44,6 @@ from judging.store.models import (
     Veto,
     utcnow,
 )
-
-GENESIS_HASH = "0" * 64
-
-
-# --- audit trail -----------------------------------------------------------------------------
-
-def _event_digest(prev_hash: str, at: datetime, actor: str, action: str, subject: str, payload: str) -> str:
-    stamp = at.astimezone(UTC).isoformat() if at.tzinfo else at.replace(tzinfo=UTC).isoformat()
-    canonical = json.dumps([prev_hash, stamp, actor, action, subject, payload], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def record_event(session: Session, *, actor: str, action: str, subject: str = "", payload: dict | None = None) -> AuditEvent:
-    """Append an audit event chained to the previous one by its hash."""
-    if session.get_bind().dialect.name == "postgresql":
-        # one writer at a time extends the chain; released at commit
-        session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
-    prev_hash = last.hash if last else GENESIS_HASH
-    body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
-    at = utcnow()
-    event = AuditEvent(at=at, actor=actor, action=action, subject=subject, payload=body, prev_hash=prev_hash)
-    event.hash = _event_digest(prev_hash, at, actor, action, subject, body)
-    session.add(event)
-    session.flush()
-    return event
-
-
-def record_events(session: Session, events: Iterable[tuple[str, str, str, dict]]) -> int:
-    """Append many ``(actor, action, subject, payload)`` events in one insert, chained as ``record_event`` does.
-
-    For bulk writers (the demo contest, large imports): one lock, one read of the chain's end.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
-    prev_hash = last.hash if last else GENESIS_HASH
-    rows = []
-    for actor, action, subject, payload in events:
-        body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
-        at = utcnow()
-        digest = _event_digest(prev_hash, at, actor, action, subject, body)
-        rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "payload": body,
-                     "prev_hash": prev_hash, "hash": digest})
-        prev_hash = digest
-    if rows:
-        session.execute(insert(AuditEvent), rows)
-    return len(rows)
-
-
-@guarded("audit.read")
-def verify_audit_chain(session: Session, *, actor: str) -> list[int]:
-    """Ids of events whose hash or link does not match (empty when the chain is intact)."""
-    broken = []
-    prev_hash = GENESIS_HASH
-    for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
-        expected = _event_digest(event.prev_hash, event.at, event.actor, event.action, event.subject, event.payload)
-        if event.prev_hash != prev_hash or event.hash != expected:
-            broken.append(event.id)
-        prev_hash = event.hash
-    return broken
-
-
-@guarded("audit.read")
-def count_events(session: Session, *, actor: str) -> int:
-    return session.exec(select(func.count()).select_from(AuditEvent)).one()
-
-
-# --- editions, tracks, rounds ----------------------------------------------------------------
-
-@guarded("edition.manage")
-def create_edition(
-    session: Session,
-    *,
-    name: str,
-    year: int,
-    kind: str = "innovation_contest",
-    subject: str = "entry",
-    tracks: Sequence[tuple[str, str, str]] = (),
-    actor: str = "system",
-) -> Edition:
-    """A new edition with its tracks given as ``(key, name_zh, name_en)``."""
-    edition = Edition(name=name, year=year, kind=kind, subject=subject)
-    session.add(edition)
-    session.flush()
-    for position, (key, name_zh, name_en) in enumerate(tracks):
-        session.add(Track(edition_id=edition.id, key=key, name_zh=name_zh, name_en=name_en, position=position))
-    record_event(session, actor=actor, action="edition.create", subject=f"edition:{edition.id}",
-                 payload={"name": name, "year": year, "kind": kind, "tracks": [t[0] for t in tracks]})
-    session.flush()
-    return edition
-
-
-def list_editions(session: Session) -> list[Edition]:
-    return list(session.exec(select(Edition).order_by(Edition.year.desc(), Edition.id.desc())))
-
-
-def tracks_of(session: Session, edition_id: int) -> list[Track]:
-    return list(session.exec(select(Track).where(Track.edition_id == edition_id).order_by(Track.position)))
-
-
-@guarded("edition.manage")
-def add_round(
-    session: Session,
-    *,
-    edition_id: int,
-    key: str,
-    name: str,
-    rubric: Rubric,
-    position: int = 0,
-    blind: bool = True,
-    judges_per_entry: int = 5,
-    method: str = "calibrated",
-    status: str = "open",
-    actor: str = "system",
-) -> Round:
-    rnd = Round(edition_id=edition_id, key=key, name=name, position=position, rubric_json=rubric.to_json(),
-                blind=blind, judges_per_entry=judges_per_entry, method=method, status=status)
-    session.add(rnd)
-    session.flush()
-    record_event(session, actor=actor, action="round.create", subject=f"round:{rnd.id}",
-                 payload={"key": key, "rubric": rubric.key, "rubric_version": rubric.version})
-    return rnd
-
-
-def get_round(session: Session, round_id: int) -> Round:
-    rnd = session.get(Round, round_id)
-    if rnd is None:
-        raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
-    return rnd
-
-
-def rounds_of(session: Session, edition_id: int) -> list[Round]:
-    return list(session.exec(select(Round).where(Round.edition_id == edition_id).order_by(Round.position)))
-
-
-def round_rubric(rnd: Round) -> Rubric:
-    return _parse_frozen_rubric(rnd.rubric_json, f"round {rnd.key}")
-
-
-@lru_cache(maxsize=64)
-def _parse_frozen_rubric(rubric_json: str, source: str) -> Rubric:
-    # keyed by the JSON text itself, so an edited rubric is parsed afresh; every save needs it
-    return rubric_from_json(rubric_json, source=source)
-
-
-@guarded("edition.manage")
-def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str) -> Round:
-    """Replace a round's rubric; refused once the round's first score is stored (make a new version)."""
-    rnd = get_round(session, round_id)
-    if rnd.rubric_frozen:
-        raise PermissionDenied(Problem("store.rubric_frozen", {"round": rnd.name}))
-    rnd.rubric_json = rubric.to_json()
-    session.add(rnd)
-    record_event(session, actor=actor, action="round.rubric", subject=f"round:{rnd.id}",
-                 payload={"rubric": rubric.key, "version": rubric.version})
-    return rnd
-
-
-# --- entries, users, conflicts, assignments --------------------------------------------------
-
-def entries_of(session: Session, edition_id: int) -> list[Entry]:
-    return list(session.exec(select(Entry).where(Entry.edition_id == edition_id).order_by(Entry.code)))
-
-
-@guarded("people.manage")
-def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], actor: str = "system") -> int:
-    """Insert entries given as dicts with ``code, track`` (track key) and Entry fields. Returns the count."""
-    track_ids = {t.key: t.id for t in tracks_of(session, edition_id)}
-    rows = []
-    for record in records:
-        fields = {k: v for k, v in record.items() if k in Entry.model_fields and k not in ("id", "track_id")}
-        rows.append(Entry(edition_id=edition_id, track_id=track_ids[record["track"]], **fields))
-    session.add_all(rows)
-    session.flush()
-    record_event(session, actor=actor, action="entries.import", subject=f"edition:{edition_id}",
-                 payload={"count": len(rows)})
-    return len(rows)
-
-
-@guarded("people.manage")
-def create_user(
-    session: Session,
-    *,
-    username: str,
-    display_name: str,
-    role: str = "judge",
-    password_hash: str = "",
-    actor: str = "system",
-    **fields: str,
-) -> User:
-    if username in RESERVED_USERNAMES:
-        raise JudgingError(Problem("user.reserved_name", {"value": username}))
-    user = User(username=username, display_name=display_name, role=role, password_hash=password_hash, **fields)
-    session.add(user)
-    session.flush()
-    record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
-                 payload={"username": username, "role": role})
-    return user
-
-
-def get_user(session: Session, username: str) -> User | None:
-    return session.exec(select(User).where(User.username == username)).first()
-
-
-def judges(session: Session) -> list[User]:
-    return list(session.exec(select(User).where(User.role == "judge").order_by(User.username)))
-
-
-@guarded("assignment.manage")
-def add_conflict(
-    session: Session, *, judge_id: int, entry_id: int, source: str = "declared", reason: str = "", actor: str = "system"
-) -> Conflict:
-    """Record a conflict (回避); any scores the judge gave the entry are left out of rankings from now on."""
-    existing = session.exec(
-        select(Conflict).where(Conflict.judge_id == judge_id, Conflict.entry_id == entry_id)
-    ).first()
-    if existing:
-        return existing
-    conflict = Conflict(judge_id=judge_id, entry_id=entry_id, source=source, reason=reason)
-    session.add(conflict)
-    session.flush()
-    record_event(session, actor=actor, action="conflict.add", subject=f"entry:{entry_id}",
-                 payload={"judge_id": judge_id, "source": source, "reason": reason})
-    return conflict
-
-
-def conflicts_of(session: Session, edition_id: int) -> list[Conflict]:
-    stmt = select(Conflict).join(Entry, Entry.id == Conflict.entry_id).where(Entry.edition_id == edition_id)
-    return list(session.exec(stmt))
-
-
-@guarded("assignment.manage")
-def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], actor: str = "system") -> int:
-    """Assign ``(judge_id, entry_id)`` pairs to a round; conflicted pairs are refused."""
-    pairs = list(pairs)
-    conflicted = {
-        (c.judge_id, c.entry_id)
-        for c in session.exec(select(Conflict).where(Conflict.entry_id.in_({e for _, e in pairs})))
-    }
-    refused = [p for p in pairs if p in conflicted]
-    if refused:
-        raise PermissionDenied(Problem("store.assign_conflict", {"count": len(refused)}))
-    session.add_all(Assignment(round_id=round_id, judge_id=j, entry_id=e) for j, e in pairs)
-    session.flush()
-    record_event(session, actor=actor, action="assignment.add", subject=f"round:{round_id}",
-                 payload={"pairs": len(pairs)})
-    return len(pairs)
 
 
 @guarded("sheet.read")
@@ -317,8 +58,6 @@ def assigned_entries(session: Session, *, round_id: int, judge_id: int, actor: s
     )
     return list(session.exec(stmt))
 
-
-# --- scores ----------------------------------------------------------------------------------
 
 def check_judge_may_score(session: Session, *, rnd: Round, judge_id: int, entry_id: int) -> None:
     """Refuse unless the round is open, the entry is assigned to the judge and there is no conflict."""
@@ -530,102 +269,18 @@ def save_veto(
     return veto
 
 
-def _fetch_rows(session: Session, stmt) -> list[tuple]:
-    """The rows of a select of plain columns as tuples, read through the driver's own cursor.
-
-    For the tens of thousands of scores of a national round: SQLAlchemy's result rows cost as much
-    as the query itself (``benchmarks/monitor.py``).
-    """
-    session.flush()  # what this session added is in the result, as with session.execute
-    connection = session.connection()
-    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    args = tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(str(compiled), args)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-@guarded("scores.read")
-def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bool = False,
-                      actor: str) -> pd.DataFrame:
-    """The round's scores in long format: ``judge_id, entry_id, criterion, score, track, round, comment``.
-
-    Ids are the external ones (username, entry code). Scores of a judge on an entry they are in
-    conflict with are left out unless ``include_conflicted``.
-    """
-    rnd = get_round(session, round_id)
-    rows = _fetch_rows(session, (
-        select(User.username, Entry.code, Score.criterion, Score.value, Track.key, Score.judge_id, Score.entry_id)
-        .join(User, User.id == Score.judge_id)
-        .join(Entry, Entry.id == Score.entry_id)
-        .join(Track, Track.id == Entry.track_id)
-        .where(Score.round_id == round_id)
-    ))
-    if not include_conflicted and rows:
-        conflicted = set(_fetch_rows(session, select(Conflict.judge_id, Conflict.entry_id)
-                                     .join(Entry, Entry.id == Conflict.entry_id)
-                                     .where(Entry.edition_id == rnd.edition_id)))
-        rows = [row for row in rows if (row[5], row[6]) not in conflicted]
-    comments = dict(((j, e, c), text_value) for j, e, c, text_value in _fetch_rows(
-        session, select(Comment.judge_id, Comment.entry_id, Comment.criterion, Comment.text)
-        .where(Comment.round_id == round_id)))
-    # plain lists first, one DataFrame at the end: pandas is slow at growing and iterating text columns
-    judge_ids, entry_codes, criteria, values, tracks, judges, entries = (
-        list(map(itemgetter(i), rows)) for i in range(7))
-    frame = pd.DataFrame({
-        "judge_id": judge_ids, "entry_id": entry_codes, "criterion": criteria,
-        "score": pd.Series(values, dtype=float), "track": tracks, "round": [rnd.key] * len(rows),
-        "comment": [comments.get(key, "") for key in zip(judges, entries, criteria, strict=True)],
-    }, dtype=None if rows else object)
-    if not rows:
-        frame["score"] = frame["score"].astype(float)
-    return frame.sort_values(["entry_id", "judge_id", "criterion"], kind="stable").reset_index(drop=True)
-
-
-@guarded("scores.read")
-def count_scores(session: Session, *, round_id: int, actor: str) -> int:
-    return session.exec(select(func.count()).select_from(Score).where(Score.round_id == round_id)).one()
-
-
-@guarded("scores.read")
-def round_score_version(session: Session, *, round_id: int, actor: str) -> tuple:
-    """A value that changes whenever ``load_scores_frame`` of the round could: its scores (how many,
-    their versions, newest id and update time), the edition's conflicts, and the round's method and rubric.
-
-    One query, read on every tick of the progress monitor, which refits the ranking only when this
-    changes. A score changed, cleared or added changes the count, the version sum, the newest id or
-    the newest score event; update times alone could miss a write from a replica whose clock is behind.
-    """
-    scores = select(func.count(Score.id), func.coalesce(func.sum(Score.version), 0), func.max(Score.id),
-                    func.max(Score.updated_at)).where(Score.round_id == round_id).subquery()
-    conflicts = (select(func.count(Conflict.id), func.max(Conflict.id))
-                 .join(Entry, Entry.id == Conflict.entry_id)
-                 .join(Round, Round.edition_id == Entry.edition_id)
-                 .where(Round.id == round_id).subquery())
-    # SQLite hands a deleted highest row id out again: a score cleared and another saved could leave
-    # count, version sum and newest id as they were; the newest score event's id only ever grows
-    events = (select(func.max(AuditEvent.id))
-              .where(AuditEvent.action.in_(("score.save", "score.clear"))).scalar_subquery())
-    row = session.execute(
-        select(scores, conflicts, events, Round.method, Round.rubric_json)
-        .select_from(Round).join(scores, literal(True)).join(conflicts, literal(True))
-        .where(Round.id == round_id)
-    ).first()
-    if row is None:
-        raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
-    return tuple(row)
-
-
-# --- the judge workspace: sheets, progress, submission, declared conflicts --------------------
-
 SHEET_NOT_STARTED = "not_started"  # no score stored yet
+
+
 SHEET_IN_PROGRESS = "in_progress"  # some criteria scored, or a required comment missing
+
+
 SHEET_COMPLETE = "complete"  # ready to submit
+
+
 SHEET_SUBMITTED = "submitted"
+
+
 SHEET_STATES = (SHEET_NOT_STARTED, SHEET_IN_PROGRESS, SHEET_COMPLETE, SHEET_SUBMITTED)
 
 
@@ -899,30 +554,6 @@ def declare_conflict(session: Session, *, judge_id: int, entry_id: int, reason: 
 
 
 @dataclass(frozen=True)
-class ConflictRow:
-    conflict: Conflict
-    judge: User
-    entry: Entry
-
-
-@guarded("scores.read")
-def conflict_rows(session: Session, *, edition_id: int | None = None, source: str | None = None,
-                  actor: str) -> list[ConflictRow]:
-    """Conflicts with their judge and entry, newest first (the organiser's list of declarations)."""
-    stmt = (
-        select(Conflict, User, Entry)
-        .join(User, User.id == Conflict.judge_id)
-        .join(Entry, Entry.id == Conflict.entry_id)
-        .order_by(Conflict.created_at.desc(), Conflict.id.desc())
-    )
-    if edition_id is not None:
-        stmt = stmt.where(Entry.edition_id == edition_id)
-    if source is not None:
-        stmt = stmt.where(Conflict.source == source)
-    return [ConflictRow(c, u, e) for c, u, e in session.exec(stmt)]
-
-
-@dataclass(frozen=True)
 class SubmittedSheetRow:
     sheet: ScoreSheet
     judge: User
@@ -944,10 +575,6 @@ def submitted_sheets(session: Session, *, round_id: int | None = None, actor: st
     if round_id is not None:
         stmt = stmt.where(ScoreSheet.round_id == round_id)
     return [SubmittedSheetRow(*row) for row in session.exec(stmt)]
-
-
-def count_users(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(User)).one()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,175 @@
+"""The audit trail: events chained by their hashes, the chain's check, and the score table replayed from its events."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    func,
+    insert,
+    text,
+)
+from sqlmodel import Session, select
+
+from judging.errors import Problem
+from judging.store.guard import guarded
+from judging.store.models import (
+    AuditEvent,
+    Score,
+    utcnow,
+)
+
+GENESIS_HASH = "0" * 64
+
+
+def _event_digest(prev_hash: str, at: datetime, actor: str, action: str, subject: str, payload: str) -> str:
+    stamp = at.astimezone(UTC).isoformat() if at.tzinfo else at.replace(tzinfo=UTC).isoformat()
+    canonical = json.dumps([prev_hash, stamp, actor, action, subject, payload], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record_event(session: Session, *, actor: str, action: str, subject: str = "", payload: dict | None = None) -> AuditEvent:
+    """Append an audit event chained to the previous one by its hash."""
+    if session.get_bind().dialect.name == "postgresql":
+        # one writer at a time extends the chain; released at commit
+        session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    prev_hash = last.hash if last else GENESIS_HASH
+    body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
+    at = utcnow()
+    event = AuditEvent(at=at, actor=actor, action=action, subject=subject, payload=body, prev_hash=prev_hash)
+    event.hash = _event_digest(prev_hash, at, actor, action, subject, body)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def record_events(session: Session, events: Iterable[tuple[str, str, str, dict]]) -> int:
+    """Append many ``(actor, action, subject, payload)`` events in one insert, chained as ``record_event`` does.
+
+    For bulk writers (the demo contest, large imports): one lock, one read of the chain's end.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    prev_hash = last.hash if last else GENESIS_HASH
+    rows = []
+    for actor, action, subject, payload in events:
+        body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
+        at = utcnow()
+        digest = _event_digest(prev_hash, at, actor, action, subject, body)
+        rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "payload": body,
+                     "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    if rows:
+        session.execute(insert(AuditEvent), rows)
+    return len(rows)
+
+
+@guarded("audit.read")
+def verify_audit_chain(session: Session, *, actor: str) -> list[int]:
+    """Ids of events whose hash or link does not match (empty when the chain is intact)."""
+    broken = []
+    prev_hash = GENESIS_HASH
+    for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
+        expected = _event_digest(event.prev_hash, event.at, event.actor, event.action, event.subject, event.payload)
+        if event.prev_hash != prev_hash or event.hash != expected:
+            broken.append(event.id)
+        prev_hash = event.hash
+    return broken
+
+
+@guarded("audit.read")
+def count_events(session: Session, *, actor: str) -> int:
+    return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+@guarded("audit.read")
+def last_seed(session: Session, *, round_id: int, actor: str) -> int | None:
+    """The seed of the round's latest automatic assignment, from the audit trail."""
+    import json
+
+    from judging.store.models import AuditEvent
+
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "assignment.generate",
+                                                  AuditEvent.subject == f"round:{round_id}")
+                         .order_by(AuditEvent.id.desc()).limit(1)).first()
+    return None if event is None else json.loads(event.payload).get("seed")
+
+
+SCORE_EVENTS = ("score.save", "score.clear")  # save_score, the bulk scores import and the demo write score.save
+
+
+ScoreKey = tuple[int, int, str]  # judge_id, entry_id, criterion
+
+
+@dataclass(frozen=True)
+class ReplayedScore:
+    value: float
+    version: int
+
+
+def _round_of(subject: str) -> int | None:
+    kind, _, ident = subject.partition(":")
+    return int(ident) if kind == "round" and ident.isdigit() else None
+
+
+@guarded("audit.read")
+def replay_all(session: Session, *, actor: str) -> dict[int, dict[ScoreKey, ReplayedScore]]:
+    """Every round's score table rebuilt from the ``score.save``/``score.clear`` events, in trail order."""
+    rounds: dict[int, dict[ScoreKey, ReplayedScore]] = {}
+    stmt = (select(AuditEvent.action, AuditEvent.subject, AuditEvent.payload)
+            .where(AuditEvent.action.in_(SCORE_EVENTS)).order_by(AuditEvent.id))
+    for action, subject, payload in session.exec(stmt):
+        round_id = _round_of(subject)
+        if round_id is None:
+            continue
+        body = json.loads(payload)
+        key = (int(body["judge_id"]), int(body["entry_id"]), str(body["criterion"]))
+        table = rounds.setdefault(round_id, {})
+        if action == "score.clear":
+            table.pop(key, None)
+        else:
+            table[key] = ReplayedScore(float(body["value"]), int(body["version"]))
+    return rounds
+
+
+@guarded("audit.read")
+def replay_scores(session: Session, round_id: int, *, actor: str) -> dict[ScoreKey, ReplayedScore]:
+    """The round's score table as the audit trail tells it: ``{(judge_id, entry_id, criterion): (value, version)}``."""
+    return replay_all(session, actor=actor).get(round_id, {})
+
+
+@guarded("audit.read")
+def stored_scores(session: Session, round_id: int | None = None, *,
+                  actor: str) -> dict[int, dict[ScoreKey, ReplayedScore]]:
+    stmt = select(Score.round_id, Score.judge_id, Score.entry_id, Score.criterion, Score.value, Score.version)
+    if round_id is not None:
+        stmt = stmt.where(Score.round_id == round_id)
+    rounds: dict[int, dict[ScoreKey, ReplayedScore]] = {}
+    for r, j, e, c, value, version in session.exec(stmt):
+        rounds.setdefault(r, {})[(j, e, c)] = ReplayedScore(float(value), int(version))
+    return rounds
+
+
+@guarded("audit.read")
+def score_mismatches(session: Session, *, actor: str) -> list[Problem]:
+    """One problem per score whose row differs from its latest event (or has no event, or was deleted)."""
+    replayed, stored = replay_all(session, actor=actor), stored_scores(session, actor=actor)
+    problems = []
+    for round_id in sorted(set(replayed) | set(stored)):
+        events, rows = replayed.get(round_id, {}), stored.get(round_id, {})
+        for key in sorted(set(events) | set(rows)):
+            if events.get(key) != rows.get(key):
+                problems.append(Problem("audit.score_mismatch", {
+                    "subject": f"round:{round_id}/judge:{key[0]}/entry:{key[1]}/{key[2]}",
+                    "table": _show(rows.get(key)), "event": _show(events.get(key))}))
+    return problems
+
+
+def _show(score: ReplayedScore | None) -> str:
+    return "—" if score is None else f"{score.value:g} v{score.version}"

@@ -1,0 +1,165 @@
+"""Accounts, passwords, sign-in counters (shared by every replica) and single sign-on by email."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    func,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from judging.core.permissions import RESERVED_USERNAMES
+from judging.core.signin_limits import ADDRESS, USER, Counter, after_failure, remaining_lock
+from judging.errors import JudgingError, NotFound, Problem
+from judging.store.audit_log import record_event
+from judging.store.guard import guarded
+from judging.store.models import (
+    LoginThrottle,
+    User,
+    utcnow,
+)
+
+
+@guarded("people.manage")
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    role: str = "judge",
+    password_hash: str = "",
+    actor: str = "system",
+    **fields: str,
+) -> User:
+    if username in RESERVED_USERNAMES:
+        raise JudgingError(Problem("user.reserved_name", {"value": username}))
+    user = User(username=username, display_name=display_name, role=role, password_hash=password_hash, **fields)
+    session.add(user)
+    session.flush()
+    record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
+                 payload={"username": username, "role": role})
+    return user
+
+
+def get_user(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def list_judges(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.role == "judge").order_by(User.username)))
+
+
+def count_users(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)).one()
+
+
+@guarded("people.manage")
+def set_password_hashes(session: Session, *, hashes: Mapping[str, str], actor: str) -> None:
+    """Store prepared password hashes (``judging.core.handout.prepare_passwords``); logged without them."""
+    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(hashes))))}
+    missing = [name for name in hashes if name not in users]
+    if missing:
+        raise NotFound(Problem("store.not_found", {"what": "user", "id": ", ".join(missing)}))
+    for name, password_hash in hashes.items():
+        users[name].password_hash = password_hash
+        session.add(users[name])
+    session.flush()
+    if hashes:
+        record_event(session, actor=actor, action="user.passwords_issued", subject="users",
+                          payload={"usernames": sorted(hashes)})
+
+
+def active_judges(session: Session) -> list[User]:
+    return [j for j in list_judges(session) if j.active]
+
+
+@guarded("people.manage")
+def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: str) -> None:
+    user = session.get(User, judge_id)
+    if user is None or user.active == active:
+        return
+    user.active = active
+    session.add(user)
+    session.flush()
+    record_event(session, actor=actor, action="user.active", subject=f"user:{judge_id}", payload={"active": active})
+
+
+KEY_LENGTH = 200  # longer user names or addresses are cut: nobody gets a new counter by padding
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _keys(username: str, address: str | None) -> list[tuple[str, str]]:
+    keys = [(USER, username.strip().lower()[:KEY_LENGTH])]
+    if address:
+        keys.append((ADDRESS, address[:KEY_LENGTH]))
+    return keys
+
+
+def _row(session: Session, kind: str, key: str, *, lock: bool = False) -> LoginThrottle | None:
+    stmt = select(LoginThrottle).where(LoginThrottle.kind == kind, LoginThrottle.key == key)
+    return session.exec(stmt.with_for_update() if lock else stmt).first()
+
+
+def locked_for(session: Session, *, username: str, address: str | None, now: datetime | None = None):
+    """The longest remaining lock of the user name and the address (a zero timedelta when neither is locked)."""
+    now = now or utcnow()
+    remaining = [
+        remaining_lock(Counter(row.failures, _aware(row.window_start), _aware(row.locked_until)), now)
+        for kind, key in _keys(username, address) if (row := _row(session, kind, key)) is not None
+    ]
+    return max(remaining, default=remaining_lock(None, now))
+
+
+def record_failure(session: Session, *, username: str, address: str | None, now: datetime | None = None) -> None:
+    """Count a failed sign-in for the user name and the address (row-locked: replicas count together)."""
+    now = now or utcnow()
+    dialect = session.get_bind().dialect.name
+    make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for kind, key in _keys(username, address):
+        session.execute(make_insert(LoginThrottle).values(kind=kind, key=key, failures=0, window_start=now)
+                        .on_conflict_do_nothing(index_elements=["kind", "key"]))
+        row = _row(session, kind, key, lock=True)
+        counter = after_failure(Counter(row.failures, _aware(row.window_start), _aware(row.locked_until)),
+                                kind=kind, now=now)
+        newly_locked = counter.locked_until is not None and _aware(row.locked_until) != counter.locked_until
+        row.failures, row.window_start, row.locked_until = counter.failures, counter.window_start, counter.locked_until
+        session.add(row)
+        if newly_locked:
+            record_event(session, actor=username[:KEY_LENGTH], action="auth.locked", subject=f"{kind}:{key}",
+                         payload={"failures": counter.failures, "until": counter.locked_until.isoformat()})
+    record_event(session, actor=username[:KEY_LENGTH], action="auth.failed", subject=f"address:{address or ''}")
+    session.flush()
+
+
+def clear_user_failures(session: Session, *, username: str) -> None:
+    """A successful sign-in forgets the user name's failures (not the address's: others share it)."""
+    row = _row(session, USER, username.strip().lower()[:KEY_LENGTH], lock=True)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def normalised_email(value: object) -> str:
+    return str(value or "").strip().lower()
+
+
+def user_for_claims(session: Session, claims: Mapping[str, object]) -> User | None:
+    """The active account whose email is the claims' verified email, or None.
+
+    ``email_verified`` must not be false (providers that do not send it, such as some enterprise
+    directories, vouch for their addresses); two accounts with the same email sign nobody in.
+    """
+    email = normalised_email(claims.get("email"))
+    if not email or claims.get("email_verified") is False or str(claims.get("email_verified")).lower() == "false":
+        return None
+    matches = list(session.exec(select(User).where(func.lower(func.trim(User.email)) == email)))
+    if len(matches) != 1 or not matches[0].active:
+        return None
+    return matches[0]
