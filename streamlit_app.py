@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from judging.ui import common, pages, results_pages
+from judging.ui import common, pages
 
 st.set_page_config(page_title=common.tr("app.title"), page_icon=":material/fact_check:", layout="wide")
 common.language_switch()
 user = common.current_user(start_of_run=True)
 role = user.role if user else None
-navigation = st.navigation(results_pages.with_results_pages(pages.pages_for(role), role),
-                           position="sidebar" if user else "hidden")
+# expanded: the organiser's menu is longer than the ten pages Streamlit shows before "View more"
+navigation = st.navigation(pages.navigation_for(role), position="sidebar" if user else "hidden", expanded=True)
 if user is not None:
     st.sidebar.caption(common.tr("app.signed_in_as", name=user.display_name, role=common.tr(f"role.{user.role}")))
     if st.sidebar.button(common.tr("app.sign_out"), key="sign_out"):

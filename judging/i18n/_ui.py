@@ -16,21 +16,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "page.my_entries": {"zh": "我的评审作品", "en": "My entries"},
     "page.score_sheet": {"zh": "评分表", "en": "Score sheet"},
     "page.conflicts_sheets": {"zh": "回避与评分表", "en": "Conflicts and sheets"},
-    "page.organiser_setup": {"zh": "赛事设置", "en": "Contest setup"},
     "page.award_lists": {"zh": "获奖名单", "en": "Award lists"},
     "page.verify": {"zh": "结果核验", "en": "Verify results"},
-    "coming.organiser": {
-        "zh": "赛事、赛道、评审阶段、作品导入和评委分配的设置页面尚在开发中，暂未提供。",
-        "en": "Setting up editions, tracks, rounds, importing entries and assigning judges is still being built; it is not available yet.",
-    },
-    "coming.announcer": {
-        "zh": "获奖名单的查看与导出（Excel、CSV、PDF、Word）尚在开发中，暂未提供。",
-        "en": "Viewing and exporting award lists (Excel, CSV, PDF, Word) is still being built; it is not available yet.",
-    },
-    "coming.auditor": {
-        "zh": "根据评分记录复核公示结果的功能尚在开发中，暂未提供。",
-        "en": "Re-computing the published result from the recorded scores is still being built; it is not available yet.",
-    },
+    # menu sections
+    "nav.setup": {"zh": "设置", "en": "Setup"},
+    "nav.judging": {"zh": "评审", "en": "Judging"},
+    "nav.results": {"zh": "结果与公示", "en": "Results and publication"},
     # sign-in and roles
     "auth.sign_in_first": {"zh": "请先登录。", "en": "Please sign in first."},
     "auth.forbidden": {"zh": "您的角色无权访问此页面。", "en": "Your role may not open this page."},

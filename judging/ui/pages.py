@@ -1,104 +1,118 @@
-"""The page registry: which pages each role sees, and the ``st.Page`` objects pages link to.
+"""The route table: every page of the app, its address, title, icon, menu section and who may open it.
 
-Pages are functions (``render``) in thin modules so that tests can import and run them; a page
-object is rebuilt on every run with a fixed ``url_path`` (its identity) and a title in the tab's
-language.
+``ROUTES`` is the one place a page is declared. Its roles are read from ``permissions.PAGES`` (the
+table the server enforces, and every page checks again itself), so a menu never offers a page the
+permissions refuse. A page module is imported only when its page runs, which keeps a run's start
+light: building a menu imports none of them.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
+from judging.core.permissions import PAGES
 from judging.ui.common import tr
 
-
-def sign_in_page() -> st.Page:
-    from judging.ui import sign_in
-
-    return st.Page(sign_in.render, title=tr("page.sign_in"), url_path="sign-in", icon=":material/login:")
+SIGN_IN = "sign-in"
 
 
-def entries_page() -> st.Page:
-    from judging.ui import judge_entries
+@dataclass(frozen=True)
+class Route:
+    path: str  # the url_path: the page's identity in bookmarks, in PAGES and in st.navigation
+    title_key: str
+    icon: str
+    render: str  # "module:function"
+    roles: frozenset[str]
+    section_key: str | None  # the menu section's title; None for the sign-in page, which stands alone
 
-    return st.Page(judge_entries.render, title=tr("page.my_entries"), url_path="entries", icon=":material/list:")
+    def target(self) -> Callable[[], None]:
+        """The page function, importing its module now."""
+        module, _, function = self.render.partition(":")
+        return getattr(importlib.import_module(module), function)
 
+    def run(self) -> None:
+        self.target()()
 
-def sheet_page() -> st.Page:
-    from judging.ui import judge_sheet
-
-    return st.Page(judge_sheet.render, title=tr("page.score_sheet"), url_path="sheet", icon=":material/edit_note:")
-
-
-def organiser_conflicts_page() -> st.Page:
-    from judging.ui import organiser_conflicts
-
-    return st.Page(organiser_conflicts.render, title=tr("page.conflicts_sheets"), url_path="conflicts",
-                   icon=":material/do_not_disturb_on:")
-
-
-def organiser_setup_page() -> st.Page:
-    from judging.ui import organiser_setup
-
-    return st.Page(organiser_setup.render, title=tr("page.oc_setup"), url_path="setup", icon=":material/settings:")
+    def page(self) -> st.Page:
+        return st.Page(self.run, title=tr(self.title_key), url_path=self.path, icon=self.icon)
 
 
-def organiser_console_pages() -> list[st.Page]:
-    """The organiser console after setup (issue 5): imports, assignment, progress, rubric editor,
-    live final and its big screen."""
-    from judging.ui import (
-        organiser_advance,
-        organiser_assignment,
-        organiser_imports,
-        organiser_live,
-        organiser_monitor,
-        organiser_rubric,
-        organiser_screen,
-    )
-
-    return [
-        st.Page(organiser_imports.render, title=tr("page.oc_imports"), url_path="imports", icon=":material/upload_file:"),
-        st.Page(organiser_assignment.render, title=tr("page.oc_assignment"), url_path="assignment",
-                icon=":material/group_work:"),
-        st.Page(organiser_monitor.render, title=tr("page.oc_monitor"), url_path="progress", icon=":material/monitoring:"),
-        st.Page(organiser_rubric.render, title=tr("page.oc_rubric"), url_path="rubric", icon=":material/rule:"),
-        st.Page(organiser_advance.render, title=tr("page.oc_advance"), url_path="advance", icon=":material/trending_up:"),
-        st.Page(organiser_live.render, title=tr("page.oc_live"), url_path="live", icon=":material/podium:"),
-        st.Page(organiser_screen.render, title=tr("page.oc_screen"), url_path="screen", icon=":material/tv:"),
-    ]
+def _page(path: str, title_key: str, icon: str, render: str, section_key: str) -> Route:
+    # PAGES[path] fails at import for a page the permissions table does not name: closed, not open
+    return Route(path, title_key, icon, render, PAGES[path], section_key)
 
 
-def announcer_page() -> st.Page:
-    from judging.ui import placeholders
+# in menu order: a role's menu is this table's pages of the role, its landing page first
+ROUTES: tuple[Route, ...] = (
+    Route(SIGN_IN, "page.sign_in", ":material/login:", "judging.ui.sign_in:render", frozenset(), None),
+    _page("entries", "page.my_entries", ":material/list:", "judging.ui.judge_entries:render", "nav.judging"),
+    _page("sheet", "page.score_sheet", ":material/edit_note:", "judging.ui.judge_sheet:render", "nav.judging"),
+    _page("setup", "page.oc_setup", ":material/settings:", "judging.ui.organiser_setup:render", "nav.setup"),
+    _page("imports", "page.oc_imports", ":material/upload_file:", "judging.ui.organiser_imports:render",
+          "nav.setup"),
+    _page("assignment", "page.oc_assignment", ":material/group_work:", "judging.ui.organiser_assignment:render",
+          "nav.setup"),
+    _page("progress", "page.oc_monitor", ":material/monitoring:", "judging.ui.organiser_monitor:render",
+          "nav.judging"),
+    _page("rubric", "page.oc_rubric", ":material/rule:", "judging.ui.organiser_rubric:render", "nav.judging"),
+    _page("advance", "page.oc_advance", ":material/trending_up:", "judging.ui.organiser_advance:render",
+          "nav.judging"),
+    _page("live", "page.oc_live", ":material/podium:", "judging.ui.organiser_live:render", "nav.judging"),
+    _page("screen", "page.oc_screen", ":material/tv:", "judging.ui.organiser_screen:render", "nav.judging"),
+    _page("conflicts", "page.conflicts_sheets", ":material/do_not_disturb_on:",
+          "judging.ui.organiser_conflicts:render", "nav.judging"),
+    _page("results", "page.results", ":material/leaderboard:", "judging.ui.results:render", "nav.results"),
+    _page("publication", "page.publication", ":material/campaign:", "judging.ui.publication:render",
+          "nav.results"),
+    _page("awards", "page.award_lists", ":material/emoji_events:", "judging.ui.announcer:render", "nav.results"),
+    _page("verify", "page.verify", ":material/verified:", "judging.ui.auditor:render", "nav.results"),
+)
+BY_PATH: dict[str, Route] = {r.path: r for r in ROUTES}
 
-    return st.Page(placeholders.announcer, title=tr("page.award_lists"), url_path="awards", icon=":material/emoji_events:")
+# where each role lands after signing in; the auditor's checking comes before the results it checks,
+# which the organiser's menu lists the other way round
+LANDING: dict[str, str] = {"judge": "entries", "organiser": "setup", "announcer": "awards", "auditor": "verify"}
 
 
-def auditor_page() -> st.Page:
-    from judging.ui import placeholders
+def menu(role: str) -> list[Route]:
+    """The routes of ``role`` in menu order, its landing page first (none for a role without a landing)."""
+    if role not in LANDING:
+        return []
+    landing = BY_PATH[LANDING[role]]
+    return [landing, *(r for r in ROUTES if role in r.roles and r is not landing)]
 
-    return st.Page(placeholders.auditor, title=tr("page.verify"), url_path="verify", icon=":material/verified:")
 
-
-def pages_for(role: str | None) -> list[st.Page]:
-    """The menu of a role; the first page is where the role lands after signing in."""
-    if role == "judge":
-        return [entries_page(), sheet_page()]
-    if role == "organiser":
-        return [organiser_setup_page(), *organiser_console_pages(), organiser_conflicts_page()]
-    if role == "announcer":
-        return [announcer_page()]
-    if role == "auditor":
-        return [auditor_page()]
-    return signed_out_pages()
+def navigation_for(role: str | None) -> dict[str, list[st.Page]] | list[st.Page]:
+    """What ``st.navigation`` shows ``role``: its menu in sections, or the sign-in pages when signed out."""
+    routes = menu(role) if role is not None else []
+    if not routes:
+        return signed_out_pages()
+    sections: dict[str, list[st.Page]] = {}
+    for route in routes:
+        sections.setdefault(tr(route.section_key), []).append(route.page())
+    return sections
 
 
 def signed_out_pages() -> list[st.Page]:
     """The sign-in form under every page address, so that a reloaded or bookmarked page asks for the
     password and then opens that very page (same ``url_path``) instead of "page not found"."""
-    from judging.ui import sign_in
+    sign_in = BY_PATH[SIGN_IN]
+    addresses = sorted(path for path in BY_PATH if path != SIGN_IN)
+    return [sign_in.page()] + [st.Page(sign_in.run, title=tr(sign_in.title_key), url_path=path) for path in addresses]
 
-    every = {p.url_path for role in ("judge", "organiser", "announcer", "auditor") for p in pages_for(role)}
-    return [sign_in_page()] + [
-        st.Page(sign_in.render, title=tr("page.sign_in"), url_path=path) for path in sorted(every)
-    ]
+
+def page(path: str) -> st.Page:
+    """The page at ``path``, for a page that links or switches to another."""
+    return BY_PATH[path].page()
+
+
+def entries_page() -> st.Page:
+    return page("entries")
+
+
+def sheet_page() -> st.Page:
+    return page("sheet")
