@@ -2,8 +2,10 @@
 
 Prints, for every regime of ``judging.core.simulate.REGIMES`` and every method: Kendall tau to the
 true quality, precision of the top-10% award list, and the share of the true top 5% left out of
-the method's top 10%; then the paired 95% interval of ``calibrated`` minus the best established
-method (the established method with the highest mean tau in that regime), and of ``calibrated``
+the method's top 10%, over the replications where the method's fit converged (the replications where it
+did not are counted in their own column: such a fit refuses to rank); then the paired 95% interval of ``calibrated`` minus the best established
+method (the established method with the highest mean tau in that regime among those that converged in every
+replication), and of ``calibrated``
 fitted per criterion minus ``calibrated`` on weighted totals (the measurement behind fitting totals).
 Then held-out prediction on ``lme4::InstEval`` (students = judges, lecturers = entries): RMSE on a
 random 10% of ratings, and the share of held-out students' rating pairs ordered the same way by the
@@ -25,8 +27,20 @@ from judging.core.ranking.api import METHODS
 from judging.core.ranking.calibrated import fit_calibrated
 from judging.core.ranking.design import build_design, components
 from judging.core.simulate import DEFAULT_WEIGHTS, REGIMES, simulate_contest
+from judging.errors import RankingError
 
 ESTABLISHED = [m for m in METHODS if m != "calibrated"]
+NOT_RUN = (np.nan, np.nan, np.nan)
+
+
+def _fit_or_none(fit_fn, design):
+    """The method's fit, or ``None`` when it reports that it did not converge (counted, not hidden)."""
+    try:
+        return fit_fn(design)
+    except RankingError as exc:
+        if exc.problems[0].code != "rank.not_converged":
+            raise
+        return None
 
 
 def _totals(scores: pd.DataFrame) -> pd.DataFrame:
@@ -35,17 +49,21 @@ def _totals(scores: pd.DataFrame) -> pd.DataFrame:
             .sum().reset_index())
 
 
-def _per_criterion(scores: pd.DataFrame, entry_ids: np.ndarray) -> np.ndarray:
+def _per_criterion(scores: pd.DataFrame, entry_ids: np.ndarray) -> np.ndarray | None:
     total = np.zeros(len(entry_ids))
     for criterion, weight in DEFAULT_WEIGHTS.items():
         part = scores[scores["criterion"] == criterion].rename(columns={"score": "total"})
         design = build_design(part)
-        fit = fit_calibrated(design)
+        fit = _fit_or_none(fit_calibrated, design)
+        if fit is None:
+            return None
         total += weight * pd.Series(fit.score, index=design.entry_ids).reindex(entry_ids).to_numpy()
     return total / sum(DEFAULT_WEIGHTS.values())
 
 
-def _metrics(score: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
+def _metrics(score: np.ndarray | None, truth: np.ndarray) -> tuple[float, float, float]:
+    if score is None:
+        return NOT_RUN
     n = len(truth)
     k10, k5 = max(1, round(0.10 * n)), max(1, round(0.05 * n))
     top_method = set(np.argsort(-score, kind="stable")[:k10])
@@ -65,16 +83,19 @@ def run_simulations(regimes: list[str], replications: int) -> None:
             sim = simulate_contest(regime=regime, seed=seed)
             design = build_design(_totals(sim.scores))
             truth = sim.truth.set_index("entry_id").loc[design.entry_ids, "true_quality"].to_numpy()
-            for name, fit in METHODS.items():
-                rows[name].append(_metrics(fit(design).score, truth))
+            for name, fit_fn in METHODS.items():
+                fit = _fit_or_none(fit_fn, design)
+                rows[name].append(_metrics(None if fit is None else fit.score, truth))
             rows["calibrated_criteria"].append(_metrics(_per_criterion(sim.scores, design.entry_ids), truth))
         stats = {name: np.array(v) for name, v in rows.items()}
         print(f"== {regime}  ({time.perf_counter() - start:.0f} s)")
-        print(f"{'method':>20} {'tau':>6} {'top10% prec':>12} {'top5% missed':>13}")
+        print(f"{'method':>20} {'tau':>6} {'top10% prec':>12} {'top5% missed':>13} {'not converged':>14}")
         for name in names:
-            m = stats[name].mean(axis=0)
-            print(f"{name:>20} {m[0]:6.3f} {m[1]:12.3f} {m[2]:13.3f}")
-        best = max(ESTABLISHED, key=lambda n: stats[n][:, 0].mean())
+            failed = int(np.isnan(stats[name][:, 0]).sum())
+            m = np.nanmean(stats[name], axis=0) if failed < replications else np.full(3, np.nan)
+            print(f"{name:>20} {m[0]:6.3f} {m[1]:12.3f} {m[2]:13.3f} {failed:>9d} / {replications}")
+        complete = [n for n in ESTABLISHED if not np.isnan(stats[n][:, 0]).any()]
+        best = max(complete, key=lambda n: stats[n][:, 0].mean())
         for label, a, b in (("calibrated − best established (" + best + ")", "calibrated", best),
                             ("calibrated per criterion − on totals", "calibrated_criteria", "calibrated")):
             diff = stats[a] - stats[b]
@@ -140,8 +161,11 @@ def run_insteval(seed: int = 0) -> None:
         print(f"{'method':>12} {'RMSE':>7} {'pair agreement':>15} {'fit s':>6}")
         for name, fit_fn in METHODS.items():
             start = time.perf_counter()
-            fit = fit_fn(design)
+            fit = _fit_or_none(fit_fn, design)
             elapsed = time.perf_counter() - start
+            if fit is None:
+                print(f"{name:>12} did not converge ({elapsed:.2f} s)")
+                continue
             rmse = (np.sqrt(np.mean((fit.predict(tj, te) - test["total"].to_numpy()) ** 2))
                     if fit.predict is not None else float("nan"))
             agreement = _pair_agreement(pd.Series(fit.score, index=design.entry_ids), held)

@@ -56,6 +56,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "评分表包含多个轮次（{rounds}）；请给出各轮权重，或只导入一个轮次",
         "en": "the scores hold several rounds ({rounds}); give each round a weight or rank one round at a time",
     },
+    "rank.not_converged": {
+        "zh": "方法 {method} 迭代 {iterations} 次后仍未收敛，其结果不能用于排名；请改用其他方法（如原始均分），或让每位评委评更多作品",
+        "en": "method {method} did not converge after {iterations} iterations, so its result cannot rank the entries; "
+              "choose another method (e.g. the raw mean) or have each judge score more entries",
+    },
     "rank.method_failed": {"zh": "方法 {method} 无法计算：{detail}", "en": "method {method} cannot run: {detail}"},
     # flags on ranked entries
     "rank.flag.veto": {"zh": "一票否决", "en": "vetoed"},

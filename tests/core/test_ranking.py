@@ -279,8 +279,8 @@ def score_tables(draw):
 def test_any_valid_table_gives_complete_ranks_or_a_clear_error(table, method):
     try:
         result = rank(table, RUBRIC, method=method, n_draws=20)
-    except RankingError as exc:
-        assert exc.problems[0].code == "rank.disconnected"
+    except RankingError as exc:  # tiny tables can leave the linear model's fit drifting: it says so
+        assert exc.problems[0].code in {"rank.disconnected", "rank.not_converged"}
         return
     ranks = result.table["rank"].to_numpy()
     n = table["entry_id"].nunique()

@@ -40,6 +40,8 @@ METHODS: dict[str, Callable[[Design], m.MethodFit]] = {
 METHOD_NAMES: tuple[str, ...] = tuple(METHODS)
 DEFAULT_METHOD = "calibrated"
 NEEDS_CONNECTED = frozenset({"additive", "linear", "calibrated"})  # they compare judges through shared entries
+# a method that cannot run on these data is listed beside the others, not allowed to stop the comparison
+SKIPPABLE_IN_COMPARISON = frozenset({"rank.disconnected", "rank.not_converged"})
 FLAG_ORDER = ("veto", "missing_round", "below_min_score", "tie", "boundary", "disagreement", "single_judge",
               "incomplete_sheet")
 TABLE_COLUMNS = ("entry_id", "track", "score", "score_low", "score_high", "rank", "rank_low", "rank_high",
@@ -193,7 +195,8 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     ------
     RankingError
         Bad scores, unknown method, a disconnected judge–entry graph (naming its groups), vetoes
-        for unknown entries or items, rounds without weights.
+        for unknown entries or items, rounds without weights, a fit that did not converge
+        (``rank.not_converged``: no ranking is made from a fit stopped at its iteration limit).
     """
     check_method(method)
     config = awards if awards is not None else default_award_config()
@@ -350,7 +353,8 @@ def compare_methods(scores: pd.DataFrame, rubric: Rubric, *, methods: Sequence[s
                     round_weights: Mapping[str, float] | None = None, n_draws: int = DEFAULT_DRAWS,
                     seed: int = 0) -> MethodComparison:
     """Run ``rank`` with every method and line the results up; methods that cannot run are listed
-    in ``errors`` (e.g. a disconnected graph stops additive/linear/calibrated but not raw)."""
+    in ``errors`` (e.g. a disconnected graph stops additive/linear/calibrated but not raw; a fit that
+    does not converge stops its method)."""
     for name in methods:
         check_method(name)
     results, errors = {}, {}
@@ -359,7 +363,7 @@ def compare_methods(scores: pd.DataFrame, rubric: Rubric, *, methods: Sequence[s
             results[name] = rank(scores, rubric, method=name, vetoes=vetoes, awards=awards,
                                  round_weights=round_weights, n_draws=n_draws, seed=seed)
         except RankingError as exc:
-            if exc.problems and exc.problems[0].code == "rank.disconnected":
+            if exc.problems and exc.problems[0].code in SKIPPABLE_IN_COMPARISON:
                 errors[name] = exc.render()
             else:
                 raise

@@ -35,9 +35,10 @@ from scipy.special import digamma, polygamma
 from scipy.stats import f as f_dist
 
 from judging.core.ranking.design import Design, components
-from judging.core.ranking.methods import MethodFit, solve_additive
+from judging.core.ranking.methods import MethodFit, not_converged, solve_additive
 
-MAX_ITER = 500  # EM sweeps; simulated contests converge in 40–150
+MAX_ITER = 2000  # EM sweeps; simulated contests (60 per regime) converged in 20–240, InstEval in 35–200,
+# random small tables (≤7 judges × ≤9 entries) in up to ~650: EM crawls where a variance nears zero
 TOL = 1e-4  # largest change of any q between sweeps, in SDs of the totals (≈0.001 points); Kendall tau
 # to the truth was identical to four decimals with 1e-6 in every simulated regime, at a third of the sweeps
 VARIANCE_FLOOR = 1e-6  # keeps EM away from the absorbing boundary σ² = 0
@@ -122,7 +123,10 @@ def judge_effects(design: Design, y: np.ndarray, *, alpha: float = MODEL_CHOICE_
 def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_noise: bool = True,
                          model_choice: bool = True, max_iter: int = MAX_ITER, tol: float = TOL) -> CalibratedFit:
     """Fit the calibrated model; ``judge_scale`` / ``judge_noise`` switch those parts off and
-    ``model_choice`` the F tests that drop judge offsets or scales the data do not support."""
+    ``model_choice`` the F tests that drop judge offsets or scales the data do not support.
+
+    Raises ``RankingError`` (``rank.not_converged``) when some ``q`` still moves by ``tol`` or more
+    after ``max_iter`` sweeps: the parameters there are not the model's fit."""
     J, E = design.n_judges, design.n_entries
     center = float(design.y.mean())
     spread = float(design.y.std()) or 1.0
@@ -206,6 +210,8 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         tau2 = max(np.mean(q * q + vq), VARIANCE_FLOOR)
         if change < tol:
             break
+    else:
+        raise not_converged("calibrated", max_iter)
     return CalibratedFit(mu=mu, q=q, vq=vq, a=a, s=s, vaa=vaa, vss=vss, vas=vas, sigma2=sigma2,
                          tau2=tau2, var_offset=var_offset, var_scale=var_scale,
                          noise_prior_var=noise_prior_var, tests=tests, iterations=iterations,

@@ -20,13 +20,17 @@ from scipy import sparse
 from scipy.sparse.linalg import cg
 
 from judging.core.ranking.design import Design, components
+from judging.errors import Problem, RankingError
 
 TRIM_MIN_JUDGES = 5  # issue 3: drop the highest and lowest only when at least five judges remain to drop from
 MEDIAN_SE_FACTOR = np.sqrt(np.pi / 2)  # asymptotic efficiency of the median under normal errors
-LINEAR_MAX_ITER = 300  # alternating least squares; converges in tens of sweeps on connected designs
+LINEAR_MAX_ITER = 300  # alternating least squares: tens of sweeps when judges score many entries each; with
+# few sheets per judge (simulated nips/sparse, InstEval) it drifts for 10,000s of sweeps and reports that instead
 LINEAR_TOL = 1e-9
 MIN_SCALE = 0.05  # a judge whose scores move against the consensus is clamped, not inverted
 CG_TOL = 1e-10
+CG_ITER_PER_JUDGE = 20  # conjugate gradients needs at most J steps in exact arithmetic; 20 J (+100) leaves room
+CG_MIN_ITER = 100  # for rounding on ill-conditioned designs (never reached in the simulated regimes, InstEval, 100,000 entries)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,11 @@ class MethodFit:
         if self.draws is not None:
             return self.draws(rng, n_draws)
         return self.score + self.se * rng.standard_normal((n_draws, len(self.score)))
+
+
+def not_converged(method: str, iterations: int) -> RankingError:
+    """The error for a fit that reached its iteration limit: its scores are not the method's answer."""
+    return RankingError(Problem("rank.not_converged", {"method": method, "iterations": iterations}))
 
 
 def pooled_se(design: Design, values: np.ndarray, score: np.ndarray, *, factor: float = 1.0,
@@ -124,24 +133,36 @@ def incidence(design: Design, weights: np.ndarray | None = None) -> sparse.csr_m
 
 
 def solve_additive(design: Design, y: np.ndarray, *, weights: np.ndarray | None = None,
-                   judge_prior: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                   judge_prior: float = 0.0, max_iter: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Weighted least squares ``y = b_entry + a_judge`` by eliminating entries (Schur complement).
 
     Normal equations for the offsets: ``(D_J - Cᵀ D_E⁻¹ C + λI) a = Σ_j w (y − ȳ_entry)`` with
     ``C`` the weighted entries × judges incidence, solved by Jacobi-preconditioned conjugate
     gradients. Without a prior (``λ = 0``) offsets are pinned to mean zero inside each connected
     group. Returns ``(a, b)``.
+
+    Raises
+    ------
+    RankingError
+        ``rank.not_converged`` when conjugate gradients reaches ``max_iter`` (default
+        ``CG_ITER_PER_JUDGE · J + CG_MIN_ITER``) before its tolerance.
     """
     w = np.ones(len(y)) if weights is None else weights
     C = incidence(design, w)
     d_entry = np.asarray(C.sum(axis=1)).ravel()
     d_judge = np.asarray(C.sum(axis=0)).ravel()
     ybar = np.bincount(design.entry, w * y, design.n_entries) / d_entry
-    rhs = np.bincount(design.judge, w * (y - ybar[design.entry]), design.n_judges)
+    deviation = w * (y - ybar[design.entry])
+    rhs = np.bincount(design.judge, deviation, design.n_judges)
     S = sparse.diags(d_judge + judge_prior) - C.T @ sparse.diags(1.0 / d_entry) @ C
     diag = S.diagonal()
     M = sparse.diags(1.0 / np.where(diag > 0, diag, 1.0))
-    a, _info = cg(S.tocsr(), rhs, rtol=CG_TOL, atol=0.0, maxiter=20 * design.n_judges + 100, M=M)
+    limit = CG_ITER_PER_JUDGE * design.n_judges + CG_MIN_ITER if max_iter is None else max_iter
+    # the absolute floor: judges who agree on average make rhs cancel to round-off, and CG run on
+    # round-off against the singular S (offsets are free within a group) divides by zero
+    a, info = cg(S.tocsr(), rhs, rtol=CG_TOL, atol=CG_TOL * float(np.linalg.norm(deviation)), maxiter=limit, M=M)
+    if info != 0:  # > 0: the limit was reached; < 0 (breakdown) is no answer either
+        raise not_converged("additive", limit)
     if judge_prior == 0.0:
         _, judge_labels, _ = components(design)
         a = a - (np.bincount(judge_labels, a) / np.bincount(judge_labels))[judge_labels]
@@ -178,11 +199,15 @@ def judge_regression(design: Design, target: np.ndarray, q: np.ndarray, *, min_s
     return a, s
 
 
-def fit_linear(design: Design) -> MethodFit:
+def fit_linear(design: Design, *, max_iter: int = LINEAR_MAX_ITER, tol: float = LINEAR_TOL) -> MethodFit:
+    """``score = a_judge + s_judge · q_entry`` by alternating least squares; raises ``rank.not_converged``
+    when ``q`` still moves by ``tol`` or more after ``max_iter`` sweeps (the scores there are not the fit's)."""
     a, b = solve_additive(design, design.y)
     q = b - b.mean()
     s = np.ones(design.n_judges)
-    for _ in range(LINEAR_MAX_ITER):
+    sweeps = 0
+    while sweeps < max_iter:
+        sweeps += 1
         a, s = judge_regression(design, design.y, q)
         w = s[design.judge]
         q_new = np.bincount(design.entry, w * (design.y - a[design.judge]), design.n_entries) / np.bincount(
@@ -190,8 +215,10 @@ def fit_linear(design: Design) -> MethodFit:
         q_new = (q_new - q_new.mean()) / (q_new.std() or 1.0)
         change = np.max(np.abs(q_new - q))
         q = q_new
-        if change < LINEAR_TOL:
+        if change < tol:
             break
+    else:
+        raise not_converged("linear", max_iter)
     a, s = judge_regression(design, design.y, q)
     nj = design.judge_counts()
     a_bar, s_bar = np.average(a, weights=nj), np.average(s, weights=nj)
@@ -202,4 +229,4 @@ def fit_linear(design: Design) -> MethodFit:
     se = sigma / np.sqrt(np.bincount(design.entry, (s[design.judge] / s_bar) ** 2, design.n_entries))
     return MethodFit(score=score, se=se, judge_offset=a + s * 0 - a_bar, judge_scale=s / s_bar,
                      judge_noise=np.sqrt(design.judge_mean(resid**2)),
-                     predict=lambda j, i: a[j] + s[j] * q[i])
+                     predict=lambda j, i: a[j] + s[j] * q[i], details={"iterations": sweeps})

@@ -1,0 +1,135 @@
+"""Iterative fits either converge or say that they did not: no ranking is published from a fit
+stopped at its iteration limit."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from judging.core.ranking import AwardConfig, compare_methods, rank
+from judging.core.ranking.calibrated import MAX_ITER, fit_calibrated_model
+from judging.core.ranking.design import build_design
+from judging.core.ranking.methods import LINEAR_MAX_ITER, fit_linear, solve_additive
+from judging.core.rubric import load_rubric
+from judging.core.simulate import simulate_contest
+from judging.errors import Problem, RankingError
+
+RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
+NO_AWARDS = AwardConfig(tiers=())
+
+
+def _design(scores: pd.DataFrame):
+    totals = scores.groupby(["judge_id", "entry_id"], sort=False)["score"].mean().rename("total").reset_index()
+    return build_design(totals)
+
+
+@pytest.fixture(scope="module")
+def contest() -> pd.DataFrame:
+    """Twelve judges who each score many entries: every iterative fit converges here."""
+    return simulate_contest(regime="random", seed=7, n_entries=40, n_judges=12, rubric=RUBRIC).scores
+
+
+@pytest.fixture(scope="module")
+def few_sheets_per_judge() -> pd.DataFrame:
+    """Three judges per entry and much noise: the linear model's alternating fit drifts here."""
+    return simulate_contest(regime="nips", seed=0, rubric=RUBRIC).scores
+
+
+# --- the limit reached -------------------------------------------------------------------------
+
+def test_calibrated_fit_at_its_iteration_limit_is_an_error(contest):
+    with pytest.raises(RankingError) as info:
+        fit_calibrated_model(_design(contest), max_iter=2)
+
+    assert info.value.problems == [Problem("rank.not_converged", {"method": "calibrated", "iterations": 2})]
+    assert "did not converge after 2 iterations" in info.value.render("en")
+
+
+def test_linear_fit_at_its_iteration_limit_is_an_error(contest):
+    with pytest.raises(RankingError) as info:
+        fit_linear(_design(contest), max_iter=1)
+
+    assert info.value.problems == [Problem("rank.not_converged", {"method": "linear", "iterations": 1})]
+
+
+def test_additive_solve_at_its_iteration_limit_is_an_error(contest):
+    design = _design(contest)
+
+    with pytest.raises(RankingError) as info:
+        solve_additive(design, design.y, max_iter=1)
+
+    assert info.value.problems == [Problem("rank.not_converged", {"method": "additive", "iterations": 1})]
+
+
+def test_not_converged_message_names_the_limit_in_both_languages():
+    problem = Problem("rank.not_converged", {"method": "linear", "iterations": 300})
+
+    assert problem.message("en").startswith("method linear did not converge after 300 iterations")
+    assert problem.message("zh").startswith("方法 linear 迭代 300 次后仍未收敛")
+
+
+def test_linear_fit_with_few_sheets_per_judge_reports_that_it_did_not_converge(few_sheets_per_judge):
+    with pytest.raises(RankingError) as info:
+        fit_linear(_design(few_sheets_per_judge))
+
+    assert info.value.problems == [Problem("rank.not_converged", {"method": "linear",
+                                                                  "iterations": LINEAR_MAX_ITER})]
+
+
+# --- what the caller sees ------------------------------------------------------------------------
+
+def test_rank_refuses_to_rank_with_an_unconverged_fit(few_sheets_per_judge):
+    with pytest.raises(RankingError) as info:
+        rank(few_sheets_per_judge, RUBRIC, method="linear", awards=NO_AWARDS, n_draws=20)
+
+    assert [p.code for p in info.value.problems] == ["rank.not_converged"]
+
+
+def test_compare_methods_lists_an_unconverged_method_beside_the_others(few_sheets_per_judge):
+    comparison = compare_methods(few_sheets_per_judge, RUBRIC, awards=NO_AWARDS, n_draws=20)
+
+    assert list(comparison.errors) == ["linear"]
+    assert comparison.errors["linear"] == Problem("rank.not_converged", {"method": "linear",
+                                                                         "iterations": LINEAR_MAX_ITER}).render()
+    assert "linear" not in comparison.results and "calibrated" in comparison.results
+    assert "rank_linear" not in comparison.table.columns
+
+
+# --- the normal case -----------------------------------------------------------------------------
+
+def test_calibrated_fit_converges_well_inside_its_limit(contest):
+    fit = fit_calibrated_model(_design(contest))
+
+    assert 1 < fit.iterations < MAX_ITER // 4
+
+
+def test_linear_fit_converges_when_judges_score_many_entries(contest):
+    fit = fit_linear(_design(contest))
+
+    assert 1 < fit.details["iterations"] < LINEAR_MAX_ITER
+
+
+def test_rank_records_the_sweeps_of_the_default_fit(contest):
+    result = rank(contest, RUBRIC, awards=NO_AWARDS, n_draws=20)
+
+    (details,) = result.details.values()
+    assert 1 < details["iterations"] < MAX_ITER
+
+
+def test_additive_solve_of_judges_who_agree_on_average_converges_without_dividing_by_zero():
+    # j0 and j1 share e0 (35 vs 50.5) and e4 (88.5 vs 73): on average they agree exactly, so the
+    # offsets' right-hand side is round-off once the totals are standardised
+    totals = {("j0", "e0"): 35.0, ("j0", "e1"): 81.5, ("j0", "e2"): 39.5, ("j0", "e3"): 8.0, ("j0", "e4"): 88.5,
+              ("j1", "e0"): 50.5, ("j1", "e4"): 73.0, ("j1", "e5"): 55.5}
+    design = build_design(pd.DataFrame([{"judge_id": j, "entry_id": e, "total": v} for (j, e), v in totals.items()]))
+    y = (design.y - design.y.mean()) / design.y.std()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        offsets, _ = solve_additive(design, y)
+
+    np.testing.assert_allclose(offsets, [0.0, 0.0], atol=1e-12)
