@@ -25,9 +25,11 @@ import uuid
 from sqlalchemy import create_engine, text
 from sqlmodel import func, select
 
+from judging.core.permissions import SYSTEM
 from judging.store.audit_log import verify_audit_chain  # noqa: E402
 from judging.store.db import open_database, read_session, write_session
 from judging.store.models import AuditEvent, Score
+from judging.store.people import resolve_actor
 from judging.store.sheets import save_score  # noqa: E402
 from judging.store.synthetic import build_contest
 
@@ -48,6 +50,8 @@ def run(engine, *, judges: int, changes: int, seed: int = 1, think_ms: float = 0
         judge_id = contest["judges"][index]
         mine = [e for j, e in contest["pairs"] if j == judge_id]
         local: dict[tuple[int, int, str], tuple[float, int]] = {}
+        with read_session(engine) as s:  # as the app does once per request: the judge's own actor
+            actor = resolve_actor(s, user_id=judge_id)
         start.wait()
         for _ in range(per_judge):
             if think_ms:
@@ -63,7 +67,7 @@ def run(engine, *, judges: int, changes: int, seed: int = 1, think_ms: float = 0
                 with write_session(engine) as s:
                     save_score(s, round_id=contest["round_id"], judge_id=judge_id, entry_id=entry_id,
                                     criterion=criterion, value=value, expected_version=old_changes,
-                                    actor=f"j{index}")
+                                    actor=actor)
             except Exception as exc:  # an unacknowledged save: counted, not expected in the table
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}")
@@ -85,7 +89,7 @@ def run(engine, *, judges: int, changes: int, seed: int = 1, think_ms: float = 0
     with read_session(engine) as s:
         rows = s.exec(select(Score.judge_id, Score.entry_id, Score.criterion, Score.value, Score.version)).all()
         events = s.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "score.save")).one()
-        chain_broken = verify_audit_chain(s, actor="benchmark")
+        chain_broken = verify_audit_chain(s, actor=SYSTEM)
     stored = {}
     duplicated = 0
     for j, e, c, v, version in rows:

@@ -20,6 +20,7 @@ import xlsxwriter
 from sqlalchemy import create_engine, text
 
 from judging.core.imports import parse_entries
+from judging.core.permissions import SYSTEM
 from judging.store.db import open_database, write_session
 from judging.store.editions import create_edition  # noqa: E402
 from judging.store.imports import import_entries
@@ -89,7 +90,7 @@ LAST_CPU = 0.0  # this process's CPU time of the last ``timed`` call: comparable
 def store(url: str, data: bytes) -> tuple[float, float]:
     engine = open_database(url)
     with write_session(engine) as s:
-        edition = create_edition(s, name="基准测试", year=2026, tracks=TRACKS)
+        edition = create_edition(s, name="基准测试", year=2026, tracks=TRACKS, actor=SYSTEM)
     seconds, _ = timed(lambda: _import(engine, edition.id, data))
     engine.dispose()
     return seconds, LAST_CPU
@@ -97,7 +98,7 @@ def store(url: str, data: bytes) -> tuple[float, float]:
 
 def _import(engine, edition_id: int, data: bytes) -> None:
     with write_session(engine) as s:
-        import_entries(s, edition_id=edition_id, data=data, actor="benchmark")
+        import_entries(s, edition_id=edition_id, data=data, actor=SYSTEM)
 
 
 def postgres_database(admin_url: str) -> tuple[str, callable] | None:

@@ -23,11 +23,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
+from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.store.assignment import assign  # noqa: E402
 from judging.store.db import open_database, read_session, write_session
 from judging.store.editions import add_entries, add_round, create_edition, entries_of  # noqa: E402
-from judging.store.people import create_user  # noqa: E402
+from judging.store.people import create_user, resolve_actor  # noqa: E402
 from judging.store.sheets import load_sheet, save_score  # noqa: E402
 from judging.ui.common import USER_KEY, SignedIn
 
@@ -58,21 +59,22 @@ LIST_PAGE = "import judging.ui.judge_entries as m\nm.render()\n"
 
 def build(engine) -> dict:
     with write_session(engine) as s:
-        edition = create_edition(s, name="基准测试", year=2026, tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
-        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        edition = create_edition(s, name="基准测试", year=2026, tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
             {"code": f"E-{i:03d}", "track": "life" if i % 2 else "public", "title": f"信息消费作品 {i}",
              "summary": "面向社区居民的一站式生活服务平台。" * 10} for i in range(ENTRIES)
-        ])
-        judges = [create_user(s, username=f"j{i}", display_name=f"评委{i}") for i in range(1 + OTHER_JUDGES)]
+        ], actor=SYSTEM)
+        judges = [create_user(s, username=f"j{i}", display_name=f"评委{i}", actor=SYSTEM) for i in range(1 + OTHER_JUDGES)]
         entries = entries_of(s, edition.id)
-        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries])
+        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries], actor=SYSTEM)
     for judge in judges:
         with write_session(engine) as s:
+            judge_actor = resolve_actor(s, user_id=judge.id)
             for entry in entries[: int(ENTRIES * SCORED_SHARE)]:
                 for criterion in RUBRIC.criterion_keys:
                     save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
-                                    value=75.0, actor=judge.username)
+                                    value=75.0, actor=judge_actor)
     me = judges[0]
     return {"round": rnd.id, "judge": SignedIn(me.id, me.username, me.display_name, "judge"),
             "entry": entries[-1].id, "entries": [e.id for e in entries]}
@@ -122,8 +124,9 @@ def store_times(engine, contest: dict, changes: int) -> list[float]:
     judge = contest["judge"]
     times = []
     with read_session(engine) as s:
+        judge_actor = resolve_actor(s, user_id=judge.id)
         stored = load_sheet(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
-                                 actor=judge.username)
+                                 actor=judge_actor)
     version = stored.scores["core_technology"].version if "core_technology" in stored.scores else 0
     for i in range(changes):
         value = 60.0 + (i % 40) * 0.5
@@ -131,7 +134,7 @@ def store_times(engine, contest: dict, changes: int) -> list[float]:
         with write_session(engine) as s:
             score = save_score(s, round_id=contest["round"], judge_id=judge.id, entry_id=contest["entry"],
                                     criterion="core_technology", value=value, expected_version=version,
-                                    actor=judge.username)
+                                    actor=judge_actor)
             version = score.version
         times.append(time.perf_counter() - start)
     return times

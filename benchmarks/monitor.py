@@ -22,24 +22,33 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from judging.core.permissions import SYSTEM
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from ranking_speed import make_scores  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlmodel import select  # noqa: E402
 
 from judging.core.ranking import AwardConfig, rank  # noqa: E402
 from judging.core.rubric import load_rubric  # noqa: E402
 from judging.store.assignment import assign  # noqa: E402
 from judging.store.db import normalise_url, open_database, read_session, write_session  # noqa: E402
 from judging.store.editions import add_entries, add_round, create_edition, entries_of, get_round, round_rubric  # noqa: E402
-from judging.store.models import Score, ScoreSheet, utcnow  # noqa: E402
-from judging.store.people import create_user  # noqa: E402
+from judging.store.models import Score, ScoreSheet, User, utcnow  # noqa: E402
+from judging.store.people import create_user, resolve_actor  # noqa: E402
 from judging.store.scores import load_scores_frame, round_score_version  # noqa: E402
 from judging.ui.organiser_monitor import DIAGNOSTIC_DRAWS  # noqa: E402
 
 ACTOR = "bench-organiser"
+
+
+def as_organiser(session):
+    """The benchmark organiser's actor, resolved as the app resolves a signed-in tab's."""
+    user = session.exec(select(User).where(User.username == ACTOR)).one()
+    return resolve_actor(session, user_id=user.id)
 METHODS = ("calibrated", "trimmed", "raw")
 
 
@@ -49,17 +58,17 @@ def build_round(engine, *, n_entries: int, per_entry: int) -> int:
     scores = make_scores(n_entries, per_entry, seed=1)
     judges = sorted(set(scores["judge_id"]), key=lambda j: int(j[1:]))
     with write_session(engine) as s:
-        create_user(s, username=ACTOR, display_name="基准", role="organiser")
-        edition = create_edition(s, name="全国基准", year=2026, tracks=[("life", "生活类", "Life")])
+        create_user(s, username=ACTOR, display_name="基准", role="organiser", actor=SYSTEM)
+        edition = create_edition(s, name="全国基准", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
         rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=rubric,
-                             judges_per_entry=per_entry)
+                             judges_per_entry=per_entry, actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
-            {"code": f"E{i}", "track": "life", "title": f"作品{i}"} for i in range(n_entries)])
+            {"code": f"E{i}", "track": "life", "title": f"作品{i}"} for i in range(n_entries)], actor=SYSTEM)
         entry_ids = {e.code: e.id for e in entries_of(s, edition.id)}
-        judge_ids = {j: create_user(s, username=j, display_name=f"评委{j}").id for j in judges}
+        judge_ids = {j: create_user(s, username=j, display_name=f"评委{j}", actor=SYSTEM).id for j in judges}
         pairs = sorted({(judge_ids[j], entry_ids[e]) for j, e in zip(scores["judge_id"], scores["entry_id"],
                                                                     strict=True)})
-        assign(s, round_id=rnd.id, pairs=pairs)
+        assign(s, round_id=rnd.id, pairs=pairs, actor=SYSTEM)
         now = utcnow()
         s.execute(insert(Score), [
             {"round_id": rnd.id, "judge_id": judge_ids[j], "entry_id": entry_ids[e], "criterion": c,
@@ -116,10 +125,11 @@ def main() -> None:
         print(f"database: {engine.url.get_backend_name()}; built {args.entries} entries × "
               f"{args.judges_per_entry} judges × 3 criteria in {time.perf_counter() - start:.1f} s")
         with read_session(engine) as s:
+            organiser = as_organiser(s)
             rnd = get_round(s, round_id)
             rubric = round_rubric(rnd)
-            load_s, scores = timed(lambda: load_scores_frame(s, round_id=round_id, actor=ACTOR), args.repeat)
-            version_s, version = timed(lambda: round_score_version(s, round_id=round_id, actor=ACTOR),
+            load_s, scores = timed(lambda: load_scores_frame(s, round_id=round_id, actor=organiser), args.repeat)
+            version_s, version = timed(lambda: round_score_version(s, round_id=round_id, actor=organiser),
                                        max(args.repeat, 10))
         print(f"score rows: {len(scores)}; judges: {scores['judge_id'].nunique()}")
         print(f"read the scores (load_scores_frame): {load_s:.2f} s median of {args.repeat}")

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from judging.core.assignment import assign_judges
 from judging.core.passwords import hash_password
+from judging.core.permissions import DEMO, Actor
 from judging.core.rubric import Rubric, load_rubric
 from judging.core.scoring import weighted_total
 from judging.errors import JudgingError, Problem
@@ -37,7 +38,7 @@ RUBRICS_DIR = ROOT / "rubrics"
 
 DEMO_PASSWORD = "demo2026"  # public on purpose: the demo is for trying the system, not for real contests
 DEMO_SEED = 2026
-ACTOR = "demo"
+ACTOR = DEMO
 
 EDITION_NAME = "2026年信息消费创新大赛(演示)"
 EDITION_YEAR = 2026
@@ -136,7 +137,7 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
 
         import_entries(session, edition_id=edition.id, data=(DATA_DIR / "entries.csv").read_bytes(), actor=ACTOR)
         import_judges(session, edition_id=edition.id, data=(DATA_DIR / "judges.csv").read_bytes(), actor=ACTOR)
-        judges = list_judges(session)
+        judges = list_judges(session, actor=ACTOR)
         for judge in judges:
             judge.password_hash = password_hash
             session.add(judge)
@@ -176,12 +177,13 @@ def _store_sheets(session: Session, *, round_id: int, rubric: Rubric, plans: lis
     each); the demo writes a few thousand of them at once, so it inserts the rows they would have
     written and their events through ``record_events``, keeping the trail complete and chained.
     """
-    usernames = dict(session.exec(select(User.id, User.username)).all())
+    judges = {u.id: Actor(id=u.id, username=u.username, role=u.role, active=u.active)
+              for u in session.exec(select(User))}  # the judges' own actors: their sheets, their events
     subject = f"round:{round_id}"
     now = utcnow()
     scores, comments, sheets, events = [], [], [], []
     for plan in plans:
-        actor = usernames[plan.judge]
+        actor = judges[plan.judge]
         pair = {"round_id": round_id, "judge_id": plan.judge, "entry_id": plan.entry}
         for criterion, value in plan.scores.items():
             scores.append(pair | {"criterion": criterion, "value": value, "version": 1, "updated_at": now})
@@ -204,7 +206,7 @@ def _store_sheets(session: Session, *, round_id: int, rubric: Rubric, plans: lis
         for plan in sorted((p for p in plans if p.submit), key=lambda p: _mean(p.scores))[:VETO_COUNT]:
             item = rubric.veto_items[int(rng.integers(len(rubric.veto_items)))]
             save_veto(session, round_id=round_id, judge_id=plan.judge, entry_id=plan.entry,
-                           veto_key=item.key, reason=f"{item.description.zh}（演示）", actor=usernames[plan.judge])
+                           veto_key=item.key, reason=f"{item.description.zh}（演示）", actor=judges[plan.judge])
     for table, rows in ((Score, scores), (Comment, comments), (ScoreSheet, sheets)):
         if rows:
             session.execute(insert(table), rows)
@@ -304,7 +306,7 @@ def demo_summary(session: Session, edition_id: int) -> dict[str, object]:
         "name": edition.name,
         "tracks": len(tracks_of(session, edition_id)),
         "entries": count(select(func.count()).select_from(Entry).where(Entry.edition_id == edition_id)),
-        "judges": len(list_judges(session)),
+        "judges": len(list_judges(session, actor=ACTOR)),
         "conflicts": len(conflicts_of(session, edition_id)),
         "assignments": count(select(func.count()).select_from(Assignment).where(Assignment.round_id == first.id)),
         "started": count(select(func.count()).select_from(ScoreSheet).where(ScoreSheet.round_id == first.id)),

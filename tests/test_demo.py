@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from actors import as_user
 from sqlmodel import select
 
 from judging.cli import main
 from judging.core.passwords import verify_password
+from judging.core.permissions import SYSTEM
 from judging.core.scoring import missing_comments
 from judging.demo import DEMO_PASSWORD, TRACKS, DemoError, build_demo, plan_sheets
 from judging.store.advancement import advancement_preview, confirm_advancement
@@ -99,9 +101,9 @@ def test_demo_scores_are_on_the_scale_with_required_comments_visible_progress_an
         assert missing_comments(scores=values, comments=sheet_comments, rubric=rubric) == []
     assert preliminary.rubric_frozen
     assert len(session.exec(select(Veto)).all()) == 1
-    judge_means = load_scores_frame(session, round_id=preliminary.id, actor="system").groupby("judge_id")["score"].mean()
+    judge_means = load_scores_frame(session, round_id=preliminary.id, actor=SYSTEM).groupby("judge_id")["score"].mean()
     assert judge_means.max() - judge_means.min() > 8  # harsh and lenient judges, for the calibration to correct
-    assert verify_audit_chain(session, actor="system") == []
+    assert verify_audit_chain(session, actor=SYSTEM) == []
 
 
 def test_demo_refuses_a_second_run(engine):
@@ -151,15 +153,15 @@ def test_demo_final_runs_as_a_live_final_after_advancement(engine):
     edition_id = build_demo(engine, seed=2026)
     with write_session(engine) as s:
         preliminary, final = rounds_of(s, edition_id)
-        preview = advancement_preview(s, round_id=preliminary.id, actor="organiser")
+        preview = advancement_preview(s, round_id=preliminary.id, actor=as_user(s, "organiser"))
         codes = preview.loc[preview["advance"], "entry_id"].tolist()
-        confirm_advancement(s, round_id=preliminary.id, codes=codes, actor="organiser")
-        panel = [j.id for j in list_judges(s)[:7]]
-        set_panel(s, round_id=final.id, judge_ids=panel, actor="organiser")
+        confirm_advancement(s, round_id=preliminary.id, codes=codes, actor=as_user(s, "organiser"))
+        panel = [j.id for j in list_judges(s, actor=SYSTEM)[:7]]
+        set_panel(s, round_id=final.id, judge_ids=panel, actor=as_user(s, "organiser"))
         first = entries_of_round(s, round_id=final.id)[0]
-        seats = open_live_entry(s, round_id=final.id, entry_id=first.id, actor="organiser")
+        seats = open_live_entry(s, round_id=final.id, entry_id=first.id, actor=as_user(s, "organiser"))
     with read_session(engine) as s:
-        seen = {tuple(e.code for e in assigned_entries(s, round_id=final.id, judge_id=j, actor="organiser"))
+        seen = {tuple(e.code for e in assigned_entries(s, round_id=final.id, judge_id=j, actor=as_user(s, "organiser")))
                 for j in panel}
-        assert ordinary_sheets(s, round_id=final.id, actor="org") == 0
+        assert ordinary_sheets(s, round_id=final.id, actor=as_user(s, "organiser")) == 0
     assert len(codes) >= 30 and 1 <= seats <= 7 and seen <= {(first.code,), ()}

@@ -12,10 +12,6 @@ from collections.abc import Sequence
 
 from judging.errors import JudgingError
 
-# The actor the commands name in the store: no account has this name, so it is a trusted shell
-# (role ``system``, see ``judging.core.permissions``) that may read and write everything.
-CLI_ACTOR = "cli"
-
 
 def command_modules() -> list[str]:
     import pkgutil

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from judging.cli import CLI_ACTOR
+from judging.core.permissions import CLI
 from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.errors import JudgingError, NotFound, Problem
 from judging.i18n import t
@@ -57,7 +57,7 @@ def run_import_entries(args) -> int:
     try:
         with write_session(engine) as session:
             _check_edition(session, args.edition)
-            outcome = import_entries(session, edition_id=args.edition, data=data, actor=CLI_ACTOR)
+            outcome = import_entries(session, edition_id=args.edition, data=data, actor=CLI)
     except JudgingError as exc:
         return _report(exc, args.file)
     print(t("cli.import_entries_done", n=outcome.imported))
@@ -73,7 +73,7 @@ def run_import_judges(args) -> int:
         with write_session(engine) as session:
             if args.edition is not None:
                 _check_edition(session, args.edition)
-            outcome = import_judges(session, data=data, edition_id=args.edition, actor=CLI_ACTOR)
+            outcome = import_judges(session, data=data, edition_id=args.edition, actor=CLI)
     except JudgingError as exc:
         return _report(exc, args.file)
     print(t("cli.import_judges_done", n=outcome.imported, conflicts=outcome.conflicts))
@@ -83,7 +83,7 @@ def run_import_judges(args) -> int:
 def run_scores_export(args) -> int:
     engine = open_database(args.db)
     with read_session(engine) as session:
-        frame = load_scores_frame(session, round_id=args.round_id, actor=CLI_ACTOR)
+        frame = load_scores_frame(session, round_id=args.round_id, actor=CLI)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(write_scores_csv(frame))
     print(t("cli.scores_exported", n=len(frame), path=args.out))
@@ -97,7 +97,7 @@ def run_scores_import(args) -> int:
         with write_session(engine) as session:
             rubric = round_rubric(get_round(session, args.round_id))
             frame = read_scores_csv(data, rubric)
-            outcome = import_scores(session, args.round_id, frame, CLI_ACTOR)
+            outcome = import_scores(session, args.round_id, frame, CLI)
     except JudgingError as exc:
         return _report(exc, args.file)
     print(t("cli.scores_imported", n=outcome.rows, changed=outcome.changed))

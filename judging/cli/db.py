@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from judging.cli import CLI_ACTOR
+from judging.core.permissions import CLI
 from judging.i18n import t
 from judging.store.audit_log import count_events, score_mismatches, verify_audit_chain
 from judging.store.db import database_url, make_engine, read_session, upgrade
@@ -34,9 +34,9 @@ def run_upgrade(args) -> int:
 def run_audit_verify(args) -> int:
     engine = make_engine(args.db)
     with read_session(engine) as session:
-        broken = verify_audit_chain(session, actor=CLI_ACTOR)
-        total = count_events(session, actor=CLI_ACTOR)
-        mismatches = score_mismatches(session, actor=CLI_ACTOR)
+        broken = verify_audit_chain(session, actor=CLI)
+        total = count_events(session, actor=CLI)
+        mismatches = score_mismatches(session, actor=CLI)
     if broken:
         print(t("cli.audit_broken", n=len(broken), ids=", ".join(map(str, broken[:20]))), file=sys.stderr)
     for problem in mismatches[:20]:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from judging.cli import CLI_ACTOR
 from judging.core import exports
 from judging.core.bundle import BundleSettings, build_bundle, canonical_scores, verify_bundle
+from judging.core.permissions import CLI
 from judging.core.ranking import default_award_config, load_award_config
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv
@@ -96,7 +96,7 @@ def run_bundle(args) -> int:
 
         engine = _engine(args)
         with read_session(engine) as session:
-            data = publication_bundle(session, args.publication, actor=CLI_ACTOR)
+            data = publication_bundle(session, args.publication, actor=CLI)
     else:
         for name in ("scores", "rubric"):
             if getattr(args, name) is None:
@@ -138,11 +138,11 @@ def run_export(args) -> int:
 
         engine = _engine(args)
         with read_session(engine) as session:
-            publication = get_publication(session, args.publication, actor=CLI_ACTOR)
-            table = current_list(session, publication.id, actor=CLI_ACTOR)
+            publication = get_publication(session, args.publication, actor=CLI)
+            table = current_list(session, publication.id, actor=CLI)
             info = edition_info(session, publication, organiser=args.organiser)
             if "bundle" in kinds:
-                files[exports.export_filename(info, "bundle")] = publication_bundle(session, publication.id, actor=CLI_ACTOR)
+                files[exports.export_filename(info, "bundle")] = publication_bundle(session, publication.id, actor=CLI)
     else:
         if args.ranking is None or args.edition is None:
             raise _fail("results.cli.needs", option="--publication, or --ranking and --edition")

@@ -1,19 +1,71 @@
-"""Who may do what: one declarative table of role × action, and role × page, that the store and the pages consult.
+"""Who may do what: the actor of a request, and one declarative table of role × action, and role × page,
+that the store and the pages consult.
 
-The menu only hides pages; these tables are what the server enforces. ``system`` is the role of
-the trusted shells that hold the database credentials themselves (the CLI, the demo builder,
-scripts): an ``actor`` that names no account is such a shell.
+The menu only hides pages; these tables are what the server enforces. Every store call names its
+``Actor``: an account the shell resolved for this request (its id, name, role and whether it is
+active), or one of the trusted shells that hold the database credentials themselves (the CLI, the
+demo builder, migrations), which act as ``SYSTEM`` or ``CLI``. Anything else is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-ROLES = ("organiser", "judge", "announcer", "auditor")
+
+class Role(StrEnum):
+    """The role of an account; its text is ``role.<value>`` in the translation table."""
+
+    ORGANISER = "organiser"
+    JUDGE = "judge"
+    ANNOUNCER = "announcer"
+    AUDITOR = "auditor"
+
+    @property
+    def text_key(self) -> str:
+        return f"role.{self.value}"
+
+
+ROLES: tuple[str, ...] = tuple(Role)
 SYSTEM_ROLE = "system"
 # the names the trusted shells act under (the CLI's "cli", scripts' "system"): no account may take them,
-# or a shell would act with that account's role
-RESERVED_USERNAMES = frozenset({"system", "cli"})
+# so that an event's actor always says whether a person or a shell acted
+RESERVED_USERNAMES = frozenset({"system", "cli", "demo"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts in a request: an account (``id``) as the shell found it at the request's start, or a
+    trusted shell (``id`` None, role ``system``). The store checks the account again on every
+    guarded call (deleted, switched off, role changed) and refuses anything it cannot match."""
+
+    id: int | None
+    username: str
+    role: str
+    active: bool = True
+
+    @property
+    def is_trusted_shell(self) -> bool:
+        return self.id is None and self.role == SYSTEM_ROLE and self.username in RESERVED_USERNAMES
+
+
+def trusted_shell(name: str) -> Actor:
+    """The actor of a trusted shell (``system``: scripts and migrations; ``cli``: the CLI; ``demo``: the demo builder)."""
+    if name not in RESERVED_USERNAMES:
+        raise ValueError(f"not a trusted shell: {name!r}")
+    return Actor(id=None, username=name, role=SYSTEM_ROLE)
+
+
+SYSTEM = trusted_shell("system")
+CLI = trusted_shell("cli")
+DEMO = trusted_shell("demo")
+
+
+def actor_name(actor: object) -> str:
+    """The name an audit event records for ``actor``, whatever it is (a refused call may pass anything)."""
+    if isinstance(actor, Actor):
+        return actor.username
+    return repr(actor)[:100]
 
 # Scope of a grant: ANY = every object of that kind; OWN = only the judge's own score sheets
 # (judge_id is the actor's account), on entries assigned to them, without a conflict, in an open round.
@@ -33,6 +85,7 @@ _ACTIONS = (
            {"organiser": ANY}),
     Action("people.manage", "import entries and judges, create accounts, issue passwords, (de)activate judges",
            {"organiser": ANY}),
+    Action("people.read", "read accounts (judges, the panel, one account by name)", {"organiser": ANY}),
     Action("assignment.manage", "assign judges to entries, generate, fill gaps, drop-outs, record conflicts",
            {"organiser": ANY}),
     Action("conflict.declare", "declare a conflict (回避) on an entry", {"judge": OWN, "organiser": ANY}),
@@ -70,13 +123,14 @@ PAGES: dict[str, frozenset[str]] = {
 }
 
 
-def scope(role: str, action: str) -> str | None:
-    """The scope in which ``role`` may do ``action`` (ANY or OWN), or None when refused."""
+def scope(role: str | None, action: str) -> str | None:
+    """The scope in which ``role`` may do ``action`` (ANY or OWN), or None when refused (an unknown
+    role, or none, is refused everything)."""
     if action not in ACTIONS:
         raise KeyError(f"unknown action: {action}")
     if role == SYSTEM_ROLE:
         return ANY
-    return ACTIONS[action].grants.get(role)
+    return ACTIONS[action].grants.get(role) if role in ROLES else None
 
 
 def allowed(role: str, action: str, *, own: bool = True) -> bool:

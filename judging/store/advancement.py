@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from judging.core.editions import parse_advance_rule
+from judging.core.permissions import Actor
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.editions import (
@@ -25,7 +26,7 @@ from judging.store.scores import load_scores_frame
 
 
 @guarded("scores.read")
-def advancement_preview(session: Session, *, round_id: int, actor: str):
+def advancement_preview(session: Session, *, round_id: int, actor: Actor):
     """Who would advance from the round per track under its rule (``select_advancing`` on the round's
     scores with its method), with entry titles; entries without scores never advance."""
     import pandas as pd
@@ -51,7 +52,7 @@ def advancement_preview(session: Session, *, round_id: int, actor: str):
 
 
 @guarded("edition.manage")
-def confirm_advancement(session: Session, *, round_id: int, codes: list[str], actor: str) -> Round:
+def confirm_advancement(session: Session, *, round_id: int, codes: list[str], actor: Actor) -> Round:
     """The entries ``codes`` go on to the next round (in this order); this round closes, the next opens."""
     rnd = get_round(session, round_id)
     target = next_round(session, round_id=round_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from judging.core.permissions import Actor
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.editions import entries_of_round, get_round, is_live_round, tracks_of
@@ -25,7 +26,7 @@ from judging.store.people import list_judges
 
 @guarded("assignment.manage")
 def add_conflict(
-    session: Session, *, judge_id: int, entry_id: int, source: str = "declared", reason: str = "", actor: str = "system"
+    session: Session, *, judge_id: int, entry_id: int, source: str = "declared", reason: str = "", actor: Actor
 ) -> Conflict:
     """Record a conflict (回避); any scores the judge gave the entry are left out of rankings from now on."""
     existing = session.exec(
@@ -47,7 +48,7 @@ def conflicts_of(session: Session, edition_id: int) -> list[Conflict]:
 
 
 @guarded("assignment.manage")
-def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], actor: str = "system") -> int:
+def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], actor: Actor) -> int:
     """Assign ``(judge_id, entry_id)`` pairs to a round; conflicted pairs are refused."""
     pairs = list(pairs)
     conflicted = {
@@ -73,7 +74,7 @@ class ConflictRow:
 
 @guarded("scores.read")
 def conflict_rows(session: Session, *, edition_id: int | None = None, source: str | None = None,
-                  actor: str) -> list[ConflictRow]:
+                  actor: Actor) -> list[ConflictRow]:
     """Conflicts with their judge and entry, newest first (the organiser's list of declarations)."""
     stmt = (
         select(Conflict, User, Entry)
@@ -104,7 +105,7 @@ def _refuse_if_live(session: Session, rnd: Round) -> None:
 
 @guarded("assignment.manage")
 def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], seed: int,
-                       actor: str) -> int:
+                       actor: Actor) -> int:
     """Make ``pairs`` the round's whole assignment (refused once any score is stored in the round)."""
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
@@ -122,7 +123,7 @@ def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple
 
 @guarded("assignment.manage")
 def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
-                      actor: str) -> None:
+                      actor: Actor) -> None:
     """Take an entry off a judge's list; their stored scores stay in the audit trail and the database."""
     row = session.exec(select(Assignment).where(Assignment.round_id == round_id, Assignment.judge_id == judge_id,
                                                 Assignment.entry_id == entry_id)).first()
@@ -136,7 +137,7 @@ def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_i
 
 @guarded("assignment.manage")
 def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
-                   actor: str) -> None:
+                   actor: Actor) -> None:
     """Give a judge one more entry, with the same checks as the automatic assignment."""
     from judging.core.assignment_changes import check_addition
 
@@ -174,11 +175,12 @@ class RoundInputs:
         return [(self.judge_ids[j], self.entry_ids[e]) for j, e in pairs]
 
 
-def round_inputs(session: Session, *, round_id: int) -> RoundInputs:
+@guarded("assignment.manage")
+def round_inputs(session: Session, *, round_id: int, actor: Actor) -> RoundInputs:
     rnd = get_round(session, round_id)
     tracks = {t.id: t.key for t in tracks_of(session, rnd.edition_id)}
     entries = entries_of_round(session, round_id=round_id)
-    judges = list_judges(session)
+    judges = list_judges(session, actor=actor)
     code = {e.id: e.code for e in entries}
     name = {j.id: j.username for j in judges}
     return RoundInputs(
@@ -192,27 +194,27 @@ def round_inputs(session: Session, *, round_id: int) -> RoundInputs:
 
 
 @guarded("assignment.manage")
-def generate_assignment(session: Session, *, round_id: int, seed: int, actor: str) -> int:
+def generate_assignment(session: Session, *, round_id: int, seed: int, actor: Actor) -> int:
     """Run the automatic assignment for the round (k per entry, 回避, balanced, expertise, connected)."""
     from judging.core.assignment import assign_judges
 
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
-    inputs = round_inputs(session, round_id=round_id)
+    inputs = round_inputs(session, round_id=round_id, actor=actor)
     pairs = assign_judges(entries=inputs.entries, judges=inputs.judges, k=rnd.judges_per_entry,
                           conflicts=inputs.conflicts, seed=seed)
     return replace_assignment(session, round_id=round_id, pairs=inputs.to_ids(pairs), seed=seed, actor=actor)
 
 
 @guarded("assignment.manage")
-def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: str,
+def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: Actor,
                     exclude_judges: Iterable[int] = ()) -> list[tuple[int, int]]:
     """Give every entry of the round ``k`` judges again (after conflicts or a drop-out); the pairs added."""
     from judging.core.assignment_changes import fill_gaps
 
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
-    inputs = round_inputs(session, round_id=round_id)
+    inputs = round_inputs(session, round_id=round_id, actor=actor)
     judges = dict(inputs.judges)
     for judge_id in exclude_judges:
         judges.pop(next(n for n, i in inputs.judge_ids.items() if i == judge_id), None)
@@ -228,7 +230,7 @@ def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: str,
 
 @guarded("assignment.manage")
 def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int, reason: str,
-                    actor: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+                    actor: Actor) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Take a judge off every entry of the round they have not submitted, and give those entries other judges.
 
     Submitted sheets stay. Returns (pairs removed, pairs added); all or nothing.

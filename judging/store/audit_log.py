@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, select
 
+from judging.core.permissions import Actor
 from judging.errors import Problem
 from judging.store.guard import guarded
 from judging.store.models import (
@@ -26,14 +27,22 @@ from judging.store.models import (
 GENESIS_HASH = "0" * 64
 
 
-def _event_digest(prev_hash: str, at: datetime, actor: str, action: str, subject: str, payload: str) -> str:
+def _event_digest(prev_hash: str, at: datetime, actor: Actor, action: str, subject: str, payload: str) -> str:
     stamp = at.astimezone(UTC).isoformat() if at.tzinfo else at.replace(tzinfo=UTC).isoformat()
     canonical = json.dumps([prev_hash, stamp, actor, action, subject, payload], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def record_event(session: Session, *, actor: str, action: str, subject: str = "", payload: dict | None = None) -> AuditEvent:
-    """Append an audit event chained to the previous one by its hash."""
+def record_event(session: Session, *, actor: Actor, action: str, subject: str = "",
+                 payload: dict | None = None) -> AuditEvent:
+    """Append an audit event of ``actor`` chained to the previous one by its hash."""
+    return append_event(session, name=actor.username, action=action, subject=subject, payload=payload)
+
+
+def append_event(session: Session, *, name: str, action: str, subject: str = "", payload: dict | None = None) -> AuditEvent:
+    """Append an audit event under ``name``: ``record_event``'s body, and the ``permission.refused``
+    event of a caller that is no actor at all (its name is what it passed, made text)."""
+    actor = name
     if session.get_bind().dialect.name == "postgresql":
         # one writer at a time extends the chain; released at commit
         session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
@@ -48,7 +57,7 @@ def record_event(session: Session, *, actor: str, action: str, subject: str = ""
     return event
 
 
-def record_events(session: Session, events: Iterable[tuple[str, str, str, dict]]) -> int:
+def record_events(session: Session, events: Iterable[tuple[Actor, str, str, dict]]) -> int:
     """Append many ``(actor, action, subject, payload)`` events in one insert, chained as ``record_event`` does.
 
     For bulk writers (the demo contest, large imports): one lock, one read of the chain's end.
@@ -58,7 +67,8 @@ def record_events(session: Session, events: Iterable[tuple[str, str, str, dict]]
     last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
     prev_hash = last.hash if last else GENESIS_HASH
     rows = []
-    for actor, action, subject, payload in events:
+    for who, action, subject, payload in events:
+        actor = who.username
         body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
         at = utcnow()
         digest = _event_digest(prev_hash, at, actor, action, subject, body)
@@ -71,7 +81,7 @@ def record_events(session: Session, events: Iterable[tuple[str, str, str, dict]]
 
 
 @guarded("audit.read")
-def verify_audit_chain(session: Session, *, actor: str) -> list[int]:
+def verify_audit_chain(session: Session, *, actor: Actor) -> list[int]:
     """Ids of events whose hash or link does not match (empty when the chain is intact)."""
     broken = []
     prev_hash = GENESIS_HASH
@@ -84,12 +94,12 @@ def verify_audit_chain(session: Session, *, actor: str) -> list[int]:
 
 
 @guarded("audit.read")
-def count_events(session: Session, *, actor: str) -> int:
+def count_events(session: Session, *, actor: Actor) -> int:
     return session.exec(select(func.count()).select_from(AuditEvent)).one()
 
 
 @guarded("audit.read")
-def last_seed(session: Session, *, round_id: int, actor: str) -> int | None:
+def last_seed(session: Session, *, round_id: int, actor: Actor) -> int | None:
     """The seed of the round's latest automatic assignment, from the audit trail."""
     import json
 
@@ -119,7 +129,7 @@ def _round_of(subject: str) -> int | None:
 
 
 @guarded("audit.read")
-def replay_all(session: Session, *, actor: str) -> dict[int, dict[ScoreKey, ReplayedScore]]:
+def replay_all(session: Session, *, actor: Actor) -> dict[int, dict[ScoreKey, ReplayedScore]]:
     """Every round's score table rebuilt from the ``score.save``/``score.clear`` events, in trail order."""
     rounds: dict[int, dict[ScoreKey, ReplayedScore]] = {}
     stmt = (select(AuditEvent.action, AuditEvent.subject, AuditEvent.payload)
@@ -139,14 +149,14 @@ def replay_all(session: Session, *, actor: str) -> dict[int, dict[ScoreKey, Repl
 
 
 @guarded("audit.read")
-def replay_scores(session: Session, round_id: int, *, actor: str) -> dict[ScoreKey, ReplayedScore]:
+def replay_scores(session: Session, round_id: int, *, actor: Actor) -> dict[ScoreKey, ReplayedScore]:
     """The round's score table as the audit trail tells it: ``{(judge_id, entry_id, criterion): (value, version)}``."""
     return replay_all(session, actor=actor).get(round_id, {})
 
 
 @guarded("audit.read")
 def stored_scores(session: Session, round_id: int | None = None, *,
-                  actor: str) -> dict[int, dict[ScoreKey, ReplayedScore]]:
+                  actor: Actor) -> dict[int, dict[ScoreKey, ReplayedScore]]:
     stmt = select(Score.round_id, Score.judge_id, Score.entry_id, Score.criterion, Score.value, Score.version)
     if round_id is not None:
         stmt = stmt.where(Score.round_id == round_id)
@@ -157,7 +167,7 @@ def stored_scores(session: Session, round_id: int | None = None, *,
 
 
 @guarded("audit.read")
-def score_mismatches(session: Session, *, actor: str) -> list[Problem]:
+def score_mismatches(session: Session, *, actor: Actor) -> list[Problem]:
     """One problem per score whose row differs from its latest event (or has no event, or was deleted)."""
     replayed, stored = replay_all(session, actor=actor), stored_scores(session, actor=actor)
     problems = []

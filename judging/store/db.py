@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from judging.errors import DatabaseBusy, Problem
+from judging.store.audit_log import append_event
 
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind a writer in another process before giving up
@@ -181,9 +182,18 @@ def read_session(engine: Engine) -> Iterator[Session]:
 def _record_refusal(engine: Engine, exc: BaseException) -> None:
     # a refused action rolls back; its ``permission.refused`` event is written afterwards, on its own
     if getattr(exc, "refusal", None) is not None:
-        from judging.store.guard import record_refusal
-
         record_refusal(engine, exc)
+
+
+def record_refusal(engine: Engine, exc: BaseException) -> None:
+    """Record the ``permission.refused`` event of a refusal marked by ``guard.refuse`` once (its own short transaction)."""
+    refusal = getattr(exc, "refusal", None)
+    if refusal is None or getattr(exc, "refusal_recorded", True):
+        return
+    with write_session(engine) as session:
+        append_event(session, name=refusal["actor"], action="permission.refused", subject=refusal["action"],
+                     payload=refusal)
+    exc.refusal_recorded = True  # only once it is stored: a refusal whose event failed is tried again
 
 
 def alembic_config(url: str):

@@ -8,6 +8,7 @@ from functools import lru_cache
 from sqlmodel import Session, select
 
 from judging.core.editions import EditionSpec, parse_advance_rule
+from judging.core.permissions import Actor
 from judging.core.rubric import Rubric, rubric_from_json
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
@@ -30,7 +31,7 @@ def create_edition(
     kind: str = "innovation_contest",
     subject: str = "entry",
     tracks: Sequence[tuple[str, str, str]] = (),
-    actor: str = "system",
+    actor: Actor,
 ) -> Edition:
     """A new edition with its tracks given as ``(key, name_zh, name_en)``."""
     edition = Edition(name=name, year=year, kind=kind, subject=subject)
@@ -65,7 +66,7 @@ def add_round(
     judges_per_entry: int = 5,
     method: str = "calibrated",
     status: str = "open",
-    actor: str = "system",
+    actor: Actor,
 ) -> Round:
     rnd = Round(edition_id=edition_id, key=key, name=name, position=position, rubric_json=rubric.to_json(),
                 blind=blind, judges_per_entry=judges_per_entry, method=method, status=status)
@@ -98,7 +99,7 @@ def _parse_frozen_rubric(rubric_json: str, source: str) -> Rubric:
 
 
 @guarded("edition.manage")
-def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str) -> Round:
+def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: Actor) -> Round:
     """Replace a round's rubric; refused once the round's first score is stored (make a new version)."""
     rnd = get_round(session, round_id)
     if rnd.rubric_frozen:
@@ -115,7 +116,7 @@ def entries_of(session: Session, edition_id: int) -> list[Entry]:
 
 
 @guarded("people.manage")
-def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], actor: str = "system") -> int:
+def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], actor: Actor) -> int:
     """Insert entries given as dicts with ``code, track`` (track key) and Entry fields. Returns the count."""
     track_ids = {t.key: t.id for t in tracks_of(session, edition_id)}
     rows = []
@@ -138,7 +139,7 @@ ROUND_STATUSES = ("draft", "open", "closed")
 
 @guarded("edition.manage")
 def create_edition_from_spec(session: Session, *, spec: EditionSpec, rubrics: Mapping[str, Rubric],
-                             actor: str) -> Edition:
+                             actor: Actor) -> Edition:
     """The edition, its tracks and rounds; the first round opens, later rounds wait as drafts."""
     edition = create_edition(session, name=spec.name, year=spec.year, kind=spec.kind, subject=spec.subject,
                                   tracks=[(t.key, t.name_zh, t.name_en) for t in spec.tracks], actor=actor)
@@ -154,7 +155,7 @@ def create_edition_from_spec(session: Session, *, spec: EditionSpec, rubrics: Ma
 
 
 @guarded("edition.manage")
-def add_track(session: Session, *, edition_id: int, key: str, name_zh: str, name_en: str = "", actor: str) -> Track:
+def add_track(session: Session, *, edition_id: int, key: str, name_zh: str, name_en: str = "", actor: Actor) -> Track:
     position = len(tracks_of(session, edition_id))
     track = Track(edition_id=edition_id, key=key, name_zh=name_zh, name_en=name_en, position=position)
     session.add(track)
@@ -165,7 +166,7 @@ def add_track(session: Session, *, edition_id: int, key: str, name_zh: str, name
 
 
 @guarded("edition.manage")
-def update_round(session: Session, *, round_id: int, actor: str, **settings: object) -> Round:
+def update_round(session: Session, *, round_id: int, actor: Actor, **settings: object) -> Round:
     """Change a round's settings (name, blind, k, method, status, advancement, weight, dates); logged with old values."""
     rnd = get_round(session, round_id)
     unknown = [k for k in settings if k not in ROUND_SETTINGS]
@@ -189,7 +190,7 @@ def update_round(session: Session, *, round_id: int, actor: str, **settings: obj
 
 
 @guarded("edition.manage")
-def save_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: str, reason: str = "") -> Round:
+def save_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: Actor, reason: str = "") -> Round:
     """Give a round a new version of its rubric.
 
     Before the first score this is an ordinary change. Once the round has scores (its rubric is

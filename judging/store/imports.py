@@ -15,6 +15,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from judging.core.imports import organisation_conflicts, parse_entries, parse_judges
+from judging.core.permissions import Actor
 from judging.core.scoring import score_problem
 from judging.core.uploads import check_upload_size
 from judging.errors import Problem, ScoreError
@@ -42,7 +43,7 @@ class ScoresOutcome:
 
 
 @guarded("people.manage")
-def import_entries(session: Session, *, edition_id: int, data: bytes, actor: str) -> ImportOutcome:
+def import_entries(session: Session, *, edition_id: int, data: bytes, actor: Actor) -> ImportOutcome:
     """Check an entry file against the edition and insert every entry, or raise ``ImportValidationError``.
 
     Conflicts with judges already in the system (same organisation or recommending unit) are
@@ -53,12 +54,12 @@ def import_entries(session: Session, *, edition_id: int, data: bytes, actor: str
     existing = set(session.exec(select(Entry.code).where(Entry.edition_id == edition_id)))
     records = parse_entries(data, tracks=tracks, existing_ids=existing)
     count = _insert_entries(session, edition_id=edition_id, tracks=tracks, records=records, actor=actor)
-    conflicts = _add_conflicts(session, edition_id=edition_id, judges=list_judges(session), entries=records,
+    conflicts = _add_conflicts(session, edition_id=edition_id, judges=list_judges(session, actor=actor), entries=records,
                                actor=actor)
     return ImportOutcome(count, conflicts)
 
 
-def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict], actor: str) -> int:
+def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict], actor: Actor) -> int:
     """``add_entries`` as one multi-row INSERT: building 10,000 ORM objects takes seconds, this a fraction."""
     track_ids = {t.key: t.id for t in tracks}
     fields = [name for name in Entry.model_fields if name not in ("id", "edition_id", "track_id")]
@@ -72,7 +73,7 @@ def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], r
 
 
 @guarded("people.manage")
-def import_judges(session: Session, *, data: bytes, edition_id: int | None = None, actor: str) -> ImportOutcome:
+def import_judges(session: Session, *, data: bytes, edition_id: int | None = None, actor: Actor) -> ImportOutcome:
     """Check a judge file and create each judge as a user with the judge role, or raise.
 
     With an edition, expertise that names one of its tracks becomes the track key, and conflicts
@@ -95,7 +96,7 @@ def import_judges(session: Session, *, data: bytes, edition_id: int | None = Non
 
 
 def _add_conflicts(
-    session: Session, *, edition_id: int | None, judges: Iterable, entries: Iterable, actor: str
+    session: Session, *, edition_id: int | None, judges: Iterable, entries: Iterable, actor: Actor
 ) -> int:
     """Insert the automatic conflicts between ``judges`` and ``entries`` not yet recorded (one audit event)."""
     found = organisation_conflicts(entries, judges)
@@ -130,7 +131,7 @@ def _add_conflicts(
 # --- scores ------------------------------------------------------------------------------------
 
 @guarded("scores.import")
-def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: str) -> ScoresOutcome:
+def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: Actor) -> ScoresOutcome:
     """Upsert a long-format score frame (from ``read_scores_csv``) into a round.
 
     Every row is checked first: the judge and entry exist (entry in the round's edition), the
@@ -187,7 +188,7 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: s
     return ScoresOutcome(len(frame), changed, len(missing))
 
 
-def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: str) -> int:
+def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: Actor) -> int:
     """Insert or update the scores and comments that differ, in bulk, with the rows and audit events
     ``save_score``/``save_comment`` would have written one by one (versions, sheets, frozen rubric)."""
     round_id = rnd.id

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from judging.core.permissions import Actor
 from judging.errors import PermissionDenied, Problem
 from judging.store.assignment import conflict_pairs
 from judging.store.audit_log import record_event
@@ -28,7 +29,7 @@ from judging.store.scores import load_scores_frame
 
 
 @guarded("assignment.manage")
-def set_panel(session: Session, *, round_id: int, judge_ids: Iterable[int], actor: str) -> None:
+def set_panel(session: Session, *, round_id: int, judge_ids: Iterable[int], actor: Actor) -> None:
     """The round's live-final panel; refused for a round assigned or scored the ordinary way, whose
     panel judges would otherwise see it as a live final that never opens an entry."""
     wanted = set(judge_ids)
@@ -47,14 +48,15 @@ def set_panel(session: Session, *, round_id: int, judge_ids: Iterable[int], acto
                       payload={"judges": sorted(wanted)})
 
 
-def panel_of(session: Session, *, round_id: int) -> list[User]:
+@guarded("people.read")
+def panel_of(session: Session, *, round_id: int, actor: Actor) -> list[User]:
     stmt = (select(User).join(PanelMember, PanelMember.judge_id == User.id)
             .where(PanelMember.round_id == round_id).order_by(User.username))
     return list(session.exec(stmt))
 
 
 @guarded("scores.read")
-def ordinary_sheets(session: Session, *, round_id: int, actor: str) -> int:
+def ordinary_sheets(session: Session, *, round_id: int, actor: Actor) -> int:
     """How many judge–entry pairs of the round are scored the ordinary way, outside the live final.
 
     A live round has seats only on the entry open to the panel (closing an entry takes its seats
@@ -83,7 +85,7 @@ def _live_row(session: Session, round_id: int, entry_id: int) -> RoundEntry:
 
 
 @guarded("edition.manage")
-def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: str) -> int:
+def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Actor) -> int:
     """Open one entry to the panel: each panel judge without a conflict gets it (and only it) to score.
 
     Refused while another entry is open. Opens the round if it was a draft. Returns the panel size.
@@ -91,7 +93,7 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: st
     rnd = get_round(session, round_id)
     if session.exec(select(RoundEntry).where(RoundEntry.round_id == round_id, RoundEntry.live_state == "open")).first():
         raise PermissionDenied(Problem("oc.live.one_at_a_time", {}))
-    panel = [j.id for j in panel_of(session, round_id=round_id)]
+    panel = [j.id for j in panel_of(session, round_id=round_id, actor=actor)]
     if not panel:
         raise PermissionDenied(Problem("oc.live.no_panel", {}))
     ordinary = ordinary_sheets(session, round_id=round_id, actor=actor)
@@ -117,7 +119,7 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: st
 
 
 @guarded("edition.manage")
-def close_live_entry(session: Session, *, round_id: int, entry_id: int, actor: str) -> None:
+def close_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Actor) -> None:
     """Close the open entry: the panel's marks are final and the entry leaves the judges' lists."""
     row = _live_row(session, round_id, entry_id)
     if row.live_state != "open":
@@ -146,7 +148,7 @@ class LiveBoard:
 
 
 @guarded("scores.read")
-def live_board(session: Session, *, round_id: int, actor: str) -> LiveBoard:
+def live_board(session: Session, *, round_id: int, actor: Actor) -> LiveBoard:
     """Read on every refresh: the open entry with how many have scored, and the last closed entry's result."""
     from judging.core.live import live_result
 
@@ -171,7 +173,7 @@ def live_board(session: Session, *, round_id: int, actor: str) -> LiveBoard:
         closed_codes = {session.get(Entry, r.entry_id).code for r in closed}
         scores = scores[scores["entry_id"].isin(closed_codes)]
         result = live_result(scores, rubric, entry_id=last.code, method=rnd.method)
-    names = {u.username: u.display_name for u in list_judges(session)}
+    names = {u.username: u.display_name for u in list_judges(session, actor=actor)}
     return LiveBoard(rnd.name, rnd.method, current, panel, scored, last, result, names)
 
 

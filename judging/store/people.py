@@ -12,10 +12,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from judging.core.permissions import RESERVED_USERNAMES
+from judging.core.passwords import verify_password
+from judging.core.permissions import RESERVED_USERNAMES, Actor
 from judging.core.signin_limits import ADDRESS, USER, Counter, after_failure, remaining_lock
 from judging.errors import JudgingError, NotFound, Problem
-from judging.store.audit_log import record_event
+from judging.store.audit_log import append_event, record_event
 from judging.store.guard import guarded
 from judging.store.models import (
     LoginThrottle,
@@ -32,7 +33,7 @@ def create_user(
     display_name: str,
     role: str = "judge",
     password_hash: str = "",
-    actor: str = "system",
+    actor: Actor,
     **fields: str,
 ) -> User:
     if username in RESERVED_USERNAMES:
@@ -45,12 +46,36 @@ def create_user(
     return user
 
 
-def get_user(session: Session, username: str) -> User | None:
+@guarded("people.read")
+def get_user(session: Session, username: str, *, actor: Actor) -> User | None:
     return session.exec(select(User).where(User.username == username)).first()
 
 
-def list_judges(session: Session) -> list[User]:
+@guarded("people.read")
+def list_judges(session: Session, *, actor: Actor) -> list[User]:
     return list(session.exec(select(User).where(User.role == "judge").order_by(User.username)))
+
+
+def _actor_of(user: User) -> Actor:
+    return Actor(id=user.id, username=user.username, role=user.role, active=user.active)
+
+
+def resolve_actor(session: Session, *, user_id: int) -> Actor | None:
+    """The actor of the account ``user_id`` as stored now (inactive ones too, with ``active`` false);
+    None when there is no such account. The shells call this once per request."""
+    user = session.get(User, user_id)
+    return None if user is None else _actor_of(user)
+
+
+def actor_by_password(session: Session, *, username: str, password: str) -> Actor | None:
+    """The actor of the active account ``username`` when ``password`` is its password, else None.
+
+    The password hash never leaves the store.
+    """
+    user = session.exec(select(User).where(User.username == username)).first() if username else None
+    if user is None or not user.active or not user.password_hash:
+        return None
+    return _actor_of(user) if verify_password(password_hash=user.password_hash, password=password) else None
 
 
 def count_users(session: Session) -> int:
@@ -58,7 +83,7 @@ def count_users(session: Session) -> int:
 
 
 @guarded("people.manage")
-def set_password_hashes(session: Session, *, hashes: Mapping[str, str], actor: str) -> None:
+def set_password_hashes(session: Session, *, hashes: Mapping[str, str], actor: Actor) -> None:
     """Store prepared password hashes (``judging.core.handout.prepare_passwords``); logged without them."""
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(hashes))))}
     missing = [name for name in hashes if name not in users]
@@ -73,12 +98,13 @@ def set_password_hashes(session: Session, *, hashes: Mapping[str, str], actor: s
                           payload={"usernames": sorted(hashes)})
 
 
-def active_judges(session: Session) -> list[User]:
-    return [j for j in list_judges(session) if j.active]
+@guarded("people.read")
+def active_judges(session: Session, *, actor: Actor) -> list[User]:
+    return [j for j in list_judges(session, actor=actor) if j.active]
 
 
 @guarded("people.manage")
-def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: str) -> None:
+def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: Actor) -> None:
     user = session.get(User, judge_id)
     if user is None or user.active == active:
         return
@@ -132,9 +158,9 @@ def record_failure(session: Session, *, username: str, address: str | None, now:
         row.failures, row.window_start, row.locked_until = counter.failures, counter.window_start, counter.locked_until
         session.add(row)
         if newly_locked:
-            record_event(session, actor=username[:KEY_LENGTH], action="auth.locked", subject=f"{kind}:{key}",
+            append_event(session, name=username[:KEY_LENGTH], action="auth.locked", subject=f"{kind}:{key}",
                          payload={"failures": counter.failures, "until": counter.locked_until.isoformat()})
-    record_event(session, actor=username[:KEY_LENGTH], action="auth.failed", subject=f"address:{address or ''}")
+    append_event(session, name=username[:KEY_LENGTH], action="auth.failed", subject=f"address:{address or ''}")
     session.flush()
 
 
@@ -150,8 +176,8 @@ def normalised_email(value: object) -> str:
     return str(value or "").strip().lower()
 
 
-def user_for_claims(session: Session, claims: Mapping[str, object]) -> User | None:
-    """The active account whose email is the claims' verified email, or None.
+def actor_for_claims(session: Session, claims: Mapping[str, object]) -> Actor | None:
+    """The actor of the active account whose email is the claims' verified email, or None.
 
     ``email_verified`` must not be false (providers that do not send it, such as some enterprise
     directories, vouch for their addresses); two accounts with the same email sign nobody in.
@@ -162,4 +188,4 @@ def user_for_claims(session: Session, claims: Mapping[str, object]) -> User | No
     matches = list(session.exec(select(User).where(func.lower(func.trim(User.email)) == email)))
     if len(matches) != 1 or not matches[0].active:
         return None
-    return matches[0]
+    return _actor_of(matches[0])

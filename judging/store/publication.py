@@ -15,6 +15,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from judging.core.bundle import BundleSettings, canonical_scores, table_records
+from judging.core.permissions import Actor
 from judging.core.publication import (
     PublicationError,
     TierChange,
@@ -61,7 +62,7 @@ def with_entries(table: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
 
 @guarded("scores.read")
 def rank_round(session: Session, *, round_id: int, settings: BundleSettings,
-               actor: str) -> tuple[RankingResult, pd.DataFrame]:
+               actor: Actor) -> tuple[RankingResult, pd.DataFrame]:
     """Rank a round's scores (in the bundle's canonical order) and return the result and the list."""
     rnd = get_round(session, round_id)
     rubric = round_rubric(rnd)
@@ -72,7 +73,7 @@ def rank_round(session: Session, *, round_id: int, settings: BundleSettings,
 
 
 @guarded("publication.read")
-def get_publication(session: Session, publication_id: int, *, actor: str) -> Publication:
+def get_publication(session: Session, publication_id: int, *, actor: Actor) -> Publication:
     publication = session.get(Publication, publication_id)
     if publication is None:
         raise NotFound(Problem("store.not_found", {"what": "publication", "id": publication_id}))
@@ -80,12 +81,12 @@ def get_publication(session: Session, publication_id: int, *, actor: str) -> Pub
 
 
 @guarded("publication.read")
-def publication_of_round(session: Session, round_id: int, *, actor: str) -> Publication | None:
+def publication_of_round(session: Session, round_id: int, *, actor: Actor) -> Publication | None:
     return session.exec(select(Publication).where(Publication.round_id == round_id)).first()
 
 
 @guarded("publication.read")
-def publications_of(session: Session, edition_id: int | None = None, *, actor: str) -> list[Publication]:
+def publications_of(session: Session, edition_id: int | None = None, *, actor: Actor) -> list[Publication]:
     """The edition's publications (every edition's when ``edition_id`` is None), oldest first."""
     stmt = select(Publication).order_by(Publication.id)
     if edition_id is not None:
@@ -103,19 +104,19 @@ def provisional_list(publication: Publication) -> pd.DataFrame:
 
 
 @guarded("publication.read")
-def changes_of(session: Session, publication_id: int, *, actor: str) -> list[PublicationChange]:
+def changes_of(session: Session, publication_id: int, *, actor: Actor) -> list[PublicationChange]:
     return list(session.exec(select(PublicationChange).where(PublicationChange.publication_id == publication_id)
                              .order_by(PublicationChange.id)))
 
 
 @guarded("publication.read")
-def tier_changes(session: Session, publication_id: int, *, actor: str) -> list[TierChange]:
+def tier_changes(session: Session, publication_id: int, *, actor: Actor) -> list[TierChange]:
     return [TierChange(entry_id=c.entry_code, tier=c.tier_after, reason=c.reason, source=c.source)
             for c in changes_of(session, publication_id, actor=actor)]
 
 
 @guarded("publication.read")
-def current_list(session: Session, publication_id: int, *, actor: str) -> pd.DataFrame:
+def current_list(session: Session, publication_id: int, *, actor: Actor) -> pd.DataFrame:
     """The published list with every recorded change applied (the final list once frozen)."""
     publication = get_publication(session, publication_id, actor=actor)
     labels = {t.key: t.label.zh for t in settings_of(publication).awards.tiers}
@@ -124,13 +125,13 @@ def current_list(session: Session, publication_id: int, *, actor: str) -> pd.Dat
 
 
 @guarded("publication.read")
-def objections_of(session: Session, publication_id: int, *, actor: str) -> list[Objection]:
+def objections_of(session: Session, publication_id: int, *, actor: Actor) -> list[Objection]:
     return list(session.exec(select(Objection).where(Objection.publication_id == publication_id)
                              .order_by(Objection.id)))
 
 
 @guarded("publication.read")
-def reopenings_of(session: Session, publication_id: int, *, actor: str) -> list[PublicationReopening]:
+def reopenings_of(session: Session, publication_id: int, *, actor: Actor) -> list[PublicationReopening]:
     return list(session.exec(select(PublicationReopening)
                              .where(PublicationReopening.publication_id == publication_id)
                              .order_by(PublicationReopening.id)))
@@ -162,7 +163,7 @@ def publish(
     holidays: list[date] | tuple[date, ...] = (),
     workdays: list[date] | tuple[date, ...] = (),
     contact: str = "",
-    actor: str,
+    actor: Actor,
 ) -> Publication:
     """Rank the round with ``settings`` and publish the list as provisional (公示) from ``start_date``."""
     if publication_of_round(session, round_id, actor=actor) is not None:
@@ -179,7 +180,7 @@ def publish(
         settings_json=json.dumps(settings.to_mapping(), ensure_ascii=False, sort_keys=True),
         list_json=json.dumps(table_records(table, LIST_COLUMNS), ensure_ascii=False),
         scores_sha256=hashlib.sha256(write_scores_csv(scores)).hexdigest(),
-        contact=contact, created_by=actor,
+        contact=contact, created_by=actor.username,
     )
     session.add(publication)
     session.flush()
@@ -197,7 +198,7 @@ def _check_not_frozen(publication: Publication) -> None:
 
 
 @guarded("publication.manage")
-def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: str, reason: str, actor: str,
+def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: str, reason: str, actor: Actor,
                 source: str = "manual") -> PublicationChange:
     """Change one entry's tier on the list; needs a reason; refused on a frozen list."""
     publication = get_publication(session, publication_id, actor=actor)
@@ -209,7 +210,7 @@ def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: s
     check_change(TierChange(entry_id, tier, reason, source), entries=set(listed["entry_id"]), tiers=tiers)
     before = str(listed.loc[listed["entry_id"] == entry_id, "tier"].iloc[0] or "")
     change = PublicationChange(publication_id=publication_id, entry_code=entry_id, tier_before=before,
-                               tier_after=tier, reason=reason.strip(), source=source, actor=actor)
+                               tier_after=tier, reason=reason.strip(), source=source, actor=actor.username)
     session.add(change)
     session.flush()
     record_event(session, actor=actor, action="publication.change_tier", subject=f"publication:{publication_id}",
@@ -219,7 +220,7 @@ def change_tier(session: Session, *, publication_id: int, entry_id: str, tier: s
 
 @guarded("publication.manage")
 def add_objection(session: Session, *, publication_id: int, entry_id: str, name: str, contact: str, text: str,
-                  received_on: date, attachments: str = "", actor: str) -> Objection:
+                  received_on: date, attachments: str = "", actor: Actor) -> Objection:
     """Record a real-name objection received within the window (name and contact are required)."""
     publication = get_publication(session, publication_id, actor=actor)
     _check_not_frozen(publication)
@@ -246,7 +247,7 @@ def add_objection(session: Session, *, publication_id: int, entry_id: str, name:
 
 
 @guarded("publication.manage")
-def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reason: str, actor: str,
+def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reason: str, actor: Actor,
                       new_tier: str | None = None) -> Objection:
     """Uphold or reject an objection with a reason; an upheld one may change the entry's tier."""
     objection = session.get(Objection, objection_id)
@@ -262,7 +263,7 @@ def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reas
         raise PublicationError(Problem("pub.rejected_no_change", {}))
     objection.status = "upheld" if upheld else "rejected"
     objection.resolution = reason.strip()
-    objection.resolved_by = actor
+    objection.resolved_by = actor.username
     objection.resolved_at = utcnow()
     session.add(objection)
     session.flush()
@@ -276,7 +277,7 @@ def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reas
 
 
 @guarded("publication.manage")
-def freeze(session: Session, *, publication_id: int, today: date, actor: str) -> Publication:
+def freeze(session: Session, *, publication_id: int, today: date, actor: Actor) -> Publication:
     """Freeze the list as final: the window must have closed and every objection be resolved."""
     publication = get_publication(session, publication_id, actor=actor)
     _check_not_frozen(publication)
@@ -289,7 +290,7 @@ def freeze(session: Session, *, publication_id: int, today: date, actor: str) ->
                                                                "ids": ", ".join(map(str, open_ones))}))
     final = current_list(session, publication_id, actor=actor)
     publication.status = "frozen"
-    publication.frozen_by = actor
+    publication.frozen_by = actor.username
     publication.frozen_at = utcnow()
     session.add(publication)
     session.flush()
@@ -302,14 +303,14 @@ def freeze(session: Session, *, publication_id: int, today: date, actor: str) ->
 
 
 @guarded("publication.manage")
-def reopen(session: Session, *, publication_id: int, reason: str, actor: str) -> PublicationReopening:
+def reopen(session: Session, *, publication_id: int, reason: str, actor: Actor) -> PublicationReopening:
     """Reopen a frozen list, with the reason logged; it must be frozen again before it is final."""
     publication = get_publication(session, publication_id, actor=actor)
     if publication.status != "frozen":
         raise PublicationError(Problem("pub.not_frozen", {}))
     if not reason.strip():
         raise PublicationError(Problem("pub.reopen_reason", {}))
-    reopening = PublicationReopening(publication_id=publication_id, reason=reason.strip(), actor=actor)
+    reopening = PublicationReopening(publication_id=publication_id, reason=reason.strip(), actor=actor.username)
     publication.status = "reopened"
     session.add_all([reopening, publication])
     session.flush()
@@ -337,7 +338,7 @@ def edition_info(session: Session, publication: Publication, *, organiser: str =
 
 
 @guarded("scores.read")  # every judge's scores and veto reasons: not for announcers
-def publication_bundle(session: Session, publication_id: int, *, created_at: str = "", actor: str) -> bytes:
+def publication_bundle(session: Session, publication_id: int, *, created_at: str = "", actor: Actor) -> bytes:
     """The reproducible bundle of a publication: the round's rubric and raw scores, the settings,
     the list as published and every change since (see ``judging.core.bundle``)."""
     from judging.core.bundle import build_bundle

@@ -11,6 +11,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, select
 
+from judging.core.permissions import Actor
 from judging.errors import NotFound, Problem
 from judging.store.editions import get_round
 from judging.store.guard import guarded
@@ -50,7 +51,7 @@ def _fetch_rows(session: Session, stmt) -> list[tuple]:
 
 @guarded("scores.read")
 def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bool = False,
-                      actor: str) -> pd.DataFrame:
+                      actor: Actor) -> pd.DataFrame:
     """The round's scores in long format: ``judge_id, entry_id, criterion, score, track, round, comment``.
 
     Ids are the external ones (username, entry code). Scores of a judge on an entry they are in
@@ -86,12 +87,12 @@ def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bo
 
 
 @guarded("scores.read")
-def count_scores(session: Session, *, round_id: int, actor: str) -> int:
+def count_scores(session: Session, *, round_id: int, actor: Actor) -> int:
     return session.exec(select(func.count()).select_from(Score).where(Score.round_id == round_id)).one()
 
 
 @guarded("scores.read")
-def round_score_version(session: Session, *, round_id: int, actor: str) -> tuple:
+def round_score_version(session: Session, *, round_id: int, actor: Actor) -> tuple:
     """A value that changes whenever ``load_scores_frame`` of the round could: its scores (how many,
     their versions, newest id and update time), the edition's conflicts, and the round's method and rubric.
 
@@ -120,7 +121,7 @@ def round_score_version(session: Session, *, round_id: int, actor: str) -> tuple
 
 
 @guarded("scores.read")
-def sheet_status_rows(session: Session, *, round_id: int, actor: str) -> list[dict]:
+def sheet_status_rows(session: Session, *, round_id: int, actor: Actor) -> list[dict]:
     """One row per assigned (judge, entry) with the number of criteria scored and the sheet status.
 
     Read straight from the database on every call (the monitoring page refreshes from it).
@@ -159,7 +160,7 @@ def entries_frame(session: Session, *, edition_id: int) -> pd.DataFrame:
 
 
 @guarded("scores.read")
-def vetoes_frame(session: Session, *, round_id: int, actor: str) -> pd.DataFrame:
+def vetoes_frame(session: Session, *, round_id: int, actor: Actor) -> pd.DataFrame:
     from judging.store.models import User
 
     rows = session.exec(

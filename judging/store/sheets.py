@@ -22,8 +22,10 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, select
 
+from judging.core.permissions import Actor
 from judging.core.rubric import Rubric
 from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
+from judging.core.sheet_rules import SheetFacts, check_may_score
 from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
 from judging.store.assignment import add_conflict
 from judging.store.audit_log import record_event
@@ -47,7 +49,7 @@ from judging.store.models import (
 
 
 @guarded("sheet.read")
-def assigned_entries(session: Session, *, round_id: int, judge_id: int, actor: str) -> list[Entry]:
+def assigned_entries(session: Session, *, round_id: int, judge_id: int, actor: Actor) -> list[Entry]:
     """The entries a judge is assigned in a round, without those they are in conflict with."""
     conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)
     stmt = (
@@ -59,41 +61,20 @@ def assigned_entries(session: Session, *, round_id: int, judge_id: int, actor: s
     return list(session.exec(stmt))
 
 
-def check_judge_may_score(session: Session, *, rnd: Round, judge_id: int, entry_id: int) -> None:
-    """Refuse unless the round is open, the entry is assigned to the judge and there is no conflict."""
-    if rnd.status != "open":
-        raise PermissionDenied(Problem("store.round_not_open", {"round": rnd.name}))
-    assigned = session.exec(
-        select(Assignment.id).where(
-            Assignment.round_id == rnd.id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
-        )
-    ).first()
-    if assigned is None:
-        raise PermissionDenied(Problem("store.not_assigned", {}))
-    conflict = session.exec(
-        select(Conflict.id).where(Conflict.judge_id == judge_id, Conflict.entry_id == entry_id)
-    ).first()
-    if conflict is not None:
-        raise PermissionDenied(Problem("store.in_conflict", {}))
-    sheet = _sheet(session, round_id=rnd.id, judge_id=judge_id, entry_id=entry_id)
-    if sheet is not None and sheet.status == "submitted":
-        raise PermissionDenied(Problem("store.sheet_submitted", {}))
-
-
-def _round_and_sheet_checked(
+def sheet_facts(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, enforce_assignment: bool = True
-) -> tuple[Round, tuple[bool, bool, str | None, ScoreSheet | None]]:
-    """What ``check_judge_may_score`` reads, in one round trip: the round, whether the entry is
-    assigned to the judge, whether they are in conflict, and the judge's sheet row (None if absent).
+) -> tuple[Round, SheetFacts, ScoreSheet | None]:
+    """The round, what the sheet rules need to know (``SheetFacts``) and the judge's sheet row (None
+    if absent), in one round trip: ``save_score`` runs on every score change.
 
-    ``save_score`` runs on every score change: one query instead of four keeps it fast.
+    Without ``enforce_assignment`` (paper sheets typed in) the entry counts as assigned and unconflicted.
     """
     assigned = select(Assignment.id).where(
         Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
     ).exists()
     conflict = select(Conflict.id).where(Conflict.judge_id == judge_id, Conflict.entry_id == entry_id).exists()
     if not enforce_assignment:
-        assigned = conflict = literal(False)
+        assigned, conflict = literal(True), literal(False)
     row = session.exec(
         select(Round, assigned, conflict, ScoreSheet)
         .outerjoin(ScoreSheet, (ScoreSheet.round_id == Round.id) & (ScoreSheet.judge_id == judge_id)
@@ -103,20 +84,16 @@ def _round_and_sheet_checked(
     if row is None:
         raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
     rnd, is_assigned, in_conflict, sheet = row
-    return rnd, (bool(is_assigned), bool(in_conflict), None if sheet is None else sheet.status, sheet)
+    facts = SheetFacts(round_name=rnd.name, round_open=rnd.status == "open", assigned=bool(is_assigned),
+                       in_conflict=bool(in_conflict), submitted=sheet is not None and sheet.status == "submitted")
+    return rnd, facts, sheet
 
 
-def _raise_unless_may_score(rnd: Round, checked: tuple[bool, bool, str | None, ScoreSheet | None]) -> None:
-    """``check_judge_may_score``'s refusals, in its order, from ``_round_and_sheet_checked``."""
-    is_assigned, in_conflict, status, _ = checked
-    if rnd.status != "open":
-        raise PermissionDenied(Problem("store.round_not_open", {"round": rnd.name}))
-    if not is_assigned:
-        raise PermissionDenied(Problem("store.not_assigned", {}))
-    if in_conflict:
-        raise PermissionDenied(Problem("store.in_conflict", {}))
-    if status == "submitted":
-        raise PermissionDenied(Problem("store.sheet_submitted", {}))
+def check_judge_may_score(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> Round:
+    """The round, once ``check_may_score`` passes for the judge's sheet on the entry (else it refuses)."""
+    rnd, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    check_may_score(facts)
+    return rnd
 
 
 def _sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
@@ -165,7 +142,7 @@ def save_score(
     criterion: str,
     value: float,
     expected_version: int | None = None,
-    actor: str,
+    actor: Actor,
     enforce_assignment: bool = True,
 ) -> Score:
     """Store one criterion score at once.
@@ -176,13 +153,12 @@ def save_score(
     in) skips the assignment and round checks and so needs the right to import scores, which no
     judge has.
     """
-    rnd, checked = _round_and_sheet_checked(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
-                                            enforce_assignment=enforce_assignment)
+    rnd, facts, sheet = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                                    enforce_assignment=enforce_assignment)
     rubric = round_rubric(rnd)
     check_score(rubric=rubric, criterion=criterion, value=value)
     if enforce_assignment:
-        _raise_unless_may_score(rnd, checked)
-    sheet = checked[3]
+        check_may_score(facts)
     score = _row_for_write(
         session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
         expected_version=expected_version,
@@ -223,14 +199,15 @@ def save_comment(
     criterion: str,
     text_value: str,
     expected_version: int | None = None,
-    actor: str,
+    actor: Actor,
     enforce_assignment: bool = True,
 ) -> Comment:
     """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty); like ``save_score``,
     ``enforce_assignment=False`` needs the right to import scores."""
-    rnd = get_round(session, round_id)
     if enforce_assignment:
-        check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+        check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    else:
+        get_round(session, round_id)  # a round that does not exist is refused either way
     comment = _row_for_write(
         session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
         expected_version=expected_version, stale=lambda row: Problem("comment.stale", {}),
@@ -252,10 +229,12 @@ def save_comment(
     return comment
 
 
-@guarded("sheet.write", check_sheet=True)
+@guarded("sheet.write")
 def save_veto(
-    session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str, actor: str
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str, actor: Actor
 ) -> Veto:
+    if not actor.is_trusted_shell:  # the demo builder and scripts record vetoes on submitted sheets
+        check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = session.exec(select(Veto).where(
         Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
     )).first()
@@ -351,7 +330,7 @@ def _live_seats(judge_id: int):
 
 
 @guarded("sheet.read")
-def open_rounds_of_judge(session: Session, *, judge_id: int, actor: str) -> list[Round]:
+def open_rounds_of_judge(session: Session, *, judge_id: int, actor: Actor) -> list[Round]:
     """Open rounds in which the judge has entries assigned or sits on the live-final panel (路演答辩:
     between two entries they have none), newest edition first; a round whose live entry is open to
     them comes before every other, so that their list opens on it."""
@@ -375,7 +354,7 @@ class JudgeLiveFinal:
 
 
 @guarded("sheet.read")
-def live_final_of_judge(session: Session, *, judge_id: int, actor: str) -> JudgeLiveFinal:
+def live_final_of_judge(session: Session, *, judge_id: int, actor: Actor) -> JudgeLiveFinal:
     """The open rounds whose live-final panel the judge sits on, and the entry open to them in each open round."""
     is_open = select(Round.id).where(Round.status == "open")
     panel = session.exec(select(PanelMember.round_id).where(PanelMember.judge_id == judge_id,
@@ -422,7 +401,7 @@ def _fill_state(state: SheetState, kind: str, key: str, num, txt, version: int, 
 
 
 @guarded("sheet.read")
-def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: str) -> SheetState:
+def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: Actor) -> SheetState:
     """The judge's stored sheet for one entry: values, versions, vetoes, status (never other judges' rows).
 
     One query: the score sheet reads this from the database on every rerun.
@@ -434,7 +413,7 @@ def load_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int,
 
 
 @guarded("sheet.read")
-def judge_entry_rows(session: Session, *, round_id: int, judge_id: int, actor: str) -> list[JudgeEntryRow]:
+def judge_entry_rows(session: Session, *, round_id: int, judge_id: int, actor: Actor) -> list[JudgeEntryRow]:
     """The judge's entries in a round (conflicts left out) in their stable per-judge order, with progress."""
     rubric = round_rubric(get_round(session, round_id))
     entries = assigned_entries(session, round_id=round_id, judge_id=judge_id, actor=actor)
@@ -458,11 +437,10 @@ def judge_entry_rows(session: Session, *, round_id: int, judge_id: int, actor: s
 @guarded("sheet.write")
 def clear_score(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, criterion: str,
-    expected_version: int | None = None, actor: str,
+    expected_version: int | None = None, actor: Actor,
 ) -> None:
     """Remove one criterion score (the judge emptied the field); refused when stale, like ``save_score``."""
-    rnd = get_round(session, round_id)
-    check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+    rnd = check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     score = session.exec(select(Score).where(
         Score.round_id == round_id, Score.judge_id == judge_id,
         Score.entry_id == entry_id, Score.criterion == criterion,
@@ -484,9 +462,10 @@ def clear_score(
 
 
 @guarded("sheet.write")
-def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, actor: str) -> None:
+def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, actor: Actor) -> None:
     """Withdraw a veto the judge raised (only while the sheet is not submitted)."""
-    check_judge_may_score(session, rnd=get_round(session, round_id), judge_id=judge_id, entry_id=entry_id)
+    if not actor.is_trusted_shell:  # the demo builder and scripts record vetoes on submitted sheets
+        check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = session.exec(select(Veto).where(
         Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
     )).first()
@@ -500,10 +479,9 @@ def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int,
 
 
 @guarded("sheet.write")
-def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: str) -> ScoreSheet:
+def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: Actor) -> ScoreSheet:
     """Lock a complete sheet (every criterion scored, every required comment written)."""
-    rnd = get_round(session, round_id)
-    check_judge_may_score(session, rnd=rnd, judge_id=judge_id, entry_id=entry_id)
+    rnd = check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     rubric = round_rubric(rnd)
     state = load_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, actor=actor)
     missing = [c.label.zh for c in rubric.criteria if c.key not in state.scores]
@@ -526,11 +504,9 @@ def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
 
 @guarded("sheet.reopen")
 def reopen_sheet(
-    session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str = "", actor: str, actor_role: str
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str = "", actor: Actor
 ) -> ScoreSheet:
     """An organiser sets a submitted sheet back to draft so that the judge can change it (logged)."""
-    if actor_role != "organiser":
-        raise PermissionDenied(Problem("sheet.reopen_organiser_only", {}))
     sheet = _sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     if sheet is None:
         raise NotFound(Problem("store.not_found", {"what": "score sheet", "id": f"{round_id}/{judge_id}/{entry_id}"}))
@@ -544,8 +520,8 @@ def reopen_sheet(
     return sheet
 
 
-@guarded("conflict.declare", check_sheet=True)
-def declare_conflict(session: Session, *, judge_id: int, entry_id: int, reason: str, actor: str) -> Conflict:
+@guarded("conflict.declare")
+def declare_conflict(session: Session, *, judge_id: int, entry_id: int, reason: str, actor: Actor) -> Conflict:
     """A judge declares a conflict (回避) with a reason; the entry leaves their list and their scores are excluded."""
     if not reason.strip():
         raise PermissionDenied(Problem("conflict.reason_required", {}))
@@ -562,7 +538,7 @@ class SubmittedSheetRow:
 
 
 @guarded("scores.read")
-def submitted_sheets(session: Session, *, round_id: int | None = None, actor: str) -> list[SubmittedSheetRow]:
+def submitted_sheets(session: Session, *, round_id: int | None = None, actor: Actor) -> list[SubmittedSheetRow]:
     """Submitted sheets with judge, entry and round (for the organiser's reopen list)."""
     stmt = (
         select(ScoreSheet, User, Entry, Round)
@@ -584,7 +560,7 @@ class QueueItem:
 
 
 @guarded("sheet.read")
-def judge_queue(session: Session, *, round_id: int, judge_id: int, actor: str) -> list[QueueItem]:
+def judge_queue(session: Session, *, round_id: int, judge_id: int, actor: Actor) -> list[QueueItem]:
     """The judge's entries in a round (conflicts left out) in their stable order, ids only: the
     cheap form of ``judge_entry_rows`` that the score sheet reads on every rerun (one query)."""
     conflicted = select(Conflict.entry_id).where(Conflict.judge_id == judge_id)

@@ -6,17 +6,18 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.core import exports, permissions
+from judging.core.permissions import Actor
 from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store.db import read_session
-from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.common import engine, lang, require_page, tr
 from judging.ui.publication import choose_publication, list_frame
 
 ORGANISER_KEY = "ann_organiser"
 DOWNLOADS = ("xlsx", "csv", "pdf", "docx", "certificates", "bundle")
 
 
-def _renderer(kind: str, publication_id: int, organiser: str, language: str, actor: str):
+def _renderer(kind: str, publication_id: int, organiser: str, language: str, actor: Actor):
     """A callable for a deferred download: the file is made when the button is clicked, from the
     list as stored at that moment."""
     def make() -> bytes:
@@ -31,15 +32,15 @@ def _renderer(kind: str, publication_id: int, organiser: str, language: str, act
 
 
 def render() -> None:
-    user = require_role("announcer", "organiser")
+    user = require_page("awards")
     st.title(tr("page.award_lists"))
     show_all = st.toggle(tr("ann.show_provisional"), key="ann_all")
-    publication = choose_publication(actor=user.username, only_frozen=not show_all)
+    publication = choose_publication(actor=user, only_frozen=not show_all)
     if publication is None:
         return
     with read_session(engine()) as s:
-        publication = pub.get_publication(s, publication.id, actor=user.username)
-        table = pub.current_list(s, publication.id, actor=user.username)
+        publication = pub.get_publication(s, publication.id, actor=user)
+        table = pub.current_list(s, publication.id, actor=user)
         info = pub.edition_info(s, publication)
     if publication.status == "frozen":
         st.success(tr("ann.final", n=int((table["tier"].fillna("") != "").sum())))
@@ -54,7 +55,7 @@ def render() -> None:
         name = exports.export_filename(info, kind, lang())
         try:
             columns[n % 3].download_button(
-                tr(f"ann.download.{kind}"), data=_renderer(kind, publication.id, organiser, lang(), user.username), file_name=name,
+                tr(f"ann.download.{kind}"), data=_renderer(kind, publication.id, organiser, lang(), user), file_name=name,
                 mime=exports.MIME_TYPES[kind], key=f"ann_dl_{kind}", on_click="ignore", icon=":material/download:")
         except JudgingError as exc:
             st.error(exc.render(lang()))

@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.core.bundle import BundleError, verify_bundle
-from judging.ui.common import lang, require_role, tr
+from judging.ui.common import lang, require_page, tr
 
 
 def render() -> None:
-    require_role("auditor", "organiser")
+    require_page("verify")
     st.title(tr("page.verify"))
     st.caption(tr("aud.caption"))
     upload = st.file_uploader(tr("aud.upload"), type=["zip"], key="aud_bundle")

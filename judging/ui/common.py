@@ -18,15 +18,23 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from judging.core.signin_limits import idle_check_seconds, minutes_text, session_idle_minutes
-from judging.errors import ConfigError, JudgingError, PermissionDenied
+from judging.core.permissions import PAGES, Actor, page_allowed
+from judging.core.signin_limits import idle_check_seconds, minutes, minutes_text, session_idle_minutes
+from judging.errors import ConfigError, JudgingError, PermissionDenied, Problem
 from judging.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from judging.store.audit_log import record_event
-from judging.store.db import database_url, open_database, read_session, write_session
+from judging.store.db import database_url, open_database, read_session, record_refusal, write_session
+from judging.store.guard import refuse
 from judging.store.models import User
-from judging.store.people import clear_user_failures, get_user, locked_for, record_failure
+from judging.store.people import (
+    actor_by_password,
+    actor_for_claims,
+    clear_user_failures,
+    locked_for,
+    record_failure,
+    resolve_actor,
+)
 
-ROLES = ("organiser", "judge", "announcer", "auditor")
 USER_KEY = "auth_user"
 LANG_KEY = "lang"
 LAST_SEEN_KEY = "auth_last_seen"  # time.time() of the tab's last full run (a user action) while signed in
@@ -162,27 +170,28 @@ def authenticate(eng: Engine, username: str, password: str, address: str | None 
     Raises ``PermissionDenied`` while the user name or the address is locked after too many
     failures (the password is then not even checked); the counters are in the database.
     """
-    from judging.core.passwords import verify_password
-    from judging.core.signin_limits import minutes
-    from judging.errors import PermissionDenied, Problem
-
     username = username.strip()
     with read_session(eng) as s:
         locked = locked_for(s, username=username, address=address)
     if locked:
         raise PermissionDenied(Problem("trust.locked", {"minutes": minutes(locked)}))
     with read_session(eng) as s:
-        user = get_user(s, username) if username else None
-        ok = user is not None and user.active and bool(user.password_hash) and verify_password(password_hash=user.password_hash, password=password)
-        signed = SignedIn(user.id, user.username, user.display_name, user.role) if ok else None
+        actor = actor_by_password(s, username=username, password=password)
+        signed = _signed_in(s, actor)
     with write_session(eng) as s:
-        if signed is None:
+        if actor is None:
             record_failure(s, username=username, address=address)
             return None
-        clear_user_failures(s, username=signed.username)
-        record_event(s, actor=signed.username, action="auth.sign_in", subject=f"user:{signed.id}",
-                          payload={"address": address or ""})
+        clear_user_failures(s, username=actor.username)
+        record_event(s, actor=actor, action="auth.sign_in", subject=f"user:{actor.id}",
+                     payload={"address": address or ""})
     return signed
+
+
+def _signed_in(session, actor: Actor | None) -> SignedIn | None:
+    if actor is None:
+        return None
+    return SignedIn(actor.id, actor.username, session.get(User, actor.id).display_name, actor.role)
 
 
 def sso_configured() -> bool:
@@ -195,16 +204,14 @@ def sso_configured() -> bool:
 
 def sso_user(eng: Engine) -> SignedIn | None:
     """The account of the identity the provider vouched for (``st.user``), mapped by email."""
-    from judging.store.people import user_for_claims
-
     if not sso_configured() or not st.user.is_logged_in:
         return None
     with read_session(eng) as s:
-        user = user_for_claims(s, st.user.to_dict())
-        signed = SignedIn(user.id, user.username, user.display_name, user.role) if user else None
-    if signed is not None:
+        actor = actor_for_claims(s, st.user.to_dict())
+        signed = _signed_in(s, actor)
+    if actor is not None:
         with write_session(eng) as s:
-            record_event(s, actor=signed.username, action="auth.sign_in_sso", subject=f"user:{signed.id}")
+            record_event(s, actor=actor, action="auth.sign_in_sso", subject=f"user:{actor.id}")
     return signed
 
 
@@ -226,35 +233,36 @@ def sign_out(reason: str = "button") -> None:
     if user is not None:
         try:
             with write_session(engine()) as s:
-                record_event(s, actor=user.username, action="auth.sign_out", subject=f"user:{user.id}",
-                                  payload={"reason": reason})
+                record_event(s, actor=Actor(user.id, user.username, user.role), action="auth.sign_out",
+                             subject=f"user:{user.id}", payload={"reason": reason})
         except (SQLAlchemyError, JudgingError):  # busy or unreachable: the tab is signed out all the same
             pass
     if sso_configured() and st.user.is_logged_in:
         st.logout()  # else the provider's cookie would sign the tab straight back in
 
 
-def require_role(*roles: str) -> SignedIn:
-    """The signed-in user when their role (as stored now) is one of ``roles``; otherwise stop the page.
+def require_page(page: str) -> Actor:
+    """The actor of this run when the role of the tab's account (as stored now) may open ``page`` in
+    the one permission table (``permissions.PAGES``); otherwise stop the page.
 
-    Every page calls this itself: the menu only hides pages, it does not protect them.
+    Every page calls this itself: the menu only hides pages, it does not protect them. The actor is
+    resolved here once per run and handed to every store call the page makes.
     """
     user = current_user()
     if user is None:
         st.warning(tr("auth.sign_in_first"))
         st.stop()
     with read_session(engine()) as s:
-        stored = s.get(User, user.id)
-        role = stored.role if stored is not None and stored.active else None
-    if role is None:
+        actor = resolve_actor(s, user_id=user.id)
+    if actor is None or not actor.active or actor.username != user.username:
         sign_out("inactive")
         st.warning(tr("auth.sign_in_first"))
         st.stop()
-    if role not in roles:
-        _record_page_refusal(user, role, roles)
+    if not page_allowed(actor.role, page):
+        _record_page_refusal(actor, page)
         st.error(tr("auth.forbidden"))
         st.stop()
-    return user
+    return actor
 
 
 def rerun_app_if_refused(body):
@@ -270,15 +278,13 @@ def rerun_app_if_refused(body):
     return run
 
 
-def _record_page_refusal(user: SignedIn, role: str, roles: tuple[str, ...]) -> None:
-    from judging.store.guard import record_refusal, refuse
-
+def _record_page_refusal(actor: Actor, page: str) -> None:
     try:
-        page = st.context.url or ""
+        url = st.context.url or ""
     except Exception:  # no browser context (AppTest, scripts)
-        page = ""
-    record_refusal(engine(), refuse(actor=user.username, action="page.open", reason=f"role:{role}",
-                                    detail={"page": page, "roles": list(roles)}))
+        url = ""
+    record_refusal(engine(), refuse(actor=actor, action="page.open", reason=f"role:{actor.role}",
+                                    detail={"page": url, "path": page, "roles": sorted(PAGES.get(page, ()))}))
 
 
 # --- text and time ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from judging.core.permissions import Actor
 from judging.i18n import t
 from judging.store.db import read_session
 from judging.store.sheets import (
@@ -15,7 +16,7 @@ from judging.store.sheets import (
     live_final_of_judge,
     open_rounds_of_judge,
 )
-from judging.ui.common import engine, lang, plain, require_role, rerun_app_by_timer, rerun_app_if_refused, tr
+from judging.ui.common import engine, lang, plain, require_page, rerun_app_by_timer, rerun_app_if_refused, tr
 
 ROUND_KEY = "judge_round"
 LIVE_SEEN_KEY = "judge_live_seen"  # round id → the live entry this tab has already been taken to
@@ -47,7 +48,7 @@ def choose_round(rounds, live: dict[int, int] | None = None) -> int | None:
 
 
 @rerun_app_if_refused
-def _watch_live(judge_id: int, actor: str, shown: dict[int, int]) -> None:
+def _watch_live(judge_id: int, actor: Actor, shown: dict[int, int]) -> None:
     """One tick: rerun the page when the entries open to this panel judge differ from those it shows.
 
     The rerun does not count as the judge's activity, so an unattended laptop still times out.
@@ -61,21 +62,21 @@ def _watch_live(judge_id: int, actor: str, shown: dict[int, int]) -> None:
 def render() -> None:
     from judging.ui.pages import sheet_page
 
-    user = require_role("judge")
+    user = require_page("entries")
     st.title(tr("page.my_entries"))
     if "conflict_notice" in st.session_state:
         st.session_state.pop("conflict_notice")
         st.success(tr("entries.conflict_declared"))
     with read_session(engine()) as s:
-        rounds = open_rounds_of_judge(s, judge_id=user.id, actor=user.username)
-        live = live_final_of_judge(s, judge_id=user.id, actor=user.username)
+        rounds = open_rounds_of_judge(s, judge_id=user.id, actor=user)
+        live = live_final_of_judge(s, judge_id=user.id, actor=user)
         round_id = choose_round(rounds, live.open_entries)
         if round_id is None:
             st.info(tr("entries.no_round"))
             return
-        rows = judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user.username)
+        rows = judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user)
     if live.panel:  # a panel judge: the next entry opened (or the current one closed) shows by itself
-        st.fragment(_watch_live, run_every=LIVE_WATCH_S, key=LIVE_WATCH_KEY)(user.id, user.username, live.open_entries)
+        st.fragment(_watch_live, run_every=LIVE_WATCH_S, key=LIVE_WATCH_KEY)(user.id, user, live.open_entries)
     names = {r.id: r.name for r in rounds}
     elsewhere = [i for i in live.open_entries if i != round_id and i in names]
     if elsewhere:  # the hall is waiting for their mark: say where, without leaving the round they chose

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from sqlmodel import select
 
+from judging.core.permissions import Actor
 from judging.core.rubric import Criterion, Rubric
 from judging.core.scoring import missing_comments, weighted_total
 from judging.errors import JudgingError, StaleWriteError
@@ -37,7 +38,7 @@ from judging.store.sheets import (
     save_veto,
     submit_sheet,
 )
-from judging.ui.common import clock, engine, lang, plain, require_role, tr, when
+from judging.ui.common import clock, engine, lang, plain, require_page, tr, when
 
 OVERALL = ""  # the criterion key of the sheet's overall comment
 BUCKETS_KEY = "judge_sheets"  # session state: sheet namespace -> {held, pending, errors, saved}
@@ -50,7 +51,7 @@ class Sheet:
     round_id: int
     judge_id: int
     entry_id: int
-    actor: str
+    actor: Actor
 
     @property
     def ns(self) -> str:
@@ -237,7 +238,7 @@ def _entry_from_query() -> tuple[int | None, int | None]:
 def render() -> None:
     from judging.ui.pages import entries_page
 
-    user = require_role("judge")
+    user = require_page("sheet")
     if st.session_state.pop("conflict_declared", False):
         st.session_state["conflict_notice"] = True
         st.switch_page(entries_page())
@@ -245,7 +246,7 @@ def render() -> None:
     # read from the database on every run (never from a cache): three queries, and the store looks up the
     # signed-in judge once for each of its two reads (its permission check)
     with read_session(engine()) as s:
-        queue = judge_queue(s, round_id=round_id, judge_id=user.id, actor=user.username) if round_id else []
+        queue = judge_queue(s, round_id=round_id, judge_id=user.id, actor=user) if round_id else []
         found = None
         if entry_id in {q.entry_id for q in queue}:
             found = s.exec(select(Round, Entry, Track).select_from(Entry).join(Track, Track.id == Entry.track_id)
@@ -258,8 +259,8 @@ def render() -> None:
         rnd, entry, track = found
         rubric = round_rubric(rnd)
         state = load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id,
-                                actor=user.username)
-    sheet = Sheet(round_id, user.id, entry_id, user.username)
+                                actor=user)
+    sheet = Sheet(round_id, user.id, entry_id, user)
     refreshed = sync_widgets(sheet, state, rubric)
     locked = state.status == "submitted"
     view = View(sheet, lang(), sheet.pending, sheet.errors)

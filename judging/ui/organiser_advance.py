@@ -14,7 +14,7 @@ from judging.ui.organiser_common import problem_table, round_page, run_write
 
 
 def render() -> None:
-    chosen = round_page("page.oc_advance", "organiser")
+    chosen = round_page("page.oc_advance", "advance")
     if chosen is None:
         return
     user, _, rnd = chosen
@@ -22,7 +22,7 @@ def render() -> None:
         target = next_round(s, round_id=rnd.id)
         done = bool(target) and bool(round_entry_rows(s, round_id=target.id))
         try:
-            preview = advancement_preview(s, round_id=rnd.id, actor=user.username)
+            preview = advancement_preview(s, round_id=rnd.id, actor=user)
         except JudgingError as exc:
             st.error(tr("oc.adv.no_preview"))
             problem_table(exc.problems)
@@ -46,5 +46,5 @@ def render() -> None:
     st.write(tr("oc.adv.count", n=len(codes), of=len(edited)))
     if st.button(tr("oc.adv.confirm", n=len(codes), round=target.name), type="primary", disabled=done or not codes,
                  key="oc_adv_confirm"):
-        run_write(lambda s: confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user.username),
+        run_write(lambda s: confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user),
                   tr("oc.adv.confirmed", round=plain(target.name)), problems_as_table=False)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from judging.core.assignment import count_components
 from judging.core.assignment_changes import load_and_coverage, short_entries
+from judging.core.permissions import Actor
 from judging.store.assignment import (
     add_assignment,
     fill_round_gaps,
@@ -29,15 +30,15 @@ DEFAULT_SEED = 2026
 
 
 def render() -> None:
-    chosen = round_page("page.oc_assignment", "organiser")
+    chosen = round_page("page.oc_assignment", "assignment")
     if chosen is None:
         return
     user, edition, rnd = chosen
     with read_session(engine()) as s:
-        inputs = round_inputs(s, round_id=rnd.id)
-        scored = count_scores(s, round_id=rnd.id, actor=user.username)
-        seed = last_seed(s, round_id=rnd.id, actor=user.username)
-        names = {j.username: j.display_name for j in list_judges(s)}
+        inputs = round_inputs(s, round_id=rnd.id, actor=user)
+        scored = count_scores(s, round_id=rnd.id, actor=user)
+        seed = last_seed(s, round_id=rnd.id, actor=user)
+        names = {j.username: j.display_name for j in list_judges(s, actor=user)}
         titles = {e.code: e.title for e in entries_of(s, edition.id)}
     k = rnd.judges_per_entry
     cols = st.columns(5)
@@ -47,18 +48,18 @@ def render() -> None:
     cols[3].metric(tr("oc.asg.conflicts"), len(inputs.conflicts))
     cols[4].metric(tr("oc.asg.seats"), len(inputs.pairs))
 
-    _generate(rnd, seed, scored, user.username)
+    _generate(rnd, seed, scored, user)
     if inputs.pairs:
         _charts(inputs, k)
     short = short_entries(pairs=inputs.pairs, entries=inputs.entries, conflicts=inputs.conflicts, k=k)
     if inputs.pairs and short:
-        _gaps(rnd, short, titles, seed, user.username)
-    _manual(rnd, inputs, names, titles, user.username)
-    _drop_out(rnd, inputs, names, seed, user.username)
+        _gaps(rnd, short, titles, seed, user)
+    _manual(rnd, inputs, names, titles, user)
+    _drop_out(rnd, inputs, names, seed, user)
 
 
 
-def _generate(rnd, seed: int | None, scored: int, actor: str) -> None:
+def _generate(rnd, seed: int | None, scored: int, actor: Actor) -> None:
     st.subheader(tr("oc.asg.generate_heading"))
     if seed is not None:
         st.caption(tr("oc.asg.seed_used", seed=seed))
@@ -112,7 +113,7 @@ def _charts(inputs, k: int) -> None:
         width="stretch")
 
 
-def _gaps(rnd, short: dict, titles: dict, seed: int | None, actor: str) -> None:
+def _gaps(rnd, short: dict, titles: dict, seed: int | None, actor: Actor) -> None:
     st.warning(tr("oc.asg.short", n=len(short), k=rnd.judges_per_entry))
     st.dataframe(pd.DataFrame([{tr("oc.col_code"): code, tr("oc.col_title"): titles.get(code, ""),
                                 tr("oc.asg.judges_now"): n} for code, n in sorted(short.items())]),
@@ -122,7 +123,7 @@ def _gaps(rnd, short: dict, titles: dict, seed: int | None, actor: str) -> None:
              tr("oc.asg.filled"))
 
 
-def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
+def _manual(rnd, inputs, names: dict, titles: dict, actor: Actor) -> None:
     with st.expander(tr("oc.asg.manual")):
         judge_label = lambda u: f"{u} · {names.get(u, '')}"  # noqa: E731
         entry_label = lambda c: f"{c} · {titles.get(c, '')}"  # noqa: E731
@@ -150,7 +151,7 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: str) -> None:
                  tr("oc.asg.removed", judge=plain(pair[0]), entry=plain(pair[1])))
 
 
-def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: str) -> None:
+def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: Actor) -> None:
     assigned = sorted({j for j, _ in inputs.pairs})
     if not assigned:
         return

@@ -8,11 +8,12 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from judging.core.permissions import Actor
 from judging.errors import JudgingError, Problem
 from judging.store.db import read_session, write_session
 from judging.store.editions import list_editions, rounds_of
 from judging.store.models import Edition, Round
-from judging.ui.common import SignedIn, engine, lang, require_role, tr
+from judging.ui.common import engine, lang, require_page, tr
 
 EDITION_KEY = "oc_edition"  # per tab: the edition the organiser is working on
 ROUND_KEY = "oc_round"
@@ -20,10 +21,10 @@ ROUND_KEY = "oc_round"
 RowT = TypeVar("RowT")
 
 
-def round_page(title_key: str, *roles: str, round_label_key: str = "oc.round") -> tuple[SignedIn, Edition, Round] | None:
-    """The head every round page shares: the role check, the title, a pending message, and the
-    edition and round this tab works on; None (with a hint) while there is nothing to choose."""
-    user = require_role(*roles)
+def round_page(title_key: str, page: str, *, round_label_key: str = "oc.round") -> tuple[Actor, Edition, Round] | None:
+    """The head every round page shares: the access check of ``page``, the title, a pending message,
+    and the edition and round this tab works on; None (with a hint) while there is nothing to choose."""
+    user = require_page(page)
     st.title(tr(title_key))
     flash()
     edition = choose_edition()

@@ -9,15 +9,15 @@ from judging.errors import JudgingError
 from judging.store.assignment import conflict_rows
 from judging.store.db import read_session, write_session
 from judging.store.sheets import reopen_sheet, submitted_sheets
-from judging.ui.common import engine, lang, require_role, tr, when
+from judging.ui.common import engine, lang, require_page, tr, when
 
 
 def render() -> None:
-    user = require_role("organiser")
+    user = require_page("conflicts")
     st.title(tr("page.conflicts_sheets"))
     with read_session(engine()) as s:
-        conflicts = conflict_rows(s, source="declared", actor=user.username)
-        sheets = submitted_sheets(s, actor=user.username)
+        conflicts = conflict_rows(s, source="declared", actor=user)
+        sheets = submitted_sheets(s, actor=user)
 
     st.subheader(tr("organiser.declared"))
     if conflicts:
@@ -46,7 +46,7 @@ def render() -> None:
         try:
             with write_session(engine()) as s:
                 reopen_sheet(s, round_id=row.sheet.round_id, judge_id=row.sheet.judge_id,
-                                  entry_id=row.sheet.entry_id, reason=reason, actor=user.username, actor_role=user.role)
+                                  entry_id=row.sheet.entry_id, reason=reason, actor=user)
         except JudgingError as exc:
             st.error(exc.render(lang()))
         else:

@@ -8,13 +8,14 @@ from sqlmodel import select
 
 from judging.core.handout import Account, accounts_csv, prepare_passwords
 from judging.core.imports import check_entries, check_judges
+from judging.core.permissions import Actor
 from judging.errors import ImportValidationError
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.imports import import_entries, import_judges
 from judging.store.models import Entry, User
 from judging.store.people import list_judges, set_password_hashes
-from judging.ui.common import engine, lang, require_role, tr
+from judging.ui.common import engine, lang, require_page, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
 ACCOUNTS_KEY = "oc_issued_accounts"  # this tab's handout (passwords are never stored in clear)
@@ -23,7 +24,7 @@ PREVIEW_ROWS = 200
 
 
 def render() -> None:
-    user = require_role("organiser")
+    user = require_page("imports")
     st.title(tr("page.oc_imports"))
     flash()
     edition = choose_edition()
@@ -34,10 +35,10 @@ def render() -> None:
     part = st.radio(tr("oc.imp.part"), ("entries", "judges"), horizontal=True, key="oc_imp_part",
                     format_func=lambda p: tr(f"oc.imp.tab_{p}"), label_visibility="collapsed")
     if part == "entries":
-        _entries(edition, user.username, n)
+        _entries(edition, user, n)
     else:
-        _judges(edition, user.username, n)
-        _handout()
+        _judges(edition, user, n)
+        _handout(user)
 
 
 def _sign_in_url() -> str:
@@ -59,7 +60,7 @@ def _report(problems, records: list[dict], columns: dict[str, str]) -> bool:
     return True
 
 
-def _entries(edition, actor: str, n: int) -> None:
+def _entries(edition, actor: Actor, n: int) -> None:
     st.caption(tr("oc.imp.entries_help"))
     upload = st.file_uploader(tr("oc.imp.entries_file"), type=["csv", "xlsx"], key=f"oc_imp_entries_{n}")
     if upload is None:
@@ -89,7 +90,7 @@ def _entries(edition, actor: str, n: int) -> None:
         st.rerun()
 
 
-def _judges(edition, actor: str, n: int) -> None:
+def _judges(edition, actor: Actor, n: int) -> None:
     st.caption(tr("oc.imp.judges_help"))
     upload = st.file_uploader(tr("oc.imp.judges_file"), type=["csv", "xlsx"], key=f"oc_imp_judges_{n}")
     if upload is None:
@@ -127,7 +128,7 @@ def _judges(edition, actor: str, n: int) -> None:
         st.rerun()
 
 
-def _handout() -> None:
+def _handout(actor: Actor) -> None:
     """The passwords just issued, to download once; and a new password for one judge."""
     accounts = st.session_state.get(ACCOUNTS_KEY)
     if accounts:
@@ -137,7 +138,7 @@ def _handout() -> None:
                            file_name="judge_accounts.csv", mime="text/csv", key="oc_handout", type="primary")
     with st.expander(tr("oc.imp.reset_heading")):
         with read_session(engine()) as s:
-            judges = list_judges(s)
+            judges = list_judges(s, actor=actor)
         if not judges:
             st.caption(tr("oc.imp.no_judges"))
             return
@@ -150,7 +151,7 @@ def _handout() -> None:
             prepared = prepare_passwords([chosen])
             with write_session(engine()) as s:
                 set_password_hashes(s, hashes={chosen: prepared[chosen][1]},
-                                              actor=require_role("organiser").username)
+                                              actor=require_page("imports"))
             judge = by_name[chosen]
             st.session_state[ACCOUNTS_KEY] = [Account(judge.username, judge.display_name, judge.organisation,
                                                       prepared[chosen][0])]

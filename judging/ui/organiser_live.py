@@ -16,23 +16,23 @@ from judging.ui.organiser_common import round_page, run_write
 
 
 def render() -> None:
-    chosen = round_page("page.oc_live", "organiser", round_label_key="oc.live.round")
+    chosen = round_page("page.oc_live", "live", round_label_key="oc.live.round")
     if chosen is None:
         return
     user, _, rnd = chosen
     with read_session(engine()) as s:
-        judges = [j for j in list_judges(s) if j.active]
-        panel = [j.id for j in panel_of(s, round_id=rnd.id)]
+        judges = [j for j in list_judges(s, actor=user) if j.active]
+        panel = [j.id for j in panel_of(s, round_id=rnd.id, actor=user)]
         entries = entries_of_round(s, round_id=rnd.id)
         states = {r.entry_id: r.live_state for r in round_entry_rows(s, round_id=rnd.id)}
-        ordinary = ordinary_sheets(s, round_id=rnd.id, actor=user.username)
+        ordinary = ordinary_sheets(s, round_id=rnd.id, actor=user)
     names = {j.id: f"{j.username} · {j.display_name}" for j in judges}
     with st.form("oc_panel"):
         chosen = st.multiselect(tr("oc.live.panel"), list(names), default=[j for j in panel if j in names],
                                 format_func=names.get, key=f"oc_panel_{rnd.id}")
         save = st.form_submit_button(tr("oc.live.save_panel"))
     if save:
-        run_write(lambda s: set_panel(s, round_id=rnd.id, judge_ids=chosen, actor=user.username),
+        run_write(lambda s: set_panel(s, round_id=rnd.id, judge_ids=chosen, actor=user),
                   tr("oc.live.panel_saved", n=len(chosen)), problems_as_table=False)
     st.caption(tr("oc.live.open_screen"))
 
@@ -42,7 +42,7 @@ def render() -> None:
         st.info(tr("oc.live.now_open", code=plain(entry.code), title=plain(entry.title)))
         if st.button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
             # a refusal (no panel, another entry open) is one sentence that says what to do
-            run_write(lambda s: close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user.username),
+            run_write(lambda s: close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user),
                       tr("oc.live.closed", code=plain(entry.code)), problems_as_table=False)
     table = pd.DataFrame([{tr("oc.col_code"): e.code, tr("oc.col_title"): e.title,
                            tr("oc.col_status"): tr(f"oc.live.state_{states.get(e.id) or 'waiting'}")} for e in entries])
@@ -56,6 +56,6 @@ def render() -> None:
             entry_id = st.selectbox(tr("oc.live.next"), list(labels), format_func=labels.get, key="oc_live_next")
             go = st.form_submit_button(tr("oc.live.open"), type="primary")
         if go:
-            run_write(lambda s: open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user.username),
+            run_write(lambda s: open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user),
                       tr("oc.live.opened", code=plain(labels[entry_id])), problems_as_table=False)
 

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from judging.core.permissions import Actor
 from judging.core.progress import entries_missing, expected_share, judge_progress, track_progress
 from judging.core.ranking import AwardConfig, rank
 from judging.errors import JudgingError
@@ -30,17 +31,17 @@ FIT_KEY = "oc_mon_fit"
 
 
 def render() -> None:
-    chosen = round_page("page.oc_monitor", "organiser")
+    chosen = round_page("page.oc_monitor", "progress")
     if chosen is None:
         return
     user, _, rnd = chosen
-    _progress(rnd.id, user.username)
-    _diagnostics(rnd.id, user.username)
+    _progress(rnd.id, user)
+    _diagnostics(rnd.id, user)
 
 
 @st.fragment(run_every=PROGRESS_REFRESH_S)
 @rerun_app_if_refused
-def _progress(round_id: int, actor: str) -> None:
+def _progress(round_id: int, actor: Actor) -> None:
     with read_session(engine()) as s:
         rnd = get_round(s, round_id)
         rows = sheet_status_rows(s, round_id=round_id, actor=actor)
@@ -104,7 +105,7 @@ def _progress(round_id: int, actor: str) -> None:
             "waiting_for": tr("oc.mon.waiting_for")}), hide_index=True, width="stretch")
 
 
-def _fit(round_id: int, actor: str) -> tuple[Round, object]:
+def _fit(round_id: int, actor: Actor) -> tuple[Round, object]:
     """The round and the diagnostics' fit on its stored scores: None without scores, the
     ``JudgingError`` when the method cannot run yet, else the ranking. Refitted only when
     ``round_score_version`` differs from the one the tab's last fit of this round was made from."""
@@ -130,7 +131,7 @@ def _fit(round_id: int, actor: str) -> tuple[Round, object]:
 
 @st.fragment(run_every=DIAGNOSTICS_REFRESH_S)
 @rerun_app_if_refused
-def _diagnostics(round_id: int, actor: str) -> None:
+def _diagnostics(round_id: int, actor: Actor) -> None:
     st.subheader(tr("oc.mon.diagnostics_heading"))
     rnd, result = _fit(round_id, actor)
     if result is None:

@@ -29,7 +29,7 @@ SOURCE_KEY = "oc_rub_source"
 
 
 def render() -> None:
-    chosen = round_page("page.oc_rubric", "organiser")
+    chosen = round_page("page.oc_rubric", "rubric")
     if chosen is None:
         return
     user, _, rnd = chosen
@@ -65,7 +65,7 @@ def render() -> None:
     if save:
         try:
             with write_session(engine()) as s:
-                save_round_rubric(s, round_id=rnd.id, rubric=rubric, actor=user.username, reason=reason)
+                save_round_rubric(s, round_id=rnd.id, rubric=rubric, actor=user, reason=reason)
         except JudgingError as exc:
             st.error(tr("oc.rub.not_saved"))
             problem_table(exc.problems)

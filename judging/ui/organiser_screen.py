@@ -7,9 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from judging.core.permissions import Actor
 from judging.store.db import read_session
 from judging.store.live import live_board, live_round_id
-from judging.ui.common import engine, plain, require_role, rerun_app_if_refused, tr
+from judging.ui.common import engine, plain, require_page, rerun_app_if_refused, tr
 from judging.ui.organiser_common import ROUND_KEY, choose_edition, choose_round
 
 SCREEN_DEFAULTED = "oc_screen_defaulted"
@@ -17,7 +18,7 @@ SCREEN_REFRESH_S = 2  # marks appear on the screen within two seconds of the las
 
 
 def render() -> None:
-    user = require_role("organiser")
+    user = require_page("screen")
     with st.sidebar:  # out of the audience's sight on the projected page
         edition = choose_edition()
         if edition is not None and SCREEN_DEFAULTED not in st.session_state:
@@ -30,12 +31,12 @@ def render() -> None:
     if rnd is None:
         st.info(tr("oc.screen.choose_round"))
         return
-    _board(rnd.id, user.username)
+    _board(rnd.id, user)
 
 
 @st.fragment(run_every=SCREEN_REFRESH_S)
 @rerun_app_if_refused
-def _board(round_id: int, actor: str) -> None:
+def _board(round_id: int, actor: Actor) -> None:
     with read_session(engine()) as s:
         board = live_board(s, round_id=round_id, actor=actor)
     st.caption(board.round_name)

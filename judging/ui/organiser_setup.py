@@ -21,6 +21,7 @@ from judging.core.editions import (
     parse_edition_toml,
     rubric_templates,
 )
+from judging.core.permissions import Actor
 from judging.core.ranking import METHOD_NAMES
 from judging.core.rubric import load_rubric
 from judging.errors import JudgingError
@@ -35,7 +36,7 @@ from judging.store.editions import (
     tracks_of,
     update_round,
 )
-from judging.ui.common import engine, lang, plain, require_role, tr
+from judging.ui.common import engine, lang, plain, require_page, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[2] / "data" / "edition_example.toml"
@@ -66,7 +67,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def create_edition(spec: EditionSpec, actor: str) -> int:
+def create_edition(spec: EditionSpec, actor: Actor) -> int:
     """Store the spec with each round's rubric loaded from its template; the new edition's id."""
     templates = rubric_templates()
     rubrics = {key: load_rubric(templates[key]) for key in {r.rubric for r in spec.rounds}}
@@ -75,16 +76,16 @@ def create_edition(spec: EditionSpec, actor: str) -> int:
 
 
 def render() -> None:
-    user = require_role("organiser")
+    user = require_page("setup")
     st.title(tr("page.oc_setup"))
     flash()
     new, from_file, settings = st.tabs([tr("oc.setup.tab_new"), tr("oc.setup.tab_file"), tr("oc.setup.tab_rounds")])
     with new:
-        _new_edition(user.username)
+        _new_edition(user)
     with from_file:
-        _edition_file(user.username)
+        _edition_file(user)
     with settings:
-        _round_settings(user.username)
+        _round_settings(user)
 
 
 def _created(edition_id: int, spec: EditionSpec) -> None:
@@ -93,7 +94,7 @@ def _created(edition_id: int, spec: EditionSpec) -> None:
     st.rerun()
 
 
-def _new_edition(actor: str) -> None:
+def _new_edition(actor: Actor) -> None:
     templates = list(rubric_templates())
     kind = st.selectbox(tr("oc.setup.kind"), KINDS, format_func=lambda k: tr(f"oc.kind.{k}"), key="oc_new_kind")
     with st.form("oc_new_edition"):
@@ -143,7 +144,7 @@ def _new_edition(actor: str) -> None:
     _created(create_edition(spec, actor), spec)
 
 
-def _edition_file(actor: str) -> None:
+def _edition_file(actor: Actor) -> None:
     st.caption(tr("oc.setup.file_help"))
     with open(EXAMPLE_FILE, "rb") as example:
         st.download_button(tr("oc.setup.example"), example.read(), file_name="edition_example.toml",
@@ -167,7 +168,7 @@ def _edition_file(actor: str) -> None:
         _created(create_edition(spec, actor), spec)
 
 
-def _round_settings(actor: str) -> None:
+def _round_settings(actor: Actor) -> None:
     edition = choose_edition()
     if edition is None:
         return
@@ -205,7 +206,7 @@ def _round_settings(actor: str) -> None:
             _round_form(rnd, actor)
 
 
-def _round_form(rnd, actor: str) -> None:
+def _round_form(rnd, actor: Actor) -> None:
     rubric = round_rubric(rnd)
     st.caption(tr("oc.setup.round_rubric", rubric=rubric.label.get(lang()), version=rubric.version,
                   frozen=tr("oc.frozen") if rnd.rubric_frozen else tr("oc.not_frozen")))

@@ -9,16 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from judging.core.exports import flags_text
+from judging.core.permissions import Actor
 from judging.store import publication as pub
 from judging.store.db import read_session
 from judging.store.models import Publication, Round
-from judging.ui.common import engine, lang, require_role, tr, when
+from judging.ui.common import engine, lang, require_page, tr, when
 from judging.ui.organiser_common import choose_row, flash, run_write
 
 PUBLICATION_KEY = "pub_selected"
 
 
-def choose_publication(*, actor: str, only_frozen: bool = False) -> Publication | None:
+def choose_publication(*, actor: Actor, only_frozen: bool = False) -> Publication | None:
     """A select box of publications (newest first), or None with a hint."""
     with read_session(engine()) as s:
         rows = pub.publications_of(s, actor=actor)[::-1]
@@ -48,14 +49,14 @@ def _run(action, success_key: str) -> None:
 
 
 def render() -> None:
-    user = require_role("organiser")
+    user = require_page("publication")
     st.title(tr("page.publication"))
     flash()
-    publication = choose_publication(actor=user.username)
+    publication = choose_publication(actor=user)
     if publication is None:
         return
     with read_session(engine()) as s:
-        actor = user.username
+        actor = user
         publication = pub.get_publication(s, publication.id, actor=actor)
         table = pub.current_list(s, publication.id, actor=actor)
         objections = pub.objections_of(s, publication.id, actor=actor)
@@ -92,11 +93,11 @@ def render() -> None:
     tier_keys = [""] + [k for k, _ in tiers]
     tier_names = {"": tr("results.no_award")} | dict(tiers)
     if not frozen:
-        _objection_forms(publication, objections, entries, titles, tier_keys, tier_names, user.username)
-        _change_form(publication, entries, titles, tier_keys, tier_names, user.username)
-        _freeze_form(publication, objections, user.username)
+        _objection_forms(publication, objections, entries, titles, tier_keys, tier_names, user)
+        _change_form(publication, entries, titles, tier_keys, tier_names, user)
+        _freeze_form(publication, objections, user)
     else:
-        _reopen_form(publication, user.username)
+        _reopen_form(publication, user)
 
     if changes or reopenings:
         st.subheader(tr("pub.history_heading"))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from judging.core.bundle import BundleSettings, canonical_scores
 from judging.core.exports import flags_text
+from judging.core.permissions import Actor
 from judging.core.publication import DEFAULT_OBJECTION_DAYS, window_end
 from judging.core.ranking import (
     DEFAULT_METHOD,
@@ -98,7 +99,7 @@ def _settings_form(rnd) -> BundleSettings:
     return BundleSettings(method=method, seed=seed, awards=awards)
 
 
-def load_inputs(round_id: int, *, actor: str) -> tuple[bytes, str, str]:
+def load_inputs(round_id: int, *, actor: Actor) -> tuple[bytes, str, str]:
     """The round's canonical scores CSV, rubric JSON and vetoes JSON, read from the database now."""
     with read_session(engine()) as s:
         rnd = get_round(s, round_id)
@@ -190,12 +191,12 @@ def _highlight_changes(frame: pd.DataFrame, changed: pd.Series):
 
 
 def render() -> None:
-    chosen = round_page("page.results", "organiser", "auditor")
+    chosen = round_page("page.results", "results")
     if chosen is None:
         return
     user, edition, rnd = chosen
     settings = _settings_form(rnd)
-    scores_csv, rubric_json, vetoes_json = load_inputs(rnd.id, actor=user.username)
+    scores_csv, rubric_json, vetoes_json = load_inputs(rnd.id, actor=user)
     if not scores_csv:
         st.info(tr("results.no_scores"))
         return
@@ -209,7 +210,7 @@ def render() -> None:
     with read_session(engine()) as s:
         entries = entries_frame(s, edition_id=edition.id)
         tracks = tracks_of(s, edition.id)
-        publication = pub.publication_of_round(s, rnd.id, actor=user.username)
+        publication = pub.publication_of_round(s, rnd.id, actor=user)
     table = pub.with_entries(result.table, entries)
     table["flag_text"] = table["flags"].map(flag_words)
     track_names = {t.key: (t.name_en if lang() == "en" and t.name_en else t.name_zh) for t in tracks}
@@ -270,10 +271,10 @@ def render() -> None:
         st.dataframe(judges, hide_index=True, width="stretch")
 
     if user.role == "organiser":
-        _publish_section(rnd, settings, publication, user.username)
+        _publish_section(rnd, settings, publication, user)
 
 
-def _publish_section(rnd, settings: BundleSettings, publication, actor: str) -> None:
+def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor) -> None:
     st.divider()
     st.subheader(tr("results.publish_heading"))
     if publication is not None:

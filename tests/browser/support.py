@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from judging.core.permissions import SYSTEM
 from judging.store.db import open_database, read_session
 from judging.store.people import list_judges
 from judging.store.sheets import (
@@ -85,9 +86,9 @@ def build_contest(url: str) -> dict:
     build_demo(engine, seed=2026)
     best = None
     with read_session(engine) as s:
-        for judge in list_judges(s):
-            for rnd in open_rounds_of_judge(s, judge_id=judge.id, actor="system"):
-                rows = judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id, actor="system")
+        for judge in list_judges(s, actor=SYSTEM):
+            for rnd in open_rounds_of_judge(s, judge_id=judge.id, actor=SYSTEM):
+                rows = judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id, actor=SYSTEM)
                 fresh = [r.entry.id for r in rows if r.state == SHEET_NOT_STARTED]
                 if best is None or len(fresh) > len(best["entries"]):
                     best = {"username": judge.username, "judge_id": judge.id, "round_id": rnd.id, "entries": fresh}
@@ -152,6 +153,6 @@ def stored(app, entry: int) -> SheetState:
     engine = open_database(app["url"])
     try:
         with read_session(engine) as s:
-            return load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
+            return load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor=SYSTEM)
     finally:
         engine.dispose()

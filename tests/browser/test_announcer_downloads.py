@@ -11,10 +11,12 @@ from datetime import date
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
+from actors import as_user
 from browser.support import settle, sign_in
 from docx import Document
 
 from judging.core.bundle import BundleSettings, verify_bundle
+from judging.core.permissions import SYSTEM
 from judging.store import publication as pub
 from judging.store.db import open_database, read_session, write_session
 from judging.store.editions import list_editions, rounds_of
@@ -40,10 +42,10 @@ def final_list(served_app):
             edition = list_editions(s)[0]
             rnd = rounds_of(s, edition.id)[0]
             publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(seed=1),
-                                      start_date=date(2026, 11, 2), contact="010-12345678", actor="organiser")
-            pub.freeze(s, publication_id=publication.id, today=date(2026, 11, 20), actor="organiser")
+                                      start_date=date(2026, 11, 2), contact="010-12345678", actor=as_user(s, "organiser"))
+            pub.freeze(s, publication_id=publication.id, today=date(2026, 11, 20), actor=as_user(s, "organiser"))
         with read_session(engine) as s:
-            table = pub.current_list(s, publication.id, actor="system")
+            table = pub.current_list(s, publication.id, actor=SYSTEM)
         return {"edition": edition.name, "table": table}
     finally:
         engine.dispose()

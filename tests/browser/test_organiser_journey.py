@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from browser.support import settle, sign_in
 
+from judging.core.permissions import SYSTEM
 from judging.store.db import open_database, read_session
 from judging.store.editions import list_editions, rounds_of
 from judging.store.people import get_user
@@ -129,9 +130,9 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     with read_session(engine) as s:
         edition = list_editions(s)[0]
         prelim, _, final = rounds_of(s, edition.id)
-        judge = get_user(s, "jf03")
-        mine = [e.id for e in assigned_entries(s, round_id=prelim.id, judge_id=judge.id, actor="system")]
-        sheets = len(sheet_status_rows(s, round_id=prelim.id, actor="system"))
+        judge = get_user(s, "jf03", actor=SYSTEM)
+        mine = [e.id for e in assigned_entries(s, round_id=prelim.id, judge_id=judge.id, actor=SYSTEM)]
+        sheets = len(sheet_status_rows(s, round_id=prelim.id, actor=SYSTEM))
     engine.dispose()
     assert mine and sheets == 12 * 5
 
@@ -171,7 +172,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
 
     engine = db(app["url"])
     with read_session(engine) as s:
-        [live_entry] = assigned_entries(s, round_id=final.id, judge_id=judge.id, actor="system")
+        [live_entry] = assigned_entries(s, round_id=final.id, judge_id=judge.id, actor=SYSTEM)
     engine.dispose()
 
     jp.goto(app["base"])  # a fresh session, landing on the entry list

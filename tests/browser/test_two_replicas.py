@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from browser import support
 
+from judging.core.permissions import SYSTEM
 from judging.store.db import open_database, read_session
 from judging.store.sheets import load_sheet
 
@@ -65,7 +66,7 @@ def test_a_score_saved_on_one_replica_is_seen_by_the_organiser_on_the_other(chro
     engine = open_database(app["url"])
     try:
         with read_session(engine) as s:
-            sheet = load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor="system")
+            sheet = load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor=SYSTEM)
     finally:
         engine.dispose()
     assert sheet.score_values == {"core_technology": 77.0}

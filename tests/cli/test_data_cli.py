@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from judging.cli import main
+from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.store.db import open_database, read_session, write_session
 from judging.store.editions import add_round, create_edition, entries_of, list_editions, rounds_of
@@ -28,8 +29,8 @@ def db(tmp_path):
     engine = open_database(url)
     with write_session(engine) as s:
         edition = create_edition(s, name="测试大赛", year=2026,
-                                      tracks=[("life", "生活类信息消费", "Life"), ("public", "公共服务类信息消费", "Public")])
-        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+                                      tracks=[("life", "生活类信息消费", "Life"), ("public", "公共服务类信息消费", "Public")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
     engine.dispose()
     return {"url": url, "edition": edition.id, "round": rnd.id, "dir": tmp_path}
 
@@ -129,7 +130,7 @@ def test_scores_import_with_errors_exits_non_zero_and_stores_nothing(db, capsys)
     assert "2\tscore\t" in capsys.readouterr().err
     engine = open_database(db["url"])
     with read_session(engine) as s:
-        assert count_scores(s, round_id=db["round"], actor="system") == 0
+        assert count_scores(s, round_id=db["round"], actor=SYSTEM) == 0
 
 
 def test_missing_file_is_reported_without_a_traceback(db, capsys):

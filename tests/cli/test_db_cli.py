@@ -6,6 +6,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from judging.cli import main
+from judging.core.permissions import SYSTEM
 from judging.store.db import alembic_config, make_engine, write_session
 from judging.store.editions import create_edition
 
@@ -26,8 +27,8 @@ def test_audit_verify_passes_on_a_clean_database_and_fails_after_an_edit(tmp_pat
     main(["db", "upgrade", "--db", url])
     engine = make_engine(url)
     with write_session(engine) as s:
-        create_edition(s, name="甲", year=2026, tracks=[("life", "生活类", "Life")])
-        create_edition(s, name="乙", year=2026)
+        create_edition(s, name="甲", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
+        create_edition(s, name="乙", year=2026, actor=SYSTEM)
 
     assert main(["audit", "verify", "--db", url]) == 0
 

@@ -9,6 +9,7 @@ import openpyxl
 
 from judging.cli import main
 from judging.core.bundle import BundleSettings, verify_bundle
+from judging.core.permissions import SYSTEM
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
 from judging.store import publication as pub
@@ -24,19 +25,19 @@ AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"),
 
 def published(engine) -> int:
     with write_session(engine) as s:
-        edition = create_edition(s, name="2026年新产品评选", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC)
+        edition = create_edition(s, name="2026年新产品评选", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
-            {"code": f"L-{i}", "track": "life", "title": f"新产品{i}", "organisation": f"公司{i}"} for i in range(1, 5)])
-        judges = [create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, 4)]
+            {"code": f"L-{i}", "track": "life", "title": f"新产品{i}", "organisation": f"公司{i}"} for i in range(1, 5)], actor=SYSTEM)
+        judges = [create_user(s, username=f"j{k}", display_name=f"评委{k}", actor=SYSTEM) for k in range(1, 4)]
         for n, entry in enumerate(entries_of(s, edition.id)):
             for k, judge in enumerate(judges):
                 for criterion in RUBRIC.criterion_keys:
                     save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
-                                    value=float(90 - 8 * n + k), actor="system", enforce_assignment=False)
+                                    value=float(90 - 8 * n + k), actor=SYSTEM, enforce_assignment=False)
         publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(method="raw", awards=AWARDS),
-                                  start_date=date(2026, 11, 23), actor="system")
-        pub.freeze(s, publication_id=publication.id, today=date(2026, 12, 1), actor="system")
+                                  start_date=date(2026, 11, 23), actor=SYSTEM)
+        pub.freeze(s, publication_id=publication.id, today=date(2026, 12, 1), actor=SYSTEM)
         return publication.id
 
 

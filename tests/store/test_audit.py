@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from actors import as_user
 from sqlalchemy import text
 
 from judging.cli import main
+from judging.core.permissions import CLI, SYSTEM
 from judging.core.rubric import load_rubric
 from judging.store.assignment import add_conflict, assign, remove_assignment
 from judging.store.audit_log import replay_scores, score_mismatches, stored_scores, verify_audit_chain
@@ -34,13 +36,13 @@ RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest
 @pytest.fixture
 def contest(engine):
     with write_session(engine) as s:
-        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
-            {"code": f"L-{i:03d}", "track": "life", "title": f"作品{i}"} for i in range(1, 5)])
-        judges = [create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, 4)]
+            {"code": f"L-{i:03d}", "track": "life", "title": f"作品{i}"} for i in range(1, 5)], actor=SYSTEM)
+        judges = [create_user(s, username=f"j{k}", display_name=f"评委{k}", actor=SYSTEM) for k in range(1, 4)]
         entries = entries_of(s, edition.id)
-        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries])
+        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in judges for e in entries], actor=SYSTEM)
         return {"round": rnd.id, "judges": {j.id: j.username for j in judges},
                 "entries": {e.id: e.code for e in entries}}
 
@@ -53,8 +55,8 @@ def _random_history(engine, contest, *, seed: int, steps: int) -> None:
         judge = rng.choice(list(contest["judges"]))
         entry = rng.choice(list(contest["entries"]))
         where = {"round_id": contest["round"], "judge_id": judge, "entry_id": entry}
-        actor = contest["judges"][judge]
         with write_session(engine) as s:
+            actor = as_user(s, contest["judges"][judge])
             if rng.random() < 0.2:
                 clear_score(s, **where, criterion=rng.choice(criteria), actor=actor)
             else:
@@ -65,15 +67,15 @@ def _random_history(engine, contest, *, seed: int, steps: int) -> None:
                      "score": float(rng.randint(0, 100)), "track": "life", "round": "prelim", "comment": ""}
                     for j in contest["judges"] for e in list(contest["entries"])[:2] for c in criteria]
             with write_session(engine) as s:
-                import_scores(s, contest["round"], pd.DataFrame(rows), "cli")
+                import_scores(s, contest["round"], pd.DataFrame(rows), CLI)
 
 
 def test_replaying_the_score_events_rebuilds_the_score_table_exactly(engine, contest):
     _random_history(engine, contest, seed=7, steps=60)
 
     with read_session(engine) as s:
-        replayed = replay_scores(s, contest["round"], actor="system")
-        stored = stored_scores(s, contest["round"], actor="system")[contest["round"]]
+        replayed = replay_scores(s, contest["round"], actor=SYSTEM)
+        stored = stored_scores(s, contest["round"], actor=SYSTEM)[contest["round"]]
 
     assert replayed == stored and len(stored) > 10
     assert any(v.version > 1 for v in stored.values())
@@ -101,7 +103,7 @@ def test_audit_verify_passes_when_clean_and_fails_after_a_direct_edit(engine, co
 
     assert _verify(engine) == 1
     with read_session(engine) as s:
-        chain, scores = verify_audit_chain(s, actor="system"), score_mismatches(s, actor="system")
+        chain, scores = verify_audit_chain(s, actor=SYSTEM), score_mismatches(s, actor=SYSTEM)
     if finds == "chain":
         assert chain
     elif finds == "audit.score_mismatch":
@@ -122,7 +124,7 @@ def test_a_score_inserted_past_the_repository_is_found(engine, contest):
                      {"r": contest["round"], "j": judge, "e": entry})
 
     with read_session(engine) as s:
-        problems = score_mismatches(s, actor="system")
+        problems = score_mismatches(s, actor=SYSTEM)
     assert len(problems) == 1 and problems[0].params["table"] == "99 v1"
 
 
@@ -138,23 +140,23 @@ def test_every_kind_of_change_is_an_event(engine, contest):
     other_entry = list(contest["entries"])[1]
     where = {"round_id": contest["round"], "judge_id": judge, "entry_id": entry}
     steps = [
-        ("score.save", lambda s: save_score(s, **where, criterion="core_technology", value=80.0, actor="j1")),
-        ("score.clear", lambda s: clear_score(s, **where, criterion="core_technology", actor="j1")),
+        ("score.save", lambda s: save_score(s, **where, criterion="core_technology", value=80.0, actor=as_user(s, "j1"))),
+        ("score.clear", lambda s: clear_score(s, **where, criterion="core_technology", actor=as_user(s, "j1"))),
         ("round.update", lambda s: update_round(s, round_id=contest["round"], name="初评（网评）",
-                                                          actor="cli")),
+                                                          actor=CLI)),
         ("round.rubric_new_version", lambda s: save_round_rubric(
             s, round_id=contest["round"], rubric=dataclasses.replace(RUBRIC, version=2), reason="修订评分说明",
-            actor="cli")),
+            actor=CLI)),
         ("assignment.remove", lambda s: remove_assignment(
-            s, round_id=contest["round"], judge_id=judge, entry_id=other_entry, reason="回避", actor="cli")),
-        ("conflict.add", lambda s: add_conflict(s, judge_id=judge, entry_id=other_entry, actor="cli")),
+            s, round_id=contest["round"], judge_id=judge, entry_id=other_entry, reason="回避", actor=CLI)),
+        ("conflict.add", lambda s: add_conflict(s, judge_id=judge, entry_id=other_entry, actor=CLI)),
     ]
     for action, step in steps:
         with write_session(engine) as s:
             step(s)
         assert _last_action(engine) == action
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        save_score(s, **where, criterion="core_technology", value=90.0, actor="j2")
+        save_score(s, **where, criterion="core_technology", value=90.0, actor=as_user(s, "j2"))
     assert _last_action(engine) == "permission.refused"
     with read_session(engine) as s:
-        assert verify_audit_chain(s, actor="system") == [] and score_mismatches(s, actor="system") == []
+        assert verify_audit_chain(s, actor=SYSTEM) == [] and score_mismatches(s, actor=SYSTEM) == []

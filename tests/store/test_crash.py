@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from judging.core.permissions import SYSTEM
 from judging.store.audit_log import verify_audit_chain
 from judging.store.db import read_session
 from judging.store.models import Score
@@ -46,7 +47,7 @@ def test_sigkill_during_saves_loses_no_acknowledged_save(engine):
     engine.dispose()
     with read_session(engine) as s:
         stored = {e: (v, ver) for e, v, ver in s.exec(select(Score.entry_id, Score.value, Score.version))}
-        broken = verify_audit_chain(s, actor="system")
+        broken = verify_audit_chain(s, actor=SYSTEM)
 
     assert writer.returncode == -signal.SIGKILL
     # the kill may land after a commit and before its ACK line: then the store is one change ahead

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from judging.core.imports import ENTRY_COLUMNS, JUDGE_COLUMNS
+from judging.core.permissions import CLI, SYSTEM
 from judging.core.rubric import load_rubric
 from judging.core.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 from judging.errors import ImportValidationError
@@ -43,7 +44,7 @@ def edition_db(tmp_path_factory):
     engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'h.db'}")
     with write_session(engine) as s:
         edition = create_edition(s, name="测试大赛", year=2026,
-                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
+                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")], actor=SYSTEM)
     yield engine, edition.id
     engine.dispose()
 
@@ -64,9 +65,9 @@ def test_a_hostile_file_imports_whole_or_not_at_all(edition_db, data, kind):
     try:
         with write_session(engine) as s:
             if kind == "entries":
-                outcome = import_entries(s, edition_id=edition_id, data=data, actor="cli")
+                outcome = import_entries(s, edition_id=edition_id, data=data, actor=CLI)
             else:
-                outcome = import_judges(s, edition_id=edition_id, data=data, actor="cli")
+                outcome = import_judges(s, edition_id=edition_id, data=data, actor=CLI)
     except ImportValidationError:
         assert _counts(engine) == before  # nothing written
         return
@@ -80,7 +81,7 @@ def test_a_file_above_the_limit_is_refused_before_it_is_read(edition_db):
     before = _counts(engine)
 
     with pytest.raises(ImportValidationError) as caught, write_session(engine) as s:
-        import_entries(s, edition_id=edition_id, data=b"a" * (MAX_UPLOAD_BYTES + 1), actor="cli")
+        import_entries(s, edition_id=edition_id, data=b"a" * (MAX_UPLOAD_BYTES + 1), actor=CLI)
 
     assert [p.code for p in caught.value.problems] == ["trust.upload_too_big"]
     assert _counts(engine) == before

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.errors import ImportValidationError, ScoreError
@@ -39,8 +40,8 @@ JUDGES = (
 @pytest.fixture
 def edition(engine):
     with write_session(engine) as s:
-        edition = create_edition(s, name="测试大赛", year=2026, tracks=TRACKS)
-        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=TRACKS, actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
     return {"edition": edition.id, "round": rnd.id}
 
 
@@ -58,7 +59,7 @@ def _conflicts(engine):
 
 def test_import_entries_gbk_file_inserts_every_entry(engine, edition):
     with write_session(engine) as s:
-        outcome = import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor="organiser")
+        outcome = import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
 
     assert outcome.imported == 3
     assert _codes(engine, edition["edition"]) == [
@@ -70,7 +71,7 @@ def test_import_entries_with_one_bad_row_imports_nothing(engine, edition):
     data = ENTRIES_GBK + ",,无标题单位,,life,\r\n".encode("gbk")
 
     with pytest.raises(ImportValidationError) as caught, write_session(engine) as s:
-        import_entries(s, edition_id=edition["edition"], data=data, actor="organiser")
+        import_entries(s, edition_id=edition["edition"], data=data, actor=SYSTEM)
 
     assert [(p.code, p.row) for p in caught.value.problems] == [("import.required", 5)]
     assert _codes(engine, edition["edition"]) == []
@@ -78,10 +79,10 @@ def test_import_entries_with_one_bad_row_imports_nothing(engine, edition):
 
 def test_import_entries_again_reports_ids_already_in_the_edition(engine, edition):
     with write_session(engine) as s:
-        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor="organiser")
+        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
 
     with pytest.raises(ImportValidationError) as caught, write_session(engine) as s:
-        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor="organiser")
+        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
 
     assert [(p.code, p.row) for p in caught.value.problems] == [("import.id_exists", 2)]
     assert len(_codes(engine, edition["edition"])) == 3
@@ -89,14 +90,14 @@ def test_import_entries_again_reports_ids_already_in_the_edition(engine, edition
 
 def test_import_judges_creates_judge_users_and_their_automatic_conflicts(engine, edition):
     with write_session(engine) as s:
-        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor="organiser")
+        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
 
     with write_session(engine) as s:
-        outcome = import_judges(s, data=JUDGES, edition_id=edition["edition"], actor="organiser")
+        outcome = import_judges(s, data=JUDGES, edition_id=edition["edition"], actor=SYSTEM)
 
     assert (outcome.imported, outcome.conflicts) == (3, 3)
     with read_session(engine) as s:
-        assert [(u.username, u.display_name, u.role, u.expertise) for u in list_judges(s)] == [
+        assert [(u.username, u.display_name, u.role, u.expertise) for u in list_judges(s, actor=SYSTEM)] == [
             ("j1", "张伟", "judge", "life;人工智能"), ("j2", "李娜", "judge", "public"), ("j3", "王芳", "judge", ""),
         ]
     assert _conflicts(engine) == [
@@ -107,10 +108,10 @@ def test_import_judges_creates_judge_users_and_their_automatic_conflicts(engine,
 
 def test_import_entries_after_judges_records_conflicts_too(engine, edition):
     with write_session(engine) as s:
-        import_judges(s, data=JUDGES, edition_id=edition["edition"], actor="organiser")
+        import_judges(s, data=JUDGES, edition_id=edition["edition"], actor=SYSTEM)
 
     with write_session(engine) as s:
-        outcome = import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor="organiser")
+        outcome = import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
 
     assert outcome.conflicts == 3
     assert _conflicts(engine)[0] == ("j1", "LS-001", "organisation")
@@ -118,24 +119,24 @@ def test_import_entries_after_judges_records_conflicts_too(engine, edition):
 
 def test_import_judges_existing_username_imports_nothing(engine, edition):
     with write_session(engine) as s:
-        create_user(s, username="j2", display_name="已有")
+        create_user(s, username="j2", display_name="已有", actor=SYSTEM)
 
     with pytest.raises(ImportValidationError) as caught, write_session(engine) as s:
-        import_judges(s, data=JUDGES, actor="organiser")
+        import_judges(s, data=JUDGES, actor=SYSTEM)
 
     assert [(p.code, p.row, p.column) for p in caught.value.problems] == [("import.id_exists", 3, "评委编号")]
     with read_session(engine) as s:
-        assert [u.username for u in list_judges(s)] == ["j2"]
+        assert [u.username for u in list_judges(s, actor=SYSTEM)] == ["j2"]
 
 
 def test_import_is_audited(engine, edition):
     with write_session(engine) as s:
-        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor="organiser")
-        import_judges(s, data=JUDGES, edition_id=edition["edition"], actor="organiser")
+        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
+        import_judges(s, data=JUDGES, edition_id=edition["edition"], actor=SYSTEM)
 
     with read_session(engine) as s:
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
-        assert verify_audit_chain(s, actor="system") == []
+        assert verify_audit_chain(s, actor=SYSTEM) == []
     assert actions[-5:] == ["entries.import", "user.create", "user.create", "user.create", "conflicts.auto"]
 
 
@@ -144,8 +145,8 @@ def test_import_is_audited(engine, edition):
 @pytest.fixture
 def people(engine, edition):
     with write_session(engine) as s:
-        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor="organiser")
-        import_judges(s, data=JUDGES, edition_id=edition["edition"], actor="organiser")
+        import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
+        import_judges(s, data=JUDGES, edition_id=edition["edition"], actor=SYSTEM)
     return edition
 
 
@@ -159,12 +160,12 @@ SCORES = (
 
 def _export(engine, round_id) -> bytes:
     with read_session(engine) as s:
-        return write_scores_csv(load_scores_frame(s, round_id=round_id, actor="system"))
+        return write_scores_csv(load_scores_frame(s, round_id=round_id, actor=SYSTEM))
 
 
 def test_import_scores_creates_assignments_scores_and_comments(engine, people):
     with write_session(engine) as s:
-        outcome = import_scores(s, people["round"], read_scores_csv(SCORES, RUBRIC), "organiser")
+        outcome = import_scores(s, people["round"], read_scores_csv(SCORES, RUBRIC), SYSTEM)
 
     assert (outcome.rows, outcome.changed, outcome.assignments) == (3, 4, 2)
     assert _export(engine, people["round"]).decode("utf-8-sig").splitlines() == [
@@ -179,11 +180,11 @@ def test_import_scores_creates_assignments_scores_and_comments(engine, people):
 
 def test_import_scores_export_then_import_changes_nothing_and_exports_the_same_bytes(engine, people):
     with write_session(engine) as s:
-        import_scores(s, people["round"], read_scores_csv(SCORES, RUBRIC), "organiser")
+        import_scores(s, people["round"], read_scores_csv(SCORES, RUBRIC), SYSTEM)
     first = _export(engine, people["round"])
 
     with write_session(engine) as s:
-        outcome = import_scores(s, people["round"], read_scores_csv(first, RUBRIC), "organiser")
+        outcome = import_scores(s, people["round"], read_scores_csv(first, RUBRIC), SYSTEM)
 
     assert outcome.changed == 0
     assert _export(engine, people["round"]) == first
@@ -191,16 +192,16 @@ def test_import_scores_export_then_import_changes_nothing_and_exports_the_same_b
 
 def test_import_scores_changed_value_gets_a_new_version(engine, people):
     with write_session(engine) as s:
-        import_scores(s, people["round"], read_scores_csv(SCORES, RUBRIC), "organiser")
+        import_scores(s, people["round"], read_scores_csv(SCORES, RUBRIC), SYSTEM)
 
     with write_session(engine) as s:
-        outcome = import_scores(s, people["round"], read_scores_csv(SCORES.replace(",85,", ",88,"), RUBRIC), "organiser")
+        outcome = import_scores(s, people["round"], read_scores_csv(SCORES.replace(",85,", ",88,"), RUBRIC), SYSTEM)
 
     assert outcome.changed == 1
     with read_session(engine) as s:
-        j3 = get_user(s, "j3")
+        j3 = get_user(s, "j3", actor=SYSTEM)
         entry = next(e for e in entries_of(s, people["edition"]) if e.code == "LS-001")
-        state = load_sheet(s, round_id=people["round"], judge_id=j3.id, entry_id=entry.id, actor="system")
+        state = load_sheet(s, round_id=people["round"], judge_id=j3.id, entry_id=entry.id, actor=SYSTEM)
     assert (state.scores["core_technology"].value, state.scores["core_technology"].version) == (88, 2)
 
 
@@ -216,7 +217,7 @@ def test_import_scores_refuses_unknown_people_conflicts_and_wrong_round_and_writ
     )
 
     with pytest.raises(ScoreError) as caught, write_session(engine) as s:
-        import_scores(s, people["round"], read_scores_csv(text, RUBRIC), "organiser")
+        import_scores(s, people["round"], read_scores_csv(text, RUBRIC), SYSTEM)
 
     assert [p.code for p in caught.value.problems] == [
         "scores.unknown_judge", "scores.unknown_entry", "scores.in_conflict", "scores.wrong_round",
@@ -224,4 +225,4 @@ def test_import_scores_refuses_unknown_people_conflicts_and_wrong_round_and_writ
     ]
     assert caught.value.problems[2].where == "j1 × LS-001 × core_technology"
     with read_session(engine) as s:
-        assert count_scores(s, round_id=people["round"], actor="system") == 0
+        assert count_scores(s, round_id=people["round"], actor=SYSTEM) == 0

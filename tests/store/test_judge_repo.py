@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from actors import as_user
 
+from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.errors import PermissionDenied, ScoreError, StaleWriteError
 from judging.store.assignment import add_conflict, assign, conflict_rows
@@ -41,15 +43,15 @@ GOOD = {"core_technology": 80.0, "application_effect": 70.0, "promotion_value": 
 @pytest.fixture
 def contest(engine):
     with write_session(engine) as s:
-        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
             {"code": f"L-{i:03d}", "track": "life", "title": f"作品{i}"} for i in range(1, 7)
-        ])
-        j1 = create_user(s, username="j1", display_name="张三")
-        j2 = create_user(s, username="j2", display_name="李四")
+        ], actor=SYSTEM)
+        j1 = create_user(s, username="j1", display_name="张三", actor=SYSTEM)
+        j2 = create_user(s, username="j2", display_name="李四", actor=SYSTEM)
         entries = entries_of(s, edition.id)
-        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in (j1, j2) for e in entries])
+        assign(s, round_id=rnd.id, pairs=[(j.id, e.id) for j in (j1, j2) for e in entries], actor=SYSTEM)
         return {"round": rnd.id, "j1": j1.id, "j2": j2.id, "entries": [e.id for e in entries]}
 
 
@@ -60,7 +62,7 @@ def _where(c, judge="j1", entry=0):
 def _fill(engine, c, scores=GOOD, judge="j1", entry=0):
     with write_session(engine) as s:
         for criterion, value in scores.items():
-            save_score(s, criterion=criterion, value=value, actor=judge, **_where(c, judge, entry))
+            save_score(s, criterion=criterion, value=value, actor=as_user(s, judge), **_where(c, judge, entry))
 
 
 def _actions(engine):
@@ -73,10 +75,10 @@ def test_load_sheet_returns_values_versions_and_only_this_judges_rows(engine, co
     _fill(engine, contest, {"core_technology": 85})
     _fill(engine, contest, {"core_technology": 40}, judge="j2")
     with write_session(engine) as s:
-        save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
+        save_comment(s, criterion="", text_value="总体不错", actor=as_user(s, "j1"), **_where(contest))
 
     with read_session(engine) as s:
-        sheet = load_sheet(s, **_where(contest), actor="system")
+        sheet = load_sheet(s, **_where(contest), actor=SYSTEM)
 
     assert sheet.scores == {"core_technology": StoredValue(85.0, 2)}
     assert sheet.comments == {"": StoredValue("总体不错", 1)}
@@ -85,9 +87,9 @@ def test_load_sheet_returns_values_versions_and_only_this_judges_rows(engine, co
 
 def test_judge_entry_rows_order_is_stable_and_differs_between_judges(engine, contest):
     with read_session(engine) as s:
-        first = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
-        again = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")]
-        other = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j2"], actor="system")]
+        first = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor=SYSTEM)]
+        again = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor=SYSTEM)]
+        other = [r.entry.id for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j2"], actor=SYSTEM)]
 
     assert first == again
     assert sorted(first) == sorted(other) == contest["entries"]
@@ -99,7 +101,7 @@ def test_judge_entry_rows_report_state_scored_and_total(engine, contest):
     _fill(engine, contest, {"core_technology": 50}, entry=1)  # needs a comment, two criteria missing
 
     with read_session(engine) as s:
-        rows = {r.entry.id: r for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")}
+        rows = {r.entry.id: r for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor=SYSTEM)}
 
     e = contest["entries"]
     assert (rows[e[0]].state, rows[e[0]].scored, rows[e[0]].total) == (SHEET_COMPLETE, 3, 80.0)
@@ -111,12 +113,12 @@ def test_submit_sheet_locks_and_is_logged(engine, contest):
     _fill(engine, contest)
 
     with write_session(engine) as s:
-        submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor=as_user(s, "j1"), **_where(contest))
 
     with pytest.raises(PermissionDenied):
         _fill(engine, contest, {"core_technology": 60})
     with read_session(engine) as s:
-        assert load_sheet(s, **_where(contest), actor="system").state(RUBRIC) == SHEET_SUBMITTED
+        assert load_sheet(s, **_where(contest), actor=SYSTEM).state(RUBRIC) == SHEET_SUBMITTED
     assert _actions(engine)[-2:] == ["sheet.submit", "permission.refused"]
 
 
@@ -124,7 +126,7 @@ def test_submit_sheet_refuses_missing_scores(engine, contest):
     _fill(engine, contest, {"core_technology": 80})
 
     with pytest.raises(ScoreError) as caught, write_session(engine) as s:
-        submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor=as_user(s, "j1"), **_where(contest))
 
     assert caught.value.problems[0].code == "sheet.missing_scores"
 
@@ -133,7 +135,7 @@ def test_submit_sheet_refuses_missing_required_comment(engine, contest):
     _fill(engine, contest, GOOD | {"promotion_value": 98})  # above 95: a comment is required
 
     with pytest.raises(ScoreError) as caught, write_session(engine) as s:
-        submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor=as_user(s, "j1"), **_where(contest))
 
     assert caught.value.problems[0].params == {"criteria": "推广价值"}
 
@@ -141,36 +143,36 @@ def test_submit_sheet_refuses_missing_required_comment(engine, contest):
 def test_reopen_sheet_by_organiser_unlocks_and_is_logged(engine, contest):
     _fill(engine, contest)
     with write_session(engine) as s:
-        submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor=as_user(s, "j1"), **_where(contest))
 
     with write_session(engine) as s:
-        reopen_sheet(s, reason="评委要求修改", actor="org", actor_role="organiser", **_where(contest))
+        reopen_sheet(s, reason="评委要求修改", actor=SYSTEM, **_where(contest))
     _fill(engine, contest, {"core_technology": 60})
 
     with read_session(engine) as s:
-        assert load_sheet(s, **_where(contest), actor="system").status == "draft"
+        assert load_sheet(s, **_where(contest), actor=SYSTEM).status == "draft"
     assert "sheet.reopen" in _actions(engine)
 
 
 def test_reopen_sheet_refused_for_a_judge(engine, contest):
     _fill(engine, contest)
     with write_session(engine) as s:
-        submit_sheet(s, actor="j1", **_where(contest))
+        submit_sheet(s, actor=as_user(s, "j1"), **_where(contest))
 
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        reopen_sheet(s, actor="j1", actor_role="judge", **_where(contest))
+        reopen_sheet(s, actor=as_user(s, "j1"), **_where(contest))
 
 
 def test_declare_conflict_removes_entry_and_excludes_scores(engine, contest):
     _fill(engine, contest)
 
     with write_session(engine) as s:
-        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="曾任顾问", actor="j1")
+        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="曾任顾问", actor=as_user(s, "j1"))
 
     with read_session(engine) as s:
-        rows = judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor="system")
-        frame = load_scores_frame(s, round_id=contest["round"], actor="system")
-        declared = conflict_rows(s, source="declared", actor="system")
+        rows = judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor=SYSTEM)
+        frame = load_scores_frame(s, round_id=contest["round"], actor=SYSTEM)
+        declared = conflict_rows(s, source="declared", actor=SYSTEM)
     assert contest["entries"][0] not in [r.entry.id for r in rows]
     assert frame.empty
     assert [(d.judge.username, d.entry.id, d.conflict.reason) for d in declared] == [
@@ -180,7 +182,7 @@ def test_declare_conflict_removes_entry_and_excludes_scores(engine, contest):
 
 def test_declare_conflict_needs_a_reason(engine, contest):
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="  ", actor="j1")
+        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="  ", actor=as_user(s, "j1"))
 
 
 def test_clear_score_removes_it_and_refuses_a_stale_version(engine, contest):
@@ -188,43 +190,43 @@ def test_clear_score_removes_it_and_refuses_a_stale_version(engine, contest):
     _fill(engine, contest, {"core_technology": 85})  # version 2
 
     with pytest.raises(StaleWriteError), write_session(engine) as s:
-        clear_score(s, criterion="core_technology", expected_version=1, actor="j1", **_where(contest))
+        clear_score(s, criterion="core_technology", expected_version=1, actor=as_user(s, "j1"), **_where(contest))
     with write_session(engine) as s:
-        clear_score(s, criterion="core_technology", expected_version=2, actor="j1", **_where(contest))
+        clear_score(s, criterion="core_technology", expected_version=2, actor=as_user(s, "j1"), **_where(contest))
 
     with read_session(engine) as s:
-        assert load_sheet(s, **_where(contest), actor="system").scores == {}
+        assert load_sheet(s, **_where(contest), actor=SYSTEM).scores == {}
 
 
 def test_veto_save_and_clear(engine, contest):
     veto = RUBRIC.veto_items[0].key
     with write_session(engine) as s:
-        save_veto(s, veto_key=veto, reason="存在知识产权纠纷", actor="j1", **_where(contest))
+        save_veto(s, veto_key=veto, reason="存在知识产权纠纷", actor=as_user(s, "j1"), **_where(contest))
     with read_session(engine) as s:
-        assert load_sheet(s, **_where(contest), actor="system").vetoes == {veto: "存在知识产权纠纷"}
+        assert load_sheet(s, **_where(contest), actor=SYSTEM).vetoes == {veto: "存在知识产权纠纷"}
 
     with write_session(engine) as s:
-        clear_veto(s, veto_key=veto, actor="j1", **_where(contest))
+        clear_veto(s, veto_key=veto, actor=as_user(s, "j1"), **_where(contest))
 
     with read_session(engine) as s:
-        assert load_sheet(s, **_where(contest), actor="system").vetoes == {}
+        assert load_sheet(s, **_where(contest), actor=SYSTEM).vetoes == {}
 
 
 def test_submitted_sheets_lists_only_submitted(engine, contest):
     _fill(engine, contest, entry=0)
     _fill(engine, contest, entry=1)
     with write_session(engine) as s:
-        submit_sheet(s, actor="j1", **_where(contest, entry=1))
+        submit_sheet(s, actor=as_user(s, "j1"), **_where(contest, entry=1))
 
     with read_session(engine) as s:
-        rows = submitted_sheets(s, round_id=contest["round"], actor="system")
+        rows = submitted_sheets(s, round_id=contest["round"], actor=SYSTEM)
 
     assert [(r.judge.username, r.entry.id) for r in rows] == [("j1", contest["entries"][1])]
 
 
 def test_open_rounds_of_judge_lists_rounds_with_assignments(engine, contest):
     with read_session(engine) as s:
-        rounds = open_rounds_of_judge(s, judge_id=contest["j1"], actor="system")
+        rounds = open_rounds_of_judge(s, judge_id=contest["j1"], actor=SYSTEM)
 
     assert [r.id for r in rounds] == [contest["round"]]
 
@@ -236,12 +238,12 @@ def test_round_score_version_changes_when_the_newest_score_is_cleared_and_anothe
 
     def version():
         with read_session(engine) as s:
-            return round_score_version(s, round_id=contest["round"], actor="system")
+            return round_score_version(s, round_id=contest["round"], actor=SYSTEM)
 
     _fill(engine, contest, {"core_technology": 80})
     before = version()
     with write_session(engine) as s:
-        clear_score(s, criterion="core_technology", actor="j1", **_where(contest))
+        clear_score(s, criterion="core_technology", actor=as_user(s, "j1"), **_where(contest))
     _fill(engine, contest, {"application_effect": 80})
     with write_session(engine) as s:  # the lagging clock
         s.execute(text("UPDATE score SET updated_at = :at"), {"at": before[3]})
@@ -252,7 +254,7 @@ def test_round_score_version_changes_when_the_newest_score_is_cleared_and_anothe
 def test_round_score_version_changes_with_every_change_the_fit_reads_and_only_then(engine, contest):
     def version():
         with read_session(engine) as s:
-            return round_score_version(s, round_id=contest["round"], actor="system")
+            return round_score_version(s, round_id=contest["round"], actor=SYSTEM)
 
     seen = [version()]
     _fill(engine, contest, {"core_technology": 80})  # a new score
@@ -260,14 +262,14 @@ def test_round_score_version_changes_with_every_change_the_fit_reads_and_only_th
     _fill(engine, contest, {"core_technology": 85})  # the same score changed
     seen.append(version())
     with write_session(engine) as s:
-        save_comment(s, criterion="", text_value="总体不错", actor="j1", **_where(contest))
+        save_comment(s, criterion="", text_value="总体不错", actor=as_user(s, "j1"), **_where(contest))
     assert version() == seen[-1]  # a comment does not change the fit
     with write_session(engine) as s:
-        clear_score(s, criterion="core_technology", actor="j1", **_where(contest))  # cleared
+        clear_score(s, criterion="core_technology", actor=as_user(s, "j1"), **_where(contest))  # cleared
     seen.append(version())
     with write_session(engine) as s:
         add_conflict(s, judge_id=contest["j2"], entry_id=contest["entries"][1], source="organiser",
-                          actor="system")
+                          actor=SYSTEM)
     seen.append(version())
 
     assert len(seen) == 5 and all(before != after for before, after in zip(seen, seen[1:], strict=False))

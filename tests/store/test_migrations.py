@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+from judging.core.permissions import SYSTEM
 from judging.store.db import open_database, read_session, upgrade, write_session
 from judging.store.editions import create_edition, list_editions, tracks_of
 
@@ -22,7 +23,7 @@ def test_upgrade_of_an_existing_database_keeps_its_rows(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = open_database(url)
     with write_session(engine) as s:
-        create_edition(s, name="2025年大赛", year=2025, tracks=[("life", "生活类", "Life")])
+        create_edition(s, name="2025年大赛", year=2025, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
     engine.dispose()
 
     upgrade(url)

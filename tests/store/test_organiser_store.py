@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from actors import as_user
 from sqlmodel import select
 
 from judging.core.assignment import AssignmentError
 from judging.core.editions import parse_edition_toml
 from judging.core.handout import prepare_passwords
+from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.errors import NotFound, PermissionDenied
 from judging.store.advancement import advancement_preview, confirm_advancement
@@ -49,7 +51,7 @@ from judging.store.live import (
     set_panel,
 )
 from judging.store.models import AuditEvent
-from judging.store.people import create_user, list_judges, set_password_hashes
+from judging.store.people import create_user, list_judges, resolve_actor, set_password_hashes
 from judging.store.sheets import (
     JudgeLiveFinal,
     assigned_entries,
@@ -72,7 +74,7 @@ def _edition(engine):
     spec = parse_edition_toml((ROOT / "data" / "edition_example.toml").read_text(encoding="utf-8"))
     with write_session(engine) as s:
         return create_edition_from_spec(s, spec=spec, rubrics={"innovation_contest": RUBRIC},
-                                                  actor="org").id
+                                                  actor=SYSTEM).id
 
 
 def test_edition_from_spec_creates_tracks_and_rounds_first_open(engine):
@@ -90,7 +92,7 @@ def test_update_round_logs_old_and_new_values(engine):
     edition_id = _edition(engine)
     with write_session(engine) as s:
         rnd = rounds_of(s, edition_id)[0]
-        update_round(s, round_id=rnd.id, actor="org", judges_per_entry=3, advance_rule="20%")
+        update_round(s, round_id=rnd.id, actor=SYSTEM, judges_per_entry=3, advance_rule="20%")
     with read_session(engine) as s:
         rnd = rounds_of(s, edition_id)[0]
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "round.update")).one()
@@ -101,7 +103,7 @@ def test_update_round_logs_old_and_new_values(engine):
 def test_add_track_appends_in_position(engine):
     edition_id = _edition(engine)
     with write_session(engine) as s:
-        add_track(s, edition_id=edition_id, key="edu", name_zh="教育类", actor="org")
+        add_track(s, edition_id=edition_id, key="edu", name_zh="教育类", actor=SYSTEM)
     with read_session(engine) as s:
         assert [t.key for t in tracks_of(s, edition_id)][-1] == "edu"
 
@@ -110,10 +112,10 @@ def test_prepared_passwords_are_stored_only_as_hashes(engine):
     data = "评委编号,姓名,单位,专业领域\nw01,王一,甲大学,life\nw02,王二,,\n".encode()
     prepared = prepare_passwords(["w01", "w02"], hash_password=_fast_hash)
     with write_session(engine) as s:
-        import_judges(s, data=data, actor="org")
-        set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor="org")
+        import_judges(s, data=data, actor=SYSTEM)
+        set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor=SYSTEM)
     with read_session(engine) as s:
-        stored = {u.username: u for u in list_judges(s)}
+        stored = {u.username: u for u in list_judges(s, actor=SYSTEM)}
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "user.passwords_issued")).one()
     assert stored["w01"].password_hash == "plain:" + prepared["w01"][0]
     assert prepared["w01"][0] not in event.payload and prepared["w01"][1] not in event.payload
@@ -121,21 +123,21 @@ def test_prepared_passwords_are_stored_only_as_hashes(engine):
 
 def test_password_hashes_for_unknown_users_are_refused(engine):
     with pytest.raises(NotFound), write_session(engine) as s:
-        set_password_hashes(s, hashes={"ghost": "x"}, actor="org")
+        set_password_hashes(s, hashes={"ghost": "x"}, actor=SYSTEM)
 
 
 def test_replace_assignment_is_refused_once_scores_exist(engine):
     edition_id = _edition(engine)
     with write_session(engine) as s:
         rnd = rounds_of(s, edition_id)[0]
-        add_entries(s, edition_id=edition_id, records=[{"code": "L-1", "track": "life", "title": "甲"}])
+        add_entries(s, edition_id=edition_id, records=[{"code": "L-1", "track": "life", "title": "甲"}], actor=SYSTEM)
         entry = entries_of(s, edition_id)[0]
-        judge = create_user(s, username="j", display_name="J")
-        replace_assignment(s, round_id=rnd.id, pairs=[(judge.id, entry.id)], seed=7, actor="org")
+        judge = create_user(s, username="j", display_name="J", actor=SYSTEM)
+        replace_assignment(s, round_id=rnd.id, pairs=[(judge.id, entry.id)], seed=7, actor=SYSTEM)
         save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion="core_technology",
-                        value=80, actor="j")
+                        value=80, actor=as_user(s, "j"))
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        replace_assignment(s, round_id=rnd.id, pairs=[], seed=8, actor="org")
+        replace_assignment(s, round_id=rnd.id, pairs=[], seed=8, actor=SYSTEM)
     with read_session(engine) as s:
         assert assignment_pairs(s, round_id=rnd.id) == [(judge.id, entry.id)]
 
@@ -144,11 +146,11 @@ def _contest(engine, *, judges=5, entries=6, k=3):
     edition_id = _edition(engine)
     with write_session(engine) as s:
         rnd = rounds_of(s, edition_id)[0]
-        update_round(s, round_id=rnd.id, actor="org", judges_per_entry=k)
+        update_round(s, round_id=rnd.id, actor=SYSTEM, judges_per_entry=k)
         add_entries(s, edition_id=edition_id, records=[
             {"code": f"L-{i}", "track": "life" if i % 2 else "public", "title": f"作品{i}", "organisation": f"单位{i}"}
-            for i in range(entries)])
-        ids = [create_user(s, username=f"j{i}", display_name=f"评委{i}", expertise="life").id
+            for i in range(entries)], actor=SYSTEM)
+        ids = [create_user(s, username=f"j{i}", display_name=f"评委{i}", expertise="life", actor=SYSTEM).id
                for i in range(judges)]
     return edition_id, rnd.id, ids
 
@@ -156,42 +158,42 @@ def _contest(engine, *, judges=5, entries=6, k=3):
 def test_generate_assignment_k_per_entry_and_seed_in_the_audit_trail(engine):
     edition_id, round_id, _ = _contest(engine)
     with write_session(engine) as s:
-        assert generate_assignment(s, round_id=round_id, seed=11, actor="org") == 18
+        assert generate_assignment(s, round_id=round_id, seed=11, actor=SYSTEM) == 18
     with read_session(engine) as s:
-        inputs = round_inputs(s, round_id=round_id)
-        assert last_seed(s, round_id=round_id, actor="system") == 11
+        inputs = round_inputs(s, round_id=round_id, actor=SYSTEM)
+        assert last_seed(s, round_id=round_id, actor=SYSTEM) == 11
     with write_session(engine) as s:
-        generate_assignment(s, round_id=round_id, seed=11, actor="org")
+        generate_assignment(s, round_id=round_id, seed=11, actor=SYSTEM)
     with read_session(engine) as s:
-        assert sorted(round_inputs(s, round_id=round_id).pairs) == sorted(inputs.pairs)
+        assert sorted(round_inputs(s, round_id=round_id, actor=SYSTEM).pairs) == sorted(inputs.pairs)
 
 
 def test_declared_conflict_then_fill_gives_the_entry_another_judge(engine):
     edition_id, round_id, judge_ids = _contest(engine)
     with write_session(engine) as s:
-        generate_assignment(s, round_id=round_id, seed=3, actor="org")
+        generate_assignment(s, round_id=round_id, seed=3, actor=SYSTEM)
     with read_session(engine) as s:
         judge, entry = assignment_pairs(s, round_id=round_id)[0]
     with write_session(engine) as s:
-        declare_conflict(s, judge_id=judge, entry_id=entry, reason="曾参与该项目", actor="j")
-        added = fill_round_gaps(s, round_id=round_id, seed=3, actor="org")
+        declare_conflict(s, judge_id=judge, entry_id=entry, reason="曾参与该项目", actor=resolve_actor(s, user_id=judge))
+        added = fill_round_gaps(s, round_id=round_id, seed=3, actor=SYSTEM)
     assert len(added) == 1 and added[0][1] == entry and added[0][0] != judge
 
 
 def test_drop_out_keeps_submitted_sheets_and_reassigns_the_rest(engine):
     edition_id, round_id, judge_ids = _contest(engine)
     with write_session(engine) as s:
-        generate_assignment(s, round_id=round_id, seed=5, actor="org")
+        generate_assignment(s, round_id=round_id, seed=5, actor=SYSTEM)
     dropped = judge_ids[0]
     with read_session(engine) as s:
         mine = sorted(e for j, e in assignment_pairs(s, round_id=round_id) if j == dropped)
     with write_session(engine) as s:
         for key in RUBRIC.criterion_keys:
             save_score(s, round_id=round_id, judge_id=dropped, entry_id=mine[0], criterion=key, value=80,
-                            actor="j0")
-        submit_sheet(s, round_id=round_id, judge_id=dropped, entry_id=mine[0], actor="j0")
+                            actor=as_user(s, "j0"))
+        submit_sheet(s, round_id=round_id, judge_id=dropped, entry_id=mine[0], actor=as_user(s, "j0"))
         removed, added = judge_drops_out(s, round_id=round_id, judge_id=dropped, seed=5, reason="生病",
-                                                   actor="org")
+                                                   actor=SYSTEM)
     with read_session(engine) as s:
         pairs = assignment_pairs(s, round_id=round_id)
     assert sorted(e for _, e in removed) == mine[1:]
@@ -203,14 +205,14 @@ def test_manual_addition_refuses_a_conflict_and_a_duplicate(engine):
     edition_id, round_id, judge_ids = _contest(engine)
     with write_session(engine) as s:
         entry = entries_of(s, edition_id)[0]
-        add_conflict(s, judge_id=judge_ids[0], entry_id=entry.id, source="organiser", actor="org")
-        add_assignment(s, round_id=round_id, judge_id=judge_ids[1], entry_id=entry.id, reason="", actor="org")
+        add_conflict(s, judge_id=judge_ids[0], entry_id=entry.id, source="organiser", actor=SYSTEM)
+        add_assignment(s, round_id=round_id, judge_id=judge_ids[1], entry_id=entry.id, reason="", actor=SYSTEM)
     for judge in judge_ids[:2]:
         with pytest.raises(AssignmentError), write_session(engine) as s:
-            add_assignment(s, round_id=round_id, judge_id=judge, entry_id=entry.id, reason="", actor="org")
+            add_assignment(s, round_id=round_id, judge_id=judge, entry_id=entry.id, reason="", actor=SYSTEM)
     with write_session(engine) as s:
         remove_assignment(s, round_id=round_id, judge_id=judge_ids[1], entry_id=entry.id, reason="x",
-                                    actor="org")
+                                    actor=SYSTEM)
     with read_session(engine) as s:
         assert assignment_pairs(s, round_id=round_id) == []
 
@@ -220,28 +222,28 @@ def test_live_final_one_entry_at_a_time_panel_sees_only_it_and_the_board(engine)
     with write_session(engine) as s:
         final = rounds_of(s, edition_id)[2]
         entries = entries_of(s, edition_id)
-        add_conflict(s, judge_id=judge_ids[4], entry_id=entries[0].id, source="organiser", actor="org")
-        set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
-        assert open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org") == 4
+        add_conflict(s, judge_id=judge_ids[4], entry_id=entries[0].id, source="organiser", actor=SYSTEM)
+        set_panel(s, round_id=final.id, judge_ids=judge_ids, actor=SYSTEM)
+        assert open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor=SYSTEM) == 4
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        open_live_entry(s, round_id=final.id, entry_id=entries[1].id, actor="org")
+        open_live_entry(s, round_id=final.id, entry_id=entries[1].id, actor=SYSTEM)
     with read_session(engine) as s:
-        seen = {j: [e.code for e in assigned_entries(s, round_id=final.id, judge_id=j, actor="system")] for j in judge_ids}
-        board = live_board(s, round_id=final.id, actor="system")
+        seen = {j: [e.code for e in assigned_entries(s, round_id=final.id, judge_id=j, actor=SYSTEM)] for j in judge_ids}
+        board = live_board(s, round_id=final.id, actor=SYSTEM)
     assert seen == {j: [entries[0].code] for j in judge_ids[:4]} | {judge_ids[4]: []}
     assert (board.current.code, board.panel, board.scored, board.last) == (entries[0].code, 4, 0, None)
     with write_session(engine) as s:
         for i, judge in enumerate(judge_ids[:4]):
             for key in RUBRIC.criterion_keys:
                 save_score(s, round_id=final.id, judge_id=judge, entry_id=entries[0].id, criterion=key,
-                                value=70 + 5 * i, actor=f"j{i}")
+                                value=70 + 5 * i, actor=resolve_actor(s, user_id=judge))
     with read_session(engine) as s:
-        assert live_board(s, round_id=final.id, actor="system").scored == 4
+        assert live_board(s, round_id=final.id, actor=SYSTEM).scored == 4
     with write_session(engine) as s:
-        close_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+        close_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor=SYSTEM)
     with read_session(engine) as s:
-        board = live_board(s, round_id=final.id, actor="system")
-        left = assigned_entries(s, round_id=final.id, judge_id=judge_ids[0], actor="system")
+        board = live_board(s, round_id=final.id, actor=SYSTEM)
+        left = assigned_entries(s, round_id=final.id, judge_id=judge_ids[0], actor=SYSTEM)
     assert board.current is None and board.last.code == entries[0].code and left == []
     assert board.result.marks == {"j0": 70.0, "j1": 75.0, "j2": 80.0, "j3": 85.0}
     assert board.result.method == "trimmed" and board.result.score == pytest.approx(77.5)
@@ -252,11 +254,11 @@ def test_live_entry_refused_in_a_round_assigned_the_ordinary_way(engine):
     with write_session(engine) as s:
         final = rounds_of(s, edition_id)[2]
         entries = entries_of(s, edition_id)
-        set_panel(s, round_id=final.id, judge_ids=judge_ids[1:], actor="org")
+        set_panel(s, round_id=final.id, judge_ids=judge_ids[1:], actor=SYSTEM)
         add_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id, reason="",
-                                 actor="org")
+                                 actor=SYSTEM)
     with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
-        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor=SYSTEM)
     with read_session(engine) as s:
         rows = round_entry_rows(s, round_id=final.id)
         status = get_round(s, final.id).status
@@ -269,13 +271,13 @@ def test_panel_refused_for_a_round_assigned_the_ordinary_way_and_clearing_it_all
     edition_id, prelim, judge_ids = _contest(engine, judges=3, entries=2)
     with write_session(engine) as s:
         entries = entries_of(s, edition_id)
-        assign(s, round_id=prelim, pairs=[(judge_ids[0], entries[0].id)])
+        assign(s, round_id=prelim, pairs=[(judge_ids[0], entries[0].id)], actor=SYSTEM)
 
     with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
-        set_panel(s, round_id=prelim, judge_ids=judge_ids[1:], actor="org")
+        set_panel(s, round_id=prelim, judge_ids=judge_ids[1:], actor=SYSTEM)
     with write_session(engine) as s:
-        set_panel(s, round_id=prelim, judge_ids=[], actor="org")  # an empty panel is no live final
-        panel = panel_of(s, round_id=prelim)
+        set_panel(s, round_id=prelim, judge_ids=[], actor=SYSTEM)  # an empty panel is no live final
+        panel = panel_of(s, round_id=prelim, actor=SYSTEM)
 
     assert [p.code for p in refused.value.problems] == ["oc.live.ordinary_round"]
     assert panel == []
@@ -285,19 +287,19 @@ def test_live_entry_refused_after_ordinary_scores_even_without_seats(engine):
     edition_id, _, judge_ids = _contest(engine, judges=5, entries=3)
     with write_session(engine) as s:
         final = rounds_of(s, edition_id)[2]
-        update_round(s, round_id=final.id, status="open", actor="org")
+        update_round(s, round_id=final.id, status="open", actor=SYSTEM)
         entries = entries_of(s, edition_id)
-        set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
+        set_panel(s, round_id=final.id, judge_ids=judge_ids, actor=SYSTEM)
         add_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id, reason="",
-                                 actor="org")
+                                 actor=SYSTEM)
         save_score(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id,
-                        criterion=RUBRIC.criterion_keys[0], value=80, actor="j0")
+                        criterion=RUBRIC.criterion_keys[0], value=80, actor=as_user(s, "j0"))
         remove_assignment(s, round_id=final.id, judge_id=judge_ids[0], entry_id=entries[1].id,
-                                    reason="x", actor="org")
+                                    reason="x", actor=SYSTEM)
     with read_session(engine) as s:
-        assert ordinary_sheets(s, round_id=final.id, actor="org") == 1
+        assert ordinary_sheets(s, round_id=final.id, actor=SYSTEM) == 1
     with pytest.raises(PermissionDenied, match="ordinary"), write_session(engine) as s:
-        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor=SYSTEM)
 
 
 def test_live_round_counts_no_ordinary_sheets_while_open_or_after_closing(engine):
@@ -305,15 +307,15 @@ def test_live_round_counts_no_ordinary_sheets_while_open_or_after_closing(engine
     with write_session(engine) as s:
         final = rounds_of(s, edition_id)[2]
         entries = entries_of(s, edition_id)
-        set_panel(s, round_id=final.id, judge_ids=judge_ids, actor="org")
-        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
-        for n, judge in enumerate(judge_ids):
+        set_panel(s, round_id=final.id, judge_ids=judge_ids, actor=SYSTEM)
+        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor=SYSTEM)
+        for judge in judge_ids:
             save_score(s, round_id=final.id, judge_id=judge, entry_id=entries[0].id,
-                            criterion=RUBRIC.criterion_keys[0], value=80, actor=f"j{n}")
-        assert ordinary_sheets(s, round_id=final.id, actor="org") == 0
-        close_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
-        assert ordinary_sheets(s, round_id=final.id, actor="org") == 0
-        assert open_live_entry(s, round_id=final.id, entry_id=entries[1].id, actor="org") == 3
+                            criterion=RUBRIC.criterion_keys[0], value=80, actor=resolve_actor(s, user_id=judge))
+        assert ordinary_sheets(s, round_id=final.id, actor=SYSTEM) == 0
+        close_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor=SYSTEM)
+        assert ordinary_sheets(s, round_id=final.id, actor=SYSTEM) == 0
+        assert open_live_entry(s, round_id=final.id, entry_id=entries[1].id, actor=SYSTEM) == 3
 
 
 @pytest.mark.parametrize("change", ["generate", "add", "fill"])
@@ -322,13 +324,13 @@ def test_ordinary_assignment_refused_in_a_live_round(engine, change):
     with write_session(engine) as s:
         final = rounds_of(s, edition_id)[2]
         entries = entries_of(s, edition_id)
-        set_panel(s, round_id=final.id, judge_ids=judge_ids[:2], actor="org")
-        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor="org")
+        set_panel(s, round_id=final.id, judge_ids=judge_ids[:2], actor=SYSTEM)
+        open_live_entry(s, round_id=final.id, entry_id=entries[0].id, actor=SYSTEM)
     changes = {
-        "generate": lambda s: generate_assignment(s, round_id=final.id, seed=1, actor="org"),
+        "generate": lambda s: generate_assignment(s, round_id=final.id, seed=1, actor=SYSTEM),
         "add": lambda s: add_assignment(s, round_id=final.id, judge_id=judge_ids[2],
-                                                  entry_id=entries[1].id, reason="", actor="org"),
-        "fill": lambda s: fill_round_gaps(s, round_id=final.id, seed=1, actor="org"),
+                                                  entry_id=entries[1].id, reason="", actor=SYSTEM),
+        "fill": lambda s: fill_round_gaps(s, round_id=final.id, seed=1, actor=SYSTEM),
     }
     with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
         changes[change](s)
@@ -343,20 +345,20 @@ def test_panel_judge_rounds_live_first_ordinary_kept_and_the_panel_between_entri
     with write_session(engine) as s:
         final = rounds_of(s, edition_id)[2].id
         entries = entries_of(s, edition_id)
-        assign(s, round_id=prelim, pairs=[(judge_ids[0], e.id) for e in entries])
-        add_conflict(s, judge_id=judge_ids[2], entry_id=entries[0].id, source="organiser", actor="org")
-        set_panel(s, round_id=final, judge_ids=judge_ids, actor="org")
-        open_live_entry(s, round_id=final, entry_id=entries[0].id, actor="org")
+        assign(s, round_id=prelim, pairs=[(judge_ids[0], e.id) for e in entries], actor=SYSTEM)
+        add_conflict(s, judge_id=judge_ids[2], entry_id=entries[0].id, source="organiser", actor=SYSTEM)
+        set_panel(s, round_id=final, judge_ids=judge_ids, actor=SYSTEM)
+        open_live_entry(s, round_id=final, entry_id=entries[0].id, actor=SYSTEM)
 
     def seen():
         with read_session(engine) as s:
-            return {j: ([r.id for r in open_rounds_of_judge(s, judge_id=j, actor="system")],
-                        live_final_of_judge(s, judge_id=j, actor="system"))
+            return {j: ([r.id for r in open_rounds_of_judge(s, judge_id=j, actor=SYSTEM)],
+                        live_final_of_judge(s, judge_id=j, actor=SYSTEM))
                     for j in judge_ids}
 
     during = seen()
     with write_session(engine) as s:
-        close_live_entry(s, round_id=final, entry_id=entries[0].id, actor="org")
+        close_live_entry(s, round_id=final, entry_id=entries[0].id, actor=SYSTEM)
     between = seen()
 
     both = frozenset({final})
@@ -375,23 +377,23 @@ def test_panel_judge_rounds_live_first_ordinary_kept_and_the_panel_between_entri
 def test_advancement_preview_and_confirm_feed_the_next_round(engine):
     edition_id, round_id, judge_ids = _contest(engine, judges=3, entries=4, k=3)
     with write_session(engine) as s:
-        update_round(s, round_id=round_id, actor="org", advance_rule="top:1", method="raw")
-        generate_assignment(s, round_id=round_id, seed=1, actor="org")
+        update_round(s, round_id=round_id, actor=SYSTEM, advance_rule="top:1", method="raw")
+        generate_assignment(s, round_id=round_id, seed=1, actor=SYSTEM)
         entries = entries_of(s, edition_id)
         for n, entry in enumerate(entries):
             for judge in judge_ids:
                 for key in RUBRIC.criterion_keys:
                     save_score(s, round_id=round_id, judge_id=judge, entry_id=entry.id, criterion=key,
-                                    value=60 + 5 * n, actor="j")
+                                    value=60 + 5 * n, actor=resolve_actor(s, user_id=judge))
     with read_session(engine) as s:
-        preview = advancement_preview(s, round_id=round_id, actor="system")
+        preview = advancement_preview(s, round_id=round_id, actor=SYSTEM)
     went = preview[preview["advance"]]
     assert sorted(went["entry_id"]) == ["L-2", "L-3"]  # the best of each track
     with write_session(engine) as s:
-        target = confirm_advancement(s, round_id=round_id, codes=list(went["entry_id"]), actor="org")
+        target = confirm_advancement(s, round_id=round_id, codes=list(went["entry_id"]), actor=SYSTEM)
     with read_session(engine) as s:
         assert [e.code for e in entries_of_round(s, round_id=target.id)] == list(went["entry_id"])
         assert (get_round(s, round_id).status, get_round(s, target.id).status) == ("closed", "open")
-        assert sorted(round_inputs(s, round_id=target.id).entries) == ["L-2", "L-3"]
+        assert sorted(round_inputs(s, round_id=target.id, actor=SYSTEM).entries) == ["L-2", "L-3"]
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        confirm_advancement(s, round_id=round_id, codes=["L-0"], actor="org")
+        confirm_advancement(s, round_id=round_id, codes=["L-0"], actor=SYSTEM)

@@ -12,25 +12,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from actors import NO_SUCH_ID, as_user
 from sqlmodel import select
 
 from judging.core import permissions
 from judging.core.bundle import BundleSettings
+from judging.core.permissions import CLI, SYSTEM, SYSTEM_ROLE, Actor
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
 from judging.core.scores_io import empty_scores_frame
 from judging.errors import JudgingError, PermissionDenied
 from judging.store import (
-    advancement,
-    assignment,
-    audit_log,
-    editions,
     imports,
-    live,
-    people,
     publication,
-    scores,
-    sheets,
 )
 from judging.store.advancement import advancement_preview
 from judging.store.assignment import add_conflict, assign, conflict_rows, remove_assignment
@@ -53,9 +47,17 @@ from judging.store.editions import (
     set_round_rubric,
     update_round,
 )
-from judging.store.live import live_board, ordinary_sheets
-from judging.store.models import AuditEvent
-from judging.store.people import create_user, get_user, set_judge_active, set_password_hashes
+from judging.store.guard import authorize, guarded
+from judging.store.live import live_board, ordinary_sheets, panel_of
+from judging.store.models import AuditEvent, User
+from judging.store.people import (
+    active_judges,
+    create_user,
+    get_user,
+    list_judges,
+    set_judge_active,
+    set_password_hashes,
+)
 from judging.store.scores import (
     count_scores,
     load_scores_frame,
@@ -82,39 +84,62 @@ from judging.store.sheets import (
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 FULL = {"core_technology": 80.0, "application_effect": 70.0, "promotion_value": 90.0}
-ACTORS = ("j1", "org", "ann", "aud", "off", "cli")  # off: an inactive organiser; cli: no account (trusted shell)
+# off: an inactive organiser; cli: the command line (a trusted shell). The rest must be refused everything:
+# nobody: a name with no account; deleted: the actor of an account deleted since it was resolved;
+# bare-name: an account's name as a string instead of an actor; empty: ""; none: None;
+# forged-shell: a trusted shell's role with an account's id; fake-shell: the system role under another name.
+ACTORS = ("j1", "org", "ann", "aud", "off", "cli", "nobody", "deleted", "bare-name", "empty", "none",
+          "forged-shell", "fake-shell")
+UNTRUSTED = ("off", "nobody", "deleted", "bare-name", "empty", "none", "forged-shell", "fake-shell")
 ORG = {"org", "cli"}
+
+
+def _actor(session, name: str, ids: dict) -> object:
+    """What a call in the matrix passes as ``actor`` for the row ``name``."""
+    special = {
+        "cli": CLI, "bare-name": "org", "empty": "", "none": None,
+        "deleted": Actor(id=ids["gone"], username="gone", role="organiser"),
+        "forged-shell": Actor(id=ids["org"], username="org", role=SYSTEM_ROLE),
+        "fake-shell": Actor(id=None, username="intruder", role=SYSTEM_ROLE),
+    }
+    return special[name] if name in special else as_user(session, name)
+
+
 SETTINGS = BundleSettings(method="raw", seed=1, n_draws=20,
                           awards=AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),)))
 
 
 def _build(engine) -> dict:
     with write_session(engine) as s:
-        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        prelim = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
-        final = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, status="closed")
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
+        prelim = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
+        final = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, status="closed", actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
-            {"code": f"E{i}", "track": "life", "title": f"作品{i}"} for i in range(1, 5)])
-        users = {name: create_user(s, username=name, display_name=name, role=role)
+            {"code": f"E{i}", "track": "life", "title": f"作品{i}"} for i in range(1, 5)], actor=SYSTEM)
+        users = {name: create_user(s, username=name, display_name=name, role=role, actor=SYSTEM)
                  for name, role in [("j1", "judge"), ("j2", "judge"), ("org", "organiser"),
                                     ("ann", "announcer"), ("aud", "auditor"), ("off", "organiser")]}
         users["off"].active = False
+        gone = create_user(s, username="gone", display_name="gone", role="organiser", actor=SYSTEM)
+    with write_session(engine) as s:  # an organiser account deleted after its actor was resolved
+        s.delete(s.get(User, gone.id))
+    with write_session(engine) as s:
         e = {x.code: x.id for x in entries_of(s, edition.id)}
         j1, j2 = users["j1"].id, users["j2"].id
-        assign(s, round_id=prelim.id, pairs=[(j1, e["E1"]), (j1, e["E2"]), (j1, e["E4"]), (j2, e["E1"])])
-        assign(s, round_id=final.id, pairs=[(j1, e["E1"])])
-        add_conflict(s, judge_id=j1, entry_id=e["E2"])
+        assign(s, round_id=prelim.id, pairs=[(j1, e["E1"]), (j1, e["E2"]), (j1, e["E4"]), (j2, e["E1"])], actor=SYSTEM)
+        assign(s, round_id=final.id, pairs=[(j1, e["E1"])], actor=SYSTEM)
+        add_conflict(s, judge_id=j1, entry_id=e["E2"], actor=SYSTEM)
     with write_session(engine) as s:
         where = {"round_id": prelim.id, "judge_id": j1}
-        save_score(s, **where, entry_id=e["E1"], criterion="core_technology", value=60.0, actor="j1")
+        save_score(s, **where, entry_id=e["E1"], criterion="core_technology", value=60.0, actor=as_user(s, "j1"))
         for criterion, value in FULL.items():
-            save_score(s, **where, entry_id=e["E4"], criterion=criterion, value=value, actor="j1")
-        submit_sheet(s, **where, entry_id=e["E4"], actor="j1")
+            save_score(s, **where, entry_id=e["E4"], criterion=criterion, value=value, actor=as_user(s, "j1"))
+        submit_sheet(s, **where, entry_id=e["E4"], actor=as_user(s, "j1"))
     with write_session(engine) as s:
         published = publication.publish(s, round_id=prelim.id, settings=SETTINGS, start_date=date(2026, 11, 23),
-                                        actor="cli")
+                                        actor=CLI)
     return {"edition": edition.id, "prelim": prelim.id, "final": final.id, "j1": j1, "j2": j2,
-            "publication": published.id} | e
+            "org": users["org"].id, "gone": gone.id, "publication": published.id} | e
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +177,7 @@ STORE_ACTIONS = {
     "add_conflict": (lambda s, i, a: add_conflict(s, judge_id=i["j2"], entry_id=i["E3"], actor=a), ORG),
     "remove_assignment": (lambda s, i, a: remove_assignment(
         s, round_id=i["prelim"], judge_id=i["j2"], entry_id=i["E1"], reason="病假", actor=a), ORG),
-    "reopen_sheet": (lambda s, i, a: reopen_sheet(s, **_sheet(i, "E4"), actor=a, actor_role="organiser"), ORG),
+    "reopen_sheet": (lambda s, i, a: reopen_sheet(s, **_sheet(i, "E4"), actor=a), ORG),
     "save_score own sheet": (lambda s, i, a: _score(i)(s, a), {"j1", "cli"}),
     "save_score another judge's sheet": (lambda s, i, a: _score(i, judge="j2")(s, a), {"cli"}),
     "save_score entry not assigned": (lambda s, i, a: _score(i, entry="E3")(s, a), set()),
@@ -200,7 +225,7 @@ class _RollBack(Exception):
 def _outcome(engine, call, ids, actor) -> str:
     try:
         with write_session(engine) as s:
-            call(s, ids, actor)
+            call(s, ids, _actor(s, actor, ids))
             raise _RollBack
     except PermissionDenied:
         return "refused"
@@ -224,6 +249,7 @@ SHEET_J2 = {"org", "cli"}  # sheet.read on another judge's sheets, as j1 would t
 SCORES = {"org", "aud", "cli"}  # scores.read
 LISTS = {"org", "ann", "aud", "cli"}  # publication.read
 AUDIT = {"org", "aud", "cli"}  # audit.read
+PEOPLE = {"org", "cli"}  # people.read: accounts come with their password hashes
 
 # name (the store function first) -> (call(session, ids, actor), the actors allowed). An allowed read
 # must return without any error: the world has a publication, scores and a submitted sheet to read.
@@ -279,6 +305,10 @@ STORE_READS = {
     "replay_scores": (lambda s, i, a: replay_scores(s, i["prelim"], actor=a), AUDIT),
     "stored_scores": (lambda s, i, a: stored_scores(s, i["prelim"], actor=a), AUDIT),
     "score_mismatches": (lambda s, i, a: score_mismatches(s, actor=a), AUDIT),
+    "get_user": (lambda s, i, a: get_user(s, "j1", actor=a), PEOPLE),
+    "list_judges": (lambda s, i, a: list_judges(s, actor=a), PEOPLE),
+    "active_judges": (lambda s, i, a: active_judges(s, actor=a), PEOPLE),
+    "panel_of": (lambda s, i, a: panel_of(s, round_id=i["prelim"], actor=a), PEOPLE),
 }
 
 
@@ -290,7 +320,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 
     try:
         with read_session(engine) as s:
-            call(s, ids, actor)
+            call(s, ids, _actor(s, actor, ids))
         outcome = "allowed"
     except PermissionDenied:
         outcome = "refused"
@@ -310,11 +340,15 @@ def _public_functions():
             yield module, name, function
 
 
+# Writers that run before anyone is signed in, or that are the audit trail itself.
+SIGN_IN_WRITERS = {"record_event", "record_events", "append_event", "record_failure"}
+
+
 def _writers():
     """Public store functions that write (they record an audit event) and are not reads."""
     for module, name, function in _public_functions():
         source = inspect.getsource(inspect.unwrap(function))
-        if "record_event(" in source and name not in {"record_event", "record_events"}:
+        if ("record_event(" in source or "append_event(" in source) and name not in SIGN_IN_WRITERS:
             yield f"{module.__name__}.{name}", function
 
 
@@ -331,6 +365,10 @@ UNGUARDED_READS = {
     "judging.store.audit_log.record_event": "reads the chain's last hash to append to it; called by guarded writers "
                                       "and by the guard itself to record a refusal",
     "judging.store.audit_log.record_events": "the bulk form of record_event (imports, the demo builder)",
+    "judging.store.audit_log.append_event": "record_event's body; also records the refusal of a caller that "
+                                            "is no actor at all",
+    "judging.store.people.record_failure": "counts a failed sign-in: nobody is signed in yet (authentication)",
+    "judging.store.sheets.sheet_facts": "the one query behind the sheet rules; called by guarded sheet writers",
     "judging.store.sheets.check_judge_may_score": "the guard's own check of a judge's sheet (authorize calls it "
                                                 "before the call is authorised)",
 }
@@ -402,24 +440,24 @@ def test_every_action_in_the_table_has_help_and_known_roles():
 @pytest.fixture
 def two_judges(engine):
     with write_session(engine) as s:
-        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")])
-        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC)
-        add_entries(s, edition_id=edition.id, records=[{"code": "E1", "track": "life", "title": "作品"}])
-        create_user(s, username="j1", display_name="张三")
-        j2 = create_user(s, username="j2", display_name="李四")
+        edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
+        add_entries(s, edition_id=edition.id, records=[{"code": "E1", "track": "life", "title": "作品"}], actor=SYSTEM)
+        create_user(s, username="j1", display_name="张三", actor=SYSTEM)
+        j2 = create_user(s, username="j2", display_name="李四", actor=SYSTEM)
         entry = entries_of(s, edition.id)[0]
-        assign(s, round_id=rnd.id, pairs=[(j2.id, entry.id)])
+        assign(s, round_id=rnd.id, pairs=[(j2.id, entry.id)], actor=SYSTEM)
         return {"round_id": rnd.id, "judge_id": j2.id, "entry_id": entry.id}
 
 
 def test_refusal_is_recorded_as_an_event_and_the_refused_write_is_not(engine, two_judges):
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        save_score(s, **two_judges, criterion="core_technology", value=99.0, actor="j1")
+        save_score(s, **two_judges, criterion="core_technology", value=99.0, actor=as_user(s, "j1"))
 
     with read_session(engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-        scores = count_scores(s, round_id=two_judges["round_id"], actor="system")
-        broken = verify_audit_chain(s, actor="system")
+        scores = count_scores(s, round_id=two_judges["round_id"], actor=SYSTEM)
+        broken = verify_audit_chain(s, actor=SYSTEM)
 
     assert (last.action, last.actor, last.subject, scores, broken) == ("permission.refused", "j1", "sheet.write", 0, [])
     assert '"reason": "not_own_sheet"' in last.payload
@@ -427,10 +465,10 @@ def test_refusal_is_recorded_as_an_event_and_the_refused_write_is_not(engine, tw
 
 def test_deactivated_judge_may_no_longer_save(engine, two_judges):
     with write_session(engine) as s:
-        set_judge_active(s, judge_id=two_judges["judge_id"], active=False, actor="cli")
+        set_judge_active(s, judge_id=two_judges["judge_id"], active=False, actor=CLI)
 
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2")
+        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor=as_user(s, "j2"))
 
 
 def _last_event(engine) -> AuditEvent:
@@ -440,11 +478,11 @@ def _last_event(engine) -> AuditEvent:
 
 def test_judge_reading_another_judges_sheet_is_refused_and_recorded(engine, two_judges):
     with pytest.raises(PermissionDenied), read_session(engine) as s:
-        load_sheet(s, **two_judges, actor="j1")
+        load_sheet(s, **two_judges, actor=as_user(s, "j1"))
 
     last = _last_event(engine)
     with read_session(engine) as s:
-        broken = verify_audit_chain(s, actor="system")
+        broken = verify_audit_chain(s, actor=SYSTEM)
 
     assert (last.action, last.actor, last.subject, broken) == ("permission.refused", "j1", "sheet.read", [])
     assert '"reason": "not_own_sheet"' in last.payload
@@ -452,10 +490,10 @@ def test_judge_reading_another_judges_sheet_is_refused_and_recorded(engine, two_
 
 def test_auditor_reading_one_judges_sheet_is_refused_and_recorded(engine, two_judges):
     with write_session(engine) as s:
-        create_user(s, username="aud", display_name="监督", role="auditor")
+        create_user(s, username="aud", display_name="监督", role="auditor", actor=SYSTEM)
 
     with pytest.raises(PermissionDenied), read_session(engine) as s:
-        judge_entry_rows(s, round_id=two_judges["round_id"], judge_id=two_judges["judge_id"], actor="aud")
+        judge_entry_rows(s, round_id=two_judges["round_id"], judge_id=two_judges["judge_id"], actor=as_user(s, "aud"))
 
     last = _last_event(engine)
     assert (last.action, last.actor, last.subject) == ("permission.refused", "aud", "sheet.read")
@@ -464,12 +502,12 @@ def test_auditor_reading_one_judges_sheet_is_refused_and_recorded(engine, two_ju
 
 def test_judge_may_not_skip_the_sheet_rules_even_on_own_sheet(engine, two_judges):
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="j2",
+        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor=as_user(s, "j2"),
                         enforce_assignment=False)
 
     last = _last_event(engine)
     with read_session(engine) as s:
-        scores = count_scores(s, round_id=two_judges["round_id"], actor="system")
+        scores = count_scores(s, round_id=two_judges["round_id"], actor=SYSTEM)
 
     assert (last.action, last.actor, last.subject, scores) == ("permission.refused", "j2", "scores.import", 0)
     assert '"reason": "role:judge"' in last.payload
@@ -477,14 +515,14 @@ def test_judge_may_not_skip_the_sheet_rules_even_on_own_sheet(engine, two_judges
 
 def test_organiser_may_type_in_a_paper_sheet_for_a_judge(engine, two_judges):
     with write_session(engine) as s:
-        create_user(s, username="org", display_name="组织方", role="organiser")
+        create_user(s, username="org", display_name="组织方", role="organiser", actor=SYSTEM)
 
     with write_session(engine) as s:
-        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor="org",
+        save_score(s, **two_judges, criterion="core_technology", value=80.0, actor=as_user(s, "org"),
                         enforce_assignment=False)
 
     with read_session(engine) as s:
-        frame = load_scores_frame(s, round_id=two_judges["round_id"], actor="org")
+        frame = load_scores_frame(s, round_id=two_judges["round_id"], actor=as_user(s, "org"))
     assert frame[["judge_id", "criterion", "score"]].values.tolist() == [["j2", "core_technology", 80.0]]
     assert (_last_event(engine).action, _last_event(engine).actor) == ("score.save", "org")
 
@@ -492,8 +530,51 @@ def test_organiser_may_type_in_a_paper_sheet_for_a_judge(engine, two_judges):
 @pytest.mark.parametrize("name", ["system", "cli"])
 def test_no_account_may_take_a_trusted_shell_name(engine, name):
     with pytest.raises(JudgingError) as caught, write_session(engine) as s:
-        create_user(s, username=name, display_name="冒名", role="judge")
+        create_user(s, username=name, display_name="冒名", role="judge", actor=SYSTEM)
 
     assert caught.value.problems[0].code == "user.reserved_name"
     with read_session(engine) as s:
-        assert get_user(s, name) is None
+        assert get_user(s, name, actor=SYSTEM) is None
+
+
+BAD_ACTORS = {
+    "a name with no account": Actor(id=NO_SUCH_ID, username="nobody", role="organiser"),
+    "an account's bare name": "org",
+    "an empty name": "",
+    "None": None,
+    "an inactive account": "off",
+    "a deleted account": "deleted",
+    "a shell's role under an account's id": "forged-shell",
+    "the system role under another name": "fake-shell",
+    "an actor whose own flag says inactive": "org-inactive-flag",
+}
+
+
+@pytest.mark.parametrize("action", sorted(permissions.ACTIONS))
+@pytest.mark.parametrize("who", sorted(BAD_ACTORS))
+def test_every_guarded_action_refuses_an_unknown_empty_inactive_or_deleted_actor(world, action, who):
+    engine, ids = world
+    with read_session(engine) as s:
+        given = BAD_ACTORS[who]
+        if given == "org-inactive-flag":
+            given = Actor(id=ids["org"], username="org", role="organiser", active=False)
+        elif isinstance(given, str) and given in {"off", "deleted", "forged-shell", "fake-shell"}:
+            given = _actor(s, given, ids)
+
+        with pytest.raises(PermissionDenied) as refused:
+            authorize(s, actor=given, action=action, judge_id=ids["j1"])
+
+    assert refused.value.refusal["reason"] in {"unknown_actor", "inactive"}
+
+
+def test_the_trusted_shells_and_a_resolved_organiser_pass_the_same_check(world):
+    engine, ids = world
+    with read_session(engine) as s:
+        roles = [authorize(s, actor=a, action="edition.manage") for a in (SYSTEM, CLI, as_user(s, "org"))]
+
+    assert roles == ["system", "system", "organiser"]
+
+
+def test_a_guarded_store_function_must_take_a_required_actor():
+    with pytest.raises(TypeError, match="required actor"):
+        guarded("edition.manage")(lambda session, *, actor="system": None)

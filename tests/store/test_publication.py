@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from judging.core.bundle import BundleSettings
+from judging.core.permissions import SYSTEM
 from judging.core.publication import PublicationError
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
@@ -35,19 +36,19 @@ def seed_round(engine, *, entries_per_track: int = 5, judges: int = 4, seed: int
     rng = np.random.default_rng(seed)
     with write_session(engine) as s:
         edition = create_edition(s, name="2026年信息消费创新大赛", year=2026,
-                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
-        rnd = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC)
+                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, actor=SYSTEM)
         records = [{"code": f"{t[0].upper()}-{i:03d}", "track": t, "title": f"{'智慧养老' if t == 'life' else '城市大脑'}项目{i}",
                     "organisation": f"第{i}科技有限公司"} for t in ("life", "public") for i in range(1, entries_per_track + 1)]
-        add_entries(s, edition_id=edition.id, records=records)
-        users = [create_user(s, username=f"j{k}", display_name=f"评委{k}") for k in range(1, judges + 1)]
+        add_entries(s, edition_id=edition.id, records=records, actor=SYSTEM)
+        users = [create_user(s, username=f"j{k}", display_name=f"评委{k}", actor=SYSTEM) for k in range(1, judges + 1)]
         for entry in entries_of(s, edition.id):
             quality = rng.uniform(60, 95)
             for user in users:
                 for criterion in RUBRIC.criterion_keys:
                     value = float(np.clip(np.round(quality + rng.normal(0, 3)), 0, 100))
                     save_score(s, round_id=rnd.id, judge_id=user.id, entry_id=entry.id, criterion=criterion,
-                                    value=value, actor="system", enforce_assignment=False)
+                                    value=value, actor=SYSTEM, enforce_assignment=False)
         return {"edition": edition.id, "round": rnd.id}
 
 
@@ -56,13 +57,13 @@ def published(engine):
     ids = seed_round(engine)
     with write_session(engine) as s:
         publication = pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=MONDAY, objection_days=5,
-                                  contact="010-12345678", actor="org")
+                                  contact="010-12345678", actor=SYSTEM)
     return ids | {"publication": publication.id}
 
 
 def _list(engine, publication_id):
     with read_session(engine) as s:
-        return pub.current_list(s, publication_id, actor="system").set_index("entry_id")
+        return pub.current_list(s, publication_id, actor=SYSTEM).set_index("entry_id")
 
 
 def test_publish_snapshots_the_engine_list_with_entry_names(engine, published):
@@ -78,7 +79,7 @@ def test_publish_snapshots_the_engine_list_with_entry_names(engine, published):
 
 def test_publish_twice_is_refused(engine, published):
     with write_session(engine) as s, pytest.raises(PublicationError, match="already been published"):
-        pub.publish(s, round_id=published["round"], settings=SETTINGS, start_date=MONDAY, actor="org")
+        pub.publish(s, round_id=published["round"], settings=SETTINGS, start_date=MONDAY, actor=SYSTEM)
 
 
 def test_upheld_objection_changes_the_list_and_frozen_list_refuses_changes(engine, published):
@@ -90,19 +91,19 @@ def test_upheld_objection_changes_the_list_and_frozen_list_refuses_changes(engin
     with write_session(engine) as s:
         upheld = pub.add_objection(s, publication_id=pid, entry_id=winner, name="王五", contact="13800000000",
                                    text="该作品存在知识产权纠纷", received_on=date(2026, 11, 25),
-                                   attachments="https://example.cn/a.pdf\n\nhttps://example.cn/b.pdf", actor="org")
+                                   attachments="https://example.cn/a.pdf\n\nhttps://example.cn/b.pdf", actor=SYSTEM)
         rejected = pub.add_objection(s, publication_id=pid, entry_id=runner, name="赵六", contact="zl@example.cn",
-                                     text="评分过低", received_on=date(2026, 11, 27), actor="org")
+                                     text="评分过低", received_on=date(2026, 11, 27), actor=SYSTEM)
     with write_session(engine) as s, pytest.raises(PublicationError, match="still open"):
-        pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor="org")
+        pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor=SYSTEM)
     with write_session(engine) as s:
         pub.resolve_objection(s, objection_id=upheld.id, upheld=True, reason="经核实存在知识产权纠纷，取消奖项",
-                              new_tier="", actor="org")
-        pub.resolve_objection(s, objection_id=rejected.id, upheld=False, reason="评分程序合规", actor="org")
+                              new_tier="", actor=SYSTEM)
+        pub.resolve_objection(s, objection_id=rejected.id, upheld=False, reason="评分程序合规", actor=SYSTEM)
     with write_session(engine) as s, pytest.raises(PublicationError, match="runs until 2026-11-27"):
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 27), actor="org")
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 27), actor=SYSTEM)
     with write_session(engine) as s:
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor="org")
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor=SYSTEM)
 
     after = _list(engine, pid)
     assert after.loc[winner, "tier"] == "" and after.loc[winner, "tier_label"] == ""
@@ -110,40 +111,40 @@ def test_upheld_objection_changes_the_list_and_frozen_list_refuses_changes(engin
     assert after.loc[winner, "change_reason"] == "经核实存在知识产权纠纷，取消奖项"
     assert (after.drop(index=winner)["tier"] == before.drop(index=winner)["tier"]).all()
     with read_session(engine) as s:
-        objections = pub.objections_of(s, pid, actor="system")
+        objections = pub.objections_of(s, pid, actor=SYSTEM)
         assert [(o.status, o.attachments) for o in objections] == [
             ("upheld", "https://example.cn/a.pdf\nhttps://example.cn/b.pdf"), ("rejected", "")]
-        assert [(c.entry_code, c.tier_before, c.tier_after, c.source) for c in pub.changes_of(s, pid, actor="system")] == [
+        assert [(c.entry_code, c.tier_before, c.tier_after, c.source) for c in pub.changes_of(s, pid, actor=SYSTEM)] == [
             (winner, "first", "", f"objection:{upheld.id}")]
-        assert pub.get_publication(s, pid, actor="system").status == "frozen"
+        assert pub.get_publication(s, pid, actor=SYSTEM).status == "frozen"
 
     with write_session(engine) as s, pytest.raises(PermissionDenied, match="frozen"):
-        pub.change_tier(s, publication_id=pid, entry_id=runner, tier="first", reason="补录", actor="org")
+        pub.change_tier(s, publication_id=pid, entry_id=runner, tier="first", reason="补录", actor=SYSTEM)
     with write_session(engine) as s, pytest.raises(PermissionDenied, match="frozen"):
         pub.add_objection(s, publication_id=pid, entry_id=runner, name="钱七", contact="1", text="x",
-                          received_on=date(2026, 11, 26), actor="org")
+                          received_on=date(2026, 11, 26), actor=SYSTEM)
     assert _list(engine, pid).equals(after)
 
 
 def test_reopening_is_logged_and_allows_a_change_then_freezes_again(engine, published):
     pid = published["publication"]
     with write_session(engine) as s:
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor="org")
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor=SYSTEM)
     runner = _list(engine, pid).query("tier == ''").index[0]
 
     with write_session(engine) as s, pytest.raises(PublicationError, match="needs a reason"):
-        pub.reopen(s, publication_id=pid, reason="  ", actor="org")
+        pub.reopen(s, publication_id=pid, reason="  ", actor=SYSTEM)
     with write_session(engine) as s:
-        reopening = pub.reopen(s, publication_id=pid, reason="上级主管部门要求复核", actor="org")
-        pub.change_tier(s, publication_id=pid, entry_id=runner, tier="third", reason="复核后增补", actor="org")
-        pub.freeze(s, publication_id=pid, today=date(2026, 12, 2), actor="org")
+        reopening = pub.reopen(s, publication_id=pid, reason="上级主管部门要求复核", actor=SYSTEM)
+        pub.change_tier(s, publication_id=pid, entry_id=runner, tier="third", reason="复核后增补", actor=SYSTEM)
+        pub.freeze(s, publication_id=pid, today=date(2026, 12, 2), actor=SYSTEM)
 
     with read_session(engine) as s:
-        assert [r.reason for r in pub.reopenings_of(s, pid, actor="system")] == ["上级主管部门要求复核"]
-        assert [c.source for c in pub.changes_of(s, pid, actor="system")] == [f"reopening:{reopening.id}"]
+        assert [r.reason for r in pub.reopenings_of(s, pid, actor=SYSTEM)] == ["上级主管部门要求复核"]
+        assert [c.source for c in pub.changes_of(s, pid, actor=SYSTEM)] == [f"reopening:{reopening.id}"]
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))
                    if e.action.startswith("publication.")]
-        assert verify_audit_chain(s, actor="system") == []
+        assert verify_audit_chain(s, actor=SYSTEM) == []
     assert actions == ["publication.publish", "publication.freeze", "publication.reopen", "publication.change_tier",
                        "publication.freeze"]
     assert _list(engine, pid).loc[runner, "tier"] == "third"
@@ -152,11 +153,11 @@ def test_reopening_is_logged_and_allows_a_change_then_freezes_again(engine, publ
 def test_manual_change_needs_a_reason_and_a_known_tier(engine, published):
     pid = published["publication"]
     with write_session(engine) as s, pytest.raises(PublicationError, match="reason is required"):
-        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="first", reason="", actor="org")
+        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="first", reason="", actor=SYSTEM)
     with write_session(engine) as s, pytest.raises(PublicationError, match="unknown award tier"):
-        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="gold", reason="x", actor="org")
+        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="gold", reason="x", actor=SYSTEM)
     with write_session(engine) as s, pytest.raises(PublicationError, match="no entry"):
-        pub.change_tier(s, publication_id=pid, entry_id="X-999", tier="first", reason="x", actor="org")
+        pub.change_tier(s, publication_id=pid, entry_id="X-999", tier="first", reason="x", actor=SYSTEM)
 
 
 @pytest.mark.parametrize(("received", "accepted"), [
@@ -165,17 +166,17 @@ def test_objection_is_accepted_only_within_the_window(engine, published, receive
     with write_session(engine) as s:
         if accepted:
             pub.add_objection(s, publication_id=published["publication"], entry_id="L-001", name="王五",
-                              contact="1", text="异议", received_on=received, actor="org")
+                              contact="1", text="异议", received_on=received, actor=SYSTEM)
         else:
             with pytest.raises(PublicationError, match="outside the publication window"):
                 pub.add_objection(s, publication_id=published["publication"], entry_id="L-001", name="王五",
-                                  contact="1", text="异议", received_on=received, actor="org")
+                                  contact="1", text="异议", received_on=received, actor=SYSTEM)
 
 
 def test_objection_needs_a_real_name_and_contact(engine, published):
     with write_session(engine) as s, pytest.raises(PublicationError, match="real name"):
         pub.add_objection(s, publication_id=published["publication"], entry_id="L-001", name="", contact="1",
-                          text="异议", received_on=MONDAY, actor="org")
+                          text="异议", received_on=MONDAY, actor=SYSTEM)
 
 
 def test_publication_bundle_verifies_with_its_changes_and_exports_render(engine, published, tmp_path):
@@ -184,18 +185,18 @@ def test_publication_bundle_verifies_with_its_changes_and_exports_render(engine,
 
     pid = published["publication"]
     with write_session(engine) as s:
-        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="first", reason="评审组复议", actor="org")
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor="org")
+        pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="first", reason="评审组复议", actor=SYSTEM)
+        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor=SYSTEM)
     with read_session(engine) as s:
-        data = pub.publication_bundle(s, pid, actor="system")
-        info = pub.edition_info(s, pub.get_publication(s, pid, actor="system"), organiser="某市经信局")
-        table = pub.current_list(s, pid, actor="system")
+        data = pub.publication_bundle(s, pid, actor=SYSTEM)
+        info = pub.edition_info(s, pub.get_publication(s, pid, actor=SYSTEM), organiser="某市经信局")
+        table = pub.current_list(s, pid, actor=SYSTEM)
 
     report = verify_bundle(data)
     assert report.ok, [p.render("en") for p in report.problems]
     assert report.entries == 10
     with read_session(engine) as s:
-        assert pub.publication_bundle(s, pid, actor="system") == data  # same list, same bytes, same digest
+        assert pub.publication_bundle(s, pid, actor=SYSTEM) == data  # same list, same bytes, same digest
     assert (info.final, info.track_names, info.publication_end) == (True, {"life": "生活类", "public": "公共服务类"},
                                                                    date(2026, 11, 27))
     assert exports.export_filename(info, "pdf") == "2026年信息消费创新大赛_获奖名单.pdf"
@@ -207,11 +208,11 @@ def test_bundle_of_a_publication_fails_once_a_score_changes_after_publishing(eng
     from judging.core.bundle import verify_bundle
 
     with write_session(engine) as s:
-        judge = get_user(s, "j1")
+        judge = get_user(s, "j1", actor=SYSTEM)
         entry = next(e for e in entries_of(s, published["edition"]) if e.code == "L-001")
         save_score(s, round_id=published["round"], judge_id=judge.id, entry_id=entry.id,
-                        criterion="core_technology", value=0.0, actor="system", enforce_assignment=False)
+                        criterion="core_technology", value=0.0, actor=SYSTEM, enforce_assignment=False)
     with read_session(engine) as s:
-        report = verify_bundle(pub.publication_bundle(s, published["publication"], actor="system"))
+        report = verify_bundle(pub.publication_bundle(s, published["publication"], actor=SYSTEM))
 
     assert [p.code for p in report.problems][:1] == ["bundle.result_differs"]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from judging.core.permissions import SYSTEM
 from judging.core.signin_limits import (
     FAILURE_WINDOW,
     LOCKOUT,
@@ -18,7 +19,13 @@ from judging.core.signin_limits import (
 from judging.store.audit_log import verify_audit_chain
 from judging.store.db import make_engine, read_session, write_session
 from judging.store.models import AuditEvent, utcnow
-from judging.store.people import clear_user_failures, create_user, locked_for, record_failure, user_for_claims
+from judging.store.people import (
+    actor_for_claims,
+    clear_user_failures,
+    create_user,
+    locked_for,
+    record_failure,
+)
 
 
 def _fail(engine, username="j1", address="10.0.0.1", now=None, times=1):
@@ -88,7 +95,7 @@ def test_lock_is_an_audit_event(engine):
 
     with read_session(engine) as s:
         actions = [e.action for e in s.exec(AuditEvent.__table__.select())]
-        broken = verify_audit_chain(s, actor="system")
+        broken = verify_audit_chain(s, actor=SYSTEM)
 
     assert actions.count("auth.failed") == MAX_FAILURES_PER_USER and actions.count("auth.locked") == 1
     assert broken == []
@@ -109,11 +116,11 @@ def test_counter_locks_at_the_limit_and_restarts_after_the_window():
 @pytest.fixture
 def accounts(engine):
     with write_session(engine) as s:
-        create_user(s, username="org", display_name="王", role="organiser", email="Wang@Example.cn ")
-        create_user(s, username="j1", display_name="张", role="judge", email="zhang@example.cn")
-        create_user(s, username="j2", display_name="李", role="judge", email="shared@example.cn")
-        create_user(s, username="j3", display_name="赵", role="judge", email="shared@example.cn")
-        off = create_user(s, username="j4", display_name="钱", role="judge", email="off@example.cn")
+        create_user(s, username="org", display_name="王", role="organiser", email="Wang@Example.cn ", actor=SYSTEM)
+        create_user(s, username="j1", display_name="张", role="judge", email="zhang@example.cn", actor=SYSTEM)
+        create_user(s, username="j2", display_name="李", role="judge", email="shared@example.cn", actor=SYSTEM)
+        create_user(s, username="j3", display_name="赵", role="judge", email="shared@example.cn", actor=SYSTEM)
+        off = create_user(s, username="j4", display_name="钱", role="judge", email="off@example.cn", actor=SYSTEM)
         off.active = False
 
 
@@ -130,6 +137,6 @@ def accounts(engine):
 ])
 def test_single_sign_on_maps_a_verified_email_to_exactly_one_active_account(engine, accounts, claims, username):
     with read_session(engine) as s:
-        user = user_for_claims(s, claims)
+        user = actor_for_claims(s, claims)
 
     assert (user.username if user else None) == username

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from judging.core.passwords import hash_password
+from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.store.assignment import assign
 from judging.store.db import open_database, write_session
@@ -38,22 +39,22 @@ def contest(tmp_path, monkeypatch, password_hash):
     engine = open_database(url)
     with write_session(engine) as s:
         edition = create_edition(s, name="测试大赛", year=2026,
-                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")])
-        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, blind=True)
+                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")], actor=SYSTEM)
+        rnd = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, blind=True, actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
             {"code": "L-001", "track": "life", "title": "智慧养老平台", "organisation": "甲公司"},
             {"code": "L-002", "track": "life", "title": "社区团购", "organisation": "乙公司"},
             {"code": "P-001", "track": "public", "title": "政务服务一网通办", "organisation": "丙公司"},
             {"code": "P-002", "track": "public", "title": "[链接](http://evil.example) **粗体**", "organisation": "丁公司"},
-        ])
+        ], actor=SYSTEM)
         users = {
-            name: create_user(s, username=name, display_name=display, role=role, password_hash=password_hash)
+            name: create_user(s, username=name, display_name=display, role=role, password_hash=password_hash, actor=SYSTEM)
             for name, display, role in [("j1", "张三", "judge"), ("j2", "李四", "judge"),
                                         ("org", "王组织", "organiser"), ("ann", "赵发布", "announcer"),
                                         ("aud", "钱监督", "auditor")]
         }
         entries = entries_of(s, edition.id)
-        assign(s, round_id=rnd.id, pairs=[(users[j].id, e.id) for j in ("j1", "j2") for e in entries])
+        assign(s, round_id=rnd.id, pairs=[(users[j].id, e.id) for j in ("j1", "j2") for e in entries], actor=SYSTEM)
         ids = {"round": rnd.id, "edition": edition.id} | {k: u.id for k, u in users.items()} | {e.code: e.id for e in entries}
         signed = {k: SignedIn(u.id, u.username, u.display_name, u.role) for k, u in users.items()}
     yield {"engine": engine, "ids": ids, "users": signed, "url": url}

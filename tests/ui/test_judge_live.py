@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from actors import as_user
 from ui.support import fragment_ids, tick
 
+from judging.core.permissions import SYSTEM
 from judging.store.db import write_session
 from judging.store.editions import add_round, get_round, round_rubric
 from judging.store.live import close_live_entry, open_live_entry, set_panel
@@ -14,8 +16,8 @@ def _final_with_panel(contest, panel=("j1",)) -> int:
     with write_session(contest["engine"]) as s:
         final = add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
                                rubric=round_rubric(get_round(s, ids["round"])), status="draft",
-                               blind=False).id
-        set_panel(s, round_id=final, judge_ids=[ids[j] for j in panel], actor="org")
+                               blind=False, actor=SYSTEM).id
+        set_panel(s, round_id=final, judge_ids=[ids[j] for j in panel], actor=as_user(s, "org"))
     return final
 
 
@@ -23,9 +25,9 @@ def _live(contest, final, *, close=None, open_=None) -> None:
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         if close:
-            close_live_entry(s, round_id=final, entry_id=ids[close], actor="org")
+            close_live_entry(s, round_id=final, entry_id=ids[close], actor=as_user(s, "org"))
         if open_:
-            open_live_entry(s, round_id=final, entry_id=ids[open_], actor="org")
+            open_live_entry(s, round_id=final, entry_id=ids[open_], actor=as_user(s, "org"))
 
 
 def _shown(at) -> set[int]:

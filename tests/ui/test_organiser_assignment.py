@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from actors import as_user
 from streamlit.testing.v1 import AppTest
 
+from judging.core.permissions import SYSTEM
 from judging.store.assignment import add_conflict, assignment_pairs, remove_assignment
 from judging.store.db import read_session, write_session
 from judging.store.editions import update_round
@@ -31,7 +33,7 @@ def _pairs(contest):
 
 def _set_k(contest, k):
     with write_session(contest["engine"]) as s:
-        update_round(s, round_id=contest["ids"]["round"], actor="org", judges_per_entry=k)
+        update_round(s, round_id=contest["ids"]["round"], actor=as_user(s, "org"), judges_per_entry=k)
 
 
 def test_too_few_judges_is_explained_and_nothing_changes(contest):
@@ -61,14 +63,14 @@ def test_declared_conflict_shows_a_gap_that_fill_closes(contest, password_hash):
     _set_k(contest, 2)
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
-        create_user(s, username="j3", display_name="王五", password_hash=password_hash)
-        declare_conflict(s, judge_id=ids["j1"], entry_id=ids["L-001"], reason="亲属", actor="j1")
+        create_user(s, username="j3", display_name="王五", password_hash=password_hash, actor=SYSTEM)
+        declare_conflict(s, judge_id=ids["j1"], entry_id=ids["L-001"], reason="亲属", actor=as_user(s, "j1"))
     at = page(contest).run()
     assert at.warning[0].value.startswith("1 件作品的评委不足 2 位")
     at.button(key="oc_fill").click().run()
     assert not at.exception
     with read_session(contest["engine"]) as s:
-        j3 = get_user(s, "j3").id
+        j3 = get_user(s, "j3", actor=SYSTEM).id
     assert (j3, ids["L-001"]) in _pairs(contest)
     assert not at.warning
 
@@ -77,8 +79,8 @@ def test_manual_addition_of_a_conflicted_pair_is_refused(contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         remove_assignment(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["P-001"], reason="",
-                                    actor="org")
-        add_conflict(s, judge_id=ids["j1"], entry_id=ids["P-001"], source="organiser", actor="org")
+                                    actor=as_user(s, "org"))
+        add_conflict(s, judge_id=ids["j1"], entry_id=ids["P-001"], source="organiser", actor=as_user(s, "org"))
     at = page(contest).run()
     at.selectbox(key="oc_add_judge").select("j1")
     at.selectbox(key="oc_add_entry").select("P-001")

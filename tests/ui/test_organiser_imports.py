@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from judging.core.passwords import verify_password
+from judging.core.permissions import SYSTEM
 from judging.store.assignment import conflict_rows
 from judging.store.db import read_session
 from judging.store.editions import entries_of
@@ -67,8 +68,8 @@ def test_judges_get_accounts_whose_passwords_sign_in_and_automatic_conflicts(con
     assert "已导入 2 位评委，自动回避 1 对" in at.success[0].value
     accounts = at.session_state[ACCOUNTS_KEY]
     with read_session(contest["engine"]) as s:
-        stored = {u.username: u for u in list_judges(s)}
-        conflicts = [(r.judge.username, r.entry.title, r.conflict.source) for r in conflict_rows(s, actor="system")]
+        stored = {u.username: u for u in list_judges(s, actor=SYSTEM)}
+        conflicts = [(r.judge.username, r.entry.title, r.conflict.source) for r in conflict_rows(s, actor=SYSTEM)]
     assert [a.username for a in accounts] == ["w01", "w02"]
     assert all(verify_password(a.password, stored[a.username].password_hash) for a in accounts)
     assert stored["w02"].expertise == "public;人工智能"
@@ -82,7 +83,7 @@ def test_a_judge_file_naming_an_existing_account_imports_nothing(contest):
     at.file_uploader(key="oc_imp_judges_0").upload("judges.csv", "评委编号,姓名\nj1,重名\n".encode(), "text/csv").run()
     assert "未导入任何记录" in at.error[0].value
     with read_session(contest["engine"]) as s:
-        assert get_user(s, "j1").display_name == "张三"
+        assert get_user(s, "j1", actor=SYSTEM).display_name == "张三"
 
 
 def test_reset_password_issues_a_working_password(contest):
@@ -93,4 +94,4 @@ def test_reset_password_issues_a_working_password(contest):
     at.run()
     [account] = at.session_state[ACCOUNTS_KEY]
     with read_session(contest["engine"]) as s:
-        assert verify_password(account.password, get_user(s, "j2").password_hash)
+        assert verify_password(account.password, get_user(s, "j2", actor=SYSTEM).password_hash)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from actors import as_user
 from streamlit.testing.v1 import AppTest
 
+from judging.core.permissions import SYSTEM
 from judging.store.assignment import add_assignment
 from judging.store.db import read_session, write_session
 from judging.store.editions import (
@@ -50,7 +52,7 @@ def _score(contest, judge, code, value, round_id=None):
     with write_session(contest["engine"]) as s:
         for key in CRITERIA:
             save_score(s, round_id=round_id or ids["round"], judge_id=ids[judge], entry_id=ids[code],
-                            criterion=key, value=value, actor=judge)
+                            criterion=key, value=value, actor=as_user(s, judge))
 
 
 def test_organiser_menu_lists_every_console_page(app):
@@ -71,7 +73,7 @@ def _final_round(contest) -> int:
     with write_session(contest["engine"]) as s:
         return add_round(s, edition_id=ids["edition"], key="final", name="终评（路演答辩）", position=1,
                               rubric=round_rubric(get_round(s, ids["round"])), status="draft",
-                              blind=False).id
+                              blind=False, actor=SYSTEM).id
 
 
 def test_live_final_from_panel_to_big_screen(contest):
@@ -87,7 +89,7 @@ def test_live_final_from_panel_to_big_screen(contest):
     at.run()
     assert at.info[0].value == "正在评分：P\\-001 政务服务一网通办"  # entry text made inert for markdown
     with read_session(contest["engine"]) as s:
-        assert [e.code for e in assigned_entries(s, round_id=final, judge_id=ids["j1"], actor="system")] == ["P-001"]
+        assert [e.code for e in assigned_entries(s, round_id=final, judge_id=ids["j1"], actor=SYSTEM)] == ["P-001"]
 
     screen = page(contest, _render_screen)
     screen.session_state["oc_round"] = final
@@ -111,8 +113,8 @@ def test_advancement_preview_and_confirm(contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         final = add_round(s, edition_id=ids["edition"], key="final", name="终评", position=1,
-                               rubric=round_rubric(get_round(s, ids["round"])), status="draft")
-        update_round(s, round_id=ids["round"], actor="org", advance_rule="top:1", method="raw")
+                               rubric=round_rubric(get_round(s, ids["round"])), status="draft", actor=SYSTEM)
+        update_round(s, round_id=ids["round"], actor=as_user(s, "org"), advance_rule="top:1", method="raw")
     for n, code in enumerate(("L-001", "L-002", "P-001", "P-002")):
         _score(contest, "j1", code, 70 + 5 * n)
         _score(contest, "j2", code, 70 + 5 * n)
@@ -128,8 +130,8 @@ def test_an_entry_title_with_markup_is_shown_as_text(contest):
     ids = contest["ids"]
     final = _final_round(contest)
     with write_session(contest["engine"]) as s:
-        set_panel(s, round_id=final, judge_ids=[ids["j1"]], actor="org")
-        open_live_entry(s, round_id=final, entry_id=ids["P-002"], actor="org")
+        set_panel(s, round_id=final, judge_ids=[ids["j1"]], actor=as_user(s, "org"))
+        open_live_entry(s, round_id=final, entry_id=ids["P-002"], actor=as_user(s, "org"))
     at = _live_page(contest, final)
     assert at.info[0].value == "正在评分：P\\-002 \\[链接\\]\\(http\\://evil\\.example\\) \\*\\*粗体\\*\\*"
 
@@ -138,9 +140,9 @@ def test_live_page_says_what_to_do_for_a_round_assigned_the_ordinary_way(contest
     ids = contest["ids"]
     final = _final_round(contest)
     with write_session(contest["engine"]) as s:  # a panel chosen, then the round assigned the ordinary way
-        set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor="org")
+        set_panel(s, round_id=final, judge_ids=[ids["j2"]], actor=as_user(s, "org"))
         add_assignment(s, round_id=final, judge_id=ids["j1"], entry_id=ids["L-001"], reason="",
-                                 actor="org")
+                                 actor=as_user(s, "org"))
     at = _live_page(contest, final)
     assert not at.exception
     assert [e.value for e in at.error] == [

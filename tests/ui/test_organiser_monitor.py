@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from actors import as_user
 from streamlit.testing.v1 import AppTest
 from ui.support import fragment_ids, tick
 
+from judging.core.permissions import SYSTEM
 from judging.store.db import write_session
 from judging.store.people import set_judge_active
 from judging.store.sheets import save_comment, save_score, submit_sheet
@@ -30,10 +32,10 @@ def _score(contest, judge: str, code: str, values=(80, 70, 75), submit=True):
     where = dict(round_id=ids["round"], judge_id=ids[judge], entry_id=ids[code])
     with write_session(contest["engine"]) as s:
         for key, value in zip(CRITERIA, values, strict=True):
-            save_score(s, **where, criterion=key, value=value, actor=judge)
-            save_comment(s, **where, criterion=key, text_value="理由充分", actor=judge)
+            save_score(s, **where, criterion=key, value=value, actor=as_user(s, judge))
+            save_comment(s, **where, criterion=key, text_value="理由充分", actor=as_user(s, judge))
         if submit:
-            submit_sheet(s, **where, actor=judge)
+            submit_sheet(s, **where, actor=as_user(s, judge))
 
 
 def _metrics(at) -> dict[str, str]:
@@ -113,7 +115,7 @@ def test_timer_of_an_account_switched_off_since_the_page_opened_signs_it_out_onc
     at = page(contest).run()
     timers = fragment_ids(at)  # the progress and diagnostics timers
     with write_session(contest["engine"]) as s:
-        set_judge_active(s, judge_id=contest["ids"]["org"], active=False, actor="system")
+        set_judge_active(s, judge_id=contest["ids"]["org"], active=False, actor=SYSTEM)
     before = refusals()
 
     tick(at, timers[:1])  # the timer's tick alone: no click follows on an unattended tab

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from actors import as_user
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
@@ -79,7 +80,7 @@ def test_frozen_rubric_needs_a_reason_and_keeps_its_criteria(contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         save_score(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"],
-                        criterion="core_technology", value=80, actor="j1")
+                        criterion="core_technology", value=80, actor=as_user(s, "j1"))
     at = page(contest).run()
     assert at.warning[0].value.startswith("此阶段已有评分，评分标准已冻结")
     at.text_input(key=_editor_key(contest, "label_zh")).input("信息消费创新大赛评分标准（修订）")

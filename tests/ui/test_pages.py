@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from actors import as_user
 from streamlit.testing.v1 import AppTest
 
+from judging.core.permissions import SYSTEM
 from judging.store.db import read_session, write_session
 from judging.store.scores import load_scores_frame
 from judging.store.sheets import (
@@ -39,7 +41,7 @@ def _comment_input(at: AppTest, contest, entry: str, criterion: str):
 def _stored(contest, judge="j1", entry="L-001") -> SheetState:
     ids = contest["ids"]
     with read_session(contest["engine"]) as s:
-        return load_sheet(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry], actor="system")
+        return load_sheet(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry], actor=SYSTEM)
 
 
 def _submit_button(at: AppTest, contest, entry="L-001"):
@@ -119,7 +121,7 @@ def test_page_without_sign_in_asks_to_sign_in(contest):
 def test_entry_list_shows_assigned_entries_in_the_judges_stable_order(app, contest):
     ids = contest["ids"]
     with read_session(contest["engine"]) as s:
-        expected = [r.entry.id for r in judge_entry_rows(s, round_id=ids["round"], judge_id=ids["j1"], actor="system")]
+        expected = [r.entry.id for r in judge_entry_rows(s, round_id=ids["round"], judge_id=ids["j1"], actor=SYSTEM)]
 
     at = app("j1").run()
 
@@ -243,7 +245,7 @@ def test_conflict_declaration_removes_the_entry_and_excludes_scores(app, contest
     shown = {int(b.key.removeprefix("open_")) for b in at.button if b.key and b.key.startswith("open_")}
     assert ids["L-001"] not in shown and len(shown) == 3
     with read_session(contest["engine"]) as s:
-        frame = load_scores_frame(s, round_id=ids["round"], actor="system")
+        frame = load_scores_frame(s, round_id=ids["round"], actor=SYSTEM)
     assert frame.empty
 
 
@@ -259,7 +261,7 @@ def test_conflict_needs_a_reason(app, contest):
 def test_organiser_sees_declared_conflicts(app, contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
-        declare_conflict(s, judge_id=ids["j1"], entry_id=ids["L-002"], reason="亲属在该公司任职", actor="j1")
+        declare_conflict(s, judge_id=ids["j1"], entry_id=ids["L-002"], reason="亲属在该公司任职", actor=as_user(s, "j1"))
 
     at = AppTest.from_string("import judging.ui.organiser_conflicts as m\nm.render()", default_timeout=30)
     at.session_state[USER_KEY] = contest["users"]["org"]
@@ -273,9 +275,9 @@ def test_judge_never_sees_another_judges_scores_or_comments(app, contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         save_score(s, round_id=ids["round"], judge_id=ids["j2"], entry_id=ids["L-001"],
-                        criterion="core_technology", value=42, actor="j2")
+                        criterion="core_technology", value=42, actor=as_user(s, "j2"))
         save_comment(s, round_id=ids["round"], judge_id=ids["j2"], entry_id=ids["L-001"],
-                          criterion="core_technology", text_value="第二位评委的秘密评语", actor="j2")
+                          criterion="core_technology", text_value="第二位评委的秘密评语", actor=as_user(s, "j2"))
 
     at = _sheet(app, contest)
 

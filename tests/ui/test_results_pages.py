@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from actors import as_user
 from streamlit.testing.v1 import AppTest
 
 from judging.core.bundle import BundleSettings
+from judging.core.permissions import SYSTEM
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label
 from judging.store import publication as pub
@@ -28,7 +30,7 @@ def scored(contest):
             for judge, value in zip(("j1", "j2"), values, strict=True):
                 for criterion in ("core_technology", "application_effect", "promotion_value"):
                     save_score(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry],
-                                    criterion=criterion, value=float(value), actor=judge)
+                                    criterion=criterion, value=float(value), actor=as_user(s, judge))
     return contest
 
 
@@ -41,7 +43,7 @@ def page(contest, module: str, user: str) -> AppTest:
 def publish(contest, start=date(2026, 11, 23)) -> int:
     with write_session(contest["engine"]) as s:
         return pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw", awards=AWARDS),
-                           start_date=start, actor="org").id
+                           start_date=start, actor=as_user(s, "org")).id
 
 
 def test_results_page_ranks_each_track_with_intervals_and_panel_flags(scored):
@@ -60,7 +62,7 @@ def test_results_page_shows_a_vetoed_entry_for_the_panel(scored):
     ids = scored["ids"]
     with write_session(scored["engine"]) as s:
         save_veto(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"], veto_key="ip_dispute",
-                       reason="知识产权纠纷", actor="j1")
+                       reason="知识产权纠纷", actor=as_user(s, "j1"))
     at = page(scored, "results", "org").run()
 
     assert not at.exception
@@ -96,7 +98,7 @@ def test_results_page_publishes_the_list(scored):
 
     assert not at.exception
     with read_session(scored["engine"]) as s:
-        publication = pub.publication_of_round(s, scored["ids"]["round"], actor="system")
+        publication = pub.publication_of_round(s, scored["ids"]["round"], actor=SYSTEM)
         assert publication is not None and publication.status == "provisional"
         assert publication.created_by == "org"
 
@@ -141,7 +143,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
     at.run()
     assert not at.exception
     with read_session(scored["engine"]) as s:
-        table = pub.current_list(s, pid, actor="system").set_index("entry_id")
+        table = pub.current_list(s, pid, actor=SYSTEM).set_index("entry_id")
     assert table.loc["L-001", "tier"] == "" and table.loc["L-001", "change_reason"] == "经核实，取消奖项"
 
     freeze = at.form(key=f"pub_freeze_{pid}")
@@ -150,7 +152,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
     at.run()
     assert not at.exception
     with read_session(scored["engine"]) as s:
-        assert pub.get_publication(s, pid, actor="system").status == "frozen"
+        assert pub.get_publication(s, pid, actor=SYSTEM).status == "frozen"
     assert [b.label for b in at.form_submit_button] == ["重新开放（须填理由）"]
 
 
@@ -175,7 +177,7 @@ LIST_FILES = ["Excel 名单", "CSV 名单", "PDF 名单", "Word 公告", "获奖
 def test_award_list_page_offers_the_downloads_of_a_frozen_list_by_role(scored, user, files):
     pid = publish(scored)
     with write_session(scored["engine"]) as s:
-        pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor="org")
+        pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor=as_user(s, "org"))
     at = page(scored, "announcer", user).run()
 
     assert not at.exception
