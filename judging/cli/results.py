@@ -10,13 +10,15 @@ from pathlib import Path
 import pandas as pd
 
 from judging.core import exports
-from judging.core.bundle import BundleSettings, build_bundle, canonical_scores, verify_bundle
+from judging.core.bundle import BundleSettings, build_bundle, bundle_digest, canonical_scores, verify_bundle
 from judging.core.permissions import CLI
 from judging.core.ranking import default_award_config, load_award_config
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv
 from judging.errors import JudgingError, Problem
 from judging.i18n import t
+from judging.store.db import open_database, read_session
+from judging.store.publication import current_list, edition_info, get_publication, publication_bundle
 
 MAX_LISTED_DIFFERENCES = 20  # the first twenty show the pattern; the count says how many there are
 ENTRY_COLUMN_NAMES = {"code": "entry_id", "作品编号": "entry_id", "作品名称": "title", "申报单位": "organisation",
@@ -84,16 +86,11 @@ def run_verify(args) -> int:
 
 
 def _engine(args):
-    from judging.store.db import open_database
-
     return open_database(args.db)
 
 
 def run_bundle(args) -> int:
     if args.publication is not None:
-        from judging.store.db import read_session
-        from judging.store.publication import publication_bundle
-
         engine = _engine(args)
         with read_session(engine) as session:
             data = publication_bundle(session, args.publication, actor=CLI)
@@ -113,7 +110,6 @@ def run_bundle(args) -> int:
                             created_at=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
-    from judging.core.bundle import bundle_digest
 
     print(t("results.cli.written", path=str(args.out)))
     print(t("results.cli.digest", digest=bundle_digest(data)))
@@ -133,9 +129,6 @@ def run_export(args) -> int:
                     allowed=", ".join(exports.EXPORT_KINDS + ("bundle",)))
     files: dict[str, bytes] = {}
     if args.publication is not None:
-        from judging.store.db import read_session
-        from judging.store.publication import current_list, edition_info, get_publication, publication_bundle
-
         engine = _engine(args)
         with read_session(engine) as session:
             publication = get_publication(session, args.publication, actor=CLI)

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from judging import __version__ as engine_version
 from judging.core.publication import TierChange, apply_changes
 from judging.core.ranking import (
     AwardConfig,
@@ -166,8 +167,6 @@ def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettin
     if entries is not None:
         files["entries.json"] = _dumps(table_records(entries, ("entry_id", "track", "title", "organisation",
                                                                "recommending_unit")))
-    from judging import __version__ as engine_version
-
     files["manifest.json"] = _dumps({
         "format": BUNDLE_FORMAT, "created_at": created_at, "edition": dict(edition or {}),
         "engine": f"judging {engine_version}", "method": settings.method, "seed": settings.seed,

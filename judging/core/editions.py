@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from judging.core.ranking import METHOD_NAMES
 from judging.errors import JudgingError, Problem
 
 KINDS = ("innovation_contest", "new_product", "demonstration", "custom")
@@ -167,8 +168,6 @@ def edition_spec_from_mapping(data: Mapping[str, Any], *, source: str = "",
 
     ``rubrics`` is the set of known template keys (default: the files in ``rubrics/``).
     """
-    from judging.core.ranking import METHOD_NAMES
-
     known_rubrics = set(rubric_templates()) if rubrics is None else set(rubrics)
     problems: list[Problem] = []
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from judging.errors import JudgingError, Problem
-from judging.i18n import t
+from judging.i18n import TEXTS, t
 
 CJK_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 CJK_BOLD_FONT_PATH = CJK_FONT_PATH.with_name("NotoSansCJK-Bold.ttc")  # optional: table headings
@@ -115,8 +115,6 @@ def starts_like_formula(text: str) -> bool:
 
 def flags_text(value: object, lang: str = "zh") -> str:
     """The engine's ``;``-separated flag codes in words (codes without a text are kept as they are)."""
-    from judging.i18n import TEXTS
-
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     codes = [str(v) for v in value] if isinstance(value, list | tuple | set | frozenset) else str(value).split(";")

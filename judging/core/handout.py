@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from judging.core.exports import formula_safe
+from judging.core.passwords import hash_password as argon2_hash
 from judging.i18n import t
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/l/I to misread
@@ -39,8 +40,7 @@ def prepare_passwords(
     progress: Callable[[float], None] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Username → (generated password, its hash), calling ``progress`` with the share done."""
-    if hash_password is None:
-        from judging.core.passwords import hash_password
+    hash_password = hash_password or argon2_hash
     prepared = {}
     for i, username in enumerate(usernames):
         password = generate_password()

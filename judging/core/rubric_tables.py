@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from judging.core.rubric import Rubric, rubric_from_mapping
-from judging.errors import Problem
+from judging.errors import Problem, RubricError
 
 CRITERION_COLUMNS = ("key", "label_zh", "label_en", "weight", "description_zh", "description_en")
 SUB_ITEM_COLUMNS = ("criterion", "key", "label_zh", "label_en", "points", "description_zh", "description_en")
@@ -139,8 +139,6 @@ def orphan_problems(tables: RubricTables) -> list[Problem]:
 
 def rubric_from_tables(tables: RubricTables, *, source: str = "") -> Rubric:
     """Validate the tables as ``judging rubric check`` validates a file; ``RubricError`` lists every problem."""
-    from judging.errors import RubricError
-
     orphans = orphan_problems(tables)
     try:
         rubric = rubric_from_mapping(tables_to_mapping(tables), source=source)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from judging.core.editions import parse_advance_rule
+from judging.core.editions import AdvanceRule, parse_advance_rule, select_advancing
 from judging.core.permissions import Actor
+from judging.core.ranking import AwardConfig, rank
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.editions import (
@@ -31,8 +32,6 @@ def advancement_preview(session: Session, *, round_id: int, actor: Actor):
     scores with its method), with entry titles; entries without scores never advance."""
     import pandas as pd
 
-    from judging.core.editions import AdvanceRule, select_advancing
-    from judging.core.ranking import AwardConfig, rank
 
     rnd = get_round(session, round_id)
     rule = parse_advance_rule(rnd.advance_rule) or AdvanceRule("share", 1.0)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from judging.core.assignment import assign_judges
+from judging.core.assignment_changes import check_addition, fill_gaps
 from judging.core.permissions import Actor
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
@@ -139,8 +141,6 @@ def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_i
 def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
                    actor: Actor) -> None:
     """Give a judge one more entry, with the same checks as the automatic assignment."""
-    from judging.core.assignment_changes import check_addition
-
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
     judge = session.get(User, judge_id)
@@ -196,8 +196,6 @@ def round_inputs(session: Session, *, round_id: int, actor: Actor) -> RoundInput
 @guarded("assignment.manage")
 def generate_assignment(session: Session, *, round_id: int, seed: int, actor: Actor) -> int:
     """Run the automatic assignment for the round (k per entry, 回避, balanced, expertise, connected)."""
-    from judging.core.assignment import assign_judges
-
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
     inputs = round_inputs(session, round_id=round_id, actor=actor)
@@ -210,8 +208,6 @@ def generate_assignment(session: Session, *, round_id: int, seed: int, actor: Ac
 def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: Actor,
                     exclude_judges: Iterable[int] = ()) -> list[tuple[int, int]]:
     """Give every entry of the round ``k`` judges again (after conflicts or a drop-out); the pairs added."""
-    from judging.core.assignment_changes import fill_gaps
-
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
     inputs = round_inputs(session, round_id=round_id, actor=actor)

@@ -103,7 +103,6 @@ def last_seed(session: Session, *, round_id: int, actor: Actor) -> int | None:
     """The seed of the round's latest automatic assignment, from the audit trail."""
     import json
 
-    from judging.store.models import AuditEvent
 
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "assignment.generate",
                                                   AuditEvent.subject == f"round:{round_id}")

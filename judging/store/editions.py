@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from judging.core.editions import EditionSpec, parse_advance_rule
 from judging.core.permissions import Actor
 from judging.core.rubric import Rubric, rubric_from_json
+from judging.core.rubric_tables import frozen_change_problems
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.guard import guarded
@@ -197,8 +198,6 @@ def save_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor:
     frozen) the new version must keep the criteria and the scale, needs a reason, and is logged
     with both versions.
     """
-    from judging.core.rubric_tables import frozen_change_problems
-
     rnd = get_round(session, round_id)
     if not rnd.rubric_frozen:
         return set_round_rubric(session, round_id=round_id, rubric=rubric, actor=actor)

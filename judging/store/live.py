@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from judging.core.live import live_result
 from judging.core.permissions import Actor
 from judging.errors import PermissionDenied, Problem
 from judging.store.assignment import conflict_pairs
@@ -150,8 +151,6 @@ class LiveBoard:
 @guarded("scores.read")
 def live_board(session: Session, *, round_id: int, actor: Actor) -> LiveBoard:
     """Read on every refresh: the open entry with how many have scored, and the last closed entry's result."""
-    from judging.core.live import live_result
-
     rnd = get_round(session, round_id)
     rubric = round_rubric(rnd)
     rows = round_entry_rows(session, round_id=round_id)

@@ -14,7 +14,8 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, select
 
-from judging.core.bundle import BundleSettings, canonical_scores, table_records
+from judging.core.bundle import BundleSettings, build_bundle, canonical_scores, table_records
+from judging.core.exports import EditionInfo
 from judging.core.permissions import Actor
 from judging.core.publication import (
     PublicationError,
@@ -28,7 +29,7 @@ from judging.core.ranking import RankingResult
 from judging.core.scores_io import write_scores_csv
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
-from judging.store.editions import get_round, round_rubric
+from judging.store.editions import get_round, round_rubric, tracks_of
 from judging.store.guard import guarded
 from judging.store.models import (
     Edition,
@@ -323,9 +324,6 @@ def reopen(session: Session, *, publication_id: int, reason: str, actor: Actor) 
 
 def edition_info(session: Session, publication: Publication, *, organiser: str = "", issued_on: date | None = None):
     """What the documents say about the publication's edition (track names, dates, final or not)."""
-    from judging.core.exports import EditionInfo
-    from judging.store.editions import tracks_of
-
     edition = edition_of(session, publication)
     tracks = tracks_of(session, edition.id)
     return EditionInfo(
@@ -341,8 +339,6 @@ def edition_info(session: Session, publication: Publication, *, organiser: str =
 def publication_bundle(session: Session, publication_id: int, *, created_at: str = "", actor: Actor) -> bytes:
     """The reproducible bundle of a publication: the round's rubric and raw scores, the settings,
     the list as published and every change since (see ``judging.core.bundle``)."""
-    from judging.core.bundle import build_bundle
-
     publication = get_publication(session, publication_id, actor=actor)
     rnd = get_round(session, publication.round_id)
     rubric = round_rubric(rnd)

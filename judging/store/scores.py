@@ -161,8 +161,6 @@ def entries_frame(session: Session, *, edition_id: int) -> pd.DataFrame:
 
 @guarded("scores.read")
 def vetoes_frame(session: Session, *, round_id: int, actor: Actor) -> pd.DataFrame:
-    from judging.store.models import User
-
     rows = session.exec(
         select(Entry.code, User.username, Veto.veto_key, Veto.reason)
         .join(Entry, Entry.id == Veto.entry_id).join(User, User.id == Veto.judge_id)

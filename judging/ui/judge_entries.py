@@ -17,6 +17,7 @@ from judging.store.sheets import (
     open_rounds_of_judge,
 )
 from judging.ui.common import engine, lang, plain, require_page, rerun_app_by_timer, rerun_app_if_refused, tr
+from judging.ui.pages import sheet_page
 
 ROUND_KEY = "judge_round"
 LIVE_SEEN_KEY = "judge_live_seen"  # round id → the live entry this tab has already been taken to
@@ -60,8 +61,6 @@ def _watch_live(judge_id: int, actor: Actor, shown: dict[int, int]) -> None:
 
 
 def render() -> None:
-    from judging.ui.pages import sheet_page
-
     user = require_page("entries")
     st.title(tr("page.my_entries"))
     if "conflict_notice" in st.session_state:

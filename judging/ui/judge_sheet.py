@@ -39,6 +39,7 @@ from judging.store.sheets import (
     submit_sheet,
 )
 from judging.ui.common import clock, engine, lang, plain, require_page, tr, when
+from judging.ui.pages import entries_page
 
 OVERALL = ""  # the criterion key of the sheet's overall comment
 BUCKETS_KEY = "judge_sheets"  # session state: sheet namespace -> {held, pending, errors, saved}
@@ -236,8 +237,6 @@ def _entry_from_query() -> tuple[int | None, int | None]:
 
 
 def render() -> None:
-    from judging.ui.pages import entries_page
-
     user = require_page("sheet")
     if st.session_state.pop("conflict_declared", False):
         st.session_state["conflict_notice"] = True
@@ -436,8 +435,6 @@ def _overall_and_vetoes(view: View, rubric: Rubric, state: SheetState, locked: b
 
 
 def _actions(view: View, rubric: Rubric, state: SheetState, locked: bool, queue: list[QueueItem]) -> None:
-    from judging.ui.pages import entries_page
-
     sheet, code, tr = view.sheet, view.code, view.tr
 
     missing = [c.label.get(code) for c in rubric.criteria if c.key not in state.scores]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.core.permissions import SYSTEM
+from judging.demo import DEMO_PASSWORD, build_demo
 from judging.errors import PermissionDenied
 from judging.store.db import read_session
 from judging.store.people import count_users, list_judges
@@ -63,8 +64,6 @@ def render() -> None:
 def _offer_demo(eng) -> None:
     st.info(tr("signin.empty_database"))
     if st.button(tr("signin.build_demo"), type="primary"):
-        from judging.demo import DEMO_PASSWORD, build_demo
-
         with st.spinner(tr("signin.building_demo")):
             build_demo(eng, seed=DEMO_SEED)
         st.session_state["demo_built"] = DEMO_PASSWORD

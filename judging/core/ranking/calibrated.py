@@ -163,6 +163,13 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         # entries given judges
         prec = 1.0 / tau2 + np.bincount(ee, np.take(ws * s, jj), E)
         q_new = np.bincount(ee, np.take(ws, jj) * (t - aj), E) / prec
+        if not judge_offset:
+            # without offsets nothing ties the level of q to μ but the prior, and EM let it run away
+            # (q ≈ 900 SDs after 20,000 sweeps on 6-judge contests): the noise-weighted q step and the
+            # unweighted μ step disagree about the level, and with scales a level c acts as offsets s_j · c.
+            # Centred, q keeps its differences (the ranking), the scales stretch about the average
+            # entry and μ carries the level.
+            q_new = q_new - q_new.mean()
         vq = 1.0 / prec
         change = np.max(np.abs(q_new - q))
         q = q_new
