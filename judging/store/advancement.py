@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlmodel import Session
 
 from judging.core.editions import AdvanceRule, parse_advance_rule, select_advancing
 from judging.core.permissions import Actor
-from judging.core.ranking import AwardConfig, rank
+from judging.core.round_data import no_awards, rank_round
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.editions import (
@@ -15,7 +16,6 @@ from judging.store.editions import (
     get_round,
     next_round,
     round_entry_rows,
-    round_rubric,
     tracks_of,
 )
 from judging.store.guard import guarded
@@ -23,25 +23,23 @@ from judging.store.models import (
     Round,
     RoundEntry,
 )
-from judging.store.scores import load_scores_frame
+from judging.store.scores import round_data
+
+ADVANCEMENT_DRAWS = 50  # only the point scores decide who advances; the draws are not shown
 
 
 @guarded("scores.read")
 def advancement_preview(session: Session, *, round_id: int, actor: Actor):
     """Who would advance from the round per track under its rule (``select_advancing`` on the round's
     scores with its method), with entry titles; entries without scores never advance."""
-    import pandas as pd
-
-
     rnd = get_round(session, round_id)
     rule = parse_advance_rule(rnd.advance_rule) or AdvanceRule("share", 1.0)
     entries = entries_of_round(session, round_id=round_id)
     tracks = {t.id: t.key for t in tracks_of(session, rnd.edition_id)}
-    scores = load_scores_frame(session, round_id=round_id, actor=actor)
+    data = round_data(session, round_id=round_id, actor=actor)
     table = pd.DataFrame({"entry_id": [e.code for e in entries], "track": [tracks[e.track_id] for e in entries]})
-    if not scores.empty:
-        ranked = rank(scores, round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
-                      n_draws=50).table.set_index("entry_id")["score"]
+    if not data.empty:
+        ranked = rank_round(data, no_awards(data, n_draws=ADVANCEMENT_DRAWS)).table.set_index("entry_id")["score"]
         table["score"] = table["entry_id"].map(ranked)
     else:
         table["score"] = float("nan")

@@ -26,7 +26,7 @@ from judging.store.models import (
     utcnow,
 )
 from judging.store.people import list_judges
-from judging.store.scores import load_scores_frame
+from judging.store.scores import round_data
 
 
 @guarded("assignment.manage")
@@ -168,7 +168,7 @@ def live_board(session: Session, *, round_id: int, actor: Actor) -> LiveBoard:
     last = session.get(Entry, closed[-1].entry_id) if closed else None
     result = None
     if last is not None:
-        scores = load_scores_frame(session, round_id=round_id, actor=actor)
+        scores = round_data(session, round_id=round_id, actor=actor).scores
         closed_codes = {session.get(Entry, r.entry_id).code for r in closed}
         scores = scores[scores["entry_id"].isin(closed_codes)]
         result = live_result(scores, rubric, entry_id=last.code, method=rnd.method)

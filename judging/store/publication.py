@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, select
 
-from judging.core.bundle import BundleSettings, build_bundle, canonical_scores, table_records
+from judging.core.bundle import BundleSettings, build_bundle, table_records
 from judging.core.exports import EditionInfo
 from judging.core.permissions import Actor
 from judging.core.publication import (
@@ -25,11 +25,11 @@ from judging.core.publication import (
     window_closed,
     window_end,
 )
-from judging.core.ranking import RankingResult
+from judging.core.round_data import rank_round, ranked_list
 from judging.core.scores_io import write_scores_csv
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
-from judging.store.editions import get_round, round_rubric, tracks_of
+from judging.store.editions import get_round, tracks_of
 from judging.store.guard import guarded
 from judging.store.models import (
     Edition,
@@ -39,7 +39,7 @@ from judging.store.models import (
     PublicationReopening,
     utcnow,
 )
-from judging.store.scores import entries_frame, load_scores_frame, vetoes_frame
+from judging.store.scores import round_data
 
 LIST_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_unit", "score", "score_low",
                 "score_high", "rank", "rank_low", "rank_high", "tier", "tier_label", "flags", "veto")
@@ -50,27 +50,6 @@ OBJECTION_STATUSES = ("open", "upheld", "rejected")
 
 
 
-
-
-def with_entries(table: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
-    """The engine's table with each entry's title and organisations."""
-    info = entries.drop(columns=["track"], errors="ignore").drop_duplicates("entry_id")
-    merged = table.merge(info, on="entry_id", how="left")
-    for column in ("title", "organisation", "recommending_unit"):
-        merged[column] = merged[column].fillna("")
-    return merged
-
-
-@guarded("scores.read")
-def rank_round(session: Session, *, round_id: int, settings: BundleSettings,
-               actor: Actor) -> tuple[RankingResult, pd.DataFrame]:
-    """Rank a round's scores (in the bundle's canonical order) and return the result and the list."""
-    rnd = get_round(session, round_id)
-    rubric = round_rubric(rnd)
-    scores = canonical_scores(load_scores_frame(session, round_id=round_id, actor=actor), rubric)
-    vetoes = vetoes_frame(session, round_id=round_id, actor=actor)
-    result = settings.rank(scores, rubric, vetoes if len(vetoes) else None)
-    return result, with_entries(result.table, entries_frame(session, edition_id=rnd.edition_id))
 
 
 @guarded("publication.read")
@@ -171,16 +150,15 @@ def publish(
         raise PublicationError(Problem("pub.already_published", {"round": round_id}))
     window_end(start_date, objection_days)  # validates the window
     rnd = get_round(session, round_id)
-    rubric = round_rubric(rnd)
-    scores = canonical_scores(load_scores_frame(session, round_id=round_id, actor=actor), rubric)
-    _result, table = rank_round(session, round_id=round_id, settings=settings, actor=actor)
+    data = round_data(session, round_id=round_id, actor=actor)
+    table = ranked_list(data, rank_round(data, settings))
     publication = Publication(
         edition_id=rnd.edition_id, round_id=round_id, start_date=start_date, objection_days=objection_days,
         holidays=json.dumps(sorted(d.isoformat() for d in holidays)),
         workdays=json.dumps(sorted(d.isoformat() for d in workdays)),
         settings_json=json.dumps(settings.to_mapping(), ensure_ascii=False, sort_keys=True),
         list_json=json.dumps(table_records(table, LIST_COLUMNS), ensure_ascii=False),
-        scores_sha256=hashlib.sha256(write_scores_csv(scores)).hexdigest(),
+        scores_sha256=hashlib.sha256(write_scores_csv(data.scores)).hexdigest(),
         contact=contact, created_by=actor.username,
     )
     session.add(publication)
@@ -341,13 +319,11 @@ def publication_bundle(session: Session, publication_id: int, *, created_at: str
     the list as published and every change since (see ``judging.core.bundle``)."""
     publication = get_publication(session, publication_id, actor=actor)
     rnd = get_round(session, publication.round_id)
-    rubric = round_rubric(rnd)
-    scores = canonical_scores(load_scores_frame(session, round_id=rnd.id, actor=actor), rubric)
-    vetoes = vetoes_frame(session, round_id=rnd.id, actor=actor)
+    data = round_data(session, round_id=rnd.id, actor=actor)
     published = provisional_list(publication)
     edition = edition_of(session, publication)
     return build_bundle(
-        rubric=rubric, scores=scores, settings=settings_of(publication), vetoes=vetoes if len(vetoes) else None,
+        rubric=data.rubric, scores=data.scores, settings=settings_of(publication), vetoes=data.veto_frame,
         result=published, changes=tier_changes(session, publication_id, actor=actor),
         entries=published[["entry_id", "track", "title", "organisation", "recommending_unit"]],
         edition={"name": edition.name, "year": edition.year, "round": rnd.key, "publication": publication.id,

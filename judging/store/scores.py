@@ -11,9 +11,11 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, select
 
+from judging.core.bundle import canonical_scores
 from judging.core.permissions import Actor
+from judging.core.round_data import RoundData
 from judging.errors import NotFound, Problem
-from judging.store.editions import get_round
+from judging.store.editions import get_round, round_rubric
 from judging.store.guard import guarded
 from judging.store.models import (
     Assignment,
@@ -91,10 +93,16 @@ def count_scores(session: Session, *, round_id: int, actor: Actor) -> int:
     return session.exec(select(func.count()).select_from(Score).where(Score.round_id == round_id)).one()
 
 
+# the audit events of the writes that change a round's ranking inputs
+INPUT_EVENTS = ("score.save", "score.clear", "veto.save", "veto.clear", "conflict.add", "conflicts.auto",
+                "entries.import", "round.rubric", "round.rubric_new_version", "round.update")
+
+
 @guarded("scores.read")
 def round_score_version(session: Session, *, round_id: int, actor: Actor) -> tuple:
-    """A value that changes whenever ``load_scores_frame`` of the round could: its scores (how many,
-    their versions, newest id and update time), the edition's conflicts, and the round's method and rubric.
+    """A value that changes whenever the round's ``round_data`` could: its scores (how many, their
+    versions, newest id and update time), its vetoes, the edition's conflicts and entries, and the
+    round's method and rubric.
 
     One query, read on every tick of the progress monitor, which refits the ranking only when this
     changes. A score changed, cleared or added changes the count, the version sum, the newest id or
@@ -106,13 +114,18 @@ def round_score_version(session: Session, *, round_id: int, actor: Actor) -> tup
                  .join(Entry, Entry.id == Conflict.entry_id)
                  .join(Round, Round.edition_id == Entry.edition_id)
                  .where(Round.id == round_id).subquery())
+    vetoes = select(func.count(Veto.id), func.max(Veto.id)).where(Veto.round_id == round_id).subquery()
+    entries = (select(func.count(Entry.id), func.max(Entry.id))
+               .join(Round, Round.edition_id == Entry.edition_id).where(Round.id == round_id).subquery())
     # SQLite hands a deleted highest row id out again: a score cleared and another saved could leave
-    # count, version sum and newest id as they were; the newest score event's id only ever grows
+    # count, version sum and newest id as they were; the newest event of such a write only ever grows
+    # (a veto's reason changes in place, so its event is what shows the change)
     events = (select(func.max(AuditEvent.id))
-              .where(AuditEvent.action.in_(("score.save", "score.clear"))).scalar_subquery())
+              .where(AuditEvent.action.in_(INPUT_EVENTS)).scalar_subquery())
     row = session.execute(
-        select(scores, conflicts, events, Round.method, Round.rubric_json)
+        select(scores, conflicts, vetoes, entries, events, Round.method, Round.rubric_json)
         .select_from(Round).join(scores, literal(True)).join(conflicts, literal(True))
+        .join(vetoes, literal(True)).join(entries, literal(True))
         .where(Round.id == round_id)
     ).first()
     if row is None:
@@ -167,3 +180,17 @@ def vetoes_frame(session: Session, *, round_id: int, actor: Actor) -> pd.DataFra
         .where(Veto.round_id == round_id).order_by(Entry.code, User.username, Veto.veto_key)
     ).all()
     return pd.DataFrame(rows, columns=["entry_id", "judge_id", "veto_key", "reason"])
+
+
+@guarded("scores.read")
+def round_data(session: Session, *, round_id: int, actor: Actor) -> RoundData:
+    """Everything the round's ranking needs, as stored now: the one read behind every ranking."""
+    rnd = get_round(session, round_id)
+    # read before the rows: a write in between makes the next read differ, never a stale pair
+    version = round_score_version(session, round_id=round_id, actor=actor)
+    rubric = round_rubric(rnd)
+    scores = load_scores_frame(session, round_id=round_id, actor=actor)
+    return RoundData(round_id=rnd.id, round_key=rnd.key, method=rnd.method, rubric=rubric,
+                     scores=canonical_scores(scores, rubric) if len(scores) else scores,
+                     vetoes=vetoes_frame(session, round_id=round_id, actor=actor),
+                     entries=entries_frame(session, edition_id=rnd.edition_id), version=version)

@@ -13,12 +13,12 @@ import streamlit as st
 
 from judging.core.permissions import Actor
 from judging.core.progress import entries_missing, expected_share, judge_progress, track_progress
-from judging.core.ranking import AwardConfig, rank
+from judging.core.round_data import no_awards, rank_round
 from judging.errors import JudgingError
 from judging.store.db import read_session
-from judging.store.editions import get_round, round_rubric
+from judging.store.editions import get_round
 from judging.store.models import Round
-from judging.store.scores import load_scores_frame, round_score_version, sheet_status_rows
+from judging.store.scores import round_data, round_score_version, sheet_status_rows
 from judging.ui.common import browser_zone, clock, engine, lang, rerun_app_if_refused, tr
 from judging.ui.organiser_common import round_page
 
@@ -116,16 +116,15 @@ def _fit(round_id: int, actor: Actor) -> tuple[Round, object]:
         kept = st.session_state.get(FIT_KEY, {}).get(round_id)
         if kept is not None and kept[0] == version:
             return rnd, kept[1]
-        scores = load_scores_frame(s, round_id=round_id, actor=actor)
-    if scores.empty:
+        data = round_data(s, round_id=round_id, actor=actor)
+    if data.empty:
         fit = None
     else:
         try:
-            fit = rank(scores, round_rubric(rnd), method=rnd.method, awards=AwardConfig(tiers=()),
-                       n_draws=DIAGNOSTIC_DRAWS)
+            fit = rank_round(data, no_awards(data, n_draws=DIAGNOSTIC_DRAWS))
         except JudgingError as exc:
             fit = exc.with_traceback(None)  # kept in the session: not with the frames that held the scores
-    st.session_state[FIT_KEY] = {round_id: (version, fit)}  # one round per tab: the others' fits are let go
+    st.session_state[FIT_KEY] = {round_id: (data.version, fit)}  # one round per tab: the others' fits are let go
     return rnd, fit
 
 

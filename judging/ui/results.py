@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from judging.core.bundle import BundleSettings, canonical_scores
+from judging.core.bundle import BundleSettings
 from judging.core.exports import flags_text
 from judging.core.permissions import Actor
 from judging.core.publication import DEFAULT_OBJECTION_DAYS, window_end
@@ -25,13 +25,13 @@ from judging.core.ranking import (
     default_award_config,
 )
 from judging.core.results_view import award_boundaries, method_moves, panel_items, side_by_side
-from judging.core.rubric import rubric_from_json
+from judging.core.round_data import RoundData, rank_round, ranked_list
 from judging.core.scores_io import write_scores_csv
 from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store.db import read_session, write_session
-from judging.store.editions import get_round, round_rubric, tracks_of
-from judging.store.scores import entries_frame, load_scores_frame, vetoes_frame
+from judging.store.editions import tracks_of
+from judging.store.scores import round_data
 from judging.ui.common import engine, lang, tr
 from judging.ui.organiser_common import round_page
 
@@ -40,30 +40,17 @@ ROW_HEIGHT_PX = 18
 CACHE_TTL_S = 3600
 
 
-def _vetoes(vetoes_json: str) -> pd.DataFrame | None:
-    records = json.loads(vetoes_json)
-    return pd.DataFrame(records, columns=["entry_id", "judge_id", "veto_key", "reason"]) if records else None
-
-
 @st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL_S)
-def _rank(scores_csv: bytes, rubric_json: str, settings_json: str, vetoes_json: str) -> RankingResult:
-    # keyed by the scores' content: a changed score is a new key, so a cached result is never stale
-    from judging.core.scores_io import read_scores_csv
-
-    rubric = rubric_from_json(rubric_json)
-    settings = BundleSettings.from_mapping(json.loads(settings_json))
-    vetoes = _vetoes(vetoes_json)
-    return settings.rank(read_scores_csv(scores_csv, rubric), rubric, vetoes)
+def _rank(round_id: int, version: tuple, settings_json: str, _data: RoundData) -> RankingResult:
+    # keyed on the round's input version (any change to its scores, vetoes, entries, conflicts, method or
+    # rubric is a new key) and the settings: a cached result is never stale, on any replica
+    return rank_round(_data, BundleSettings.from_mapping(json.loads(settings_json)))
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL_S)
-def _compare(scores_csv: bytes, rubric_json: str, settings_json: str, vetoes_json: str):
-    from judging.core.scores_io import read_scores_csv
-
-    rubric = rubric_from_json(rubric_json)
+def _compare(round_id: int, version: tuple, settings_json: str, _data: RoundData):
     settings = BundleSettings.from_mapping(json.loads(settings_json))
-    vetoes = _vetoes(vetoes_json)
-    comparison = compare_methods(read_scores_csv(scores_csv, rubric), rubric, vetoes=vetoes, awards=settings.awards,
+    comparison = compare_methods(_data.scores, _data.rubric, vetoes=_data.veto_frame, awards=settings.awards,
                                  n_draws=settings.n_draws, seed=settings.seed)
     return comparison.table, comparison.errors, list(comparison.results)
 
@@ -97,19 +84,6 @@ def _settings_form(rnd) -> BundleSettings:
         st.caption(tr("results.tiers_caption", tiers="，".join(
             f"{t.label.get(lang())} {t.count if t.count is not None else f'{t.share:.0%}'}" for t in awards.tiers)))
     return BundleSettings(method=method, seed=seed, awards=awards)
-
-
-def load_inputs(round_id: int, *, actor: Actor) -> tuple[bytes, str, str]:
-    """The round's canonical scores CSV, rubric JSON and vetoes JSON, read from the database now."""
-    with read_session(engine()) as s:
-        rnd = get_round(s, round_id)
-        rubric = round_rubric(rnd)
-        scores = load_scores_frame(s, round_id=round_id, actor=actor)
-        vetoes = vetoes_frame(s, round_id=round_id, actor=actor)
-    if scores.empty:
-        return b"", rnd.rubric_json, "[]"
-    csv = write_scores_csv(canonical_scores(scores, rubric).drop(columns=["comment"]))
-    return csv, rnd.rubric_json, vetoes.to_json(orient="records", force_ascii=False)
 
 
 TIER_COLOURS = ("#b8860b", "#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#16a085")  # gold first; one per tier
@@ -196,28 +170,27 @@ def render() -> None:
         return
     user, edition, rnd = chosen
     settings = _settings_form(rnd)
-    scores_csv, rubric_json, vetoes_json = load_inputs(rnd.id, actor=user)
-    if not scores_csv:
+    with read_session(engine()) as s:
+        data = round_data(s, round_id=rnd.id, actor=user)
+        tracks = tracks_of(s, edition.id)
+        publication = pub.publication_of_round(s, rnd.id, actor=user)
+    if data.empty:
         st.info(tr("results.no_scores"))
         return
     settings_json = json.dumps(settings.to_mapping(), sort_keys=True)
     try:
         with st.spinner(tr("results.computing")):
-            result = _rank(scores_csv, rubric_json, settings_json, vetoes_json)
+            result = _rank(rnd.id, data.version, settings_json, data)
     except JudgingError as exc:
         st.error(exc.render(lang()))
         return
-    with read_session(engine()) as s:
-        entries = entries_frame(s, edition_id=edition.id)
-        tracks = tracks_of(s, edition.id)
-        publication = pub.publication_of_round(s, rnd.id, actor=user)
-    table = pub.with_entries(result.table, entries)
+    table = ranked_list(data, result)
     table["flag_text"] = table["flags"].map(flag_words)
     track_names = {t.key: (t.name_en if lang() == "en" and t.name_en else t.name_zh) for t in tracks}
     present = [t.key for t in tracks if t.key in set(table["track"])] + sorted(
         set(table["track"]) - {t.key for t in tracks})
     st.caption(tr("results.summary", entries=len(table), method=method_label(settings.method),
-                  digest=hashlib.sha256(scores_csv).hexdigest()[:12]))
+                  digest=hashlib.sha256(write_scores_csv(data.scores.drop(columns=["comment"]))).hexdigest()[:12]))
     track = st.radio(tr("export.col.track"), present, format_func=lambda k: track_names.get(k, k), horizontal=True,
                      key=f"res_track_{rnd.id}")
     in_track = table[table["track"] == track].reset_index(drop=True)
@@ -248,7 +221,7 @@ def render() -> None:
     with methods_tab:
         if st.toggle(tr("results.compare_toggle"), key=f"res_compare_{rnd.id}"):
             with st.spinner(tr("results.computing")):
-                comparison, errors, methods = _compare(scores_csv, rubric_json, settings_json, vetoes_json)
+                comparison, errors, methods = _compare(rnd.id, data.version, settings_json, data)
             for name, message in errors.items():
                 st.warning(f"{method_label(name)}: {message}")
             comp = comparison[comparison["track"] == track].reset_index(drop=True)

@@ -61,6 +61,7 @@ from judging.store.people import (
 from judging.store.scores import (
     count_scores,
     load_scores_frame,
+    round_data,
     round_score_version,
     sheet_status_rows,
     vetoes_frame,
@@ -287,8 +288,7 @@ STORE_READS = {
     "live_board": (lambda s, i, a: live_board(s, round_id=i["prelim"], actor=a), SCORES),
     "ordinary_sheets": (lambda s, i, a: ordinary_sheets(s, round_id=i["prelim"], actor=a), SCORES),
     "vetoes_frame": (lambda s, i, a: vetoes_frame(s, round_id=i["prelim"], actor=a), SCORES),
-    "rank_round": (lambda s, i, a: publication.rank_round(s, round_id=i["prelim"], settings=SETTINGS, actor=a),
-                   SCORES),
+    "round_data": (lambda s, i, a: round_data(s, round_id=i["prelim"], actor=a), SCORES),
     "get_publication": (lambda s, i, a: publication.get_publication(s, i["publication"], actor=a), LISTS),
     "publication_of_round": (lambda s, i, a: publication.publication_of_round(s, i["prelim"], actor=a), LISTS),
     "publications_of": (lambda s, i, a: publication.publications_of(s, i["edition"], actor=a), LISTS),
