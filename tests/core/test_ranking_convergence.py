@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 
 from judging.core.ranking import AwardConfig, compare_methods, rank
-from judging.core.ranking.calibrated import MAX_ITER, fit_calibrated_model
+from judging.core.ranking.calibrated import MAX_ITER, MODEL_CHOICE_ALPHA, fit_calibrated_model
 from judging.core.ranking.design import build_design
 from judging.core.ranking.methods import LINEAR_MAX_ITER, fit_linear, solve_additive
+from judging.core.ranking.totals import sheet_totals
 from judging.core.rubric import load_rubric
-from judging.core.simulate import simulate_contest
+from judging.core.simulate import Regime, simulate_contest
 from judging.errors import Problem, RankingError
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
@@ -23,8 +24,8 @@ NO_AWARDS = AwardConfig(tiers=())
 
 
 def _design(scores: pd.DataFrame):
-    totals = scores.groupby(["judge_id", "entry_id"], sort=False)["score"].mean().rename("total").reset_index()
-    return build_design(totals)
+    """The design of weighted sheet totals, as ``rank`` fits it."""
+    return build_design(sheet_totals(scores=scores, rubric=RUBRIC))
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +119,23 @@ def test_rank_records_the_sweeps_of_the_default_fit(contest):
 
     (details,) = result.details.values()
     assert 1 < details["iterations"] < MAX_ITER
+
+
+SMALL_CONTEST = Regime(n_entries=10, n_judges=6, judges_per_entry=(4, 5), severity_sd=6.0, log_scale_sd=0.5,
+                       noise=(1.0, 8.0), erratic_share=0.0, favour_share=0.0)
+
+
+@pytest.mark.parametrize(("seed", "scales_kept"), [(220, True), (378, False)])
+def test_calibrated_fit_without_judge_offsets_converges(seed, scales_kept):
+    # small contests where the F test drops the offsets while the judges' noise differs: the level
+    # of q once ran away (still moving after 200,000 sweeps) instead of converging
+    design = _design(simulate_contest(regime=SMALL_CONTEST, seed=seed, rubric=RUBRIC).scores)
+
+    fit = fit_calibrated_model(design)
+
+    assert fit.tests["offset_p"] >= MODEL_CHOICE_ALPHA and (fit.tests["scale_p"] < MODEL_CHOICE_ALPHA) == scales_kept
+    assert fit.iterations < MAX_ITER
+    assert abs(fit.q.mean()) < 1e-12 and np.all(np.abs(fit.q) < 10)  # in SDs of the totals
 
 
 def test_additive_solve_of_judges_who_agree_on_average_converges_without_dividing_by_zero():
