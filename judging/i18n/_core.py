@@ -77,10 +77,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "“{criterion}”已在别处改为 {current}（您看到的是旧值），请确认后再保存",
         "en": "{criterion} was changed elsewhere to {current} (you were looking at an older value); check and save again",
     },
-    "score.comment_required": {
-        "zh": "“{criterion}”的分数 {value} 低于 {below} 或高于 {above}，需要填写评语",
-        "en": "{criterion}: a score of {value} (below {below} or above {above}) needs a comment",
-    },
     "comment.stale": {
         "zh": "评语已在别处修改（您看到的是旧内容），请确认后再保存",
         "en": "the comment was changed elsewhere (you were looking at an older text); check and save again",
@@ -102,10 +98,4 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "评分表已提交并锁定；如需修改请联系组织方重新开放",
         "en": "the score sheet is submitted and locked; ask the organiser to reopen it",
     },
-    # labels of domain words
-    "subject.entry": {"zh": "参赛作品/项目", "en": "entry"},
-    "subject.institution": {"zh": "机构", "en": "institution"},
-    "subject.person": {"zh": "个人", "en": "person"},
-    "lang.zh": {"zh": "中文", "en": "Chinese"},
-    "lang.en": {"zh": "英文", "en": "English"},
 }

@@ -61,10 +61,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "entries.filter_track": {"zh": "赛道", "en": "Track"},
     "entries.filter_status": {"zh": "状态", "en": "Status"},
     "entries.all": {"zh": "全部", "en": "All"},
-    "entries.col_no": {"zh": "序号", "en": "No."},
-    "entries.col_title": {"zh": "作品", "en": "Entry"},
-    "entries.col_track": {"zh": "赛道", "en": "Track"},
-    "entries.col_status": {"zh": "状态", "en": "Status"},
     "entries.col_total": {"zh": "总分", "en": "Total"},
     "entries.score": {"zh": "评分", "en": "Score"},
     "entries.view": {"zh": "查看", "en": "View"},
@@ -155,7 +151,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sheet.conflict_reason": {"zh": "回避理由", "en": "Reason"},
     "sheet.conflict_confirm": {"zh": "确认回避", "en": "Declare the conflict"},
-    "sheet.reopen_organiser_only": {"zh": "只有组织方可以重新开放评分表", "en": "Only the organiser can reopen a score sheet"},
     "conflict.reason_required": {"zh": "请填写回避理由", "en": "Give the reason for the conflict"},
     # organiser: conflicts and sheets
     "organiser.declared": {"zh": "评委声明的回避", "en": "Conflicts declared by judges"},
