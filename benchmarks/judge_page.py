@@ -45,7 +45,7 @@ st.set_page_config(page_title=common.tr("app.title"), layout="wide")
 common.language_switch()
 user = common.current_user(start_of_run=True)
 def empty():
-    common.require_role("judge")
+    common.require_page("entries")
     st.title("评分表")
 nav = st.navigation([st.Page(empty, title="empty", url_path="empty")])
 st.sidebar.caption(common.tr("app.signed_in_as", name=user.display_name, role=common.tr(f"role.{user.role}")))

@@ -19,9 +19,10 @@ from sqlmodel import Session, select
 
 from judging.core.assignment import assign_judges
 from judging.core.passwords import hash_password
-from judging.core.permissions import DEMO, Actor
+from judging.core.permissions import DEMO, Actor, Role
 from judging.core.rubric import Rubric, load_rubric
 from judging.core.scoring import weighted_total
+from judging.core.states import RoundStatus, SheetStatus
 from judging.errors import JudgingError, Problem
 from judging.store.assignment import assign, conflicts_of
 from judging.store.audit_log import record_event, record_events
@@ -50,9 +51,9 @@ TRACKS = (
     ("platform", "信息消费支撑平台", "Support platforms"),
 )
 STAFF_ACCOUNTS = (  # username, display name, role
-    ("organiser", "组织方（演示）", "organiser"),
-    ("announcer", "发布（演示）", "announcer"),
-    ("auditor", "监督（演示）", "auditor"),
+    ("organiser", "组织方（演示）", Role.ORGANISER),
+    ("announcer", "发布（演示）", Role.ANNOUNCER),
+    ("auditor", "监督（演示）", Role.AUDITOR),
 )
 RUBRIC_FILE = "innovation_contest.toml"
 JUDGES_PER_ENTRY = 5
@@ -128,12 +129,12 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
         edition = create_edition(session, name=EDITION_NAME, year=EDITION_YEAR, kind="innovation_contest",
                                       tracks=TRACKS, actor=ACTOR)
         preliminary = add_round(session, edition_id=edition.id, key="preliminary", name="初评", rubric=rubric,
-                                     position=0, blind=True, judges_per_entry=JUDGES_PER_ENTRY, status="open",
+                                     position=0, blind=True, judges_per_entry=JUDGES_PER_ENTRY, status=RoundStatus.OPEN,
                                      actor=ACTOR)
         preliminary.advance_rule = ADVANCE_RULE
         session.add(preliminary)
         add_round(session, edition_id=edition.id, key="final", name="终评/路演", rubric=rubric, position=1,
-                       blind=False, judges_per_entry=FINAL_JUDGES_PER_ENTRY, status="draft", actor=ACTOR)
+                       blind=False, judges_per_entry=FINAL_JUDGES_PER_ENTRY, status=RoundStatus.DRAFT, actor=ACTOR)
 
         import_entries(session, edition_id=edition.id, data=(DATA_DIR / "entries.csv").read_bytes(), actor=ACTOR)
         import_judges(session, edition_id=edition.id, data=(DATA_DIR / "judges.csv").read_bytes(), actor=ACTOR)
@@ -193,7 +194,7 @@ def _store_sheets(session: Session, *, round_id: int, rubric: Rubric, plans: lis
             comments.append(pair | {"criterion": criterion, "text": text, "version": 1, "updated_at": now})
             events.append((actor, "comment.save", subject, {"judge_id": plan.judge, "entry_id": plan.entry,
                            "criterion": criterion, "text": text, "version": 1}))
-        sheets.append(pair | {"status": "submitted" if plan.submit else "draft",
+        sheets.append(pair | {"status": SheetStatus.SUBMITTED if plan.submit else SheetStatus.DRAFT,
                               "submitted_at": now if plan.submit else None, "updated_at": now})
         if plan.submit:
             events.append((actor, "sheet.submit", subject, {
@@ -311,7 +312,7 @@ def demo_summary(session: Session, edition_id: int) -> dict[str, object]:
         "assignments": count(select(func.count()).select_from(Assignment).where(Assignment.round_id == first.id)),
         "started": count(select(func.count()).select_from(ScoreSheet).where(ScoreSheet.round_id == first.id)),
         "submitted": count(select(func.count()).select_from(ScoreSheet).where(
-            ScoreSheet.round_id == first.id, ScoreSheet.status == "submitted")),
+            ScoreSheet.round_id == first.id, ScoreSheet.status == SheetStatus.SUBMITTED)),
     }
 
 

@@ -10,6 +10,8 @@ from datetime import date
 
 import pandas as pd
 
+from judging.core.states import SheetStatus
+
 BEHIND_MARGIN = 0.15  # a judge 15 points of their load behind the expected pace is worth a reminder
 PROGRESS_COLUMNS = ("judge", "entry", "track", "scored", "status")
 
@@ -18,7 +20,7 @@ def _frame(rows: Iterable[Mapping]) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows))
     if frame.empty:
         frame = pd.DataFrame(columns=[*PROGRESS_COLUMNS, "judge_name", "title", "track_name"])
-    frame["submitted"] = frame["status"] == "submitted"
+    frame["submitted"] = frame["status"] == SheetStatus.SUBMITTED
     frame["started"] = frame["scored"].astype(int) > 0
     return frame
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from judging.core.editions import AdvanceRule, parse_advance_rule, select_advancing
 from judging.core.permissions import Actor
 from judging.core.round_data import no_awards, rank_round
+from judging.core.states import RoundStatus
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.editions import (
@@ -59,7 +60,7 @@ def confirm_advancement(session: Session, *, round_id: int, codes: list[str], ac
         raise PermissionDenied(Problem("oc.adv.already", {"round": target.name}))
     ids = {e.code: e.id for e in entries_of(session, rnd.edition_id)}
     session.add_all(RoundEntry(round_id=target.id, entry_id=ids[code], position=i) for i, code in enumerate(codes))
-    rnd.status, target.status = "closed", "open"
+    rnd.status, target.status = RoundStatus.CLOSED, RoundStatus.OPEN
     session.add_all([rnd, target])
     session.flush()
     record_event(session, actor=actor, action="round.advance", subject=f"round:{rnd.id}",

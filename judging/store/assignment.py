@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from judging.core.assignment import assign_judges
 from judging.core.assignment_changes import check_addition, fill_gaps
-from judging.core.permissions import Actor
+from judging.core.permissions import Actor, Role
+from judging.core.states import SheetStatus
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.editions import entries_of_round, get_round, is_live_round, tracks_of
@@ -151,7 +152,7 @@ def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: 
     conflict = session.exec(select(Conflict.id).where(Conflict.judge_id == judge_id,
                                                       Conflict.entry_id == entry_id)).first()
     check_addition(judge_id=pair[0], entry_id=pair[1],
-                   judge_ok=judge is not None and judge.role == "judge" and judge.active,
+                   judge_ok=judge is not None and judge.role == Role.JUDGE and judge.active,
                    same_edition=entry is not None and entry.edition_id == rnd.edition_id,
                    assigned={pair} if assigned else set(), conflicts={pair} if conflict else set())
     session.add(Assignment(round_id=round_id, judge_id=judge_id, entry_id=entry_id))
@@ -232,7 +233,7 @@ def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int
     Submitted sheets stay. Returns (pairs removed, pairs added); all or nothing.
     """
     submitted = {s.entry_id for s in session.exec(select(ScoreSheet).where(
-        ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.status == "submitted"))}
+        ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.status == SheetStatus.SUBMITTED))}
     rows = list(session.exec(select(Assignment).where(Assignment.round_id == round_id,
                                                       Assignment.judge_id == judge_id)))
     removed = [(a.judge_id, a.entry_id) for a in rows if a.entry_id not in submitted]

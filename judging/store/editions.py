@@ -11,6 +11,7 @@ from judging.core.editions import EditionSpec, parse_advance_rule
 from judging.core.permissions import Actor
 from judging.core.rubric import Rubric, rubric_from_json
 from judging.core.rubric_tables import frozen_change_problems
+from judging.core.states import LiveState, RoundStatus
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.guard import guarded
@@ -66,7 +67,7 @@ def add_round(
     blind: bool = True,
     judges_per_entry: int = 5,
     method: str = "calibrated",
-    status: str = "open",
+    status: str = RoundStatus.OPEN,
     actor: Actor,
 ) -> Round:
     rnd = Round(edition_id=edition_id, key=key, name=name, position=position, rubric_json=rubric.to_json(),
@@ -135,7 +136,7 @@ ROUND_SETTINGS = ("name", "blind", "judges_per_entry", "method", "status", "adva
                   "starts_on", "ends_on")
 
 
-ROUND_STATUSES = ("draft", "open", "closed")
+ROUND_STATUSES = tuple(RoundStatus)
 
 
 @guarded("edition.manage")
@@ -147,7 +148,7 @@ def create_edition_from_spec(session: Session, *, spec: EditionSpec, rubrics: Ma
     for position, r in enumerate(spec.rounds):
         rnd = add_round(session, edition_id=edition.id, key=r.key, name=r.name, rubric=rubrics[r.rubric],
                              position=position, blind=r.blind, judges_per_entry=r.judges_per_entry, method=r.method,
-                             status="open" if position == 0 else "draft", actor=actor)
+                             status=RoundStatus.OPEN if position == 0 else RoundStatus.DRAFT, actor=actor)
         rnd.advance_rule, rnd.weight_in_final = r.advance, r.weight_in_final
         rnd.starts_on, rnd.ends_on = r.starts_on, r.ends_on
         session.add(rnd)
@@ -243,4 +244,4 @@ def next_round(session: Session, *, round_id: int) -> Round | None:
 def is_live_round(session: Session, *, round_id: int) -> bool:
     """Whether the round runs as a live final: an entry of it has been opened to its panel."""
     return session.exec(select(RoundEntry.id).where(RoundEntry.round_id == round_id,
-                                                    RoundEntry.live_state != "").limit(1)).first() is not None
+                                                    RoundEntry.live_state != LiveState.WAITING).limit(1)).first() is not None

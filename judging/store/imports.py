@@ -15,8 +15,9 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from judging.core.imports import organisation_conflicts, parse_entries, parse_judges
-from judging.core.permissions import Actor
+from judging.core.permissions import Actor, Role
 from judging.core.scoring import score_problem
+from judging.core.states import SheetStatus
 from judging.core.uploads import check_upload_size
 from judging.errors import Problem, ScoreError
 from judging.store.assignment import assign, conflicts_of
@@ -26,7 +27,7 @@ from judging.store.guard import guarded
 from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
 from judging.store.people import create_user, list_judges
 
-JUDGE_ROLE = "judge"
+JUDGE_ROLE = Role.JUDGE
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: Actor) -> 
         (j, e): sheet_id for j, e, sheet_id in session.exec(
             select(ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.id).where(ScoreSheet.round_id == round_id))
     }
-    new_sheets = [{"round_id": round_id, "judge_id": j, "entry_id": e, "status": "draft", "updated_at": now}
+    new_sheets = [{"round_id": round_id, "judge_id": j, "entry_id": e, "status": SheetStatus.DRAFT, "updated_at": now}
                   for j, e in sorted(touched) if (j, e) not in sheets]
     old_sheets = [{"id": sheets[p], "updated_at": now} for p in sorted(touched) if p in sheets]
     if new_sheets:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from judging.core.live import live_result
 from judging.core.permissions import Actor
+from judging.core.states import LiveState, RoundStatus
 from judging.errors import PermissionDenied, Problem
 from judging.store.assignment import conflict_pairs
 from judging.store.audit_log import record_event
@@ -64,9 +65,9 @@ def ordinary_sheets(session: Session, *, round_id: int, actor: Actor) -> int:
     away) and scores only on entries that were opened; any other seat or score was assigned the
     ordinary way (评委分配) and would mix the two modes.
     """
-    live = select(RoundEntry.entry_id).where(RoundEntry.round_id == round_id, RoundEntry.live_state == "open")
+    live = select(RoundEntry.entry_id).where(RoundEntry.round_id == round_id, RoundEntry.live_state == LiveState.OPEN)
     opened = select(RoundEntry.entry_id).where(RoundEntry.round_id == round_id,
-                                               RoundEntry.live_state.in_(("open", "closed")))
+                                               RoundEntry.live_state.in_((LiveState.OPEN, LiveState.CLOSED)))
     seats = {tuple(p) for p in session.exec(select(Assignment.judge_id, Assignment.entry_id).where(
         Assignment.round_id == round_id, Assignment.entry_id.not_in(live)))}
     scored = {tuple(p) for p in session.exec(select(Score.judge_id, Score.entry_id).distinct().where(
@@ -92,7 +93,7 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Ac
     Refused while another entry is open. Opens the round if it was a draft. Returns the panel size.
     """
     rnd = get_round(session, round_id)
-    if session.exec(select(RoundEntry).where(RoundEntry.round_id == round_id, RoundEntry.live_state == "open")).first():
+    if session.exec(select(RoundEntry).where(RoundEntry.round_id == round_id, RoundEntry.live_state == LiveState.OPEN)).first():
         raise PermissionDenied(Problem("oc.live.one_at_a_time", {}))
     panel = [j.id for j in panel_of(session, round_id=round_id, actor=actor)]
     if not panel:
@@ -102,12 +103,12 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Ac
         raise PermissionDenied(Problem("oc.live.ordinary_round", {"round": rnd.name, "n": ordinary}))
     conflicted = {j for j, e in conflict_pairs(session, edition_id=rnd.edition_id) if e == entry_id}
     row = _live_row(session, round_id, entry_id)
-    if row.live_state == "closed":
+    if row.live_state == LiveState.CLOSED:
         raise PermissionDenied(Problem("oc.live.already_closed", {}))
-    row.live_state, row.opened_at = "open", utcnow()
+    row.live_state, row.opened_at = LiveState.OPEN, utcnow()
     session.add(row)
-    if rnd.status != "open":
-        rnd.status = "open"
+    if rnd.status != RoundStatus.OPEN:
+        rnd.status = RoundStatus.OPEN
         session.add(rnd)
     seats = [j for j in panel if j not in conflicted]
     assigned = {a.judge_id for a in session.exec(select(Assignment).where(
@@ -123,9 +124,9 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Ac
 def close_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Actor) -> None:
     """Close the open entry: the panel's marks are final and the entry leaves the judges' lists."""
     row = _live_row(session, round_id, entry_id)
-    if row.live_state != "open":
+    if row.live_state != LiveState.OPEN:
         raise PermissionDenied(Problem("oc.live.not_open", {}))
-    row.live_state, row.closed_at = "closed", utcnow()
+    row.live_state, row.closed_at = LiveState.CLOSED, utcnow()
     session.add(row)
     for a in session.exec(select(Assignment).where(Assignment.round_id == round_id, Assignment.entry_id == entry_id)):
         session.delete(a)
@@ -154,8 +155,8 @@ def live_board(session: Session, *, round_id: int, actor: Actor) -> LiveBoard:
     rnd = get_round(session, round_id)
     rubric = round_rubric(rnd)
     rows = round_entry_rows(session, round_id=round_id)
-    open_row = next((r for r in rows if r.live_state == "open"), None)
-    closed = sorted((r for r in rows if r.live_state == "closed"), key=lambda r: r.closed_at)
+    open_row = next((r for r in rows if r.live_state == LiveState.OPEN), None)
+    closed = sorted((r for r in rows if r.live_state == LiveState.CLOSED), key=lambda r: r.closed_at)
     current = session.get(Entry, open_row.entry_id) if open_row else None
     panel = scored = 0
     if current is not None:
@@ -180,6 +181,6 @@ def live_round_id(session: Session, *, edition_id: int) -> int | None:
     """The round of the edition whose live final was used last (for the big screen's default)."""
     row = session.exec(
         select(RoundEntry.round_id).join(Round, Round.id == RoundEntry.round_id)
-        .where(Round.edition_id == edition_id, RoundEntry.live_state != "")
+        .where(Round.edition_id == edition_id, RoundEntry.live_state != LiveState.WAITING)
         .order_by(RoundEntry.opened_at.desc()).limit(1)).first()
     return row

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from judging.core.passwords import verify_password
-from judging.core.permissions import RESERVED_USERNAMES, Actor
+from judging.core.permissions import RESERVED_USERNAMES, Actor, Role
 from judging.core.signin_limits import ADDRESS, USER, Counter, after_failure, remaining_lock
 from judging.errors import JudgingError, NotFound, Problem
 from judging.store.audit_log import append_event, record_event
@@ -31,7 +31,7 @@ def create_user(
     *,
     username: str,
     display_name: str,
-    role: str = "judge",
+    role: str = Role.JUDGE,
     password_hash: str = "",
     actor: Actor,
     **fields: str,
@@ -53,7 +53,7 @@ def get_user(session: Session, username: str, *, actor: Actor) -> User | None:
 
 @guarded("people.read")
 def list_judges(session: Session, *, actor: Actor) -> list[User]:
-    return list(session.exec(select(User).where(User.role == "judge").order_by(User.username)))
+    return list(session.exec(select(User).where(User.role == Role.JUDGE).order_by(User.username)))
 
 
 def _actor_of(user: User) -> Actor:

@@ -26,6 +26,7 @@ from judging.core.permissions import Actor
 from judging.core.rubric import Rubric
 from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
 from judging.core.sheet_rules import SheetFacts, check_may_score
+from judging.core.states import LiveState, RoundStatus, SheetProgress, SheetStatus
 from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
 from judging.store.assignment import add_conflict
 from judging.store.audit_log import record_event
@@ -84,8 +85,8 @@ def sheet_facts(
     if row is None:
         raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
     rnd, is_assigned, in_conflict, sheet = row
-    facts = SheetFacts(round_name=rnd.name, round_open=rnd.status == "open", assigned=bool(is_assigned),
-                       in_conflict=bool(in_conflict), submitted=sheet is not None and sheet.status == "submitted")
+    facts = SheetFacts(round_name=rnd.name, round_open=rnd.status == RoundStatus.OPEN, assigned=bool(is_assigned),
+                       in_conflict=bool(in_conflict), submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED)
     return rnd, facts, sheet
 
 
@@ -248,21 +249,6 @@ def save_veto(
     return veto
 
 
-SHEET_NOT_STARTED = "not_started"  # no score stored yet
-
-
-SHEET_IN_PROGRESS = "in_progress"  # some criteria scored, or a required comment missing
-
-
-SHEET_COMPLETE = "complete"  # ready to submit
-
-
-SHEET_SUBMITTED = "submitted"
-
-
-SHEET_STATES = (SHEET_NOT_STARTED, SHEET_IN_PROGRESS, SHEET_COMPLETE, SHEET_SUBMITTED)
-
-
 @dataclass(frozen=True)
 class StoredValue:
     """A stored score or comment with the version a later write must name as ``expected_version``."""
@@ -278,7 +264,7 @@ class SheetState:
     round_id: int
     judge_id: int
     entry_id: int
-    status: str = "draft"  # draft | submitted
+    status: str = SheetStatus.DRAFT
     scores: dict[str, StoredValue] = field(default_factory=dict)
     comments: dict[str, StoredValue] = field(default_factory=dict)  # "" is the sheet's overall comment
     vetoes: dict[str, str] = field(default_factory=dict)  # veto key -> reason
@@ -293,14 +279,14 @@ class SheetState:
     def comment_texts(self) -> dict[str, str]:
         return {key: str(stored.value) for key, stored in self.comments.items()}
 
-    def state(self, rubric: Rubric) -> str:
-        if self.status == "submitted":
-            return SHEET_SUBMITTED
+    def state(self, rubric: Rubric) -> SheetProgress:
+        if self.status == SheetStatus.SUBMITTED:
+            return SheetProgress.SUBMITTED
         if not self.scores:
-            return SHEET_NOT_STARTED
+            return SheetProgress.NOT_STARTED
         if sheet_complete(scores=self.score_values, comments=self.comment_texts, rubric=rubric):
-            return SHEET_COMPLETE
-        return SHEET_IN_PROGRESS
+            return SheetProgress.COMPLETE
+        return SheetProgress.IN_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -325,7 +311,7 @@ def _live_seats(judge_id: int):
     return (select(RoundEntry.round_id, RoundEntry.entry_id)
             .join(Assignment, (Assignment.round_id == RoundEntry.round_id)
                   & (Assignment.entry_id == RoundEntry.entry_id))
-            .where(RoundEntry.live_state == "open", Assignment.judge_id == judge_id,
+            .where(RoundEntry.live_state == LiveState.OPEN, Assignment.judge_id == judge_id,
                    RoundEntry.entry_id.not_in(conflicted)))
 
 
@@ -339,7 +325,7 @@ def open_rounds_of_judge(session: Session, *, judge_id: int, actor: Actor) -> li
     live = select(_live_seats(judge_id).subquery().c.round_id)
     stmt = (
         select(Round)
-        .where(Round.status == "open", or_(Round.id.in_(assigned), Round.id.in_(on_panel)))
+        .where(Round.status == RoundStatus.OPEN, or_(Round.id.in_(assigned), Round.id.in_(on_panel)))
         .order_by(case((Round.id.in_(live), 0), else_=1), Round.edition_id.desc(), Round.position)
     )
     return list(session.exec(stmt))
@@ -356,7 +342,7 @@ class JudgeLiveFinal:
 @guarded("sheet.read")
 def live_final_of_judge(session: Session, *, judge_id: int, actor: Actor) -> JudgeLiveFinal:
     """The open rounds whose live-final panel the judge sits on, and the entry open to them in each open round."""
-    is_open = select(Round.id).where(Round.status == "open")
+    is_open = select(Round.id).where(Round.status == RoundStatus.OPEN)
     panel = session.exec(select(PanelMember.round_id).where(PanelMember.judge_id == judge_id,
                                                             PanelMember.round_id.in_(is_open))).all()
     seats = session.execute(_live_seats(judge_id).where(RoundEntry.round_id.in_(is_open))).all()
@@ -492,7 +478,7 @@ def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
         raise ScoreError(Problem("sheet.missing_comments",
                                  {"criteria": "、".join(rubric.criterion(k).label.zh for k in need)}))
     sheet = _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    sheet.status = "submitted"
+    sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_at = utcnow()
     session.add(sheet)
     session.flush()
@@ -510,7 +496,7 @@ def reopen_sheet(
     sheet = _sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     if sheet is None:
         raise NotFound(Problem("store.not_found", {"what": "score sheet", "id": f"{round_id}/{judge_id}/{entry_id}"}))
-    sheet.status = "draft"
+    sheet.status = SheetStatus.DRAFT
     sheet.submitted_at = None
     sheet.updated_at = utcnow()
     session.add(sheet)
@@ -545,7 +531,7 @@ def submitted_sheets(session: Session, *, round_id: int | None = None, actor: Ac
         .join(User, User.id == ScoreSheet.judge_id)
         .join(Entry, Entry.id == ScoreSheet.entry_id)
         .join(Round, Round.id == ScoreSheet.round_id)
-        .where(ScoreSheet.status == "submitted")
+        .where(ScoreSheet.status == SheetStatus.SUBMITTED)
         .order_by(ScoreSheet.submitted_at.desc(), ScoreSheet.id.desc())
     )
     if round_id is not None:
@@ -571,4 +557,4 @@ def judge_queue(session: Session, *, round_id: int, judge_id: int, actor: Actor)
         .where(Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id.not_in(conflicted))
     ).all()
     rows.sort(key=lambda r: stable_order_key(round_id=round_id, judge_id=judge_id, entry_id=r[0]))
-    return [QueueItem(e, status == "submitted") for e, status in rows]
+    return [QueueItem(e, status == SheetStatus.SUBMITTED) for e, status in rows]

@@ -97,7 +97,7 @@ def current_user(*, start_of_run: bool = False) -> SignedIn | None:
     The router calls it with ``start_of_run`` once per full run of the app. A full run comes from the
     user (a click, a field left, another page), so it counts as activity, except the one a timer asks
     for with ``rerun_app_by_timer``; fragment runs (timers) do not call it. Pages call it again
-    (``require_role``) without counting anything.
+    (``require_page``) without counting anything.
     """
     idle = _idle_minutes()
     users_action = start_of_run and not st.session_state.pop(TIMER_RUN_KEY, False)

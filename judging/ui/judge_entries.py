@@ -6,12 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.core.permissions import Actor
+from judging.core.states import SheetProgress
 from judging.i18n import t
 from judging.store.db import read_session
 from judging.store.sheets import (
-    SHEET_COMPLETE,
-    SHEET_STATES,
-    SHEET_SUBMITTED,
     judge_entry_rows,
     live_final_of_judge,
     open_rounds_of_judge,
@@ -88,8 +86,8 @@ def render() -> None:
             st.info(tr("entries.none"))
         return
 
-    done = sum(1 for r in rows if r.state in (SHEET_COMPLETE, SHEET_SUBMITTED))
-    submitted = sum(1 for r in rows if r.state == SHEET_SUBMITTED)
+    done = sum(1 for r in rows if r.state in (SheetProgress.COMPLETE, SheetProgress.SUBMITTED))
+    submitted = sum(1 for r in rows if r.state == SheetProgress.SUBMITTED)
     st.progress(done / len(rows), text=tr("entries.progress", done=done, total=len(rows), submitted=submitted))
 
     code = lang()
@@ -97,8 +95,8 @@ def render() -> None:
     left, right = st.columns(2)
     track = left.selectbox(tr("entries.filter_track"), [None, *tracks], key="entries_track",
                            format_func=lambda k: tr("entries.all") if k is None else tracks[k])
-    state = right.selectbox(tr("entries.filter_status"), [None, *SHEET_STATES], key="entries_state",
-                            format_func=lambda k: tr("entries.all") if k is None else tr(f"state.{k}"))
+    state = right.selectbox(tr("entries.filter_status"), [None, *SheetProgress], key="entries_state",
+                            format_func=lambda k: tr("entries.all") if k is None else tr(SheetProgress(k).text_key))
     shown = [r for r in rows if (track is None or r.track.id == track) and (state is None or r.state == state)]
     if not shown:
         st.info(tr("entries.none_match"))
@@ -106,11 +104,11 @@ def render() -> None:
 
     # one compact row per entry (a text block and its button): the 60 six-column rows this replaces
     # made the list 25-50x slower than a bare page. Tab moves from button to button.
-    states = {k: t(f"state.{k}", code) for k in SHEET_STATES}  # the language read once, not per row
+    states = {k: t(k.text_key, code) for k in SheetProgress}  # the language read once, not per row
     total_label, score_label, view_label = (t(k, code) for k in ("entries.col_total", "entries.score", "entries.view"))
     for position, row in enumerate(shown, start=1):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            label = view_label if row.state == SHEET_SUBMITTED else score_label
+            label = view_label if row.state == SheetProgress.SUBMITTED else score_label
             if st.button(label, key=f"open_{row.entry.id}", width=80):  # first: the buttons line up
                 st.switch_page(sheet_page(), query_params={"round": str(round_id), "entry": str(row.entry.id)})
             total = "—" if row.total is None else f"{row.total:.2f}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import streamlit as st
 from sqlmodel import select
@@ -20,6 +21,7 @@ from sqlmodel import select
 from judging.core.permissions import Actor
 from judging.core.rubric import Criterion, Rubric
 from judging.core.scoring import missing_comments, weighted_total
+from judging.core.states import RoundStatus, SheetStatus
 from judging.errors import JudgingError, StaleWriteError
 from judging.i18n import t
 from judging.store.db import read_session, write_session
@@ -58,7 +60,7 @@ class Sheet:
     def ns(self) -> str:
         return f"{self.round_id}_{self.entry_id}"
 
-    def widget(self, field: str) -> str:
+    def widget(self, field: SheetField | str) -> str:
         return f"w_{self.ns}_{field}"
 
     def _bucket(self, name: str) -> dict:
@@ -70,26 +72,53 @@ class Sheet:
         return sheets.setdefault(self.ns, {}).setdefault(name, {})
 
     @property
-    def held(self) -> dict[str, int]:
+    def held(self) -> dict[SheetField, int]:
         """field -> the stored version the widget's value came from (0: nothing stored)."""
         return self._bucket("held")
 
     @property
-    def pending(self) -> dict[str, dict]:
+    def pending(self) -> dict[SheetField, dict]:
         """field -> {mine, theirs, version}: a refused write waiting for the judge's choice."""
         return self._bucket("pending")
 
     @property
-    def errors(self) -> dict[str, str]:
+    def errors(self) -> dict[SheetField | str, str]:
         return self._bucket("errors")
 
 
-def score_field(criterion: str) -> str:
-    return f"score_{criterion}"
+class FieldKind(StrEnum):
+    SCORE = "score"
+    COMMENT = "comment"
+    VETO = "veto"
+    VETO_REASON = "vetoreason"
 
 
-def comment_field(criterion: str) -> str:
-    return f"comment_{criterion or 'overall'}"
+@dataclass(frozen=True)
+class SheetField:
+    """One input of a sheet: what it holds (``kind``) and of which criterion or veto item (``key``; ""
+    is the sheet's overall comment). Its text is the end of the widget's key."""
+
+    kind: FieldKind
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}_{self.key or 'overall'}"
+
+
+def score_field(criterion: str) -> SheetField:
+    return SheetField(FieldKind.SCORE, criterion)
+
+
+def comment_field(criterion: str) -> SheetField:
+    return SheetField(FieldKind.COMMENT, criterion)
+
+
+def veto_field(key: str) -> SheetField:
+    return SheetField(FieldKind.VETO, key)
+
+
+def veto_reason_field(key: str) -> SheetField:
+    return SheetField(FieldKind.VETO_REASON, key)
 
 
 # --- writing (widget callbacks) --------------------------------------------------------------
@@ -98,21 +127,20 @@ def _mark_saved(sheet: Sheet) -> None:
     sheet._bucket("saved")["at"] = datetime.now(UTC)
 
 
-def _write(sheet: Sheet, field: str, value, *, expected: int) -> int:
+def _write(sheet: Sheet, field: SheetField, value, *, expected: int) -> int:
     """Store one field; the stored version afterwards (0 when a score was cleared)."""
-    kind, _, criterion = field.partition("_")
+    criterion = field.key
     where = dict(round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, actor=sheet.actor)
     with write_session(engine()) as s:
-        if kind == "score":
+        if field.kind == FieldKind.SCORE:
             if value is None:
                 clear_score(s, criterion=criterion, expected_version=expected, **where)
                 return 0
             return save_score(s, criterion=criterion, value=float(value), expected_version=expected, **where).version
-        criterion = "" if criterion == "overall" else criterion
         return save_comment(s, criterion=criterion, text_value=value or "", expected_version=expected, **where).version
 
 
-def _store(sheet: Sheet, field: str, value, *, expected: int) -> None:
+def _store(sheet: Sheet, field: SheetField, value, *, expected: int) -> None:
     sheet.errors.pop(field, None)
     try:
         version = _write(sheet, field, value, expected=expected)
@@ -133,23 +161,23 @@ def _store(sheet: Sheet, field: str, value, *, expected: int) -> None:
     _mark_saved(sheet)
 
 
-def _same(field: str, theirs, mine) -> bool:
-    if field.startswith("score_"):
+def _same(field: SheetField, theirs, mine) -> bool:
+    if field.kind == FieldKind.SCORE:
         return theirs is not None and mine is not None and float(theirs) == float(mine)
     return (theirs or "") == (mine or "")
 
 
-def on_change(sheet: Sheet, field: str) -> None:
+def on_change(sheet: Sheet, field: SheetField) -> None:
     _store(sheet, field, st.session_state[sheet.widget(field)], expected=sheet.held.get(field, 0))
 
 
-def keep_stored(sheet: Sheet, field: str) -> None:
+def keep_stored(sheet: Sheet, field: SheetField) -> None:
     choice = sheet.pending.pop(field)
-    st.session_state[sheet.widget(field)] = choice["theirs"] if field.startswith("comment_") else _num(choice["theirs"])
+    st.session_state[sheet.widget(field)] = choice["theirs"] if field.kind == FieldKind.COMMENT else _num(choice["theirs"])
     sheet.held[field] = choice["version"]
 
 
-def overwrite(sheet: Sheet, field: str) -> None:
+def overwrite(sheet: Sheet, field: SheetField) -> None:
     choice = sheet.pending[field]
     _store(sheet, field, choice["mine"], expected=choice["version"])
 
@@ -159,10 +187,10 @@ def _num(value) -> float | None:
 
 
 def on_veto(sheet: Sheet, key: str) -> None:
-    checked = st.session_state[sheet.widget(f"veto_{key}")]
-    reason = (st.session_state.get(sheet.widget(f"vetoreason_{key}")) or "").strip()
+    checked = st.session_state[sheet.widget(veto_field(key))]
+    reason = (st.session_state.get(sheet.widget(veto_reason_field(key))) or "").strip()
     where = dict(round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, actor=sheet.actor)
-    sheet.errors.pop(f"veto_{key}", None)
+    sheet.errors.pop(veto_field(key), None)
     try:
         with write_session(engine()) as s:
             if not checked:
@@ -172,7 +200,7 @@ def on_veto(sheet: Sheet, key: str) -> None:
             else:
                 return  # a veto without a reason is not stored; the page asks for the reason
     except JudgingError as exc:
-        sheet.errors[f"veto_{key}"] = exc.render(lang())
+        sheet.errors[veto_field(key)] = exc.render(lang())
         return
     _mark_saved(sheet)
 
@@ -202,7 +230,7 @@ def on_conflict(sheet: Sheet) -> None:
 
 # --- reading (every run) ---------------------------------------------------------------------
 
-def sync_widgets(sheet: Sheet, state: SheetState, rubric: Rubric) -> list[str]:
+def sync_widgets(sheet: Sheet, state: SheetState, rubric: Rubric) -> list[SheetField]:
     """Put stored values into widgets whose version is not the stored one; the fields refreshed."""
     refreshed = []
     fields = [(score_field(c.key), state.scores.get(c.key)) for c in rubric.criteria]
@@ -217,15 +245,15 @@ def sync_widgets(sheet: Sheet, state: SheetState, rubric: Rubric) -> list[str]:
         if not present or held.get(field) != version:
             if present and field in held:
                 refreshed.append(field)
-            if field.startswith("score_"):
+            if field.kind == FieldKind.SCORE:
                 session[key] = None if stored is None else float(stored.value)
             else:
                 session[key] = "" if stored is None else str(stored.value)
             held[field] = version
     for veto in rubric.veto_items:
-        if sheet.widget(f"veto_{veto.key}") not in session:
-            session[sheet.widget(f"veto_{veto.key}")] = veto.key in state.vetoes
-            session[sheet.widget(f"vetoreason_{veto.key}")] = state.vetoes.get(veto.key, "")
+        if sheet.widget(veto_field(veto.key)) not in session:
+            session[sheet.widget(veto_field(veto.key))] = veto.key in state.vetoes
+            session[sheet.widget(veto_reason_field(veto.key))] = state.vetoes.get(veto.key, "")
     return refreshed
 
 
@@ -251,7 +279,7 @@ def render() -> None:
             found = s.exec(select(Round, Entry, Track).select_from(Entry).join(Track, Track.id == Entry.track_id)
                            .join(Round, Round.edition_id == Entry.edition_id)
                            .where(Round.id == round_id, Entry.id == entry_id)).first()
-        if found is None or found[0].status != "open":
+        if found is None or found[0].status != RoundStatus.OPEN:
             st.info(tr("sheet.choose_entry"))
             st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
             return
@@ -261,7 +289,7 @@ def render() -> None:
                                 actor=user)
     sheet = Sheet(round_id, user.id, entry_id, user)
     refreshed = sync_widgets(sheet, state, rubric)
-    locked = state.status == "submitted"
+    locked = state.status == SheetStatus.SUBMITTED
     view = View(sheet, lang(), sheet.pending, sheet.errors)
 
     _header(view, entry, track, rnd, rubric, state, locked, refreshed)
@@ -390,7 +418,7 @@ def rule_text(rubric: Rubric, tr) -> str:
     return tr("sheet.rule_or").join(parts) if parts else tr("sheet.rule_none")
 
 
-def _pending(view: View, field: str, *, is_score: bool) -> None:
+def _pending(view: View, field: SheetField, *, is_score: bool) -> None:
     choice = view.pending.get(field)
     if choice is None:
         return
@@ -406,7 +434,7 @@ def _pending(view: View, field: str, *, is_score: bool) -> None:
                      width="stretch")
 
 
-def _error(view: View, field: str) -> None:
+def _error(view: View, field: SheetField | str) -> None:
     if field in view.errors:
         st.error(view.errors[field])
 
@@ -424,14 +452,14 @@ def _overall_and_vetoes(view: View, rubric: Rubric, state: SheetState, locked: b
         st.caption(tr("sheet.veto_help"))
         for veto in rubric.veto_items:
             key = veto.key
-            st.checkbox(veto.label.get(code), key=sheet.widget(f"veto_{key}"), disabled=locked,
+            st.checkbox(veto.label.get(code), key=sheet.widget(veto_field(key)), disabled=locked,
                         help=veto.description.get(code) or None, on_change=on_veto, args=(sheet, key))
-            if st.session_state.get(sheet.widget(f"veto_{key}")):
-                st.text_input(tr("sheet.veto_reason"), key=sheet.widget(f"vetoreason_{key}"), disabled=locked,
+            if st.session_state.get(sheet.widget(veto_field(key))):
+                st.text_input(tr("sheet.veto_reason"), key=sheet.widget(veto_reason_field(key)), disabled=locked,
                               on_change=on_veto, args=(sheet, key))
                 if key not in state.vetoes:
                     st.warning(tr("sheet.veto_needs_reason"))
-            _error(view, f"veto_{key}")
+            _error(view, veto_field(key))
 
 
 def _actions(view: View, rubric: Rubric, state: SheetState, locked: bool, queue: list[QueueItem]) -> None:
@@ -440,7 +468,7 @@ def _actions(view: View, rubric: Rubric, state: SheetState, locked: bool, queue:
     missing = [c.label.get(code) for c in rubric.criteria if c.key not in state.scores]
     need = missing_comments(scores=state.score_values, comments=state.comment_texts, rubric=rubric)
     open_vetoes = [v.key for v in rubric.veto_items
-                   if st.session_state.get(sheet.widget(f"veto_{v.key}")) and v.key not in state.vetoes]
+                   if st.session_state.get(sheet.widget(veto_field(v.key))) and v.key not in state.vetoes]
     blockers = []
     if missing:
         blockers.append(tr("sheet.missing_scores", criteria="、".join(missing)))

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from judging.core.permissions import Actor
+from judging.core.states import RoundStatus
 from judging.errors import JudgingError, Problem
 from judging.store.db import read_session, write_session
 from judging.store.editions import list_editions, rounds_of
@@ -50,7 +51,7 @@ def choose_round(edition: Edition, *, label_key: str = "oc.round") -> Round | No
     # the label must not change while the page is open (a status change would reset the choice)
     rnd = choose_row(rounds, key=ROUND_KEY, label=tr(label_key), empty=tr("oc.no_round"), format_func=lambda r: r.name)
     if rnd is not None:
-        st.caption(tr("oc.round_status", status=tr("oc.status." + rnd.status)))
+        st.caption(tr("oc.round_status", status=tr(RoundStatus(rnd.status).text_key)))
     return rnd
 
 

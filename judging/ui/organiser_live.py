@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from judging.core.states import LiveState
 from judging.errors import Problem
 from judging.store.db import read_session
 from judging.store.editions import entries_of_round, round_entry_rows
@@ -36,7 +37,7 @@ def render() -> None:
                   tr("oc.live.panel_saved", n=len(chosen)), problems_as_table=False)
     st.caption(tr("oc.live.open_screen"))
 
-    open_id = next((e for e, state in states.items() if state == "open"), None)
+    open_id = next((e for e, state in states.items() if state == LiveState.OPEN), None)
     if open_id is not None:
         entry = next(e for e in entries if e.id == open_id)
         st.info(tr("oc.live.now_open", code=plain(entry.code), title=plain(entry.title)))
@@ -45,7 +46,7 @@ def render() -> None:
             run_write(lambda s: close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user),
                       tr("oc.live.closed", code=plain(entry.code)), problems_as_table=False)
     table = pd.DataFrame([{tr("oc.col_code"): e.code, tr("oc.col_title"): e.title,
-                           tr("oc.col_status"): tr(f"oc.live.state_{states.get(e.id) or 'waiting'}")} for e in entries])
+                           tr("oc.col_status"): tr(LiveState(states.get(e.id) or "").text_key)} for e in entries])
     st.dataframe(table, hide_index=True, width="stretch")
     waiting = [e for e in entries if not states.get(e.id)]
     if ordinary:  # the same refusal as opening an entry would give: say what to do before anyone tries

@@ -24,6 +24,7 @@ from judging.core.editions import (
 from judging.core.permissions import Actor
 from judging.core.ranking import METHOD_NAMES
 from judging.core.rubric import load_rubric
+from judging.core.states import RoundStatus
 from judging.errors import JudgingError
 from judging.store.db import read_session, write_session
 from judging.store.editions import (
@@ -222,7 +223,7 @@ def _round_form(rnd, actor: Actor) -> None:
                                 key=f"oc_r{rnd.id}_advance")
         status = c5.selectbox(tr("oc.col_status"), ROUND_STATUSES,
                               index=ROUND_STATUSES.index(rnd.status),
-                              format_func=lambda v: tr(f"oc.status.{v}"), key=f"oc_r{rnd.id}_status")
+                              format_func=lambda v: tr(RoundStatus(v).text_key), key=f"oc_r{rnd.id}_status")
         weight = c6.number_input(tr("oc.col_weight"), min_value=0.0, max_value=100.0, value=float(rnd.weight_in_final),
                                  step=0.1, key=f"oc_r{rnd.id}_weight")
         c7, c8, c9 = st.columns(3)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from judging.core.permissions import PAGES
+from judging.core.permissions import PAGES, Role
 from judging.ui.common import tr
 
 SIGN_IN = "sign-in"
@@ -75,7 +75,8 @@ BY_PATH: dict[str, Route] = {r.path: r for r in ROUTES}
 
 # where each role lands after signing in; the auditor's checking comes before the results it checks,
 # which the organiser's menu lists the other way round
-LANDING: dict[str, str] = {"judge": "entries", "organiser": "setup", "announcer": "awards", "auditor": "verify"}
+LANDING: dict[str, str] = {Role.JUDGE: "entries", Role.ORGANISER: "setup", Role.ANNOUNCER: "awards",
+                          Role.AUDITOR: "verify"}
 
 
 def menu(role: str) -> list[Route]:

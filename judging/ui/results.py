@@ -14,7 +14,7 @@ import streamlit as st
 
 from judging.core.bundle import BundleSettings
 from judging.core.exports import flags_text
-from judging.core.permissions import Actor
+from judging.core.permissions import Actor, Role
 from judging.core.publication import DEFAULT_OBJECTION_DAYS, window_end
 from judging.core.ranking import (
     DEFAULT_METHOD,
@@ -243,7 +243,7 @@ def render() -> None:
         st.altair_chart(judge_chart(judges), width="stretch")
         st.dataframe(judges, hide_index=True, width="stretch")
 
-    if user.role == "organiser":
+    if user.role == Role.ORGANISER:
         _publish_section(rnd, settings, publication, user)
 
 

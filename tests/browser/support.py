@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from judging.core.permissions import SYSTEM
+from judging.core.states import SheetProgress
 from judging.store.db import open_database, read_session
 from judging.store.people import list_judges
 from judging.store.sheets import (
-    SHEET_NOT_STARTED,
     SheetState,
     judge_entry_rows,
     load_sheet,
@@ -89,7 +89,7 @@ def build_contest(url: str) -> dict:
         for judge in list_judges(s, actor=SYSTEM):
             for rnd in open_rounds_of_judge(s, judge_id=judge.id, actor=SYSTEM):
                 rows = judge_entry_rows(s, round_id=rnd.id, judge_id=judge.id, actor=SYSTEM)
-                fresh = [r.entry.id for r in rows if r.state == SHEET_NOT_STARTED]
+                fresh = [r.entry.id for r in rows if r.state == SheetProgress.NOT_STARTED]
                 if best is None or len(fresh) > len(best["entries"]):
                     best = {"username": judge.username, "judge_id": judge.id, "round_id": rnd.id, "entries": fresh}
     engine.dispose()

@@ -9,6 +9,7 @@ from actors import as_user
 
 from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
+from judging.core.states import SheetProgress
 from judging.errors import PermissionDenied, ScoreError, StaleWriteError
 from judging.store.assignment import add_conflict, assign, conflict_rows
 from judging.store.db import read_session, write_session
@@ -17,10 +18,6 @@ from judging.store.models import AuditEvent
 from judging.store.people import create_user
 from judging.store.scores import load_scores_frame, round_score_version
 from judging.store.sheets import (
-    SHEET_COMPLETE,
-    SHEET_IN_PROGRESS,
-    SHEET_NOT_STARTED,
-    SHEET_SUBMITTED,
     StoredValue,
     clear_score,
     clear_veto,
@@ -82,7 +79,7 @@ def test_load_sheet_returns_values_versions_and_only_this_judges_rows(engine, co
 
     assert sheet.scores == {"core_technology": StoredValue(85.0, 2)}
     assert sheet.comments == {"": StoredValue("总体不错", 1)}
-    assert (sheet.status, sheet.state(RUBRIC)) == ("draft", SHEET_IN_PROGRESS)
+    assert (sheet.status, sheet.state(RUBRIC)) == ("draft", SheetProgress.IN_PROGRESS)
 
 
 def test_judge_entry_rows_order_is_stable_and_differs_between_judges(engine, contest):
@@ -104,9 +101,9 @@ def test_judge_entry_rows_report_state_scored_and_total(engine, contest):
         rows = {r.entry.id: r for r in judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor=SYSTEM)}
 
     e = contest["entries"]
-    assert (rows[e[0]].state, rows[e[0]].scored, rows[e[0]].total) == (SHEET_COMPLETE, 3, 80.0)
-    assert (rows[e[1]].state, rows[e[1]].scored, rows[e[1]].total) == (SHEET_IN_PROGRESS, 1, None)
-    assert rows[e[2]].state == SHEET_NOT_STARTED
+    assert (rows[e[0]].state, rows[e[0]].scored, rows[e[0]].total) == (SheetProgress.COMPLETE, 3, 80.0)
+    assert (rows[e[1]].state, rows[e[1]].scored, rows[e[1]].total) == (SheetProgress.IN_PROGRESS, 1, None)
+    assert rows[e[2]].state == SheetProgress.NOT_STARTED
 
 
 def test_submit_sheet_locks_and_is_logged(engine, contest):
@@ -118,7 +115,7 @@ def test_submit_sheet_locks_and_is_logged(engine, contest):
     with pytest.raises(PermissionDenied):
         _fill(engine, contest, {"core_technology": 60})
     with read_session(engine) as s:
-        assert load_sheet(s, **_where(contest), actor=SYSTEM).state(RUBRIC) == SHEET_SUBMITTED
+        assert load_sheet(s, **_where(contest), actor=SYSTEM).state(RUBRIC) == SheetProgress.SUBMITTED
     assert _actions(engine)[-2:] == ["sheet.submit", "permission.refused"]
 
 
