@@ -1,4 +1,4 @@
-"""Time the automatic assignment: 10,000 entries × 500 judges × 5 judges per entry (issue 5).
+"""Time the automatic assignment: 10,000 entries × 500 judges × 5 judges per entry.
 
 Run: ``.venv/bin/python benchmarks/assignment.py [--entries N] [--judges M] [--k K]``. Prints the
 time and the checks an organiser cares about (loads, expert share, components); asserts nothing.

@@ -1,7 +1,7 @@
 """Time to parse+check and to store 10,000 entries from CSV and XLSX, on SQLite and PostgreSQL.
 
 Usage: ``python benchmarks/imports.py [--entries 10000] [--postgres URL]``. Prints figures, asserts
-nothing; on a busy machine compare the CPU seconds, which other processes do not inflate. Target (issue 2): a few seconds for 10,000 entries. PostgreSQL is skipped with a note when
+nothing; on a busy machine compare the CPU seconds, which other processes do not inflate. Target: a few seconds for 10,000 entries. PostgreSQL is skipped with a note when
 no server answers at the URL (default: the test server of RECIPES.md).
 """
 

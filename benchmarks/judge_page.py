@@ -2,7 +2,7 @@
 assigned entries) as a ratio to a bare page, and the time to store one score change, SQLite and
 PostgreSQL.
 
-Targets (issue 4): the score sheet reruns within 3x a bare page; a score change is stored within
+Targets: the score sheet reruns within 3x a bare page; a score change is stored within
 50 ms at the 95th percentile. Page times are AppTest runs (the script, not the browser's drawing):
 wall-clock time (what the issue's ratio is about) and the process's CPU time, which is steadier
 than wall-clock time when other work shares the machine.

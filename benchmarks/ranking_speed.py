@@ -1,7 +1,7 @@
 """Speed and peak memory of the ranking methods on large contests (prints figures; no assertions).
 
 Usage: ``python benchmarks/ranking_speed.py [--sizes 2000,100000] [--judges-per-entry 5] [--repeat 3]``.
-Targets (issue 3, 2-core machine): ``calibrated`` within 0.5 s for 30,000 score rows (2,000
+Targets (2-core machine): ``calibrated`` within 0.5 s for 30,000 score rows (2,000
 entries × 5 judges × 3 criteria) and 15 s for 1,500,000 rows (100,000 entries), peak memory
 under 2 GB. Each size runs in a fresh process so that peak memory (ru_maxrss) is per method.
 The machine is shared: each run prints the load average it started under, and ``--repeat``

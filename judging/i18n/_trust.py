@@ -1,4 +1,4 @@
-"""Texts of issue 7 (trust): refusals, sign-in limits, session time-out, single sign-on, audit, upload limits."""
+"""Texts of trust: refusals, sign-in limits, session time-out, single sign-on, audit, upload limits."""
 
 TEXTS: dict[str, dict[str, str]] = {
     "user.reserved_name": {

@@ -188,7 +188,7 @@ class AuditEvent(SQLModel, table=True):
     hash: str = ""
 
 
-# --- 公示 (publication): issue 6 ---------------------------------------------------------------
+# --- 公示 (publication) ------------------------------------------------------------------------
 
 class Publication(SQLModel, table=True):
     """A round's award list put up for 公示: the provisional snapshot, its window, frozen or not.
@@ -287,7 +287,7 @@ class PanelMember(SQLModel, table=True):
     judge_id: int = Field(foreign_key="app_user.id", index=True)
 
 
-# --- trust: issue 7 ----------------------------------------------------------------------------
+# --- trust: sign-in limits ---------------------------------------------------------------------
 
 class LoginThrottle(SQLModel, table=True):
     """Failed sign-ins counted per user name and per client address; in the database so that every

@@ -101,7 +101,7 @@ def build_contest(url: str) -> dict:
 def start_app(url: str, log: Path, **env: str):
     """The app as a subprocess on a free port over the database ``url``; yields its base URL.
 
-    Several of these over one database are several replicas of one system (issue 7).
+    Several of these over one database are several replicas of one system.
     """
     port = free_port()
     environment = os.environ | {"JUDGING_DATABASE_URL": url} | env

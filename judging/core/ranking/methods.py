@@ -22,7 +22,7 @@ from scipy.sparse.linalg import cg
 from judging.core.ranking.design import Design, components
 from judging.errors import Problem, RankingError
 
-TRIM_MIN_JUDGES = 5  # issue 3: drop the highest and lowest only when at least five judges remain to drop from
+TRIM_MIN_JUDGES = 5  # drop the highest and lowest only when at least five judges remain to drop from
 MEDIAN_SE_FACTOR = np.sqrt(np.pi / 2)  # asymptotic efficiency of the median under normal errors
 LINEAR_MAX_ITER = 300  # alternating least squares: tens of sweeps when judges score many entries each; with
 # few sheets per judge (simulated nips/sparse, InstEval) it drifts for 10,000s of sweeps and reports that instead
