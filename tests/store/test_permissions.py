@@ -357,9 +357,10 @@ def test_every_store_writer_is_guarded(name, function):
     assert getattr(function, "guarded_action", None) in permissions.ACTIONS, name
 
 
-# What only some roles may see: scores, sheets, comments, vetoes, the audit trail and the 公示 lists.
+# What only some roles may see: scores, sheets, comments, vetoes, the audit trail, the 公示 lists and the
+# accounts (with their password hashes).
 PROTECTED_MODELS = ("Score", "ScoreSheet", "Comment", "Veto", "AuditEvent", "Publication", "PublicationChange",
-                    "Objection", "PublicationReopening")
+                    "Objection", "PublicationReopening", "User")
 # Store functions that read those and stay unguarded, with the reason.
 UNGUARDED_READS = {
     "judging.store.audit_log.record_event": "reads the chain's last hash to append to it; called by guarded writers "
@@ -368,6 +369,10 @@ UNGUARDED_READS = {
     "judging.store.audit_log.append_event": "record_event's body; also records the refusal of a caller that "
                                             "is no actor at all",
     "judging.store.people.record_failure": "counts a failed sign-in: nobody is signed in yet (authentication)",
+    "judging.store.people.actor_by_password": "signs in: returns an actor (never the hash) for the right password",
+    "judging.store.people.actor_for_claims": "single sign-on: returns an actor for a verified email, nothing else",
+    "judging.store.people.resolve_actor": "the shells' one look-up per request: an actor, never the account row",
+    "judging.store.people.count_users": "a count (is the database empty?), for the sign-in page",
     "judging.store.sheets.sheet_facts": "the one query behind the sheet rules; called by guarded sheet writers",
     "judging.store.sheets.check_judge_may_score": "the guard's own check of a judge's sheet (authorize calls it "
                                                 "before the call is authorised)",
