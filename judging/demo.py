@@ -164,6 +164,13 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
         return edition.id
 
 
+def first_judges(engine: Engine, n: int = 3) -> list[str]:
+    """The user names of the demo's first ``n`` judges, read by the demo builder right after building
+    (the sign-in page names them once, to the tab that built the demo)."""
+    with write_session(engine) as session:
+        return [u.username for u in list_judges(session, actor=ACTOR)[:n]]
+
+
 def _refuse_unless_empty(session: Session) -> None:
     editions = session.exec(select(func.count()).select_from(Edition)).one()
     users = session.exec(select(func.count()).select_from(User)).one()

@@ -100,3 +100,16 @@ def test_layers_import_one_way(layer):
 @pytest.mark.parametrize("name", sorted(set(MODULES) - {"judging.__main__"}))  # __main__ runs the CLI
 def test_every_module_imports(name):
     assert importlib.import_module(name).__name__ == name
+
+
+def test_no_page_acts_as_a_trusted_shell():
+    shells = {"SYSTEM", "CLI", "DEMO", "trusted_shell"}
+    found = sorted(
+        f"{name} imports {alias.name}"
+        for name, path in MODULES.items() if name.startswith("judging.ui")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module == "judging.core.permissions"
+        for alias in node.names if alias.name in shells
+    )
+
+    assert found == []

@@ -7,6 +7,8 @@ Every module in ``judging/cli/`` has ``register(subparsers)`` that adds its pars
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -14,14 +16,10 @@ from judging.errors import JudgingError
 
 
 def command_modules() -> list[str]:
-    import pkgutil
-
     return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
     parser = argparse.ArgumentParser(prog="judging", description="信息消费大赛评审系统 / contest judging")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in command_modules():

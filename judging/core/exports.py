@@ -235,7 +235,7 @@ def render_xlsx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
     formula also carries Excel's quote prefix, so that editing the cell later cannot turn it into a
     formula; the text itself is kept as written.
     """
-    import xlsxwriter
+    import xlsxwriter  # the document libraries load when a document is made: pages that only use its helpers do not pay
 
     data = prepare_final_list(frame, edition, lang)
     buffer = io.BytesIO()

@@ -212,7 +212,7 @@ def check_judges(
                                         table, "username"))
             elif username in existing:
                 row_problems.append(_at(Problem("import.id_exists", {"value": username}), table, "username"))
-            elif username in RESERVED_USERNAMES:
+            elif username.casefold() in RESERVED_USERNAMES:
                 row_problems.append(_at(Problem("user.reserved_name", {"value": username}), table, "username"))
             first_row.setdefault(username, number)
         parts = [p.strip() for p in EXPERTISE_SEPARATORS.split(values.get("expertise", "")) if p.strip()]

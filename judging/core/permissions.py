@@ -49,6 +49,15 @@ class Actor:
         return self.id is None and self.role == SYSTEM_ROLE and self.username in RESERVED_USERNAMES
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who an account is, for lists and messages: never its password hash or e-mail."""
+
+    id: int
+    username: str
+    display_name: str
+
+
 def trusted_shell(name: str) -> Actor:
     """The actor of a trusted shell (``system``: scripts and migrations; ``cli``: the CLI; ``demo``: the demo builder)."""
     if name not in RESERVED_USERNAMES:

@@ -3,6 +3,7 @@ panel must look at, and how ranks and tiers move between methods (data for table
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,7 +79,5 @@ def side_by_side(comparison: pd.DataFrame, methods: Sequence[str]) -> pd.DataFra
 
 def list_digest(table: pd.DataFrame) -> str:
     """A short digest of a list's content, to key caches of exports rendered from it."""
-    import hashlib
-
     data = pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy().tobytes()
     return hashlib.sha256(data).hexdigest()[:16]

@@ -55,9 +55,12 @@ def no_awards(data: RoundData, *, n_draws: int) -> BundleSettings:
     return data.settings(awards=AwardConfig(tiers=()), n_draws=n_draws)
 
 
-def rank_round(data: RoundData, settings: BundleSettings | None = None) -> RankingResult:
-    """Rank the round's scores with ``settings`` (default: the round's own), vetoes included."""
-    return (settings or data.settings()).rank(data.scores, data.rubric, data.veto_frame)
+def rank_round(data: RoundData, settings: BundleSettings | None = None, *, vetoes: bool = True) -> RankingResult:
+    """Rank the round's scores with ``settings`` (default: the round's own), with the vetoes unless
+    ``vetoes`` is false: a veto bars an award, not a place, so a ranking that only orders entries
+    (advancement, the monitor's diagnostics) leaves them out, and a veto ticked before any score of
+    the entry cannot stop it."""
+    return (settings or data.settings()).rank(data.scores, data.rubric, data.veto_frame if vetoes else None)
 
 
 def with_entries(table: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:

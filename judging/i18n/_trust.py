@@ -5,6 +5,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "账号名“{value}”为系统保留（命令行与脚本以此名义操作），请换一个账号名。",
         "en": "The user name \"{value}\" is reserved (the command line and scripts act under it); choose another one.",
     },
+    "user.unknown_role": {
+        "zh": "角色“{value}”不存在，可选：{allowed}。",
+        "en": "There is no role \"{value}\"; choose one of: {allowed}.",
+    },
     "trust.refused": {"zh": "您的账号无权执行此操作（{action}）。", "en": "Your account may not do this ({action})."},
     "trust.locked": {
         "zh": "登录失败次数过多，请在 {minutes} 分钟后再试。",

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from judging.core.assignment import assign_judges
 from judging.core.assignment_changes import check_addition, fill_gaps
-from judging.core.permissions import Actor, Role
+from judging.core.permissions import Actor, Person, Role
 from judging.core.states import SheetStatus
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
@@ -71,7 +71,7 @@ def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]],
 @dataclass(frozen=True)
 class ConflictRow:
     conflict: Conflict
-    judge: User
+    judge: Person
     entry: Entry
 
 
@@ -80,7 +80,7 @@ def conflict_rows(session: Session, *, edition_id: int | None = None, source: st
                   actor: Actor) -> list[ConflictRow]:
     """Conflicts with their judge and entry, newest first (the organiser's list of declarations)."""
     stmt = (
-        select(Conflict, User, Entry)
+        select(Conflict, User.id, User.username, User.display_name, Entry)
         .join(User, User.id == Conflict.judge_id)
         .join(Entry, Entry.id == Conflict.entry_id)
         .order_by(Conflict.created_at.desc(), Conflict.id.desc())
@@ -89,7 +89,7 @@ def conflict_rows(session: Session, *, edition_id: int | None = None, source: st
         stmt = stmt.where(Entry.edition_id == edition_id)
     if source is not None:
         stmt = stmt.where(Conflict.source == source)
-    return [ConflictRow(c, u, e) for c, u, e in session.exec(stmt)]
+    return [ConflictRow(c, Person(uid, name, display), e) for c, uid, name, display, e in session.exec(stmt)]
 
 
 def assignment_pairs(session: Session, *, round_id: int) -> list[tuple[int, int]]:

@@ -101,8 +101,6 @@ def count_events(session: Session, *, actor: Actor) -> int:
 @guarded("audit.read")
 def last_seed(session: Session, *, round_id: int, actor: Actor) -> int | None:
     """The seed of the round's latest automatic assignment, from the audit trail."""
-    import json
-
 
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "assignment.generate",
                                                   AuditEvent.subject == f"round:{round_id}")

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -197,8 +199,6 @@ def record_refusal(engine: Engine, exc: BaseException) -> None:
 
 
 def alembic_config(url: str):
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
@@ -207,8 +207,6 @@ def alembic_config(url: str):
 
 def upgrade(engine_or_url: Engine | str | None = None) -> None:
     """Create or upgrade the schema to the newest migration, keeping every row."""
-    from alembic import command
-
     if isinstance(engine_or_url, Engine):
         config = alembic_config(engine_or_url.url.render_as_string(hide_password=False))
         with engine_or_url.begin() as connection:

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from judging.core.permissions import ANY, OWN, SYSTEM_ROLE, Actor, actor_name, scope
+from judging.core.permissions import ANY, OWN, ROLES, SYSTEM_ROLE, Actor, actor_name, scope
 from judging.errors import PermissionDenied, Problem
 from judging.store.models import User
 
@@ -47,6 +47,8 @@ def checked_role(session: Session, actor: object) -> tuple[str | None, str]:
         return None, "unknown_actor"
     if not (user.active and actor.active):
         return None, "inactive"
+    if user.role not in ROLES:  # a role written past the store (or a shell's) grants nothing
+        return None, "unknown_role"
     return user.role, ""
 
 

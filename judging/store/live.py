@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from judging.core.live import live_result
-from judging.core.permissions import Actor
+from judging.core.permissions import Actor, Role
 from judging.core.states import LiveState, RoundStatus
 from judging.errors import PermissionDenied, Problem
 from judging.store.assignment import conflict_pairs
@@ -26,7 +26,6 @@ from judging.store.models import (
     User,
     utcnow,
 )
-from judging.store.people import list_judges
 from judging.store.scores import round_data
 
 
@@ -173,7 +172,7 @@ def live_board(session: Session, *, round_id: int, actor: Actor) -> LiveBoard:
         closed_codes = {session.get(Entry, r.entry_id).code for r in closed}
         scores = scores[scores["entry_id"].isin(closed_codes)]
         result = live_result(scores, rubric, entry_id=last.code, method=rnd.method)
-    names = {u.username: u.display_name for u in list_judges(session, actor=actor)}
+    names = dict(session.exec(select(User.username, User.display_name).where(User.role == Role.JUDGE)).all())
     return LiveBoard(rnd.name, rnd.method, current, panel, scored, last, result, names)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from judging.core.passwords import verify_password
-from judging.core.permissions import RESERVED_USERNAMES, Actor, Role
+from judging.core.permissions import RESERVED_USERNAMES, ROLES, Actor, Role
 from judging.core.signin_limits import ADDRESS, USER, Counter, after_failure, remaining_lock
 from judging.errors import JudgingError, NotFound, Problem
 from judging.store.audit_log import append_event, record_event
@@ -36,8 +36,10 @@ def create_user(
     actor: Actor,
     **fields: str,
 ) -> User:
-    if username in RESERVED_USERNAMES:
+    if username.strip().casefold() in RESERVED_USERNAMES:
         raise JudgingError(Problem("user.reserved_name", {"value": username}))
+    if role not in ROLES:
+        raise JudgingError(Problem("user.unknown_role", {"value": role, "allowed": "、".join(ROLES)}))
     user = User(username=username, display_name=display_name, role=role, password_hash=password_hash, **fields)
     session.add(user)
     session.flush()
@@ -58,6 +60,18 @@ def list_judges(session: Session, *, actor: Actor) -> list[User]:
 
 def _actor_of(user: User) -> Actor:
     return Actor(id=user.id, username=user.username, role=user.role, active=user.active)
+
+
+def display_name_of(session: Session, *, actor: Actor) -> str:
+    """The display name of the actor's own account ("" for a shell or an account that is gone)."""
+    name = session.exec(select(User.display_name).where(User.id == actor.id)).first() if actor.id else None
+    return name or ""
+
+
+@guarded("people.read")
+def taken_usernames(session: Session, *, actor: Actor) -> set[str]:
+    """Every account's user name (to tell which names an import would take)."""
+    return set(session.exec(select(User.username)))
 
 
 def resolve_actor(session: Session, *, user_id: int) -> Actor | None:

@@ -173,12 +173,16 @@ def entries_frame(session: Session, *, edition_id: int) -> pd.DataFrame:
 
 
 @guarded("scores.read")
-def vetoes_frame(session: Session, *, round_id: int, actor: Actor) -> pd.DataFrame:
-    rows = session.exec(
-        select(Entry.code, User.username, Veto.veto_key, Veto.reason)
-        .join(Entry, Entry.id == Veto.entry_id).join(User, User.id == Veto.judge_id)
-        .where(Veto.round_id == round_id).order_by(Entry.code, User.username, Veto.veto_key)
-    ).all()
+def vetoes_frame(session: Session, *, round_id: int, include_conflicted: bool = False, actor: Actor) -> pd.DataFrame:
+    """The round's vetoes: ``entry_id, judge_id, veto_key, reason`` (entry codes and user names). Like
+    their scores, the vetoes of a judge in conflict with the entry are left out unless ``include_conflicted``."""
+    stmt = (select(Entry.code, User.username, Veto.veto_key, Veto.reason)
+            .join(Entry, Entry.id == Veto.entry_id).join(User, User.id == Veto.judge_id)
+            .where(Veto.round_id == round_id).order_by(Entry.code, User.username, Veto.veto_key))
+    if not include_conflicted:
+        stmt = stmt.where(~select(Conflict.id).where(Conflict.judge_id == Veto.judge_id,
+                                                     Conflict.entry_id == Veto.entry_id).exists())
+    rows = session.exec(stmt).all()
     return pd.DataFrame(rows, columns=["entry_id", "judge_id", "veto_key", "reason"])
 
 

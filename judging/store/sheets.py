@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, select
 
-from judging.core.permissions import Actor
+from judging.core.permissions import Actor, Person
 from judging.core.rubric import Rubric
 from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
 from judging.core.sheet_rules import SheetFacts, check_may_score
@@ -234,8 +234,7 @@ def save_comment(
 def save_veto(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str, actor: Actor
 ) -> Veto:
-    if not actor.is_trusted_shell:  # the demo builder and scripts record vetoes on submitted sheets
-        check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = session.exec(select(Veto).where(
         Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
     )).first()
@@ -450,8 +449,7 @@ def clear_score(
 @guarded("sheet.write")
 def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, actor: Actor) -> None:
     """Withdraw a veto the judge raised (only while the sheet is not submitted)."""
-    if not actor.is_trusted_shell:  # the demo builder and scripts record vetoes on submitted sheets
-        check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = session.exec(select(Veto).where(
         Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
     )).first()
@@ -518,7 +516,7 @@ def declare_conflict(session: Session, *, judge_id: int, entry_id: int, reason: 
 @dataclass(frozen=True)
 class SubmittedSheetRow:
     sheet: ScoreSheet
-    judge: User
+    judge: Person
     entry: Entry
     round: Round
 
@@ -527,7 +525,7 @@ class SubmittedSheetRow:
 def submitted_sheets(session: Session, *, round_id: int | None = None, actor: Actor) -> list[SubmittedSheetRow]:
     """Submitted sheets with judge, entry and round (for the organiser's reopen list)."""
     stmt = (
-        select(ScoreSheet, User, Entry, Round)
+        select(ScoreSheet, User.id, User.username, User.display_name, Entry, Round)
         .join(User, User.id == ScoreSheet.judge_id)
         .join(Entry, Entry.id == ScoreSheet.entry_id)
         .join(Round, Round.id == ScoreSheet.round_id)
@@ -536,7 +534,8 @@ def submitted_sheets(session: Session, *, round_id: int | None = None, actor: Ac
     )
     if round_id is not None:
         stmt = stmt.where(ScoreSheet.round_id == round_id)
-    return [SubmittedSheetRow(*row) for row in session.exec(stmt)]
+    return [SubmittedSheetRow(sheet, Person(uid, name, display), entry, rnd)
+            for sheet, uid, name, display, entry, rnd in session.exec(stmt)]
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from judging.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from judging.store.audit_log import record_event
 from judging.store.db import database_url, open_database, read_session, record_refusal, write_session
 from judging.store.guard import refuse
-from judging.store.models import User
 from judging.store.people import (
     actor_by_password,
     actor_for_claims,
     clear_user_failures,
+    display_name_of,
     locked_for,
     record_failure,
     resolve_actor,
@@ -191,7 +191,7 @@ def authenticate(eng: Engine, username: str, password: str, address: str | None 
 def _signed_in(session, actor: Actor | None) -> SignedIn | None:
     if actor is None:
         return None
-    return SignedIn(actor.id, actor.username, session.get(User, actor.id).display_name, actor.role)
+    return SignedIn(actor.id, actor.username, display_name_of(session, actor=actor), actor.role)
 
 
 def sso_configured() -> bool:

@@ -13,8 +13,8 @@ from judging.errors import ImportValidationError
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.imports import import_entries, import_judges
-from judging.store.models import Entry, User
-from judging.store.people import list_judges, set_password_hashes
+from judging.store.models import Entry
+from judging.store.people import list_judges, set_password_hashes, taken_usernames
 from judging.ui.common import engine, lang, require_page, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
@@ -98,7 +98,7 @@ def _judges(edition, actor: Actor, n: int) -> None:
     data = upload.getvalue()
     with read_session(engine()) as s:
         tracks = tracks_of(s, edition.id)
-        existing = set(s.exec(select(User.username)))
+        existing = taken_usernames(s, actor=actor)
     report = check_judges(data, tracks=tracks, existing_usernames=existing)
     columns = {"username": tr("oc.handout.username"), "display_name": tr("oc.handout.name"),
                "organisation": tr("oc.handout.organisation"), "expertise": tr("oc.col_expertise")}

@@ -121,7 +121,7 @@ def _fit(round_id: int, actor: Actor) -> tuple[Round, object]:
         fit = None
     else:
         try:
-            fit = rank_round(data, no_awards(data, n_draws=DIAGNOSTIC_DRAWS))
+            fit = rank_round(data, no_awards(data, n_draws=DIAGNOSTIC_DRAWS), vetoes=False)
         except JudgingError as exc:
             fit = exc.with_traceback(None)  # kept in the session: not with the frames that held the scores
     st.session_state[FIT_KEY] = {round_id: (data.version, fit)}  # one round per tab: the others' fits are let go

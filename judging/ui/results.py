@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from datetime import date
 
 import altair as alt
@@ -72,8 +73,6 @@ def _settings_form(rnd) -> BundleSettings:
         upload = st.file_uploader(tr("results.awards_file"), type=["toml"], key=f"res_awards_{rnd.id}")
         awards = default_award_config()
         if upload is not None:
-            import tomllib
-
             try:
                 awards = award_config_from_mapping(tomllib.loads(upload.getvalue().decode("utf-8-sig")),
                                                    source=upload.name)

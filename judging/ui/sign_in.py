@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from judging.core.permissions import SYSTEM
-from judging.demo import DEMO_PASSWORD, build_demo
+from judging.demo import DEMO_PASSWORD, build_demo, first_judges
 from judging.errors import PermissionDenied
 from judging.store.db import read_session
-from judging.store.people import count_users, list_judges
+from judging.store.people import count_users
 from judging.ui.common import (
     EXPIRED_KEY,
     authenticate,
@@ -33,11 +32,8 @@ def render() -> None:
         _offer_demo(eng)
         return
     if "demo_built" in st.session_state:
-        with read_session(eng) as s:
-            # this tab has just built the demo as the trusted demo builder: it may name its judges
-            names = [u.username for u in list_judges(s, actor=SYSTEM)[:3]]
-        st.success(tr("signin.demo_ready", password=st.session_state["demo_built"],
-                      judges=", ".join(names)))
+        password, names = st.session_state["demo_built"]
+        st.success(tr("signin.demo_ready", password=password, judges=", ".join(names)))
     if EXPIRED_KEY in st.session_state:
         st.info(tr("trust.session_expired", minutes=st.session_state.pop(EXPIRED_KEY)))
     if sso_configured():
@@ -66,7 +62,7 @@ def _offer_demo(eng) -> None:
     if st.button(tr("signin.build_demo"), type="primary"):
         with st.spinner(tr("signin.building_demo")):
             build_demo(eng, seed=DEMO_SEED)
-        st.session_state["demo_built"] = DEMO_PASSWORD
+            st.session_state["demo_built"] = (DEMO_PASSWORD, first_judges(eng))
         st.rerun()
 
 

@@ -57,6 +57,7 @@ from judging.store.people import (
     list_judges,
     set_judge_active,
     set_password_hashes,
+    taken_usernames,
 )
 from judging.store.scores import (
     count_scores,
@@ -198,8 +199,9 @@ STORE_ACTIONS = {
                                                                  actor=a), {"j1", "cli"}),
     "save_veto own sheet": (lambda s, i, a: save_veto(s, **_sheet(i), veto_key="ip", reason="侵权", actor=a),
                             {"j1", "cli"}),
+    # the sheet rules hold for every actor, trusted shells too: a submitted sheet is locked
     "save_veto submitted sheet": (lambda s, i, a: save_veto(s, **_sheet(i, "E4"), veto_key="ip", reason="侵权",
-                                                                 actor=a), {"cli"}),
+                                                                 actor=a), set()),
     "clear_score own sheet": (lambda s, i, a: clear_score(s, **_sheet(i), criterion="core_technology", actor=a),
                               {"j1", "cli"}),
     "submit_sheet own sheet": (lambda s, i, a: submit_sheet(s, **_sheet(i), actor=a), {"j1", "cli"}),
@@ -309,6 +311,7 @@ STORE_READS = {
     "list_judges": (lambda s, i, a: list_judges(s, actor=a), PEOPLE),
     "active_judges": (lambda s, i, a: active_judges(s, actor=a), PEOPLE),
     "panel_of": (lambda s, i, a: panel_of(s, round_id=i["prelim"], actor=a), PEOPLE),
+    "taken_usernames": (lambda s, i, a: taken_usernames(s, actor=a), PEOPLE),
 }
 
 
@@ -373,9 +376,9 @@ UNGUARDED_READS = {
     "judging.store.people.actor_for_claims": "single sign-on: returns an actor for a verified email, nothing else",
     "judging.store.people.resolve_actor": "the shells' one look-up per request: an actor, never the account row",
     "judging.store.people.count_users": "a count (is the database empty?), for the sign-in page",
+    "judging.store.people.display_name_of": "the actor's own display name, for the tab that just signed in",
     "judging.store.sheets.sheet_facts": "the one query behind the sheet rules; called by guarded sheet writers",
-    "judging.store.sheets.check_judge_may_score": "the guard's own check of a judge's sheet (authorize calls it "
-                                                "before the call is authorised)",
+    "judging.store.sheets.check_judge_may_score": "the sheet rules' check, called inside guarded sheet writers",
 }
 _QUERY_CALL = re.compile(r"(?:\bselect|\.join|\.outerjoin|\.select_from|session\.get)\(")
 _PROTECTED = re.compile(r"\b(?:" + "|".join(PROTECTED_MODELS) + r")\b")
@@ -583,3 +586,36 @@ def test_the_trusted_shells_and_a_resolved_organiser_pass_the_same_check(world):
 def test_a_guarded_store_function_must_take_a_required_actor():
     with pytest.raises(TypeError, match="required actor"):
         guarded("edition.manage")(lambda session, *, actor="system": None)
+
+
+def test_a_role_written_past_the_store_grants_nothing(engine, two_judges):
+    with write_session(engine) as s:
+        rogue = create_user(s, username="rogue", display_name="rogue", role="organiser", actor=SYSTEM)
+    with write_session(engine) as s:  # a direct edit of the accounts table
+        s.get(User, rogue.id).role = "system"
+    with read_session(engine) as s:
+        with pytest.raises(PermissionDenied) as refused:
+            authorize(s, actor=Actor(id=rogue.id, username="rogue", role="organiser"), action="edition.manage")
+
+    assert refused.value.refusal["reason"] == "unknown_role"
+
+
+@pytest.mark.parametrize(("username", "role"), [("System", "judge"), (" CLI ", "judge"), ("demo", "judge"),
+                                                ("x1", "superuser"), ("x2", "system")])
+def test_create_user_refuses_a_shell_name_in_any_case_and_an_unknown_role(engine, username, role):
+    with pytest.raises(JudgingError) as refused, write_session(engine) as s:
+        create_user(s, username=username, display_name="x", role=role, actor=SYSTEM)
+
+    assert refused.value.problems[0].code in {"user.reserved_name", "user.unknown_role"}
+
+
+def test_lists_of_sheets_and_conflicts_name_judges_without_their_credentials(world):
+    engine, ids = world
+    with read_session(engine) as s:
+        auditor = as_user(s, "aud")
+        sheets = submitted_sheets(s, round_id=ids["prelim"], actor=auditor)
+        conflicts = conflict_rows(s, edition_id=ids["edition"], actor=auditor)
+
+    judges = [r.judge for r in sheets + conflicts]
+    assert judges and all(type(j) is permissions.Person for j in judges)
+    assert not any(hasattr(j, "password_hash") or hasattr(j, "email") for j in judges)

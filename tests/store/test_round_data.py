@@ -136,3 +136,30 @@ def test_advancement_ranks_the_same_round_data(engine, contest):
     assert pd.Series(preview.set_index("entry_id")["score"]).sort_index().round(9).tolist() == \
         scores.sort_index().round(9).tolist()
     assert preview.loc[preview["advance"], "entry_id"].tolist() == ["L-001", "L-002"]
+
+
+def test_a_conflicted_judges_veto_is_left_out_like_their_scores(engine, contest):
+    with write_session(engine) as s:
+        _veto(s, contest)  # j2 on L-002
+        add_conflict(s, judge_id=contest["j2"], entry_id=contest["L-002"], source="organiser", actor=SYSTEM)
+
+    data = _data(engine, contest)
+
+    assert data.vetoes.empty
+    assert "j2" not in set(data.scores.loc[data.scores["entry_id"] == "L-002", "judge_id"])
+
+
+def test_a_veto_ticked_before_any_score_does_not_stop_advancement(engine, contest):
+    with write_session(engine) as s:
+        add_entries(s, edition_id=contest["edition"], records=[{"code": "L-005", "track": "life", "title": "新"}],
+                    actor=SYSTEM)
+        entry = next(e for e in entries_of(s, contest["edition"]) if e.code == "L-005")
+        assign(s, round_id=contest["round"], pairs=[(contest["j1"], entry.id)], actor=SYSTEM)
+    with write_session(engine) as s:
+        save_veto(s, round_id=contest["round"], judge_id=contest["j1"], entry_id=entry.id,
+                  veto_key=RUBRIC.veto_items[0].key, reason="抄袭", actor=as_user(s, "j1"))
+        update_round(s, round_id=contest["round"], advance_rule="top:2", actor=SYSTEM)
+    with read_session(engine) as s:
+        preview = advancement_preview(s, round_id=contest["round"], actor=SYSTEM)
+
+    assert preview.loc[preview["advance"], "entry_id"].tolist() == ["L-001", "L-002"]
