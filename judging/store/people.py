@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     func,
@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from judging.core.passwords import verify_password
 from judging.core.permissions import RESERVED_USERNAMES, ROLES, Actor, Role
-from judging.core.signin_limits import ADDRESS, USER, Counter, after_failure, remaining_lock
+from judging.core.signin_limits import ADDRESS, LIMITS, USER, Counter, after_failure, remaining_lock
 from judging.errors import JudgingError, NotFound, Problem
 from judging.store.audit_log import append_event, record_event
 from judging.store.guard import guarded
@@ -157,25 +157,63 @@ def locked_for(session: Session, *, username: str, address: str | None, now: dat
     return max(remaining, default=remaining_lock(None, now))
 
 
-def record_failure(session: Session, *, username: str, address: str | None, now: datetime | None = None) -> None:
-    """Count a failed sign-in for the user name and the address (row-locked: replicas count together)."""
+def count_attempt(session: Session, *, username: str, address: str | None, now: datetime | None = None) -> timedelta:
+    """Count a sign-in attempt for the user name and the address before its password is checked.
+
+    Each counter is one row, upserted and locked for the update, so parallel attempts (other threads,
+    other replicas) are counted one after the other: at most the limit of attempts is ever let through
+    to a password check. Returns the remaining lock when the user name or the address is locked
+    already; that attempt is not counted and its password must not be checked.
+    """
     now = now or utcnow()
     dialect = session.get_bind().dialect.name
     make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    for kind, key in _keys(username, address):
+    rows = []
+    for kind, key in _keys(username, address):  # always user before address: no two attempts deadlock
         session.execute(make_insert(LoginThrottle).values(kind=kind, key=key, failures=0, window_start=now)
                         .on_conflict_do_nothing(index_elements=["kind", "key"]))
-        row = _row(session, kind, key, lock=True)
-        counter = after_failure(Counter(row.failures, _aware(row.window_start), _aware(row.locked_until)),
-                                kind=kind, now=now)
+        rows.append((kind, key, _row(session, kind, key, lock=True)))
+    locked = max(remaining_lock(_counter(row), now) for _, _, row in rows)
+    if locked:
+        return locked
+    for kind, key, row in rows:
+        counter = after_failure(_counter(row), kind=kind, now=now)
         newly_locked = counter.locked_until is not None and _aware(row.locked_until) != counter.locked_until
         row.failures, row.window_start, row.locked_until = counter.failures, counter.window_start, counter.locked_until
         session.add(row)
         if newly_locked:
             append_event(session, name=username[:KEY_LENGTH], action="auth.locked", subject=f"{kind}:{key}",
                          payload={"failures": counter.failures, "until": counter.locked_until.isoformat()})
-    append_event(session, name=username[:KEY_LENGTH], action="auth.failed", subject=f"address:{address or ''}")
     session.flush()
+    return timedelta(0)
+
+
+def settle_attempt(session: Session, *, username: str, address: str | None, ok: bool) -> None:
+    """After the password check of a counted attempt: a failure stays counted (and is an event); a
+    success forgets the user name's failures and takes its own count back from the address."""
+    if not ok:
+        append_event(session, name=username[:KEY_LENGTH], action="auth.failed", subject=f"address:{address or ''}")
+        session.flush()
+        return
+    clear_user_failures(session, username=username)
+    if address:
+        row = _row(session, ADDRESS, address[:KEY_LENGTH], lock=True)
+        if row is not None and row.failures > 0:
+            row.failures -= 1
+            if row.locked_until is not None and row.failures < LIMITS[ADDRESS]:
+                row.locked_until = None  # the attempt that locked it was this good one
+            session.add(row)
+            session.flush()
+
+
+def record_failure(session: Session, *, username: str, address: str | None, now: datetime | None = None) -> None:
+    """Count a failed sign-in for the user name and the address (an attempt counted, then settled as failed)."""
+    count_attempt(session, username=username, address=address, now=now)
+    settle_attempt(session, username=username, address=address, ok=False)
+
+
+def _counter(row: LoginThrottle) -> Counter:
+    return Counter(row.failures, _aware(row.window_start), _aware(row.locked_until))
 
 
 def clear_user_failures(session: Session, *, username: str) -> None:

@@ -28,11 +28,10 @@ from judging.store.guard import refuse
 from judging.store.people import (
     actor_by_password,
     actor_for_claims,
-    clear_user_failures,
+    count_attempt,
     display_name_of,
-    locked_for,
-    record_failure,
     resolve_actor,
+    settle_attempt,
 )
 
 USER_KEY = "auth_user"
@@ -171,20 +170,18 @@ def authenticate(eng: Engine, username: str, password: str, address: str | None 
     failures (the password is then not even checked); the counters are in the database.
     """
     username = username.strip()
-    with read_session(eng) as s:
-        locked = locked_for(s, username=username, address=address)
+    with write_session(eng) as s:  # counted before the password is checked: parallel attempts cannot pass the limit
+        locked = count_attempt(s, username=username, address=address)
     if locked:
         raise PermissionDenied(Problem("trust.locked", {"minutes": minutes(locked)}))
     with read_session(eng) as s:
         actor = actor_by_password(s, username=username, password=password)
         signed = _signed_in(s, actor)
     with write_session(eng) as s:
-        if actor is None:
-            record_failure(s, username=username, address=address)
-            return None
-        clear_user_failures(s, username=actor.username)
-        record_event(s, actor=actor, action="auth.sign_in", subject=f"user:{actor.id}",
-                     payload={"address": address or ""})
+        settle_attempt(s, username=username, address=address, ok=actor is not None)
+        if actor is not None:
+            record_event(s, actor=actor, action="auth.sign_in", subject=f"user:{actor.id}",
+                         payload={"address": address or ""})
     return signed
 
 

@@ -344,7 +344,7 @@ def _public_functions():
 
 
 # Writers that run before anyone is signed in, or that are the audit trail itself.
-SIGN_IN_WRITERS = {"record_event", "record_events", "append_event", "record_failure"}
+SIGN_IN_WRITERS = {"record_event", "record_events", "append_event", "record_failure", "count_attempt", "settle_attempt"}
 
 
 def _writers():
@@ -372,6 +372,8 @@ UNGUARDED_READS = {
     "judging.store.audit_log.append_event": "record_event's body; also records the refusal of a caller that "
                                             "is no actor at all",
     "judging.store.people.record_failure": "counts a failed sign-in: nobody is signed in yet (authentication)",
+    "judging.store.people.count_attempt": "counts a sign-in attempt before its password is checked (authentication)",
+    "judging.store.people.settle_attempt": "settles a counted sign-in attempt (authentication)",
     "judging.store.people.actor_by_password": "signs in: returns an actor (never the hash) for the right password",
     "judging.store.people.actor_for_claims": "single sign-on: returns an actor for a verified email, nothing else",
     "judging.store.people.resolve_actor": "the shells' one look-up per request: an actor, never the account row",
