@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from judging.core.assignment import assign_judges
-from judging.core.passwords import hash_password
+from judging.core.passwords import PreparedPassword, check_password, hash_password
 from judging.core.permissions import DEMO, Actor, Role
 from judging.core.rubric import Rubric, load_rubric
 from judging.core.scoring import weighted_total
@@ -30,14 +30,14 @@ from judging.store.db import write_session
 from judging.store.editions import add_round, create_edition, entries_of, get_round, rounds_of, tracks_of
 from judging.store.imports import import_entries, import_judges
 from judging.store.models import Assignment, Comment, Edition, Entry, Score, ScoreSheet, User, utcnow
-from judging.store.people import create_user, list_judges
+from judging.store.people import create_user, list_judges, set_passwords
 from judging.store.sheets import save_veto
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data" / "demo"
 RUBRICS_DIR = ROOT / "rubrics"
 
-DEMO_PASSWORD = "demo2026"  # public on purpose: the demo is for trying the system, not for real contests
+DEMO_PASSWORD = "demo2026-public"  # public on purpose: the demo is for trying the system, not for real contests
 DEMO_SEED = 2026
 ACTOR = DEMO
 
@@ -123,7 +123,7 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
         if not path.is_file():  # a wheel install has no data/ or rubrics/: the demo needs a source checkout
             raise DemoError(Problem("demo.data_missing", {"path": path}))
     rubric = load_rubric(RUBRICS_DIR / RUBRIC_FILE)
-    password_hash = hash_password(DEMO_PASSWORD)  # one hash: every demo account has the same public password
+    shared = PreparedPassword(hash_password(DEMO_PASSWORD))  # one hash: every demo account has the same public password
     with write_session(engine) as session:
         _refuse_unless_empty(session)
         edition = create_edition(session, name=EDITION_NAME, year=EDITION_YEAR, kind="innovation_contest",
@@ -139,12 +139,12 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
         import_entries(session, edition_id=edition.id, data=(DATA_DIR / "entries.csv").read_bytes(), actor=ACTOR)
         import_judges(session, edition_id=edition.id, data=(DATA_DIR / "judges.csv").read_bytes(), actor=ACTOR)
         judges = list_judges(session, actor=ACTOR)
-        for judge in judges:
-            judge.password_hash = password_hash
-            session.add(judge)
+        for name in [j.username for j in judges] + [a[0] for a in STAFF_ACCOUNTS]:
+            check_password(DEMO_PASSWORD, username=name)  # the demo meets the rules like any account
+        set_passwords(session, passwords={j.username: shared for j in judges}, actor=ACTOR)
         for username, display_name, role in STAFF_ACCOUNTS:
             create_user(session, username=username, display_name=display_name, role=role,
-                             password_hash=password_hash, actor=ACTOR)
+                        password=shared, actor=ACTOR)
         record_event(session, actor=ACTOR, action="demo.passwords", subject=f"edition:{edition.id}",
                           payload={"accounts": len(judges) + len(STAFF_ACCOUNTS)})
 

@@ -127,7 +127,7 @@ def test_demo_command_builds_then_refuses(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
 
     assert first == 0
-    assert "150 entries, 24 judges" in out and "demo2026" in out
+    assert "150 entries, 24 judges" in out and DEMO_PASSWORD in out
     assert second == 2
     assert "the database is not empty (1 edition(s), 27 account(s))" in err
 

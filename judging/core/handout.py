@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from judging.core.exports import formula_safe
-from judging.core.passwords import hash_password as argon2_hash
+from judging.core.passwords import PreparedPassword, password_problems, prepare_password
 from judging.i18n import t
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/l/I to misread
@@ -35,16 +35,26 @@ def generate_password(length: int = PASSWORD_LENGTH) -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
 
 
+def generated_password(username: str) -> str:
+    """A generated password that meets the password rules for ``username`` (drawn again in the rare
+    case it does not, e.g. when it happens to contain a one-letter user name)."""
+    while True:
+        password = generate_password()
+        if not password_problems(password, username=username):
+            return password
+
+
 def prepare_passwords(
     usernames: Sequence[str], *, hash_password: Callable[[str], str] | None = None,
     progress: Callable[[float], None] | None = None,
-) -> dict[str, tuple[str, str]]:
-    """Username → (generated password, its hash), calling ``progress`` with the share done."""
-    hash_password = hash_password or argon2_hash
+) -> dict[str, tuple[str, PreparedPassword]]:
+    """Username → (generated one-time password, what the store takes), calling ``progress`` with the
+    share done. The account must choose its own password at its first sign-in."""
     prepared = {}
     for i, username in enumerate(usernames):
-        password = generate_password()
-        prepared[username] = (password, hash_password(password))
+        password = generated_password(username)
+        prepared[username] = (password, prepare_password(password, username=username, one_time=True,
+                                                         hasher=hash_password))
         if progress is not None:
             progress((i + 1) / len(usernames))
     return prepared

@@ -1,6 +1,21 @@
 """Texts of the command line."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    "cli.user_added": {"zh": "已新建账号 {username}（{role}）", "en": "account {username} created ({role})"},
+    "cli.user_one_time": {
+        "zh": "一次性初始密码（只显示这一次，首次登录时须改为自己的密码）：{password}",
+        "en": "one-time password (shown this once; it must be changed at the first sign-in): {password}",
+    },
+    "cli.user_password_set": {"zh": "已为 {username} 设置新密码", "en": "new password set for {username}"},
+    "cli.user_disabled": {"zh": "已停用账号 {username}", "en": "account {username} switched off"},
+    "cli.user_enabled": {"zh": "已启用账号 {username}", "en": "account {username} switched on"},
+    "cli.user_col.username": {"zh": "账号", "en": "user name"},
+    "cli.user_col.name": {"zh": "姓名", "en": "name"},
+    "cli.user_col.role": {"zh": "角色", "en": "role"},
+    "cli.user_col.state": {"zh": "状态", "en": "state"},
+    "cli.user_state.active": {"zh": "启用", "en": "on"},
+    "cli.user_state.off": {"zh": "停用", "en": "off"},
+    "cli.user_state.one_time": {"zh": "待改初始密码", "en": "one-time password"},
     "cli.ok": {"zh": "通过", "en": "OK"},
     "cli.problems_found": {"zh": "发现 {n} 个问题", "en": "{n} problem(s) found"},
     "cli.db_upgraded": {"zh": "数据库结构已是最新：{url}", "en": "the schema is up to date: {url}"},

@@ -89,6 +89,7 @@ class User(SQLModel, table=True):
     display_name: str
     role: str = Field(default="judge", index=True)
     password_hash: str = ""
+    password_one_time: bool = False  # a generated password: the account must choose its own at the next sign-in
     organisation: str = ""
     expertise: str = ""  # track keys or tags separated by ";"
     email: str = ""

@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from judging.core.passwords import verify_password
+from judging.core.passwords import PasswordError, PreparedPassword, verify_password
 from judging.core.permissions import RESERVED_USERNAMES, ROLES, Actor, Role
 from judging.core.signin_limits import ADDRESS, LIMITS, USER, Counter, after_failure, remaining_lock
-from judging.errors import JudgingError, NotFound, Problem
+from judging.errors import JudgingError, NotFound, PermissionDenied, Problem
 from judging.store.audit_log import append_event, record_event
 from judging.store.guard import guarded
 from judging.store.models import (
@@ -32,15 +33,16 @@ def create_user(
     username: str,
     display_name: str,
     role: str = Role.JUDGE,
-    password_hash: str = "",
+    password: PreparedPassword | None = None,
     actor: Actor,
     **fields: str,
 ) -> User:
-    if username.strip().casefold() in RESERVED_USERNAMES:
-        raise JudgingError(Problem("user.reserved_name", {"value": username}))
-    if role not in ROLES:
-        raise JudgingError(Problem("user.unknown_role", {"value": role, "allowed": "、".join(ROLES)}))
-    user = User(username=username, display_name=display_name, role=role, password_hash=password_hash, **fields)
+    _check_new_username(username, role)
+    if password is not None and not isinstance(password, PreparedPassword):
+        raise TypeError("create_user takes a PreparedPassword (judging.core.passwords.prepare_password)")
+    user = User(username=username, display_name=display_name, role=role, **fields)
+    if password is not None:
+        user.password_hash, user.password_one_time = password.hash, password.one_time
     session.add(user)
     session.flush()
     record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
@@ -48,9 +50,25 @@ def create_user(
     return user
 
 
+def _check_new_username(username: str, role: str) -> None:
+    if not username.strip():
+        raise JudgingError(Problem("user.empty_name", {}))
+    if username.strip().casefold() in RESERVED_USERNAMES:
+        raise JudgingError(Problem("user.reserved_name", {"value": username}))
+    if role not in ROLES:
+        raise JudgingError(Problem("user.unknown_role", {"value": role, "allowed": "、".join(ROLES)}))
+
+
 @guarded("people.read")
 def get_user(session: Session, username: str, *, actor: Actor) -> User | None:
     return session.exec(select(User).where(User.username == username)).first()
+
+
+@guarded("people.read")
+def list_users(session: Session, *, actor: Actor) -> list[User]:
+    """Every account, staff first (by role), then by user name."""
+    order = {role: i for i, role in enumerate((Role.ORGANISER, Role.ANNOUNCER, Role.AUDITOR, Role.JUDGE))}
+    return sorted(session.exec(select(User)), key=lambda u: (order.get(u.role, len(order)), u.username))
 
 
 @guarded("people.read")
@@ -60,6 +78,31 @@ def list_judges(session: Session, *, actor: Actor) -> list[User]:
 
 def _actor_of(user: User) -> Actor:
     return Actor(id=user.id, username=user.username, role=user.role, active=user.active)
+
+
+def create_first_organiser(session: Session, *, username: str, display_name: str,
+                           password: PreparedPassword) -> Actor:
+    """The first account of an empty database, an organiser; refused once any account exists.
+
+    Nobody is signed in yet: the shell lets this run only after the one-time setup code printed in
+    the server's log was given (``judging.ui.sign_in``). The check and the insert are one transaction
+    (SQLite's write lock, a PostgreSQL lock on the accounts table), so two first organisers cannot race.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("LOCK TABLE app_user IN SHARE ROW EXCLUSIVE MODE"))
+    if session.exec(select(func.count()).select_from(User)).one():
+        raise PermissionDenied(Problem("setup.not_empty", {}))
+    if not isinstance(password, PreparedPassword):
+        raise TypeError("create_first_organiser takes a PreparedPassword")
+    _check_new_username(username, Role.ORGANISER)
+    user = User(username=username.strip(), display_name=display_name.strip() or username.strip(),
+                role=Role.ORGANISER, password_hash=password.hash, password_one_time=password.one_time)
+    session.add(user)
+    session.flush()
+    actor = _actor_of(user)
+    record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
+                 payload={"username": user.username, "role": user.role, "first_run": True})
+    return actor
 
 
 def display_name_of(session: Session, *, actor: Actor) -> str:
@@ -97,19 +140,44 @@ def count_users(session: Session) -> int:
 
 
 @guarded("people.manage")
-def set_password_hashes(session: Session, *, hashes: Mapping[str, str], actor: Actor) -> None:
-    """Store prepared password hashes (``judging.core.handout.prepare_passwords``); logged without them."""
-    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(hashes))))}
-    missing = [name for name in hashes if name not in users]
+def set_passwords(session: Session, *, passwords: Mapping[str, PreparedPassword], actor: Actor) -> None:
+    """Store prepared passwords (``prepare_password``, or the handout's ``prepare_passwords``) for the
+    accounts named; logged without them. Anything but a ``PreparedPassword`` is refused."""
+    if not all(isinstance(p, PreparedPassword) for p in passwords.values()):
+        raise TypeError("set_passwords takes PreparedPassword values (judging.core.passwords.prepare_password)")
+    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(passwords))))}
+    missing = [name for name in passwords if name not in users]
     if missing:
         raise NotFound(Problem("store.not_found", {"what": "user", "id": ", ".join(missing)}))
-    for name, password_hash in hashes.items():
-        users[name].password_hash = password_hash
+    for name, prepared in passwords.items():
+        users[name].password_hash, users[name].password_one_time = prepared.hash, prepared.one_time
         session.add(users[name])
     session.flush()
-    if hashes:
+    if passwords:
         record_event(session, actor=actor, action="user.passwords_issued", subject="users",
-                          payload={"usernames": sorted(hashes)})
+                     payload={"usernames": sorted(passwords),
+                              "one_time": sorted(n for n, p in passwords.items() if p.one_time)})
+
+
+def password_is_one_time(session: Session, *, actor: Actor) -> bool:
+    """Whether the actor's own account still has a one-time password (to be changed before anything else)."""
+    return bool(actor.id and session.exec(select(User.password_one_time).where(User.id == actor.id)).first())
+
+
+def change_own_password(session: Session, *, actor: Actor, current: str, new: PreparedPassword) -> None:
+    """The account changes its own password: the current one must be given (a tab left open is not
+    enough), and the new one is prepared by the rules. Clears the one-time mark."""
+    if not isinstance(new, PreparedPassword):
+        raise TypeError("change_own_password takes a PreparedPassword")
+    user = session.get(User, actor.id) if actor.id else None
+    if user is None or not user.active or user.username != actor.username:
+        raise PermissionDenied(Problem("trust.refused", {"action": "password.change"}))
+    if not verify_password(password_hash=user.password_hash, password=current):
+        raise PasswordError(Problem("password.current_wrong", {}))
+    user.password_hash, user.password_one_time = new.hash, False
+    session.add(user)
+    session.flush()
+    record_event(session, actor=actor, action="user.password_changed", subject=f"user:{user.id}")
 
 
 @guarded("people.read")

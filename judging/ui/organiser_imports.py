@@ -14,7 +14,7 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.imports import import_entries, import_judges
 from judging.store.models import Entry
-from judging.store.people import list_judges, set_password_hashes, taken_usernames
+from judging.store.people import list_judges, set_passwords, taken_usernames
 from judging.ui.common import engine, lang, require_page, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
@@ -113,7 +113,7 @@ def _judges(edition, actor: Actor, n: int) -> None:
         try:
             with write_session(engine()) as s:
                 outcome = import_judges(s, data=data, edition_id=edition.id, actor=actor)
-                set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor=actor)
+                set_passwords(s, passwords={u: p for u, (_, p) in prepared.items()}, actor=actor)
         except ImportValidationError as exc:
             bar.empty()
             st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
@@ -150,8 +150,7 @@ def _handout(actor: Actor) -> None:
         if go:
             prepared = prepare_passwords([chosen])
             with write_session(engine()) as s:
-                set_password_hashes(s, hashes={chosen: prepared[chosen][1]},
-                                              actor=require_page("imports"))
+                set_passwords(s, passwords={chosen: prepared[chosen][1]}, actor=actor)
             judge = by_name[chosen]
             st.session_state[ACCOUNTS_KEY] = [Account(judge.username, judge.display_name, judge.organisation,
                                                       prepared[chosen][0])]

@@ -16,7 +16,7 @@ def test_prepared_passwords_are_distinct_hashed_and_reported():
     seen = []
     prepared = prepare_passwords(["a", "b", "c"], hash_password=lambda p: "h:" + p, progress=seen.append)
     assert list(prepared) == ["a", "b", "c"]
-    assert all(h == "h:" + p for p, h in prepared.values())
+    assert all(h.hash == "h:" + p and h.one_time for p, h in prepared.values())
     assert len({p for p, _ in prepared.values()}) == 3
     assert all(len(p) == PASSWORD_LENGTH and set(p) <= set(PASSWORD_ALPHABET) for p, _ in prepared.values())
     assert seen == [1 / 3, 2 / 3, 1.0]

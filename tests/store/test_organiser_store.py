@@ -11,6 +11,7 @@ from sqlmodel import select
 from judging.core.assignment import AssignmentError
 from judging.core.editions import parse_edition_toml
 from judging.core.handout import prepare_passwords
+from judging.core.passwords import PreparedPassword
 from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.errors import NotFound, PermissionDenied
@@ -51,7 +52,7 @@ from judging.store.live import (
     set_panel,
 )
 from judging.store.models import AuditEvent
-from judging.store.people import create_user, list_judges, resolve_actor, set_password_hashes
+from judging.store.people import create_user, list_judges, resolve_actor, set_passwords
 from judging.store.sheets import (
     JudgeLiveFinal,
     assigned_entries,
@@ -113,17 +114,18 @@ def test_prepared_passwords_are_stored_only_as_hashes(engine):
     prepared = prepare_passwords(["w01", "w02"], hash_password=_fast_hash)
     with write_session(engine) as s:
         import_judges(s, data=data, actor=SYSTEM)
-        set_password_hashes(s, hashes={u: h for u, (_, h) in prepared.items()}, actor=SYSTEM)
+        set_passwords(s, passwords={u: p for u, (_, p) in prepared.items()}, actor=SYSTEM)
     with read_session(engine) as s:
         stored = {u.username: u for u in list_judges(s, actor=SYSTEM)}
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "user.passwords_issued")).one()
     assert stored["w01"].password_hash == "plain:" + prepared["w01"][0]
-    assert prepared["w01"][0] not in event.payload and prepared["w01"][1] not in event.payload
+    assert prepared["w01"][0] not in event.payload and prepared["w01"][1].hash not in event.payload
+    assert stored["w01"].password_one_time and stored["w02"].password_one_time
 
 
 def test_password_hashes_for_unknown_users_are_refused(engine):
     with pytest.raises(NotFound), write_session(engine) as s:
-        set_password_hashes(s, hashes={"ghost": "x"}, actor=SYSTEM)
+        set_passwords(s, passwords={"ghost": PreparedPassword("x")}, actor=SYSTEM)
 
 
 def test_replace_assignment_is_refused_once_scores_exist(engine):

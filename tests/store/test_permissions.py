@@ -56,7 +56,7 @@ from judging.store.people import (
     get_user,
     list_judges,
     set_judge_active,
-    set_password_hashes,
+    set_passwords,
     taken_usernames,
 )
 from judging.store.scores import (
@@ -169,7 +169,7 @@ STORE_ACTIONS = {
     "update_round": (lambda s, i, a: update_round(s, round_id=i["final"], name="终评2", actor=a), ORG),
     "create_user": (lambda s, i, a: create_user(s, username="new", display_name="新", actor=a), ORG),
     "set_judge_active": (lambda s, i, a: set_judge_active(s, judge_id=i["j2"], active=False, actor=a), ORG),
-    "set_password_hashes": (lambda s, i, a: set_password_hashes(s, hashes={}, actor=a), ORG),
+    "set_passwords": (lambda s, i, a: set_passwords(s, passwords={}, actor=a), ORG),
     "add_entries": (lambda s, i, a: add_entries(s, edition_id=i["edition"], records=[
         {"code": "E9", "track": "life", "title": "新"}], actor=a), ORG),
     "import_entries": (lambda s, i, a: imports.import_entries(s, edition_id=i["edition"], data=b"", actor=a), ORG),

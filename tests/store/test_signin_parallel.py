@@ -24,7 +24,8 @@ ATTEMPTS = 40
 @pytest.fixture
 def judge(engine):
     with write_session(engine) as s:
-        create_user(s, username="j1", display_name="张三", password_hash=passwords.hash_password(GOOD), actor=SYSTEM)
+        create_user(s, username="j1", display_name="张三", password=passwords.PreparedPassword(passwords.hash_password(GOOD)),
+                    actor=SYSTEM)
 
 
 def test_forty_parallel_wrong_passwords_check_at_most_the_limit_then_the_right_one_is_locked_out(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from judging.core.passwords import hash_password
+from judging.core.passwords import PreparedPassword, hash_password
 from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.store.assignment import assign
@@ -28,7 +28,7 @@ def password():
 
 @pytest.fixture(scope="session")
 def password_hash():
-    return hash_password(PASSWORD)  # argon2 is slow on purpose: hash once
+    return PreparedPassword(hash_password(PASSWORD))  # argon2 is slow on purpose: hash once
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def contest(tmp_path, monkeypatch, password_hash):
             {"code": "P-002", "track": "public", "title": "[链接](http://evil.example) **粗体**", "organisation": "丁公司"},
         ], actor=SYSTEM)
         users = {
-            name: create_user(s, username=name, display_name=display, role=role, password_hash=password_hash, actor=SYSTEM)
+            name: create_user(s, username=name, display_name=display, role=role, password=password_hash, actor=SYSTEM)
             for name, display, role in [("j1", "张三", "judge"), ("j2", "李四", "judge"),
                                         ("org", "王组织", "organiser"), ("ann", "赵发布", "announcer"),
                                         ("aud", "钱监督", "auditor")]
