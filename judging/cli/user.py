@@ -80,7 +80,8 @@ def run_list(args) -> int:
     engine = open_database(args.db)
     with read_session(engine) as session:
         users = list_users(session, actor=CLI)
-    print("\t".join(t(f"cli.user_col.{c}") for c in ("username", "name", "role", "state")))
+    print("\t".join((t("cli.user_col.username"), t("cli.user_col.name"), t("cli.user_col.role"),
+                     t("cli.user_col.state"))))
     for user in users:
         state = t("cli.user_state.active" if user.active else "cli.user_state.off")
         if user.password_one_time:

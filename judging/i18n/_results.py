@@ -194,7 +194,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "pub.changed": {"zh": "奖项已调整并记入审计记录", "en": "award changed and recorded in the audit trail"},
     "pub.freeze_heading": {"zh": "定稿", "en": "Freeze the final list"},
     "pub.freeze_caption": {"zh": "公示期结束且全部异议处理完毕后方可定稿（未处理异议：{n} 条）", "en": "possible once the window has closed and every objection is resolved ({n} open)"},
-    "pub.today": {"zh": "定稿日期", "en": "date of freezing"},
+    "pub.freeze_clock": {
+        "zh": "公示期至 {end} 结束；定稿按服务器时钟（北京时间）计，今天是 {today}。",
+        "en": "The objection window ends on {end}; freezing goes by the server's clock (Beijing time): today is {today}.",
+    },
     "pub.freeze": {"zh": "定稿（冻结名单）", "en": "Freeze as final"},
     "pub.frozen_done": {"zh": "名单已定稿", "en": "the list is final"},
     "pub.reopen": {"zh": "重新开放（须填理由）", "en": "Reopen (reason required)"},

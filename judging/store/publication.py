@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -44,6 +45,7 @@ from judging.store.scores import round_data
 LIST_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_unit", "score", "score_low",
                 "score_high", "rank", "rank_low", "rank_high", "tier", "tier_label", "flags", "veto")
 OBJECTION_STATUSES = ("open", "upheld", "rejected")
+CONTEST_TIMEZONE = ZoneInfo("Asia/Shanghai")  # 公示 windows are counted in Beijing working days
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -171,6 +173,11 @@ def publish(
     return publication
 
 
+def today() -> date:
+    """The day by the server's clock in the contest's time zone: the one clock freezing goes by."""
+    return datetime.now(CONTEST_TIMEZONE).date()
+
+
 def _check_not_frozen(publication: Publication) -> None:
     if publication.status == "frozen":
         raise PermissionDenied(Problem("pub.frozen", {}))
@@ -256,11 +263,13 @@ def resolve_objection(session: Session, *, objection_id: int, upheld: bool, reas
 
 
 @guarded("publication.manage")
-def freeze(session: Session, *, publication_id: int, today: date, actor: Actor) -> Publication:
-    """Freeze the list as final: the window must have closed and every objection be resolved."""
+def freeze(session: Session, *, publication_id: int, actor: Actor) -> Publication:
+    """Freeze the list as final: the objection window must have closed by the server's clock (nobody
+    types the date) and every objection be resolved. The event records the window and the day."""
     publication = get_publication(session, publication_id, actor=actor)
     _check_not_frozen(publication)
-    if not window_closed(publication.start_date, publication.objection_days, today,
+    day = today()
+    if not window_closed(publication.start_date, publication.objection_days, day,
                          holidays=_dates(publication.holidays), workdays=_dates(publication.workdays)):
         raise PublicationError(Problem("pub.window_open", {"end": objection_deadline(publication).isoformat()}))
     open_ones = [o.id for o in objections_of(session, publication_id, actor=actor) if o.status == "open"]
@@ -277,7 +286,10 @@ def freeze(session: Session, *, publication_id: int, today: date, actor: Actor) 
     record_event(session, actor=actor, action="publication.freeze", subject=f"publication:{publication_id}",
                  payload={"entries": len(final), "awarded": int((final["tier"].fillna("") != "").sum()),
                           "changes": len(changes_of(session, publication_id, actor=actor)),
-                          "final_sha256": hashlib.sha256(final_json.encode("utf-8")).hexdigest()})
+                          "final_sha256": hashlib.sha256(final_json.encode("utf-8")).hexdigest(),
+                          "window": {"start": publication.start_date.isoformat(), "days": publication.objection_days,
+                                     "end": objection_deadline(publication).isoformat()},
+                          "today": day.isoformat()})
     return publication
 
 

@@ -156,10 +156,10 @@ def _freeze_form(publication, objections, actor) -> None:
     st.subheader(tr("pub.freeze_heading"))
     open_count = sum(o.status == "open" for o in objections)
     st.caption(tr("pub.freeze_caption", n=open_count))
+    st.caption(tr("pub.freeze_clock", end=pub.objection_deadline(publication).isoformat(), today=pub.today().isoformat()))
     with st.form(f"pub_freeze_{publication.id}"):
-        today = st.date_input(tr("pub.today"), value=date.today())
         if st.form_submit_button(tr("pub.freeze"), type="primary"):
-            _run(lambda s: pub.freeze(s, publication_id=publication.id, today=today, actor=actor), "pub.frozen_done")
+            _run(lambda s: pub.freeze(s, publication_id=publication.id, actor=actor), "pub.frozen_done")
 
 
 def _reopen_form(publication, actor) -> None:

@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 from actors import as_user
 from browser.support import settle, sign_in
+from clock import freeze_on
 from docx import Document
 
 from judging.core.bundle import BundleSettings, verify_bundle
@@ -43,7 +44,7 @@ def final_list(served_app):
             rnd = rounds_of(s, edition.id)[0]
             publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(seed=1),
                                       start_date=date(2026, 11, 2), contact="010-12345678", actor=as_user(s, "organiser"))
-            pub.freeze(s, publication_id=publication.id, today=date(2026, 11, 20), actor=as_user(s, "organiser"))
+            freeze_on(date(2026, 11, 20), s, publication_id=publication.id, actor=as_user(s, "organiser"))
         with read_session(engine) as s:
             table = pub.current_list(s, publication.id, actor=SYSTEM)
         return {"edition": edition.name, "table": table}

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+from clock import freeze_on
 
 from judging.cli import main
 from judging.core.bundle import BundleSettings, verify_bundle
@@ -37,7 +38,7 @@ def published(engine) -> int:
                                     value=float(90 - 8 * n + k), actor=SYSTEM, enforce_assignment=False)
         publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(method="raw", awards=AWARDS),
                                   start_date=date(2026, 11, 23), actor=SYSTEM)
-        pub.freeze(s, publication_id=publication.id, today=date(2026, 12, 1), actor=SYSTEM)
+        freeze_on(date(2026, 12, 1), s, publication_id=publication.id, actor=SYSTEM)
         return publication.id
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from actors import NO_SUCH_ID, as_user
+from clock import freeze_on
 from sqlmodel import select
 
 from judging.core import permissions
@@ -55,6 +56,7 @@ from judging.store.people import (
     create_user,
     get_user,
     list_judges,
+    list_users,
     set_judge_active,
     set_passwords,
     taken_usernames,
@@ -216,7 +218,7 @@ STORE_ACTIONS = {
         actor=a), ORG),
     "resolve_objection": (lambda s, i, a: publication.resolve_objection(s, objection_id=999, upheld=False,
                                                                         reason="不成立", actor=a), ORG),
-    "freeze": (lambda s, i, a: publication.freeze(s, publication_id=999, today=date(2026, 6, 1), actor=a), ORG),
+    "freeze": (lambda s, i, a: freeze_on(date(2026, 6, 1), s, publication_id=999, actor=a), ORG),
     "reopen": (lambda s, i, a: publication.reopen(s, publication_id=999, reason="复核", actor=a), ORG),
 }
 
@@ -312,6 +314,7 @@ STORE_READS = {
     "active_judges": (lambda s, i, a: active_judges(s, actor=a), PEOPLE),
     "panel_of": (lambda s, i, a: panel_of(s, round_id=i["prelim"], actor=a), PEOPLE),
     "taken_usernames": (lambda s, i, a: taken_usernames(s, actor=a), PEOPLE),
+    "list_users": (lambda s, i, a: list_users(s, actor=a), PEOPLE),
 }
 
 
@@ -344,7 +347,9 @@ def _public_functions():
 
 
 # Writers that run before anyone is signed in, or that are the audit trail itself.
-SIGN_IN_WRITERS = {"record_event", "record_events", "append_event", "record_failure", "count_attempt", "settle_attempt"}
+SIGN_IN_WRITERS = {"record_event", "record_events", "append_event", "record_failure", "count_attempt", "settle_attempt",
+                   "create_first_organiser",  # only on an empty database, after the setup code (nobody signed in yet)
+                   "change_own_password"}  # the account itself, with its current password
 
 
 def _writers():
@@ -379,6 +384,9 @@ UNGUARDED_READS = {
     "judging.store.people.resolve_actor": "the shells' one look-up per request: an actor, never the account row",
     "judging.store.people.count_users": "a count (is the database empty?), for the sign-in page",
     "judging.store.people.display_name_of": "the actor's own display name, for the tab that just signed in",
+    "judging.store.people.password_is_one_time": "whether the actor's own password is a one-time one",
+    "judging.store.people.create_first_organiser": "counts the accounts (none yet) and returns the new actor",
+    "judging.store.people.change_own_password": "the account itself, after its current password was checked",
     "judging.store.sheets.sheet_facts": "the one query behind the sheet rules; called by guarded sheet writers",
     "judging.store.sheets.check_judge_may_score": "the sheet rules' check, called inside guarded sheet writers",
 }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+import json
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
+from clock import freeze_on
 from sqlmodel import select
 
 from judging.core.bundle import BundleSettings
@@ -95,15 +98,15 @@ def test_upheld_objection_changes_the_list_and_frozen_list_refuses_changes(engin
         rejected = pub.add_objection(s, publication_id=pid, entry_id=runner, name="赵六", contact="zl@example.cn",
                                      text="评分过低", received_on=date(2026, 11, 27), actor=SYSTEM)
     with write_session(engine) as s, pytest.raises(PublicationError, match="still open"):
-        pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor=SYSTEM)
+        freeze_on(date(2026, 12, 1), s, publication_id=pid, actor=SYSTEM)
     with write_session(engine) as s:
         pub.resolve_objection(s, objection_id=upheld.id, upheld=True, reason="经核实存在知识产权纠纷，取消奖项",
                               new_tier="", actor=SYSTEM)
         pub.resolve_objection(s, objection_id=rejected.id, upheld=False, reason="评分程序合规", actor=SYSTEM)
     with write_session(engine) as s, pytest.raises(PublicationError, match="runs until 2026-11-27"):
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 27), actor=SYSTEM)
+        freeze_on(date(2026, 11, 27), s, publication_id=pid, actor=SYSTEM)
     with write_session(engine) as s:
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor=SYSTEM)
+        freeze_on(date(2026, 11, 30), s, publication_id=pid, actor=SYSTEM)
 
     after = _list(engine, pid)
     assert after.loc[winner, "tier"] == "" and after.loc[winner, "tier_label"] == ""
@@ -129,7 +132,7 @@ def test_upheld_objection_changes_the_list_and_frozen_list_refuses_changes(engin
 def test_reopening_is_logged_and_allows_a_change_then_freezes_again(engine, published):
     pid = published["publication"]
     with write_session(engine) as s:
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor=SYSTEM)
+        freeze_on(date(2026, 11, 30), s, publication_id=pid, actor=SYSTEM)
     runner = _list(engine, pid).query("tier == ''").index[0]
 
     with write_session(engine) as s, pytest.raises(PublicationError, match="needs a reason"):
@@ -137,7 +140,7 @@ def test_reopening_is_logged_and_allows_a_change_then_freezes_again(engine, publ
     with write_session(engine) as s:
         reopening = pub.reopen(s, publication_id=pid, reason="上级主管部门要求复核", actor=SYSTEM)
         pub.change_tier(s, publication_id=pid, entry_id=runner, tier="third", reason="复核后增补", actor=SYSTEM)
-        pub.freeze(s, publication_id=pid, today=date(2026, 12, 2), actor=SYSTEM)
+        freeze_on(date(2026, 12, 2), s, publication_id=pid, actor=SYSTEM)
 
     with read_session(engine) as s:
         assert [r.reason for r in pub.reopenings_of(s, pid, actor=SYSTEM)] == ["上级主管部门要求复核"]
@@ -186,7 +189,7 @@ def test_publication_bundle_verifies_with_its_changes_and_exports_render(engine,
     pid = published["publication"]
     with write_session(engine) as s:
         pub.change_tier(s, publication_id=pid, entry_id="L-001", tier="first", reason="评审组复议", actor=SYSTEM)
-        pub.freeze(s, publication_id=pid, today=date(2026, 11, 30), actor=SYSTEM)
+        freeze_on(date(2026, 11, 30), s, publication_id=pid, actor=SYSTEM)
     with read_session(engine) as s:
         data = pub.publication_bundle(s, pid, actor=SYSTEM)
         info = pub.edition_info(s, pub.get_publication(s, pid, actor=SYSTEM), organiser="某市经信局")
@@ -216,3 +219,17 @@ def test_bundle_of_a_publication_fails_once_a_score_changes_after_publishing(eng
         report = verify_bundle(pub.publication_bundle(s, published["publication"], actor=SYSTEM))
 
     assert [p.code for p in report.problems][:1] == ["bundle.result_differs"]
+
+
+def test_freezing_goes_by_the_servers_clock_and_its_event_records_the_window(engine, published):
+    pid = published["publication"]
+    with pytest.raises(PublicationError, match="2026-11-27"), write_session(engine) as s:
+        freeze_on(date(2026, 11, 27), s, publication_id=pid, actor=SYSTEM)  # the window's last day
+    with write_session(engine) as s:
+        freeze_on(date(2026, 11, 30), s, publication_id=pid, actor=SYSTEM)
+
+    with read_session(engine) as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "publication.freeze")).one()
+    payload = json.loads(event.payload)
+    assert (payload["window"], payload["today"]) == ({"start": "2026-11-23", "days": 5, "end": "2026-11-27"}, "2026-11-30")
+    assert "today" not in inspect.signature(pub.freeze).parameters

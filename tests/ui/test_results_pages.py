@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from actors import as_user
+from clock import freeze_on, on_day
 from streamlit.testing.v1 import AppTest
 
 from judging.core.bundle import BundleSettings
@@ -147,9 +148,10 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
     assert table.loc["L-001", "tier"] == "" and table.loc["L-001", "change_reason"] == "经核实，取消奖项"
 
     freeze = at.form(key=f"pub_freeze_{pid}")
-    freeze.date_input[0].set_value(date(2026, 12, 1))
+    assert len(freeze.date_input) == 0  # the server's clock decides, nobody types the day
     freeze.form_submit_button[0].click()
-    at.run()
+    with on_day(date(2026, 12, 1)):
+        at.run()
     assert not at.exception
     with read_session(scored["engine"]) as s:
         assert pub.get_publication(s, pid, actor=SYSTEM).status == "frozen"
@@ -160,9 +162,9 @@ def test_publication_page_refuses_freezing_while_the_window_is_open(scored):
     pid = publish(scored)
     at = page(scored, "publication", "org").run()
     freeze = at.form(key=f"pub_freeze_{pid}")
-    freeze.date_input[0].set_value(date(2026, 11, 26))
     freeze.form_submit_button[0].click()
-    at.run()
+    with on_day(date(2026, 11, 26)):
+        at.run()
 
     assert [e.value for e in at.error] == ["公示期至 2026-11-27 才结束，暂不能定稿"]
 
@@ -177,7 +179,7 @@ LIST_FILES = ["Excel 名单", "CSV 名单", "PDF 名单", "Word 公告", "获奖
 def test_award_list_page_offers_the_downloads_of_a_frozen_list_by_role(scored, user, files):
     pid = publish(scored)
     with write_session(scored["engine"]) as s:
-        pub.freeze(s, publication_id=pid, today=date(2026, 12, 1), actor=as_user(s, "org"))
+        freeze_on(date(2026, 12, 1), s, publication_id=pid, actor=as_user(s, "org"))
     at = page(scored, "announcer", user).run()
 
     assert not at.exception
