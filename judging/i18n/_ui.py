@@ -152,6 +152,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "sheet.conflict_reason": {"zh": "回避理由", "en": "Reason"},
     "sheet.conflict_confirm": {"zh": "确认回避", "en": "Declare the conflict"},
     "conflict.reason_required": {"zh": "请填写回避理由", "en": "Give the reason for the conflict"},
+    "conflict.round_not_open": {
+        "zh": "“{round}”已不在评审中，不能再声明回避；如需回避，请联系组织方登记。",
+        "en": "\"{round}\" is no longer open, so a conflict can no longer be declared here; ask the organiser to record it.",
+    },
+    "conflict.not_assigned": {
+        "zh": "这件作品没有分配给您，无需声明回避；如有利害关系，请告知组织方。",
+        "en": "This entry is not assigned to you, so there is nothing to withdraw from; tell the organiser of the conflict.",
+    },
+    "conflict.sheet_submitted": {
+        "zh": "您已提交这件作品的评分表，不能再声明回避；请联系组织方：组织方可登记回避并处理已提交的分数。",
+        "en": "You have submitted this sheet, so you can no longer declare a conflict; ask the organiser, who can "
+              "record it and deal with the submitted scores.",
+    },
     # organiser: conflicts and sheets
     "organiser.declared": {"zh": "评委声明的回避", "en": "Conflicts declared by judges"},
     "organiser.no_declared": {"zh": "还没有评委声明回避。", "en": "No judge has declared a conflict yet."},

@@ -505,10 +505,23 @@ def reopen_sheet(
 
 
 @guarded("conflict.declare")
-def declare_conflict(session: Session, *, judge_id: int, entry_id: int, reason: str, actor: Actor) -> Conflict:
-    """A judge declares a conflict (回避) with a reason; the entry leaves their list and their scores are excluded."""
+def declare_conflict(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
+                     actor: Actor) -> Conflict:
+    """A judge declares a conflict (回避) with a reason from their sheet in ``round_id``; the entry
+    leaves their list and their scores are excluded.
+
+    Only while they may still change that sheet: in an open round, on an entry assigned to them, not
+    yet submitted. Otherwise the refusal says to ask the organiser, who records conflicts at any time.
+    """
     if not reason.strip():
         raise PermissionDenied(Problem("conflict.reason_required", {}))
+    _, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if not facts.round_open:
+        raise PermissionDenied(Problem("conflict.round_not_open", {"round": facts.round_name}))
+    if not facts.assigned:
+        raise PermissionDenied(Problem("conflict.not_assigned", {}))
+    if facts.submitted:
+        raise PermissionDenied(Problem("conflict.sheet_submitted", {}))
     return add_conflict(session, judge_id=judge_id, entry_id=entry_id, source="declared",
                         reason=reason.strip(), actor=actor)
 

@@ -220,7 +220,7 @@ def on_conflict(sheet: Sheet) -> None:
     reason = st.session_state.get(sheet.widget("conflict_reason"), "")
     try:
         with write_session(engine()) as s:
-            declare_conflict(s, judge_id=sheet.judge_id, entry_id=sheet.entry_id, reason=reason,
+            declare_conflict(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, reason=reason,
                                   actor=sheet.actor)
     except JudgingError as exc:
         sheet.errors["conflict"] = exc.render(lang())

@@ -15,7 +15,7 @@ from judging.store.assignment import add_conflict, assign, conflict_rows
 from judging.store.db import read_session, write_session
 from judging.store.editions import add_entries, add_round, create_edition, entries_of
 from judging.store.models import AuditEvent
-from judging.store.people import create_user
+from judging.store.people import create_user, resolve_actor
 from judging.store.scores import load_scores_frame, round_score_version
 from judging.store.sheets import (
     StoredValue,
@@ -164,7 +164,7 @@ def test_declare_conflict_removes_entry_and_excludes_scores(engine, contest):
     _fill(engine, contest)
 
     with write_session(engine) as s:
-        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="曾任顾问", actor=as_user(s, "j1"))
+        declare_conflict(s, round_id=contest["round"], judge_id=contest["j1"], entry_id=contest["entries"][0], reason="曾任顾问", actor=as_user(s, "j1"))
 
     with read_session(engine) as s:
         rows = judge_entry_rows(s, round_id=contest["round"], judge_id=contest["j1"], actor=SYSTEM)
@@ -179,7 +179,7 @@ def test_declare_conflict_removes_entry_and_excludes_scores(engine, contest):
 
 def test_declare_conflict_needs_a_reason(engine, contest):
     with pytest.raises(PermissionDenied), write_session(engine) as s:
-        declare_conflict(s, judge_id=contest["j1"], entry_id=contest["entries"][0], reason="  ", actor=as_user(s, "j1"))
+        declare_conflict(s, round_id=contest["round"], judge_id=contest["j1"], entry_id=contest["entries"][0], reason="  ", actor=as_user(s, "j1"))
 
 
 def test_clear_score_removes_it_and_refuses_a_stale_version(engine, contest):
@@ -270,3 +270,27 @@ def test_round_score_version_changes_with_every_change_the_fit_reads_and_only_th
     seen.append(version())
 
     assert len(seen) == 5 and all(before != after for before, after in zip(seen, seen[1:], strict=False))
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("submitted", "您已提交这件作品的评分表，不能再声明回避；请联系组织方：组织方可登记回避并处理已提交的分数。"),
+    ("unassigned", "这件作品没有分配给您，无需声明回避；如有利害关系，请告知组织方。"),
+])
+def test_conflict_on_a_submitted_sheet_or_an_unassigned_entry_is_refused_and_says_whom_to_ask(
+        engine, contest, case, message):
+    entry = contest["entries"][0]
+    if case == "submitted":
+        _fill(engine, contest)
+        with write_session(engine) as s:
+            submit_sheet(s, **_where(contest), actor=as_user(s, "j1"))
+    else:
+        with write_session(engine) as s:
+            j3 = create_user(s, username="j3", display_name="王五", actor=SYSTEM)
+        contest = contest | {"j1": j3.id}
+    with pytest.raises(PermissionDenied) as refused, write_session(engine) as s:
+        declare_conflict(s, round_id=contest["round"], judge_id=contest["j1"], entry_id=entry, reason="亲属",
+                         actor=resolve_actor(s, user_id=contest["j1"]))
+
+    with read_session(engine) as s:
+        conflicts = conflict_rows(s, actor=SYSTEM)
+    assert (refused.value.render("zh"), conflicts) == (message, [])

@@ -177,7 +177,7 @@ def test_declared_conflict_then_fill_gives_the_entry_another_judge(engine):
     with read_session(engine) as s:
         judge, entry = assignment_pairs(s, round_id=round_id)[0]
     with write_session(engine) as s:
-        declare_conflict(s, judge_id=judge, entry_id=entry, reason="曾参与该项目", actor=resolve_actor(s, user_id=judge))
+        declare_conflict(s, round_id=round_id, judge_id=judge, entry_id=entry, reason="曾参与该项目", actor=resolve_actor(s, user_id=judge))
         added = fill_round_gaps(s, round_id=round_id, seed=3, actor=SYSTEM)
     assert len(added) == 1 and added[0][1] == entry and added[0][0] != judge
 

@@ -207,10 +207,17 @@ STORE_ACTIONS = {
     "clear_score own sheet": (lambda s, i, a: clear_score(s, **_sheet(i), criterion="core_technology", actor=a),
                               {"j1", "cli"}),
     "submit_sheet own sheet": (lambda s, i, a: submit_sheet(s, **_sheet(i), actor=a), {"j1", "cli"}),
-    "declare_conflict own entry": (lambda s, i, a: declare_conflict(s, judge_id=i["j1"], entry_id=i["E1"],
-                                                                         reason="同事", actor=a), {"j1", "org", "cli"}),
+    "declare_conflict own entry": (lambda s, i, a: declare_conflict(s, **_sheet(i), reason="同事", actor=a),
+                                   {"j1", "org", "cli"}),
     "declare_conflict for another judge": (lambda s, i, a: declare_conflict(
-        s, judge_id=i["j2"], entry_id=i["E1"], reason="同事", actor=a), {"org", "cli"}),
+        s, **_sheet(i, judge="j2"), reason="同事", actor=a), {"org", "cli"}),
+    # the sheet's rules hold for a declaration too: refused for everyone, with whom to ask
+    "declare_conflict submitted sheet": (lambda s, i, a: declare_conflict(s, **_sheet(i, "E4"), reason="同事",
+                                                                          actor=a), set()),
+    "declare_conflict unassigned entry": (lambda s, i, a: declare_conflict(s, **_sheet(i, "E3"), reason="同事",
+                                                                           actor=a), set()),
+    "declare_conflict closed round": (lambda s, i, a: declare_conflict(s, **_sheet(i, rnd="final"), reason="同事",
+                                                                       actor=a), set()),
     "change_tier": (lambda s, i, a: publication.change_tier(s, publication_id=999, entry_id="E1", tier="一等奖",
                                                             reason="复核", actor=a), ORG),
     "add_objection": (lambda s, i, a: publication.add_objection(

@@ -64,7 +64,7 @@ def test_declared_conflict_shows_a_gap_that_fill_closes(contest, password_hash):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
         create_user(s, username="j3", display_name="王五", password=password_hash, actor=SYSTEM)
-        declare_conflict(s, judge_id=ids["j1"], entry_id=ids["L-001"], reason="亲属", actor=as_user(s, "j1"))
+        declare_conflict(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"], reason="亲属", actor=as_user(s, "j1"))
     at = page(contest).run()
     assert at.warning[0].value.startswith("1 件作品的评委不足 2 位")
     at.button(key="oc_fill").click().run()

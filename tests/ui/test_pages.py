@@ -261,7 +261,7 @@ def test_conflict_needs_a_reason(app, contest):
 def test_organiser_sees_declared_conflicts(app, contest):
     ids = contest["ids"]
     with write_session(contest["engine"]) as s:
-        declare_conflict(s, judge_id=ids["j1"], entry_id=ids["L-002"], reason="亲属在该公司任职", actor=as_user(s, "j1"))
+        declare_conflict(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-002"], reason="亲属在该公司任职", actor=as_user(s, "j1"))
 
     at = AppTest.from_string("import judging.ui.organiser_conflicts as m\nm.render()", default_timeout=30)
     at.session_state[USER_KEY] = contest["users"]["org"]
