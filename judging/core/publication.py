@@ -106,3 +106,23 @@ def tier_differences(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         after[["entry_id", "tier"]], on="entry_id", how="outer", suffixes=("_before", "_after"))
     merged = merged.fillna({"tier_before": "", "tier_after": ""})
     return merged[merged["tier_before"] != merged["tier_after"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PublicationGaps:
+    """What an organiser should see before a round is closed and its list published (公示)."""
+
+    unscored: int  # assigned sheets without any score
+    unsubmitted: int  # assigned sheets not submitted (the unscored included)
+    flagged: int  # entries the panel must discuss (ties, boundaries, disagreement, vetoes ...)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.unscored or self.unsubmitted or self.flagged)
+
+
+def publication_gaps(sheets: Iterable[Mapping], *, flagged: int) -> PublicationGaps:
+    """``sheets``: one mapping per assigned sheet with ``scored`` (criteria scored) and ``status``."""
+    rows = list(sheets)
+    return PublicationGaps(unscored=sum(1 for r in rows if not r["scored"]),
+                           unsubmitted=sum(1 for r in rows if r["status"] != "submitted"), flagged=flagged)

@@ -194,6 +194,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "pub.changed": {"zh": "奖项已调整并记入审计记录", "en": "award changed and recorded in the audit trail"},
     "pub.freeze_heading": {"zh": "定稿", "en": "Freeze the final list"},
     "pub.freeze_caption": {"zh": "公示期结束且全部异议处理完毕后方可定稿（未处理异议：{n} 条）", "en": "possible once the window has closed and every objection is resolved ({n} open)"},
+    "pub.round_not_closed": {
+        "zh": "“{round}”尚未结束评审：先结束评审（评委将不能再修改分数），再发布公示。",
+        "en": "\"{round}\" is still open: close it first (judges can then no longer change scores), then publish.",
+    },
+    "pub.round_published": {
+        "zh": "“{round}”的名单已发布公示，不能再改变评审阶段的状态（公示名单以其分数为准）。",
+        "en": "The list of \"{round}\" is published, so its status can no longer change (the list stands on its scores).",
+    },
+    "results.gaps_heading": {"zh": "发布前请确认", "en": "Before publishing"},
+    "results.gaps_unscored": {"zh": "{n} 份评分表还没有任何分数", "en": "{n} score sheet(s) have no score yet"},
+    "results.gaps_unsubmitted": {"zh": "{n} 份评分表尚未提交", "en": "{n} score sheet(s) are not submitted"},
+    "results.gaps_flagged": {"zh": "{n} 件作品需评审组讨论（见“需讨论”）", "en": "{n} entr(y/ies) for the panel to discuss (see the panel tab)"},
+    "results.gaps_none": {"zh": "所有评分表均已提交，没有需讨论的作品。", "en": "Every sheet is submitted and no entry needs the panel."},
+    "results.close_and_publish": {
+        "zh": "我已了解以上情况：结束本阶段评审（评委不能再修改分数）并发布公示",
+        "en": "I have seen the above: close this round (judges can no longer change scores) and publish",
+    },
+    "results.confirm_first": {"zh": "请先勾选确认。", "en": "Tick the confirmation first."},
     "pub.freeze_clock": {
         "zh": "公示期至 {end} 结束；定稿按服务器时钟（北京时间）计，今天是 {today}。",
         "en": "The objection window ends on {end}; freezing goes by the server's clock (Beijing time): today is {today}.",

@@ -18,6 +18,7 @@ from judging.store.guard import guarded
 from judging.store.models import (
     Edition,
     Entry,
+    Publication,
     Round,
     RoundEntry,
     Track,
@@ -182,6 +183,8 @@ def update_round(session: Session, *, round_id: int, actor: Actor, **settings: o
     changed = {k: (getattr(rnd, k), v) for k, v in settings.items() if getattr(rnd, k) != v}
     if not changed:
         return rnd
+    if "status" in changed and session.exec(select(Publication.id).where(Publication.round_id == round_id)).first():
+        raise PermissionDenied(Problem("pub.round_published", {"round": rnd.name}))  # its list stands on its scores
     for key, (_, value) in changed.items():
         setattr(rnd, key, value)
     session.add(rnd)

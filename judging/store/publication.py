@@ -28,9 +28,10 @@ from judging.core.publication import (
 )
 from judging.core.round_data import rank_round, ranked_list
 from judging.core.scores_io import write_scores_csv
+from judging.core.states import RoundStatus
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
-from judging.store.editions import get_round, tracks_of
+from judging.store.editions import get_round, tracks_of, update_round
 from judging.store.guard import guarded
 from judging.store.models import (
     Edition,
@@ -145,13 +146,22 @@ def publish(
     holidays: list[date] | tuple[date, ...] = (),
     workdays: list[date] | tuple[date, ...] = (),
     contact: str = "",
+    close_round: bool = False,
     actor: Actor,
 ) -> Publication:
-    """Rank the round with ``settings`` and publish the list as provisional (公示) from ``start_date``."""
+    """Rank the round with ``settings`` and publish the list as provisional (公示) from ``start_date``.
+
+    The round must be closed, so that no score can change under a published list; ``close_round``
+    closes an open round first, in the same transaction (the organiser confirmed what is missing).
+    """
     if publication_of_round(session, round_id, actor=actor) is not None:
         raise PublicationError(Problem("pub.already_published", {"round": round_id}))
     window_end(start_date, objection_days)  # validates the window
     rnd = get_round(session, round_id)
+    if rnd.status == RoundStatus.OPEN and close_round:
+        rnd = update_round(session, round_id=round_id, status=RoundStatus.CLOSED, actor=actor)
+    if rnd.status != RoundStatus.CLOSED:
+        raise PublicationError(Problem("pub.round_not_closed", {"round": rnd.name}))
     data = round_data(session, round_id=round_id, actor=actor)
     table = ranked_list(data, rank_round(data, settings))
     publication = Publication(

@@ -16,7 +16,7 @@ import streamlit as st
 from judging.core.bundle import BundleSettings
 from judging.core.exports import flags_text
 from judging.core.permissions import Actor, Role
-from judging.core.publication import DEFAULT_OBJECTION_DAYS, window_end
+from judging.core.publication import DEFAULT_OBJECTION_DAYS, publication_gaps, window_end
 from judging.core.ranking import (
     DEFAULT_METHOD,
     METHOD_NAMES,
@@ -32,7 +32,7 @@ from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
-from judging.store.scores import round_data
+from judging.store.scores import round_data, sheet_status_rows
 from judging.ui.common import engine, lang, tr
 from judging.ui.organiser_common import round_page
 
@@ -243,28 +243,46 @@ def render() -> None:
         st.dataframe(judges, hide_index=True, width="stretch")
 
     if user.role == Role.ORGANISER:
-        _publish_section(rnd, settings, publication, user)
+        _publish_section(rnd, settings, publication, user, flagged=len(panel_items(table)))
 
 
-def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor) -> None:
+def _gaps(rnd, actor: Actor, flagged: int) -> None:
+    """What is missing before the round is closed and published, said before the button."""
+    with read_session(engine()) as s:
+        gaps = publication_gaps(sheet_status_rows(s, round_id=rnd.id, actor=actor), flagged=flagged)
+    st.markdown(f"**{tr('results.gaps_heading')}**")
+    if not gaps.any:
+        st.success(tr("results.gaps_none"))
+    for key, n in (("results.gaps_unscored", gaps.unscored), ("results.gaps_unsubmitted", gaps.unsubmitted),
+                   ("results.gaps_flagged", gaps.flagged)):
+        if n:
+            st.warning(tr(key, n=n))
+
+
+def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *, flagged: int) -> None:
     st.divider()
     st.subheader(tr("results.publish_heading"))
     if publication is not None:
         st.info(tr("results.already_published", status=tr(f"pub.status.{publication.status}"),
                    start=publication.start_date.isoformat()))
         return
+    _gaps(rnd, actor, flagged)
     with st.form(f"res_publish_{rnd.id}"):
         start = st.date_input(tr("results.publish_start"), value=date.today(), key=f"res_pub_start_{rnd.id}")
         days = int(st.number_input(tr("results.publish_days"), min_value=1, max_value=30,
                                    value=DEFAULT_OBJECTION_DAYS, key=f"res_pub_days_{rnd.id}"))
         contact = st.text_input(tr("results.publish_contact"), key=f"res_pub_contact_{rnd.id}")
         st.caption(tr("results.publish_caption", method=method_label(settings.method)))
+        confirmed = st.checkbox(tr("results.close_and_publish"), key=f"res_pub_confirm_{rnd.id}")
         submitted = st.form_submit_button(tr("results.publish_button"), type="primary")
     if submitted:
+        if not confirmed:
+            st.error(tr("results.confirm_first"))
+            return
         try:
             with write_session(engine()) as s:
                 pub.publish(s, round_id=rnd.id, settings=settings, start_date=start, objection_days=days,
-                            contact=contact, actor=actor)
+                            contact=contact, close_round=True, actor=actor)
         except JudgingError as exc:
             st.error(exc.render(lang()))
             return

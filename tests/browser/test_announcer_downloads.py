@@ -42,7 +42,7 @@ def final_list(served_app):
         with write_session(engine) as s:
             edition = list_editions(s)[0]
             rnd = rounds_of(s, edition.id)[0]
-            publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(seed=1),
+            publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(seed=1), close_round=True,
                                       start_date=date(2026, 11, 2), contact="010-12345678", actor=as_user(s, "organiser"))
             freeze_on(date(2026, 11, 20), s, publication_id=publication.id, actor=as_user(s, "organiser"))
         with read_session(engine) as s:

@@ -36,7 +36,7 @@ def published(engine) -> int:
                 for criterion in RUBRIC.criterion_keys:
                     save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
                                     value=float(90 - 8 * n + k), actor=SYSTEM, enforce_assignment=False)
-        publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(method="raw", awards=AWARDS),
+        publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(method="raw", awards=AWARDS), close_round=True,
                                   start_date=date(2026, 11, 23), actor=SYSTEM)
         freeze_on(date(2026, 12, 1), s, publication_id=publication.id, actor=SYSTEM)
         return publication.id

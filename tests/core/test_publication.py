@@ -62,3 +62,12 @@ def test_apply_changes_to_an_unknown_entry_is_refused():
 
     with pytest.raises(PublicationError, match="no entry X"):
         apply_changes(table, [TierChange("X", "", "r")])
+
+
+def test_publication_gaps_count_unscored_and_unsubmitted_sheets_and_flagged_entries():
+    from judging.core.publication import PublicationGaps, publication_gaps
+
+    sheets = [{"scored": 0, "status": ""}, {"scored": 2, "status": "draft"}, {"scored": 3, "status": "submitted"}]
+
+    assert publication_gaps(sheets, flagged=4) == PublicationGaps(unscored=1, unsubmitted=2, flagged=4)
+    assert not publication_gaps([{"scored": 3, "status": "submitted"}], flagged=0).any

@@ -118,6 +118,7 @@ def _build(engine) -> dict:
         edition = create_edition(s, name="测试大赛", year=2026, tracks=[("life", "生活类", "Life")], actor=SYSTEM)
         prelim = add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
         final = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, status="closed", actor=SYSTEM)
+        review = add_round(s, edition_id=edition.id, key="review", name="复评", rubric=RUBRIC, actor=SYSTEM)
         add_entries(s, edition_id=edition.id, records=[
             {"code": f"E{i}", "track": "life", "title": f"作品{i}"} for i in range(1, 5)], actor=SYSTEM)
         users = {name: create_user(s, username=name, display_name=name, role=role, actor=SYSTEM)
@@ -132,6 +133,7 @@ def _build(engine) -> dict:
         j1, j2 = users["j1"].id, users["j2"].id
         assign(s, round_id=prelim.id, pairs=[(j1, e["E1"]), (j1, e["E2"]), (j1, e["E4"]), (j2, e["E1"])], actor=SYSTEM)
         assign(s, round_id=final.id, pairs=[(j1, e["E1"])], actor=SYSTEM)
+        assign(s, round_id=review.id, pairs=[(j1, e["E1"])], actor=SYSTEM)
         add_conflict(s, judge_id=j1, entry_id=e["E2"], actor=SYSTEM)
     with write_session(engine) as s:
         where = {"round_id": prelim.id, "judge_id": j1}
@@ -139,8 +141,12 @@ def _build(engine) -> dict:
         for criterion, value in FULL.items():
             save_score(s, **where, entry_id=e["E4"], criterion=criterion, value=value, actor=as_user(s, "j1"))
         submit_sheet(s, **where, entry_id=e["E4"], actor=as_user(s, "j1"))
+        for criterion, value in FULL.items():  # the round whose list is published (and so closed)
+            save_score(s, round_id=review.id, judge_id=j1, entry_id=e["E1"], criterion=criterion, value=value,
+                       actor=as_user(s, "j1"))
     with write_session(engine) as s:
-        published = publication.publish(s, round_id=prelim.id, settings=SETTINGS, start_date=date(2026, 11, 23),
+        published = publication.publish(s, round_id=review.id, settings=SETTINGS, start_date=date(2026, 11, 23),
+                                        close_round=True,
                                         actor=CLI)
     return {"edition": edition.id, "prelim": prelim.id, "final": final.id, "j1": j1, "j2": j2,
             "org": users["org"].id, "gone": gone.id, "publication": published.id} | e

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from actors import as_user
 from clock import freeze_on
 from sqlmodel import select
 
@@ -21,7 +22,7 @@ from judging.errors import PermissionDenied
 from judging.store import publication as pub
 from judging.store.audit_log import verify_audit_chain
 from judging.store.db import read_session, write_session
-from judging.store.editions import add_entries, add_round, create_edition, entries_of
+from judging.store.editions import add_entries, add_round, create_edition, entries_of, get_round, update_round
 from judging.store.models import AuditEvent
 from judging.store.people import create_user, get_user
 from judging.store.sheets import save_score
@@ -59,7 +60,7 @@ def seed_round(engine, *, entries_per_track: int = 5, judges: int = 4, seed: int
 def published(engine):
     ids = seed_round(engine)
     with write_session(engine) as s:
-        publication = pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=MONDAY, objection_days=5,
+        publication = pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=MONDAY, objection_days=5, close_round=True,
                                   contact="010-12345678", actor=SYSTEM)
     return ids | {"publication": publication.id}
 
@@ -82,7 +83,7 @@ def test_publish_snapshots_the_engine_list_with_entry_names(engine, published):
 
 def test_publish_twice_is_refused(engine, published):
     with write_session(engine) as s, pytest.raises(PublicationError, match="already been published"):
-        pub.publish(s, round_id=published["round"], settings=SETTINGS, start_date=MONDAY, actor=SYSTEM)
+        pub.publish(s, round_id=published["round"], settings=SETTINGS, start_date=MONDAY, close_round=True, actor=SYSTEM)
 
 
 def test_upheld_objection_changes_the_list_and_frozen_list_refuses_changes(engine, published):
@@ -233,3 +234,20 @@ def test_freezing_goes_by_the_servers_clock_and_its_event_records_the_window(eng
     payload = json.loads(event.payload)
     assert (payload["window"], payload["today"]) == ({"start": "2026-11-23", "days": 5, "end": "2026-11-27"}, "2026-11-30")
     assert "today" not in inspect.signature(pub.freeze).parameters
+
+
+def test_publishing_an_open_round_is_refused_unless_it_closes_it_and_a_published_round_stays_closed(engine):
+    ids = seed_round(engine)
+    with pytest.raises(PublicationError, match="still open"), write_session(engine) as s:
+        pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=MONDAY, actor=SYSTEM)
+    with write_session(engine) as s:
+        pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=MONDAY, close_round=True, actor=SYSTEM)
+
+    with pytest.raises(PermissionDenied, match="published"), write_session(engine) as s:
+        update_round(s, round_id=ids["round"], status="open", actor=SYSTEM)
+    with pytest.raises(PermissionDenied, match="not open"), write_session(engine) as s:
+        judge = get_user(s, "j1", actor=SYSTEM)
+        save_score(s, round_id=ids["round"], judge_id=judge.id, entry_id=entries_of(s, ids["edition"])[0].id,
+                   criterion="core_technology", value=10.0, actor=as_user(s, "j1"))
+    with read_session(engine) as s:
+        assert get_round(s, ids["round"]).status == "closed"

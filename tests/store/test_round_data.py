@@ -111,7 +111,7 @@ def test_published_list_and_bundle_are_the_ranking_of_round_data(engine, contest
     data = _data(engine, contest)
     expected = ranked_list(data, rank_round(data, SETTINGS))
     with write_session(engine) as s:
-        published = publish(s, round_id=contest["round"], settings=SETTINGS, start_date=date(2026, 11, 23),
+        published = publish(s, round_id=contest["round"], settings=SETTINGS, start_date=date(2026, 11, 23), close_round=True,
                             actor=SYSTEM)
     with read_session(engine) as s:
         bundle = publication_bundle(s, published.id, actor=SYSTEM)

@@ -15,6 +15,7 @@ from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label
 from judging.store import publication as pub
 from judging.store.db import read_session, write_session
+from judging.store.editions import get_round
 from judging.store.sheets import save_score, save_veto
 from judging.ui.common import USER_KEY
 
@@ -44,7 +45,7 @@ def page(contest, module: str, user: str) -> AppTest:
 def publish(contest, start=date(2026, 11, 23)) -> int:
     with write_session(contest["engine"]) as s:
         return pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw", awards=AWARDS),
-                           start_date=start, actor=as_user(s, "org")).id
+                           start_date=start, close_round=True, actor=as_user(s, "org")).id
 
 
 def test_results_page_ranks_each_track_with_intervals_and_panel_flags(scored):
@@ -93,15 +94,24 @@ def test_results_page_compares_every_method_side_by_side(scored):
     assert "原始平均分 · 排名" in side[0].columns and "校准模型（推荐） · 奖项等级" in side[0].columns
 
 
-def test_results_page_publishes_the_list(scored):
+def test_results_page_says_what_is_missing_and_publishes_only_once_confirmed_closing_the_round(scored):
     at = page(scored, "results", "org").run()
+    warnings = [w.value for w in at.warning]
+    at.form_submit_button[0].click().run()
+    refused = [e.value for e in at.error]
+    with read_session(scored["engine"]) as s:
+        before = pub.publication_of_round(s, scored["ids"]["round"], actor=SYSTEM)
+
+    at.checkbox(key=f"res_pub_confirm_{scored['ids']['round']}").check()
     at.form_submit_button[0].click().run()
 
     assert not at.exception
+    assert "8 份评分表尚未提交" in warnings and (refused, before) == (["请先勾选确认。"], None)
     with read_session(scored["engine"]) as s:
         publication = pub.publication_of_round(s, scored["ids"]["round"], actor=SYSTEM)
+        rnd = get_round(s, scored["ids"]["round"])
         assert publication is not None and publication.status == "provisional"
-        assert publication.created_by == "org"
+        assert (publication.created_by, rnd.status) == ("org", "closed")
 
 
 def test_auditor_sees_results_without_the_publish_form(scored):
