@@ -1,8 +1,8 @@
 """The rules of the 公示 (publication) that need no database: working days and changes to a list.
 
-Working days are Monday to Friday. Public holidays and the weekend days worked in their place
-(调休) change every year by State Council notice, so they are not built in: pass ``holidays``
-(dates off) and ``workdays`` (weekend dates worked) for the year in question.
+Working days are Monday to Friday, less ``holidays`` and plus ``workdays`` (weekend dates worked).
+The official PRC calendar of those (``judging.core.calendar``) is filled in by the store when a list
+is published, and stored with it.
 """
 
 from __future__ import annotations
@@ -126,3 +126,15 @@ def publication_gaps(sheets: Iterable[Mapping], *, flagged: int) -> PublicationG
     rows = list(sheets)
     return PublicationGaps(unscored=sum(1 for r in rows if not r["scored"]),
                            unsubmitted=sum(1 for r in rows if r["status"] != "submitted"), flagged=flagged)
+
+
+def parse_dates(text: str) -> list[date]:
+    """Dates typed as ``YYYY-MM-DD`` separated by commas, spaces or 、; ``PublicationError`` names a bad one."""
+    days = []
+    for part in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(","):
+        if part.strip():
+            try:
+                days.append(date.fromisoformat(part.strip()))
+            except ValueError:
+                raise PublicationError(Problem("pub.bad_date", {"value": part.strip()})) from None
+    return days

@@ -211,6 +211,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "我已了解以上情况：结束本阶段评审（评委不能再修改分数）并发布公示",
         "en": "I have seen the above: close this round (judges can no longer change scores) and publish",
     },
+    "results.publish_days_off": {
+        "zh": "本地另行放假的日期（可选，YYYY-MM-DD，逗号分隔；法定节假日和调休已按国务院办公厅通知计入）",
+        "en": "Local days off (optional, YYYY-MM-DD, comma separated; public holidays and 调休 are counted already)",
+    },
+    "pub.bad_date": {"zh": "“{value}”不是日期，请写成 2026-11-25 的形式。", "en": "\"{value}\" is not a date; write it as 2026-11-25."},
     "results.confirm_first": {"zh": "请先勾选确认。", "en": "Tick the confirmation first."},
     "pub.freeze_clock": {
         "zh": "公示期至 {end} 结束；定稿按服务器时钟（北京时间）计，今天是 {today}。",

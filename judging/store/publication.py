@@ -16,6 +16,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from judging.core.bundle import BundleSettings, build_bundle, table_records
+from judging.core.calendar import window_calendar
 from judging.core.exports import EditionInfo
 from judging.core.permissions import Actor
 from judging.core.publication import (
@@ -153,10 +154,15 @@ def publish(
 
     The round must be closed, so that no score can change under a published list; ``close_round``
     closes an open round first, in the same transaction (the organiser confirmed what is missing).
+    The window counts PRC working days (public holidays and 调休 from the official calendar), with
+    ``holidays`` as the organiser's local days off and ``workdays`` as extra weekend days worked; the
+    calendar used is stored with the publication, so its deadline never moves afterwards.
     """
     if publication_of_round(session, round_id, actor=actor) is not None:
         raise PublicationError(Problem("pub.already_published", {"round": round_id}))
-    window_end(start_date, objection_days)  # validates the window
+    days_off, weekend_workdays = window_calendar(start_date, local_days_off=holidays)
+    weekend_workdays = weekend_workdays | set(workdays)
+    window_end(start_date, objection_days, holidays=days_off, workdays=weekend_workdays)  # validates the window
     rnd = get_round(session, round_id)
     if rnd.status == RoundStatus.OPEN and close_round:
         rnd = update_round(session, round_id=round_id, status=RoundStatus.CLOSED, actor=actor)
@@ -166,8 +172,8 @@ def publish(
     table = ranked_list(data, rank_round(data, settings))
     publication = Publication(
         edition_id=rnd.edition_id, round_id=round_id, start_date=start_date, objection_days=objection_days,
-        holidays=json.dumps(sorted(d.isoformat() for d in holidays)),
-        workdays=json.dumps(sorted(d.isoformat() for d in workdays)),
+        holidays=json.dumps(sorted(d.isoformat() for d in days_off)),
+        workdays=json.dumps(sorted(d.isoformat() for d in weekend_workdays)),
         settings_json=json.dumps(settings.to_mapping(), ensure_ascii=False, sort_keys=True),
         list_json=json.dumps(table_records(table, LIST_COLUMNS), ensure_ascii=False),
         scores_sha256=hashlib.sha256(write_scores_csv(data.scores)).hexdigest(),
@@ -177,6 +183,7 @@ def publish(
     session.flush()
     record_event(session, actor=actor, action="publication.publish", subject=f"publication:{publication.id}",
                  payload={"round_id": round_id, "start": start_date.isoformat(), "days": objection_days,
+                          "end": objection_deadline(publication).isoformat(),
                           "method": settings.method, "seed": settings.seed, "entries": len(table),
                           "scores_sha256": publication.scores_sha256,
                           "list_sha256": hashlib.sha256(publication.list_json.encode("utf-8")).hexdigest()})

@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from judging.core.bundle import BundleSettings
+from judging.core.calendar import objection_window_end
 from judging.core.exports import flags_text
 from judging.core.permissions import Actor, Role
-from judging.core.publication import DEFAULT_OBJECTION_DAYS, publication_gaps, window_end
+from judging.core.publication import DEFAULT_OBJECTION_DAYS, parse_dates, publication_gaps
 from judging.core.ranking import (
     DEFAULT_METHOD,
     METHOD_NAMES,
@@ -272,6 +273,8 @@ def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *
         days = int(st.number_input(tr("results.publish_days"), min_value=1, max_value=30,
                                    value=DEFAULT_OBJECTION_DAYS, key=f"res_pub_days_{rnd.id}"))
         contact = st.text_input(tr("results.publish_contact"), key=f"res_pub_contact_{rnd.id}")
+        local = st.text_input(tr("results.publish_days_off"), key=f"res_pub_days_off_{rnd.id}",
+                              placeholder="2026-11-25, 2026-11-26")
         st.caption(tr("results.publish_caption", method=method_label(settings.method)))
         confirmed = st.checkbox(tr("results.close_and_publish"), key=f"res_pub_confirm_{rnd.id}")
         submitted = st.form_submit_button(tr("results.publish_button"), type="primary")
@@ -280,10 +283,11 @@ def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *
             st.error(tr("results.confirm_first"))
             return
         try:
+            days_off = parse_dates(local)
             with write_session(engine()) as s:
                 pub.publish(s, round_id=rnd.id, settings=settings, start_date=start, objection_days=days,
-                            contact=contact, close_round=True, actor=actor)
+                            holidays=days_off, contact=contact, close_round=True, actor=actor)
         except JudgingError as exc:
             st.error(exc.render(lang()))
             return
-        st.success(tr("results.published", end=window_end(start, days).isoformat()))
+        st.success(tr("results.published", end=objection_window_end(start, days, local_days_off=days_off).isoformat()))

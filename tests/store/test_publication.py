@@ -251,3 +251,16 @@ def test_publishing_an_open_round_is_refused_unless_it_closes_it_and_a_published
                    criterion="core_technology", value=10.0, actor=as_user(s, "j1"))
     with read_session(engine) as s:
         assert get_round(s, ids["round"]).status == "closed"
+
+
+def test_publishing_counts_the_official_calendar_and_stores_it_with_the_list(engine):
+    ids = seed_round(engine)
+    with write_session(engine) as s:
+        publication = pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=date(2026, 9, 28),
+                                  holidays=[date(2026, 10, 8)], close_round=True, actor=SYSTEM)
+
+    with read_session(engine) as s:
+        stored = pub.get_publication(s, publication.id, actor=SYSTEM)
+        # National Day 1–7 October and the local day off on the 8th; Saturday 10 October is worked (调休)
+        assert pub.objection_deadline(stored) == date(2026, 10, 10)
+        assert "2026-10-01" in json.loads(stored.holidays) and "2026-10-10" in json.loads(stored.workdays)
