@@ -118,6 +118,7 @@ PAGES: dict[str, frozenset[str]] = {
     "sheet": frozenset({"judge"}),
     "setup": frozenset({"organiser"}),
     "imports": frozenset({"organiser"}),
+    "staff": frozenset({"organiser"}),
     "assignment": frozenset({"organiser"}),
     "progress": frozenset({"organiser"}),
     "conflicts": frozenset({"organiser"}),

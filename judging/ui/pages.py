@@ -56,6 +56,7 @@ ROUTES: tuple[Route, ...] = (
           "nav.setup"),
     _page("assignment", "page.oc_assignment", ":material/group_work:", "judging.ui.organiser_assignment:render",
           "nav.setup"),
+    _page("staff", "page.staff", ":material/manage_accounts:", "judging.ui.organiser_staff:render", "nav.setup"),
     _page("progress", "page.oc_monitor", ":material/monitoring:", "judging.ui.organiser_monitor:render",
           "nav.judging"),
     _page("rubric", "page.oc_rubric", ":material/rule:", "judging.ui.organiser_rubric:render", "nav.judging"),

@@ -17,7 +17,7 @@ from judging.ui.common import USER_KEY
 
 MENUS = {
     "judge": [("评审", ["entries", "sheet"])],
-    "organiser": [("设置", ["setup", "imports", "assignment"]),
+    "organiser": [("设置", ["setup", "imports", "assignment", "staff"]),
                   ("评审", ["progress", "rubric", "advance", "live", "screen", "conflicts"]),
                   ("结果与公示", ["results", "publication", "awards", "verify"])],
     "announcer": [("结果与公示", ["awards"])],
