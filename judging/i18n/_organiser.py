@@ -12,6 +12,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "oc.no_edition": {"zh": "还没有届次：请先在“赛事设置”中创建。", "en": "No edition yet: create one under Edition setup."},
     "oc.no_round": {"zh": "此届次还没有评审阶段。", "en": "This edition has no round yet."},
     "oc.round_status": {"zh": "状态：{status}", "en": "Status: {status}"},
+    "edition.exists": {
+        "zh": "“{year} · {name}”已经建立，没有重复建立；请在下面选择它继续设置。",
+        "en": "\"{year} · {name}\" exists already and was not created again; choose it below to go on.",
+    },
     "oc.status.draft": {"zh": "未开始", "en": "draft"},
     "oc.status.open": {"zh": "进行中", "en": "open"},
     "oc.status.closed": {"zh": "已结束", "en": "closed"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from judging.core.editions import EditionSpec, parse_advance_rule
@@ -12,7 +13,7 @@ from judging.core.permissions import Actor
 from judging.core.rubric import Rubric, rubric_from_json
 from judging.core.rubric_tables import frozen_change_problems
 from judging.core.states import LiveState, RoundStatus
-from judging.errors import NotFound, PermissionDenied, Problem
+from judging.errors import JudgingError, NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.guard import guarded
 from judging.store.models import (
@@ -23,6 +24,14 @@ from judging.store.models import (
     RoundEntry,
     Track,
 )
+
+
+class EditionExists(JudgingError):
+    """An edition of that name and year exists already."""
+
+    def __init__(self, problem: Problem, *, edition_id: int):
+        super().__init__(problem)
+        self.edition_id = edition_id
 
 
 @guarded("edition.manage")
@@ -36,8 +45,18 @@ def create_edition(
     tracks: Sequence[tuple[str, str, str]] = (),
     actor: Actor,
 ) -> Edition:
-    """A new edition with its tracks given as ``(key, name_zh, name_en)``."""
-    edition = Edition(name=name, year=year, kind=kind, subject=subject)
+    """A new edition with its tracks given as ``(key, name_zh, name_en)``.
+
+    An edition of the same name and year is never made twice (a form clicked twice, two tabs):
+    ``EditionExists`` names the one already there.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("LOCK TABLE edition IN SHARE ROW EXCLUSIVE MODE"))  # the check and the insert as one
+    existing = session.exec(select(Edition).where(Edition.name == name.strip(), Edition.year == year)).first()
+    if existing is not None:
+        raise EditionExists(Problem("edition.exists", {"name": existing.name, "year": existing.year}),
+                            edition_id=existing.id)
+    edition = Edition(name=name.strip(), year=year, kind=kind, subject=subject)
     session.add(edition)
     session.flush()
     for position, (key, name_zh, name_en) in enumerate(tracks):

@@ -29,6 +29,7 @@ from judging.errors import JudgingError
 from judging.store.db import read_session, write_session
 from judging.store.editions import (
     ROUND_STATUSES,
+    EditionExists,
     add_track,
     create_edition_from_spec,
     entries_of,
@@ -38,7 +39,7 @@ from judging.store.editions import (
     update_round,
 )
 from judging.ui.common import engine, lang, plain, require_page, tr
-from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
+from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[2] / "data" / "edition_example.toml"
 
@@ -74,6 +75,18 @@ def create_edition(spec: EditionSpec, actor: Actor) -> int:
     rubrics = {key: load_rubric(templates[key]) for key in {r.rubric for r in spec.rounds}}
     with write_session(engine()) as s:
         return create_edition_from_spec(s, spec=spec, rubrics=rubrics, actor=actor).id
+
+
+def _create_once(spec: EditionSpec, actor: Actor) -> None:
+    """Create the edition; a second click (or tab) shows the one already created instead of a copy."""
+    try:
+        edition_id = create_edition(spec, actor)
+    except EditionExists as exc:
+        params = exc.problems[0].params  # the name is the organiser's text: shown inert
+        st.info(tr("edition.exists", name=plain(str(params["name"])), year=params["year"]))
+        st.session_state[EDITION_KEY] = exc.edition_id
+        return
+    _created(edition_id, spec)
 
 
 def render() -> None:
@@ -142,7 +155,7 @@ def _new_edition(actor: Actor) -> None:
         st.error(tr("oc.setup.not_created"))
         problem_table(exc.problems)
         return
-    _created(create_edition(spec, actor), spec)
+    _create_once(spec, actor)
 
 
 def _edition_file(actor: Actor) -> None:
@@ -166,7 +179,7 @@ def _edition_file(actor: Actor) -> None:
     st.dataframe(pd.DataFrame([t.__dict__ for t in spec.tracks]), hide_index=True, width="stretch")
     st.dataframe(pd.DataFrame([r.__dict__ for r in spec.rounds]), hide_index=True, width="stretch")
     if st.button(tr("oc.setup.create_from_file"), type="primary", key="oc_create_from_file"):
-        _created(create_edition(spec, actor), spec)
+        _create_once(spec, actor)
 
 
 def _round_settings(actor: Actor) -> None:

@@ -399,3 +399,19 @@ def test_advancement_preview_and_confirm_feed_the_next_round(engine):
         assert sorted(round_inputs(s, round_id=target.id, actor=SYSTEM).entries) == ["L-2", "L-3"]
     with pytest.raises(PermissionDenied), write_session(engine) as s:
         confirm_advancement(s, round_id=round_id, codes=["L-0"], actor=SYSTEM)
+
+
+def test_an_edition_of_the_same_name_and_year_is_not_created_twice(engine):
+    from judging.store.editions import EditionExists, create_edition, list_editions
+
+    with write_session(engine) as s:
+        first = create_edition(s, name="2027年大赛", year=2027, actor=SYSTEM)
+    with pytest.raises(EditionExists) as twice, write_session(engine) as s:
+        create_edition(s, name=" 2027年大赛 ", year=2027, actor=SYSTEM)
+    with write_session(engine) as s:
+        create_edition(s, name="2027年大赛", year=2028, actor=SYSTEM)  # another year is another edition
+
+    with read_session(engine) as s:
+        editions = sorted((e.name, e.year) for e in list_editions(s))
+    assert twice.value.edition_id == first.id
+    assert editions == [("2027年大赛", 2027), ("2027年大赛", 2028)]

@@ -89,3 +89,19 @@ def test_round_settings_are_saved(contest):
     with read_session(contest["engine"]) as s:
         rnd = get_round(s, rid)
     assert (rnd.judges_per_entry, rnd.advance_rule, rnd.method) == (3, "top:1", "trimmed")
+
+
+def test_the_create_form_clicked_twice_shows_the_edition_already_created(contest):
+    at = organiser_page(contest, "organiser_setup").run()
+    at.text_input(key="oc_new_name").input("2027年新产品评选")
+    at.button[0].click()
+    at.run()
+    at.text_input(key="oc_new_name").input("2027年新产品评选")
+    at.button[0].click()
+    at.run()
+
+    with read_session(contest["engine"]) as s:
+        names = [e.name for e in list_editions(s)]
+    assert names.count("2027年新产品评选") == 1
+    assert [i.value for i in at.info if "已经建立" in i.value] == [
+        "“2026 · 2027年新产品评选”已经建立，没有重复建立；请在下面选择它继续设置。"]  # the default year
