@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from judging.core.permissions import SYSTEM
 from judging.core.states import SheetProgress
@@ -69,6 +70,18 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
     settle(page)
     page.wait_for_timeout(500)  # signing in reruns the app: wait for that run too, not just the click's
+    settle(page)
+
+
+def choose_own_password(page, one_time: str, new: str) -> None:
+    """Signed in with a one-time password: choose one's own on the form the app shows before going on."""
+    expect(page.get_by_role("heading", name="请设置您自己的密码")).to_be_visible()
+    page.get_by_label("当前密码（初始密码）").fill(one_time)
+    page.get_by_label("新密码", exact=True).fill(new)
+    page.get_by_label("再次输入新密码").fill(new)
+    page.get_by_role("button", name="保存并进入").click()
+    settle(page)
+    page.wait_for_timeout(500)
     settle(page)
 
 

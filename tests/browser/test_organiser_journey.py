@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser.support import settle, sign_in
+from browser.support import choose_own_password, settle, sign_in
 
 from judging.core.permissions import SYSTEM
 from judging.store.db import open_database, read_session
@@ -23,6 +23,7 @@ from judging.store.sheets import assigned_entries
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parents[2]
+OWN_PASSWORD = "swallow-terrace-17"  # the judge's own, chosen at the first sign-in
 VIEWPORT = {"width": 1366, "height": 768}
 CRITERIA = ("core_technology", "application_effect", "promotion_value")
 BAD_ENTRIES = "作品名称,申报单位,赛道\n智慧社区,甲公司,生活类\n,乙公司,生活类\n远程问诊,丙公司,农业类\n"
@@ -146,6 +147,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     jp.goto(app["base"])
     settle(jp)
     sign_in(jp, "jf03", passwords["jf03"])
+    choose_own_password(jp, passwords["jf03"], OWN_PASSWORD)  # the handout's password is one-time
     expect(jp.get_by_role("heading", name="我的评审作品")).to_be_visible()
     jp.locator(f".st-key-open_{mine[0]} button").click()
     settle(jp)
@@ -177,7 +179,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
 
     jp.goto(app["base"])  # a fresh session, landing on the entry list
     settle(jp)
-    sign_in(jp, "jf03", passwords["jf03"])
+    sign_in(jp, "jf03", OWN_PASSWORD)
     choose(jp, "judge_round", "终评（路演答辩）")
     expect(jp.locator("[class*='st-key-open_']")).to_have_count(1)  # the panel sees only the open entry
     jp.locator(f".st-key-open_{live_entry.id} button").click()
