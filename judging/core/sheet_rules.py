@@ -18,14 +18,20 @@ class SheetFacts:
     submitted: bool
 
 
-def check_may_score(facts: SheetFacts) -> None:
+# the message of each broken rule, for a change to the sheet and for declaring a conflict on it (which
+# sends the judge to the organiser, and is no refusal when the conflict is recorded already)
+SCORING = {"round": "store.round_not_open", "assigned": "store.not_assigned", "conflict": "store.in_conflict",
+           "submitted": "store.sheet_submitted"}
+DECLARING = {"round": "conflict.round_not_open", "assigned": "conflict.not_assigned", "conflict": None,
+             "submitted": "conflict.sheet_submitted"}
+
+
+def check_may_score(facts: SheetFacts, *, codes: dict[str, str | None] = SCORING) -> None:
     """Refuse unless the round is open, the entry is assigned to the judge, there is no conflict and
     the sheet is not submitted (in this order: the first broken rule is the one the judge is told)."""
-    if not facts.round_open:
-        raise PermissionDenied(Problem("store.round_not_open", {"round": facts.round_name}))
-    if not facts.assigned:
-        raise PermissionDenied(Problem("store.not_assigned", {}))
-    if facts.in_conflict:
-        raise PermissionDenied(Problem("store.in_conflict", {}))
-    if facts.submitted:
-        raise PermissionDenied(Problem("store.sheet_submitted", {}))
+    broken = [("round", not facts.round_open), ("assigned", not facts.assigned),
+              ("conflict", facts.in_conflict), ("submitted", facts.submitted)]
+    for rule, is_broken in broken:
+        if is_broken and codes[rule] is not None:
+            params = {"round": facts.round_name} if rule == "round" else {}
+            raise PermissionDenied(Problem(codes[rule], params))

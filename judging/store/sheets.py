@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from judging.core.permissions import Actor, Person
 from judging.core.rubric import Rubric
 from judging.core.scoring import check_score, missing_comments, sheet_complete, weighted_total
-from judging.core.sheet_rules import SheetFacts, check_may_score
+from judging.core.sheet_rules import DECLARING, SheetFacts, check_may_score
 from judging.core.states import LiveState, RoundStatus, SheetProgress, SheetStatus
 from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
 from judging.store.assignment import add_conflict
@@ -516,12 +516,7 @@ def declare_conflict(session: Session, *, round_id: int, judge_id: int, entry_id
     if not reason.strip():
         raise PermissionDenied(Problem("conflict.reason_required", {}))
     _, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    if not facts.round_open:
-        raise PermissionDenied(Problem("conflict.round_not_open", {"round": facts.round_name}))
-    if not facts.assigned:
-        raise PermissionDenied(Problem("conflict.not_assigned", {}))
-    if facts.submitted:
-        raise PermissionDenied(Problem("conflict.sheet_submitted", {}))
+    check_may_score(facts, codes=DECLARING)
     return add_conflict(session, judge_id=judge_id, entry_id=entry_id, source="declared",
                         reason=reason.strip(), actor=actor)
 
