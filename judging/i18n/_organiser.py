@@ -89,6 +89,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{kind}: {tracks} tracks, {rounds} rounds, {entries} entries.",
     },
     "oc.setup.add_track": {"zh": "添加赛道", "en": "Add a track"},
+    "oc.setup.add_round": {"zh": "添加评审阶段（作为草稿加在最后）", "en": "Add a round (as a draft, after the last one)"},
+    "oc.setup.round_added": {"zh": "已添加评审阶段“{name}”（草稿）。", "en": "Round '{name}' added (draft)."},
+    "round.key_taken": {"zh": "本届已有编号为“{key}”的评审阶段，请换一个编号。", "en": "This edition has a round '{key}' already; choose another key."},
     "oc.setup.track_added": {"zh": "已添加赛道“{name}”。", "en": "Track '{name}' added."},
     "oc.setup.round_rubric": {
         "zh": "评分标准：{rubric}（第 {version} 版，{frozen}）",

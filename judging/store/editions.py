@@ -90,6 +90,8 @@ def add_round(
     status: str = RoundStatus.OPEN,
     actor: Actor,
 ) -> Round:
+    if session.exec(select(Round.id).where(Round.edition_id == edition_id, Round.key == key)).first() is not None:
+        raise JudgingError(Problem("round.key_taken", {"key": key}))
     rnd = Round(edition_id=edition_id, key=key, name=name, position=position, rubric_json=rubric.to_json(),
                 blind=blind, judges_per_entry=judges_per_entry, method=method, status=status)
     session.add(rnd)

@@ -30,6 +30,7 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import (
     ROUND_STATUSES,
     EditionExists,
+    add_round,
     add_track,
     create_edition_from_spec,
     entries_of,
@@ -218,6 +219,40 @@ def _round_settings(actor: Actor) -> None:
     for rnd in rounds:
         with st.expander(f"{rnd.name} · {tr('oc.status.' + rnd.status)}"):
             _round_form(rnd, actor)
+    _add_round(edition, tracks, rounds, actor)
+
+
+def _add_round(edition, tracks, rounds, actor: Actor) -> None:
+    """A round added to an existing edition (as a draft, after its last round), checked as an edition file is."""
+    templates = rubric_templates()
+    with st.form("oc_add_round", clear_on_submit=True):
+        st.markdown(f"**{tr('oc.setup.add_round')}**")
+        c1, c2, c3 = st.columns(3)
+        key = c1.text_input(tr("oc.col_key"), key="oc_new_round_key")
+        name = c2.text_input(tr("oc.col_round_name"), key="oc_new_round_name")
+        rubric = c3.selectbox(tr("oc.col_rubric"), list(templates), key="oc_new_round_rubric")
+        add = st.form_submit_button(tr("oc.setup.add_round"))
+    if not add:
+        return
+    wanted = {"key": key.strip(), "name": name.strip(), "rubric": rubric}
+    try:
+        edition_spec_from_mapping({"name": edition.name, "year": edition.year, "kind": edition.kind,
+                                   "tracks": [{"key": t.key, "name_zh": t.name_zh} for t in tracks],
+                                   "rounds": [{"key": r.key, "name": r.name, "rubric": rubric} for r in rounds]
+                                   + [wanted]}, rubrics=templates)
+    except EditionError as exc:
+        problem_table(exc.problems)
+        return
+    try:
+        with write_session(engine()) as s:
+            add_round(s, edition_id=edition.id, key=wanted["key"], name=wanted["name"] or wanted["key"],
+                      rubric=load_rubric(templates[rubric]), position=max((r.position for r in rounds), default=-1) + 1,
+                      status=RoundStatus.DRAFT, actor=actor)
+    except JudgingError as exc:
+        st.error(exc.render(lang()))
+        return
+    flash_next(tr("oc.setup.round_added", name=plain(wanted["name"] or wanted["key"])))
+    st.rerun()
 
 
 def _round_form(rnd, actor: Actor) -> None:

@@ -14,7 +14,7 @@ from judging.core.handout import prepare_passwords
 from judging.core.passwords import PreparedPassword
 from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
-from judging.errors import NotFound, PermissionDenied
+from judging.errors import JudgingError, NotFound, PermissionDenied
 from judging.store.advancement import advancement_preview, confirm_advancement
 from judging.store.assignment import (
     add_assignment,
@@ -415,3 +415,13 @@ def test_an_edition_of_the_same_name_and_year_is_not_created_twice(engine):
         editions = sorted((e.name, e.year) for e in list_editions(s))
     assert twice.value.edition_id == first.id
     assert editions == [("2027年大赛", 2027), ("2027年大赛", 2028)]
+
+
+def test_a_round_key_is_taken_once_per_edition(engine):
+    from judging.store.editions import add_round, create_edition
+
+    with write_session(engine) as s:
+        edition = create_edition(s, name="2029年大赛", year=2029, actor=SYSTEM)
+        add_round(s, edition_id=edition.id, key="prelim", name="初评", rubric=RUBRIC, actor=SYSTEM)
+    with pytest.raises(JudgingError, match="prelim"), write_session(engine) as s:
+        add_round(s, edition_id=edition.id, key="prelim", name="又一个初评", rubric=RUBRIC, actor=SYSTEM)

@@ -105,3 +105,23 @@ def test_the_create_form_clicked_twice_shows_the_edition_already_created(contest
     assert names.count("2027年新产品评选") == 1
     assert [i.value for i in at.info if "已经建立" in i.value] == [
         "“2026 · 2027年新产品评选”已经建立，没有重复建立；请在下面选择它继续设置。"]  # the default year
+
+
+def test_a_round_is_added_to_an_existing_edition_as_a_draft_and_a_taken_key_is_refused(contest):
+    at = organiser_page(contest, "organiser_setup").run()
+    add = next(b for b in at.button if b.label == "添加评审阶段（作为草稿加在最后）")
+    at.text_input(key="oc_new_round_key").input("review")
+    at.text_input(key="oc_new_round_name").input("复评")
+    add.click()
+    at.run()
+    with read_session(contest["engine"]) as s:
+        rounds = [(r.key, r.name, r.status) for r in rounds_of(s, contest["ids"]["edition"])]
+
+    at.text_input(key="oc_new_round_key").input("review")
+    next(b for b in at.button if b.label == "添加评审阶段（作为草稿加在最后）").click()
+    at.run()
+    with read_session(contest["engine"]) as s:
+        again = len(rounds_of(s, contest["ids"]["edition"]))
+
+    assert not at.exception
+    assert rounds[-1] == ("review", "复评", "draft") and again == len(rounds)
