@@ -37,17 +37,30 @@ def create_user(
     actor: Actor,
     **fields: str,
 ) -> User:
-    _check_new_username(username, role)
-    if password is not None and not isinstance(password, PreparedPassword):
-        raise TypeError("create_user takes a PreparedPassword (judging.core.passwords.prepare_password)")
-    user = User(username=username, display_name=display_name, role=role, **fields)
-    if password is not None:
-        user.password_hash, user.password_one_time = password.hash, password.one_time
-    session.add(user)
-    session.flush()
+    user = _insert_user(session, username=username, display_name=display_name, role=role, password=password,
+                        **fields)
     record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
                  payload={"username": username, "role": role})
     return user
+
+
+def _insert_user(session: Session, *, username: str, display_name: str, role: str,
+                 password: PreparedPassword | None, **fields: str) -> User:
+    """A new account row once its name and role are allowed (every path that makes an account)."""
+    _check_new_username(username, role)
+    user = User(username=username, display_name=display_name, role=role, **fields)
+    if password is not None:
+        user.password_hash, user.password_one_time = _prepared(password).hash, password.one_time
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _prepared(password: object) -> PreparedPassword:
+    """``password`` when it is a ``PreparedPassword``: the store stores no other (no rule was checked)."""
+    if not isinstance(password, PreparedPassword):
+        raise TypeError("the store takes a PreparedPassword (judging.core.passwords.prepare_password)")
+    return password
 
 
 def _check_new_username(username: str, role: str) -> None:
@@ -92,13 +105,8 @@ def create_first_organiser(session: Session, *, username: str, display_name: str
         session.exec(text("LOCK TABLE app_user IN SHARE ROW EXCLUSIVE MODE"))
     if session.exec(select(func.count()).select_from(User)).one():
         raise PermissionDenied(Problem("setup.not_empty", {}))
-    if not isinstance(password, PreparedPassword):
-        raise TypeError("create_first_organiser takes a PreparedPassword")
-    _check_new_username(username, Role.ORGANISER)
-    user = User(username=username.strip(), display_name=display_name.strip() or username.strip(),
-                role=Role.ORGANISER, password_hash=password.hash, password_one_time=password.one_time)
-    session.add(user)
-    session.flush()
+    user = _insert_user(session, username=username.strip(), display_name=display_name.strip() or username.strip(),
+                        role=Role.ORGANISER, password=password)
     actor = _actor_of(user)
     record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
                  payload={"username": user.username, "role": user.role, "first_run": True})
@@ -143,8 +151,7 @@ def count_users(session: Session) -> int:
 def set_passwords(session: Session, *, passwords: Mapping[str, PreparedPassword], actor: Actor) -> None:
     """Store prepared passwords (``prepare_password``, or the handout's ``prepare_passwords``) for the
     accounts named; logged without them. Anything but a ``PreparedPassword`` is refused."""
-    if not all(isinstance(p, PreparedPassword) for p in passwords.values()):
-        raise TypeError("set_passwords takes PreparedPassword values (judging.core.passwords.prepare_password)")
+    passwords = {name: _prepared(p) for name, p in passwords.items()}
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(list(passwords))))}
     missing = [name for name in passwords if name not in users]
     if missing:
@@ -167,8 +174,7 @@ def password_is_one_time(session: Session, *, actor: Actor) -> bool:
 def change_own_password(session: Session, *, actor: Actor, current: str, new: PreparedPassword) -> None:
     """The account changes its own password: the current one must be given (a tab left open is not
     enough), and the new one is prepared by the rules. Clears the one-time mark."""
-    if not isinstance(new, PreparedPassword):
-        raise TypeError("change_own_password takes a PreparedPassword")
+    new = _prepared(new)
     user = session.get(User, actor.id) if actor.id else None
     if user is None or not user.active or user.username != actor.username:
         raise PermissionDenied(Problem("trust.refused", {"action": "password.change"}))

@@ -56,6 +56,11 @@ class SignedIn:
     display_name: str
     role: str
 
+    @property
+    def actor(self) -> Actor:
+        """The tab's actor as it signed in (for its own events; pages resolve theirs with ``require_page``)."""
+        return Actor(id=self.id, username=self.username, role=self.role)
+
 
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str) -> Engine:
@@ -230,7 +235,7 @@ def sign_out(reason: str = "button") -> None:
     if user is not None:
         try:
             with write_session(engine()) as s:
-                record_event(s, actor=Actor(user.id, user.username, user.role), action="auth.sign_out",
+                record_event(s, actor=user.actor, action="auth.sign_out",
                              subject=f"user:{user.id}", payload={"reason": reason})
         except (SQLAlchemyError, JudgingError):  # busy or unreachable: the tab is signed out all the same
             pass

@@ -10,7 +10,6 @@ import streamlit as st
 
 from judging.core.handout import generate_password
 from judging.core.passwords import MIN_PASSWORD_LENGTH, prepare_password
-from judging.core.permissions import Actor
 from judging.demo import DEMO_PASSWORD, build_demo, first_judges
 from judging.errors import JudgingError, PermissionDenied
 from judging.store.db import database_url, read_session, write_session
@@ -75,16 +74,12 @@ def render() -> None:
             st.error(tr("signin.failed"))
             return
         with read_session(eng) as s:
-            one_time = password_is_one_time(s, actor=_actor_of(user))
+            one_time = password_is_one_time(s, actor=user.actor)
         if one_time:  # not signed in yet: a one-time password is only good for choosing one's own
             st.session_state[PASSWORD_CHANGE_KEY] = user
         else:
             sign_in(user)
         st.rerun()
-
-
-def _actor_of(user) -> Actor:
-    return Actor(id=user.id, username=user.username, role=user.role)
 
 
 def _change_password(eng) -> None:
@@ -106,7 +101,7 @@ def _change_password(eng) -> None:
     try:
         prepared = prepare_password(new, username=user.username)
         with write_session(eng) as s:
-            change_own_password(s, actor=_actor_of(user), current=current, new=prepared)
+            change_own_password(s, actor=user.actor, current=current, new=prepared)
     except JudgingError as exc:
         st.error(exc.render(lang()))
         return
