@@ -5,8 +5,9 @@ Builds a round of ``entries × judges-per-entry`` sheets with every criterion sc
 ``innovation_contest``; 50 sheets per judge) in a temporary SQLite file, or in the database at
 ``--postgres`` (a server URL such as ``postgresql://postgres@127.0.0.1:5432/test``: the benchmark
 creates a scratch database beside that one and drops it afterwards),
-then times what ``organiser_monitor._diagnostics`` does on a tick: read the round's scores
-(``load_scores_frame``) and refit the round's method (``rank`` with the monitor's draws). It also
+then times what ``organiser_monitor._diagnostics`` does on a tick: read the round's ranking inputs
+(``round_data``: the scores in canonical order, vetoes, entries; ``load_scores_frame`` alone is
+printed beside it) and refit the round's method (``rank`` with the monitor's draws). It also
 times the cheap question the page asks first on every tick (``round_score_version``: has anything
 changed since the last fit?) — a refit only happens when the answer changes.
 """
@@ -39,7 +40,7 @@ from judging.store.db import normalise_url, open_database, read_session, write_s
 from judging.store.editions import add_entries, add_round, create_edition, entries_of, get_round, round_rubric  # noqa: E402
 from judging.store.models import Score, ScoreSheet, User, utcnow  # noqa: E402
 from judging.store.people import create_user, resolve_actor  # noqa: E402
-from judging.store.scores import load_scores_frame, round_score_version  # noqa: E402
+from judging.store.scores import load_scores_frame, round_data, round_score_version  # noqa: E402
 from judging.ui.organiser_monitor import DIAGNOSTIC_DRAWS  # noqa: E402
 
 ACTOR = "bench-organiser"
@@ -128,11 +129,14 @@ def main() -> None:
             organiser = as_organiser(s)
             rnd = get_round(s, round_id)
             rubric = round_rubric(rnd)
-            load_s, scores = timed(lambda: load_scores_frame(s, round_id=round_id, actor=organiser), args.repeat)
+            frame_s, scores = timed(lambda: load_scores_frame(s, round_id=round_id, actor=organiser), args.repeat)
+            load_s, data = timed(lambda: round_data(s, round_id=round_id, actor=organiser), args.repeat)
+            scores = data.scores
             version_s, version = timed(lambda: round_score_version(s, round_id=round_id, actor=organiser),
                                        max(args.repeat, 10))
         print(f"score rows: {len(scores)}; judges: {scores['judge_id'].nunique()}")
-        print(f"read the scores (load_scores_frame): {load_s:.2f} s median of {args.repeat}")
+        print(f"read the scores (load_scores_frame): {frame_s:.2f} s; the ranking inputs (round_data, "
+              f"what a tick reads): {load_s:.2f} s; medians of {args.repeat}")
         print(f"has anything changed? (round_score_version, {version[0]} scores): {version_s * 1000:.1f} ms median")
         for method in METHODS:
             fit_s, _ = timed(lambda m=method: rank(scores, rubric, method=m, awards=AwardConfig(tiers=()),

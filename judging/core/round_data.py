@@ -8,10 +8,11 @@ the 公示, the bundle, the progress monitor, advancement and the live board all
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import pandas as pd
 
-from judging.core.bundle import BundleSettings
+from judging.core.bundle import BundleSettings, canonical_scores
 from judging.core.ranking import AwardConfig, RankingResult
 from judging.core.rubric import Rubric
 
@@ -23,9 +24,12 @@ ENTRY_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_uni
 class RoundData:
     """A round's ranking inputs as stored when they were read.
 
-    ``scores`` are in the bundle's canonical order (with the judges' comments); ``vetoes`` and
-    ``entries`` have ``VETO_COLUMNS`` and ``ENTRY_COLUMNS``; ``version`` changes whenever any of
-    them could, so that a cache keyed on it is never stale.
+    ``scores`` are as the store read them (one round: sorted by entry, judge and criterion, with the
+    judges' comments); ``canonical_scores`` is the copy a bundle stores and reads back, made only for
+    the rankings that must be reproducible from it. ``vetoes`` and ``entries`` have ``VETO_COLUMNS``
+    and ``ENTRY_COLUMNS``; ``version`` changes whenever the scores, vetoes, conflicts, entries, method
+    or rubric could (not with comments alone, which no ranking reads), so that a cache keyed on it is
+    never stale.
     """
 
     round_id: int
@@ -36,6 +40,12 @@ class RoundData:
     vetoes: pd.DataFrame
     entries: pd.DataFrame
     version: tuple
+
+    @cached_property
+    def canonical_scores(self) -> pd.DataFrame:
+        """The scores written and read back as the bundle's ``scores.csv`` (seconds for a national
+        round: a CSV round trip with every check), so that a published ranking is the bundle's."""
+        return canonical_scores(self.scores, self.rubric) if len(self.scores) else self.scores
 
     @property
     def empty(self) -> bool:
@@ -50,17 +60,18 @@ class RoundData:
         return replace(BundleSettings(method=self.method), **changes)
 
 
-# the settings of a ranking that only orders entries (advancement, the live board, the monitor's diagnostics)
-def no_awards(data: RoundData, *, n_draws: int) -> BundleSettings:
-    return data.settings(awards=AwardConfig(tiers=()), n_draws=n_draws)
+def rank_round(data: RoundData, settings: BundleSettings | None = None) -> RankingResult:
+    """Rank the round with ``settings`` (default: the round's own) as its bundle would: the canonical
+    scores and the vetoes. The results page, the 公示 and the bundle rank through this."""
+    return (settings or data.settings()).rank(data.canonical_scores, data.rubric, data.veto_frame)
 
 
-def rank_round(data: RoundData, settings: BundleSettings | None = None, *, vetoes: bool = True) -> RankingResult:
-    """Rank the round's scores with ``settings`` (default: the round's own), with the vetoes unless
-    ``vetoes`` is false: a veto bars an award, not a place, so a ranking that only orders entries
-    (advancement, the monitor's diagnostics) leaves them out, and a veto ticked before any score of
-    the entry cannot stop it."""
-    return (settings or data.settings()).rank(data.scores, data.rubric, data.veto_frame if vetoes else None)
+def order_round(data: RoundData, *, n_draws: int) -> RankingResult:
+    """A ranking that only orders entries (advancement, the monitor's diagnostics): the round's method,
+    no award tiers and no vetoes (a veto bars an award, not a place, and one ticked before any score
+    of the entry must not stop it), on the scores as read: nothing here is published or reproduced
+    from a bundle, so it skips the canonical copy."""
+    return data.settings(awards=AwardConfig(tiers=()), n_draws=n_draws).rank(data.scores, data.rubric, None)
 
 
 def with_entries(table: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:

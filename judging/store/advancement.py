@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from judging.core.editions import AdvanceRule, parse_advance_rule, select_advancing
 from judging.core.permissions import Actor
-from judging.core.round_data import no_awards, rank_round
+from judging.core.round_data import order_round
 from judging.core.states import RoundStatus
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
@@ -40,7 +40,7 @@ def advancement_preview(session: Session, *, round_id: int, actor: Actor):
     data = round_data(session, round_id=round_id, actor=actor)
     table = pd.DataFrame({"entry_id": [e.code for e in entries], "track": [tracks[e.track_id] for e in entries]})
     if not data.empty:
-        ranked = rank_round(data, no_awards(data, n_draws=ADVANCEMENT_DRAWS), vetoes=False).table.set_index("entry_id")["score"]
+        ranked = order_round(data, n_draws=ADVANCEMENT_DRAWS).table.set_index("entry_id")["score"]
         table["score"] = table["entry_id"].map(ranked)
     else:
         table["score"] = float("nan")

@@ -176,7 +176,7 @@ def publish(
         workdays=json.dumps(sorted(d.isoformat() for d in weekend_workdays)),
         settings_json=json.dumps(settings.to_mapping(), ensure_ascii=False, sort_keys=True),
         list_json=json.dumps(table_records(table, LIST_COLUMNS), ensure_ascii=False),
-        scores_sha256=hashlib.sha256(write_scores_csv(data.scores)).hexdigest(),
+        scores_sha256=hashlib.sha256(write_scores_csv(data.canonical_scores)).hexdigest(),
         contact=contact, created_by=actor.username,
     )
     session.add(publication)
@@ -352,7 +352,7 @@ def publication_bundle(session: Session, publication_id: int, *, created_at: str
     published = provisional_list(publication)
     edition = edition_of(session, publication)
     return build_bundle(
-        rubric=data.rubric, scores=data.scores, settings=settings_of(publication), vetoes=data.veto_frame,
+        rubric=data.rubric, scores=data.canonical_scores, settings=settings_of(publication), vetoes=data.veto_frame,
         result=published, changes=tier_changes(session, publication_id, actor=actor),
         entries=published[["entry_id", "track", "title", "organisation", "recommending_unit"]],
         edition={"name": edition.name, "year": edition.year, "round": rnd.key, "publication": publication.id,

@@ -11,7 +11,6 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, select
 
-from judging.core.bundle import canonical_scores
 from judging.core.permissions import Actor
 from judging.core.round_data import RoundData
 from judging.errors import NotFound, Problem
@@ -194,7 +193,6 @@ def round_data(session: Session, *, round_id: int, actor: Actor) -> RoundData:
     version = round_score_version(session, round_id=round_id, actor=actor)
     rubric = round_rubric(rnd)
     scores = load_scores_frame(session, round_id=round_id, actor=actor)
-    return RoundData(round_id=rnd.id, round_key=rnd.key, method=rnd.method, rubric=rubric,
-                     scores=canonical_scores(scores, rubric) if len(scores) else scores,
+    return RoundData(round_id=rnd.id, round_key=rnd.key, method=rnd.method, rubric=rubric, scores=scores,
                      vetoes=vetoes_frame(session, round_id=round_id, actor=actor),
                      entries=entries_frame(session, edition_id=rnd.edition_id), version=version)

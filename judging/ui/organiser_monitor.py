@@ -13,7 +13,7 @@ import streamlit as st
 
 from judging.core.permissions import Actor
 from judging.core.progress import entries_missing, expected_share, judge_progress, track_progress
-from judging.core.round_data import no_awards, rank_round
+from judging.core.round_data import order_round
 from judging.errors import JudgingError
 from judging.store.db import read_session
 from judging.store.editions import get_round
@@ -121,7 +121,7 @@ def _fit(round_id: int, actor: Actor) -> tuple[Round, object]:
         fit = None
     else:
         try:
-            fit = rank_round(data, no_awards(data, n_draws=DIAGNOSTIC_DRAWS), vetoes=False)
+            fit = order_round(data, n_draws=DIAGNOSTIC_DRAWS)
         except JudgingError as exc:
             fit = exc.with_traceback(None)  # kept in the session: not with the frames that held the scores
     st.session_state[FIT_KEY] = {round_id: (data.version, fit)}  # one round per tab: the others' fits are let go

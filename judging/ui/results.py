@@ -52,7 +52,7 @@ def _rank(round_id: int, version: tuple, settings_json: str, _data: RoundData) -
 @st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL_S)
 def _compare(round_id: int, version: tuple, settings_json: str, _data: RoundData):
     settings = BundleSettings.from_mapping(json.loads(settings_json))
-    comparison = compare_methods(_data.scores, _data.rubric, vetoes=_data.veto_frame, awards=settings.awards,
+    comparison = compare_methods(_data.canonical_scores, _data.rubric, vetoes=_data.veto_frame, awards=settings.awards,
                                  n_draws=settings.n_draws, seed=settings.seed)
     return comparison.table, comparison.errors, list(comparison.results)
 
@@ -190,7 +190,7 @@ def render() -> None:
     present = [t.key for t in tracks if t.key in set(table["track"])] + sorted(
         set(table["track"]) - {t.key for t in tracks})
     st.caption(tr("results.summary", entries=len(table), method=method_label(settings.method),
-                  digest=hashlib.sha256(write_scores_csv(data.scores.drop(columns=["comment"]))).hexdigest()[:12]))
+                  digest=hashlib.sha256(write_scores_csv(data.canonical_scores.drop(columns=["comment"]))).hexdigest()[:12]))
     track = st.radio(tr("export.col.track"), present, format_func=lambda k: track_names.get(k, k), horizontal=True,
                      key=f"res_track_{rnd.id}")
     in_track = table[table["track"] == track].reset_index(drop=True)

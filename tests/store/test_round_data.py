@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from actors import as_user
 
-from judging.core.bundle import BundleSettings
+from judging.core.bundle import BundleSettings, canonical_scores
 from judging.core.permissions import SYSTEM
-from judging.core.round_data import ENTRY_COLUMNS, VETO_COLUMNS, no_awards, rank_round, ranked_list
+from judging.core.round_data import ENTRY_COLUMNS, VETO_COLUMNS, order_round, rank_round, ranked_list
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv
 from judging.store.advancement import advancement_preview
@@ -67,6 +67,9 @@ def test_round_data_holds_scores_in_canonical_order_vetoes_and_entries(engine, c
             ["round", "entry_id", "judge_id", "criterion"]).reset_index(drop=True))
     assert (data.method, data.round_key, data.entries["organisation"].tolist()) == (
         "raw", "prelim", ["单位1", "单位2", "单位3", "单位4"])
+    # the bundle's copy is made once, when a reproducible ranking first asks for it
+    assert data.canonical_scores is data.canonical_scores
+    assert data.canonical_scores.equals(canonical_scores(data.scores, RUBRIC))
 
 
 def _score_change(s, ids):
@@ -129,7 +132,7 @@ def test_advancement_ranks_the_same_round_data(engine, contest):
     with write_session(engine) as s:
         update_round(s, round_id=contest["round"], advance_rule="top:2", actor=SYSTEM)
     data = _data(engine, contest)
-    scores = rank_round(data, no_awards(data, n_draws=50)).table.set_index("entry_id")["score"]
+    scores = order_round(data, n_draws=50).table.set_index("entry_id")["score"]
     with read_session(engine) as s:
         preview = advancement_preview(s, round_id=contest["round"], actor=SYSTEM)
 

@@ -80,8 +80,8 @@ def test_diagnostics_refit_only_when_scores_change_and_a_new_score_shows_on_the_
     from judging.ui import organiser_monitor
 
     fits = []
-    real_rank = organiser_monitor.rank_round
-    monkeypatch.setattr(organiser_monitor, "rank_round", lambda *a, **k: fits.append(1) or real_rank(*a, **k))
+    real_rank = organiser_monitor.order_round
+    monkeypatch.setattr(organiser_monitor, "order_round", lambda *a, **k: fits.append(1) or real_rank(*a, **k))
     for code, (a, b) in {"L-002": (70, 72), "P-001": (60, 62), "P-002": (85, 83)}.items():
         _score(contest, "j1", code, values=(a, a, a))
         _score(contest, "j2", code, values=(b, b, b))
