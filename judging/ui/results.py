@@ -190,7 +190,7 @@ def render() -> None:
     present = [t.key for t in tracks if t.key in set(table["track"])] + sorted(
         set(table["track"]) - {t.key for t in tracks})
     st.caption(tr("results.summary", entries=len(table), method=method_label(settings.method),
-                  digest=hashlib.sha256(write_scores_csv(data.canonical_scores.drop(columns=["comment"]))).hexdigest()[:12]))
+                  digest=hashlib.sha256(write_scores_csv(data.scores.drop(columns=["comment"]))).hexdigest()[:12]))
     track = st.radio(tr("export.col.track"), present, format_func=lambda k: track_names.get(k, k), horizontal=True,
                      key=f"res_track_{rnd.id}")
     in_track = table[table["track"] == track].reset_index(drop=True)

@@ -16,7 +16,7 @@ from judging.core.bundle import BundleSettings, canonical_scores
 from judging.core.permissions import SYSTEM
 from judging.core.round_data import ENTRY_COLUMNS, VETO_COLUMNS, order_round, rank_round, ranked_list
 from judging.core.rubric import load_rubric
-from judging.core.scores_io import read_scores_csv
+from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.store.advancement import advancement_preview
 from judging.store.assignment import add_conflict, assign
 from judging.store.db import read_session, write_session
@@ -70,6 +70,8 @@ def test_round_data_holds_scores_in_canonical_order_vetoes_and_entries(engine, c
     # the bundle's copy is made once, when a reproducible ranking first asks for it
     assert data.canonical_scores is data.canonical_scores
     assert data.canonical_scores.equals(canonical_scores(data.scores, RUBRIC))
+    # the results page's digest is taken from the scores as read: the same bytes as the canonical copy's
+    assert write_scores_csv(data.scores) == write_scores_csv(data.canonical_scores)
 
 
 def _score_change(s, ids):
