@@ -302,3 +302,36 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     window_start: datetime = Field(default_factory=utcnow)
     locked_until: datetime | None = None
+
+
+# --- award settings and the panel's decisions ---------------------------------------------------
+
+class RoundAwardSettings(SQLModel, table=True):
+    """One version of a round's award settings (tiers, quotas, minimum scores, tie-break chain), in the
+    award TOML format as JSON; every save adds a version, the previous ones are kept."""
+
+    __tablename__ = "round_award_settings"
+    __table_args__ = (UniqueConstraint("round_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    version: int
+    settings_json: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = "form"  # form | toml
+    created_by: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PanelDecision(SQLModel, table=True):
+    """The panel's decision on an entry it had to discuss (keep its tier, move it, send it to 复评, add
+    judges), with the reason and who was present; the latest decision on an entry is the one applied."""
+
+    __tablename__ = "panel_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="judging_round.id", index=True)
+    entry_code: str
+    decision: str  # keep | move | review | extra_judges
+    tier: str = ""  # the tier it moves to (move; empty = no award)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    present: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # names, one a line
+    actor: str = ""
+    at: datetime = Field(default_factory=utcnow)
