@@ -335,3 +335,22 @@ class PanelDecision(SQLModel, table=True):
     present: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # names, one a line
     actor: str = ""
     at: datetime = Field(default_factory=utcnow)
+
+
+# --- trust: signed-in sessions -----------------------------------------------------------------
+
+class SessionToken(SQLModel, table=True):
+    """A browser's signed-in session: only the SHA-256 of its random token is stored (a copy of this
+    table signs nobody in), with its absolute expiry, the last activity seen and its revocation.
+    In the database so that a reload, a server restart or another replica restores the same session."""
+
+    __tablename__ = "session_token"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(unique=True, index=True)  # hex SHA-256 of the token the browser holds
+    role: str  # the account's role when it signed in: a changed role signs the session out
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+    revoked_reason: str = ""  # sign_out | idle | organiser | disabled | password | inactive | role_changed
