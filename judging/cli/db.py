@@ -1,12 +1,17 @@
-"""``judging db upgrade`` and ``judging audit verify``: the database schema and the audit trail."""
+"""``judging db upgrade``, ``judging audit verify`` and ``judging audit rekey``: the database schema and
+the audit trail (verifying and rotating need the audit key: ``JUDGING_AUDIT_KEY``/``JUDGING_AUDIT_KEY_FILE``)."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+from judging.core.audit_digest import key_fingerprint, keyed_event_digest
 from judging.core.permissions import CLI
+from judging.errors import JudgingError, Problem
 from judging.i18n import t
-from judging.store.audit_log import count_events, score_mismatches, verify_audit_chain
+from judging.store.audit_key import resolve_key
+from judging.store.audit_log import count_events, rekey_chain, score_mismatches, verify_audit_chain
 from judging.store.db import database_url, make_engine, read_session, upgrade
 
 
@@ -22,6 +27,12 @@ def register(subparsers) -> None:
     verify = audit_sub.add_parser("verify", help="check the hash chain / 校验哈希链")
     verify.add_argument("--db", default=None, help="database URL (default: JUDGING_DATABASE_URL)")
     verify.set_defaults(func=run_audit_verify)
+    rekey = audit_sub.add_parser("rekey", help="rotate the audit key / 更换审计密钥")
+    rekey.add_argument("--old-key-file", type=Path, required=True,
+                       help="file with the key the chain has now; the new key is the configured one / 原密钥文件")
+    rekey.add_argument("--reason", default="key rotation", help="recorded in the audit trail / 记入审计记录")
+    rekey.add_argument("--db", default=None, help="database URL (default: JUDGING_DATABASE_URL)")
+    rekey.set_defaults(func=run_audit_rekey)
 
 
 def run_upgrade(args) -> int:
@@ -44,4 +55,22 @@ def run_audit_verify(args) -> int:
     if broken or mismatches:
         return 1
     print(t("cli.audit_ok", n=total))
+    return 0
+
+
+def run_audit_rekey(args) -> int:
+    engine = make_engine(args.db)
+    if not args.old_key_file.is_file():
+        raise JudgingError(Problem("audit.key.file_missing", {"path": str(args.old_key_file), "env": "--old-key-file"}))
+    old_key = args.old_key_file.read_bytes().strip()
+    new_key = resolve_key(engine.url.render_as_string(hide_password=False), may_create=False)
+    if old_key == new_key:
+        raise JudgingError(Problem("audit.rekey.same_key", {"fingerprint": key_fingerprint(new_key)}))
+    with engine.begin() as connection:
+        done = rekey_chain(connection, old=keyed_event_digest(old_key), old_name=key_fingerprint(old_key),
+                           new_key=new_key, actor=CLI.username, reason=args.reason)
+    if done.broken_before:
+        print(t("audit.rekey.broken_before", n=len(done.broken_before),
+                ids=", ".join(map(str, done.broken_before[:20]))), file=sys.stderr)
+    print(t("audit.rekey.done", n=done.events, old=key_fingerprint(old_key), new=key_fingerprint(new_key)))
     return 0

@@ -1,22 +1,26 @@
-"""The audit trail: events chained by their hashes, the chain's check, and the score table replayed from its events."""
+"""The audit trail: events chained by keyed digests (HMAC-SHA-256 under the audit key), the chain's check,
+its re-keying, and the score table replayed from its events."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import (
+    bindparam,
     func,
     insert,
     text,
+    update,
 )
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from judging.core.audit_digest import GENESIS_HASH, EventDigest, key_fingerprint, keyed_event_digest
 from judging.core.permissions import Actor
 from judging.errors import Problem
+from judging.store.audit_key import audit_key
 from judging.store.guard import guarded
 from judging.store.models import (
     AuditEvent,
@@ -24,13 +28,18 @@ from judging.store.models import (
     utcnow,
 )
 
-GENESIS_HASH = "0" * 64
+REKEY_ACTION = "audit.rekey"
+MAX_RECORDED_BROKEN = 1000  # a re-key event lists at most this many events that were broken before it
 
 
-def _event_digest(prev_hash: str, at: datetime, actor: Actor, action: str, subject: str, payload: str) -> str:
-    stamp = at.astimezone(UTC).isoformat() if at.tzinfo else at.replace(tzinfo=UTC).isoformat()
-    canonical = json.dumps([prev_hash, stamp, actor, action, subject, payload], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def _digest_of(session: Session, *, may_create: bool = False) -> EventDigest:
+    return keyed_event_digest(audit_key(session.get_bind(), may_create=may_create))
+
+
+def _note_event(session: Session, event_id: int | None) -> None:
+    # the newest event this transaction wrote (row seals refer to it)
+    if event_id is not None:
+        session.info["audit_last_event_id"] = max(event_id, session.info.get("audit_last_event_id", 0))
 
 
 def record_event(session: Session, *, actor: Actor, action: str, subject: str = "",
@@ -51,9 +60,10 @@ def append_event(session: Session, *, name: str, action: str, subject: str = "",
     body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
     at = utcnow()
     event = AuditEvent(at=at, actor=actor, action=action, subject=subject, payload=body, prev_hash=prev_hash)
-    event.hash = _event_digest(prev_hash, at, actor, action, subject, body)
+    event.hash = _digest_of(session, may_create=last is None)(prev_hash, at, actor, action, subject, body)
     session.add(event)
     session.flush()
+    _note_event(session, event.id)
     return event
 
 
@@ -66,31 +76,81 @@ def record_events(session: Session, events: Iterable[tuple[Actor, str, str, dict
         session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
     last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
     prev_hash = last.hash if last else GENESIS_HASH
+    event_digest = _digest_of(session, may_create=last is None)
     rows = []
     for who, action, subject, payload in events:
         actor = who.username
         body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
         at = utcnow()
-        digest = _event_digest(prev_hash, at, actor, action, subject, body)
+        digest = event_digest(prev_hash, at, actor, action, subject, body)
         rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "payload": body,
                      "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
     if rows:
         session.execute(insert(AuditEvent), rows)
+        _note_event(session, session.exec(select(func.max(AuditEvent.id))).one())
     return len(rows)
 
 
 @guarded("audit.read")
 def verify_audit_chain(session: Session, *, actor: Actor) -> list[int]:
-    """Ids of events whose hash or link does not match (empty when the chain is intact)."""
+    """Ids of events whose keyed digest or link does not match, and those a re-keying found already
+    broken (empty when the chain is intact). Needs the audit key."""
+    digest = _digest_of(session)
     broken = []
     prev_hash = GENESIS_HASH
     for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
-        expected = _event_digest(event.prev_hash, event.at, event.actor, event.action, event.subject, event.payload)
+        expected = digest(event.prev_hash, event.at, event.actor, event.action, event.subject, event.payload)
         if event.prev_hash != prev_hash or event.hash != expected:
             broken.append(event.id)
+        elif event.action == REKEY_ACTION:
+            broken.extend(json.loads(event.payload).get("broken_before", []))
         prev_hash = event.hash
-    return broken
+    return sorted(set(broken))
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    events: int
+    broken_before: list[int]  # events that did not match under the old digest (kept as evidence)
+    event_id: int  # the ``audit.rekey`` event
+
+
+def rekey_chain(connection: Connection, *, old: EventDigest, old_name: str, new_key: bytes, actor: str,
+                reason: str) -> Rekeyed:
+    """Chain every event again under ``new_key`` after checking it under ``old``, then record an
+    ``audit.rekey`` event (the events re-keyed, the old and new key's names, and the ids of events
+    that were already broken: ``verify_audit_chain`` reports those forever, so a re-keying launders
+    nothing). For the upgrade from unkeyed chains and for a key rotation; one transaction."""
+    table = AuditEvent.__table__
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(7461)"))  # no event is appended meanwhile
+    new = keyed_event_digest(new_key)
+    rows = connection.execute(select(table.c.id, table.c.at, table.c.actor, table.c.action, table.c.subject,
+                                     table.c.payload, table.c.prev_hash, table.c.hash).order_by(table.c.id)).all()
+    broken, updates = [], []
+    old_prev, new_prev = GENESIS_HASH, GENESIS_HASH
+    for row in rows:
+        if row.prev_hash != old_prev or row.hash != old(row.prev_hash, row.at, row.actor, row.action, row.subject,
+                                                         row.payload):
+            broken.append(row.id)
+        elif row.action == REKEY_ACTION:
+            broken.extend(json.loads(row.payload).get("broken_before", []))
+        digest = new(new_prev, row.at, row.actor, row.action, row.subject, row.payload)
+        updates.append({"b_id": row.id, "prev_hash": new_prev, "hash": digest})
+        old_prev, new_prev = row.hash, digest
+    if updates:
+        connection.execute(update(table).where(table.c.id == bindparam("b_id"))
+                           .values(prev_hash=bindparam("prev_hash"), hash=bindparam("hash")), updates)
+    broken = sorted(set(broken))
+    body = json.dumps({"events": len(rows), "from": old_name, "to": key_fingerprint(new_key), "reason": reason,
+                       "broken_before": broken[:MAX_RECORDED_BROKEN], "broken_count": len(broken)},
+                      ensure_ascii=False, sort_keys=True)
+    at = utcnow()
+    event_id = connection.execute(insert(table).values(
+        at=at, actor=actor, action=REKEY_ACTION, subject="audit", payload=body, prev_hash=new_prev,
+        hash=new(new_prev, at, actor, REKEY_ACTION, "audit", body)).returning(table.c.id)).scalar_one()
+    return Rekeyed(events=len(rows), broken_before=broken, event_id=event_id)
 
 
 @guarded("audit.read")

@@ -20,10 +20,12 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, create_engine, select
 
 from judging.errors import DatabaseBusy, Problem
+from judging.store.audit_key import audit_key
 from judging.store.audit_log import append_event
+from judging.store.models import AuditEvent
 
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind a writer in another process before giving up
@@ -220,4 +222,13 @@ def open_database(url: str | None = None) -> Engine:
     """An engine on an up-to-date schema: the one call shells make at start."""
     engine = make_engine(url)
     upgrade(engine)
+    prepare_audit_key(engine)
     return engine
+
+
+def prepare_audit_key(engine: Engine) -> None:
+    """Resolve the audit key at start: PostgreSQL without one is refused here, and an embedded SQLite
+    database without events gets its key file (its path printed). See ``judging.store.audit_key``."""
+    with engine.execution_options(judging_read_only=True).connect() as connection:
+        has_events = connection.execute(select(AuditEvent.id).limit(1)).first() is not None
+    audit_key(engine, may_create=not has_events)
