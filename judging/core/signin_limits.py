@@ -27,6 +27,16 @@ SESSION_IDLE_ENV = "JUDGING_SESSION_IDLE_MINUTES"
 IDLE_CHECK_MAX_S = 60
 IDLE_CHECKS_PER_TIMEOUT = 4
 IDLE_CHECK_MIN_S = 1
+# A signed-in browser session ends this long after its sign-in, whatever the activity: a working day
+# of scoring, after which a laptop left signed in overnight asks for the password again.
+DEFAULT_SESSION_HOURS = 12
+SESSION_HOURS_ENV = "JUDGING_SESSION_HOURS"
+# The browser tells the server about activity at most this often (and the server records it in the
+# database at most this often): a minute-scale idle time-out needs no finer grain, and a judge typing
+# all day costs one small request per 20 s. Short time-outs (tests, demos) get a quarter of the time-out.
+ACTIVITY_PING_MAX_S = 20
+# The idle warning comes this long before the idle sign-out (at most half of a short time-out).
+IDLE_WARNING_S = 60
 
 USER = "user"
 ADDRESS = "address"
@@ -78,6 +88,34 @@ def session_idle_minutes() -> float:
         raise ConfigError(Problem("trust.bad_idle_minutes", {"name": SESSION_IDLE_ENV, "value": raw,
                                                          "default": DEFAULT_SESSION_IDLE_MINUTES}))
     return value
+
+
+def session_hours() -> float:
+    """The absolute lifetime of a signed-in session in hours: ``JUDGING_SESSION_HOURS`` or the default.
+
+    Fractions are allowed; raises ``ConfigError`` for anything that is not a positive number.
+    """
+    raw = os.environ.get(SESSION_HOURS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SESSION_HOURS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 24 * 366):
+        raise ConfigError(Problem("session.bad_hours", {"name": SESSION_HOURS_ENV, "value": raw,
+                                                       "default": DEFAULT_SESSION_HOURS}))
+    return value
+
+
+def activity_ping_seconds(idle_minutes: float) -> float:
+    """How often at most the browser reports activity and the server stores it (``ACTIVITY_PING_MAX_S``)."""
+    return max(IDLE_CHECK_MIN_S, min(ACTIVITY_PING_MAX_S, idle_minutes * 60 / IDLE_CHECKS_PER_TIMEOUT))
+
+
+def idle_warning_seconds(idle_minutes: float) -> float:
+    """How long before the idle sign-out the warning is shown (``IDLE_WARNING_S``)."""
+    return min(IDLE_WARNING_S, idle_minutes * 60 / 2)
 
 
 def minutes_text(value: float) -> str:

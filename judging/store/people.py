@@ -24,6 +24,7 @@ from judging.store.models import (
     User,
     utcnow,
 )
+from judging.store.sessions import DISABLED, PASSWORD, revoke_user_sessions
 
 
 @guarded("people.manage")
@@ -159,6 +160,7 @@ def set_passwords(session: Session, *, passwords: Mapping[str, PreparedPassword]
     for name, prepared in passwords.items():
         users[name].password_hash, users[name].password_one_time = prepared.hash, prepared.one_time
         session.add(users[name])
+        revoke_user_sessions(session, user_id=users[name].id, reason=PASSWORD)  # whoever had the old one
     session.flush()
     if passwords:
         record_event(session, actor=actor, action="user.passwords_issued", subject="users",
@@ -183,6 +185,7 @@ def change_own_password(session: Session, *, actor: Actor, current: str, new: Pr
     user.password_hash, user.password_one_time = new.hash, False
     session.add(user)
     session.flush()
+    revoke_user_sessions(session, user_id=user.id, reason=PASSWORD)  # other browsers signed in with the old one
     record_event(session, actor=actor, action="user.password_changed", subject=f"user:{user.id}")
 
 
@@ -199,6 +202,8 @@ def set_judge_active(session: Session, *, judge_id: int, active: bool, actor: Ac
     user.active = active
     session.add(user)
     session.flush()
+    if not active:
+        revoke_user_sessions(session, user_id=judge_id, reason=DISABLED)
     record_event(session, actor=actor, action="user.active", subject=f"user:{judge_id}", payload={"active": active})
 
 

@@ -69,6 +69,7 @@ from judging.store.scores import (
     sheet_status_rows,
     vetoes_frame,
 )
+from judging.store.sessions import live_session_counts, sign_out_everywhere
 from judging.store.sheets import (
     assigned_entries,
     clear_score,
@@ -178,6 +179,7 @@ STORE_ACTIONS = {
     "create_user": (lambda s, i, a: create_user(s, username="new", display_name="新", actor=a), ORG),
     "set_judge_active": (lambda s, i, a: set_judge_active(s, judge_id=i["j2"], active=False, actor=a), ORG),
     "set_passwords": (lambda s, i, a: set_passwords(s, passwords={}, actor=a), ORG),
+    "sign_out_everywhere": (lambda s, i, a: sign_out_everywhere(s, user_id=i["j2"], actor=a), ORG),
     "add_entries": (lambda s, i, a: add_entries(s, edition_id=i["edition"], records=[
         {"code": "E9", "track": "life", "title": "新"}], actor=a), ORG),
     "import_entries": (lambda s, i, a: imports.import_entries(s, edition_id=i["edition"], data=b"", actor=a), ORG),
@@ -328,6 +330,7 @@ STORE_READS = {
     "panel_of": (lambda s, i, a: panel_of(s, round_id=i["prelim"], actor=a), PEOPLE),
     "taken_usernames": (lambda s, i, a: taken_usernames(s, actor=a), PEOPLE),
     "list_users": (lambda s, i, a: list_users(s, actor=a), PEOPLE),
+    "live_session_counts": (lambda s, i, a: live_session_counts(s, actor=a), PEOPLE),
 }
 
 
@@ -348,7 +351,8 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 
 
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
-    "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports"))
+    "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
+    "sessions"))
 
 
 def _public_functions():
@@ -381,7 +385,7 @@ def test_every_store_writer_is_guarded(name, function):
 # What only some roles may see: scores, sheets, comments, vetoes, the audit trail, the 公示 lists and the
 # accounts (with their password hashes).
 PROTECTED_MODELS = ("Score", "ScoreSheet", "Comment", "Veto", "AuditEvent", "Publication", "PublicationChange",
-                    "Objection", "PublicationReopening", "User")
+                    "Objection", "PublicationReopening", "User", "SessionToken")
 # Store functions that read those and stay unguarded, with the reason.
 UNGUARDED_READS = {
     "judging.store.audit_log.record_event": "reads the chain's last hash to append to it; called by guarded writers "
@@ -400,6 +404,11 @@ UNGUARDED_READS = {
     "judging.store.people.password_is_one_time": "whether the actor's own password is a one-time one",
     "judging.store.people.create_first_organiser": "counts the accounts (none yet) and returns the new actor",
     "judging.store.people.change_own_password": "the account itself, after its current password was checked",
+    "judging.store.sessions.issue_session": "a token for the account that has just signed in (the sign-in's "
+                                            "check first); reads the account as stored now to refuse any other",
+    "judging.store.sessions.check_session": "restores a signed-in tab from its session token (the browser holds "
+                                            "the token, as a password at sign-in): an actor or why not, "
+                                            "never a row",
     "judging.store.sheets.sheet_facts": "the one query behind the sheet rules; called by guarded sheet writers",
     "judging.store.sheets.check_judge_may_score": "the sheet rules' check, called inside guarded sheet writers",
 }
