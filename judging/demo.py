@@ -10,13 +10,13 @@ so that progress is visible. Every demo account has the password ``DEMO_PASSWORD
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import func, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from judging import resources
 from judging.core.assignment import assign_judges
 from judging.core.passwords import PreparedPassword, check_password, hash_password
 from judging.core.permissions import DEMO, Actor, Role
@@ -33,9 +33,8 @@ from judging.store.models import Assignment, Comment, Edition, Entry, Score, Sco
 from judging.store.people import create_user, list_judges, set_passwords
 from judging.store.sheets import save_veto
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data" / "demo"
-RUBRICS_DIR = ROOT / "rubrics"
+DATA_DIR = resources.data_dir() / "demo"
+RUBRICS_DIR = resources.rubrics_dir()
 
 DEMO_PASSWORD = "demo2026-public"  # public on purpose: the demo is for trying the system, not for real contests
 DEMO_SEED = 2026
@@ -120,7 +119,7 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
     real contest is never mixed with demo data. Everything is one transaction.
     """
     for path in (DATA_DIR / "entries.csv", DATA_DIR / "judges.csv", RUBRICS_DIR / RUBRIC_FILE):
-        if not path.is_file():  # a wheel install has no data/ or rubrics/: the demo needs a source checkout
+        if not path.is_file():  # a damaged install: say which file is missing
             raise DemoError(Problem("demo.data_missing", {"path": path}))
     rubric = load_rubric(RUBRICS_DIR / RUBRIC_FILE)
     shared = PreparedPassword(hash_password(DEMO_PASSWORD))  # one hash: every demo account has the same public password

@@ -1,12 +1,14 @@
-"""``judging rubric check FILE...``: validate rubric files and print every problem."""
+"""``judging rubric check FILE...`` validates rubric files and prints every problem; ``judging rubric templates``
+lists the templates shipped with the app."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from judging.core.rubric import check_rubric_files
-from judging.i18n import t
+from judging.core.editions import rubric_templates
+from judging.core.rubric import check_rubric_files, load_rubric
+from judging.i18n import current_language, t
 
 
 def register(subparsers) -> None:
@@ -15,6 +17,8 @@ def register(subparsers) -> None:
     check = sub.add_parser("check", help="validate rubric TOML files / 校验评分标准")
     check.add_argument("files", nargs="+", type=Path)
     check.set_defaults(func=run_check)
+    templates = sub.add_parser("templates", help="list the packaged rubric templates / 列出内置评分标准")
+    templates.set_defaults(func=run_templates)
 
 
 def run_check(args) -> int:
@@ -26,4 +30,11 @@ def run_check(args) -> int:
         return 1
     for path in args.files:
         print(f"{path}: {t('cli.ok')}")
+    return 0
+
+
+def run_templates(args) -> int:
+    """One line per template: its key (the name an edition file uses), its title and its file."""
+    for key, path in rubric_templates().items():
+        print(f"{key}\t{load_rubric(path).label.get(current_language())}\t{path}")
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from judging import resources
 from judging.core.ranking import METHOD_NAMES
 from judging.errors import JudgingError, Problem
 
@@ -33,7 +34,7 @@ DEFAULT_TRACKS = (("life", "生活类信息消费", "Life services"),
                   ("product", "新型信息产品", "New information products"),
                   ("platform", "信息消费支撑平台", "Support platforms"))
 MAX_JUDGES_PER_ENTRY = 50  # a live final panel rarely has more than 15; 50 catches typing slips
-RUBRIC_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+RUBRIC_DIR = resources.rubrics_dir()
 KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EDITION_KEYS = {"name", "year", "kind", "subject", "tracks", "rounds"}

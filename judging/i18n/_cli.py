@@ -24,4 +24,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "审计记录被改动：{n} 条事件的哈希或链接不符（编号 {ids}）",
         "en": "the audit trail was altered: {n} event(s) do not match their hash or link (ids {ids})",
     },
+    # health, serve and the packaged templates
+    "cli.health_ok": {"zh": "数据库正常，结构为最新版本 {revision}：{url}", "en": "the database answers and its schema is current ({revision}): {url}"},
+    "cli.health_unreachable": {"zh": "无法连接数据库 {url}：{detail}", "en": "cannot reach the database {url}: {detail}"},
+    "cli.health_schema_behind": {
+        "zh": "数据库结构不是最新（当前 {current}，应为 {head}）：{url}；请运行 judging db upgrade",
+        "en": "the schema is not current (at {current}, newest {head}): {url}; run judging db upgrade",
+    },
 }

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -26,6 +28,7 @@ from judging.errors import DatabaseBusy, Problem
 from judging.store.audit_key import audit_key
 from judging.store.audit_log import append_event
 from judging.store.models import AuditEvent
+from judging.store import seals as _seals  # noqa: F401  (registers the session hooks that write row seals)
 
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind a writer in another process before giving up
@@ -232,3 +235,14 @@ def prepare_audit_key(engine: Engine) -> None:
     with engine.execution_options(judging_read_only=True).connect() as connection:
         has_events = connection.execute(select(AuditEvent.id).limit(1)).first() is not None
     audit_key(engine, may_create=not has_events)
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """The database's migration revision (None on an empty database) and the newest one shipped.
+
+    Reading the revision is a real query, so it also shows that the database answers.
+    """
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    return current, head

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from judging import resources
 from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.store.assignment import assign
@@ -11,7 +10,7 @@ from judging.store.db import write_session
 from judging.store.editions import add_entries, add_round, create_edition, entries_of
 from judging.store.people import create_user
 
-RUBRIC_PATH = Path(__file__).resolve().parents[2] / "rubrics" / "innovation_contest.toml"
+RUBRIC_PATH = resources.rubrics_dir() / "innovation_contest.toml"
 
 
 def build_contest(engine, *, judges: int, entries_per_judge: int) -> dict:

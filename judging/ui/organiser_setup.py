@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from judging import resources
 from judging.core.editions import (
     DEFAULT_RUBRIC,
     DEFAULT_TRACKS,
@@ -42,7 +42,7 @@ from judging.store.editions import (
 from judging.ui.common import engine, lang, plain, require_page, tr
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
-EXAMPLE_FILE = Path(__file__).resolve().parents[2] / "data" / "edition_example.toml"
+EXAMPLE_FILE = resources.data_dir() / "edition_example.toml"
 
 
 def default_rounds(kind: str) -> list[dict]:
