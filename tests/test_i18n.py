@@ -43,6 +43,10 @@ ROOT = Path(__file__).parents[1]
 # a method name, an enum value, a member of a tuple) is a literal somewhere in the code.
 DYNAMIC_PREFIXES = {
     "ann.download.": "the announcer's download buttons, per file kind (ui/announcer.py)",
+    "aws.rounding.": "how shares are rounded, per SHARE_ROUNDING (ui/organiser_awards.py)",
+    "aws.source.": "where a version of the award settings came from, per SOURCES (ui/organiser_awards.py)",
+    "aws.tb.": "tie-break keys of TIE_BREAK_KEYS (ui/organiser_awards.py)",
+    "aws.tie_policy.": "tie policies of TIE_POLICIES (ui/organiser_awards.py)",
     "app.language.": "the language switch, per code in LANGUAGES (ui/common.py)",
     "export.col.": "column headers of the exported lists (core/exports.py)",
     "export.file_": "file names of the exports, per kind (core/exports.py)",

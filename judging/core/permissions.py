@@ -126,6 +126,7 @@ PAGES: dict[str, frozenset[str]] = {
     "advance": frozenset({"organiser"}),
     "live": frozenset({"organiser"}),
     "screen": frozenset({"organiser"}),
+    "award_settings": frozenset({"organiser"}),
     "results": frozenset({"organiser", "auditor"}),
     "publication": frozenset({"organiser"}),
     "awards": frozenset({"announcer", "organiser"}),

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlmodel import Session, select
 
+from judging.core.award_settings import resolved_awards, track_sizes
 from judging.core.bundle import BundleSettings, build_bundle, table_records
 from judging.core.calendar import window_calendar
 from judging.core.exports import EditionInfo
@@ -32,6 +34,7 @@ from judging.core.scores_io import write_scores_csv
 from judging.core.states import RoundStatus
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
+from judging.store.award_settings import award_settings_of
 from judging.store.editions import get_round, tracks_of, update_round
 from judging.store.guard import guarded
 from judging.store.models import (
@@ -148,15 +151,22 @@ def publish(
     workdays: list[date] | tuple[date, ...] = (),
     contact: str = "",
     close_round: bool = False,
+    awards_version: int | None = None,
     actor: Actor,
 ) -> Publication:
-    """Rank the round with ``settings`` and publish the list as provisional (公示) from ``start_date``.
+    """Rank the round with ``settings`` and its stored award settings; publish the list as provisional (公示)
+    from ``start_date``.
 
     The round must be closed, so that no score can change under a published list; ``close_round``
     closes an open round first, in the same transaction (the organiser confirmed what is missing).
     The window counts PRC working days (public holidays and 调休 from the official calendar), with
     ``holidays`` as the organiser's local days off and ``workdays`` as extra weekend days worked; the
     calendar used is stored with the publication, so its deadline never moves afterwards.
+
+    The awards are always the round's stored settings (``settings.awards`` is replaced by them,
+    resolved for the round's track sizes), so the list, its bundle and the results page split the
+    tiers alike; ``awards_version``, when given, is the version the organiser saw, and a list is not
+    published under settings saved since.
     """
     if publication_of_round(session, round_id, actor=actor) is not None:
         raise PublicationError(Problem("pub.already_published", {"round": round_id}))
@@ -169,6 +179,11 @@ def publish(
     if rnd.status != RoundStatus.CLOSED:
         raise PublicationError(Problem("pub.round_not_closed", {"round": rnd.name}))
     data = round_data(session, round_id=round_id, actor=actor)
+    stored = award_settings_of(session, round_id=round_id, actor=actor)
+    if awards_version is not None and awards_version != stored.version:
+        raise PublicationError(Problem("aws.changed_before_publish", {"version": stored.version,
+                                                                      "seen": awards_version}))
+    settings = replace(settings, awards=resolved_awards(stored.awards, track_sizes(data)))
     table = ranked_list(data, rank_round(data, settings))
     publication = Publication(
         edition_id=rnd.edition_id, round_id=round_id, start_date=start_date, objection_days=objection_days,
@@ -185,6 +200,7 @@ def publish(
                  payload={"round_id": round_id, "start": start_date.isoformat(), "days": objection_days,
                           "end": objection_deadline(publication).isoformat(),
                           "method": settings.method, "seed": settings.seed, "entries": len(table),
+                          "awards_version": stored.version,
                           "scores_sha256": publication.scores_sha256,
                           "list_sha256": hashlib.sha256(publication.list_json.encode("utf-8")).hexdigest()})
     return publication

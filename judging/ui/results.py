@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from datetime import date
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from judging.core.award_settings import RoundAwards, quota_text, round_settings
 from judging.core.bundle import BundleSettings
 from judging.core.calendar import objection_window_end
 from judging.core.exports import flags_text
@@ -22,15 +22,14 @@ from judging.core.ranking import (
     DEFAULT_METHOD,
     METHOD_NAMES,
     RankingResult,
-    award_config_from_mapping,
     compare_methods,
-    default_award_config,
 )
 from judging.core.results_view import award_boundaries, method_moves, panel_items, side_by_side
 from judging.core.round_data import RoundData, rank_round, ranked_list
 from judging.core.scores_io import write_scores_csv
 from judging.errors import JudgingError
 from judging.store import publication as pub
+from judging.store.award_settings import award_settings_of
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.scores import round_data, sheet_status_rows
@@ -65,25 +64,19 @@ def flag_words(value: object) -> str:
     return flags_text(value, lang())
 
 
-def _settings_form(rnd) -> BundleSettings:
+def _settings_form(rnd) -> tuple[str, int]:
+    """The method and seed this tab ranks with; the awards are the round's stored settings."""
     method_default = rnd.method if rnd.method in METHOD_NAMES else DEFAULT_METHOD
     with st.expander(tr("results.settings"), expanded=False):
         method = st.selectbox(tr("results.method"), METHOD_NAMES, index=METHOD_NAMES.index(method_default),
                               format_func=method_label, key=f"res_method_{rnd.id}")
         seed = int(st.number_input(tr("results.seed"), min_value=0, value=0, step=1, key=f"res_seed_{rnd.id}"))
-        upload = st.file_uploader(tr("results.awards_file"), type=["toml"], key=f"res_awards_{rnd.id}")
-        awards = default_award_config()
-        if upload is not None:
-            try:
-                awards = award_config_from_mapping(tomllib.loads(upload.getvalue().decode("utf-8-sig")),
-                                                   source=upload.name)
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                st.error(tr("results.awards_invalid", detail=str(exc)))
-            except JudgingError as exc:
-                st.error(exc.render(lang()))
-        st.caption(tr("results.tiers_caption", tiers="，".join(
-            f"{t.label.get(lang())} {t.count if t.count is not None else f'{t.share:.0%}'}" for t in awards.tiers)))
-    return BundleSettings(method=method, seed=seed, awards=awards)
+    return method, seed
+
+
+def _tiers_caption(awards: RoundAwards, version: int) -> None:
+    st.caption(tr("aws.results_caption", version=version, tiers="，".join(
+        f"{t.label.get(lang())} {quota_text(t.count, t.share)}" for t in awards.config.tiers)))
 
 
 TIER_COLOURS = ("#b8860b", "#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#16a085")  # gold first; one per tier
@@ -169,11 +162,14 @@ def render() -> None:
     if chosen is None:
         return
     user, edition, rnd = chosen
-    settings = _settings_form(rnd)
+    method, seed = _settings_form(rnd)
     with read_session(engine()) as s:
         data = round_data(s, round_id=rnd.id, actor=user)
         tracks = tracks_of(s, edition.id)
         publication = pub.publication_of_round(s, rnd.id, actor=user)
+        stored = award_settings_of(s, round_id=rnd.id, actor=user)
+    _tiers_caption(stored.awards, stored.version)
+    settings = round_settings(data, stored.awards, method=method, seed=seed)
     if data.empty:
         st.info(tr("results.no_scores"))
         return
@@ -244,7 +240,8 @@ def render() -> None:
         st.dataframe(judges, hide_index=True, width="stretch")
 
     if user.role == Role.ORGANISER:
-        _publish_section(rnd, settings, publication, user, flagged=len(panel_items(table)))
+        _publish_section(rnd, settings, publication, user, flagged=len(panel_items(table)),
+                         awards_version=stored.version)
 
 
 def _gaps(rnd, actor: Actor, flagged: int) -> None:
@@ -260,7 +257,8 @@ def _gaps(rnd, actor: Actor, flagged: int) -> None:
             st.warning(tr(key, n=n))
 
 
-def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *, flagged: int) -> None:
+def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *, flagged: int,
+                     awards_version: int) -> None:
     st.divider()
     st.subheader(tr("results.publish_heading"))
     if publication is not None:
@@ -286,7 +284,8 @@ def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *
             days_off = parse_dates(local)
             with write_session(engine()) as s:
                 pub.publish(s, round_id=rnd.id, settings=settings, start_date=start, objection_days=days,
-                            holidays=days_off, contact=contact, close_round=True, actor=actor)
+                            holidays=days_off, contact=contact, close_round=True, awards_version=awards_version,
+                            actor=actor)
         except JudgingError as exc:
             st.error(exc.render(lang()))
             return

@@ -9,11 +9,13 @@ import openpyxl
 from clock import freeze_on
 
 from judging.cli import main
+from judging.core.award_settings import RoundAwards
 from judging.core.bundle import BundleSettings, verify_bundle
 from judging.core.permissions import SYSTEM
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
 from judging.store import publication as pub
+from judging.store.award_settings import save_award_settings
 from judging.store.db import write_session
 from judging.store.editions import add_entries, add_round, create_edition, entries_of
 from judging.store.people import create_user
@@ -36,7 +38,8 @@ def published(engine) -> int:
                 for criterion in RUBRIC.criterion_keys:
                     save_score(s, round_id=rnd.id, judge_id=judge.id, entry_id=entry.id, criterion=criterion,
                                     value=float(90 - 8 * n + k), actor=SYSTEM, enforce_assignment=False)
-        publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(method="raw", awards=AWARDS), close_round=True,
+        save_award_settings(s, round_id=rnd.id, awards=RoundAwards(AWARDS), based_on=0, actor=SYSTEM)
+        publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(method="raw"), close_round=True,
                                   start_date=date(2026, 11, 23), actor=SYSTEM)
         freeze_on(date(2026, 12, 1), s, publication_id=publication.id, actor=SYSTEM)
         return publication.id

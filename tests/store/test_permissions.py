@@ -17,6 +17,7 @@ from clock import freeze_on
 from sqlmodel import select
 
 from judging.core import permissions
+from judging.core.award_settings import default_round_awards
 from judging.core.bundle import BundleSettings
 from judging.core.permissions import CLI, SYSTEM, SYSTEM_ROLE, Actor
 from judging.core.ranking import AwardConfig, TierRule
@@ -38,6 +39,7 @@ from judging.store.audit_log import (
     stored_scores,
     verify_audit_chain,
 )
+from judging.store.award_settings import award_settings_history, award_settings_of, save_award_settings
 from judging.store.db import open_database, read_session, write_session
 from judging.store.editions import (
     add_entries,
@@ -235,6 +237,8 @@ STORE_ACTIONS = {
                                                                         reason="不成立", actor=a), ORG),
     "freeze": (lambda s, i, a: freeze_on(date(2026, 6, 1), s, publication_id=999, actor=a), ORG),
     "reopen": (lambda s, i, a: publication.reopen(s, publication_id=999, reason="复核", actor=a), ORG),
+    "save_award_settings": (lambda s, i, a: save_award_settings(s, round_id=i["prelim"], awards=default_round_awards(),
+                                                                based_on=0, actor=a), ORG),
 }
 
 
@@ -331,6 +335,8 @@ STORE_READS = {
     "taken_usernames": (lambda s, i, a: taken_usernames(s, actor=a), PEOPLE),
     "list_users": (lambda s, i, a: list_users(s, actor=a), PEOPLE),
     "live_session_counts": (lambda s, i, a: live_session_counts(s, actor=a), PEOPLE),
+    "award_settings_of": (lambda s, i, a: award_settings_of(s, round_id=i["prelim"], actor=a), SCORES),
+    "award_settings_history": (lambda s, i, a: award_settings_history(s, round_id=i["prelim"], actor=a), SCORES),
 }
 
 
@@ -352,7 +358,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
-    "sessions"))
+    "sessions", "award_settings"))
 
 
 def _public_functions():

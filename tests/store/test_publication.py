@@ -5,55 +5,23 @@ from __future__ import annotations
 import inspect
 import json
 from datetime import date
-from pathlib import Path
 
-import numpy as np
 import pytest
 from actors import as_user
 from clock import freeze_on
 from sqlmodel import select
+from store_publication_seed import MONDAY, SETTINGS, seed_round
 
-from judging.core.bundle import BundleSettings
 from judging.core.permissions import SYSTEM
 from judging.core.publication import PublicationError
-from judging.core.ranking import AwardConfig, TierRule
-from judging.core.rubric import Label, load_rubric
 from judging.errors import PermissionDenied
 from judging.store import publication as pub
 from judging.store.audit_log import verify_audit_chain
 from judging.store.db import read_session, write_session
-from judging.store.editions import add_entries, add_round, create_edition, entries_of, get_round, update_round
+from judging.store.editions import entries_of, get_round, update_round
 from judging.store.models import AuditEvent
-from judging.store.people import create_user, get_user
+from judging.store.people import get_user
 from judging.store.sheets import save_score
-
-RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
-AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),
-                            TierRule("second", Label("二等奖", "Second prize"), count=1),
-                            TierRule("third", Label("三等奖", "Third prize"), count=2)))
-SETTINGS = BundleSettings(method="raw", seed=7, n_draws=50, awards=AWARDS)
-MONDAY = date(2026, 11, 23)
-
-
-def seed_round(engine, *, entries_per_track: int = 5, judges: int = 4, seed: int = 1) -> dict:
-    """Two tracks, every judge scores every entry (scores drawn around a per-entry quality)."""
-    rng = np.random.default_rng(seed)
-    with write_session(engine) as s:
-        edition = create_edition(s, name="2026年信息消费创新大赛", year=2026,
-                                      tracks=[("life", "生活类", "Life"), ("public", "公共服务类", "Public")], actor=SYSTEM)
-        rnd = add_round(s, edition_id=edition.id, key="final", name="终评", rubric=RUBRIC, actor=SYSTEM)
-        records = [{"code": f"{t[0].upper()}-{i:03d}", "track": t, "title": f"{'智慧养老' if t == 'life' else '城市大脑'}项目{i}",
-                    "organisation": f"第{i}科技有限公司"} for t in ("life", "public") for i in range(1, entries_per_track + 1)]
-        add_entries(s, edition_id=edition.id, records=records, actor=SYSTEM)
-        users = [create_user(s, username=f"j{k}", display_name=f"评委{k}", actor=SYSTEM) for k in range(1, judges + 1)]
-        for entry in entries_of(s, edition.id):
-            quality = rng.uniform(60, 95)
-            for user in users:
-                for criterion in RUBRIC.criterion_keys:
-                    value = float(np.clip(np.round(quality + rng.normal(0, 3)), 0, 100))
-                    save_score(s, round_id=rnd.id, judge_id=user.id, entry_id=entry.id, criterion=criterion,
-                                    value=value, actor=SYSTEM, enforce_assignment=False)
-        return {"edition": edition.id, "round": rnd.id}
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ from actors import as_user
 from clock import freeze_on, on_day
 from streamlit.testing.v1 import AppTest
 
+from judging.core.award_settings import RoundAwards
 from judging.core.bundle import BundleSettings
 from judging.core.permissions import SYSTEM
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label
 from judging.store import publication as pub
+from judging.store.award_settings import save_award_settings
 from judging.store.db import read_session, write_session
 from judging.store.editions import get_round
 from judging.store.sheets import save_score, save_veto
@@ -44,7 +46,9 @@ def page(contest, module: str, user: str) -> AppTest:
 
 def publish(contest, start=date(2026, 11, 23)) -> int:
     with write_session(contest["engine"]) as s:
-        return pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw", awards=AWARDS),
+        save_award_settings(s, round_id=contest["ids"]["round"], awards=RoundAwards(AWARDS), based_on=0,
+                            actor=as_user(s, "org"))
+        return pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw"),
                            start_date=start, close_round=True, actor=as_user(s, "org")).id
 
 

@@ -19,7 +19,7 @@ MENUS = {
     "judge": [("评审", ["entries", "sheet"])],
     "organiser": [("设置", ["setup", "imports", "assignment", "staff"]),
                   ("评审", ["progress", "rubric", "advance", "live", "screen", "conflicts"]),
-                  ("结果与公示", ["results", "publication", "awards", "verify"])],
+                  ("结果与公示", ["award_settings", "results", "publication", "awards", "verify"])],
     "announcer": [("结果与公示", ["awards"])],
     "auditor": [("结果与公示", ["verify", "results"])],
 }
