@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import time
+import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -29,7 +31,6 @@ from judging.core.ranking.design import build_design, components
 from judging.core.simulate import DEFAULT_WEIGHTS, REGIMES, simulate_contest
 from judging.errors import RankingError
 
-ESTABLISHED = [m for m in METHODS if m != "calibrated"]
 NOT_RUN = (np.nan, np.nan, np.nan)
 
 
@@ -73,9 +74,44 @@ def _metrics(score: np.ndarray | None, truth: np.ndarray) -> tuple[float, float,
             len(top_true5 - top_method) / k5)
 
 
-def run_simulations(regimes: list[str], replications: int) -> None:
-    names = list(METHODS) + ["calibrated_criteria"]
-    print(f"Simulations: {replications} paired replications per regime (200 entries; seeds 0..{replications - 1})\n")
+def fit_mixedlm(design) -> SimpleNamespace:
+    """The crossed random-effects model ``y = μ + q_entry + a_judge + e`` (lme4's ``(1|entry) + (1|judge)``),
+    fitted by statsmodels MixedLM (REML); the entry score is ``μ + BLUP(q)``."""
+    import statsmodels.formula.api as smf
+
+    frame = pd.DataFrame({"y": design.y, "e": design.entry, "j": design.judge, "g": 0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter; a failed fit raises below
+        model = smf.mixedlm("y ~ 1", frame, groups="g", vc_formula={"e": "0 + C(e)", "j": "0 + C(j)"})
+        result = model.fit(reml=True)
+    effects = result.random_effects[0]
+    q = np.zeros(design.n_entries)
+    for key, value in effects.items():
+        if key.startswith("e[C(e)["):
+            q[int(key[7:-2])] = value
+    return SimpleNamespace(score=float(result.fe_params.iloc[0]) + q)
+
+
+# the comparison set the default must never be significantly below, and the default's previous form
+EXTRA_METHODS = {
+    "mixedlm": fit_mixedlm,
+    "pooled": lambda d: fit_calibrated(d, judge_noise=False),  # one noise level for every judge
+    "calibrated_sheets": lambda d: fit_calibrated(d, noise_df="sheets"),  # judge noise with n sheets as df
+}
+BAR = ["raw", "trimmed", "zscore", "percentile", "additive", "linear", "mixedlm", "pooled"]
+
+
+def _interval(diff: np.ndarray) -> str:
+    mean, half = diff.mean(), 1.96 * diff.std(ddof=1) / np.sqrt(len(diff))
+    return f"{mean:+.4f} [{mean - half:+.4f}, {mean + half:+.4f}]"
+
+
+def run_simulations(regimes: list[str], replications: int, *, per_criterion: bool = False,
+                    mixedlm: bool = True) -> None:
+    fits = {**METHODS, **{k: v for k, v in EXTRA_METHODS.items() if mixedlm or k != "mixedlm"}}
+    names = list(fits) + (["calibrated_criteria"] if per_criterion else [])
+    print(f"Simulations: {replications} paired replications per regime (seeds 0..{replications - 1}); "
+          "tau ± its standard error")
     for regime in regimes:
         start = time.perf_counter()
         rows = {name: [] for name in names}
@@ -83,27 +119,33 @@ def run_simulations(regimes: list[str], replications: int) -> None:
             sim = simulate_contest(regime=regime, seed=seed)
             design = build_design(_totals(sim.scores))
             truth = sim.truth.set_index("entry_id").loc[design.entry_ids, "true_quality"].to_numpy()
-            for name, fit_fn in METHODS.items():
+            for name, fit_fn in fits.items():
                 fit = _fit_or_none(fit_fn, design)
                 rows[name].append(_metrics(None if fit is None else fit.score, truth))
-            rows["calibrated_criteria"].append(_metrics(_per_criterion(sim.scores, design.entry_ids), truth))
+            if per_criterion:
+                rows["calibrated_criteria"].append(_metrics(_per_criterion(sim.scores, design.entry_ids), truth))
         stats = {name: np.array(v) for name, v in rows.items()}
-        print(f"== {regime}  ({time.perf_counter() - start:.0f} s)")
-        print(f"{'method':>20} {'tau':>6} {'top10% prec':>12} {'top5% missed':>13} {'not converged':>14}")
+        r = REGIMES[regime]
+        sheets = r.n_entries * np.mean(r.judges_per_entry) / r.n_judges
+        print(f"\n== {regime}: {r.n_entries} entries, {r.n_judges} judges, {r.judges_per_entry[0]}–"
+              f"{r.judges_per_entry[1]} judges per entry, ~{sheets:.1f} sheets per judge "
+              f"({time.perf_counter() - start:.0f} s)")
+        print(f"{'method':>20} {'tau':>6} {'± se':>6} {'top10% prec':>12} {'top5% missed':>13} {'not converged':>14}")
         for name in names:
             failed = int(np.isnan(stats[name][:, 0]).sum())
             m = np.nanmean(stats[name], axis=0) if failed < replications else np.full(3, np.nan)
-            print(f"{name:>20} {m[0]:6.3f} {m[1]:12.3f} {m[2]:13.3f} {failed:>9d} / {replications}")
-        complete = [n for n in ESTABLISHED if not np.isnan(stats[n][:, 0]).any()]
+            se = np.nanstd(stats[name][:, 0], ddof=1) / np.sqrt(max(replications - failed, 1))
+            print(f"{name:>20} {m[0]:6.3f} {se:6.3f} {m[1]:12.3f} {m[2]:13.3f} {failed:>9d} / {replications}")
+        complete = [n for n in BAR if n in stats and not np.isnan(stats[n][:, 0]).any()]
         best = max(complete, key=lambda n: stats[n][:, 0].mean())
-        for label, a, b in (("calibrated − best established (" + best + ")", "calibrated", best),
-                            ("calibrated per criterion − on totals", "calibrated_criteria", "calibrated")):
-            diff = stats[a] - stats[b]
-            mean, half = diff.mean(axis=0), 1.96 * diff.std(axis=0, ddof=1) / np.sqrt(len(diff))
-            print(f"  {label}: tau {mean[0]:+.4f} [{mean[0] - half[0]:+.4f}, {mean[0] + half[0]:+.4f}]"
-                  f"  prec {mean[1]:+.3f} [{mean[1] - half[1]:+.3f}, {mean[1] + half[1]:+.3f}]"
-                  f"  missed {mean[2]:+.3f} [{mean[2] - half[2]:+.3f}, {mean[2] + half[2]:+.3f}]")
-        print()
+        print(f"  paired tau differences, mean [95% interval]; best of the bar here: {best}")
+        for other in complete + ["calibrated_sheets"]:
+            ok = ~np.isnan(stats["calibrated"][:, 0]) & ~np.isnan(stats[other][:, 0])
+            mark = "  <- best of the bar" if other == best else ""
+            print(f"    calibrated − {other:<18} {_interval(stats['calibrated'][ok, 0] - stats[other][ok, 0])}{mark}")
+        if per_criterion:
+            print(f"    per criterion − on totals    "
+                  f"{_interval(stats['calibrated_criteria'][:, 0] - stats['calibrated'][:, 0])}")
 
 
 def _largest_component(frame: pd.DataFrame) -> pd.DataFrame:
@@ -200,10 +242,12 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=60)
     parser.add_argument("--regimes", default=",".join(REGIMES))
     parser.add_argument("--no-insteval", action="store_true")
+    parser.add_argument("--no-mixedlm", action="store_true", help="leave out statsmodels MixedLM (slow at size)")
+    parser.add_argument("--per-criterion", action="store_true", help="also calibrated fitted per criterion")
     parser.add_argument("--coverage", type=int, default=10, help="replications for the interval coverage (0: skip)")
     args = parser.parse_args()
     regimes = [r for r in args.regimes.split(",") if r]
-    run_simulations(regimes, args.replications)
+    run_simulations(regimes, args.replications, per_criterion=args.per_criterion, mixedlm=not args.no_mixedlm)
     if args.coverage:
         run_coverage(regimes, args.coverage)
     if not args.no_insteval:

@@ -52,7 +52,14 @@ REGIMES: dict[str, Regime] = {
     "nips": Regime(judges_per_entry=(3, 3), severity_sd=1.5, log_scale_sd=0.05, noise=(12.0, 16.0),
                    criterion_noise_share=0.0, erratic_share=0.0, favour_share=0.0),
     "harsh": Regime(severity_sd=8.0, nonlinear=True, erratic_share=0.2, erratic_factor=4.0),
-    "sparse": Regime(n_judges=150, judges_per_entry=(4, 4)),
+    "sparse": Regime(n_judges=150, judges_per_entry=(4, 4)),  # ~5 sheets per judge
+    # online 初评 with many experts who each score a handful: 3 judges per entry, 3 sheets per judge
+    "sparse3": Regime(n_judges=200, judges_per_entry=(3, 3)),
+    "few": Regime(judges_per_entry=(2, 3)),  # 2–3 judges per entry, ~17 sheets per judge
+    # complete-design finals (终评): every judge scores every entry
+    "final7x12": Regime(n_entries=12, n_judges=7, judges_per_entry=(7, 7)),
+    "final9x15": Regime(n_entries=15, n_judges=9, judges_per_entry=(9, 9)),
+    "final11x20": Regime(n_entries=20, n_judges=11, judges_per_entry=(11, 11)),
 }
 
 
