@@ -25,10 +25,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine, select
 
 from judging.errors import DatabaseBusy, Problem
+from judging.store import seals as _seals  # noqa: F401  (registers the session hooks that write row seals)
 from judging.store.audit_key import audit_key
 from judging.store.audit_log import append_event
 from judging.store.models import AuditEvent
-from judging.store import seals as _seals  # noqa: F401  (registers the session hooks that write row seals)
 
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind a writer in another process before giving up

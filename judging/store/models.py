@@ -354,3 +354,20 @@ class SessionToken(SQLModel, table=True):
     last_seen_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
     revoked_reason: str = ""  # sign_out | idle | organiser | disabled | password | inactive | role_changed
+
+
+# --- tamper evidence: row seals ----------------------------------------------------------------
+
+class RowSeal(SQLModel, table=True):
+    """The seal of one row of a fact table: its content as written by the app and a keyed digest of
+    it (``judging/store/seals.py``); ``audit verify`` compares every row with its seal. The row
+    ``("audit_event", 0)`` seals the trail's last event, so that deleting it is noticed."""
+
+    __tablename__ = "row_seal"
+    __table_args__ = (UniqueConstraint("table_name", "row_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    table_name: str
+    row_id: int
+    content: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of the row's columns
+    event_id: int | None = None  # the newest audit event of the transaction that wrote the row
+    digest: str = ""

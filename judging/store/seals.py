@@ -1,0 +1,303 @@
+"""Row seals: every table that holds a fact carries, per row, its content and a keyed digest written by
+the app in the same transaction; ``seal_problems`` compares every row with its seal, in words.
+
+Seals are written by session hooks, not by each store function, so that no write path can forget
+them: at commit, every row of a sealed table that the transaction inserted, changed or deleted
+(through the ORM, or through a bulk ``insert``/``update``/``delete`` statement) is read back and
+sealed again under the audit key, with the id of the newest audit event the transaction wrote. The
+trail's last event is sealed too (``("audit_event", 0)``). Someone who edits the database without the
+key can change a row, but not its seal: ``audit verify`` names the row and the column. Every table of
+the models is sealed unless ``NOT_SEALED`` says why not (a test checks that each table is one or the
+other, so a new table is covered the day it is added).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Table, delete, event, func, insert, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, SQLModel
+
+from judging.core.audit_digest import derived_key
+from judging.core.permissions import Actor
+from judging.errors import Problem
+from judging.i18n import t
+from judging.store.audit_key import audit_key
+from judging.store.guard import guarded
+from judging.store.models import AuditEvent, Entry, Publication, Round, RowSeal, User
+
+NOT_SEALED = {
+    "audit_event": "the trail itself: chained by keyed digests, its last event sealed as audit_event/0",
+    "row_seal": "the seals themselves: each carries its own keyed digest",
+    "login_throttle": "sign-in counters, not facts of the contest; locks are audit events",
+    "session_token": "browser sessions, not facts of the contest; sign-ins and revocations are audit events",
+}
+SECRET_COLUMNS = {("app_user", "password_hash")}  # sealed by their SHA-256: the seal holds no password hash
+HEAD = ("audit_event", 0)
+TABLE_LABELS = {  # what a person calls a row of each table; a table without a label is named as stored
+    "edition": "audit.table.edition", "track": "audit.table.track", "judging_round": "audit.table.judging_round",
+    "entry": "audit.table.entry", "app_user": "audit.table.app_user", "conflict": "audit.table.conflict",
+    "assignment": "audit.table.assignment", "score_sheet": "audit.table.score_sheet", "score": "audit.table.score",
+    "comment": "audit.table.comment", "veto": "audit.table.veto", "publication": "audit.table.publication",
+    "publication_change": "audit.table.publication_change", "objection": "audit.table.objection",
+    "publication_reopening": "audit.table.publication_reopening", "round_entry": "audit.table.round_entry",
+    "panel_member": "audit.table.panel_member", "round_award_settings": "audit.table.round_award_settings",
+    "panel_decision": "audit.table.panel_decision",
+}
+CHUNK = 500  # ids per IN (...) list: well below SQLite's and PostgreSQL's limits on bound parameters
+
+_TOUCHED = "seal_touched"  # session.info: {table name: set of row ids}
+_BULK_FROM = "seal_bulk_from"  # session.info: {table name: highest id before a bulk insert}
+
+
+def sealed_tables() -> list[Table]:
+    return [table for table in SQLModel.metadata.sorted_tables if table.name not in NOT_SEALED]
+
+
+def _sealed(name: str) -> bool:
+    return name in SQLModel.metadata.tables and name not in NOT_SEALED
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def row_content(table: Table, row: Mapping[str, object]) -> str:
+    """The canonical JSON of a row as read from the database (secret columns by their SHA-256)."""
+    content = {}
+    for column in table.columns:
+        value = row[column.name]
+        if (table.name, column.name) in SECRET_COLUMNS and value:
+            value = "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+        content[column.name] = _plain(value)
+    return json.dumps(content, ensure_ascii=False, sort_keys=True)
+
+
+def seal_digest(key: bytes, table_name: str, row_id: int, content: str, event_id: int | None) -> str:
+    message = json.dumps([table_name, row_id, content, event_id], ensure_ascii=False).encode("utf-8")
+    return hmac.new(derived_key(key, "row-seal"), message, hashlib.sha256).hexdigest()
+
+
+# --- writing seals: session hooks ----------------------------------------------------------------
+
+def _touch(session: OrmSession, table_name: str, ids: Iterable[int]) -> None:
+    session.info.setdefault(_TOUCHED, {}).setdefault(table_name, set()).update(i for i in ids if i is not None)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _after_flush(session: OrmSession, _context) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(instance), "__table__", None)
+        if table is not None and _sealed(table.name):
+            _touch(session, table.name, [getattr(instance, "id", None)])
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _before_bulk_statement(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = state.statement.table
+    if not _sealed(table.name):
+        return
+    session, params = state.session, state.parameters
+    if state.is_insert:
+        # rows inserted from here on get ids above the highest one now (ids only grow)
+        if table.name not in session.info.get(_BULK_FROM, {}):
+            highest = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+            session.info.setdefault(_BULK_FROM, {})[table.name] = highest
+    elif isinstance(params, list) and params and all("id" in p for p in params):
+        _touch(session, table.name, [p["id"] for p in params])  # a bulk update by primary key
+    else:
+        where = state.statement.whereclause
+        stmt = select(table.c.id) if where is None else select(table.c.id).where(where)
+        _touch(session, table.name, session.execute(stmt).scalars())
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _seal_before_commit(session: OrmSession) -> None:
+    session.flush()
+    touched, bulk_from = session.info.pop(_TOUCHED, {}), session.info.pop(_BULK_FROM, {})
+    last_event = session.info.pop("audit_last_event_id", None)
+    if not (touched or bulk_from or last_event):
+        return
+    key = audit_key(session.get_bind())
+    for name in sorted(set(touched) | set(bulk_from)):
+        table = SQLModel.metadata.tables[name]
+        ids = set(touched.get(name, ()))
+        if name in bulk_from:
+            ids.update(session.execute(select(table.c.id).where(table.c.id > bulk_from[name])).scalars())
+        _reseal(session, key, table, sorted(ids), last_event)
+    if last_event is not None:
+        head = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+        _write_head(session, key, head.id, head.hash)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_after_rollback(session: OrmSession) -> None:
+    for name in (_TOUCHED, _BULK_FROM, "audit_last_event_id"):
+        session.info.pop(name, None)
+
+
+def _reseal(session, key: bytes, table: Table, ids: list[int], event_id: int | None) -> None:
+    seals = RowSeal.__table__
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows = session.execute(select(table).where(table.c.id.in_(chunk))).mappings().all()
+        session.execute(delete(seals).where(seals.c.table_name == table.name, seals.c.row_id.in_(chunk)))
+        values = []
+        for row in rows:
+            content = row_content(table, row)
+            values.append({"table_name": table.name, "row_id": row["id"], "content": content, "event_id": event_id,
+                           "digest": seal_digest(key, table.name, row["id"], content, event_id)})
+        if values:
+            session.execute(insert(seals), values)
+
+
+def _write_head(session, key: bytes, event_id: int, event_hash: str) -> None:
+    seals = RowSeal.__table__
+    content = json.dumps({"id": event_id, "hash": event_hash}, sort_keys=True)
+    session.execute(delete(seals).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1]))
+    session.execute(insert(seals).values(table_name=HEAD[0], row_id=HEAD[1], content=content, event_id=event_id,
+                                         digest=seal_digest(key, *HEAD, content, event_id)))
+
+
+def seal_everything(connection, key: bytes) -> int:
+    """Seal every row of every sealed table and the trail's last event as they are now (the upgrade
+    that introduces seals, and a key rotation); returns the rows sealed."""
+    seals = RowSeal.__table__
+    connection.execute(delete(seals))
+    last = connection.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    event_id = None if last is None else last.id
+    count = 0
+    for table in sealed_tables():
+        values = []
+        for row in connection.execute(select(table)).mappings():
+            content = row_content(table, row)
+            values.append({"table_name": table.name, "row_id": row["id"], "content": content, "event_id": event_id,
+                           "digest": seal_digest(key, table.name, row["id"], content, event_id)})
+        for start in range(0, len(values), CHUNK):
+            connection.execute(insert(seals), values[start:start + CHUNK])
+        count += len(values)
+    if last is not None:
+        _write_head(connection, key, last.id, last.hash)
+    return count
+
+
+# --- checking seals ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Names:
+    """What a person calls the rows that other rows refer to: rounds by name, judges by user name, entries by code."""
+
+    rounds: dict[int, str]
+    users: dict[int, str]
+    entries: dict[int, str]
+    publications: dict[int, str]
+
+
+def _names(session) -> _Names:
+    rounds = {i: f"{name} ({key})" for i, key, name in session.execute(select(Round.id, Round.key, Round.name))}
+    users = dict(session.execute(select(User.id, User.username)).all())
+    entries = dict(session.execute(select(Entry.id, Entry.code)).all())
+    publications = {i: rounds.get(r, str(r)) for i, r in session.execute(select(Publication.id, Publication.round_id))}
+    return _Names(rounds, users, entries, publications)
+
+
+def describe_row(table_name: str, row: Mapping[str, object], names: _Names, lang: str | None = None) -> str:
+    """A row as a person would name it: "round 初评 (prelim): score of judge13 on entry L-022 (core_tech) #5"."""
+    label = t(TABLE_LABELS[table_name], lang) if table_name in TABLE_LABELS else table_name
+    judge = entry = detail = ""
+    if row.get("judge_id") is not None:
+        judge = t("audit.row.of_judge", lang, judge=names.users.get(row["judge_id"], row["judge_id"]))
+    code = names.entries.get(row["entry_id"], row["entry_id"]) if row.get("entry_id") is not None else row.get(
+        "entry_code")
+    if code is not None:
+        entry = t("audit.row.on_entry", lang, entry=code)
+    for column in ("criterion", "veto_key", "username", "code", "key", "name"):
+        if row.get(column):
+            detail = f" ({row[column]})"
+            break
+    what = t("audit.row.thing", lang, label=label, judge=judge, entry=entry, detail=detail, id=row.get("id"))
+    if row.get("round_id") is not None:
+        return t("audit.row.in_round", lang, round=names.rounds.get(row["round_id"], row["round_id"]), row=what)
+    if row.get("publication_id") is not None:
+        return t("audit.row.in_publication", lang,
+                 round=names.publications.get(row["publication_id"], row["publication_id"]), row=what)
+    return what
+
+
+def _show(value: object) -> str:
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+@guarded("audit.read")
+def seal_problems(session: Session, *, actor: Actor, lang: str | None = None) -> list[Problem]:
+    """Every difference between the fact tables and their seals, in words: a changed column (with both
+    values), a row added or deleted outside the app, a forged seal, a seal whose event is missing,
+    and a last event removed from the trail. Needs the audit key."""
+    key = audit_key(session.get_bind())
+    names = _names(session)
+    problems: list[Problem] = []
+    seal_rows = session.execute(select(RowSeal.__table__)).mappings().all()
+    seals: dict[str, dict[int, Mapping]] = {}
+    for seal in seal_rows:
+        seals.setdefault(seal["table_name"], {})[seal["row_id"]] = seal
+    event_ids = set(session.execute(select(AuditEvent.id)).scalars())
+    for seal in seal_rows:
+        if seal["digest"] != seal_digest(key, seal["table_name"], seal["row_id"], seal["content"], seal["event_id"]):
+            problems.append(Problem("audit.seal.forged", {"table": seal["table_name"], "id": seal["row_id"]}))
+        elif seal["event_id"] is not None and seal["event_id"] not in event_ids:
+            problems.append(Problem("audit.seal.event_missing", {
+                "row": _describe_seal(seal, names, lang), "event": seal["event_id"]}))
+    problems.extend(_head_problems(session, seals.get(HEAD[0], {}).get(HEAD[1])))
+    for table in sealed_tables():
+        table_seals = seals.get(table.name, {})
+        seen = set()
+        for row in session.execute(select(table).order_by(table.c.id)).mappings():
+            seen.add(row["id"])
+            seal = table_seals.get(row["id"])
+            if seal is None:
+                problems.append(Problem("audit.seal.unsealed", {"row": describe_row(table.name, row, names, lang)}))
+                continue
+            content = row_content(table, row)
+            if content != seal["content"]:
+                now, then = json.loads(content), json.loads(seal["content"])
+                for column in sorted(set(now) | set(then)):
+                    if now.get(column) != then.get(column):
+                        problems.append(Problem("audit.seal.changed", {
+                            "row": describe_row(table.name, row, names, lang), "column": column,
+                            "now": _show(now.get(column)), "sealed": _show(then.get(column))}))
+        for row_id in sorted(set(table_seals) - seen):
+            problems.append(Problem("audit.seal.deleted", {"row": _describe_seal(table_seals[row_id], names, lang)}))
+    return problems
+
+
+def _describe_seal(seal: Mapping, names: _Names, lang: str | None) -> str:
+    if (seal["table_name"], seal["row_id"]) == HEAD:
+        return seal["table_name"]
+    return describe_row(seal["table_name"], json.loads(seal["content"]), names, lang)
+
+
+def _head_problems(session, head: Mapping | None) -> list[Problem]:
+    last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if last is None and head is None:
+        return []
+    if head is None:
+        return [Problem("audit.seal.head_missing", {"id": last.id})]
+    sealed = json.loads(head["content"])
+    if last is None or (last.id, last.hash) != (sealed["id"], sealed["hash"]):
+        return [Problem("audit.seal.head_moved", {"sealed": sealed["id"], "now": "—" if last is None else last.id})]
+    return []
