@@ -44,7 +44,7 @@ from judging.core.ranking import (
     rank,
 )
 from judging.core.rubric import Rubric, rubric_from_json
-from judging.core.scores_io import read_scores_csv, write_scores_csv
+from judging.core.scores_io import MAX_SCORE_BYTES, read_scores_csv, write_scores_csv
 from judging.errors import JudgingError, Problem
 
 BUNDLE_FORMAT = 1
@@ -56,6 +56,8 @@ RESULT_COLUMNS = ("entry_id", "track", "score", "score_low", "score_high", "rank
                   "tier", "tier_label", "flags", "veto")
 FLOAT_COLUMNS = ("score", "score_low", "score_high")
 FLOAT_TOLERANCE = 1e-9  # same seed, same numbers; this only absorbs last-bit BLAS differences across machines
+MAX_BUNDLE_FILES = 100  # a bundle has ten; a few more are reported as unlisted, thousands are refused
+MAX_BUNDLE_UNPACKED = MAX_SCORE_BYTES + 50 * 1024 * 1024  # the largest score file, with the results beside it
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed member dates: the same content gives the same ZIP bytes
 
 
@@ -204,11 +206,20 @@ class VerifyReport:
 
 
 def _read_archive(source: bytes | str | Path) -> dict[str, bytes]:
+    """The bundle's files, once their number and unpacked sizes (as the ZIP declares them) are within limits."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            infos = [info for info in archive.infolist() if not info.is_dir()]
+            if len(infos) > MAX_BUNDLE_FILES:
+                raise BundleError(Problem("bundle.too_big", {"detail": f"{len(infos)} > {MAX_BUNDLE_FILES} files"}))
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_BUNDLE_UNPACKED:
+                raise BundleError(Problem("bundle.too_big", {
+                    "detail": f"{unpacked // 1024 // 1024} MB > {MAX_BUNDLE_UNPACKED // 1024 // 1024} MB"}))
+            # read() stops at the declared size, so a member that lies about its size cannot unpack more
+            return {info.filename: archive.read(info) for info in infos}
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise BundleError(Problem("bundle.not_zip", {"detail": str(exc)})) from exc
 
 
@@ -240,7 +251,7 @@ def _check_sums(files: dict[str, bytes], report: VerifyReport) -> bool:
             for name, meta in manifest.get("files", {}).items():
                 if name in files and sha256(files[name]) != meta.get("sha256"):
                     report.problems.append(Problem("bundle.manifest_mismatch", {"name": name}))
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             report.problems.append(Problem("bundle.unreadable", {"name": "manifest.json", "detail": "JSON"}))
     return all(name in files for name in REQUIRED_FILES)
 
@@ -302,6 +313,9 @@ def verify_bundle(source: bytes | str | Path, *, expected_digest: str | None = N
         final = pd.DataFrame(json.loads(files["final_list.json"]))
     except JudgingError as exc:
         report.problems.extend(exc.problems)
+        return report
+    except RecursionError:
+        report.problems.append(Problem("file.too_deep", {"name": "bundle JSON"}))
         return report
     except (ValueError, KeyError, TypeError) as exc:
         report.problems.append(Problem("bundle.unreadable", {"name": "bundle", "detail": f"{type(exc).__name__}: {exc}"}))

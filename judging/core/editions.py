@@ -160,6 +160,8 @@ def parse_edition_toml(text: str, *, source: str = "", rubrics: Collection[str] 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise EditionError(Problem("edition.bad_toml", {"detail": str(exc)}, where=source)) from exc
+    except RecursionError:
+        raise EditionError(Problem("file.too_deep", {"name": source or "TOML"}, where=source)) from None
     return edition_spec_from_mapping(data, source=source, rubrics=rubrics)
 
 

@@ -15,9 +15,11 @@ from typing import Any
 
 from judging.core.permissions import RESERVED_USERNAMES
 from judging.core.tabular import (
+    MAX_HEADER_SCAN,
     Column,
     Table,
     extra_cells,
+    find_header,
     match_columns,
     normalise_code,
     normalise_header,
@@ -28,7 +30,7 @@ from judging.core.tabular import (
 from judging.errors import ImportValidationError, Problem
 
 ENTRY_COLUMNS = (
-    Column("code", ("作品编号", "编号", "项目编号", "entry_id", "entry id", "id")),
+    Column("code", ("作品编号", "编号", "项目编号", "申报编号", "参赛编号", "报名编号", "entry_id", "entry id", "id")),
     Column("title", ("作品名称", "项目名称", "名称", "title"), required=True),
     Column("organisation", ("申报单位", "organisation", "organization", "applicant"), required=True),
     Column("recommending_unit", ("推荐单位", "recommending_unit", "recommended by")),
@@ -40,6 +42,10 @@ ENTRY_COLUMNS = (
     Column("materials", ("材料链接", "材料", "materials")),
 )
 ENTRY_REQUIRED = ("title", "organisation", "track")
+# the organisers' own row numbering is the entry id when the file has no other id column
+ENTRY_ID_FALLBACK = ("序号", "no.", "no")
+_SCIENTIFIC_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")  # 1.38E+10: Excel has dropped digits
+_EXCEL_CHECKED = ("code", "username", "phone")  # columns where a date or a rounded number is never meant
 
 JUDGE_COLUMNS = (
     Column("username", ("评委编号", "账号", "用户名", "judge_id", "username"), required=True),
@@ -140,6 +146,7 @@ class ImportReport:
 
     records: list[dict[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # what was read differently, e.g. a header below a title
 
     @property
     def ok(self) -> bool:
@@ -184,7 +191,7 @@ def check_entries(data: bytes, *, tracks: Iterable[Any], existing_ids: Collectio
     for _, values in records:
         if not values.get("code"):
             values["code"] = _next_id(values["track"], counters, taken)
-    return ImportReport(records=[_entry_record(values) for _, values in records])
+    return ImportReport(records=[_entry_record(values) for _, values in records], notes=_notes(table))
 
 
 def parse_entries(data: bytes, *, tracks: Iterable[Any], existing_ids: Collection[str] = ()) -> list[dict[str, str]]:
@@ -222,7 +229,7 @@ def check_judges(
                         ("username", "display_name", "organisation", "expertise", "title", "email", "phone")})
     if problems:
         return ImportReport(problems=problems)
-    return ImportReport(records=records)
+    return ImportReport(records=records, notes=_notes(table))
 
 
 def parse_judges(
@@ -241,9 +248,14 @@ def _parse(
     table, problems = read_table(bytes(data))
     if problems:
         return table, [], problems
+    table = find_header(table, columns)
     found, problems = match_columns(table.header, columns, header_row=table.header_row)
+    if "code" not in found and any(c.field == "code" for c in columns):
+        fallback = [i for i, cell in enumerate(table.header) if normalise_header(cell) in ENTRY_ID_FALLBACK]
+        if fallback:
+            found["code"] = fallback[0]
     if problems:
-        return table, [], problems
+        return table, [], _explain_header(table, columns) + problems
     if not table.rows:
         return table, [], [Problem("import.no_rows", row=table.header_row + 1)]
     table.found = found
@@ -268,12 +280,47 @@ def _parse(
         for name in ("code", "username"):
             if re.search(r"[\t\r\n]", values.get(name, "")):
                 row_problems.append(_at(Problem("import.bad_id", {"value": values[name]}), table, name))
+        excel = _excel_problems(table, number, values, columns)
+        row_problems.extend(excel)
         for name, check in (("email", email_problem), ("phone", phone_problem)):
             problem = check(values.get(name, ""))
-            if problem is not None:
+            if problem is not None and not any(p.column == _at(problem, table, name).column for p in excel):
                 row_problems.append(_at(problem, table, name))
         rows.append((number, values, row_problems))
     return table, rows, []
+
+
+def _excel_problems(table: Table, number: int, values: Mapping[str, str], columns: Sequence[Column]) -> list[Problem]:
+    """Ids and phones that Excel turned into a date or a number in scientific notation (digits lost)."""
+    problems = []
+    for name in _EXCEL_CHECKED:
+        if name not in table.found or not values.get(name):
+            continue
+        label = _label(columns, name) if any(c.field == name for c in columns) else name
+        kind = table.kinds.get((number, table.found[name]))
+        if kind == "date":
+            problems.append(_at(Problem("import.excel_date", {"column": label, "value": values[name]}), table, name))
+        elif _SCIENTIFIC_TEXT.match(values[name]):
+            problems.append(_at(Problem("import.excel_scientific", {"column": label, "value": values[name]}),
+                                table, name))
+    return problems
+
+
+def _explain_header(table: Table, columns: Sequence[Column]) -> list[Problem]:
+    """When the header was not found: say so if the first row looks like a title (one filled cell)."""
+    filled = [c.strip() for c in table.header if c.strip()]
+    if len(filled) != 1:
+        return []
+    names = "、".join(c.label for c in columns if c.required)
+    return [Problem("import.header_not_found", {"n": MAX_HEADER_SCAN, "columns": names, "row": table.header_row,
+                                                "text": filled[0][:40]}, row=table.header_row)]
+
+
+def _notes(table: Table) -> list[Problem]:
+    if not table.skipped_above_header:
+        return []
+    return [Problem("import.header_found_below", {"row": table.header_row, "n": table.skipped_above_header},
+                    row=table.header_row)]
 
 
 def _at(problem: Problem, table: Table, name: str) -> Problem:

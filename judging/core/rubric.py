@@ -25,6 +25,10 @@ SUBJECTS = ("entry", "institution", "person")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 WEIGHT_TOTAL = 100.0
 WEIGHT_TOLERANCE = 1e-6  # weights are written by hand; 33.333.. + 33.333.. + 33.333.. is fine
+# Every number of a rubric (scale, weights, points, bands) is at most this big: real scales go to 100
+# or 1,000, and a scale of 1e308 overflows every weighted total to inf.
+MAX_NUMBER = 1_000_000.0
+MIN_STEP = 0.001  # a score has at most three decimals
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,9 @@ class _Collector:
             # nan and inf are valid TOML floats, but no weight, range or scale can be one
             self.add("rubric.wrong_type", _join(path, key), key=key, expected="number", actual=value)
             return None
+        if abs(value) > MAX_NUMBER:
+            self.add("rubric.number_too_large", _join(path, key), key=key, value=value, max=_fmt(MAX_NUMBER))
+            return None
         return float(value)
 
     def identifier(self, data: Mapping[str, Any], path: str, seen: set[str]) -> str:
@@ -271,6 +278,8 @@ def parse_rubric(text: str, *, source: str = "") -> Rubric:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RubricError(Problem("rubric.invalid_toml", {"detail": str(exc)}, where=source)) from exc
+    except RecursionError:
+        raise RubricError(Problem("file.too_deep", {"name": source or "TOML"}, where=source)) from None
     return rubric_from_mapping(data, source=source)
 
 
@@ -297,6 +306,8 @@ def rubric_from_mapping(data: Mapping[str, Any], *, source: str = "") -> Rubric:
         c.add("rubric.min_not_below_max", "scale", min=_fmt(lo), max=_fmt(hi))
     if step is not None and step <= 0:
         c.add("rubric.step_not_positive", "scale.step", value=_fmt(step))
+    elif step is not None and step < MIN_STEP:
+        c.add("rubric.step_too_small", "scale.step", value=step, min=_fmt(MIN_STEP))
     scale = Scale(lo if lo is not None else 0.0, hi if hi is not None else 100.0, step or 1.0)
     scale_ok = scale.min < scale.max
 
@@ -492,7 +503,11 @@ def rubric_to_mapping(rubric: Rubric) -> dict[str, Any]:
 
 
 def rubric_from_json(text: str, *, source: str = "") -> Rubric:
-    return rubric_from_mapping(json.loads(text), source=source)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise RubricError(Problem("file.too_deep", {"name": source or "JSON"}, where=source)) from None
+    return rubric_from_mapping(data, source=source)
 
 
 def rubric_to_toml(rubric: Rubric) -> str:

@@ -33,6 +33,9 @@ from judging.core.tabular import (
 )
 from judging.errors import Problem, ScoreError
 
+# a score file has one row per judge, entry and criterion: 25,000 entries × 5 judges × 4 criteria
+MAX_SCORE_ROWS = 500_000
+MAX_SCORE_BYTES = 100 * 1024 * 1024  # 500,000 rows of about 80 bytes, with room for comments
 SCORE_COLUMNS = ("judge_id", "entry_id", "criterion", "score", "track", "round", "comment")
 TEXT_COLUMNS = ("judge_id", "entry_id", "criterion", "track", "round", "comment")
 SORT_ORDER = ["round", "entry_id", "judge_id", "criterion"]  # single round: the order of load_scores_frame
@@ -59,7 +62,7 @@ def read_scores_csv(source: bytes | str | Path, rubric: Rubric) -> pd.DataFrame:
     Returns the columns ``SCORE_COLUMNS`` in file order: ``score`` float, the others text ("" when
     the column is absent).
     """
-    table, problems = read_table(_source_bytes(source))
+    table, problems = read_table(_source_bytes(source), max_rows=MAX_SCORE_ROWS, max_bytes=MAX_SCORE_BYTES)
     if problems:
         raise ScoreError(problems)
     found, problems = match_columns(table.header, COLUMNS, header_row=table.header_row)

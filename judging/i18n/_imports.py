@@ -112,4 +112,61 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{n} scores imported ({changed} new or changed)",
     },
     "cli.report_columns": {"zh": "行\t列\t问题", "en": "row\tcolumn\tproblem"},
+    # hostile or careless files: limits, encodings, where the header is, what Excel changed
+    "import.file_too_big": {
+        "zh": "文件太大（{size} MB，上限 {limit} MB）：请拆分成几个文件分别导入",
+        "en": "the file is too big ({size} MB, the limit is {limit} MB): split it and import the parts one by one",
+    },
+    "import.xlsx_too_big": {
+        "zh": "Excel 文件解压后太大（{size} MB，上限 {limit} MB）：请删去无用的工作表、图片和格式后另存，或拆分成几个文件",
+        "en": "the Excel file unpacks to {size} MB (the limit is {limit} MB): delete unused sheets, pictures and formatting, or split it",
+    },
+    "import.too_many_rows": {
+        "zh": "行数超过上限 {max} 行：请拆分成几个文件分别导入（若表格下方有大量空行或格式，请删除后另存）",
+        "en": "more than {max} rows: split the file (if the sheet has many blank or formatted rows below the data, delete them and save again)",
+    },
+    "import.too_many_columns": {
+        "zh": "此行有 {n} 列，超过上限 {max} 列：请删去多余的列",
+        "en": "this row has {n} columns, more than the limit of {max}: delete the extra columns",
+    },
+    "import.cell_too_long": {
+        "zh": "单元格有 {n} 个字符，超过上限 {max}：请缩短，或检查是否有引号未闭合",
+        "en": "the cell has {n} characters, more than {max}: shorten it, or check for an unclosed quote",
+    },
+    "import.mixed_encoding": {
+        "zh": "文件混用了两种文字编码：第 {rows} 行（共 {n} 行）是 {encoding}，其余是 {rest}；导入会变成乱码。请在 Excel 中把整个文件另存为“CSV UTF-8”后再导入",
+        "en": "the file mixes two text encodings: line(s) {rows} ({n} in all) are {encoding}, the rest {rest}; importing would garble them. Save the whole file from Excel as 'CSV UTF-8' and import it again",
+    },
+    "import.header_not_found": {
+        "zh": "前 {n} 行中没有找到表头（应包含：{columns}）；第 {row} 行只有一个单元格“{text}”，像是标题：请删去标题行，让表头在第一行",
+        "en": "no header found in the first {n} rows (it should name: {columns}); row {row} has a single cell '{text}', which looks like a title: delete the title rows so that the header comes first",
+    },
+    "import.header_found_below": {
+        "zh": "表头在第 {row} 行，上面的 {n} 行（标题）未导入",
+        "en": "the header is on row {row}; the {n} row(s) above it (a title) were not imported",
+    },
+    "import.excel_date": {
+        "zh": "“{column}”是 Excel 日期格式（显示为 {value}）：编号和电话不应是日期。请把该列设为“文本”格式，重新输入后再导入",
+        "en": "'{column}' is an Excel date (shown as {value}): ids and phones are not dates. Format the column as Text, type the values again and import",
+    },
+    "file.too_deep": {
+        "zh": "{name} 的括号或表格嵌套过深，无法读取：这不是正常编辑得到的文件，请改用原始文件",
+        "en": "{name} is nested too deeply to be read: no normal edit makes such a file; use the original one",
+    },
+    "rubric.number_too_large": {
+        "zh": "{key} 为 {value}，超出允许范围（绝对值不超过 {max}）：请填写评分表中实际使用的数值",
+        "en": "{key} is {value}, outside the allowed range (at most {max} in size): use the numbers a score sheet really has",
+    },
+    "rubric.step_too_small": {
+        "zh": "步长 {value} 太小（至少 {min}）：分数最多保留三位小数",
+        "en": "the step {value} is too small (at least {min}): scores have at most three decimals",
+    },
+    "bundle.too_big": {
+        "zh": "数据包解压后太大或文件太多（{detail}）：这不是本系统生成的数据包",
+        "en": "the bundle unpacks too big or holds too many files ({detail}): it was not made by this system",
+    },
+    "import.excel_scientific": {
+        "zh": "“{column}”是科学计数法（{value}），Excel 已丢掉了后面的数字：请把该列设为“文本”格式，重新输入完整号码后再导入",
+        "en": "'{column}' is in scientific notation ({value}) and Excel has dropped its last digits: format the column as Text and type the full numbers again",
+    },
 }
