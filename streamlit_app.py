@@ -15,5 +15,7 @@ if user is not None:
     if st.sidebar.button(common.tr("app.sign_out"), key="sign_out"):
         common.sign_out()
         st.rerun()
-    common.watch_idle(navigation.url_path)
+    common.watch_idle(navigation.url_path)  # with the browser's frame: cookie, activity, connection banner
+else:
+    common.mount_shell(watch=False)  # the cookie and the connection banner
 navigation.run()

@@ -11,7 +11,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -19,7 +19,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from judging.core.permissions import PAGES, Actor, page_allowed
-from judging.core.signin_limits import idle_check_seconds, minutes, minutes_text, session_idle_minutes
+from judging.core.signin_limits import (
+    activity_ping_seconds,
+    idle_check_seconds,
+    idle_warning_seconds,
+    minutes,
+    minutes_text,
+    session_hours,
+    session_idle_minutes,
+)
 from judging.errors import ConfigError, JudgingError, PermissionDenied, Problem
 from judging.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from judging.store.audit_log import record_event
@@ -33,6 +41,22 @@ from judging.store.people import (
     resolve_actor,
     settle_attempt,
 )
+from judging.store.sessions import (
+    DISABLED,
+    EXPIRED,
+    IDLE,
+    INACTIVE,
+    ORGANISER,
+    PASSWORD,
+    ROLE_CHANGED,
+    SIGN_OUT,
+    UNKNOWN,
+    check_session,
+    issue_session,
+    revoke_session,
+    touch_session,
+)
+from judging.ui import browser_shell
 
 USER_KEY = "auth_user"
 LANG_KEY = "lang"
@@ -43,6 +67,18 @@ EXPIRED_KEY = "auth_expired"  # set when the idle time-out signed the tab out (t
 UNATTENDED_PAGES = frozenset({"screen"})
 TIMER_RUN_KEY = "timer_run"  # set when a timer asked for the next full run: not the user's activity
 IDLE_WATCH_KEY = "idle_watch"  # the fragment that signs an idle tab out by itself
+SESSION_TOKEN_KEY = "auth_token"  # the tab's session token (the browser's cookie holds the same)
+COOKIE_SET_KEY = "auth_cookie_set"  # the token this tab was given at sign-in, for the browser to store
+COOKIE_CLEAR_KEY = "auth_cookie_clear"  # a token that ended: the browser forgets its cookie if it still holds it
+RESTORE_TRIED_KEY = "auth_restore_tried"  # the cookie of this browser session was looked at (once per session)
+TOUCHED_KEY = "auth_touched"  # time.time() when the session's activity was last written to the database
+SESSION_ENDED_KEY = "auth_session_ended"  # why a session could not be restored or was ended elsewhere
+# Why a session ended, and what the sign-in page says (the idle time-out has its own text, with the minutes).
+SESSION_ENDED_TEXTS = {
+    UNKNOWN: "session.ended.unknown", EXPIRED: "session.ended.expired", SIGN_OUT: "session.ended.sign_out",
+    ORGANISER: "session.ended.organiser", DISABLED: "session.ended.disabled", INACTIVE: "session.ended.disabled",
+    PASSWORD: "session.ended.password", ROLE_CHANGED: "session.ended.role_changed",
+}
 TRUSTED_PROXY_ENV = "JUDGING_TRUSTED_PROXY"  # "1" behind nginx: take the address from X-Forwarded-For
 DISPLAY_TIMEZONE = "Asia/Shanghai"  # when the browser does not tell us its zone (tests, old browsers)
 
@@ -106,11 +142,102 @@ def current_user(*, start_of_run: bool = False) -> SignedIn | None:
     idle = _idle_minutes()
     users_action = start_of_run and not st.session_state.pop(TIMER_RUN_KEY, False)
     user = st.session_state.get(USER_KEY)
+    if user is None and start_of_run:
+        user = _restore_from_cookie(idle)
     if user is None or _expire_if_idle(idle):
+        return None
+    if start_of_run and not _session_still_good(idle):
         return None
     if users_action:
         st.session_state[LAST_SEEN_KEY] = time.time()
+        _touch_session(idle)
     return user
+
+
+def _cookie_token() -> str:
+    try:
+        value = st.context.cookies.get(browser_shell.COOKIE_NAME)
+    except Exception:  # no browser context (scripts)
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def _restore_from_cookie(idle: float) -> SignedIn | None:
+    """The account of the browser's session cookie when that session is still good (after F5, a
+    reconnect, a server restart, on another replica); looked at once per browser session, since the
+    cookies Streamlit reports are those of the session's first request."""
+    if st.session_state.get(RESTORE_TRIED_KEY):
+        return None
+    st.session_state[RESTORE_TRIED_KEY] = True
+    token = _cookie_token()
+    if not token:
+        return None
+    eng = engine()
+    with read_session(eng) as s:
+        check = check_session(s, token=token, idle_minutes=idle + _slack_minutes(idle))
+        signed = _signed_in(s, check.actor)
+    if signed is None:
+        _session_ended(token, check.reason, idle)
+        return None
+    with write_session(eng) as s:
+        touch_session(s, token=token)
+        record_event(s, actor=check.actor, action="auth.session_restored", subject=f"user:{signed.id}",
+                     payload={"address": client_address() or ""})
+    st.session_state[USER_KEY] = signed
+    st.session_state[SESSION_TOKEN_KEY] = token
+    st.session_state[LAST_SEEN_KEY] = st.session_state[TOUCHED_KEY] = time.time()
+    return signed
+
+
+def _session_still_good(idle: float) -> bool:
+    """Whether the tab's session is still good in the database (one look-up per full run): a sign-out in
+    another tab, an organiser's "sign out everywhere" or a changed account signs this tab out too.
+
+    A tab signed in without a token (the page tests, which seed the account) has nothing to check.
+    """
+    token = st.session_state.get(SESSION_TOKEN_KEY)
+    if not token:
+        return True
+    with read_session(engine()) as s:
+        check = check_session(s, token=token, idle_minutes=idle + _slack_minutes(idle))
+    if check.ok and check.actor.id == st.session_state[USER_KEY].id:
+        return True
+    sign_out("session", ended=check.reason or UNKNOWN)
+    return False
+
+
+def _session_ended(token: str, reason: str, idle: float) -> None:
+    """Remember why the session ``token`` ended, for the sign-in page, and have the browser forget it;
+    a session that failed its checks (expired, idle, account changed) is revoked for good."""
+    st.session_state[SESSION_ENDED_KEY] = reason
+    if reason == IDLE:
+        st.session_state[EXPIRED_KEY] = minutes_text(idle)
+    st.session_state[COOKIE_CLEAR_KEY] = token
+    if reason in (EXPIRED, IDLE, INACTIVE, ROLE_CHANGED):
+        try:
+            with write_session(engine()) as s:
+                revoke_session(s, token=token, reason=reason)
+        except (SQLAlchemyError, JudgingError):  # the checks fail closed whether or not this is written
+            pass
+
+
+def _slack_minutes(idle: float) -> float:
+    # the database hears of activity at most every activity_ping_seconds: the tab's own clock is the finer one
+    return activity_ping_seconds(idle) * 2 / 60
+
+
+def _touch_session(idle: float, *, force: bool = False) -> None:
+    """Write the tab's activity to its session in the database, at most every ``activity_ping_seconds``."""
+    token = st.session_state.get(SESSION_TOKEN_KEY)
+    last = st.session_state.get(TOUCHED_KEY, 0.0)
+    if not token or (not force and time.time() - last < activity_ping_seconds(idle)):
+        return
+    st.session_state[TOUCHED_KEY] = time.time()
+    try:
+        with write_session(engine()) as s:
+            touch_session(s, token=token)
+    except (SQLAlchemyError, JudgingError):  # busy: the next activity writes it
+        pass
 
 
 def rerun_app_by_timer() -> None:
@@ -127,13 +254,46 @@ def watch_idle(page: str) -> None:
     as activity. It reads the session state only: no database query per tick.
     """
     if st.session_state.get(USER_KEY) is None or page in UNATTENDED_PAGES:
+        mount_shell(watch=False)
         return
     st.fragment(_idle_tick, run_every=idle_check_seconds(_idle_minutes()), key=IDLE_WATCH_KEY)()
 
 
 def _idle_tick() -> None:
-    if _expire_if_idle(_idle_minutes()):
+    idle = _idle_minutes()
+    if _expire_if_idle(idle):
         st.rerun(scope="app")  # the whole app, so that the page gives way to the sign-in form
+    mount_shell(watch=True)
+
+
+def mount_shell(*, watch: bool) -> None:
+    """The page's frame in the browser (``browser_shell``): the session cookie and the connection banner
+    on every page; on a signed-in page watched for idleness (``watch``), the activity beacon and the warning."""
+    idle = _idle_minutes()
+    token = st.session_state.get(COOKIE_SET_KEY)
+    cookie = {"name": browser_shell.COOKIE_NAME, "set": token, "clear_if": st.session_state.get(COOKIE_CLEAR_KEY),
+              "max_age": int(session_hours() * 3600) if token else 0}
+    idle_watch = None
+    if watch:
+        left = idle * 60 - (time.time() - st.session_state.get(LAST_SEEN_KEY, time.time()))
+        idle_watch = {"idle_left_s": max(0.0, left), "warn_s": idle_warning_seconds(idle),
+                      "ping_s": activity_ping_seconds(idle)}
+    texts = {"offline": tr("session.offline"), "idle_warning": tr("session.idle_warning", seconds="{seconds}"),
+             "stay": tr("session.stay")}
+    browser_shell.mount(lang=lang(), texts=texts, cookie=cookie, watch=idle_watch,
+                        on_activity=_on_activity)
+
+
+def _on_activity() -> None:
+    """The browser saw the person act (typing, scrolling, focus, the warning's button): activity, stored
+    in the tab and, at most every ``activity_ping_seconds``, in the database. Runs before the idle watch's
+    fragment run; a tab that is past its time-out is signed out by that run all the same."""
+    idle = _idle_minutes()
+    last_seen = st.session_state.get(LAST_SEEN_KEY)
+    if st.session_state.get(USER_KEY) is None or last_seen is None or time.time() - last_seen > idle * 60:
+        return
+    st.session_state[LAST_SEEN_KEY] = time.time()
+    _touch_session(idle)
 
 
 def _expire_if_idle(idle: float) -> bool:
@@ -218,29 +378,76 @@ def sso_user(eng: Engine) -> SignedIn | None:
 
 
 def sign_in(user: SignedIn) -> None:
+    """Sign the tab in and give the browser a new session token (stored hashed), kept in its cookie."""
+    with write_session(engine()) as s:
+        token = issue_session(s, actor=user.actor, hours=_session_hours())
     st.session_state[USER_KEY] = user
+    st.session_state[SESSION_TOKEN_KEY] = st.session_state[COOKIE_SET_KEY] = token
+    st.session_state[LAST_SEEN_KEY] = st.session_state[TOUCHED_KEY] = time.time()
+    st.session_state.pop(COOKIE_CLEAR_KEY, None)
 
 
-def sign_out(reason: str = "button") -> None:
-    """Forget the tab's account (keeping its language), then record ``auth.sign_out`` with the reason:
-    ``button``, ``idle`` (the time-out) or ``inactive`` (the account was switched off or deleted).
+def _session_hours() -> float:
+    try:
+        return session_hours()
+    except ConfigError as exc:  # a deployment mistake: say so instead of guessing a lifetime
+        st.error(exc.render(lang()))
+        st.stop()
+
+
+def sign_out(reason: str = "button", *, ended: str = "") -> None:
+    """Forget the tab's account (keeping its language), end its session token and have the browser forget
+    the cookie, then record ``auth.sign_out`` with the reason: ``button``, ``idle`` (the time-out),
+    ``inactive`` (the account was switched off or deleted) or ``session`` (the session ended elsewhere:
+    ``ended`` says why, and the sign-in page says it too).
 
     The tab is signed out first: a database that is busy or unreachable must never keep it signed in.
+    An idle tab ends the session only if no other tab of the browser used it within the time-out.
     """
     user = st.session_state.get(USER_KEY)
-    keep = {LANG_KEY: st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)}
+    token = st.session_state.get(SESSION_TOKEN_KEY)
+    keep = {LANG_KEY: st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE), RESTORE_TRIED_KEY: True}
     for key in list(st.session_state):
         del st.session_state[key]
     st.session_state.update(keep)
+    if ended:
+        st.session_state[SESSION_ENDED_KEY] = ended
+    if token:
+        st.session_state[COOKIE_CLEAR_KEY] = token
     if user is not None:
         try:
             with write_session(engine()) as s:
+                if token and not ended:
+                    idle = reason == "idle"
+                    live = revoke_session(s, token=token, reason={"idle": IDLE, "inactive": INACTIVE}.get(reason, SIGN_OUT),
+                                          unless_seen_since=_idle_cutoff() if idle else None)
+                    if idle and not live and _session_live(s, token):
+                        st.session_state.pop(COOKIE_CLEAR_KEY, None)  # another tab is working in it
                 record_event(s, actor=user.actor, action="auth.sign_out",
                              subject=f"user:{user.id}", payload={"reason": reason})
         except (SQLAlchemyError, JudgingError):  # busy or unreachable: the tab is signed out all the same
             pass
     if sso_configured() and st.user.is_logged_in:
         st.logout()  # else the provider's cookie would sign the tab straight back in
+
+
+def _idle_cutoff() -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=_idle_minutes())
+
+
+def _session_live(session, token: str) -> bool:
+    return check_session(session, token=token, idle_minutes=_idle_minutes()).ok
+
+
+def session_end_message() -> str | None:
+    """Why this tab was signed out without asking (idle, or its session ended elsewhere), once; else None."""
+    idle = st.session_state.pop(EXPIRED_KEY, None)
+    ended = st.session_state.pop(SESSION_ENDED_KEY, None)
+    if idle is not None or ended == IDLE:
+        return tr("trust.session_expired", minutes=idle or minutes_text(_idle_minutes()))
+    if ended == EXPIRED:
+        return tr("session.ended.expired", hours=minutes_text(_session_hours()))
+    return tr(SESSION_ENDED_TEXTS[ended]) if ended in SESSION_ENDED_TEXTS else None
 
 
 def require_page(page: str) -> Actor:

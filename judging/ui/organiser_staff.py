@@ -1,5 +1,5 @@
 """The organiser's accounts page: staff and judges, new accounts with a one-time password, a new
-password for one account, and switching an account off or on (every step logged)."""
+password for one account, switching an account off or on, and signing it out everywhere (every step logged)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from judging.core.permissions import ROLES, Actor, Role
 from judging.errors import JudgingError
 from judging.store.db import read_session, write_session
 from judging.store.people import create_user, list_users, set_judge_active, set_passwords
+from judging.store.sessions import live_session_counts, sign_out_everywhere
 from judging.ui.common import engine, lang, require_page, tr, when
 from judging.ui.organiser_common import flash, flash_next
 
 ISSUED_KEY = "staff_issued"  # the one-time password just issued: (user name, password), shown once
-ACTIONS = {"reset": "staff.action.reset", "off": "staff.action.off", "on": "staff.action.on"}
-DONE = {"reset": "staff.done.reset", "off": "staff.done.off", "on": "staff.done.on"}
+ACTIONS = {"reset": "staff.action.reset", "off": "staff.action.off", "on": "staff.action.on",
+           "signout": "staff.sign_out_everywhere"}
+DONE = {"reset": "staff.done.reset", "off": "staff.done.off", "on": "staff.done.on",
+        "signout": "staff.signed_out_everywhere"}
 
 
 def render() -> None:
@@ -27,12 +30,14 @@ def render() -> None:
     _issued()
     with read_session(engine()) as s:
         users = list_users(s, actor=actor)
+        signed_in = live_session_counts(s, actor=actor)
     # st.dataframe shows text as text: names cannot inject markup
     st.dataframe(pd.DataFrame([{
         tr("staff.col.username"): u.username, tr("staff.col.name"): u.display_name,
         tr("staff.col.role"): tr(Role(u.role).text_key) if u.role in ROLES else u.role,
         tr("staff.col.state"): tr("staff.state.on" if u.active else "staff.state.off")
         + (" · " + tr("staff.state.one_time") if u.password_one_time else ""),
+        tr("staff.col.sessions"): signed_in.get(u.id, 0),
         tr("staff.col.created"): when(u.created_at)} for u in users]), hide_index=True, width="stretch")
     _new_account(actor)
     _manage(actor, users)
@@ -85,12 +90,16 @@ def _manage(actor: Actor, users) -> None:
         action = st.radio(tr("staff.action"), tuple(ACTIONS), horizontal=True, key="staff_action",
                           format_func=lambda a: tr(ACTIONS[a]))
         go = st.form_submit_button(tr("staff.apply"))
+    st.caption(tr("staff.sign_out_everywhere_help"))
     if not go:
         return
     user = by_name[chosen]
+    ended = 0
     try:
         with write_session(engine()) as s:
-            if action == "reset":
+            if action == "signout":
+                ended = sign_out_everywhere(s, user_id=user.id, actor=actor)
+            elif action == "reset":
                 password = generated_password(user.username)
                 prepared = prepare_password(password, username=user.username, one_time=True)
                 set_passwords(s, passwords={user.username: prepared}, actor=actor)
@@ -101,5 +110,5 @@ def _manage(actor: Actor, users) -> None:
         return
     if action == "reset":
         st.session_state[ISSUED_KEY] = (user.username, password)
-    flash_next(tr(DONE[action], username=user.username))
+    flash_next(tr(DONE[action], username=user.username, count=ended))
     st.rerun()

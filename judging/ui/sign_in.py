@@ -20,12 +20,12 @@ from judging.store.people import (
     password_is_one_time,
 )
 from judging.ui.common import (
-    EXPIRED_KEY,
     SignedIn,
     authenticate,
     client_address,
     engine,
     lang,
+    session_end_message,
     sign_in,
     sso_configured,
     sso_user,
@@ -51,8 +51,8 @@ def render() -> None:
     if "demo_built" in st.session_state:
         password, names = st.session_state["demo_built"]
         st.success(tr("signin.demo_ready", password=password, judges=", ".join(names)))
-    if EXPIRED_KEY in st.session_state:
-        st.info(tr("trust.session_expired", minutes=st.session_state.pop(EXPIRED_KEY)))
+    if (ended := session_end_message()) is not None:
+        st.info(ended)
     if PASSWORD_CHANGE_KEY in st.session_state:
         _change_password(eng)
         return

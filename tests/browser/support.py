@@ -111,14 +111,15 @@ def build_contest(url: str) -> dict:
 
 
 @contextmanager
-def start_app(url: str, log: Path, **env: str):
-    """The app as a subprocess on a free port over the database ``url``; yields its base URL.
+def start_app(url: str, log: Path, *, port: int | None = None, **env: str):
+    """The app as a subprocess on a free port (or ``port``: a restart on the same address) over the
+    database ``url``; yields its base URL.
 
     Several of these over one database are several replicas of one system.
     """
-    port = free_port()
+    port = port or free_port()
     environment = os.environ | {"JUDGING_DATABASE_URL": url} | env
-    with open(log, "wb") as out:
+    with open(log, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",

@@ -1,5 +1,6 @@
 """The organiser's accounts page: a new staff account with a one-time password shown once, a new
-password for another account, switching an account off, and refusals that say what to fix."""
+password for another account, switching an account off, signing it out everywhere, and refusals that
+say what to fix."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from streamlit.testing.v1 import AppTest
 from judging.core.passwords import verify_password
 from judging.core.permissions import SYSTEM
 from judging.i18n import TEXTS
-from judging.store.db import read_session
+from judging.store.db import read_session, write_session
 from judging.store.people import get_user
+from judging.store.sessions import check_session, issue_session
 from judging.ui.common import USER_KEY
 from judging.ui.organiser_staff import ISSUED_KEY
 
@@ -74,3 +76,20 @@ def test_the_page_is_the_organisers_only(contest):
 
     assert [e.value for e in at.error] == [TEXTS["auth.forbidden"]["zh"]]
     assert "staff_new_username" not in [t.key for t in at.text_input]
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_account_and_says_how_many(contest):
+    with write_session(contest["engine"]) as s:
+        j1 = as_user(s, "j1")
+        tokens = [issue_session(s, actor=j1, hours=12) for _ in range(2)]
+    at = page(contest).run()
+    assert at.dataframe[0].value.set_index("账号").loc["j1", "登录中"] == 2
+
+    at.selectbox(key="staff_chosen").select("j1")
+    at.radio(key="staff_action").set_value("signout")
+    next(b for b in at.button if b.label == "执行").click().run()
+
+    assert [s.value for s in at.success] == ["j1 已在所有设备上退出登录（结束了 2 个登录）。"]
+    with read_session(contest["engine"]) as s:
+        assert [check_session(s, token=t, idle_minutes=60).reason for t in tokens] == ["organiser", "organiser"]
+    assert at.dataframe[0].value.set_index("账号").loc["j1", "登录中"] == 0
