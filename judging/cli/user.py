@@ -1,4 +1,4 @@
-"""``judging user add|passwd|list|disable|enable``: accounts from the command line, the first organiser included.
+"""``judging user add|passwd|list|disable|enable|signout``: accounts from the command line, the first organiser included.
 
 A new account gets a generated one-time password, printed once (the account chooses its own at its
 first sign-in), or the password read from standard input with ``--password-stdin``. Either way the
@@ -16,6 +16,7 @@ from judging.errors import NotFound, Problem
 from judging.i18n import t
 from judging.store.db import open_database, read_session, write_session
 from judging.store.people import create_user, get_user, list_users, set_judge_active, set_passwords
+from judging.store.sessions import sign_out_everywhere
 
 
 def register(subparsers) -> None:
@@ -39,6 +40,9 @@ def register(subparsers) -> None:
         switch = sub.add_parser(name, help=text)
         switch.add_argument("username")
         switch.set_defaults(func=run_switch, active=active)
+    signout = sub.add_parser("signout", help="end the account's sign-in in every browser / 在所有设备上退出登录")
+    signout.add_argument("username")
+    signout.set_defaults(func=run_signout)
     for parser in (add, passwd, listing, *sub.choices.values()):
         if not any(a.dest == "db" for a in parser._actions):
             parser.add_argument("--db", default=None, help="database URL (default: JUDGING_DATABASE_URL)")
@@ -98,4 +102,15 @@ def run_switch(args) -> int:
             raise NotFound(Problem("store.not_found", {"what": "user", "id": args.username}))
         set_judge_active(session, judge_id=user.id, active=args.active, actor=CLI)
     print(t("cli.user_enabled" if args.active else "cli.user_disabled", username=args.username))
+    return 0
+
+
+def run_signout(args) -> int:
+    engine = open_database(args.db)
+    with write_session(engine) as session:
+        user = get_user(session, args.username, actor=CLI)
+        if user is None:
+            raise NotFound(Problem("store.not_found", {"what": "user", "id": args.username}))
+        ended = sign_out_everywhere(session, user_id=user.id, actor=CLI)
+    print(t("staff.signed_out_everywhere", username=args.username, count=ended))
     return 0

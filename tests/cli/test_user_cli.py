@@ -1,4 +1,5 @@
-"""``judging user``: the first organiser from the command line, password rules, listing and switching off."""
+"""``judging user``: the first organiser from the command line, password rules, listing, switching off and
+signing out everywhere."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import pytest
 
 from judging.cli import main
 from judging.core.passwords import verify_password
-from judging.core.permissions import SYSTEM
-from judging.store.db import open_database, read_session
+from judging.core.permissions import SYSTEM, Actor
+from judging.store.db import open_database, read_session, write_session
 from judging.store.people import get_user
+from judging.store.sessions import check_session, issue_session
 
 
 @pytest.fixture
@@ -62,3 +64,19 @@ def test_user_list_disable_enable_and_unknown_names(url, capsys):
 
     assert listed[1:] == ["chen\tchen\torganiser\ton · one-time password", "w01\tw01\tjudge\toff · one-time password"]
     assert _user(url, "w01").active and _user(url, "System") is None
+
+
+def test_user_signout_ends_every_session_of_the_account(url, capsys):
+    assert main(["user", "add", "wang", "--role", "judge", "--db", url]) == 0
+    engine = open_database(url)
+    with write_session(engine) as s:
+        wang = get_user(s, "wang", actor=SYSTEM)
+        actor = Actor(id=wang.id, username="wang", role="judge")
+        tokens = [issue_session(s, actor=actor, hours=12) for _ in range(3)]
+    capsys.readouterr()
+
+    assert main(["user", "signout", "wang", "--db", url]) == 0
+    assert capsys.readouterr().out.strip() == "wang was signed out everywhere (3 sessions ended)."
+    with read_session(engine) as s:
+        assert {check_session(s, token=t, idle_minutes=60).reason for t in tokens} == {"organiser"}
+    assert main(["user", "signout", "nobody", "--db", url]) == 2
