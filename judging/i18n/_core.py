@@ -77,6 +77,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "“{criterion}”已在别处改为 {current}（您看到的是旧值），请确认后再保存",
         "en": "{criterion} was changed elsewhere to {current} (you were looking at an older value); check and save again",
     },
+    "veto.stale": {
+        "zh": "否决项已在别处修改（您看到的是旧状态），请确认后再保存",
+        "en": "the veto was changed elsewhere (you were looking at an older state); check and save again",
+    },
     "comment.stale": {
         "zh": "评语已在别处修改（您看到的是旧内容），请确认后再保存",
         "en": "the comment was changed elsewhere (you were looking at an older text); check and save again",

@@ -107,18 +107,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sheet.back": {"zh": "返回列表", "en": "Back to the list"},
     "sheet.total": {"zh": "加权总分", "en": "Weighted total"},
-    "sheet.total_help": {
-        "zh": "按评分标准的权重加权；全部评分项打分后显示。",
-        "en": "Weighted by the rubric's weights; shown once every criterion is scored.",
-    },
     "sheet.locked": {
         "zh": "评分表已于 {at} 提交并锁定。如需修改，请联系组织方重新开放。",
         "en": "This sheet was submitted at {at} and is locked. Ask the organiser to reopen it for changes.",
-    },
-    "sheet.saved_at": {"zh": "已保存 {time}（每次修改即时保存）", "en": "Saved {time} (every change is stored at once)"},
-    "sheet.nothing_saved": {
-        "zh": "尚未评分。每次修改都会立即保存，无需点击保存。",
-        "en": "Nothing scored yet. Every change is stored at once; there is no save button.",
     },
     "sheet.refreshed": {
         "zh": "部分内容已在其他窗口修改，现显示已保存的最新值。",
@@ -142,10 +133,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "sheet.rule_above": {"zh": "分数高于 {value}", "en": "above {value}"},
     "sheet.rule_or": {"zh": "或", "en": " or "},
     "sheet.rule_none": {"zh": "评分标准未要求", "en": "never required by this rubric"},
-    "sheet.comment_needed": {
-        "zh": "该分数需要评语，填写后才能提交。",
-        "en": "This score needs a comment before the sheet can be submitted.",
-    },
     "sheet.stale": {
         "zh": "该项已在其他窗口改为 {theirs}，您的修改 {mine} 尚未保存。请选择：",
         "en": "This was changed in another window to {theirs}; your change {mine} is not stored yet. Choose:",
@@ -153,7 +140,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "sheet.keep_stored": {"zh": "保留已保存的值", "en": "Keep the stored value"},
     "sheet.overwrite": {"zh": "用我的值覆盖", "en": "Overwrite with mine"},
     "sheet.overall_comment": {"zh": "总体评语（选填）", "en": "Overall comment (optional)"},
-    "sheet.vetoes": {"zh": "一票否决项（已选 {n} 项）", "en": "Veto items ({n} raised)"},
     "sheet.veto_help": {
         "zh": "仅在作品存在以下严重问题时勾选，并写明理由；组织方会复核。",
         "en": "Tick only when the entry has one of these serious problems, and give the reason; the organiser reviews it.",
@@ -165,11 +151,40 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sheet.missing_scores": {"zh": "尚未评分：{criteria}", "en": "Not scored yet: {criteria}"},
     "sheet.missing_comments": {"zh": "需要评语：{criteria}", "en": "Comment needed: {criteria}"},
-    "sheet.pending_choice": {
-        "zh": "有与其他窗口冲突的修改等待您选择。",
-        "en": "A change that conflicts with another window is waiting for your choice.",
-    },
     "sheet.submit": {"zh": "提交评分表", "en": "Submit the sheet"},
+    "sheet.submit_confirm_text": {
+        "zh": "提交后评分表将锁定，不能再修改（如需修改须由组织方重新开放）。确认提交？",
+        "en": "Once submitted the sheet is locked (only the organiser can reopen it). Submit now?",
+    },
+    "sheet.submit_confirm": {"zh": "确认提交", "en": "Yes, submit"},
+    "sheet.cancel": {"zh": "取消", "en": "Cancel"},
+    "sheet.next_waiting": {"zh": "正在保存，保存完成后打开下一件…", "en": "Saving; the next entry opens when everything is stored…"},
+    "sheet.state_saving": {"zh": "保存中…", "en": "Saving…"},
+    "sheet.state_saved": {"zh": "已保存 {time}", "en": "Saved {time}"},
+    "sheet.state_offline": {"zh": "未保存 · 网络断开", "en": "Not saved · connection lost"},
+    "sheet.state_conflict": {"zh": "与其他窗口冲突", "en": "Conflicts with another window"},
+    "sheet.bar_saving": {"zh": "{n} 处修改保存中…", "en": "Saving {n} change(s)…"},
+    "sheet.bar_offline": {
+        "zh": "网络断开：{n} 处修改未保存（已暂存在本机）",
+        "en": "Connection lost: {n} change(s) not saved (kept on this device)",
+    },
+    "sheet.bar_saved": {"zh": "全部已保存 · {time}", "en": "Everything saved · {time}"},
+    "sheet.bar_nothing": {"zh": "尚未评分 · 每次修改即时保存", "en": "Nothing scored yet · every change is stored at once"},
+    "sheet.banner_offline": {
+        "zh": "与服务器的连接已断开：{n} 处修改尚未保存。它们已暂存在本机浏览器中，恢复连接后自动提交；请不要清除浏览器数据。",
+        "en": "The connection to the server is lost: {n} change(s) are not saved yet. They are kept in this browser and sent when the connection is back; do not clear the browser's data.",
+    },
+    "sheet.op_malformed": {
+        "zh": "这次修改无法识别，未保存，请重新填写。",
+        "en": "This change could not be read and was not stored; enter it again.",
+    },
+    "sheet.sub_items": {
+        "zh": "评分要点（细分分值合计 {points}，用于参考本项得分）",
+        "en": "Points to weigh (their points add up to {points}; a guide to this criterion's score)",
+    },
+    "sheet.sub_items_plain": {"zh": "评分要点", "en": "Points to weigh"},
+    "sheet.bands": {"zh": "评分档次（{min}–{max} 分）", "en": "Bands ({min}–{max})"},
+    "sheet.vetoes_title": {"zh": "一票否决项", "en": "Veto items"},
     "sheet.save_next": {"zh": "保存并评下一件", "en": "Save and next"},
     "sheet.position": {"zh": "第 {i} 件，共 {m} 件", "en": "Entry {i} of {m}"},
     "sheet.conflict": {"zh": "声明回避", "en": "Declare a conflict of interest (回避)"},

@@ -114,23 +114,38 @@ def _touch_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
     return sheet
 
 
+UNSEEN = object()  # ``expected_value`` not given: only the version is compared
+
+
 def _row_for_write(session: Session, model: type[Score] | type[Comment], *, round_id: int, judge_id: int,
                    entry_id: int, criterion: str, expected_version: int | None,
-                   stale: Callable[[Score | Comment | None], Problem]) -> Score | Comment | None:
+                   stale: Callable[[Score | Comment | None], Problem],
+                   expected_value: object = UNSEEN) -> Score | Comment | None:
     """The judge's score or comment row for one criterion, locked for the write (None when there is none).
 
     Optimistic versions: when ``expected_version`` is given (0 for "none yet") and the stored version
-    differs, ``StaleWriteError`` carries what is stored now, with the problem ``stale(row)``.
+    differs, ``StaleWriteError`` carries what is stored now, with the problem ``stale(row)``. The value
+    the writer saw (``expected_value``, None for "none") is compared too: a score cleared and stored
+    again starts at version 1, so the version alone cannot tell "7, version 1" from "9, version 1".
     """
     row = session.exec(select(model).where(
         model.round_id == round_id, model.judge_id == judge_id, model.entry_id == entry_id,
         model.criterion == criterion,
     ).with_for_update()).first()
     current_version = row.version if row else 0
-    if expected_version is not None and expected_version != current_version:
-        current_value = None if row is None else row.value if isinstance(row, Score) else row.text
+    current_value = None if row is None else row.value if isinstance(row, Score) else row.text
+    if ((expected_version is not None and expected_version != current_version)
+            or (expected_value is not UNSEEN and not same_value(expected_value, current_value))):
         raise StaleWriteError(stale(row), current_value=current_value, current_version=current_version)
     return row
+
+
+def same_value(seen: object, stored: object) -> bool:
+    """Whether the value a writer saw is the stored one (numbers by value; "" and None are one empty text)."""
+    numbers = [v for v in (seen, stored) if isinstance(v, int | float) and not isinstance(v, bool)]
+    if numbers:
+        return len(numbers) == 2 and float(seen) == float(stored)
+    return (seen or "") == (stored or "")
 
 
 @guarded("sheet.write", unassigned_action="scores.import")
@@ -143,14 +158,15 @@ def save_score(
     criterion: str,
     value: float,
     expected_version: int | None = None,
+    expected_value: object = UNSEEN,
     actor: Actor,
     enforce_assignment: bool = True,
 ) -> Score:
     """Store one criterion score at once.
 
     ``expected_version`` is the version the writer last saw (0 for "no score yet"); when the stored
-    version differs, ``StaleWriteError`` carries the current value so that the judge can choose.
-    The first score of a round freezes its rubric. ``enforce_assignment=False`` (paper sheets typed
+    version differs, ``StaleWriteError`` carries the current value so that the judge can choose;
+    ``expected_value`` (the value the writer saw, None for none) is compared as well. The first score of a round freezes its rubric. ``enforce_assignment=False`` (paper sheets typed
     in) skips the assignment and round checks and so needs the right to import scores, which no
     judge has.
     """
@@ -162,7 +178,7 @@ def save_score(
         check_may_score(facts)
     score = _row_for_write(
         session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
-        expected_version=expected_version,
+        expected_version=expected_version, expected_value=expected_value,
         stale=lambda row: Problem("score.stale", {"criterion": rubric.criterion(criterion).label.zh,
                                                   "current": "—" if row is None else f"{row.value:g}"}),
     )
@@ -200,6 +216,7 @@ def save_comment(
     criterion: str,
     text_value: str,
     expected_version: int | None = None,
+    expected_value: object = UNSEEN,
     actor: Actor,
     enforce_assignment: bool = True,
 ) -> Comment:
@@ -211,7 +228,8 @@ def save_comment(
         get_round(session, round_id)  # a round that does not exist is refused either way
     comment = _row_for_write(
         session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
-        expected_version=expected_version, stale=lambda row: Problem("comment.stale", {}),
+        expected_version=expected_version, expected_value=expected_value,
+        stale=lambda row: Problem("comment.stale", {}),
     )
     if comment is None:
         comment = Comment(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion, text=text_value)
@@ -230,14 +248,27 @@ def save_comment(
     return comment
 
 
-@guarded("sheet.write")
-def save_veto(
-    session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str, actor: Actor
-) -> Veto:
-    check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+def _veto_for_write(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str,
+                    expected_reason: object) -> Veto | None:
     veto = session.exec(select(Veto).where(
         Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
-    )).first()
+    ).with_for_update()).first()
+    current = None if veto is None else veto.reason
+    if expected_reason is not UNSEEN and expected_reason != current:
+        raise StaleWriteError(Problem("veto.stale", {}), current_value=current, current_version=0)
+    return veto
+
+
+@guarded("sheet.write")
+def save_veto(
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str,
+    expected_reason: object = UNSEEN, actor: Actor,
+) -> Veto:
+    """Raise a veto (or change its reason); ``expected_reason`` is the reason the writer saw (None: no
+    veto), refused with ``StaleWriteError`` when another window changed it since."""
+    check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    veto = _veto_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key,
+                           expected_reason=expected_reason)
     if veto is None:
         veto = Veto(round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key, reason=reason)
     veto.reason = reason
@@ -422,7 +453,7 @@ def judge_entry_rows(session: Session, *, round_id: int, judge_id: int, actor: A
 @guarded("sheet.write")
 def clear_score(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, criterion: str,
-    expected_version: int | None = None, actor: Actor,
+    expected_version: int | None = None, expected_value: object = UNSEEN, actor: Actor,
 ) -> None:
     """Remove one criterion score (the judge emptied the field); refused when stale, like ``save_score``."""
     rnd = check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
@@ -432,7 +463,8 @@ def clear_score(
     ).with_for_update()).first()
     if score is None:
         return
-    if expected_version is not None and expected_version != score.version:
+    if ((expected_version is not None and expected_version != score.version)
+            or (expected_value is not UNSEEN and not same_value(expected_value, score.value))):
         raise StaleWriteError(
             Problem("score.stale", {"criterion": round_rubric(rnd).criterion(criterion).label.zh,
                                      "current": f"{score.value:g}"}),
@@ -447,12 +479,13 @@ def clear_score(
 
 
 @guarded("sheet.write")
-def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, actor: Actor) -> None:
-    """Withdraw a veto the judge raised (only while the sheet is not submitted)."""
+def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str,
+               expected_reason: object = UNSEEN, actor: Actor) -> None:
+    """Withdraw a veto the judge raised (only while the sheet is not submitted); ``expected_reason`` as
+    for ``save_veto``."""
     check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    veto = session.exec(select(Veto).where(
-        Veto.round_id == round_id, Veto.judge_id == judge_id, Veto.entry_id == entry_id, Veto.veto_key == veto_key
-    )).first()
+    veto = _veto_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key,
+                           expected_reason=expected_reason)
     if veto is None:
         return
     session.delete(veto)

@@ -1,19 +1,16 @@
-"""The score sheet: one entry, every criterion against its bands, stored at once on every change.
+"""The score sheet: one entry, every criterion against its bands, each edit stored as the judge makes it.
 
-How a score is never lost or silently overwritten:
-- each widget's ``on_change`` callback writes to the database straight away (no save button);
-- every run rebuilds the sheet from the database, so a reload, a new session, a restart or a
-  second tab shows what is stored;
-- each field remembers the version it was loaded with (``held``) and passes it as
-  ``expected_version``; when another tab stored a newer value, the write is refused and the judge
-  sees both values and chooses (``pending``).
+The inputs are a component in the page (``judging/ui/sheet_inputs.py``, its script in
+``judging/ui/assets/score_sheet.js``): the browser owns what the judge types, the server owns what is
+stored. Each edit goes to the server as an operation carrying what the judge's screen showed; the
+store changes the field only if it still holds that, else the judge sees both values and chooses.
+Operations wait in the browser until they are answered, so a lost connection, a reload or a server
+restart loses nothing, and the sheet's part of the page reruns alone (a fragment) on each answer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
 
 import streamlit as st
 from sqlmodel import select
@@ -22,7 +19,7 @@ from judging.core.permissions import Actor
 from judging.core.rubric import Criterion, Rubric
 from judging.core.scoring import missing_comments, weighted_total
 from judging.core.states import RoundStatus, SheetStatus
-from judging.errors import JudgingError, StaleWriteError
+from judging.errors import JudgingError
 from judging.i18n import t
 from judging.store.db import read_session, write_session
 from judging.store.editions import round_rubric
@@ -30,26 +27,23 @@ from judging.store.models import Entry, Round, Track
 from judging.store.sheets import (
     QueueItem,
     SheetState,
-    clear_score,
-    clear_veto,
     declare_conflict,
     judge_queue,
     load_sheet,
-    save_comment,
-    save_score,
-    save_veto,
     submit_sheet,
 )
-from judging.ui.common import clock, engine, lang, plain, require_page, tr, when
+from judging.ui import sheet_inputs
+from judging.ui.common import browser_zone, clock, engine, lang, plain, require_page, tr, when
 from judging.ui.pages import entries_page
 
-OVERALL = ""  # the criterion key of the sheet's overall comment
-BUCKETS_KEY = "judge_sheets"  # session state: sheet namespace -> {held, pending, errors, saved}
+COMPONENT_KEY = "score_sheet"
+ERRORS_KEY = "sheet_errors"  # session state: sheet namespace -> {"submit"|"conflict": message}
+ACKS_KEY = "sheet_acks"  # session state: operation id -> the server's answer
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """Who writes where; the widget keys of one sheet share the namespace ``ns``."""
+    """Who writes where."""
 
     round_id: int
     judge_id: int
@@ -60,160 +54,44 @@ class Sheet:
     def ns(self) -> str:
         return f"{self.round_id}_{self.entry_id}"
 
-    def widget(self, field: SheetField | str) -> str:
-        return f"w_{self.ns}_{field}"
-
-    def _bucket(self, name: str) -> dict:
-        # every sheet's buckets live under one session-state key: Streamlit walks all keys each
-        # time it draws an input, so one key per visited sheet and bucket would slow every page
-        sheets = st.session_state.get(BUCKETS_KEY)
-        if sheets is None:
-            st.session_state[BUCKETS_KEY] = sheets = {}
-        return sheets.setdefault(self.ns, {}).setdefault(name, {})
+    def widget(self, name: str) -> str:
+        return f"w_{self.ns}_{name}"
 
     @property
-    def held(self) -> dict[SheetField, int]:
-        """field -> the stored version the widget's value came from (0: nothing stored)."""
-        return self._bucket("held")
-
-    @property
-    def pending(self) -> dict[SheetField, dict]:
-        """field -> {mine, theirs, version}: a refused write waiting for the judge's choice."""
-        return self._bucket("pending")
-
-    @property
-    def errors(self) -> dict[SheetField | str, str]:
-        return self._bucket("errors")
+    def errors(self) -> dict[str, str]:
+        return st.session_state.setdefault(ERRORS_KEY, {}).setdefault(self.ns, {})
 
 
-class FieldKind(StrEnum):
-    SCORE = "score"
-    COMMENT = "comment"
-    VETO = "veto"
-    VETO_REASON = "vetoreason"
+# --- writing (the component's callbacks) -----------------------------------------------------
+
+def _message(name: str):
+    state = st.session_state.get(COMPONENT_KEY)
+    return None if state is None else state.get(name)
 
 
-@dataclass(frozen=True)
-class SheetField:
-    """One input of a sheet: what it holds (``kind``) and of which criterion or veto item (``key``; ""
-    is the sheet's overall comment). Its text is the end of the widget's key."""
-
-    kind: FieldKind
-    key: str
-
-    def __str__(self) -> str:
-        return f"{self.kind}_{self.key or 'overall'}"
-
-
-def score_field(criterion: str) -> SheetField:
-    return SheetField(FieldKind.SCORE, criterion)
-
-
-def comment_field(criterion: str) -> SheetField:
-    return SheetField(FieldKind.COMMENT, criterion)
-
-
-def veto_field(key: str) -> SheetField:
-    return SheetField(FieldKind.VETO, key)
-
-
-def veto_reason_field(key: str) -> SheetField:
-    return SheetField(FieldKind.VETO_REASON, key)
-
-
-# --- writing (widget callbacks) --------------------------------------------------------------
-
-def _mark_saved(sheet: Sheet) -> None:
-    sheet._bucket("saved")["at"] = datetime.now(UTC)
-
-
-def _write(sheet: Sheet, field: SheetField, value, *, expected: int) -> int:
-    """Store one field; the stored version afterwards (0 when a score was cleared)."""
-    criterion = field.key
-    where = dict(round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, actor=sheet.actor)
-    with write_session(engine()) as s:
-        if field.kind == FieldKind.SCORE:
-            if value is None:
-                clear_score(s, criterion=criterion, expected_version=expected, **where)
-                return 0
-            return save_score(s, criterion=criterion, value=float(value), expected_version=expected, **where).version
-        return save_comment(s, criterion=criterion, text_value=value or "", expected_version=expected, **where).version
-
-
-def _store(sheet: Sheet, field: SheetField, value, *, expected: int) -> None:
-    sheet.errors.pop(field, None)
-    try:
-        version = _write(sheet, field, value, expected=expected)
-    except StaleWriteError as exc:
-        theirs = exc.current_value
-        if _same(field, theirs, value):  # the other tab stored what this one wants: nothing to choose
-            sheet.held[field] = exc.current_version or 0
-            sheet.pending.pop(field, None)
-            return
-        sheet.pending[field] = {"mine": value, "theirs": theirs, "version": exc.current_version or 0}
-        return
-    except JudgingError as exc:
-        sheet.errors[field] = exc.render(lang())
-        sheet.held.pop(field, None)  # the next run puts the stored value back into the widget
-        return
-    sheet.held[field] = version
-    sheet.pending.pop(field, None)
-    _mark_saved(sheet)
-
-
-def _same(field: SheetField, theirs, mine) -> bool:
-    if field.kind == FieldKind.SCORE:
-        return theirs is not None and mine is not None and float(theirs) == float(mine)
-    return (theirs or "") == (mine or "")
-
-
-def on_change(sheet: Sheet, field: SheetField) -> None:
-    _store(sheet, field, st.session_state[sheet.widget(field)], expected=sheet.held.get(field, 0))
-
-
-def keep_stored(sheet: Sheet, field: SheetField) -> None:
-    choice = sheet.pending.pop(field)
-    st.session_state[sheet.widget(field)] = choice["theirs"] if field.kind == FieldKind.COMMENT else _num(choice["theirs"])
-    sheet.held[field] = choice["version"]
-
-
-def overwrite(sheet: Sheet, field: SheetField) -> None:
-    choice = sheet.pending[field]
-    _store(sheet, field, choice["mine"], expected=choice["version"])
-
-
-def _num(value) -> float | None:
-    return None if value is None else float(value)
-
-
-def on_veto(sheet: Sheet, key: str) -> None:
-    checked = st.session_state[sheet.widget(veto_field(key))]
-    reason = (st.session_state.get(sheet.widget(veto_reason_field(key))) or "").strip()
-    where = dict(round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, actor=sheet.actor)
-    sheet.errors.pop(veto_field(key), None)
-    try:
-        with write_session(engine()) as s:
-            if not checked:
-                clear_veto(s, veto_key=key, **where)
-            elif reason:
-                save_veto(s, veto_key=key, reason=reason, **where)
-            else:
-                return  # a veto without a reason is not stored; the page asks for the reason
-    except JudgingError as exc:
-        sheet.errors[veto_field(key)] = exc.render(lang())
-        return
-    _mark_saved(sheet)
+def on_outbox(sheet: Sheet) -> None:
+    sheet_inputs.apply_outbox(engine(), _message("outbox"), st.session_state.setdefault(ACKS_KEY, {}),
+                              judge=sheet.actor, code=lang(), zone=browser_zone())
 
 
 def on_submit(sheet: Sheet) -> None:
+    asked = _message("submit")
+    if not isinstance(asked, dict) or (asked.get("round"), asked.get("entry")) != (sheet.round_id, sheet.entry_id):
+        return  # a click on a sheet this run no longer shows
     try:
         with write_session(engine()) as s:
             submit_sheet(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id,
-                              actor=sheet.actor)
+                         actor=sheet.actor)
     except JudgingError as exc:
         sheet.errors["submit"] = exc.render(lang())
         return
     sheet.errors.pop("submit", None)
+
+
+def on_next(sheet: Sheet) -> None:
+    asked = _message("next")
+    if isinstance(asked, dict) and isinstance(asked.get("entry"), int):
+        st.session_state["sheet_next_entry"] = asked["entry"]
 
 
 def on_conflict(sheet: Sheet) -> None:
@@ -221,7 +99,7 @@ def on_conflict(sheet: Sheet) -> None:
     try:
         with write_session(engine()) as s:
             declare_conflict(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, reason=reason,
-                                  actor=sheet.actor)
+                             actor=sheet.actor)
     except JudgingError as exc:
         sheet.errors["conflict"] = exc.render(lang())
         return
@@ -229,33 +107,6 @@ def on_conflict(sheet: Sheet) -> None:
 
 
 # --- reading (every run) ---------------------------------------------------------------------
-
-def sync_widgets(sheet: Sheet, state: SheetState, rubric: Rubric) -> list[SheetField]:
-    """Put stored values into widgets whose version is not the stored one; the fields refreshed."""
-    refreshed = []
-    fields = [(score_field(c.key), state.scores.get(c.key)) for c in rubric.criteria]
-    fields += [(comment_field(k), state.comments.get(k)) for k in (*rubric.criterion_keys, OVERALL)]
-    session, held, pending = st.session_state, sheet.held, sheet.pending  # each looked up once per run
-    for field, stored in fields:
-        if field in pending:
-            continue  # the judge has not chosen yet: keep showing their value
-        version = stored.version if stored else 0
-        key = sheet.widget(field)
-        present = key in session
-        if not present or held.get(field) != version:
-            if present and field in held:
-                refreshed.append(field)
-            if field.kind == FieldKind.SCORE:
-                session[key] = None if stored is None else float(stored.value)
-            else:
-                session[key] = "" if stored is None else str(stored.value)
-            held[field] = version
-    for veto in rubric.veto_items:
-        if sheet.widget(veto_field(veto.key)) not in session:
-            session[sheet.widget(veto_field(veto.key))] = veto.key in state.vetoes
-            session[sheet.widget(veto_reason_field(veto.key))] = state.vetoes.get(veto.key, "")
-    return refreshed
-
 
 def _entry_from_query() -> tuple[int | None, int | None]:
     try:
@@ -270,8 +121,6 @@ def render() -> None:
         st.session_state["conflict_notice"] = True
         st.switch_page(entries_page())
     round_id, entry_id = _entry_from_query()
-    # read from the database on every run (never from a cache): three queries, and the store looks up the
-    # signed-in judge once for each of its two reads (its permission check)
     with read_session(engine()) as s:
         queue = judge_queue(s, round_id=round_id, judge_id=user.id, actor=user) if round_id else []
         found = None
@@ -279,57 +128,22 @@ def render() -> None:
             found = s.exec(select(Round, Entry, Track).select_from(Entry).join(Track, Track.id == Entry.track_id)
                            .join(Round, Round.edition_id == Entry.edition_id)
                            .where(Round.id == round_id, Entry.id == entry_id)).first()
-        if found is None or found[0].status != RoundStatus.OPEN:
-            st.info(tr("sheet.choose_entry"))
-            st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
-            return
-        rnd, entry, track = found
-        rubric = round_rubric(rnd)
-        state = load_sheet(s, round_id=round_id, judge_id=user.id, entry_id=entry_id,
-                                actor=user)
+    if found is None or found[0].status != RoundStatus.OPEN:
+        st.info(tr("sheet.choose_entry"))
+        st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
+        return
+    rnd, entry, track = found
+    rubric = round_rubric(rnd)
     sheet = Sheet(round_id, user.id, entry_id, user)
-    refreshed = sync_widgets(sheet, state, rubric)
-    locked = state.status == SheetStatus.SUBMITTED
-    view = View(sheet, lang(), sheet.pending, sheet.errors)
-
-    _header(view, entry, track, rnd, rubric, state, locked, refreshed)
-    for criterion in rubric.criteria:
-        _criterion(view, criterion, rubric, state, locked)
-    _overall_and_vetoes(view, rubric, state, locked)
-    _actions(view, rubric, state, locked, queue)
+    _header(lang(), entry, track, rnd)
+    st.fragment(_inputs)(sheet, rubric, queue)
+    _conflict(sheet)
 
 
-@dataclass(frozen=True)
-class View:
-    """What one run of the page reads once: the sheet, the language, and this sheet's buckets."""
-
-    sheet: Sheet
-    code: str
-    pending: dict
-    errors: dict
-
-    def tr(self, key: str, /, **params: object) -> str:
-        return t(key, self.code, **params)
-
-
-def _header(view: View, entry: Entry, track: Track, rnd: Round, rubric: Rubric, state: SheetState,
-            locked: bool, refreshed) -> None:
-    code, tr = view.code, view.tr
-    track = (track.name_en or track.name_zh) if code == "en" else track.name_zh
-    top, status = st.columns([3, 1], vertical_alignment="bottom")
-    top.subheader(plain(entry.title))
-    top.caption(f"{plain(entry.code)} · {plain(track)} · {plain(rnd.name)}")
-    total = weighted_total(scores=state.score_values, rubric=rubric)
-    status.metric(tr("sheet.total"), "—" if total is None else f"{total:.2f}",
-                  help=tr("sheet.total_help"), border=False)
-    if locked:
-        st.success(tr("sheet.locked", at=when(state.submitted_at)))
-    elif state.updated_at is not None:
-        st.caption(":material/cloud_done: " + tr("sheet.saved_at", time=clock(state.updated_at)))
-    else:
-        st.caption(tr("sheet.nothing_saved"))
-    if refreshed:
-        st.info(tr("sheet.refreshed"))
+def _header(code: str, entry: Entry, track: Track, rnd: Round) -> None:
+    track_name = (track.name_en or track.name_zh) if code == "en" else track.name_zh
+    st.subheader(plain(entry.title))
+    st.caption(f"{plain(entry.code)} · {plain(track_name)} · {plain(rnd.name)}")
     with st.expander(tr("sheet.details"), expanded=False):
         if rnd.blind:
             st.caption(":material/visibility_off: " + tr("sheet.blind"))
@@ -347,39 +161,104 @@ def _header(view: View, entry: Entry, track: Track, rnd: Round, rubric: Rubric, 
             st.text(entry.materials)
 
 
-def _criterion(view: View, criterion: Criterion, rubric: Rubric, state: SheetState, locked: bool) -> None:
-    sheet, code, tr = view.sheet, view.code, view.tr
-    field = score_field(criterion.key)
-    stored = state.scores.get(criterion.key)
-    with st.container(border=True):
-        info, entry_col = st.columns([3, 2], gap="medium")
-        with info:
-            # one markdown block per criterion: fewer elements keep the sheet's rerun fast
-            current = criterion.band_for(float(stored.value)) if stored else None
-            st.markdown(criterion_text(criterion, code, tr, current))
-        with entry_col:
-            step = rubric.scale.step
-            st.number_input(
-                tr("sheet.score_label", criterion=criterion.label.get(code), min=f"{rubric.scale.min:g}", max=f"{rubric.scale.max:g}", step=f"{step:g}"),
-                min_value=float(rubric.scale.min), max_value=float(rubric.scale.max), step=float(step),
-                value=None, format=score_format(step), key=sheet.widget(field), disabled=locked,
-                on_change=on_change, args=(sheet, field), placeholder=tr("sheet.score_placeholder"),
-            )
-            if stored is not None and current is not None:
-                st.caption(tr("sheet.band", band=current.label.get(code)))
-            _pending(view, field, is_score=True)
-            _error(view, field)
-            required = stored is not None and rubric.comment_rule.requires_comment(float(stored.value))
-            cfield = comment_field(criterion.key)
-            st.text_area(
-                tr("sheet.comment_required") if required else tr("sheet.comment_optional"),
-                key=sheet.widget(cfield), disabled=locked, height=80, on_change=on_change, args=(sheet, cfield),
-                placeholder=tr("sheet.comment_rule", rule=rule_text(rubric, tr)),
-            )
-            if required and not (state.comments.get(criterion.key) and str(state.comments[criterion.key].value).strip()):
-                st.warning(tr("sheet.comment_needed"), icon=":material/edit:")
-            _pending(view, cfield, is_score=False)
-            _error(view, cfield)
+def _inputs(sheet: Sheet, rubric: Rubric, queue: list[QueueItem]) -> None:
+    """The sheet's inputs: rerun alone on every answer the browser asks for."""
+    next_entry = st.session_state.pop("sheet_next_entry", None)
+    if next_entry is not None and next_entry in {q.entry_id for q in queue}:
+        st.query_params["entry"] = str(next_entry)
+        st.rerun(scope="app")
+    with read_session(engine()) as s:
+        state = load_sheet(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id,
+                           actor=sheet.actor)
+    data = sheet_data(sheet, rubric, state, queue, lang())
+    data["acks"] = sheet_inputs.acks_for(_message("outbox"), st.session_state.get(ACKS_KEY, {}))
+    sheet_inputs.mount(key=COMPONENT_KEY, data=data, on_outbox=lambda: on_outbox(sheet),
+                       on_submit=lambda: on_submit(sheet), on_next=lambda: on_next(sheet))
+
+
+def sheet_data(sheet: Sheet, rubric: Rubric, state: SheetState, queue: list[QueueItem], code: str) -> dict:
+    """What the component shows: the rubric, what is stored, and the texts in the judge's language."""
+    def tr_(key: str, /, **params: object) -> str:
+        return t(key, code, **params)
+
+    locked = state.status == SheetStatus.SUBMITTED
+    scores = state.score_values
+    total = weighted_total(scores=scores, rubric=rubric)
+    order = [q.entry_id for q in queue]
+    position = order.index(sheet.entry_id) if sheet.entry_id in order else 0
+    later = [q for q in queue[position + 1:] + queue[:position] if not q.submitted]
+    blockers = []
+    missing = [c.label.get(code) for c in rubric.criteria if c.key not in state.scores]
+    if missing:
+        blockers.append(tr_("sheet.missing_scores", criteria="、".join(missing)))
+    need = missing_comments(scores=scores, comments=state.comment_texts, rubric=rubric)
+    if need:
+        blockers.append(tr_("sheet.missing_comments", criteria="、".join(rubric.criterion(k).label.get(code) for k in need)))
+    return {
+        "judge": sheet.judge_id, "round": sheet.round_id, "entry": sheet.entry_id,
+        "criteria": [_criterion_data(c, rubric, code, tr_) for c in rubric.criteria],
+        "vetoes": [{"key": v.key, "label": v.label.get(code), "description": v.description.get(code) or ""}
+                   for v in rubric.veto_items],
+        "fields": sheet_inputs.stored_fields(state, rubric),
+        "total": None if total is None else f"{total:.2f}",
+        "needs_comment": [k for k, v in scores.items() if rubric.comment_rule.requires_comment(v)],
+        "blockers": blockers,
+        "saved_at": clock(state.updated_at) if state.updated_at else None,
+        "locked": tr_("sheet.locked", at=when(state.submitted_at)) if locked else "",
+        "position": tr_("sheet.position", i=position + 1, m=len(order)),
+        "next_entry": later[0].entry_id if later else None,
+        "submit_error": sheet.errors.get("submit", ""),
+        "comment_rule": tr_("sheet.comment_rule", rule=rule_text(rubric, tr_)),
+        "labels": _labels(tr_),
+    }
+
+
+def _criterion_data(c: Criterion, rubric: Rubric, code: str, tr_) -> dict:
+    scale = rubric.scale
+    points = sum(s.points for s in c.sub_items if s.points is not None)
+    return {
+        "key": c.key, "label": c.label.get(code), "weight": tr_("sheet.weight", weight=f"{c.weight:g}"),
+        "description": c.description.get(code) or "",
+        "score_label": tr_("sheet.score_label", criterion=c.label.get(code), min=f"{scale.min:g}",
+                           max=f"{scale.max:g}", step=f"{scale.step:g}"),
+        "decimals": score_decimals(scale.step),
+        "sub_items_caption": tr_("sheet.sub_items", points=f"{points:g}") if points else tr_("sheet.sub_items_plain"),
+        "sub_items": [{"label": s.label.get(code), "points": "" if s.points is None else f"{s.points:g}",
+                       "description": s.description.get(code) or ""} for s in c.sub_items],
+        "bands_caption": tr_("sheet.bands", min=f"{scale.min:g}", max=f"{scale.max:g}"),
+        "bands": [{"low": f"{b.low:g}", "high": f"{b.high:g}", "low_value": b.low, "high_value": b.high,
+                   "label": b.label.get(code), "description": b.description.get(code) or ""} for b in c.bands],
+    }
+
+
+LABEL_KEYS = {
+    "total": "sheet.total", "score_placeholder": "sheet.score_placeholder", "band": "sheet.band",
+    "comment_optional": "sheet.comment_optional", "comment_required": "sheet.comment_required",
+    "overall_comment": "sheet.overall_comment", "vetoes": "sheet.vetoes_title", "veto_help": "sheet.veto_help",
+    "veto_reason": "sheet.veto_reason", "veto_needs_reason": "sheet.veto_needs_reason",
+    "stale": "sheet.stale", "keep_stored": "sheet.keep_stored", "overwrite": "sheet.overwrite",
+    "submit": "sheet.submit", "save_next": "sheet.save_next", "refreshed": "sheet.refreshed",
+    "submit_confirm_text": "sheet.submit_confirm_text", "submit_confirm": "sheet.submit_confirm",
+    "cancel": "sheet.cancel", "next_waiting": "sheet.next_waiting",
+    "state_saving": "sheet.state_saving", "state_saved": "sheet.state_saved", "state_offline": "sheet.state_offline",
+    "state_conflict": "sheet.state_conflict", "bar_saving": "sheet.bar_saving", "bar_offline": "sheet.bar_offline",
+    "bar_saved": "sheet.bar_saved", "bar_nothing": "sheet.bar_nothing", "banner_offline": "sheet.banner_offline",
+}
+
+
+def _labels(tr_) -> dict[str, str]:
+    # texts with {placeholders} the script fills in go as templates: t() leaves unknown names alone
+    return {name: tr_(key) for name, key in LABEL_KEYS.items()}
+
+
+def _conflict(sheet: Sheet) -> None:
+    with st.expander(tr("sheet.conflict"), expanded=False):
+        st.caption(tr("sheet.conflict_help"))
+        st.text_input(tr("sheet.conflict_reason"), key=sheet.widget("conflict_reason"))
+        st.button(tr("sheet.conflict_confirm"), key=f"conflict_{sheet.ns}", on_click=on_conflict, args=(sheet,))
+        if "conflict" in sheet.errors:
+            st.error(sheet.errors["conflict"])
+    st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
 
 
 def criterion_text(criterion: Criterion, code: str, tr, current=None) -> str:
@@ -402,9 +281,14 @@ def criterion_text(criterion: Criterion, code: str, tr, current=None) -> str:
     return "\n".join(lines)
 
 
+def score_decimals(step: float) -> int:
+    """As many decimals as the rubric's step has."""
+    return 0 if float(step).is_integer() else len(f"{step:g}".split(".")[1])
+
+
 def score_format(step: float) -> str:
-    """The number input's format: as many decimals as the rubric's step has."""
-    return f"%.{0 if float(step).is_integer() else len(f'{step:g}'.split('.')[1])}f"
+    """A number input's format for the rubric's step (the organiser's preview of the sheet)."""
+    return f"%.{score_decimals(step)}f"
 
 
 def rule_text(rubric: Rubric, tr) -> str:
@@ -416,90 +300,3 @@ def rule_text(rubric: Rubric, tr) -> str:
     if rule.above is not None:
         parts.append(tr("sheet.rule_above", value=f"{rule.above:g}"))
     return tr("sheet.rule_or").join(parts) if parts else tr("sheet.rule_none")
-
-
-def _pending(view: View, field: SheetField, *, is_score: bool) -> None:
-    choice = view.pending.get(field)
-    if choice is None:
-        return
-    sheet, tr = view.sheet, view.tr
-    show = (lambda v: "—" if v is None else f"{float(v):g}") if is_score else (lambda v: (v or "—")[:80])
-    with st.container(border=True):
-        st.warning(tr("sheet.stale", theirs=show(choice["theirs"]), mine=show(choice["mine"])),
-                   icon=":material/sync_problem:")
-        left, right = st.columns(2)
-        left.button(tr("sheet.keep_stored"), key=f"keep_{sheet.ns}_{field}", on_click=keep_stored, args=(sheet, field),
-                    width="stretch")
-        right.button(tr("sheet.overwrite"), key=f"over_{sheet.ns}_{field}", on_click=overwrite, args=(sheet, field),
-                     width="stretch")
-
-
-def _error(view: View, field: SheetField | str) -> None:
-    if field in view.errors:
-        st.error(view.errors[field])
-
-
-def _overall_and_vetoes(view: View, rubric: Rubric, state: SheetState, locked: bool) -> None:
-    sheet, code, tr = view.sheet, view.code, view.tr
-    field = comment_field(OVERALL)
-    st.text_area(tr("sheet.overall_comment"), key=sheet.widget(field), disabled=locked, height=80,
-                 on_change=on_change, args=(sheet, field))
-    _pending(view, field, is_score=False)
-    _error(view, field)
-    if not rubric.veto_items:
-        return
-    with st.expander(tr("sheet.vetoes", n=len(state.vetoes)), expanded=bool(state.vetoes)):
-        st.caption(tr("sheet.veto_help"))
-        for veto in rubric.veto_items:
-            key = veto.key
-            st.checkbox(veto.label.get(code), key=sheet.widget(veto_field(key)), disabled=locked,
-                        help=veto.description.get(code) or None, on_change=on_veto, args=(sheet, key))
-            if st.session_state.get(sheet.widget(veto_field(key))):
-                st.text_input(tr("sheet.veto_reason"), key=sheet.widget(veto_reason_field(key)), disabled=locked,
-                              on_change=on_veto, args=(sheet, key))
-                if key not in state.vetoes:
-                    st.warning(tr("sheet.veto_needs_reason"))
-            _error(view, veto_field(key))
-
-
-def _actions(view: View, rubric: Rubric, state: SheetState, locked: bool, queue: list[QueueItem]) -> None:
-    sheet, code, tr = view.sheet, view.code, view.tr
-
-    missing = [c.label.get(code) for c in rubric.criteria if c.key not in state.scores]
-    need = missing_comments(scores=state.score_values, comments=state.comment_texts, rubric=rubric)
-    open_vetoes = [v.key for v in rubric.veto_items
-                   if st.session_state.get(sheet.widget(veto_field(v.key))) and v.key not in state.vetoes]
-    blockers = []
-    if missing:
-        blockers.append(tr("sheet.missing_scores", criteria="、".join(missing)))
-    if need:
-        blockers.append(tr("sheet.missing_comments",
-                           criteria="、".join(rubric.criterion(k).label.get(code) for k in need)))
-    if open_vetoes:
-        blockers.append(tr("sheet.veto_needs_reason"))
-    if view.pending:
-        blockers.append(tr("sheet.pending_choice"))
-
-    order = [q.entry_id for q in queue]
-    position = order.index(sheet.entry_id)
-    later = [q for q in queue[position + 1:] + queue[:position] if not q.submitted]
-    submit_col, next_col, back_col = st.columns(3)
-    if not locked:
-        submit_col.button(tr("sheet.submit"), type="primary", disabled=bool(blockers), on_click=on_submit,
-                          args=(sheet,), key=f"submit_{sheet.ns}", width="stretch")
-    if later and next_col.button(tr("sheet.save_next"), key=f"next_{sheet.ns}", width="stretch"):
-        st.query_params["entry"] = str(later[0].entry_id)
-        st.rerun()
-    if back_col.button(tr("sheet.back"), key=f"back_{sheet.ns}", width="stretch"):
-        st.switch_page(entries_page())
-    for text in blockers if not locked else []:
-        st.caption(":material/info: " + text)
-    _error(view, "submit")
-    st.caption(tr("sheet.position", i=position + 1, m=len(order)))
-
-    if not locked:
-        with st.expander(tr("sheet.conflict"), expanded=False):
-            st.caption(tr("sheet.conflict_help"))
-            st.text_input(tr("sheet.conflict_reason"), key=sheet.widget("conflict_reason"))
-            st.button(tr("sheet.conflict_confirm"), key=f"conflict_{sheet.ns}", on_click=on_conflict, args=(sheet,))
-            _error(view, "conflict")

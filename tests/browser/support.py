@@ -151,14 +151,35 @@ def start_app(url: str, log: Path, *, port: int | None = None, **env: str):
 # --- the judge's score sheet ---
 
 def field(page, app, entry: int, name: str):
-    """The input of a widget by its key (Streamlit gives the container the class st-key-<key>)."""
-    key = f"w_{app['round_id']}_{entry}_{name}"
-    return page.locator(f".st-key-{key} input, .st-key-{key} textarea").first
+    """An input of the open score sheet: ``score_<criterion>``, ``comment_<criterion>`` (``comment_overall``
+    for the sheet's comment) or ``veto_<key>`` (its reason), as the sheet's component names them."""
+    kind, _, key = name.partition("_")
+    wire = f"{kind}:{'' if key == 'overall' else key}"
+    return page.locator(f"[data-field='{wire}']:is(input[type='text'], textarea)").first
+
+
+def score_box(page, criterion: str):
+    return page.locator(f"input[data-field='score:{criterion}']")
+
+
+def unsaved(page) -> int:
+    """How many of the judge's changes the open sheet has not had stored yet (its bar says so)."""
+    return int(page.locator(".sheet .bar").get_attribute("data-unsaved") or 0)
+
+
+def wait_saved(page, timeout_s: float = 15) -> None:
+    """Until the open sheet has had every change stored."""
+    deadline = time.monotonic() + timeout_s
+    while unsaved(page):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{unsaved(page)} change(s) still not stored after {timeout_s} s")
+        page.wait_for_timeout(50)
 
 
 def open_entry(page, app, entry: int) -> None:
     page.locator(f".st-key-open_{entry} button").click()
     settle(page)
+    page.locator(".sheet .bar").wait_for()
     field(page, app, entry, "score_core_technology").wait_for()
 
 

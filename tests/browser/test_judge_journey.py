@@ -4,7 +4,7 @@ and see the values, refuse a silent overwrite from a stale tab, submit; and the 
 from __future__ import annotations
 
 import pytest
-from browser.support import VIEWPORT, field, open_entry, settle, sign_in, stored
+from browser.support import VIEWPORT, field, open_entry, settle, sign_in, stored, wait_saved
 
 pytestmark = pytest.mark.browser
 
@@ -13,8 +13,8 @@ CRITERIA = ("core_technology", "application_effect", "promotion_value")
 
 def enter(page, locator, value: str) -> None:
     locator.fill(value)
-    locator.press("Tab")  # number inputs and text areas store on blur
-    settle(page)
+    locator.press("Tab")  # a field's edit is sent as it is left
+    wait_saved(page)
 
 
 def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app, screenshot_dir):
@@ -37,7 +37,7 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     expect(page.get_by_role("button", name="提交评分表")).to_be_disabled()
     enter(page, field(page, app, first_entry, "comment_core_technology"), "核心算法依赖开源方案，自主知识产权不足")
     expect(page.get_by_role("button", name="提交评分表")).to_be_enabled()
-    expect(page.get_by_text("已保存")).to_be_visible()
+    expect(page.locator(".sheet .bar .state")).to_contain_text("全部已保存")
     assert stored(app, first_entry).score_values == {"core_technology": 55, "application_effect": 80,
                                                      "promotion_value": 82.5}
     page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -46,25 +46,23 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     page.screenshot(path=str(screenshot_dir / "score_sheet.png"))
 
     # entry 2: no comment needed
-    page.get_by_role("button", name="返回列表").click()
+    page.get_by_role("link", name="返回列表").click()
     settle(page)
     open_entry(page, app, second_entry)
     for name, value in zip(CRITERIA, ("80", "85", "90"), strict=True):
         enter(page, field(page, app, second_entry, f"score_{name}"), value)
-    expect(page.get_by_text("84.50")).to_be_visible()  # (80*40 + 85*30 + 90*30) / 100
+    expect(page.locator(".sheet .bar .total")).to_contain_text("84.50")  # (80*40 + 85*30 + 90*30) / 100
 
-    # reload: a new session; after signing in again the same sheet shows the stored values
+    # reload: a new session (the tab stays signed in); the same sheet shows the stored values
     page.reload()
     settle(page)
-    sign_in(page, app["username"], app["password"])
     expect(field(page, app, second_entry, "score_core_technology")).to_have_value("80.0")
     expect(field(page, app, second_entry, "score_promotion_value")).to_have_value("90.0")
 
     # a second tab changes a value; the first tab, still showing 80, is refused and asked
     other = context.new_page()
-    other.goto(page.url)
+    other.goto(page.url)  # the same browser: signed in already
     settle(other)
-    sign_in(other, app["username"], app["password"])
     enter(other, field(other, app, second_entry, "score_core_technology"), "70")
     assert stored(app, second_entry).scores["core_technology"].value == 70
 
@@ -73,11 +71,13 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     assert stored(app, second_entry).scores["core_technology"].value == 70
     expect(page.get_by_role("button", name="提交评分表")).to_be_disabled()
     page.get_by_role("button", name="保留已保存的值").click()
-    settle(page)
     expect(field(page, app, second_entry, "score_core_technology")).to_have_value("70.0")
 
-    # submit: the sheet locks
+    # submit asks first; then the sheet locks
     page.get_by_role("button", name="提交评分表").click()
+    expect(page.get_by_text("提交后评分表将锁定")).to_be_visible()
+    assert stored(app, second_entry).status == "draft"
+    page.get_by_role("button", name="确认提交").click()
     settle(page)
     expect(page.get_by_text("评分表已于")).to_be_visible()
     expect(field(page, app, second_entry, "score_core_technology")).to_be_disabled()

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser.support import choose_own_password, settle, sign_in
+from browser.support import choose_own_password, score_box, settle, sign_in, wait_saved
 
 from judging.core.permissions import SYSTEM
 from judging.store.db import open_database, read_session
@@ -64,10 +64,10 @@ def db(url: str):
 def _score(page, round_id: int, entry_id: int, values: tuple[str, ...]) -> None:
     """Type one score per criterion into the open sheet, each stored as the field is left."""
     for name, value in zip(CRITERIA, values, strict=True):
-        box = page.locator(f".st-key-w_{round_id}_{entry_id}_score_{name} input").first
+        box = score_box(page, name)
         box.fill(value)
         box.press("Tab")
-        settle(page)
+        wait_saved(page)
 
 def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chromium, served_app, tmp_path, screenshot_dir):
     from playwright.sync_api import expect
@@ -153,6 +153,7 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
     settle(jp)
     _score(jp, prelim.id, mine[0], ("80", "82", "85"))
     jp.get_by_role("button", name="提交评分表").click()
+    jp.get_by_role("button", name="确认提交").click()
     settle(jp)
     expect(jp.get_by_text("评分表已于")).to_be_visible()
 

@@ -53,12 +53,10 @@ def test_a_score_saved_on_one_replica_is_seen_by_the_organiser_on_the_other(chro
     _sign_in(judge, app["a"], app["username"], app["password"])
     judge.locator(f".st-key-open_{entry} button").click()
     support.settle(judge)
-    key = f"w_{app['round_id']}_{entry}_score_core_technology"
-    box = judge.locator(f".st-key-{key} input").first
+    box = support.score_box(judge, "core_technology")
     box.fill("77")
     box.press("Tab")
-    support.settle(judge)
-    expect(judge.get_by_text("已保存")).to_be_visible()
+    support.wait_saved(judge)
 
     # the organiser's page refreshes itself every few seconds, reading the database (replica B)
     expect(organiser.locator("[data-testid='stMetric']").filter(has_text="已开始")
