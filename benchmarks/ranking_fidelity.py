@@ -214,27 +214,60 @@ def run_insteval(seed: int = 0) -> None:
             print(f"{name:>12} {rmse:7.4f} {agreement:15.4f} {elapsed:6.2f}")
 
 
-def run_coverage(regimes: list[str], replications: int) -> None:
-    """How often the 95% rank interval of ``rank()`` (calibrated) holds the entry's true rank in its track,
-    and how many entries carry the boundary flag."""
+def true_tiers(table: pd.DataFrame, truth: pd.Series, tier_keys: list[str]) -> np.ndarray:
+    """The tier each entry would get if the list were drawn up on the true quality: per track, the
+    same number of entries per tier as the list gives."""
+    out = np.full(len(table), len(tier_keys))
+    tier_index = table["tier"].map({k: i for i, k in enumerate(tier_keys)}).fillna(len(tier_keys)).astype(int)
+    for _, idx in table.groupby("track").indices.items():
+        order = idx[np.argsort(-truth.loc[table["entry_id"].to_numpy()[idx]].to_numpy(), kind="stable")]
+        out[order] = np.sort(tier_index.to_numpy()[idx])
+    return out
+
+
+def run_decisions(regimes: list[str], replications: int) -> None:
+    """The decision layer of ``rank()`` (calibrated, default awards): rank-interval coverage, the size of
+    the must-discuss list by reason, and the tier errors the probabilities predict against those observed."""
     from judging.core.ranking import rank
     from judging.core.rubric import load_rubric
 
     rubric = load_rubric("rubrics/innovation_contest.toml")
-    print(f"Rank-interval coverage of rank(method='calibrated'), {replications} replications per regime")
-    print(f"{'regime':>8} {'coverage':>9} {'mean width':>11} {'boundary flags':>15}")
+    print(f"\nDecision layer of rank(method='calibrated'), {replications} replications per regime (seeds 1000+)")
+    print(f"{'regime':>11} {'entries':>7} {'rank cover':>10} {'listed':>7} {'budget':>7} {'coin':>6} {'gross':>6} "
+          f"{'tier errors pred':>16} {'observed':>9} {'± se':>5} {'errors listed':>13} {'wrong left off pred/obs':>24}")
     for regime in regimes:
-        cover, width, flagged = [], [], []
+        cover, listed, parts, pred, obs, caught, left_pred, left_obs = [], [], [], [], [], [], [], []
+        n_entries = 0
         for seed in range(replications):
             sim = simulate_contest(regime=regime, seed=1000 + seed, rubric=rubric)
-            table = rank(sim.scores, rubric, seed=seed).table.set_index("entry_id")
+            result = rank(sim.scores, rubric, seed=seed)
+            table = result.table
+            n_entries = len(table)
             truth = sim.truth.set_index("entry_id")
-            true_rank = truth.groupby("track")["true_quality"].rank(ascending=False).loc[table.index]
-            cover.append(((table["rank_low"] <= true_rank) & (true_rank <= table["rank_high"])).mean())
-            width.append((table["rank_high"] - table["rank_low"]).mean())
-            flagged.append(table["flags"].str.contains("boundary").mean())
-        print(f"{regime:>8} {np.mean(cover):9.3f} {np.mean(width):11.1f} {np.mean(flagged):15.2f}")
-    print()
+            true_rank = truth.groupby("track")["true_quality"].rank(ascending=False).loc[table["entry_id"]].to_numpy()
+            cover.append(np.mean((table["rank_low"] <= true_rank) & (true_rank <= table["rank_high"])))
+            keys = [c[7:] for c in table.columns if c.startswith("p_tier_")]
+            tier_keys = keys[:-1]
+            p = table[[f"p_tier_{k}" for k in keys]].to_numpy()
+            assigned = table["tier"].map({k: i for i, k in enumerate(tier_keys)}).fillna(len(tier_keys)).astype(int)
+            assigned = assigned.to_numpy()
+            wrong = true_tiers(table, truth["true_quality"], tier_keys) != assigned
+            p_wrong = 1.0 - p[np.arange(len(p)), assigned]
+            on_list = table["discuss"].to_numpy() != ""
+            listed.append(on_list.mean())
+            parts.append([table["discuss"].str.contains(r).mean() for r in ("error_budget", "coin_flip", "gross_risk")])
+            pred.append(p_wrong.sum())
+            obs.append(wrong.sum())
+            caught.append(wrong[on_list].sum() / max(wrong.sum(), 1))
+            left_pred.append(p_wrong[~on_list].sum())
+            left_obs.append(wrong[~on_list].sum())
+        parts = np.mean(parts, axis=0)
+        se = np.std(np.array(obs) - np.array(pred), ddof=1) / np.sqrt(len(obs))
+        print(f"{regime:>11} {n_entries:>7} {np.mean(cover):10.3f} {np.mean(listed):7.3f} {parts[0]:7.3f} "
+              f"{parts[1]:6.3f} {parts[2]:6.3f} {np.mean(pred):16.2f} {np.mean(obs):9.2f} {se:5.2f} "
+              f"{np.mean(caught):13.2f} {np.mean(left_pred):12.2f} / {np.mean(left_obs):.2f}")
+    print("  (tier errors per contest: entries whose tier on the true quality differs from the list's; "
+          "pred = Σ 1 − P(assigned tier); ± se of observed − predicted)")
 
 
 def main() -> None:
@@ -244,12 +277,14 @@ def main() -> None:
     parser.add_argument("--no-insteval", action="store_true")
     parser.add_argument("--no-mixedlm", action="store_true", help="leave out statsmodels MixedLM (slow at size)")
     parser.add_argument("--per-criterion", action="store_true", help="also calibrated fitted per criterion")
-    parser.add_argument("--coverage", type=int, default=10, help="replications for the interval coverage (0: skip)")
+    parser.add_argument("--decisions", type=int, default=10,
+                        help="replications for the decision layer: coverage, must-discuss list, tier errors (0: skip)")
     args = parser.parse_args()
     regimes = [r for r in args.regimes.split(",") if r]
-    run_simulations(regimes, args.replications, per_criterion=args.per_criterion, mixedlm=not args.no_mixedlm)
-    if args.coverage:
-        run_coverage(regimes, args.coverage)
+    if args.replications:
+        run_simulations(regimes, args.replications, per_criterion=args.per_criterion, mixedlm=not args.no_mixedlm)
+    if args.decisions:
+        run_decisions(regimes, args.decisions)
     if not args.no_insteval:
         run_insteval()
 

@@ -16,6 +16,7 @@ from judging.core.ranking import (
     load_award_config,
     rank,
 )
+from judging.core.ranking.decisions import DISCUSS_BUDGET, REASON_KEYS
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv
 from judging.errors import Problem, RankingError
@@ -38,6 +39,9 @@ def register(subparsers) -> None:
     parser.add_argument("--judges-out", type=Path, help="judge diagnostics CSV / 评委诊断")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--draws", type=int, default=200, help="draws for the intervals")
+    parser.add_argument("--discuss-budget", type=float, default=DISCUSS_BUDGET, metavar="Q",
+                        help="must-discuss list: expected wrong-tier entries left off, as a share of each "
+                             "tier's quota (0–1) / 必议名单误差预算")
     parser.set_defaults(func=run_rank)
 
 
@@ -81,9 +85,10 @@ def run_rank(args) -> int:
     if args.out is None:
         raise RankingError(Problem("rank.cli.out_required"))
     result = rank(scores, rubric, method=args.method, vetoes=vetoes, awards=awards, round_weights=weights,
-                  n_draws=args.draws, seed=args.seed)
+                  n_draws=args.draws, discuss_budget=args.discuss_budget, seed=args.seed)
     table = result.table[[c for c in result.table.columns if not c.startswith("tb:")]].copy()
-    table["notes"] = table["flags"].map(_flag_text)
+    table["notes"] = [_flag_text(flags) + "".join(f"（{t(REASON_KEYS[r])}）" for r in discuss.split(";") if r)
+                      for flags, discuss in zip(table["flags"], table["discuss"], strict=True)]
     table.to_csv(args.out, index=False, encoding=OUTPUT_ENCODING, float_format="%.4f")
     if args.judges_out:
         result.judges.to_csv(args.judges_out, index=False, encoding=OUTPUT_ENCODING, float_format="%.4f")

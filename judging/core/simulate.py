@@ -60,6 +60,11 @@ REGIMES: dict[str, Regime] = {
     "final7x12": Regime(n_entries=12, n_judges=7, judges_per_entry=(7, 7)),
     "final9x15": Regime(n_entries=15, n_judges=9, judges_per_entry=(9, 9)),
     "final11x20": Regime(n_entries=20, n_judges=11, judges_per_entry=(11, 11)),
+    # the demo contest's size and judges (judging/demo.py): 150 entries, 24 judges, 5 per entry
+    "demo1": Regime(n_entries=150, n_judges=24, severity_sd=5.0, noise=(2.5, 7.0), erratic_share=0.0,
+                    favour_share=0.0),
+    "demo5": Regime(n_entries=150, n_judges=24, track_means=(0.0,) * 5, severity_sd=5.0, noise=(2.5, 7.0),
+                    erratic_share=0.0, favour_share=0.0),
 }
 
 

@@ -62,12 +62,20 @@ TEXTS: dict[str, dict[str, str]] = {
               "choose another method (e.g. the raw mean) or have each judge score more entries",
     },
     "rank.method_failed": {"zh": "方法 {method} 无法计算：{detail}", "en": "method {method} cannot run: {detail}"},
+    "rank.bad_discuss_budget": {
+        "zh": "必议名单的误差预算必须是 0 到 1 之间的数，实际为 {value}",
+        "en": "the must-discuss list's error budget must be a number from 0 to 1, got {value}",
+    },
+    # why an entry is on the must-discuss list (decisions.REASON_KEYS)
+    "rank.discuss.error_budget": {"zh": "在奖项分界处最可能站错一侧", "en": "among the likeliest to be on the wrong side of an award boundary"},
+    "rank.discuss.coin_flip": {"zh": "所定等级的把握不足一半", "en": "less than even odds of its assigned tier"},
+    "rank.discuss.gross_risk": {"zh": "有可能相差两个或更多等级", "en": "could be two or more tiers off"},
     # flags on ranked entries
     "rank.flag.veto": {"zh": "一票否决", "en": "vetoed"},
     "rank.flag.missing_round": {"zh": "缺少某轮成绩", "en": "missing a round"},
     "rank.flag.below_min_score": {"zh": "低于最低获奖分", "en": "below the minimum score"},
     "rank.flag.tie": {"zh": "并列（需评审组决定）", "en": "tied (panel to decide)"},
-    "rank.flag.boundary": {"zh": "处于奖项分界、无法区分（建议评审组复议）", "en": "at an award boundary, cannot be told apart (send to the panel)"},
+    "rank.flag.boundary": {"zh": "可能不在应得的奖项等级（评审组必议）", "en": "may be in the wrong award tier (the panel must discuss it)"},
     "rank.flag.disagreement": {"zh": "评委意见分歧大（建议复评）", "en": "judges disagree strongly (review again)"},
     "rank.flag.single_judge": {"zh": "仅一位评委", "en": "only one judge"},
     "rank.flag.incomplete_sheet": {"zh": "评分表不完整", "en": "incomplete score sheet"},

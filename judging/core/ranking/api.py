@@ -11,15 +11,20 @@ import pandas as pd
 from judging.core.ranking import methods as m
 from judging.core.ranking.awards import AwardConfig, Disagreement, allocate, default_award_config
 from judging.core.ranking.calibrated import fit_calibrated
+from judging.core.ranking.decisions import (
+    DISCUSS_BUDGET,
+    discuss_text,
+    expected_tier,
+    must_discuss,
+    tier_probabilities,
+)
 from judging.core.ranking.design import Design, check_connected, design_from_codes
 from judging.core.ranking.diagnostics import entry_spread, judge_diagnostics
 from judging.core.ranking.rounds import RoundScores, combine_rounds
 from judging.core.ranking.totals import encode_scores, encoded_sheets
 from judging.core.ranking.uncertainty import (
-    BOUNDARY_CONFIDENCE,
     DEFAULT_DRAWS,
     DEFAULT_LEVEL,
-    boundary_flags,
     default_draws,
     rank_intervals,
     score_intervals,
@@ -159,7 +164,7 @@ def _vetoes(vetoes: pd.DataFrame | None, rubric: Rubric, entries: pd.Index) -> p
 def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, vetoes: pd.DataFrame | None = None,
          awards: AwardConfig | None = None, disagreement: Disagreement | None = None,
          round_weights: Mapping[str, float] | None = None, n_draws: int | None = None,
-         level: float = DEFAULT_LEVEL, boundary_confidence: float = BOUNDARY_CONFIDENCE,
+         level: float = DEFAULT_LEVEL, discuss_budget: float = DISCUSS_BUDGET,
          seed: int = 0) -> RankingResult:
     """Rank the entries of a long score table and allocate award tiers per track.
 
@@ -187,9 +192,14 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     n_draws, level, seed : int, float, int
         Draws for the intervals (default 200, fewer above 50,000 entries: ``default_draws``), their
         coverage, and the seed (same seed, same result).
-    boundary_confidence : float
-        An entry next to a tier boundary gets the ``boundary`` flag when the draws put it on its
-        side of the nearest entry across the boundary with less than this probability.
+    discuss_budget : float
+        The must-discuss list's error budget ``q`` (0–1, default 0.2): at each tier boundary of a
+        track, the entries most likely on the wrong side are listed until the expected number of
+        wrong-side entries left off is at most ``q`` × the tier's quota; coin flips and gross risks
+        are listed too (``judging.core.ranking.decisions``). Listed entries carry the ``boundary``
+        flag and their reasons in ``discuss``; ``p_tier_<key>`` (and ``p_tier_none``) hold each
+        entry's tier probabilities over the draws and ``expected_tier`` their mean tier position
+        (1 = the best tier, one more than the number of tiers = no award).
 
     Raises
     ------
@@ -199,6 +209,8 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         (``rank.not_converged``: no ranking is made from a fit stopped at its iteration limit).
     """
     check_method(method)
+    if not (isinstance(discuss_budget, int | float) and 0.0 <= discuss_budget <= 1.0):
+        raise RankingError(Problem("rank.bad_discuss_budget", {"value": discuss_budget}))
     config = awards if awards is not None else default_award_config()
     disagreement = disagreement or config.disagreement
     rng = np.random.default_rng(seed)
@@ -302,9 +314,15 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
     table["rank_low"], table["rank_high"] = rlow, rhigh
     tier_order = {t.key: k for k, t in enumerate(config.tiers)}
     tier_rank = np.array([tier_order.get(k, len(tier_order)) for k in tier], dtype=np.int64)
-    boundary = boundary_flags(score=np.nan_to_num(score, nan=-np.inf), draws=draws, tier_rank=tier_rank,
-                              groups=tracks, level=boundary_confidence,
-                              awarded=table["eligible"].to_numpy() & ~allocation["below_min"].to_numpy())
+    taking_part = table["eligible"].to_numpy() & ~allocation["below_min"].to_numpy() & finite
+    p_tier = tier_probabilities(np.where(np.isfinite(draws), draws, -np.inf), groups=tracks, tier=tier_rank,
+                                n_tiers=len(config.tiers), taking_part=taking_part)
+    reasons = must_discuss(p_tier, tier=tier_rank, groups=tracks, taking_part=taking_part, budget=discuss_budget)
+    for k, key in enumerate([t.key for t in config.tiers] + ["none"]):
+        table[f"p_tier_{key}"] = p_tier[:, k]
+    table["expected_tier"] = expected_tier(p_tier)
+    table["discuss"] = discuss_text(reasons)
+    boundary = table["discuss"].to_numpy() != ""
     incomplete = np.zeros(n_all, dtype=bool)
     incomplete[u_entry[sheets.n_criteria[in_used] < len(rubric.criteria)]] = True
     conditions = {

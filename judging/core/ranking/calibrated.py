@@ -78,6 +78,7 @@ class CalibratedFit:
     var_offset: float
     var_scale: float
     noise_prior_var: float
+    noise_dof: np.ndarray  # each judge's residual degrees of freedom behind its noise level
     tests: dict
     iterations: int
     center: float
@@ -219,6 +220,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     var_scale = INITIAL_SCALE_SD**2 if judge_scale else VARIANCE_FLOOR
     tau2 = max(np.var(q), VARIANCE_FLOOR)
     noise_prior_var = 0.0
+    df = n.copy()
     iterations = 0
     aj = np.take(a, jj)
     while iterations < max_iter:
@@ -305,7 +307,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         raise not_converged("calibrated", max_iter)
     return CalibratedFit(mu=mu, q=q, vq=vq, a=a, s=s, vaa=vaa, vss=vss, vas=vas, sigma2=sigma2,
                          tau2=tau2, var_offset=var_offset, var_scale=var_scale,
-                         noise_prior_var=noise_prior_var, tests=tests, iterations=iterations,
+                         noise_prior_var=noise_prior_var, noise_dof=df, tests=tests, iterations=iterations,
                          center=center, spread=spread)
 
 

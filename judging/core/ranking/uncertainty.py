@@ -1,4 +1,4 @@
-"""Intervals for each entry's score and rank from draws, and the award-boundary flags."""
+"""Intervals for each entry's score and rank from draws."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ def default_draws(n_entries: int) -> int:
     """``DEFAULT_DRAWS``, fewer for very large contests (memory and time), never below ``MIN_DRAWS``."""
     return int(min(DEFAULT_DRAWS, max(MIN_DRAWS, MAX_DRAW_CELLS // max(n_entries, 1))))
 DEFAULT_LEVEL = 0.95
-BOUNDARY_CONFIDENCE = 0.8  # below 80% paired certainty the order across a boundary is close to a coin flip;
-# at 95% nearly every awarded entry of a simulated 5-judge contest was flagged, which no panel can review
 
 
 def _tails(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -49,37 +47,3 @@ def rank_intervals(draws: np.ndarray, *, groups: np.ndarray, level: float = DEFA
             ranks[:, idx] = out
     low, high = _tails(ranks, level)
     return low.astype(np.int64), high.astype(np.int64)
-
-
-def boundary_flags(*, score: np.ndarray, draws: np.ndarray, tier_rank: np.ndarray, groups: np.ndarray,
-                   awarded: np.ndarray, level: float = BOUNDARY_CONFIDENCE) -> np.ndarray:
-    """Entries that cannot be told apart from an entry on the other side of a tier boundary.
-
-    ``tier_rank`` orders tiers (0 = best, larger = lower, no award = last); ``awarded`` marks
-    entries taking part in the allocation. At every boundary inside a group, an entry above is
-    flagged when the draws do not put it above the best entry below the boundary with probability
-    ``level``, and an entry below when they do not put the lowest entry above the boundary ahead
-    of it with that probability (paired draws, so shared judge uncertainty cancels).
-    """
-    flag = np.zeros(len(score), dtype=bool)
-    for g in pd.unique(groups):
-        members = np.flatnonzero(groups == g)
-        whole = len(members) == len(score)
-        block = draws if whole else draws[:, members]  # compared whole: cheaper than gathering columns
-        at = np.full(len(score), -1)
-        at[members] = np.arange(len(members))
-        idx = members[awarded[members]]
-        levels = np.unique(tier_rank[idx])
-        for above_level in levels[:-1]:
-            above = idx[tier_rank[idx] <= above_level]
-            below = idx[tier_rank[idx] > above_level]
-            last_above = above[np.argmin(score[above])]
-            first_below = below[np.argmax(score[below])]
-            p_above = np.mean(block > block[:, [at[first_below]]], axis=0)[at[above]]
-            p_below = np.mean(block[:, [at[last_above]]] > block, axis=0)[at[below]]
-            unclear_above, unclear_below = above[p_above < level], below[p_below < level]
-            if len(unclear_above) or len(unclear_below):
-                flag[unclear_above] = True
-                flag[unclear_below] = True
-                flag[[last_above, first_below]] = True
-    return flag

@@ -1,0 +1,112 @@
+"""What the panel must decide: each entry's tier probabilities and the must-discuss list, from the draws.
+
+Every draw of the posterior is a plausible contest; allocating the tiers in it the way the list
+does (per track, the same number of entries per tier as the list gives) says how often each entry
+lands in each tier. From these probabilities the must-discuss list takes, per track:
+
+- ``error_budget``: at every tier boundary, the entries most likely to be on the wrong side of it,
+  until the expected number of wrong-side entries left off the list is at most ``budget × quota``
+  (``quota`` the number of places above the boundary: a boundary decides who is in the top ``quota``);
+- ``coin_flip``: the entries whose assigned tier has probability below ``COIN_FLIP``;
+- ``gross_risk``: the entries two or more tiers away from their assigned tier with probability at
+  least ``GROSS_RISK``.
+
+A panel reads the list; the probabilities are calibrated on simulated contests
+(``benchmarks/ranking_fidelity.py`` prints predicted and observed tier errors).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DISCUSS_BUDGET = 0.2  # expected wrong-side entries left off the list, as a share of each boundary's tier
+# quota: at 20% the simulated contests listed 5–13% of the entries (RANKING.md, "Decisions, not flags")
+COIN_FLIP = 0.5  # the assigned tier is less likely than all the others together: about half truly misassigned
+GROSS_RISK = 0.05  # one chance in twenty of being two or more tiers off is worth a look whatever the budget
+DISCUSS_REASONS = ("error_budget", "coin_flip", "gross_risk")
+REASON_KEYS = {"error_budget": "rank.discuss.error_budget", "coin_flip": "rank.discuss.coin_flip",
+               "gross_risk": "rank.discuss.gross_risk"}  # the text of each reason in the translation table
+
+
+def tier_probabilities(draws: np.ndarray, *, groups: np.ndarray, tier: np.ndarray, n_tiers: int,
+                       taking_part: np.ndarray) -> np.ndarray:
+    """Probability of each tier per entry, ``(n_entries, n_tiers + 1)``; the last column is no award.
+
+    ``tier`` is each entry's assigned tier index (``0`` best, ``n_tiers`` no award). In every draw
+    and group, the entries taking part are ordered by their drawn score and given tiers in the
+    numbers the assigned list has in that group; entries not taking part (vetoed, below the
+    minimum score, without a score) get no award in every draw.
+    """
+    n_draws, n = draws.shape
+    counts = np.zeros((n, n_tiers + 1))
+    counts[~taking_part, n_tiers] = n_draws
+    for g in pd.unique(groups):
+        idx = np.flatnonzero((groups == g) & taking_part)
+        if not len(idx):
+            continue
+        per_tier = np.bincount(tier[idx], minlength=n_tiers + 1)
+        by_position = np.repeat(np.arange(n_tiers + 1), per_tier)  # the tier of the k-th best
+        block = draws[:, idx]
+        local = np.zeros((len(idx), n_tiers + 1))
+        for d in range(n_draws):  # one argsort per draw, as for the rank intervals
+            order = np.argsort(-block[d], kind="stable")
+            local[order, by_position] += 1.0
+        counts[idx] = local
+    return counts / max(n_draws, 1)
+
+
+def expected_tier(p: np.ndarray) -> np.ndarray:
+    """The mean tier position over the draws, 1 = the best tier, ``n_tiers + 1`` = no award."""
+    return p @ np.arange(1, p.shape[1] + 1, dtype=float)
+
+
+def wrong_tier_probability(p: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """Per entry, the probability that its assigned tier is not its tier (``1 − P(assigned)``)."""
+    return 1.0 - p[np.arange(len(tier)), tier]
+
+
+def must_discuss(p: np.ndarray, *, tier: np.ndarray, groups: np.ndarray, taking_part: np.ndarray,
+                 budget: float = DISCUSS_BUDGET, coin_flip: float = COIN_FLIP,
+                 gross_risk: float = GROSS_RISK) -> dict[str, np.ndarray]:
+    """The must-discuss list: one boolean array per reason of ``DISCUSS_REASONS`` (see the module).
+
+    ``p`` from ``tier_probabilities``; ``tier`` the assigned tier index. Only entries taking part
+    can be listed (a veto or a missing score has its own flag).
+    """
+    n, levels = p.shape
+    n_tiers = levels - 1
+    rows = np.arange(n)
+    cumulative = np.cumsum(p, axis=1)  # P(drawn tier ≤ k)
+    listed = np.zeros(n, dtype=bool)
+    for g in pd.unique(groups):
+        idx = np.flatnonzero((groups == g) & taking_part)
+        per_tier = np.bincount(tier[idx], minlength=levels)
+        for k in range(n_tiers):
+            if per_tier[k] == 0 or per_tier[k + 1:].sum() == 0:
+                continue  # no boundary here (an empty tier shares the boundary above it)
+            above = tier[idx] <= k
+            wrong = np.where(above, 1.0 - cumulative[idx, k], cumulative[idx, k])
+            order = np.argsort(-wrong, kind="stable")
+            left_off = np.cumsum(wrong[order][::-1])[::-1]  # expected errors of order[m:], for each m
+            allowed = budget * per_tier[:k + 1].sum()
+            m = int(np.argmax(np.append(left_off, 0.0) <= allowed + 1e-12))
+            listed[idx[order[:m]]] = True
+    assigned = p[rows, tier]
+    distance = np.abs(np.arange(levels)[None, :] - tier[:, None])
+    far = (p * (distance >= 2)).sum(axis=1)
+    return {
+        "error_budget": listed & taking_part,
+        "coin_flip": (assigned < coin_flip) & taking_part,
+        "gross_risk": (far >= gross_risk) & taking_part,
+    }
+
+
+def discuss_text(reasons: dict[str, np.ndarray]) -> np.ndarray:
+    """Per entry, the ``;``-joined reasons in ``DISCUSS_REASONS`` order (empty: not on the list)."""
+    bits = np.zeros(len(reasons[DISCUSS_REASONS[0]]), dtype=np.int64)
+    for bit, name in enumerate(DISCUSS_REASONS):
+        bits |= np.asarray(reasons[name], dtype=np.int64) << bit
+    combinations, which = np.unique(bits, return_inverse=True)
+    texts = [";".join(name for bit, name in enumerate(DISCUSS_REASONS) if c >> bit & 1) for c in combinations]
+    return np.array(texts, dtype=object)[which]
