@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from judging.core.import_matches import ADD, REFUSE, UPDATE, DuplicateEntries
 from judging.core.permissions import CLI
 from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.errors import JudgingError, NotFound, Problem
@@ -28,6 +29,9 @@ def register(subparsers) -> None:
     entries = imp_sub.add_parser("entries", help="entries of an edition / 导入参赛作品")
     entries.add_argument("file", type=Path)
     entries.add_argument("--edition", type=int, required=True, help="edition id / 大赛编号")
+    entries.add_argument("--on-match", choices=(UPDATE, ADD), default=REFUSE,
+                         help="entries already in the edition (same id, or same title and organisation): update "
+                              "them, or add them as new; without it nothing is imported / 已有作品：更新或作为新作品添加")
     entries.add_argument("--db", default=None, help=DB_HELP)
     entries.set_defaults(func=run_import_entries)
     judges = imp_sub.add_parser("judges", help="judges (user accounts with the judge role) / 导入评委")
@@ -57,10 +61,17 @@ def run_import_entries(args) -> int:
     try:
         with write_session(engine) as session:
             _check_edition(session, args.edition)
-            outcome = import_entries(session, edition_id=args.edition, data=data, actor=CLI)
+            outcome = import_entries(session, edition_id=args.edition, data=data, on_match=args.on_match, actor=CLI)
+    except DuplicateEntries as exc:
+        code = _report(exc, args.file)
+        print(t("cli.import_matches_hint"), file=sys.stderr)
+        return code
     except JudgingError as exc:
         return _report(exc, args.file)
-    print(t("cli.import_entries_done", n=outcome.imported))
+    if outcome.updated:
+        print(t("cli.import_entries_updated", n=outcome.imported, updated=outcome.updated))
+    else:
+        print(t("cli.import_entries_done", n=outcome.imported))
     if outcome.conflicts:
         print(t("cli.auto_conflicts", n=outcome.conflicts))
     return 0

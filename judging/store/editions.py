@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from judging.core.editions import EditionSpec, parse_advance_rule
+from judging.core.import_matches import DuplicateEntries, find_entry_matches
 from judging.core.permissions import Actor
 from judging.core.rubric import Rubric, rubric_from_json
 from judging.core.rubric_tables import frozen_change_problems
@@ -141,8 +142,18 @@ def entries_of(session: Session, edition_id: int) -> list[Entry]:
 
 @guarded("people.manage")
 def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], actor: Actor) -> int:
-    """Insert entries given as dicts with ``code, track`` (track key) and Entry fields. Returns the count."""
+    """Insert entries given as dicts with ``code, track`` (track key) and Entry fields. Returns the count.
+
+    An entry the edition has already (same code, or same title and organisation) is refused with
+    ``DuplicateEntries``: files go through ``imports.import_entries``, where the organiser chooses."""
     track_ids = {t.key: t.id for t in tracks_of(session, edition_id)}
+    records = list(records)
+    existing = [{"code": c, "title": t, "organisation": o} for c, t, o in session.exec(
+        select(Entry.code, Entry.title, Entry.organisation).where(Entry.edition_id == edition_id))]
+    matches = find_entry_matches([r | {"organisation": r.get("organisation", "")} for r in records], existing,
+                                 ids_in_file={r["code"] for r in records})
+    if matches:
+        raise DuplicateEntries(matches)
     rows = []
     for record in records:
         fields = {k: v for k, v in record.items() if k in Entry.model_fields and k not in ("id", "track_id")}

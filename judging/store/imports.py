@@ -8,18 +8,28 @@ error raised half-way rolls the whole transaction back, so an import is all or n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from judging.core.imports import organisation_conflicts, parse_entries, parse_judges
+from judging.core.import_matches import (
+    MATCH_CHOICES,
+    REFUSE,
+    UPDATE,
+    UPDATED_FIELDS,
+    DuplicateEntries,
+    EntryMatch,
+    find_entry_matches,
+    fresh_codes,
+)
+from judging.core.imports import check_entries, organisation_conflicts, parse_judges
 from judging.core.permissions import Actor, Role
 from judging.core.scoring import score_problem
 from judging.core.states import SheetStatus
 from judging.core.uploads import check_upload_size
-from judging.errors import Problem, ScoreError
+from judging.errors import ImportValidationError, Problem, ScoreError
 from judging.store.assignment import assign, conflicts_of
 from judging.store.audit_log import record_event, record_events
 from judging.store.editions import get_round, round_rubric, tracks_of
@@ -34,6 +44,7 @@ JUDGE_ROLE = Role.JUDGE
 class ImportOutcome:
     imported: int  # entries or judges inserted
     conflicts: int  # automatic conflicts (回避) recorded
+    updated: int = 0  # entries already in the edition that the file updated
 
 
 @dataclass(frozen=True)
@@ -43,21 +54,120 @@ class ScoresOutcome:
     assignments: int  # assignments created for pairs that had none
 
 
+@dataclass(frozen=True)
+class EntryImportPlan:
+    """What an entry file would import: its records (ids as they would be stored), the rows that are
+    already entries of the edition, or the problems that stop it."""
+
+    records: list[dict[str, str]] = field(default_factory=list)
+    matches: list[EntryMatch] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _entry_plan(session: Session, *, edition_id: int, data: bytes) -> EntryImportPlan:
+    tracks = tracks_of(session, edition_id)
+    existing = [{"code": c, "title": t, "organisation": o} for c, t, o in session.exec(
+        select(Entry.code, Entry.title, Entry.organisation).where(Entry.edition_id == edition_id))]
+    codes = {e["code"] for e in existing}
+    report = check_entries(data, tracks=tracks, existing_ids=codes)
+    if any(p.code != "import.id_exists" for p in report.problems):  # these stop the file, as before
+        return EntryImportPlan(problems=report.problems)
+    if not report.problems and not find_entry_matches(report.records, existing, ids_in_file=()):
+        return EntryImportPlan(report.records)  # nothing of it is in the edition yet: the usual case
+    # Rows the edition has: read the file without the edition's ids (so ids it has are matches, not
+    # problems), then with every id it holds, so that exactly the ids the file gives come back as taken
+    rows = check_entries(data, tracks=tracks, existing_ids=())
+    if rows.problems:
+        return EntryImportPlan(problems=rows.problems)
+    probe = check_entries(data, tracks=tracks, existing_ids={r["code"] for r in rows.records})
+    given = {str(p.params["value"]) for p in probe.problems if p.code == "import.id_exists"}
+    records = [r | {GIVEN_ID: r["code"] in given} for r in rows.records]
+    numbered = _numbered(records, taken=codes | given)
+    return EntryImportPlan(numbered, find_entry_matches(numbered, existing, ids_in_file=given))
+
+
+GIVEN_ID = "_id_in_file"  # whether a record's id came from the file (else it is numbered <track>-NNN)
+
+
+def _numbered(records: list[dict], *, taken: set[str]) -> list[dict]:
+    """The records with the rows without an id numbered afresh after the ids ``taken``."""
+    return fresh_codes(records, taken=taken, renew={i for i, r in enumerate(records, start=1)
+                                                    if not r.get(GIVEN_ID, True)})
+
+
 @guarded("people.manage")
-def import_entries(session: Session, *, edition_id: int, data: bytes, actor: Actor) -> ImportOutcome:
+def entry_import_plan(session: Session, *, edition_id: int, data: bytes, actor: Actor) -> EntryImportPlan:
+    """Check an entry file against the edition without storing anything: the imports page's preview."""
+    check_upload_size(name="", size=len(data))
+    return _entry_plan(session, edition_id=edition_id, data=data)
+
+
+@guarded("people.manage")
+def import_entries(session: Session, *, edition_id: int, data: bytes, on_match: str = REFUSE,
+                   actor: Actor) -> ImportOutcome:
     """Check an entry file against the edition and insert every entry, or raise ``ImportValidationError``.
 
-    Conflicts with judges already in the system (same organisation or recommending unit) are
-    recorded in the same transaction.
+    Rows that are already entries of the edition (same id, or same title and organisation) stop the
+    import with ``DuplicateEntries`` listing them row by row, unless ``on_match`` says what to do:
+    ``update`` writes the file's values into the entries found (their ids stay) and adds the other
+    rows; ``add`` adds every row as a new entry (a row whose id is taken gets a new one). Conflicts
+    with judges already in the system (same organisation or recommending unit) are recorded in the
+    same transaction.
     """
+    if on_match not in MATCH_CHOICES:
+        raise ValueError(f"not a choice for entries already in the edition: {on_match}")
     check_upload_size(name="", size=len(data))
+    plan = _entry_plan(session, edition_id=edition_id, data=data)
+    if plan.problems:
+        raise ImportValidationError(plan.problems)
+    if plan.matches and on_match == REFUSE:
+        raise DuplicateEntries(plan.matches)
     tracks = tracks_of(session, edition_id)
-    existing = set(session.exec(select(Entry.code).where(Entry.edition_id == edition_id)))
-    records = parse_entries(data, tracks=tracks, existing_ids=existing)
-    count = _insert_entries(session, edition_id=edition_id, tracks=tracks, records=records, actor=actor)
-    conflicts = _add_conflicts(session, edition_id=edition_id, judges=list_judges(session, actor=actor), entries=records,
-                               actor=actor)
-    return ImportOutcome(count, conflicts)
+    matched = {m.position: m for m in plan.matches}
+    taken = set(session.exec(select(Entry.code).where(Entry.edition_id == edition_id)))
+    if on_match == UPDATE:  # the rows found keep their entries' ids; the others are numbered without them
+        changed = [dict(r) | {"code": matched[i].existing_code} for i, r in enumerate(plan.records, start=1)
+                   if i in matched]
+        _update_entries(session, edition_id=edition_id, tracks=tracks, records=changed, actor=actor)
+        rest = [r for i, r in enumerate(plan.records, start=1) if i not in matched]
+        new = _numbered(rest, taken=taken | {r["code"] for r in rest if r.get(GIVEN_ID, True)})
+    else:  # every row is new: one whose id the edition has gets a new one
+        new = fresh_codes(plan.records, taken=taken, renew={m.position for m in plan.matches if m.by == "id"})
+        changed = []
+    count = _insert_entries(session, edition_id=edition_id, tracks=tracks, records=new, actor=actor)
+    conflicts = _add_conflicts(session, edition_id=edition_id, judges=list_judges(session, actor=actor),
+                               entries=new + changed, actor=actor)
+    return ImportOutcome(count, conflicts, len(changed))
+
+
+def _update_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict],
+                    actor: Actor) -> None:
+    """Write the file's values into entries of the edition (by code), with the old values in one audit event."""
+    if not records:
+        return
+    track_ids = {t.key: t.id for t in tracks}
+    track_keys = {t.id: t.key for t in tracks}
+    entries = {e.code: e for e in session.exec(select(Entry).where(
+        Entry.edition_id == edition_id, Entry.code.in_([r["code"] for r in records])))}
+    changes = {}
+    for record in records:
+        entry = entries[record["code"]]
+        before = {name: track_keys[entry.track_id] if name == "track" else getattr(entry, name)
+                  for name in UPDATED_FIELDS}
+        diff = {name: {"old": before[name], "new": record.get(name, "")} for name in UPDATED_FIELDS
+                if record.get(name, "") != before[name]}
+        if not diff:
+            continue
+        for name, value in diff.items():
+            if name == "track":
+                entry.track_id = track_ids[value["new"]]
+            else:
+                setattr(entry, name, value["new"])
+        session.add(entry)
+        changes[entry.code] = diff
+    session.flush()
+    record_event(session, actor=actor, action="entries.update", subject=f"edition:{edition_id}",
+                 payload={"count": len(records), "changed": changes})
 
 
 def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict], actor: Actor) -> int:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import select
 
 from judging.core.handout import Account, accounts_csv, prepare_passwords
-from judging.core.imports import check_entries, check_judges
+from judging.core.import_matches import ADD, MATCH_CHOICES, REFUSE, EntryMatch
+from judging.core.imports import check_judges
 from judging.core.permissions import Actor
 from judging.errors import ImportValidationError
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
-from judging.store.imports import import_entries, import_judges
-from judging.store.models import Entry
+from judging.store.imports import entry_import_plan, import_entries, import_judges
 from judging.store.people import list_judges, set_passwords, taken_usernames
 from judging.ui.common import engine, lang, require_page, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
@@ -67,18 +66,19 @@ def _entries(edition, actor: Actor, n: int) -> None:
         return
     data = upload.getvalue()
     with read_session(engine()) as s:
-        tracks = tracks_of(s, edition.id)
-        existing = set(s.exec(select(Entry.code).where(Entry.edition_id == edition.id)))
-    report = check_entries(data, tracks=tracks, existing_ids=existing)
+        plan = entry_import_plan(s, edition_id=edition.id, data=data, actor=actor)
     columns = {"code": tr("oc.col_code"), "track": tr("oc.col_track"), "title": tr("oc.col_title"),
                "organisation": tr("oc.col_organisation"), "recommending_unit": tr("oc.col_recommending")}
-    if not _report(report.problems, report.records, columns):
+    if not _report(plan.problems, plan.records, columns):
         return
-    if st.button(tr("oc.imp.import_entries", n=len(report.records)), type="primary", key="oc_imp_entries_go"):
+    on_match = _matches(plan.matches, n)
+    if on_match == REFUSE:
+        return
+    if st.button(tr("oc.imp.import_entries", n=len(plan.records)), type="primary", key="oc_imp_entries_go"):
         bar = st.progress(0.0, text=tr("oc.imp.storing"))
         try:
             with write_session(engine()) as s:
-                outcome = import_entries(s, edition_id=edition.id, data=data, actor=actor)
+                outcome = import_entries(s, edition_id=edition.id, data=data, on_match=on_match, actor=actor)
         except ImportValidationError as exc:  # the data changed since the check (another organiser)
             bar.empty()
             st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
@@ -86,8 +86,24 @@ def _entries(edition, actor: Actor, n: int) -> None:
             return
         bar.progress(1.0, text=tr("oc.imp.done"))
         st.session_state[UPLOAD_ROUND] = n + 1
-        flash_next(tr("oc.imp.entries_imported", n=outcome.imported, conflicts=outcome.conflicts))
+        flash_next(tr("oc.imp.entries_updated", n=outcome.imported, updated=outcome.updated,
+                      conflicts=outcome.conflicts) if outcome.updated else
+                   tr("oc.imp.entries_imported", n=outcome.imported, conflicts=outcome.conflicts))
         st.rerun()
+
+
+def _matches(matches: list[EntryMatch], n: int) -> str:
+    """The rows already in the edition, row by row, and what the organiser chooses to do with them
+    (nothing is imported until they choose); ``ADD`` when there are none."""
+    if not matches:
+        return ADD
+    st.warning(tr("oc.imp.matches", n=len(matches)))
+    st.dataframe(pd.DataFrame([{
+        tr("oc.imp.col_position"): m.position, tr("oc.col_title"): m.title, tr("oc.col_organisation"): m.organisation,
+        tr("oc.imp.col_existing"): m.existing_code, tr("oc.imp.col_match"): tr(f"oc.imp.match_by_{m.by}"),
+    } for m in matches]), hide_index=True, width="stretch")
+    return st.radio(tr("oc.imp.on_match"), MATCH_CHOICES, format_func=lambda c: tr(f"oc.imp.on_match.{c}"),
+                    key=f"oc_imp_on_match_{n}")
 
 
 def _judges(edition, actor: Actor, n: int) -> None:

@@ -158,3 +158,40 @@ def test_demo_scores_export_imports_back_unchanged(tmp_path, capsys, monkeypatch
     assert capsys.readouterr().out.splitlines()[0].endswith("scores imported (0 new or changed)")
     assert second.read_bytes() == first.read_bytes()
     assert len(first.read_bytes().splitlines()) > 1000
+
+
+def test_import_entries_again_lists_the_matches_and_imports_nothing_without_on_match(db, capsys, monkeypatch):
+    monkeypatch.setenv("JUDGING_LANG", "en")
+    first = _write(db, "entries.csv", ENTRIES.encode("gbk"))
+    assert main(["import", "entries", first, "--edition", str(db["edition"]), "--db", db["url"]]) == 0
+    no_ids = "作品名称,申报单位,赛道\r\n智慧养老服务平台,甲科技有限公司,生活类\r\n新项目,戊公司,public\r\n"
+    again = _write(db, "again.csv", no_ids.encode("utf-8"))
+    capsys.readouterr()
+
+    refused = main(["import", "entries", again, "--edition", str(db["edition"]), "--db", db["url"]])
+    err = capsys.readouterr().err.splitlines()
+    added = main(["import", "entries", again, "--edition", str(db["edition"]), "--db", db["url"], "--on-match", "add"])
+    out = capsys.readouterr().out.strip()
+
+    assert refused == 1
+    assert err[2].endswith("entry 1 '智慧养老服务平台' (甲科技有限公司): same title and organisation as the "
+                           "edition's entry LS-001")
+    assert err[-1].startswith("nothing was imported. Run again with --on-match update")
+    assert (added, out) == (0, "2 entries imported")
+    assert _codes(db) == ["-P1", "LS-001", "life-001", "public-001"]
+
+
+def test_import_entries_on_match_update_keeps_the_ids(db, capsys, monkeypatch):
+    monkeypatch.setenv("JUDGING_LANG", "zh")
+    assert main(["import", "entries", _write(db, "e.csv", ENTRIES.encode("gbk")), "--edition", str(db["edition"]),
+                 "--db", db["url"]]) == 0
+    changed = ENTRIES.replace("某市经信局", "某省工信厅")
+    capsys.readouterr()
+
+    code = main(["import", "entries", _write(db, "e2.csv", changed.encode("gbk")), "--edition", str(db["edition"]),
+                 "--db", db["url"], "--on-match", "update"])
+
+    assert (code, capsys.readouterr().out.strip()) == (0, "已导入 0 个新作品，更新 2 个已有作品")
+    engine = open_database(db["url"])
+    with read_session(engine) as s:
+        assert [(e.code, e.recommending_unit) for e in entries_of(s, db["edition"])] == [("-P1", ""), ("LS-001", "某省工信厅")]

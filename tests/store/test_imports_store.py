@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from judging.core.import_matches import DuplicateEntries
 from judging.core.permissions import SYSTEM
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv, write_scores_csv
@@ -77,14 +78,15 @@ def test_import_entries_with_one_bad_row_imports_nothing(engine, edition):
     assert _codes(engine, edition["edition"]) == []
 
 
-def test_import_entries_again_reports_ids_already_in_the_edition(engine, edition):
+def test_import_entries_again_lists_the_entries_already_in_the_edition(engine, edition):
     with write_session(engine) as s:
         import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
 
-    with pytest.raises(ImportValidationError) as caught, write_session(engine) as s:
+    with pytest.raises(DuplicateEntries) as caught, write_session(engine) as s:
         import_entries(s, edition_id=edition["edition"], data=ENTRIES_GBK, actor=SYSTEM)
 
-    assert [(p.code, p.row) for p in caught.value.problems] == [("import.id_exists", 2)]
+    assert [(m.position, m.existing_code, m.by) for m in caught.value.matches] == [
+        (1, "LS-001", "id"), (2, "life-001", "title"), (3, "public-001", "title")]
     assert len(_codes(engine, edition["edition"])) == 3
 
 

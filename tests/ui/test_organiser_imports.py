@@ -95,3 +95,22 @@ def test_reset_password_issues_a_working_password(contest):
     [account] = at.session_state[ACCOUNTS_KEY]
     with read_session(contest["engine"]) as s:
         assert verify_password(account.password, get_user(s, "j2", actor=SYSTEM).password_hash)
+
+
+def test_an_entry_file_imported_again_lists_the_matches_and_imports_only_when_chosen(contest):
+    again = "作品名称,申报单位,赛道\n智慧养老平台,甲公司,生活类\n新的作品,辛公司,生活类\n".encode()
+    at = organiser_page(contest, "organiser_imports").run()
+    at.file_uploader(key="oc_imp_entries_0").upload("again.csv", again, "text/csv").run()
+
+    assert not at.exception
+    assert at.warning[0].value.startswith("文件中有 1 个作品已在本届中")
+    matches = next(d.value for d in at.dataframe if "已有作品" in d.value.columns)
+    assert matches[["文件第几条", "已有作品", "相同之处"]].values.tolist() == [[1, "L-001", "名称和申报单位"]]
+    assert not [b for b in at.button if b.key == "oc_imp_entries_go"]  # nothing until the organiser chooses
+
+    at.radio(key="oc_imp_on_match_0").set_value("update").run()
+    at.button(key="oc_imp_entries_go").click().run()
+
+    assert not at.exception
+    assert "更新 1 个已有作品" in at.success[0].value
+    assert _codes(contest) == ["L-001", "L-002", "P-001", "P-002", "life-001"]
