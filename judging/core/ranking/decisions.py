@@ -35,25 +35,32 @@ def tier_probabilities(draws: np.ndarray, *, groups: np.ndarray, tier: np.ndarra
 
     ``tier`` is each entry's assigned tier index (``0`` best, ``n_tiers`` no award). In every draw
     and group, the entries taking part are ordered by their drawn score and given tiers in the
-    numbers the assigned list has in that group; entries not taking part (vetoed, below the
+    numbers the assigned list has in that group (ties in a draw all take the better tier); entries not taking part (vetoed, below the
     minimum score, without a score) get no award in every draw.
     """
     n_draws, n = draws.shape
-    counts = np.zeros((n, n_tiers + 1))
-    counts[~taking_part, n_tiers] = n_draws
+    p = np.zeros((n, n_tiers + 1))
+    p[~taking_part, n_tiers] = 1.0
     for g in pd.unique(groups):
         idx = np.flatnonzero((groups == g) & taking_part)
         if not len(idx):
             continue
-        per_tier = np.bincount(tier[idx], minlength=n_tiers + 1)
-        by_position = np.repeat(np.arange(n_tiers + 1), per_tier)  # the tier of the k-th best
+        m = len(idx)
+        places = np.cumsum(np.bincount(tier[idx], minlength=n_tiers + 1))[:n_tiers]  # places in tiers ≤ k
         block = draws[:, idx]
-        local = np.zeros((len(idx), n_tiers + 1))
-        for d in range(n_draws):  # one argsort per draw, as for the rank intervals
-            order = np.argsort(-block[d], kind="stable")
-            local[order, by_position] += 1.0
-        counts[idx] = local
-    return counts / max(n_draws, 1)
+        # in each draw, the tier ≤ k goes to the places[k] highest: the threshold is the places[k]-th
+        # largest drawn score (a partition, not a sort; draws are continuous, so no ties)
+        kth = np.unique(np.clip(m - places, 0, m - 1))
+        part = np.partition(block, kth, axis=1)
+        at_most = np.zeros((m, n_tiers + 1))
+        at_most[:, n_tiers] = 1.0
+        for k in range(n_tiers):
+            if places[k] == 0:
+                continue
+            threshold = part[:, m - places[k]][:, None]
+            at_most[:, k] = np.mean(block >= threshold, axis=0)
+        p[idx] = np.diff(at_most, axis=1, prepend=0.0)
+    return p
 
 
 def expected_tier(p: np.ndarray) -> np.ndarray:
