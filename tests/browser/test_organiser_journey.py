@@ -178,19 +178,19 @@ def test_organiser_sets_up_imports_assigns_watches_and_runs_the_live_final(chrom
         [live_entry] = assigned_entries(s, round_id=final.id, judge_id=judge.id, actor=SYSTEM)
     engine.dispose()
 
-    jp.goto(app["base"])  # a fresh session, landing on the entry list
+    jp.goto(app["base"])  # a fresh session, landing on the entry list: the browser's session cookie signs it in
     settle(jp)
-    sign_in(jp, "jf03", OWN_PASSWORD)
+    expect(jp.get_by_label("用户名")).to_have_count(0)
     choose(jp, "judge_round", "终评（路演答辩）")
     expect(jp.locator("[class*='st-key-open_']")).to_have_count(1)  # the panel sees only the open entry
     jp.locator(f".st-key-open_{live_entry.id} button").click()
     settle(jp)
     _score(jp, final.id, live_entry.id, ("90", "88", "86"))
 
-    screen_page = org_context.new_page()  # the projector: the same organiser, the Big screen page
+    screen_page = org_context.new_page()  # the projector: the same organiser's browser, the Big screen page
     screen_page.goto(app["base"])
     settle(screen_page)
-    sign_in(screen_page, "organiser", app["password"])
+    expect(screen_page.get_by_label("用户名")).to_have_count(0)  # signed in already (the session cookie)
     go(screen_page, "大屏")
     expect(screen_page.get_by_text("终评（路演答辩）").first).to_be_visible()  # the live round by default
     expect(screen_page.locator("[data-testid='stMetric']", has_text="已评分评委")).to_contain_text("1 / 1")
