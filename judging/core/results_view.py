@@ -9,6 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from judging.core.ranking.decisions import REASON_KEYS
+from judging.i18n import t
+
 PANEL_FLAGS = ("veto", "tie", "boundary", "disagreement", "below_min_score", "missing_round", "single_judge",
                "incomplete_sheet")  # every flag the engine raises is something the panel decides on
 MOVES_TOP_N = 15  # the bump chart follows the entries near the top of each method, plus every tier change
@@ -44,6 +47,24 @@ def panel_items(table: pd.DataFrame) -> pd.DataFrame:
     out = table.loc[keep].copy()
     out["codes"] = codes[keep]
     return out.reset_index(drop=True)
+
+
+def discuss_words(value: object, lang: str = "zh") -> str:
+    """The must-discuss reasons (``discuss`` column, ``;``-separated codes) in words."""
+    return "；".join(t(REASON_KEYS[code], lang) for code in flag_codes(value) if code in REASON_KEYS)
+
+
+def tier_probability_long(table: pd.DataFrame, tiers: Sequence[tuple[str, str]], *, no_award: str) -> pd.DataFrame:
+    """Long data for the tier-probability chart: ``label, order, tier, p`` per entry and tier (``tiers``:
+    key and label, best first; the engine's ``p_tier_none`` becomes ``no_award``)."""
+    labels = [f"{r}. {e}" for r, e in zip(table["rank"], table["entry_id"], strict=True)]
+    parts = []
+    for order, (key, label) in enumerate([*tiers, ("none", no_award)]):
+        column = f"p_tier_{key}"
+        if column in table:
+            parts.append(pd.DataFrame({"label": labels, "order": order, "tier": label,
+                                       "p": table[column].to_numpy(dtype=float)}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["label", "order", "tier", "p"])
 
 
 def method_moves(comparison: pd.DataFrame, methods: Sequence[str], *, top_n: int = MOVES_TOP_N) -> pd.DataFrame:

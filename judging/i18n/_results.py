@@ -131,9 +131,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "results.tab_judges": {"zh": "评委诊断", "en": "Judge diagnostics"},
     "results.panel_none": {"zh": "本赛道没有需要评审组决定的作品", "en": "nothing in this track needs the panel"},
     "results.panel_caption": {
-        "zh": "并列、处于奖项分界无法区分、评委分歧大或被一票否决的作品，请评审组逐一决定",
-        "en": "ties, entries that cannot be told apart at a boundary, strong disagreement and vetoes: the panel decides each",
+        "zh": "并列、可能不在应得奖项等级（必议名单）、评委分歧大或被一票否决的作品，请评审组逐一决定",
+        "en": "ties, entries that may be in the wrong tier (the must-discuss list), strong disagreement and vetoes: "
+              "the panel decides each",
     },
+    "results.tier_probability": {"zh": "各奖项等级的概率", "en": "probability of each tier"},
     "results.compare_toggle": {"zh": "计算全部方法（较慢）", "en": "Compute every method (slower)"},
     "results.compare_hint": {"zh": "打开开关，用每种方法重新排名并标出奖项变化的作品", "en": "switch on to rank with every method and highlight entries whose award changes"},
     "results.tier_changes": {"zh": "{n} 个作品的奖项随方法而变（黄色标出）", "en": "{n} entries change award between methods (highlighted)"},

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from judging.core.results_view import award_boundaries, list_digest, method_moves, panel_items, side_by_side
+from judging.core.results_view import (
+    award_boundaries,
+    discuss_words,
+    list_digest,
+    method_moves,
+    panel_items,
+    side_by_side,
+    tier_probability_long,
+)
 
 
 def table() -> pd.DataFrame:
@@ -47,3 +55,20 @@ def test_list_digest_changes_with_the_content():
     changed = table().assign(tier=["", "second", "second", "", "first"])
 
     assert list_digest(table()) == list_digest(table()) != list_digest(changed)
+
+
+def test_discuss_reasons_read_as_words_in_either_language():
+    assert discuss_words("error_budget;gross_risk", "zh") == "在奖项分界处最可能站错一侧；有可能相差两个或更多等级"
+    assert discuss_words("coin_flip", "en") == "less than even odds of its assigned tier"
+    assert discuss_words("", "zh") == discuss_words(float("nan"), "zh") == ""
+
+
+def test_tier_probability_long_has_a_row_per_entry_and_tier_best_first():
+    frame = pd.DataFrame({"rank": [1, 2], "entry_id": ["A", "B"], "p_tier_first": [0.7, 0.2],
+                          "p_tier_second": [0.3, 0.5], "p_tier_none": [0.0, 0.3]})
+
+    long = tier_probability_long(frame, [("first", "一等奖"), ("second", "二等奖")], no_award="未获奖")
+
+    assert long.values.tolist() == [
+        ["1. A", 0, "一等奖", 0.7], ["2. B", 0, "一等奖", 0.2], ["1. A", 1, "二等奖", 0.3],
+        ["2. B", 1, "二等奖", 0.5], ["1. A", 2, "未获奖", 0.0], ["2. B", 2, "未获奖", 0.3]]
