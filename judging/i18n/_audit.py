@@ -85,4 +85,13 @@ TEXTS = {
         "zh": "审计记录的最后一条事件应为 {sealed}，现为 {now}：末尾的事件被删除或改动",
         "en": "the trail's last event should be {sealed} but is {now}: events at its end were deleted or changed",
     },
+    "audit.more": {"zh": "……另有 {n} 处不符", "en": "… and {n} more"},
+    "audit.verify_failed": {
+        "zh": "审计校验未通过：共 {n} 处不符",
+        "en": "audit verification failed: {n} difference(s)",
+    },
+    "audit.rekey.refused": {
+        "zh": "未更换密钥：在原密钥下已有 {n} 处数据与封签不符（见上），请先查明原因",
+        "en": "the key was not rotated: {n} row(s) already differ from their seals under the old key (above); find out why first",
+    },
 }

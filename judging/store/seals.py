@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Table, delete, event, func, insert, select
+from sqlalchemy import Table, bindparam, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel
 
@@ -195,6 +195,22 @@ def seal_everything(connection, key: bytes) -> int:
     return count
 
 
+def redigest_seals(connection, key: bytes) -> int:
+    """Digest every seal again under ``key``, content and event kept (a rotation, after the seals were
+    checked under the old key), and seal the trail's new last event; returns the seals re-digested."""
+    seals = RowSeal.__table__
+    rows = connection.execute(select(seals.c.id, seals.c.table_name, seals.c.row_id, seals.c.content,
+                                     seals.c.event_id).where(seals.c.table_name != HEAD[0])).all()
+    updates = [{"b_id": r.id, "digest": seal_digest(key, r.table_name, r.row_id, r.content, r.event_id)} for r in rows]
+    if updates:
+        connection.execute(update(seals).where(seals.c.id == bindparam("b_id")).values(digest=bindparam("digest")),
+                           updates)
+    last = connection.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if last is not None:
+        _write_head(connection, key, last.id, last.hash)
+    return len(updates)
+
+
 # --- checking seals ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -238,7 +254,38 @@ def describe_row(table_name: str, row: Mapping[str, object], names: _Names, lang
     return what
 
 
+MAX_JSON_DIFFERENCES = 5  # per column holding JSON (a rubric, a published list): the first few say what changed
+
+
+def _differences(column: str, now: object, then: object) -> list[tuple[str, object, object]]:
+    """A changed column as (where, now, written): inside a JSON column, the paths that differ
+    (``rubric_json.criteria[0].weight``), else the column itself."""
+    try:
+        if not (isinstance(now, str) and isinstance(then, str) and now[:1] in "[{" and then[:1] in "[{"):
+            raise ValueError
+        found: list[tuple[str, object, object]] = []
+        _walk(column, json.loads(now), json.loads(then), found)
+        return found[:MAX_JSON_DIFFERENCES] or [(column, now, then)]
+    except ValueError:
+        return [(column, now, then)]
+
+
+def _walk(path: str, now: object, then: object, found: list) -> None:
+    if len(found) >= MAX_JSON_DIFFERENCES or now == then:
+        return
+    if isinstance(now, dict) and isinstance(then, dict):
+        for key in sorted(set(now) | set(then), key=str):
+            _walk(f"{path}.{key}", now.get(key), then.get(key), found)
+    elif isinstance(now, list) and isinstance(then, list) and len(now) == len(then):
+        for i, (a, b) in enumerate(zip(now, then, strict=True)):
+            _walk(f"{path}[{i}]", a, b, found)
+    else:
+        found.append((path, now, then))
+
+
 def _show(value: object) -> str:
+    if value == "":
+        return '""'
     text = "—" if value is None else str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -248,7 +295,11 @@ def seal_problems(session: Session, *, actor: Actor, lang: str | None = None) ->
     """Every difference between the fact tables and their seals, in words: a changed column (with both
     values), a row added or deleted outside the app, a forged seal, a seal whose event is missing,
     and a last event removed from the trail. Needs the audit key."""
-    key = audit_key(session.get_bind())
+    return problems_under_key(session, audit_key(session.get_bind()), lang)
+
+
+def problems_under_key(session, key: bytes, lang: str | None = None) -> list[Problem]:
+    """``seal_problems`` with the key given (a rotation checks the seals under the old key first)."""
     names = _names(session)
     problems: list[Problem] = []
     seal_rows = session.execute(select(RowSeal.__table__)).mappings().all()
@@ -259,14 +310,16 @@ def seal_problems(session: Session, *, actor: Actor, lang: str | None = None) ->
     for seal in seal_rows:
         if seal["digest"] != seal_digest(key, seal["table_name"], seal["row_id"], seal["content"], seal["event_id"]):
             problems.append(Problem("audit.seal.forged", {"table": seal["table_name"], "id": seal["row_id"]}))
-        elif seal["event_id"] is not None and seal["event_id"] not in event_ids:
+        elif (seal["event_id"] is not None and seal["event_id"] not in event_ids
+              and (seal["table_name"], seal["row_id"]) != HEAD):  # a moved head is reported once, below
             problems.append(Problem("audit.seal.event_missing", {
                 "row": _describe_seal(seal, names, lang), "event": seal["event_id"]}))
     problems.extend(_head_problems(session, seals.get(HEAD[0], {}).get(HEAD[1])))
     for table in sealed_tables():
         table_seals = seals.get(table.name, {})
         seen = set()
-        for row in session.execute(select(table).order_by(table.c.id)).mappings():
+        for mapping in session.execute(select(table).order_by(table.c.id)).mappings():
+            row = {column.name: mapping[column.name] for column in table.columns}  # no fuzzy "table_column" keys
             seen.add(row["id"])
             seal = table_seals.get(row["id"])
             if seal is None:
@@ -277,9 +330,10 @@ def seal_problems(session: Session, *, actor: Actor, lang: str | None = None) ->
                 now, then = json.loads(content), json.loads(seal["content"])
                 for column in sorted(set(now) | set(then)):
                     if now.get(column) != then.get(column):
-                        problems.append(Problem("audit.seal.changed", {
-                            "row": describe_row(table.name, row, names, lang), "column": column,
-                            "now": _show(now.get(column)), "sealed": _show(then.get(column))}))
+                        for path, value, sealed in _differences(column, now.get(column), then.get(column)):
+                            problems.append(Problem("audit.seal.changed", {
+                                "row": describe_row(table.name, row, names, lang), "column": path,
+                                "now": _show(value), "sealed": _show(sealed)}))
         for row_id in sorted(set(table_seals) - seen):
             problems.append(Problem("audit.seal.deleted", {"row": _describe_seal(table_seals[row_id], names, lang)}))
     return problems

@@ -39,8 +39,10 @@ from judging.store.audit_log import (
     stored_scores,
     verify_audit_chain,
 )
+from judging.store.audit_verify import audit_problems
 from judging.store.award_settings import award_settings_history, award_settings_of, save_award_settings
 from judging.store.db import open_database, read_session, write_session
+from judging.store.seals import seal_problems
 from judging.store.editions import (
     add_entries,
     add_round,
@@ -328,6 +330,8 @@ STORE_READS = {
     "replay_scores": (lambda s, i, a: replay_scores(s, i["prelim"], actor=a), AUDIT),
     "stored_scores": (lambda s, i, a: stored_scores(s, i["prelim"], actor=a), AUDIT),
     "score_mismatches": (lambda s, i, a: score_mismatches(s, actor=a), AUDIT),
+    "seal_problems": (lambda s, i, a: seal_problems(s, actor=a), AUDIT),
+    "audit_problems": (lambda s, i, a: audit_problems(s, actor=a), AUDIT),
     "get_user": (lambda s, i, a: get_user(s, "j1", actor=a), PEOPLE),
     "list_judges": (lambda s, i, a: list_judges(s, actor=a), PEOPLE),
     "active_judges": (lambda s, i, a: active_judges(s, actor=a), PEOPLE),
@@ -358,7 +362,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
-    "sessions", "award_settings"))
+    "sessions", "award_settings", "seals", "audit_verify"))
 
 
 def _public_functions():
@@ -415,6 +419,14 @@ UNGUARDED_READS = {
     "judging.store.sessions.check_session": "restores a signed-in tab from its session token (the browser holds "
                                             "the token, as a password at sign-in): an actor or why not, "
                                             "never a row",
+    "judging.store.seals.problems_under_key": "seal_problems' body with the key given: a key rotation (CLI) checks "
+                                              "the seals under the old key; shows only what differs",
+    "judging.store.seals.redigest_seals": "digests the seals again under a new key, on the connection of a key "
+                                          "rotation (CLI, which holds the database credentials); returns a count",
+    "judging.store.seals.seal_everything": "seals every row on the connection of the migration that introduces "
+                                           "seals; returns a count",
+    "judging.store.audit_log.rekey_chain": "chains the trail again under a new key, on the connection of a "
+                                           "migration or a key rotation (CLI); returns counts and event ids",
     "judging.store.sheets.sheet_facts": "the one query behind the sheet rules; called by guarded sheet writers",
     "judging.store.sheets.check_judge_may_score": "the sheet rules' check, called inside guarded sheet writers",
 }
