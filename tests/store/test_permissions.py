@@ -42,7 +42,6 @@ from judging.store.audit_log import (
 from judging.store.audit_verify import audit_problems
 from judging.store.award_settings import award_settings_history, award_settings_of, save_award_settings
 from judging.store.db import open_database, read_session, write_session
-from judging.store.seals import seal_problems
 from judging.store.editions import (
     add_entries,
     add_round,
@@ -73,6 +72,7 @@ from judging.store.scores import (
     sheet_status_rows,
     vetoes_frame,
 )
+from judging.store.seals import seal_problems
 from judging.store.sessions import live_session_counts, sign_out_everywhere
 from judging.store.sheets import (
     assigned_entries,
