@@ -270,11 +270,84 @@ def run_decisions(regimes: list[str], replications: int) -> None:
           "pred = Σ 1 − P(assigned tier); ± se of observed − predicted)")
 
 
+SHEET_NOISE_SHARE = np.sqrt(0.5 + 0.5 * sum((w / 100) ** 2 for w in DEFAULT_WEIGHTS.values()))  # a total's noise
+# SD per criterion noise SD, with the simulator's half shared, half per-criterion noise and the 40/30/30 weights
+
+
+def _more_sheets(sim, pairs: list[tuple[str, str]], rng: np.random.Generator) -> pd.DataFrame:
+    """New sheets from the simulated judges' own severity, scale and noise (every criterion = the total)."""
+    judges = sim.judges.set_index("judge_id")
+    truth = sim.truth.set_index("entry_id")
+    j = [p[0] for p in pairs]
+    e = [p[1] for p in pairs]
+    quality = truth.loc[e, "true_quality"].to_numpy()
+    total = (70.0 + judges.loc[j, "severity"].to_numpy() + judges.loc[j, "scale"].to_numpy() * (quality - 70.0)
+             + judges.loc[j, "noise"].to_numpy() * SHEET_NOISE_SHARE * rng.standard_normal(len(pairs)))
+    total = np.clip(np.round(total), 0, 100)
+    return pd.DataFrame({"judge_id": np.repeat(j, 3), "entry_id": np.repeat(e, 3),
+                         "criterion": np.tile(list(DEFAULT_WEIGHTS), len(pairs)), "score": np.repeat(total, 3),
+                         "track": np.repeat(truth.loc[e, "track"].to_numpy(), 3)})
+
+
+def _tier_errors(table: pd.DataFrame, truth: pd.Series) -> int:
+    keys = [c[7:] for c in table.columns if c.startswith("p_tier_")][:-1]
+    assigned = table["tier"].map({k: i for i, k in enumerate(keys)}).fillna(len(keys)).astype(int).to_numpy()
+    return int((true_tiers(table, truth, keys) != assigned).sum())
+
+
+def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.2, extra: int = 3) -> None:
+    """Tier errors after ``extra`` more judges for the ``share`` most uncertain entries (lowest probability
+    of their assigned tier), for the must-discuss list, and for the same number of entries at random."""
+    from judging.core.extra_judges import propose_extra_judges
+    from judging.core.ranking import rank
+    from judging.core.rubric import load_rubric
+
+    rubric = load_rubric("rubrics/innovation_contest.toml")
+    print(f"\nExtra judges: {extra} more for the {share:.0%} most uncertain entries, for the must-discuss list, "
+          f"or for as many random entries; {replications} paired replications (seeds 2000+)")
+    print(f"{'regime':>11} {'errors before':>13} {'uncertain':>10} {'± se':>5} {'listed':>8} {'± se':>5} "
+          f"{'random':>8} {'± se':>5} {'sheets +':>9} {'list sheets +':>13}")
+    for regime in regimes:
+        rows = []
+        for seed in range(replications):
+            sim = simulate_contest(regime=regime, seed=2000 + seed, rubric=rubric)
+            truth = sim.truth.set_index("entry_id")["true_quality"]
+            table = rank(sim.scores, rubric, seed=seed).table
+            sheets = sim.scores[["judge_id", "entry_id"]].drop_duplicates()
+            pairs = list(zip(sheets["judge_id"], sheets["entry_id"], strict=True))
+            entries = dict(zip(sim.truth["entry_id"], sim.truth["track"], strict=True))
+            judges = {j: () for j in sim.judges["judge_id"]}
+            keys = [c[7:] for c in table.columns if c.startswith("p_tier_")][:-1]
+            assigned = table["tier"].map({k: i for i, k in enumerate(keys)}).fillna(len(keys)).astype(int).to_numpy()
+            p_assigned = table[[f"p_tier_{k}" for k in [*keys, "none"]]].to_numpy()[np.arange(len(table)), assigned]
+            n_pick = int(round(share * len(table)))
+            uncertain = table["entry_id"].to_numpy()[np.argsort(p_assigned, kind="stable")[:n_pick]]
+            listed = table.loc[table["discuss"] != "", "entry_id"].to_numpy()
+            rng = np.random.default_rng(seed)
+            chosen = rng.choice(table["entry_id"].to_numpy(), size=n_pick, replace=False)
+            row = [_tier_errors(table, truth)]
+            for picked in (uncertain, listed, chosen):
+                added = propose_extra_judges(pairs=pairs, listed=list(picked), entries=entries, judges=judges,
+                                             extra=extra, seed=seed, expertise_weight=0.0)
+                more = pd.concat([sim.scores, _more_sheets(sim, added, rng)], ignore_index=True)
+                row.append(_tier_errors(rank(more, rubric, seed=seed).table, truth))
+            row += [extra * n_pick / len(pairs), extra * len(listed) / len(pairs)]
+            rows.append(row)
+        r = np.array(rows, dtype=float)
+
+        se = {c: np.std(r[:, c] - r[:, 0], ddof=1) / np.sqrt(len(r)) for c in (1, 2, 3)}
+        print(f"{regime:>11} {r[:, 0].mean():13.1f} {r[:, 1].mean():10.1f} {se[1]:5.1f} {r[:, 2].mean():8.1f} "
+              f"{se[2]:5.1f} {r[:, 3].mean():8.1f} {se[3]:5.1f} {r[:, 4].mean():9.1%} {r[:, 5].mean():13.1%}")
+    print("  (tier errors per contest; ± se of the paired change from before)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=60)
     parser.add_argument("--regimes", default=",".join(REGIMES))
     parser.add_argument("--no-insteval", action="store_true")
+    parser.add_argument("--extra", type=int, default=0,
+                        help="replications for the extra-judges measurement (0: skip; it ranks each contest 4 times)")
     parser.add_argument("--no-mixedlm", action="store_true", help="leave out statsmodels MixedLM (slow at size)")
     parser.add_argument("--per-criterion", action="store_true", help="also calibrated fitted per criterion")
     parser.add_argument("--decisions", type=int, default=10,
@@ -285,6 +358,8 @@ def main() -> None:
         run_simulations(regimes, args.replications, per_criterion=args.per_criterion, mixedlm=not args.no_mixedlm)
     if args.decisions:
         run_decisions(regimes, args.decisions)
+    if args.extra:
+        run_extra_judges(regimes, args.extra)
     if not args.no_insteval:
         run_insteval()
 

@@ -1,0 +1,77 @@
+"""Extra judges where the ranking is unsure: a proposal of more seats for the entries the panel must
+discuss, with the assignment's rules (回避, balanced load, expertise first, seeded).
+
+Adding seats to entries already in the judge–entry graph never disconnects it; a judge without sheets
+joins the graph through the seats proposed here. The organiser confirms the proposal; the ranking
+then updates as the new sheets arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from judging.core.assignment import DEFAULT_EXPERTISE_WEIGHT, JITTER, AssignmentError
+from judging.errors import Problem
+
+DEFAULT_EXTRA_JUDGES = 3  # three more sheets on the 20% most uncertain entries cut tier errors where the same
+# sheets spread at random barely did (RANKING.md; benchmarks/ranking_fidelity.py --extra prints the figures)
+
+
+def propose_extra_judges(
+    *,
+    pairs: Iterable[tuple[Hashable, Hashable]],
+    listed: Sequence[Hashable],
+    entries: Mapping[Hashable, str],
+    judges: Mapping[Hashable, Collection[str]],
+    extra: int = DEFAULT_EXTRA_JUDGES,
+    conflicts: Iterable[tuple[Hashable, Hashable]] = (),
+    seed: int = 0,
+    expertise_weight: float = DEFAULT_EXPERTISE_WEIGHT,
+) -> list[tuple[Hashable, Hashable]]:
+    """``extra`` more judges for each entry of ``listed`` (most urgent first), as ``(judge, entry)`` pairs.
+
+    Seats are handed out a round at a time (every listed entry gets its first extra judge before any
+    gets its second), each to the judge with the lowest ``load − expertise_weight · is_expert +
+    jitter`` among those not on the entry and without a conflict, so the new load spreads over the
+    least loaded judges. ``pairs`` is the current assignment (conflicted pairs do not count);
+    ``entries`` maps every entry id to its track; ``judges`` are the judges who may take more
+    entries, with their expertise.
+
+    Raises
+    ------
+    AssignmentError
+        ``oc.asg.no_replacement`` for every listed entry that cannot get ``extra`` more judges.
+    """
+    conflicts = set(conflicts)
+    on_entry: dict[Hashable, set] = {e: set() for e in entries}
+    load = dict.fromkeys(judges, 0)
+    for j, e in pairs:
+        if (j, e) in conflicts or e not in on_entry:
+            continue
+        on_entry[e].add(j)
+        if j in load:
+            load[j] += 1
+    judge_ids = sorted(judges, key=lambda x: (type(x).__name__, x))
+    rng = np.random.default_rng(seed)
+    jitter = {j: JITTER * r for j, r in zip(judge_ids, rng.random(len(judge_ids)), strict=True)}
+    order = list(dict.fromkeys(e for e in listed if e in on_entry))
+
+    def candidates(e):
+        return [j for j in judge_ids if j not in on_entry[e] and (j, e) not in conflicts]
+
+    problems = [Problem("oc.asg.no_replacement", {"entry": e, "available": len(on_entry[e]) + len(candidates(e)),
+                                                  "k": len(on_entry[e]) + extra})
+                for e in order if len(candidates(e)) < extra]
+    if problems:
+        raise AssignmentError(problems)
+    added = []
+    for _ in range(extra):
+        for e in order:
+            best = min(candidates(e), key=lambda j: (
+                load[j] - expertise_weight * (entries[e] in set(judges[j])) + jitter[j]))
+            added.append((best, e))
+            on_entry[e].add(best)
+            load[best] += 1
+    return added

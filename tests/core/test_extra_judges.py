@@ -1,0 +1,56 @@
+"""Extra judges for the entries the panel must discuss: 回避, load, no judge twice, clear refusals."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from judging.core.assignment import AssignmentError, assign_judges
+from judging.core.extra_judges import propose_extra_judges
+
+ENTRIES = {f"E{i:02d}": "life" if i % 2 else "public" for i in range(20)}
+JUDGES = {f"J{j:02d}": ("life",) if j % 3 else ("public",) for j in range(10)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 1000), extra=st.integers(1, 3), n_listed=st.integers(1, 8),
+       conflict_seeds=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 19)), max_size=12))
+def test_proposal_respects_conflicts_never_repeats_a_judge_and_balances_load(seed, extra, n_listed, conflict_seeds):
+    conflicts = {(f"J{j:02d}", f"E{e:02d}") for j, e in conflict_seeds}
+    pairs = assign_judges(entries=ENTRIES, judges=JUDGES, k=3, conflicts=conflicts, seed=seed)
+    listed = sorted(ENTRIES)[:n_listed]
+
+    added = propose_extra_judges(pairs=pairs, listed=listed, entries=ENTRIES, judges=JUDGES, extra=extra,
+                                 conflicts=conflicts, seed=seed, expertise_weight=0.0)
+
+    assert Counter(e for _, e in added) == dict.fromkeys(listed, extra)
+    assert not set(added) & conflicts
+    assert not set(added) & set(pairs) and len(set(added)) == len(added)
+    # balanced: nobody gets a seat while a judge with two fewer sheets could have taken it instead
+    load = Counter(j for j, _ in list(pairs) + added)
+    on = {e: {j for j, x in list(pairs) + added if x == e} for e in listed}
+    for judge, entry in added:
+        others = [j for j in JUDGES if j not in on[entry] and (j, entry) not in conflicts]
+        assert all(load[j] >= load[judge] - 1 for j in others)
+
+
+def test_experts_of_the_entrys_track_come_first():
+    pairs = assign_judges(entries=ENTRIES, judges=JUDGES, k=3, seed=1)
+
+    added = propose_extra_judges(pairs=pairs, listed=["E00"], entries=ENTRIES, judges=JUDGES, extra=2, seed=1)
+
+    assert all("public" in JUDGES[j] for j, _ in added)
+
+
+def test_an_entry_without_enough_free_judges_is_refused_by_name():
+    pairs = [(j, "E00") for j in list(JUDGES)[:8]]
+
+    with pytest.raises(AssignmentError) as info:
+        propose_extra_judges(pairs=pairs, listed=["E00"], entries=ENTRIES, judges=JUDGES, extra=3,
+                             conflicts={("J08", "E00")})
+
+    assert [(p.code, p.params) for p in info.value.problems] == [
+        ("oc.asg.no_replacement", {"entry": "E00", "available": 9, "k": 11})]
