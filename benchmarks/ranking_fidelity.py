@@ -341,6 +341,48 @@ def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.
     print("  (tier errors per contest; ± se of the paired change from before)")
 
 
+def run_favouritism(regimes: list[str], replications: int, *, bonus: float = 8.0, favoured: int = 4) -> None:
+    """A colluding judge adds ``bonus`` points to the ``favoured`` entries of one organisation it scores
+    (organisations: 5 entries each, at random): how far those entries move up, how tau moves, how
+    often the judge × organisation check names the pair, and how many other pairs it names."""
+    from judging.core.ranking.favouritism import favouritism_table
+
+    print(f"\nFavouritism: one judge adds {bonus:g} points to {favoured} entries of one organisation; "
+          f"{replications} replications (seeds 3000+)")
+    print(f"{'regime':>11} {'ranks gained':>12} {'tau change':>11} {'detected':>9} {'other pairs flagged':>20} "
+          f"{'pairs tested':>13}")
+    for regime in regimes:
+        gained, dtau, found, false, tested = [], [], [], [], []
+        for seed in range(replications):
+            sim = simulate_contest(regime=regime, seed=3000 + seed)
+            rng = np.random.default_rng(seed)
+            totals = _totals(sim.scores)
+            entry_ids = sim.truth["entry_id"].to_numpy()
+            org = pd.Series([f"O{k // 5:03d}" for k in rng.permutation(len(entry_ids))], index=entry_ids)
+            judge = str(rng.choice(sim.judges["judge_id"].to_numpy()))
+            mine = totals.loc[totals["judge_id"] == judge, "entry_id"].to_numpy()
+            pick = rng.choice(mine, size=min(favoured, len(mine)), replace=False)
+            org[pick] = "FAVOURED"
+            colluded = totals.copy()
+            hit = (colluded["judge_id"] == judge) & colluded["entry_id"].isin(pick)
+            colluded.loc[hit, "total"] = np.clip(colluded.loc[hit, "total"] + bonus, 0, 100)
+            truth = sim.truth.set_index("entry_id")["true_quality"]
+            before_design, after_design = build_design(totals), build_design(colluded)
+            before, after = fit_calibrated(before_design), fit_calibrated(after_design)
+            rank_before = pd.Series(before.score, index=before_design.entry_ids).rank(ascending=False)
+            rank_after = pd.Series(after.score, index=after_design.entry_ids).rank(ascending=False)
+            gained.append(float((rank_before[pick] - rank_after[pick]).mean()))
+            dtau.append(kendalltau(after.score, truth[after_design.entry_ids])[0]
+                        - kendalltau(before.score, truth[before_design.entry_ids])[0])
+            table = favouritism_table(after_design, after, {"organisation": org[after_design.entry_ids].to_numpy()})
+            named = table[table["flagged"]]
+            found.append(bool(((named["judge_id"] == judge) & (named["group"] == "FAVOURED")).any()))
+            false.append(int(len(named) - found[-1]))
+            tested.append(len(table))
+        print(f"{regime:>11} {np.mean(gained):12.1f} {np.mean(dtau):+11.4f} {np.mean(found):9.2f} "
+              f"{np.mean(false):20.2f} {np.mean(tested):13.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=60)
@@ -348,6 +390,7 @@ def main() -> None:
     parser.add_argument("--no-insteval", action="store_true")
     parser.add_argument("--extra", type=int, default=0,
                         help="replications for the extra-judges measurement (0: skip; it ranks each contest 4 times)")
+    parser.add_argument("--favouritism", type=int, default=0, help="replications for the favouritism check (0: skip)")
     parser.add_argument("--no-mixedlm", action="store_true", help="leave out statsmodels MixedLM (slow at size)")
     parser.add_argument("--per-criterion", action="store_true", help="also calibrated fitted per criterion")
     parser.add_argument("--decisions", type=int, default=10,
@@ -360,6 +403,9 @@ def main() -> None:
         run_decisions(regimes, args.decisions)
     if args.extra:
         run_extra_judges(regimes, args.extra)
+    if args.favouritism:
+        for bonus, favoured in ((8.0, 4), (8.0, 6), (12.0, 4)):
+            run_favouritism(regimes, args.favouritism, bonus=bonus, favoured=favoured)
     if not args.no_insteval:
         run_insteval()
 
