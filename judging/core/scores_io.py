@@ -33,9 +33,10 @@ from judging.core.tabular import (
 )
 from judging.errors import Problem, ScoreError
 
-# a score file has one row per judge, entry and criterion: 25,000 entries × 5 judges × 4 criteria
-MAX_SCORE_ROWS = 500_000
-MAX_SCORE_BYTES = 100 * 1024 * 1024  # 500,000 rows of about 80 bytes, with room for comments
+# a score file has one row per judge, entry and criterion: 15,000 entries × 5 judges × 4 criteria (four
+# times the largest contest measured, 75,000 scores); refusing a file at this limit peaks near 300 MB
+MAX_SCORE_ROWS = 300_000
+MAX_SCORE_BYTES = 60 * 1024 * 1024  # 300,000 rows of about 80 bytes, with room for comments
 SCORE_COLUMNS = ("judge_id", "entry_id", "criterion", "score", "track", "round", "comment")
 TEXT_COLUMNS = ("judge_id", "entry_id", "criterion", "track", "round", "comment")
 SORT_ORDER = ["round", "entry_id", "judge_id", "criterion"]  # single round: the order of load_scores_frame

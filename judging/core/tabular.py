@@ -146,11 +146,12 @@ def mixed_encoding(data: bytes) -> Problem | None:
     as mojibake (数字 → 鏁板瓧). Each line with non-ASCII bytes is either valid UTF-8 or not; a file with
     both kinds is refused, naming the lines of the smaller kind (those are the ones pasted in).
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.isascii() or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     utf8_lines: list[int] = []
     other_lines: list[int] = []
-    for number, line in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), start=1):
+    # line by line from a stream: a split() of a large file would hold every line at once
+    for number, line in enumerate(io.BytesIO(data.removeprefix(codecs.BOM_UTF8)), start=1):
         if line.isascii():
             continue
         try:
@@ -171,7 +172,7 @@ def _read_csv(text: str, *, max_rows: int) -> tuple[Table, list[Problem]]:
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" is tab-separated; everything else we are sent uses commas
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
 
     def records() -> Iterator[tuple[int, list[str]]]:
         # numbered by record, as a spreadsheet numbers rows (a quoted line break stays in its row)
@@ -180,7 +181,22 @@ def _read_csv(text: str, *, max_rows: int) -> tuple[Table, list[Problem]]:
     try:
         return _to_table(records(), Table(), max_rows=max_rows)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # the csv module's own cap (131,072) met first
+            return Table(), [Problem("import.cell_too_long", {"n": f"> {csv.field_size_limit():,}", "max": MAX_CELL_CHARS},
+                                     row=reader.line_num)]
         return Table(), [Problem("import.bad_csv", {"detail": str(exc)})]
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text with their endings, one at a time (io.StringIO would copy the text at 4 bytes a character)."""
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line endings
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _to_table(records: Iterable[tuple[int, Sequence[str]]], table: Table, *, max_rows: int) -> tuple[Table, list[Problem]]:
@@ -220,11 +236,18 @@ def _column_letter(index: int) -> str:
 
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d+:?[A-Z]*(\d*)\"")
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _SHEET_HEAD_BYTES = 4096  # the dimension element stands at the start of a sheet's XML
+_SCAN_CHUNK = 1024 * 1024
 
 
-def _xlsx_limits(data: bytes) -> Problem | None:
-    """Refuse an XLSX whose unpacked size or declared sheet size is past the limits, before loading it."""
+def _xlsx_limits(data: bytes, *, max_rows: int) -> Problem | None:
+    """Refuse an XLSX whose unpacked size or sheet size is past the limits, before loading it.
+
+    The sheet's ``<dimension>`` says how many rows it has. A sheet without one is counted by
+    streaming its XML once (openpyxl would otherwise parse the whole sheet just to size it, 12 s
+    for 200,000 rows, before a single row is read).
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -233,12 +256,25 @@ def _xlsx_limits(data: bytes) -> Problem | None:
                 return Problem("import.xlsx_too_big", {"size": unpacked // 1024 // 1024,
                                                        "limit": MAX_XLSX_UNCOMPRESSED // 1024 // 1024})
             sheets = sorted(i.filename for i in infos if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", i.filename))
-            if sheets:
-                with archive.open(sheets[0]) as sheet:
-                    head = sheet.read(_SHEET_HEAD_BYTES)
+            if not sheets:
+                return None
+            with archive.open(sheets[0]) as sheet:
+                head = sheet.read(_SHEET_HEAD_BYTES)
                 match = _DIMENSION.search(head)
-                if match and match.group(1) and int(match.group(1)) > EXCEL_MAX_ROWS:
-                    return Problem("import.too_many_rows", {"max": EXCEL_MAX_ROWS}, row=int(match.group(1)))
+                if match is not None:
+                    # the used range: blank rows count only when they carry formatting
+                    if match.group(1) and int(match.group(1)) > max_rows + MAX_HEADER_SCAN:
+                        return Problem("import.too_many_rows", {"max": max_rows}, row=int(match.group(1)))
+                    return None
+                rows, tail = 0, b""
+                chunk = head
+                while chunk:
+                    window = tail + chunk
+                    rows += len(_ROW_START.findall(window)) - len(_ROW_START.findall(tail))
+                    tail = window[-8:]
+                    if rows > max_rows + MAX_HEADER_SCAN:
+                        return Problem("import.too_many_rows", {"max": max_rows}, row=rows)
+                    chunk = sheet.read(_SCAN_CHUNK)
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
         return Problem("import.bad_xlsx", {"detail": exc.__class__.__name__})
     return None
@@ -247,7 +283,7 @@ def _xlsx_limits(data: bytes) -> Problem | None:
 def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[Table, list[Problem]]:
     import openpyxl  # imported here: CSV-only callers do not pay for it
 
-    refused = _xlsx_limits(data)
+    refused = _xlsx_limits(data, max_rows=max_rows)
     if refused is not None:
         return Table(), [refused]
     try:
@@ -257,7 +293,7 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[Table, list[Problem]]:
     table = Table()
     try:
         sheet = workbook.worksheets[0]
-        if getattr(sheet, "max_row", None) and sheet.max_row > EXCEL_MAX_ROWS:
+        if (sheet.max_row or 0) > EXCEL_MAX_ROWS:  # the first sheet need not be sheet1.xml
             return Table(), [Problem("import.too_many_rows", {"max": EXCEL_MAX_ROWS}, row=sheet.max_row)]
 
         def records() -> Iterator[tuple[int, list[str]]]:

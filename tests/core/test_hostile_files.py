@@ -232,6 +232,18 @@ def test_an_xlsx_with_more_data_rows_than_the_limit_stops_at_the_limit():
     assert problems[0].params == {"max": 40}
 
 
+def test_an_xlsx_without_a_dimension_is_counted_before_loading():
+    rows = [["作品名称", "申报单位", "赛道"]] + [[f"作品{i}", "甲公司", "生活类"] for i in range(60)]
+    unsized = _rewrite(_xlsx(rows), "xl/worksheets/sheet1.xml", lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
+    assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(unsized)).read("xl/worksheets/sheet1.xml")
+
+    _, refused = read_table(unsized, max_rows=40)
+    table, problems = read_table(unsized, max_rows=100)
+
+    assert [p.code for p in refused] == ["import.too_many_rows"]
+    assert (problems, len(table.rows), table.rows[-1][1]) == ([], 60, ["作品59", "甲公司", "生活类"])
+
+
 def test_a_csv_past_the_row_limit_is_refused():
     data = ("作品名称,申报单位,赛道\n" + "甲,甲公司,生活类\n" * (MAX_ROWS + tabular.MAX_HEADER_SCAN + 1)).encode()
 
