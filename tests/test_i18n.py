@@ -61,6 +61,8 @@ DYNAMIC_PREFIXES = {
     "oc.screen.method_": "the big screen's method label (ui/organiser_screen.py)",
     "oc.status.": "round statuses (the setup page, the round status enum)",
     "oc.subject.": "what a rubric scores: entry, institution, person (ui/organiser_setup.py, ui/organiser_rubric.py)",
+    "panel.decision.": "the panel's decisions of DECISIONS (ui/panel_decisions.py)",
+    "panel.note.": "the 公示 documents' notes per decision of NOTED (core/panel.py)",
     "pub.objection.": "objection statuses (ui/publication.py)",
     "pub.status.": "publication statuses (ui/publication.py, ui/results.py)",
     "rank.flag.": "ranking flags of FLAG_ORDER (core/exports.py, cli/rank.py)",

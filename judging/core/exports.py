@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from judging.core.panel import panel_notes
 from judging.errors import JudgingError, Problem
 from judging.i18n import TEXTS, t
 
@@ -421,12 +422,25 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
         _draw_table(pdf, header=[t(f"export.col.{k}", lang) for k, _ in PDF_COLUMNS], rows=body,
                     widths=[w for _, w in PDF_COLUMNS], line_height=line_height)
         pdf.set_font(size=10.5)
+    notes = _panel_notes(frame, lang)
+    if notes:
+        pdf.ln(3)
+        pdf.multi_cell(0, 6, t("panel.notes_heading", lang), new_x="LMARGIN", new_y="NEXT")
+        for n, note in enumerate(notes, start=1):
+            pdf.multi_cell(0, 6, f"{n}. {note}", new_x="LMARGIN", new_y="NEXT")
     if edition.organiser:
         pdf.ln(6)
         pdf.multi_cell(0, 6, edition.organiser, align="R", new_x="LMARGIN", new_y="NEXT")
     if edition.issued_on:
         pdf.multi_cell(0, 6, _date_text(edition.issued_on, lang), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _panel_notes(frame: pd.DataFrame, lang: str) -> list[str]:
+    """The notes on the panel's decisions (moves, 复评, more judges) a 公示 document prints under its tables."""
+    labels = dict(zip(frame["tier"].astype(str), frame["tier_label"].astype(str), strict=True)) \
+        if "tier_label" in frame.columns else {}
+    return panel_notes(frame, labels=labels | {k: tier_label(k, lang) for k in TIER_KEYS}, lang=lang)
 
 
 def render_certificates(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
@@ -550,6 +564,11 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
                                 .itertuples(index=False), start=1):
             cells.append([str(n), *row])
         _add_table(document, cells)
+    notes = _panel_notes(frame, lang)
+    if notes:
+        paragraph(t("panel.notes_heading", lang), bold=True)
+        for n, note in enumerate(notes, start=1):
+            paragraph(f"{n}. {note}")
     if edition.organiser:
         paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if edition.issued_on:

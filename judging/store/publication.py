@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from judging.core.award_settings import resolved_awards, track_sizes
 from judging.core.bundle import BundleSettings, build_bundle, table_records
 from judging.core.calendar import window_calendar
 from judging.core.exports import EditionInfo
+from judging.core.panel import MOVE, PANEL_SOURCE, Decision, change_reason, in_force, with_decisions
 from judging.core.permissions import Actor
 from judging.core.publication import (
     PublicationError,
@@ -40,6 +41,7 @@ from judging.store.guard import guarded
 from judging.store.models import (
     Edition,
     Objection,
+    PanelDecision,
     Publication,
     PublicationChange,
     PublicationReopening,
@@ -107,8 +109,9 @@ def current_list(session: Session, publication_id: int, *, actor: Actor) -> pd.D
     """The published list with every recorded change applied (the final list once frozen)."""
     publication = get_publication(session, publication_id, actor=actor)
     labels = {t.key: t.label.zh for t in settings_of(publication).awards.tiers}
-    return apply_changes(provisional_list(publication), tier_changes(session, publication_id, actor=actor),
-                         labels=labels)
+    listed = apply_changes(provisional_list(publication), tier_changes(session, publication_id, actor=actor),
+                           labels=labels)
+    return with_decisions(listed, panel_decisions(session, round_id=publication.round_id, actor=actor))
 
 
 @guarded("publication.read")
@@ -122,6 +125,19 @@ def reopenings_of(session: Session, publication_id: int, *, actor: Actor) -> lis
     return list(session.exec(select(PublicationReopening)
                              .where(PublicationReopening.publication_id == publication_id)
                              .order_by(PublicationReopening.id)))
+
+
+def decision_of_row(row: PanelDecision) -> Decision:
+    return Decision(id=row.id, entry_id=row.entry_code, decision=row.decision, tier=row.tier, reason=row.reason,
+                    present=tuple(json.loads(row.present or "[]")), actor=row.actor,
+                    at=row.at.isoformat(timespec="seconds") if row.at else "")
+
+
+@guarded("scores.read")
+def panel_decisions(session: Session, *, round_id: int, actor: Actor) -> list[Decision]:
+    """Every decision of the round's panel, oldest first (the latest per entry is in force)."""
+    rows = session.exec(select(PanelDecision).where(PanelDecision.round_id == round_id).order_by(PanelDecision.id))
+    return [decision_of_row(r) for r in rows]
 
 
 def _dates(text: str) -> list[date]:
@@ -196,14 +212,28 @@ def publish(
     )
     session.add(publication)
     session.flush()
+    moves = _panel_moves(session, round_id=round_id, listed=dict(zip(table["entry_id"], table["tier"].fillna(""),
+                                                                     strict=True)), actor=actor)
     record_event(session, actor=actor, action="publication.publish", subject=f"publication:{publication.id}",
                  payload={"round_id": round_id, "start": start_date.isoformat(), "days": objection_days,
                           "end": objection_deadline(publication).isoformat(),
                           "method": settings.method, "seed": settings.seed, "entries": len(table),
                           "awards_version": stored.version,
                           "scores_sha256": publication.scores_sha256,
-                          "list_sha256": hashlib.sha256(publication.list_json.encode("utf-8")).hexdigest()})
+                          "list_sha256": hashlib.sha256(publication.list_json.encode("utf-8")).hexdigest(),
+                          "panel_moves": [d.id for d in moves]})
+    for decision in moves:  # the panel's moves, as tier changes on the list (the list itself is the engine's)
+        change_tier(session, publication_id=publication.id, entry_id=decision.entry_id, tier=decision.tier,
+                    reason=change_reason(decision), source=f"{PANEL_SOURCE}{decision.id}", actor=actor)
     return publication
+
+
+def _panel_moves(session: Session, *, round_id: int, listed: dict[str, str], actor: Actor) -> list[Decision]:
+    """The panel's moves in force on entries of the list (entry → tier) that change their tier, in the
+    order they were decided."""
+    latest = in_force(panel_decisions(session, round_id=round_id, actor=actor)).values()
+    return sorted((d for d in latest if d.decision == MOVE and d.entry_id in listed and listed[d.entry_id] != d.tier),
+                  key=lambda d: d.id)
 
 
 def today() -> date:
@@ -372,7 +402,10 @@ def publication_bundle(session: Session, publication_id: int, *, created_at: str
         result=published, changes=tier_changes(session, publication_id, actor=actor),
         entries=published[["entry_id", "track", "title", "organisation", "recommending_unit"]],
         edition={"name": edition.name, "year": edition.year, "round": rnd.key, "publication": publication.id,
-                 "status": publication.status, "start_date": publication.start_date.isoformat()},
+                 "status": publication.status, "start_date": publication.start_date.isoformat(),
+                 # every decision of the panel, with its reason and who was present (the moves are also in
+                 # changes.json, where verify applies them)
+                 "panel_decisions": [asdict(d) for d in panel_decisions(session, round_id=rnd.id, actor=actor)]},
         # the moment of the publication's last state, not of the download: the same list gives the same
         # bytes and so the same digest, which can be recorded and compared later
         created_at=created_at or (publication.frozen_at or publication.created_at).isoformat(timespec="seconds"),

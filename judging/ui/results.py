@@ -33,6 +33,7 @@ from judging.store.award_settings import award_settings_of
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.scores import round_data, sheet_status_rows
+from judging.ui import panel_decisions
 from judging.ui.common import engine, lang, tr
 from judging.ui.organiser_common import round_page
 
@@ -168,6 +169,7 @@ def render() -> None:
         tracks = tracks_of(s, edition.id)
         publication = pub.publication_of_round(s, rnd.id, actor=user)
         stored = award_settings_of(s, round_id=rnd.id, actor=user)
+        decisions = pub.panel_decisions(s, round_id=rnd.id, actor=user)
     _tiers_caption(stored.awards, stored.version)
     settings = round_settings(data, stored.awards, method=method, seed=seed)
     if data.empty:
@@ -213,7 +215,10 @@ def render() -> None:
             st.success(tr("results.panel_none"))
         else:
             st.caption(tr("results.panel_caption"))
-            st.dataframe(ranking_frame(items), hide_index=True, width="stretch")
+            panel_decisions.render(round_id=rnd.id, items=items, decisions=decisions,
+                                   tier_names={t.key: t.label.get(lang()) for t in settings.awards.tiers},
+                                   actor=user if user.role == Role.ORGANISER else None,
+                                   frozen=publication is not None and publication.status == "frozen")
     with methods_tab:
         if st.toggle(tr("results.compare_toggle"), key=f"res_compare_{rnd.id}"):
             with st.spinner(tr("results.computing")):

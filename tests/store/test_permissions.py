@@ -26,6 +26,7 @@ from judging.core.scores_io import empty_scores_frame
 from judging.errors import JudgingError, PermissionDenied
 from judging.store import (
     imports,
+    panel,
     publication,
 )
 from judging.store.advancement import advancement_preview
@@ -241,6 +242,8 @@ STORE_ACTIONS = {
     "reopen": (lambda s, i, a: publication.reopen(s, publication_id=999, reason="复核", actor=a), ORG),
     "save_award_settings": (lambda s, i, a: save_award_settings(s, round_id=i["prelim"], awards=default_round_awards(),
                                                                 based_on=0, actor=a), ORG),
+    "record_decision": (lambda s, i, a: panel.record_decision(s, round_id=i["prelim"], entry_id="E1", decision="keep",
+                                                              reason="维持", present="张三", actor=a), ORG),
 }
 
 
@@ -341,6 +344,7 @@ STORE_READS = {
     "live_session_counts": (lambda s, i, a: live_session_counts(s, actor=a), PEOPLE),
     "award_settings_of": (lambda s, i, a: award_settings_of(s, round_id=i["prelim"], actor=a), SCORES),
     "award_settings_history": (lambda s, i, a: award_settings_history(s, round_id=i["prelim"], actor=a), SCORES),
+    "panel_decisions": (lambda s, i, a: publication.panel_decisions(s, round_id=i["prelim"], actor=a), SCORES),
 }
 
 

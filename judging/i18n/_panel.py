@@ -1,0 +1,47 @@
+"""Texts of the panel's decisions on flagged entries: the form, its checks, the notes of the 公示 documents."""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "panel.bad_decision": {"zh": "决定“{value}”无效（可选：{allowed}）", "en": "'{value}' is not a decision (choose from {allowed})"},
+    "panel.unknown_tier": {"zh": "奖项等级“{value}”不在本评审阶段的奖项设置中（可选：{allowed}）",
+                           "en": "the tier '{value}' is not in the round's award settings (choose from {allowed})"},
+    "panel.tier_only_for_move": {"zh": "只有“调整奖项等级”需要选择等级", "en": "only 'move to another tier' takes a tier"},
+    "panel.reason_required": {"zh": "请填写评审组决定的理由", "en": "give the reason for the panel's decision"},
+    "panel.present_required": {"zh": "请填写在场的评审组成员姓名（用逗号或顿号分隔）",
+                               "en": "name the panel members present (separated by commas)"},
+    "panel.frozen": {"zh": "评审阶段“{round}”的名单已冻结，不能再记录评审组决定（如确需修改，请先在公示页面记录理由后重新开放名单）",
+                     "en": "the list of round '{round}' is frozen: no panel decision can be recorded (reopen the list "
+                           "on the 公示 page, with the reason, if a change is really needed)"},
+    "panel.unknown_entry": {"zh": "作品“{entry}”不在评审阶段“{round}”中", "en": "the entry '{entry}' is not in round '{round}'"},
+    "panel.not_on_list": {"zh": "作品“{entry}”不在公示名单上", "en": "the entry '{entry}' is not on the published list"},
+    "panel.change_reason": {"zh": "评审组决定：{reason}（在场：{present}）", "en": "panel decision: {reason} (present: {present})"},
+    "panel.no_award": {"zh": "不授奖", "en": "no award"},
+    "panel.note.move": {"zh": "“{title}”（{organisation}）经评审组集体讨论调整为{tier}：{reason}",
+                        "en": "'{title}' ({organisation}) was moved to {tier} by the panel: {reason}"},
+    "panel.note.review": {"zh": "“{title}”（{organisation}）经评审组决定进入复评，奖项以复评结果为准：{reason}",
+                          "en": "'{title}' ({organisation}) goes to a second review by the panel's decision; its award "
+                                "follows the review: {reason}"},
+    "panel.note.extra_judges": {"zh": "“{title}”（{organisation}）经评审组决定增加评审专家后再定：{reason}",
+                                "en": "'{title}' ({organisation}) gets more judges by the panel's decision before its "
+                                      "award is settled: {reason}"},
+    "panel.notes_heading": {"zh": "说明", "en": "Notes"},
+    # the results page
+    "panel.decision.keep": {"zh": "维持奖项等级", "en": "keep the tier"},
+    "panel.decision.move": {"zh": "调整奖项等级", "en": "move to another tier"},
+    "panel.decision.review": {"zh": "进入复评", "en": "send to 复评 (second review)"},
+    "panel.decision.extra_judges": {"zh": "增加评审专家", "en": "add judges"},
+    "panel.form_heading": {"zh": "记录评审组决定", "en": "Record the panel's decision"},
+    "panel.entry": {"zh": "作品", "en": "entry"},
+    "panel.decision": {"zh": "决定", "en": "decision"},
+    "panel.tier": {"zh": "调整为（仅“调整奖项等级”）", "en": "move to (only 'move to another tier')"},
+    "panel.reason": {"zh": "理由", "en": "reason"},
+    "panel.present": {"zh": "在场成员（用逗号或顿号分隔）", "en": "members present (separated by commas)"},
+    "panel.record": {"zh": "记录决定", "en": "Record the decision"},
+    "panel.recorded": {"zh": "已记录对 {entry} 的决定", "en": "the decision on {entry} is recorded"},
+    "panel.not_recorded": {"zh": "决定未记录，请修改以下问题：", "en": "the decision was not recorded; fix these:"},
+    "panel.col_decision": {"zh": "评审组决定", "en": "panel decision"},
+    "panel.col_present": {"zh": "在场成员", "en": "present"},
+    "panel.col_by": {"zh": "记录人", "en": "recorded by"},
+    "panel.col_at": {"zh": "时间", "en": "at"},
+    "panel.history": {"zh": "评审组决定记录（{n} 条）", "en": "the panel's decisions ({n})"},
+    "panel.frozen_read_only": {"zh": "名单已冻结：评审组决定只读", "en": "the list is frozen: the panel's decisions are read-only"},
+}
