@@ -27,6 +27,7 @@ import io
 import json
 import math
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -219,7 +220,7 @@ def _read_archive(source: bytes | str | Path) -> dict[str, bytes]:
                     "detail": f"{unpacked // 1024 // 1024} MB > {MAX_BUNDLE_UNPACKED // 1024 // 1024} MB"}))
             # read() stops at the declared size, so a member that lies about its size cannot unpack more
             return {info.filename: archive.read(info) for info in infos}
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, zlib.error, EOFError) as exc:
         raise BundleError(Problem("bundle.not_zip", {"detail": str(exc)})) from exc
 
 

@@ -13,6 +13,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -275,7 +276,7 @@ def _xlsx_limits(data: bytes, *, max_rows: int) -> Problem | None:
                     if rows > max_rows + MAX_HEADER_SCAN:
                         return Problem("import.too_many_rows", {"max": max_rows}, row=rows)
                     chunk = sheet.read(_SCAN_CHUNK)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, zlib.error, EOFError) as exc:
         return Problem("import.bad_xlsx", {"detail": exc.__class__.__name__})
     return None
 

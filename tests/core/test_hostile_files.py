@@ -12,7 +12,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from judging.core import tabular
@@ -334,3 +334,71 @@ def test_json_of_a_rubric_round_trips():
     from judging.core.rubric import rubric_to_mapping
 
     assert rubric_from_json(json.dumps(rubric_to_mapping(RUBRIC))) == RUBRIC
+
+
+# --- fuzzing the streaming readers ---------------------------------------------------------------
+
+CSV_TEXT = st.lists(st.lists(st.text(alphabet=st.sampled_from('ab甲,"\n '), max_size=6), min_size=1, max_size=4),
+                    min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=CSV_TEXT, ending=st.sampled_from(["\n", "\r\n"]), quoted=st.booleans())
+def test_the_line_streamer_reads_what_the_csv_module_reads_from_a_whole_text(rows, ending, quoted):
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=ending, quoting=csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL).writerows(rows)
+    text = buffer.getvalue()
+
+    streamed = list(csv.reader(tabular._lines(text), strict=True))
+    whole = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+
+    assert "".join(tabular._lines(text)) == text
+    assert streamed == whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), max_size=8))
+def test_a_damaged_xlsx_is_reported_never_raised(flips):
+    data = bytearray(_xlsx([["作品名称", "申报单位", "赛道"], ["甲", "甲公司", "生活类"], ["乙", "乙公司", "公共服务类"]]))
+    for position, value in flips:
+        data[4 + position % (len(data) - 4)] = value  # keep the ZIP signature: the XLSX path is what is fuzzed
+
+    table, problems = read_table(bytes(data))
+    report = check_entries(bytes(data), tracks=TRACKS)
+
+    assert problems or table.header
+    assert report.ok or all(p.message("zh") and p.message("en") for p in report.problems)
+
+
+@pytest.fixture(scope="module")
+def small_bundle() -> bytes:
+    from judging.core.bundle import BundleSettings, build_bundle, canonical_scores
+    from judging.core.simulate import simulate_contest
+
+    settings_ = BundleSettings(method="raw", seed=1, n_draws=20)
+    scores = canonical_scores(simulate_contest(seed=5, rubric=RUBRIC, n_entries=12, n_judges=5).scores, RUBRIC)
+    return build_bundle(rubric=RUBRIC, scores=scores, settings=settings_, result=settings_.rank(scores, RUBRIC, None),
+                        changes=[], edition={"name": "甲"}, created_at="2026-11-30T09:00:00+00:00")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1,
+                      max_size=6))
+def test_a_damaged_bundle_is_reported_never_raised(small_bundle, flips):
+    from judging.core.bundle import verify_bundle
+    from judging.errors import JudgingError
+
+    data = bytearray(small_bundle)
+    for position, value in flips:
+        data[position % len(data)] = value
+
+    try:
+        report = verify_bundle(bytes(data))
+    except JudgingError as exc:  # not a ZIP at all, or too big: our own error, with a message
+        assert all(p.message("en") for p in exc.problems)
+    else:
+        if bytes(data) == small_bundle:  # every flip wrote the byte that was there
+            assert report.ok
+        assert all(p.message("zh") for p in report.problems)
