@@ -179,6 +179,12 @@ def wait_saved(page, timeout_s: float = 15) -> None:
 def open_entry(page, app, entry: int) -> None:
     page.locator(f".st-key-open_{entry} button").click()
     settle(page)
+    if f"entry={entry}" not in page.url:
+        # seen 2 in ~40 openings while another agent's page-frame component was being built: the click
+        # landed during a rerun of the list and was lost; click once more (a person would too)
+        page.wait_for_timeout(500)
+        page.locator(f".st-key-open_{entry} button").click()
+        settle(page)
     page.locator(".sheet .bar").wait_for()
     field(page, app, entry, "score_core_technology").wait_for()
 
@@ -191,3 +197,82 @@ def stored(app, entry: int) -> SheetState:
             return load_sheet(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, actor=SYSTEM)
     finally:
         engine.dispose()
+
+
+class Network:
+    """The network between the browser and the app, which a test can cut: a TCP relay on a free port.
+
+    ``cut()`` closes every open connection (the WebSocket too) and refuses new ones, as a lost Wi-Fi
+    does; ``mend()`` lets connections through again. (Playwright's ``set_offline`` alone leaves an
+    open WebSocket working in Chromium.)
+    """
+
+    def __init__(self, target_port: int):
+        import threading
+
+        self.target = target_port
+        self.open = True
+        self.pairs: list[tuple[socket.socket, socket.socket]] = []
+        self.lock = threading.Lock()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            if not self.open:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self.lock:
+                self.pairs.append((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        self.open = False
+        with self.lock:
+            pairs, self.pairs = self.pairs, []
+        for pair in pairs:
+            for s in pair:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                    s.close()
+                except OSError:
+                    pass
+
+    def mend(self) -> None:
+        self.open = True
+
+    def close(self) -> None:
+        self.cut()
+        self.server.close()

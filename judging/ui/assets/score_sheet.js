@@ -191,22 +191,29 @@ class Sheet {
   }
 
   syncFromServer(fields) {
+    // Each field shows what is stored, unless the judge is typing in it, has a change on its way
+    // (then it shows that change, also one kept from a closed tab), or has to choose in a conflict.
     const active = this.parent.activeElement || document.activeElement;
     for (const [name, f] of this.fields) {
       const stored = fields[name];
       if (!stored) continue;
       f.stored = stored;
-      const pending = this.outbox.forField(this.data.round, this.data.entry, name).length > 0;
-      if (pending || f.state === "conflict") continue;
-      const same = f.base && f.base.version === stored.version && sameValue(f.base.value, stored.value);
-      if (same) continue;
       const editing = f.input === active && !sameValue(f.read(), f.base ? f.base.value : null);
-      if (editing) continue; // the judge is typing: their commit will meet the new version and ask
-      const first = !f.base;
+      const queued = this.outbox.forField(this.data.round, this.data.entry, name);
+      if (queued.length || f.state === "conflict") {
+        if (!f.base) f.base = { version: stored.version, value: stored.value };
+        if (queued.length && !editing && !sameValue(f.read(), queued[queued.length - 1].value)) {
+          f.show(queued[queued.length - 1].value);
+        }
+        continue;
+      }
+      const baseSame = f.base && f.base.version === stored.version && sameValue(f.base.value, stored.value);
+      if (baseSame && (sameValue(f.read(), stored.value) || f.state === "refused")) continue;
+      if (editing) continue; // the judge is typing: their change will meet the new version and ask
+      const changedElsewhere = f.base && !baseSame;
       f.base = { version: stored.version, value: stored.value };
       f.show(stored.value);
-      if (!first && f.state !== "refused") { f.state = "refreshed"; f.at = null; }
-      if (f.state === "refused") { f.state = null; f.message = null; }
+      if (changedElsewhere) { f.state = "refreshed"; f.at = null; f.message = null; }
     }
   }
 
