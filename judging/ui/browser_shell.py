@@ -52,6 +52,11 @@ const EVENTS = ["keydown", "keyup", "input", "pointerdown", "pointerup", "click"
 // the same batch as a click or a committed field would turn that click into a fragment run. So a ping
 // waits until the page has been quiet this long: every widget update of the last event has been sent.
 const QUIET_MS = 400;
+// Nor while a script run is going on or has just ended: a ping sent from the page the browser still
+// shows, while the server has switched to another one (a click on a link to another page), would run
+// the old page's fragment and blank the new page. So a ping also waits until the app has been idle
+// ("notRunning", connected) for this long.
+const SETTLED_MS = 500;
 
 function shell() {
   if (window.__judgingShell) return window.__judgingShell;
@@ -73,6 +78,20 @@ function shell() {
   const s = {
     offline, idle, idleText, stay, api: null, owner: null, watch: null, cookiesDone: new Set(),
     lastActivity: 0, lastSent: 0, pending: null, warnTimer: null, deadlineTimer: null, countdown: null,
+    lastRunChange: Date.now(),
+  };
+  s.waitMs = () => {  // how long a ping must still wait (0: it may go now)
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app) return QUIET_MS;
+    if (!s.observed || s.observed !== app) {  // the app element is the same for the page's life
+      s.observed = app;
+      new MutationObserver(() => { s.lastRunChange = Date.now(); })
+        .observe(app, { attributes: true, attributeFilter: ["data-test-script-state", "data-test-connection-state"] });
+    }
+    if (app.getAttribute("data-test-script-state") !== "notRunning"
+        || app.getAttribute("data-test-connection-state") !== "CONNECTED") return SETTLED_MS;
+    const now = Date.now();
+    return Math.max(0, QUIET_MS - (now - s.lastActivity), SETTLED_MS - (now - s.lastRunChange));
   };
   s.send = (kind) => {  // from a timer or our own button only, never inside a widget's event
     if (!s.api || !s.watch) return;
@@ -83,8 +102,8 @@ function shell() {
   s.sendWhenQuiet = (kind, delay) => {
     if (s.pending) return;
     s.pending = setTimeout(function quiet() {
-      const calm = Date.now() - s.lastActivity;
-      if (calm < QUIET_MS) { s.pending = setTimeout(quiet, QUIET_MS - calm); return; }
+      const wait = s.waitMs();
+      if (wait > 0) { s.pending = setTimeout(quiet, wait); return; }
       s.pending = null;
       s.send(kind);
     }, Math.max(QUIET_MS, delay));
@@ -148,7 +167,8 @@ function watchIdle(s, w, texts) {
   s.warnTimer = setTimeout(showWarning, Math.max(0, w.idle_left_s - w.warn_s) * 1000);
   s.deadlineTimer = setTimeout(function deadlineCheck() {
     if (s.lastActivity > s.lastSent) { s.sendWhenQuiet("activity", 0); return; }
-    if (Date.now() - s.lastActivity < QUIET_MS) { s.deadlineTimer = setTimeout(deadlineCheck, QUIET_MS); return; }
+    const wait = s.waitMs();
+    if (wait > 0) { s.deadlineTimer = setTimeout(deadlineCheck, wait); return; }
     if (s.api) s.api.setTriggerValue("check", Date.now());
   }, w.idle_left_s * 1000 + 500);
 }
