@@ -371,3 +371,20 @@ class RowSeal(SQLModel, table=True):
     content: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of the row's columns
     event_id: int | None = None  # the newest audit event of the transaction that wrote the row
     digest: str = ""
+
+
+class PublicationAnchor(SQLModel, table=True):
+    """What a publication's printed list is checked against, recorded at its publish and at every freeze:
+    the bundle's digest (and its per-file checksums, to say which file changed) and the signed
+    checkpoint of the audit trail written in the same transaction."""
+
+    __tablename__ = "publication_anchor"
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    kind: str  # publish | freeze
+    bundle_digest: str
+    bundle_sums: str = Field(sa_column=Column(Text, nullable=False))  # the bundle's SHA256SUMS
+    checkpoint_event_id: int
+    checkpoint_digest: str
+    public_key: str  # Ed25519, hex: checks the checkpoint's signature without the audit key
+    at: datetime = Field(default_factory=utcnow)
