@@ -11,7 +11,7 @@ role = user.role if user else None
 # expanded: the organiser's menu is longer than the ten pages Streamlit shows before "View more"
 navigation = st.navigation(pages.navigation_for(role), position="sidebar" if user else "hidden", expanded=True)
 if user is not None:
-    st.sidebar.caption(common.tr("app.signed_in_as", name=user.display_name, role=common.tr(f"role.{user.role}")))
+    st.sidebar.caption(common.tr("app.signed_in_as", name=common.plain(user.display_name), role=common.tr(f"role.{user.role}")))
     if st.sidebar.button(common.tr("app.sign_out"), key="sign_out"):
         common.sign_out()
         st.rerun()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from judging.core.bundle import BundleError, verify_bundle
-from judging.ui.common import lang, require_page, tr
+from judging.ui.common import lang, plain, require_page, tr
 
 
 def render() -> None:
@@ -29,6 +29,6 @@ def render() -> None:
         return
     st.error(tr("results.cli.verify_failed"))
     for problem in report.problems:
-        st.write("• " + problem.render(lang()).replace("*", "\\*").replace("_", "\\_"))
+        st.markdown("• " + plain(problem.render(lang())))  # the bundle's own text (file names, values) stays text
     if len(report.differences):
         st.dataframe(report.differences.astype(str), hide_index=True, width="stretch")

@@ -30,7 +30,7 @@ def render() -> None:
     if target is None:
         st.info(tr("oc.adv.last_round"))
         return
-    st.caption(tr("oc.adv.rule", rule=rnd.advance_rule or tr("oc.adv.everyone"), method=rnd.method, to=target.name))
+    st.caption(tr("oc.adv.rule", rule=rnd.advance_rule or tr("oc.adv.everyone"), method=rnd.method, to=plain(target.name)))
     if done:
         st.success(tr("oc.adv.confirmed", round=plain(target.name)))
     if preview["tie"].any():
@@ -44,7 +44,7 @@ def render() -> None:
                        "advance": st.column_config.CheckboxColumn(tr("oc.adv.advance"))})
     codes = edited[edited["advance"]]["entry_id"].tolist()
     st.write(tr("oc.adv.count", n=len(codes), of=len(edited)))
-    if st.button(tr("oc.adv.confirm", n=len(codes), round=target.name), type="primary", disabled=done or not codes,
+    if st.button(tr("oc.adv.confirm", n=len(codes), round=plain(target.name)), type="primary", disabled=done or not codes,
                  key="oc_adv_confirm"):
         run_write(lambda s: confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user),
                   tr("oc.adv.confirmed", round=plain(target.name)), problems_as_table=False)

@@ -39,7 +39,7 @@ def render() -> None:
 def _board(round_id: int, actor: Actor) -> None:
     with read_session(engine()) as s:
         board = live_board(s, round_id=round_id, actor=actor)
-    st.caption(board.round_name)
+    st.caption(plain(board.round_name))
     if board.current is not None:
         st.title(plain(f"{board.current.code} {board.current.title}"))
         st.metric(tr("oc.screen.scored"), f"{board.scored} / {board.panel}")
@@ -56,7 +56,7 @@ def _board(round_id: int, actor: Actor) -> None:
             st.metric(tr("oc.screen.score", method=tr(f"oc.screen.method_{result.method}")
                          if result.method in ("trimmed", "calibrated", "raw") else result.method),
                       f"{result.score:.2f}")
-        marks = pd.DataFrame([{tr("oc.screen.judge"): board.names.get(j, j), tr("oc.screen.mark"): f"{v:.2f}"}
+        marks = pd.DataFrame([{tr("oc.screen.judge"): plain(board.names.get(j, j)), tr("oc.screen.mark"): f"{v:.2f}"}
                               for j, v in sorted(result.marks.items())])
         if not marks.empty:
-            st.table(marks.set_index(tr("oc.screen.judge")))  # plain HTML text: readable from the back of the hall
+            st.table(marks.set_index(tr("oc.screen.judge")))  # readable from the back of the hall; st.table renders Markdown, hence plain()

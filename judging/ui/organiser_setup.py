@@ -217,7 +217,7 @@ def _round_settings(actor: Actor) -> None:
             st.rerun()
 
     for rnd in rounds:
-        with st.expander(f"{rnd.name} · {tr('oc.status.' + rnd.status)}"):
+        with st.expander(f"{plain(rnd.name)} · {tr('oc.status.' + rnd.status)}"):
             _round_form(rnd, actor)
     _add_round(edition, tracks, rounds, actor)
 

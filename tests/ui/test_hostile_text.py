@@ -3,6 +3,7 @@ and judge name render escaped on the judge's pages, and no module renders HTML a
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -65,3 +66,13 @@ def test_no_module_renders_html():
                               p.read_text(encoding="utf-8"))]
 
     assert offenders == []
+
+
+def test_a_hostile_name_is_text_in_the_signed_in_caption(app, contest):
+    _hostile_title(contest)  # the account's name as imported, and as the tab holds it since signing in
+    contest["users"]["j1"] = dataclasses.replace(contest["users"]["j1"], display_name="<i>张三</i>**")
+
+    at = app("j1").run()
+
+    shown = [c.value for c in at.sidebar.caption if "张三" in c.value]
+    assert shown and all(plain("<i>张三</i>**") in text for text in shown)
