@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from judging.ui import common, pages
+from judging.ui import common, incidents, pages
+
+incidents.setup_logging()  # the server's log, set up once per process
 
 st.set_page_config(page_title=common.tr("app.title"), page_icon=":material/fact_check:", layout="wide")
 common.language_switch()
@@ -18,4 +20,5 @@ if user is not None:
     common.watch_idle(navigation.url_path)  # with the browser's frame: cookie, activity, connection banner
 else:
     common.mount_shell(watch=False)  # the cookie and the connection banner
-navigation.run()
+# with error details hidden (judging serve), a page's exception becomes an incident id here
+incidents.guard_page(navigation.run, page=navigation.url_path, username=user.username if user else None)

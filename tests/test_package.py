@@ -118,7 +118,7 @@ def test_serve_starts_the_packaged_app_with_the_packaged_config(installed):
     assert answer == (200, b"ok")
     app = next(arg.decode() for arg in command_line if arg.endswith(b"streamlit_app.py"))
     assert Path(app).parent.name == resources.SHIPPED_PACKAGE_DIR
-    assert b"--server.maxUploadSize=20" in command_line
+    assert {b"--server.maxUploadSize=20", b"--client.showErrorDetails=none"} <= set(command_line)
 
 
 def test_the_lock_file_meets_the_declared_ranges():

@@ -19,8 +19,10 @@ from judging.store.db import make_engine, schema_revisions
 
 DEFAULT_PORT = 8501  # Streamlit's own default
 DEFAULT_ADDRESS = "127.0.0.1"  # behind a reverse proxy; --address 0.0.0.0 listens on every interface
-# settings a server always wants, whatever the config file says
-SERVER_FLAGS = ("--server.headless=true", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false")
+# settings a server always wants, whatever the config file says; users see an incident id instead of a
+# traceback (the traceback goes to the log under that id: judging/ui/incidents.py)
+SERVER_FLAGS = ("--server.headless=true", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
+                "--client.showErrorDetails=none", "--client.toolbarMode=viewer")
 
 
 def register(subparsers) -> None:

@@ -7,6 +7,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "app.language.en": {"zh": "English", "en": "English"},
     "app.signed_in_as": {"zh": "已登录：{name}（{role}）", "en": "Signed in: {name} ({role})"},
     "app.sign_out": {"zh": "退出登录", "en": "Sign out"},
+    "app.incident": {
+        "zh": "页面出错了，您的修改在出错前均已保存。请刷新页面重试；如果仍然出错，请把事件编号 {id} 告诉组织方或管理员",
+        "en": "Something went wrong on this page; everything saved before it is kept. Reload the page; if it happens again, give the incident id {id} to the organiser or administrator",
+    },
     "role.organiser": {"zh": "组织方", "en": "organiser"},
     "role.judge": {"zh": "评委", "en": "judge"},
     "role.announcer": {"zh": "发布", "en": "announcer"},

@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine, select
 
 from judging.errors import DatabaseBusy, Problem
+from judging.store import event_log as _event_log  # noqa: F401  (registers the hooks that log audit events)
 from judging.store import seals as _seals  # noqa: F401  (registers the session hooks that write row seals)
 from judging.store.audit_key import audit_key
 from judging.store.audit_log import append_event
