@@ -383,6 +383,47 @@ def run_favouritism(regimes: list[str], replications: int, *, bonus: float = 8.0
               f"{np.mean(false):20.2f} {np.mean(tested):13.0f}")
 
 
+def run_two_rounds(replications: int, *, finals: tuple[tuple[int, int], ...] = ((12, 7), (15, 9), (20, 11))) -> None:
+    """Judges carried across rounds: a 初评 (the random regime) ranks 200 entries; its top ``m`` go to a
+    complete-design final scored by ``k`` of the same judges (same severity, scale and noise). Kendall
+    tau within the final: raw mean, calibrated alone, calibrated with the judges' 初评 estimates as
+    priors, and the oracle that knows every judge's true parameters."""
+    from judging.core.ranking.calibrated import carried_priors, fit_calibrated_model
+
+    print(f"\nJudges carried across rounds: {replications} paired two-round contests per final size (seeds 4000+)")
+    print(f"{'final':>8} {'raw':>6} {'calibrated':>10} {'carried':>8} {'oracle':>7} {'carried − calibrated':>28}")
+    for m, k in finals:
+        rows = []
+        for seed in range(replications):
+            sim = simulate_contest(regime="random", seed=4000 + seed)
+            rng = np.random.default_rng(seed)
+            first = build_design(_totals(sim.scores))
+            fit1 = fit_calibrated_model(first)
+            finalists = first.entry_ids[np.argsort(-fit1.q, kind="stable")[:m]]
+            panel = rng.choice(sim.judges["judge_id"].to_numpy(), size=k, replace=False)
+            judges = sim.judges.set_index("judge_id")
+            quality = sim.truth.set_index("entry_id")["true_quality"]
+            jj, ee = np.repeat(panel, m), np.tile(finalists, k)
+            total = (70.0 + judges.loc[jj, "severity"].to_numpy()
+                     + judges.loc[jj, "scale"].to_numpy() * (quality[ee].to_numpy() - 70.0)
+                     + judges.loc[jj, "noise"].to_numpy() * SHEET_NOISE_SHARE * rng.standard_normal(len(jj)))
+            final = build_design(pd.DataFrame({"judge_id": jj, "entry_id": ee,
+                                               "total": np.clip(np.round(total), 0, 100)}))
+            truth = quality[final.entry_ids].to_numpy()
+            plain = fit_calibrated_model(final)
+            carried = fit_calibrated_model(final, priors=carried_priors(fit1, previous_judges=first.judge_ids,
+                                                                       design=final))
+            severity, scale, noise = (judges.loc[final.judge_ids, c].to_numpy() for c in ("severity", "scale", "noise"))
+            w = (scale / noise) ** 2
+            oracle = (np.bincount(final.entry, w[final.judge] * (final.y - 70 - severity[final.judge]) / scale[final.judge])
+                      / np.bincount(final.entry, w[final.judge]))
+            rows.append([kendalltau(x, truth)[0] for x in (final.entry_mean(final.y), plain.q, carried.q, oracle)])
+        r = np.array(rows)
+        print(f"{f'{m}×{k}':>8} {r[:, 0].mean():6.3f} {r[:, 1].mean():10.3f} {r[:, 2].mean():8.3f} "
+              f"{r[:, 3].mean():7.3f} {_interval(r[:, 2] - r[:, 1]):>28}")
+    print("  (final m entries × k judges; paired 95% interval of the difference)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=60)
@@ -390,6 +431,7 @@ def main() -> None:
     parser.add_argument("--no-insteval", action="store_true")
     parser.add_argument("--extra", type=int, default=0,
                         help="replications for the extra-judges measurement (0: skip; it ranks each contest 4 times)")
+    parser.add_argument("--two-rounds", type=int, default=0, help="replications for judges carried across rounds")
     parser.add_argument("--favouritism", type=int, default=0, help="replications for the favouritism check (0: skip)")
     parser.add_argument("--no-mixedlm", action="store_true", help="leave out statsmodels MixedLM (slow at size)")
     parser.add_argument("--per-criterion", action="store_true", help="also calibrated fitted per criterion")
@@ -403,6 +445,8 @@ def main() -> None:
         run_decisions(regimes, args.decisions)
     if args.extra:
         run_extra_judges(regimes, args.extra)
+    if args.two_rounds:
+        run_two_rounds(args.two_rounds)
     if args.favouritism:
         for bonus, favoured in ((8.0, 4), (8.0, 6), (12.0, 4)):
             run_favouritism(regimes, args.favouritism, bonus=bonus, favoured=favoured)

@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from judging.core.ranking.calibrated import MIN_NOISE_DF, fit_calibrated, fit_calibrated_model
+from judging.core.ranking.calibrated import (
+    MIN_NOISE_DF,
+    JudgePriors,
+    carried_priors,
+    fit_calibrated,
+    fit_calibrated_model,
+)
 from judging.core.ranking.design import build_design
 from judging.core.simulate import DEFAULT_WEIGHTS, Regime, simulate_contest
 
@@ -112,3 +118,31 @@ def test_a_judges_shift_is_absorbed_by_its_offset(seed, judge, shift):
 
     # the offset is shrunk towards 0, so a shift is absorbed up to the shrinkage, not exactly
     assert change < 0.1 * before.std() < raw_change
+
+
+def test_priors_that_know_nobody_change_nothing():
+    design = _design("final9x15", seed=3)
+    unknown = np.full(design.n_judges, np.nan)
+    priors = JudgePriors(offset=unknown, offset_var=unknown, scale=unknown, scale_var=unknown,
+                         noise_var=unknown, noise_dof=unknown)
+
+    plain, carried = fit_calibrated_model(design), fit_calibrated_model(design, priors=priors)
+
+    assert np.array_equal(plain.q, carried.q) and np.array_equal(plain.sigma2, carried.sigma2)
+
+
+def test_carried_judges_keep_their_earlier_scale_and_noise():
+    first = _design("random", seed=5)
+    earlier = fit_calibrated_model(first)
+    sim = simulate_contest(regime="final9x15", seed=5)  # judges J001–J009, also in the first round
+    final = build_design(_totals(sim.scores))
+
+    priors = carried_priors(earlier, previous_judges=first.judge_ids, design=final)
+    carried = fit_calibrated_model(final, priors=priors)
+
+    at = pd.Index(first.judge_ids).get_indexer(final.judge_ids)
+    assert np.allclose(priors.scale, earlier.s[at]) and np.all(priors.noise_dof > 0)
+    # with a tight prior the final's scales move towards the first round's (relative to their mean)
+    alone = fit_calibrated_model(final, judge_scale=True, model_choice=False)
+    target = earlier.s[at] / earlier.s[at].mean()
+    assert np.abs(carried.s - target).mean() < np.abs(alone.s - target).mean()

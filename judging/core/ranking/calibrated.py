@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.special import digamma, polygamma
 from scipy.stats import f as f_dist
 
@@ -56,9 +57,29 @@ MIN_NOISE_SHARE = 0.05  # a judge's noise SD is at least 5% of the pooled one (o
 MODEL_CHOICE_ALPHA = 0.01  # keep judge offsets / scales only when an F test finds them at the 1% level;
 # without the guard the model lost 0.0005 tau [−0.0010, −0.0000] to the raw mean in the NIPS-like regime
 # (60 replications); at 5% still −0.0005; at 1% −0.0001 [−0.0005, +0.0003]. Biased regimes reject at p < 1e-10.
+CARRY_DRIFT = 0.25  # a carried judge's severity and scale get a quarter of the between-judge variance on top of
+# their posterior variance: judges change a little between rounds (a guess; the simulated judges do not drift)
+CARRY_NOISE_SHARE = 0.5  # and an earlier round's noise counts with half its degrees of freedom (same caveat)
 SCORE_DECIMALS = 9
 DRAW_CHUNK_CELLS = 4_000_000  # draws × sheets per batch of random numbers; the random stream, and so every
 # draw for a seed, depends on it (it once bounded memory; the sums now run one draw at a time)
+
+
+@dataclass(frozen=True)
+class JudgePriors:
+    """What an earlier round says about each judge of this design, on the rubric scale (NaN: nothing).
+
+    ``offset`` and ``scale`` are the judge's severity (points) and scale use relative to that round's
+    average judge, with their variances; ``noise_var`` (points²) came from ``noise_dof`` degrees of
+    freedom. Built by ``carried_priors``.
+    """
+
+    offset: np.ndarray
+    offset_var: np.ndarray
+    scale: np.ndarray
+    scale_var: np.ndarray
+    noise_var: np.ndarray
+    noise_dof: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -104,7 +125,7 @@ def _effective_df(design: Design, *, n, inv, s, vq, s_q, s_qq, vaa, vss, vas) ->
     return np.maximum(n - own - entries, MIN_NOISE_DF)
 
 
-def _coupled_moments(design: Design, *, inv, s_old, s, qe, vq, resid, tau2, var_offset, var_scale,
+def _coupled_moments(design: Design, *, inv, s_old, s, qe, vq, resid, tau2, prior_a, prior_s,
                      vaa, vss, vas):
     """Posterior moments that keep the coupling between a judge and the entries it scored.
 
@@ -116,7 +137,8 @@ def _coupled_moments(design: Design, *, inv, s_old, s, qe, vq, resid, tau2, var_
     each sheet informs the judge only with the share ``1 − h`` its entry leaves (``h`` the sheet's
     leverage on its entry) and the entry only with ``1 − g`` (``g`` its leverage on the judge), and
     judge and entry covary by ``−c · Var(judge part) · Var(q)`` (a linear-response / Bethe
-    correction of the mean-field moments). A prior variance of 0 marks a dropped judge part.
+    correction of the mean-field moments). ``prior_a`` / ``prior_s`` are the judges' prior precisions
+    (``None``: that judge part is dropped).
 
     Returns the entries' variances, the judges' ``(Var a, Var s, Cov)`` and every sheet's expected
     squared residual.
@@ -129,14 +151,14 @@ def _coupled_moments(design: Design, *, inv, s_old, s, qe, vq, resid, tau2, var_
     d00 = np.bincount(jj, keep, J) * inv
     d01 = np.bincount(jj, keep * qe, J) * inv
     d11 = np.bincount(jj, keep * (qe * qe + np.take(vq, ee)), J) * inv
-    if var_offset > 0 and var_scale > 0:
-        p00, p01, p11 = d00 + 1.0 / var_offset, d01, d11 + 1.0 / var_scale
+    if prior_a is not None and prior_s is not None:
+        p00, p01, p11 = d00 + prior_a, d01, d11 + prior_s
         det = p00 * p11 - p01 * p01
         vaa, vss, vas = p11 / det, p00 / det, -p01 / det
-    elif var_offset > 0:
-        vaa, vss, vas = 1.0 / (d00 + 1.0 / var_offset), np.zeros(J), np.zeros(J)
-    elif var_scale > 0:
-        vaa, vss, vas = np.zeros(J), 1.0 / (d11 + 1.0 / var_scale), np.zeros(J)
+    elif prior_a is not None:
+        vaa, vss, vas = 1.0 / (d00 + prior_a), np.zeros(J), np.zeros(J)
+    elif prior_s is not None:
+        vaa, vss, vas = np.zeros(J), 1.0 / (d11 + prior_s), np.zeros(J)
     else:
         vaa = vss = vas = np.zeros(J)
     s_j = np.take(s, jj)
@@ -146,6 +168,31 @@ def _coupled_moments(design: Design, *, inv, s_old, s, qe, vq, resid, tau2, var_
     cross = 2.0 * inv_j * s_j * s_j * vqe * judge_part
     expected_sq = resid**2 + s_j * s_j * vqe + judge_part - cross
     return vq_m, vaa, vss, vas, expected_sq
+
+
+def _known(priors: JudgePriors | None, J: int, spread: float):
+    """Carried priors in this fit's standardised units: ``(mean, precision)`` per judge for offsets and
+    scales (NaN where unknown), and ``(variance, dof)`` for noise (or ``None``)."""
+    if priors is None:
+        return None, None, None
+    has_a = np.isfinite(priors.offset) & np.isfinite(priors.offset_var)
+    has_s = np.isfinite(priors.scale) & np.isfinite(priors.scale_var)
+    offset = np.where(has_a, priors.offset - (priors.offset[has_a].mean() if has_a.any() else 0.0), np.nan) / spread
+    scale = np.where(has_s, priors.scale / (priors.scale[has_s].mean() if has_s.any() else 1.0), np.nan)
+    known_offset = (offset, np.where(has_a, spread**2 / np.maximum(priors.offset_var, 1e-12), np.nan))
+    known_scale = (scale, np.where(has_s, 1.0 / np.maximum(priors.scale_var, 1e-12), np.nan))
+    has_n = np.isfinite(priors.noise_var) & np.isfinite(priors.noise_dof)
+    noise = (np.where(has_n, priors.noise_var / spread**2, 0.0), np.where(has_n, priors.noise_dof, 0.0))
+    return known_offset, known_scale, (noise if has_n.any() else None)
+
+
+def _prior(known, population_precision: float, population_mean: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per judge, the prior precision and mean: carried where the judge is known, else the population's."""
+    if known is None:
+        return population_precision, population_mean
+    mean, precision = known
+    has = np.isfinite(mean)
+    return np.where(has, precision, population_precision), np.where(has, mean, population_mean)
 
 
 def _shrink_log_variance(raw: np.ndarray, bias: np.ndarray, sampling: np.ndarray) -> tuple[np.ndarray, float]:
@@ -188,11 +235,15 @@ def judge_effects(design: Design, y: np.ndarray, *, alpha: float = MODEL_CHOICE_
 
 def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_noise: bool = True,
                          model_choice: bool = True, noise_df: str = "effective", coupled: bool = True,
-                         max_iter: int = MAX_ITER, tol: float = TOL) -> CalibratedFit:
+                         priors: JudgePriors | None = None, max_iter: int = MAX_ITER,
+                         tol: float = TOL) -> CalibratedFit:
     """Fit the calibrated model; ``judge_scale`` / ``judge_noise`` switch those parts off and
     ``model_choice`` the F tests that drop judge offsets or scales the data do not support.
     ``noise_df="sheets"`` and ``coupled=False`` give the earlier form (each judge's sheets as the
     degrees of freedom of its noise; mean-field moments), kept for the benchmarks' comparison.
+    ``priors`` carries judges from an earlier round: a judge known there starts from its severity,
+    scale and noise as the prior (offsets centred on the known judges' mean, scales on theirs), and
+    judge scales are kept whatever the F test says when any judge is known.
 
     Raises ``RankingError`` (``rank.not_converged``) when some ``q`` still moves by ``tol`` or more
     after ``max_iter`` sweeps: the parameters there are not the model's fit."""
@@ -206,7 +257,8 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     judge_offset, tests = True, {"offset_p": np.nan, "scale_p": np.nan}
     if model_choice:
         judge_offset, keep_scale, tests = judge_effects(design, y)
-        judge_scale = judge_scale and keep_scale
+        judge_scale = judge_scale and (keep_scale or (priors is not None and bool(np.isfinite(priors.scale).any())))
+    known_offset, known_scale, known_noise = _known(priors, J, spread)
 
     a, b = solve_additive(design, y, judge_prior=1e-6 * len(y) / J)
     mu = float(b.mean())
@@ -249,11 +301,13 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         qq = qe * qe + vqe
         s_q = np.bincount(jj, qe, J)
         s_qq = np.bincount(jj, qq, J)
-        p00 = n * inv + 1.0 / var_offset
+        prior_a, mean_a = _prior(known_offset, 1.0 / var_offset, 0.0)
+        prior_s, mean_s = _prior(known_scale, 1.0 / var_scale, 1.0)
+        p00 = n * inv + prior_a
         p01 = s_q * inv
-        p11 = s_qq * inv + 1.0 / var_scale
-        r0 = np.bincount(jj, t, J) * inv
-        r1 = np.bincount(jj, qe * t, J) * inv + 1.0 / var_scale
+        p11 = s_qq * inv + prior_s
+        r0 = np.bincount(jj, t, J) * inv + prior_a * mean_a
+        r1 = np.bincount(jj, qe * t, J) * inv + prior_s * mean_s
         if judge_offset and judge_scale:
             det = p00 * p11 - p01 * p01
             a = (p11 * r0 - p01 * r1) / det
@@ -275,7 +329,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         if coupled:
             vq_m, vaa, vss, vas, expected_sq = _coupled_moments(
                 design, inv=inv, s_old=s_old, s=s, qe=qe, vq=vq, resid=resid, tau2=tau2,
-                var_offset=var_offset if judge_offset else 0.0, var_scale=var_scale if judge_scale else 0.0,
+                prior_a=prior_a if judge_offset else None, prior_s=prior_s if judge_scale else None,
                 vaa=vaa, vss=vss, vas=vas)
         else:
             vq_m = vq
@@ -285,6 +339,8 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         if judge_noise and noise_df == "effective":
             df = _effective_df(design, n=n, inv=inv, s=s, vq=vq, s_q=s_q, s_qq=s_qq, vaa=vaa, vss=vss, vas=vas)
             rss = np.bincount(jj, resid**2, J)
+            if known_noise is not None:  # an earlier round's noise counts with its degrees of freedom
+                rss, df = rss + known_noise[0] * known_noise[1], df + known_noise[1]
             bias, sampling = _log_variance_moments(df)
             sigma2, noise_prior_var = _shrink_log_variance(rss / df, bias, sampling)
             # the shrinkage sets how judges differ; the level is the pooled posterior one, as without
@@ -309,6 +365,23 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
                          tau2=tau2, var_offset=var_offset, var_scale=var_scale,
                          noise_prior_var=noise_prior_var, noise_dof=df, tests=tests, iterations=iterations,
                          center=center, spread=spread)
+
+
+def carried_priors(previous: CalibratedFit, *, previous_judges: np.ndarray, design: Design) -> JudgePriors:
+    """Priors for the judges of ``design`` from an earlier round's fit (``previous_judges``: its judge ids
+    in code order); judges the earlier round did not have get NaN."""
+    pos = pd.Index(np.asarray(previous_judges, dtype=object)).get_indexer(np.asarray(design.judge_ids, dtype=object))
+    known = pos >= 0
+
+    def take(values: np.ndarray) -> np.ndarray:
+        return np.where(known, np.asarray(values, dtype=float)[np.maximum(pos, 0)], np.nan)
+
+    spread2 = previous.spread**2
+    return JudgePriors(
+        offset=take(previous.spread * previous.a),
+        offset_var=take(spread2 * (previous.vaa + CARRY_DRIFT * previous.var_offset)),
+        scale=take(previous.s), scale_var=take(previous.vss + CARRY_DRIFT * previous.var_scale),
+        noise_var=take(spread2 * previous.sigma2), noise_dof=take(CARRY_NOISE_SHARE * previous.noise_dof))
 
 
 def posterior_draws(design: Design, fit: CalibratedFit, rng: np.random.Generator, n_draws: int) -> np.ndarray:
