@@ -272,7 +272,7 @@ def mount_shell(*, watch: bool) -> None:
     idle = _idle_minutes()
     token = st.session_state.get(COOKIE_SET_KEY)
     cookie = {"name": browser_shell.COOKIE_NAME, "set": token, "clear_if": st.session_state.get(COOKIE_CLEAR_KEY),
-              "max_age": int(session_hours() * 3600) if token else 0}
+              "max_age": int(_session_hours() * 3600) if token else 0}
     idle_watch = None
     if watch:
         left = idle * 60 - (time.time() - st.session_state.get(LAST_SEEN_KEY, time.time()))

@@ -1,16 +1,20 @@
 """A signed-in tab and its session in the database (AppTest of the whole app): signing in issues a
 token, the sign-out button ends it, a session ended elsewhere signs the tab out at its next run and
-says why, and a tab past its time-out is not kept alive by a late activity ping."""
+says why, a tab past its time-out is not kept alive by a late activity ping, and a new browser session
+is restored from its cookie only while that session is good."""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 from actors import as_user
 from sqlmodel import select
 
+from judging.core.passwords import prepare_password
 from judging.store.db import read_session, write_session
-from judging.store.models import SessionToken
+from judging.store.models import AuditEvent, SessionToken
+from judging.store.people import set_passwords
 from judging.store.sessions import check_session, issue_session, sign_out_everywhere, token_digest
 from judging.ui import common
 from judging.ui.common import COOKIE_CLEAR_KEY, LAST_SEEN_KEY, SESSION_TOKEN_KEY, USER_KEY
@@ -73,3 +77,52 @@ def test_an_activity_ping_after_the_time_out_does_not_keep_the_tab_signed_in(app
     assert at.session_state[LAST_SEEN_KEY] == late
     at.run()
     assert USER_KEY not in at.session_state
+
+
+def _fresh_tab_with_cookie(app, monkeypatch, token: str):
+    """A new browser session (F5, a restart, another replica) whose request carried the session cookie."""
+    monkeypatch.setattr(common, "_cookie_token", lambda: token)
+    return app().run()
+
+
+def test_a_fresh_tab_is_restored_from_the_cookie_and_it_is_logged(app, contest, monkeypatch):
+    with write_session(contest["engine"]) as s:
+        token = issue_session(s, actor=as_user(s, "j1"), hours=12)
+
+    at = _fresh_tab_with_cookie(app, monkeypatch, token)
+
+    assert at.session_state[USER_KEY] == contest["users"]["j1"]
+    assert at.session_state[SESSION_TOKEN_KEY] == token
+    with read_session(contest["engine"]) as s:
+        events = [(e.actor, e.action) for e in s.exec(select(AuditEvent)) if e.action == "auth.session_restored"]
+    assert events == [("j1", "auth.session_restored")]
+
+
+def test_a_fresh_tab_with_an_ended_session_is_signed_out_says_why_and_forgets_the_cookie(app, contest, monkeypatch):
+    with write_session(contest["engine"]) as s:
+        token = issue_session(s, actor=as_user(s, "j1"), hours=12)
+    with write_session(contest["engine"]) as s:
+        set_passwords(s, passwords={"j1": prepare_password("another-judge-password-1", username="j1")},
+                      actor=as_user(s, "org"))
+
+    at = _fresh_tab_with_cookie(app, monkeypatch, token)
+
+    assert USER_KEY not in at.session_state and at.session_state[COOKIE_CLEAR_KEY] == token
+    assert [i.value for i in at.info][:1] == ["您的账号密码已更改，请用新密码重新登录。"]
+
+    forged = _fresh_tab_with_cookie(app, monkeypatch, token[:-2] + "xx")
+    assert USER_KEY not in forged.session_state
+    assert [i.value for i in forged.info][:1] == ["登录状态已失效，请重新登录。"]
+
+
+def test_a_fresh_tab_with_an_expired_session_revokes_it(app, contest, monkeypatch):
+    with write_session(contest["engine"]) as s:
+        token = issue_session(s, actor=as_user(s, "j1"), hours=12, now=datetime.now(UTC) - timedelta(hours=13))
+
+    at = _fresh_tab_with_cookie(app, monkeypatch, token)
+
+    assert USER_KEY not in at.session_state
+    assert [i.value for i in at.info][:1] == ["登录已超过 12 小时，为安全起见请重新登录。"]
+    with read_session(contest["engine"]) as s:
+        row = s.exec(select(SessionToken)).one()
+    assert (row.revoked_reason, row.revoked_at is not None) == ("expired", True)
