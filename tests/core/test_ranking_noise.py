@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
 from judging.core.ranking.calibrated import (
+    DAMP_AFTER,
     MIN_NOISE_DF,
     JudgePriors,
     carried_priors,
@@ -146,3 +147,16 @@ def test_carried_judges_keep_their_earlier_scale_and_noise():
     alone = fit_calibrated_model(final, judge_scale=True, model_choice=False)
     target = earlier.s[at] / earlier.s[at].mean()
     assert np.abs(carried.s - target).mean() < np.abs(alone.s - target).mean()
+
+
+GOLDEN_LIKE = Regime(n_entries=10, n_judges=6, judges_per_entry=(4, 5), severity_sd=6.0, log_scale_sd=0.5,
+                     noise=(1.0, 8.0), erratic_share=0.0, favour_share=0.0)
+
+
+@pytest.mark.parametrize(("regime", "seed"), [(SMALL, 107), (GOLDEN_LIKE, 41), (GOLDEN_LIKE, 60), (GOLDEN_LIKE, 116)])
+def test_contests_whose_noise_step_cycled_now_converge(regime, seed):
+    design = build_design(_totals(simulate_contest(regime=regime, seed=seed).scores))
+
+    fit = fit_calibrated_model(design)  # raised rank.not_converged before the noise steps were damped
+
+    assert fit.iterations > DAMP_AFTER  # they needed it
