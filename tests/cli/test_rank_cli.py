@@ -73,3 +73,23 @@ def test_bad_score_file_names_the_row(tmp_path, capsys):
     path.write_text("judge_id,entry_id,criterion,score\nj1,e1,core_technology,abc\n", encoding="utf-8")
     assert main(["rank", "--scores", str(path), "--rubric", RUBRIC, "--out", str(tmp_path / "o.csv")]) == 2
     assert capsys.readouterr().err.strip() != ""
+
+
+def test_rank_writes_tier_probabilities_expected_tier_and_the_discuss_reasons(scores_csv, tmp_path):
+    out = tmp_path / "ranking.csv"
+    assert main(["rank", "--scores", str(scores_csv), "--rubric", RUBRIC, "--discuss-budget", "0.05",
+                 "--out", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+
+    p = table[[f"p_tier_{k}" for k in ("first", "second", "third", "excellence", "none")]]
+    assert ((p.sum(axis=1) - 1).abs() < 1e-3).all()
+    assert table["expected_tier"].between(1, 5).all()
+    listed = table["discuss"] != ""
+    assert listed.any() and (table.loc[listed, "flags"].str.contains("boundary")).all()
+    assert table.loc[listed, "notes"].str.contains("（").all()  # the reasons in words beside the flags
+
+
+def test_a_discuss_budget_above_one_is_refused(scores_csv, tmp_path, capsys):
+    assert main(["rank", "--scores", str(scores_csv), "--rubric", RUBRIC, "--discuss-budget", "2",
+                 "--out", str(tmp_path / "x.csv")]) != 0
+    assert "必议名单的误差预算必须是 0 到 1 之间的数，实际为 2.0" in capsys.readouterr().err
