@@ -226,11 +226,11 @@ def _slack_minutes(idle: float) -> float:
     return activity_ping_seconds(idle) * 2 / 60
 
 
-def _touch_session(idle: float, *, force: bool = False) -> None:
+def _touch_session(idle: float) -> None:
     """Write the tab's activity to its session in the database, at most every ``activity_ping_seconds``."""
     token = st.session_state.get(SESSION_TOKEN_KEY)
     last = st.session_state.get(TOUCHED_KEY, 0.0)
-    if not token or (not force and time.time() - last < activity_ping_seconds(idle)):
+    if not token or time.time() - last < activity_ping_seconds(idle):
         return
     st.session_state[TOUCHED_KEY] = time.time()
     try:
@@ -251,7 +251,9 @@ def watch_idle(page: str) -> None:
 
     A small fragment reruns every ``idle_check_seconds()``: a fragment run reruns only the fragment,
     so what is typed into the page's fields stays (not stored, not wiped) and the run does not count
-    as activity. It reads the session state only: no database query per tick.
+    as activity. A tick reads the session state only (no database query). The fragment also holds the
+    browser's frame (``mount_shell``), whose activity pings run it too: what the person does in the
+    page (typing included) counts, and is written to the session at most every ``activity_ping_seconds``.
     """
     if st.session_state.get(USER_KEY) is None or page in UNATTENDED_PAGES:
         mount_shell(watch=False)
