@@ -78,7 +78,7 @@ def run_audit_rekey(args) -> int:
             print(t("audit.rekey.refused", n=len(problems)), file=sys.stderr)
             return 1
         done = rekey_chain(connection, old=keyed_event_digest(old_key), old_name=key_fingerprint(old_key),
-                           new_key=new_key, actor=CLI.username, reason=args.reason)
+                           new_key=new_key, actor=CLI.username, reason=args.reason, old_key=old_key)
         redigest_seals(connection, new_key)
     if done.broken_before:
         print(t("audit.rekey.broken_before", n=len(done.broken_before),

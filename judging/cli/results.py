@@ -3,22 +3,41 @@ announcement exports, from files or from a publication (公示) in the database.
 
 from __future__ import annotations
 
+import json
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from judging.core import exports
-from judging.core.bundle import BundleSettings, build_bundle, bundle_digest, canonical_scores, verify_bundle
+from judging.core.bundle import (
+    SUMS_NAME,
+    BundleSettings,
+    build_bundle,
+    bundle_digest,
+    canonical_scores,
+    verify_bundle,
+)
+from judging.core.checkpoint import matches as digest_matches
+from judging.core.checkpoint import short_form
 from judging.core.permissions import CLI
 from judging.core.ranking import default_award_config, load_award_config
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv
 from judging.errors import JudgingError, Problem
 from judging.i18n import t
-from judging.store.db import open_database, read_session
-from judging.store.publication import current_list, edition_info, get_publication, publication_bundle
+from judging.store.db import database_url, make_engine, normalise_url, open_database, read_session
+from judging.store.publication import (
+    anchors_of,
+    current_list,
+    edition_info,
+    get_publication,
+    publication_bundle,
+)
 
 MAX_LISTED_DIFFERENCES = 20  # the first twenty show the pattern; the count says how many there are
 ENTRY_COLUMN_NAMES = {"code": "entry_id", "作品编号": "entry_id", "作品名称": "title", "申报单位": "organisation",
@@ -28,7 +47,9 @@ ENTRY_COLUMN_NAMES = {"code": "entry_id", "作品编号": "entry_id", "作品名
 def register(subparsers) -> None:
     verify = subparsers.add_parser("verify", help="recompute and check a bundle / 复核数据包")
     verify.add_argument("bundle", type=Path)
-    verify.add_argument("--digest", help="the bundle digest recorded with the publication / 公示记录中的摘要")
+    verify.add_argument("--digest", help="the bundle digest printed on the 公示, full or short / 公示上印的摘要；"
+                        "without it, the digest recorded in the database with the bundle's publication")
+    verify.add_argument("--db", default=None, help="database URL for the recorded digest (default: JUDGING_DATABASE_URL)")
     verify.set_defaults(func=run_verify)
 
     bundle = subparsers.add_parser("bundle", help="make a reproducible bundle / 生成复核数据包")
@@ -69,7 +90,17 @@ def _fail(code: str, **params: object) -> JudgingError:
 def run_verify(args) -> int:
     if not args.bundle.is_file():
         raise _fail("results.cli.no_file", path=str(args.bundle))
-    report = verify_bundle(args.bundle, expected_digest=args.digest)
+    recorded_problems: list[Problem] = []
+    if args.digest:
+        report = verify_bundle(args.bundle, expected_digest=None)
+        if report.digest and not digest_matches(args.digest, report.digest):
+            report.problems.append(Problem("bundle.digest_mismatch", {"expected": args.digest, "actual": report.digest}))
+        elif report.digest:
+            print(t("verify.digest_given_ok", digest=short_form(report.digest)))
+    else:
+        report = verify_bundle(args.bundle, expected_digest=None)
+        recorded_problems = _check_recorded_digest(args, report.digest)
+        report.problems.extend(recorded_problems)
     print(t("results.cli.digest", digest=report.digest or "—"))
     if report.ok:
         print(t("results.cli.verify_ok", n=report.entries, gap=f"{report.max_float_difference:.1e}"))
@@ -83,6 +114,58 @@ def run_verify(args) -> int:
         print(t("results.cli.more", n=len(report.differences) - MAX_LISTED_DIFFERENCES), file=sys.stderr)
     print(t("results.cli.verify_failed"), file=sys.stderr)
     return 1
+
+
+def _bundle_publication(path: Path) -> int | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+        return int(manifest["edition"]["publication"])
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+        return None
+
+
+def _changed_files(recorded_sums: str, path: Path) -> list[str]:
+    """The files whose checksum differs from the recorded one (or that were added or removed)."""
+    def parse(text: str) -> dict[str, str]:
+        return {name: digest for digest, _, name in (line.partition("  ") for line in text.splitlines() if line)}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            now = parse(archive.read(SUMS_NAME).decode("utf-8"))
+    except (KeyError, zipfile.BadZipFile):
+        return [SUMS_NAME]
+    then = parse(recorded_sums)
+    return sorted(name for name in set(now) | set(then) if now.get(name) != then.get(name))
+
+
+def _check_recorded_digest(args, digest: str) -> list[Problem]:
+    """Without ``--digest``: compare with the digests recorded with the bundle's publication, and say so."""
+    publication_id = _bundle_publication(args.bundle)
+    if not digest:
+        return []  # not a readable bundle: verify_bundle says why
+    if publication_id is None:  # made from files (judging bundle --scores ...): nothing was recorded for it
+        print(t("verify.no_publication"))
+        return []
+    url = args.db or database_url()
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        return [Problem("verify.no_database", {"publication": publication_id, "url": url})]
+    try:  # read only: verifying never creates or upgrades a database
+        with read_session(make_engine(url)) as session:
+            anchors = anchors_of(session, publication_id, actor=CLI)
+    except SQLAlchemyError:
+        return [Problem("verify.no_database", {"publication": publication_id, "url": url})]
+    if not anchors:
+        return [Problem("verify.nothing_recorded", {"publication": publication_id})]
+    for anchor in reversed(anchors):
+        if anchor.bundle_digest == digest:
+            print(t("verify.recorded_ok", publication=publication_id, kind=anchor.kind,
+                    at=anchor.at.isoformat(timespec="minutes"), digest=short_form(digest)))
+            return []
+    latest = anchors[-1]
+    return [Problem("verify.recorded_differs", {
+        "publication": publication_id, "kind": latest.kind, "expected": short_form(latest.bundle_digest),
+        "files": ", ".join(_changed_files(latest.bundle_sums, args.bundle)) or "—"})]
 
 
 def _engine(args):

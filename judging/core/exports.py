@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from judging.core.checkpoint import short_form
 from judging.core.panel import panel_notes
 from judging.errors import JudgingError, Problem
 from judging.i18n import TEXTS, t
@@ -69,6 +70,11 @@ class EditionInfo:
     contact: str = ""
     issued_on: date | None = None
     final: bool = False  # False: 公示 (provisional list); True: the final announced list
+    # recorded with the publication (its latest publish or freeze): printed so that a reader can check a
+    # bundle (judging verify BUNDLE.zip --digest ...) and the audit trail's signed checkpoint
+    bundle_digest: str = ""
+    checkpoint_digest: str = ""
+    public_key: str = ""
 
     def track_name(self, key: str) -> str:
         return self.track_names.get(key, key)
@@ -433,7 +439,25 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
         pdf.multi_cell(0, 6, edition.organiser, align="R", new_x="LMARGIN", new_y="NEXT")
     if edition.issued_on:
         pdf.multi_cell(0, 6, _date_text(edition.issued_on, lang), align="R", new_x="LMARGIN", new_y="NEXT")
+    lines = digest_lines(edition, lang)
+    if lines:
+        pdf.ln(4)
+        pdf.set_font(size=8)
+        for line in lines:
+            pdf.multi_cell(0, 4.2, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def digest_lines(edition: EditionInfo, lang: str = "zh") -> list[str]:
+    """The digests a 公示 document prints under the list: each in a short form to read aloud and in full."""
+    lines = []
+    if edition.bundle_digest:
+        lines.append(t("export.bundle_digest_line", lang, short=short_form(edition.bundle_digest),
+                       full=edition.bundle_digest))
+    if edition.checkpoint_digest:
+        lines.append(t("export.checkpoint_line", lang, short=short_form(edition.checkpoint_digest),
+                       full=edition.checkpoint_digest, key=edition.public_key))
+    return lines
 
 
 def _panel_notes(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -573,6 +597,8 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
         paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if edition.issued_on:
         paragraph(_date_text(edition.issued_on, lang), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for line in digest_lines(edition, lang):
+        paragraph(line, size=8)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -94,4 +94,52 @@ TEXTS = {
         "zh": "未更换密钥：在原密钥下已有 {n} 处数据与封签不符（见上），请先查明原因",
         "en": "the key was not rotated: {n} row(s) already differ from their seals under the old key (above); find out why first",
     },
+    "audit.seal.set_changed": {
+        "zh": "{table}：现有 {now} 个封签，系统写入的是 {written} 个（或封签集合不同）：有行连同封签被删除、恢复或插入",
+        "en": "{table}: {now} seals now, {written} written by the app (or a different set): rows were deleted, restored or added together with their seals",
+    },
+    "export.bundle_digest_line": {
+        "zh": "复核数据包摘要：{short}（完整：{full}）。可用 judging verify 数据包.zip --digest {short} 核对。",
+        "en": "Bundle digest: {short} (full: {full}). Check a bundle with judging verify BUNDLE.zip --digest {short}.",
+    },
+    "export.checkpoint_line": {
+        "zh": "审计记录签名检查点：{short}（完整：{full}；Ed25519 公钥：{key}）",
+        "en": "Signed audit checkpoint: {short} (full: {full}; Ed25519 public key: {key})",
+    },
+    "audit.checkpoint.bad_signature": {
+        "zh": "审计检查点事件 {id} 的签名、摘要或公钥不符（检查点被伪造或改动）",
+        "en": "the signature, digest or public key of the audit checkpoint event {id} does not hold (forged or altered)",
+    },
+    "audit.checkpoint.chain_moved": {
+        "zh": "审计检查点事件 {id} 签署的第 {upto} 条事件已不是签署时的那条（审计记录被改写）",
+        "en": "the event {upto} signed by the audit checkpoint {id} is no longer the one signed (the trail was rewritten)",
+    },
+    "audit.checkpoint.anchor_differs": {
+        "zh": "公示 {publication}（{kind}）记录的检查点 {id} 缺失或与审计记录中的不符",
+        "en": "the checkpoint {id} recorded with publication {publication} ({kind}) is missing from the trail or differs from it",
+    },
+    "verify.digest_given_ok": {
+        "zh": "数据包摘要与给出的摘要一致（{digest}）",
+        "en": "the bundle's digest matches the one given ({digest})",
+    },
+    "verify.recorded_ok": {
+        "zh": "已与数据库中公示 {publication} 记录的摘要核对（{kind}，{at}）：一致（{digest}）",
+        "en": "checked against the digest recorded with publication {publication} ({kind}, {at}): it matches ({digest})",
+    },
+    "verify.recorded_differs": {
+        "zh": "数据包与公示 {publication} 记录的摘要（{kind}：{expected}）不符；与记录不同的文件：{files}",
+        "en": "the bundle differs from the digest recorded with publication {publication} ({kind}: {expected}); files that differ from the record: {files}",
+    },
+    "verify.nothing_recorded": {
+        "zh": "数据库中公示 {publication} 没有记录数据包摘要：请用 --digest 给出公示上印的摘要",
+        "en": "no bundle digest is recorded with publication {publication}: give the one printed on the 公示 with --digest",
+    },
+    "verify.no_publication": {
+        "zh": "该数据包不属于任何公示，只重新计算了其内容；要确认它就是公示的那一份，请用 --digest 给出公示上印的摘要",
+        "en": "this bundle names no publication: only its contents were recomputed; to check it is the published one, give the digest printed on the 公示 with --digest",
+    },
+    "verify.no_database": {
+        "zh": "该数据包属于公示 {publication}，但无法读取数据库 {url} 来核对记录的摘要：请用 --db 指定数据库，或用 --digest 给出公示上印的摘要",
+        "en": "this bundle belongs to publication {publication}, but the database {url} cannot be read to check the recorded digest: name it with --db, or give the digest printed on the 公示 with --digest",
+    },
 }

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from judging.core.audit_digest import GENESIS_HASH, EventDigest, key_fingerprint, keyed_event_digest
+from judging.core.checkpoint import public_key_hex
 from judging.core.permissions import Actor
 from judging.errors import Problem
 from judging.store.audit_key import audit_key
@@ -117,7 +118,7 @@ class Rekeyed:
 
 
 def rekey_chain(connection: Connection, *, old: EventDigest, old_name: str, new_key: bytes, actor: str,
-                reason: str) -> Rekeyed:
+                reason: str, old_key: bytes | None = None) -> Rekeyed:
     """Chain every event again under ``new_key`` after checking it under ``old``, then record an
     ``audit.rekey`` event (the events re-keyed, the old and new key's names, and the ids of events
     that were already broken: ``verify_audit_chain`` reports those forever, so a re-keying launders
@@ -144,7 +145,9 @@ def rekey_chain(connection: Connection, *, old: EventDigest, old_name: str, new_
                            .values(prev_hash=bindparam("prev_hash"), hash=bindparam("hash")), updates)
     broken = sorted(set(broken))
     body = json.dumps({"events": len(rows), "from": old_name, "to": key_fingerprint(new_key), "reason": reason,
-                       "broken_before": broken[:MAX_RECORDED_BROKEN], "broken_count": len(broken)},
+                       "broken_before": broken[:MAX_RECORDED_BROKEN], "broken_count": len(broken),
+                       # the checkpoint signing keys before and after: checkpoints signed before stay checkable
+                       "public_keys": [public_key_hex(k) for k in (old_key, new_key) if k]},
                       ensure_ascii=False, sort_keys=True)
     at = utcnow()
     event_id = connection.execute(insert(table).values(

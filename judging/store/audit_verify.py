@@ -1,5 +1,5 @@
-"""``audit verify`` in one call: the keyed chain, the score table replayed from its events, and every
-fact table against its row seals, as one list of problems in words."""
+"""``audit verify`` in one call: the keyed chain, the score table replayed from its events, every fact
+table against its row seals, and the signed checkpoints, as one list of problems in words."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlmodel import Session
 from judging.core.permissions import Actor
 from judging.errors import Problem
 from judging.store.audit_log import score_mismatches, verify_audit_chain
+from judging.store.checkpoints import checkpoint_problems
 from judging.store.guard import guarded
 from judging.store.seals import seal_problems
 
@@ -25,4 +26,5 @@ def audit_problems(session: Session, *, actor: Actor, lang: str | None = None) -
                                                     "ids": ", ".join(map(str, broken[:MAX_LISTED_IDS]))}))
     problems.extend(score_mismatches(session, actor=actor))
     problems.extend(seal_problems(session, actor=actor, lang=lang))
+    problems.extend(checkpoint_problems(session, actor=actor))
     return problems

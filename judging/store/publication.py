@@ -8,7 +8,9 @@ Every step records an audit event in the same transaction. The rules that need n
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +19,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from judging.core.award_settings import resolved_awards, track_sizes
-from judging.core.bundle import BundleSettings, build_bundle, table_records
+from judging.core.bundle import SUMS_NAME, BundleSettings, build_bundle, bundle_digest, table_records
 from judging.core.calendar import window_calendar
 from judging.core.exports import EditionInfo
 from judging.core.panel import MOVE, PANEL_SOURCE, Decision, change_reason, in_force, with_decisions
@@ -36,6 +38,7 @@ from judging.core.states import RoundStatus
 from judging.errors import NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.award_settings import award_settings_of
+from judging.store.checkpoints import write_checkpoint
 from judging.store.editions import get_round, tracks_of, update_round
 from judging.store.guard import guarded
 from judging.store.models import (
@@ -43,11 +46,13 @@ from judging.store.models import (
     Objection,
     PanelDecision,
     Publication,
+    PublicationAnchor,
     PublicationChange,
     PublicationReopening,
     utcnow,
 )
 from judging.store.scores import round_data
+from judging.store.seals import committed_seal_tables
 
 LIST_COLUMNS = ("entry_id", "track", "title", "organisation", "recommending_unit", "score", "score_low",
                 "score_high", "rank", "rank_low", "rank_high", "tier", "tier_label", "flags", "veto")
@@ -225,7 +230,32 @@ def publish(
     for decision in moves:  # the panel's moves, as tier changes on the list (the list itself is the engine's)
         change_tier(session, publication_id=publication.id, entry_id=decision.entry_id, tier=decision.tier,
                     reason=change_reason(decision), source=f"{PANEL_SOURCE}{decision.id}", actor=actor)
+    _anchor(session, publication, kind="publish", actor=actor)
     return publication
+
+
+def _anchor(session: Session, publication: Publication, *, kind: str, actor: Actor) -> PublicationAnchor:
+    """Record the bundle's digest and a signed checkpoint of the trail with the publication (publish, freeze)."""
+    session.flush()
+    bundle = publication_bundle(session, publication.id, actor=actor)
+    digest = bundle_digest(bundle)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        sums = archive.read(SUMS_NAME).decode("utf-8")
+    checkpoint = write_checkpoint(session, reason=f"publication:{publication.id}:{kind}",
+                                  seal_tables=committed_seal_tables(session), bundle=digest)
+    anchor = PublicationAnchor(publication_id=publication.id, kind=kind, bundle_digest=digest, bundle_sums=sums,
+                               checkpoint_event_id=checkpoint.event_id, checkpoint_digest=checkpoint.digest,
+                               public_key=checkpoint.public_key)
+    session.add(anchor)
+    session.flush()
+    return anchor
+
+
+@guarded("publication.read")
+def anchors_of(session: Session, publication_id: int, *, actor: Actor) -> list[PublicationAnchor]:
+    """The digests recorded with a publication (publish, then each freeze), oldest first."""
+    return list(session.exec(select(PublicationAnchor).where(PublicationAnchor.publication_id == publication_id)
+                             .order_by(PublicationAnchor.id)))
 
 
 def _panel_moves(session: Session, *, round_id: int, listed: dict[str, str], actor: Actor) -> list[Decision]:
@@ -353,6 +383,7 @@ def freeze(session: Session, *, publication_id: int, actor: Actor) -> Publicatio
                           "window": {"start": publication.start_date.isoformat(), "days": publication.objection_days,
                                      "end": objection_deadline(publication).isoformat()},
                           "today": day.isoformat()})
+    _anchor(session, publication, kind="freeze", actor=actor)
     return publication
 
 
@@ -384,8 +415,18 @@ def edition_info(session: Session, publication: Publication, *, organiser: str =
         track_names={t.key: t.name_zh for t in tracks}, track_order=tuple(t.key for t in tracks),
         publication_start=publication.start_date, publication_end=objection_deadline(publication),
         contact=publication.contact, issued_on=issued_on or publication.start_date,
-        final=publication.status == "frozen",
+        final=publication.status == "frozen", **_printed_digests(session, publication),
     )
+
+
+def _printed_digests(session: Session, publication: Publication) -> dict[str, str]:
+    # the latest anchor (publish, or the last freeze): what the printed list can be checked against
+    anchor = session.exec(select(PublicationAnchor).where(PublicationAnchor.publication_id == publication.id)
+                          .order_by(PublicationAnchor.id.desc()).limit(1)).first()
+    if anchor is None:
+        return {}
+    return {"bundle_digest": anchor.bundle_digest, "checkpoint_digest": anchor.checkpoint_digest,
+            "public_key": anchor.public_key}
 
 
 @guarded("scores.read")  # every judge's scores and veto reasons: not for announcers

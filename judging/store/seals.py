@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Table, bindparam, delete, event, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel
 
@@ -29,6 +29,7 @@ from judging.core.permissions import Actor
 from judging.errors import Problem
 from judging.i18n import t
 from judging.store.audit_key import audit_key
+from judging.store.checkpoints import due, write_checkpoint
 from judging.store.guard import guarded
 from judging.store.models import AuditEvent, Entry, Publication, Round, RowSeal, User
 
@@ -74,10 +75,11 @@ def _plain(value: object) -> object:
     return value
 
 
-def row_content(table: Table, row: Mapping[str, object]) -> str:
-    """The canonical JSON of a row as read from the database (secret columns by their SHA-256)."""
+def row_content(table: Table, row: Mapping[str, object], columns=None) -> str:
+    """The canonical JSON of a row as read from the database (secret columns by their SHA-256);
+    ``columns``: the ones the database has (a migration seals before later ones add columns)."""
     content = {}
-    for column in table.columns:
+    for column in table.columns if columns is None else columns:
         value = row[column.name]
         if (table.name, column.name) in SECRET_COLUMNS and value:
             value = "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
@@ -133,15 +135,29 @@ def _seal_before_commit(session: OrmSession) -> None:
     if not (touched or bulk_from or last_event):
         return
     key = audit_key(session.get_bind())
+    head = _locked_head(session)
     for name in sorted(set(touched) | set(bulk_from)):
         table = SQLModel.metadata.tables[name]
         ids = set(touched.get(name, ()))
         if name in bulk_from:
             ids.update(session.execute(select(table.c.id).where(table.c.id > bulk_from[name])).scalars())
-        _reseal(session, key, table, sorted(ids), last_event)
+        _reseal(session, key, table, sorted(ids), last_event, head)
     if last_event is not None:
-        head = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-        _write_head(session, key, head.id, head.hash)
+        if due(head["id"], last_event):  # every CHECKPOINT_EVERY events: a signed checkpoint of this state
+            write_checkpoint(session, reason="periodic", seal_tables=head["tables"])
+            session.info.pop("audit_last_event_id", None)
+        last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+        head["id"], head["hash"] = last.id, last.hash
+    _write_head(session, key, head)
+
+
+def committed_seal_tables(session) -> dict[str, tuple[int, str]]:
+    """The row seals' per-table summary (count, XOR of digests) as last committed, for a checkpoint."""
+    seals = RowSeal.__table__
+    row = session.execute(select(seals.c.content).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1])
+                          ).first()
+    tables = {} if row is None else json.loads(row.content).get("tables", {})
+    return {name: tuple(value) for name, value in tables.items()}
 
 
 @event.listens_for(OrmSession, "after_rollback")
@@ -150,48 +166,98 @@ def _forget_after_rollback(session: OrmSession) -> None:
         session.info.pop(name, None)
 
 
-def _reseal(session, key: bytes, table: Table, ids: list[int], event_id: int | None) -> None:
+def _xor(a: str, b: str) -> str:
+    return f"{int(a, 16) ^ int(b, 16):064x}"
+
+
+def _tally(head: dict, table_name: str, digest: str, count: int) -> None:
+    # per table: how many seals, and the XOR of their digests (order-free, undone by the same XOR)
+    n, acc = head["tables"].get(table_name, (0, "0" * 64))
+    head["tables"][table_name] = (n + count, _xor(acc, digest))
+
+
+def _locked_head(session) -> dict:
+    """The head seal's content, its row locked until commit (PostgreSQL: writers of seals take turns here)."""
+    seals = RowSeal.__table__
+    row = session.execute(select(seals.c.content).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1])
+                          .with_for_update()).first()
+    if row is None:
+        return {"id": None, "hash": None, "tables": {}}
+    content = json.loads(row.content)
+    content["tables"] = {name: tuple(value) for name, value in content.get("tables", {}).items()}
+    return content
+
+
+def _reseal(session, key: bytes, table: Table, ids: list[int], event_id: int | None, head: dict) -> None:
     seals = RowSeal.__table__
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         rows = session.execute(select(table).where(table.c.id.in_(chunk))).mappings().all()
+        old = session.execute(select(seals.c.digest).where(seals.c.table_name == table.name,
+                                                           seals.c.row_id.in_(chunk))).scalars().all()
         session.execute(delete(seals).where(seals.c.table_name == table.name, seals.c.row_id.in_(chunk)))
+        for digest in old:
+            _tally(head, table.name, digest, -1)
         values = []
         for row in rows:
             content = row_content(table, row)
+            digest = seal_digest(key, table.name, row["id"], content, event_id)
             values.append({"table_name": table.name, "row_id": row["id"], "content": content, "event_id": event_id,
-                           "digest": seal_digest(key, table.name, row["id"], content, event_id)})
+                           "digest": digest})
+            _tally(head, table.name, digest, 1)
         if values:
             session.execute(insert(seals), values)
 
 
-def _write_head(session, key: bytes, event_id: int, event_hash: str) -> None:
+def _write_head(session, key: bytes, head: dict) -> None:
     seals = RowSeal.__table__
-    content = json.dumps({"id": event_id, "hash": event_hash}, sort_keys=True)
-    session.execute(delete(seals).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1]))
-    session.execute(insert(seals).values(table_name=HEAD[0], row_id=HEAD[1], content=content, event_id=event_id,
-                                         digest=seal_digest(key, *HEAD, content, event_id)))
+    content = json.dumps({"id": head["id"], "hash": head["hash"],
+                          "tables": {name: list(value) for name, value in sorted(head["tables"].items())}},
+                         sort_keys=True)
+    values = {"content": content, "event_id": head["id"], "digest": seal_digest(key, *HEAD, content, head["id"])}
+    done = session.execute(update(seals).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1])
+                           .values(**values))
+    if done.rowcount == 0:
+        session.execute(insert(seals).values(table_name=HEAD[0], row_id=HEAD[1], **values))
+
+
+def _full_head(connection) -> dict:
+    """The head as the seals and the trail are now (the upgrade that introduces seals, and a rotation)."""
+    seals = RowSeal.__table__
+    head = {"id": None, "hash": None, "tables": {}}
+    for name, digest in connection.execute(select(seals.c.table_name, seals.c.digest)
+                                           .where(seals.c.table_name != HEAD[0])):
+        _tally(head, name, digest, 1)
+    last = connection.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if last is not None:
+        head["id"], head["hash"] = last.id, last.hash
+    return head
 
 
 def seal_everything(connection, key: bytes) -> int:
     """Seal every row of every sealed table and the trail's last event as they are now (the upgrade
-    that introduces seals, and a key rotation); returns the rows sealed."""
+    that introduces seals); returns the rows sealed."""
     seals = RowSeal.__table__
     connection.execute(delete(seals))
-    last = connection.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    last = connection.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).first()
     event_id = None if last is None else last.id
     count = 0
+    inspector = inspect(connection)
+    present = set(inspector.get_table_names())
     for table in sealed_tables():
+        if table.name not in present:  # a table a later migration adds
+            continue
+        names = {column["name"] for column in inspector.get_columns(table.name)}
+        columns = [column for column in table.columns if column.name in names]
         values = []
-        for row in connection.execute(select(table)).mappings():
-            content = row_content(table, row)
+        for row in connection.execute(select(*columns)).mappings():
+            content = row_content(table, row, columns)
             values.append({"table_name": table.name, "row_id": row["id"], "content": content, "event_id": event_id,
                            "digest": seal_digest(key, table.name, row["id"], content, event_id)})
         for start in range(0, len(values), CHUNK):
             connection.execute(insert(seals), values[start:start + CHUNK])
         count += len(values)
-    if last is not None:
-        _write_head(connection, key, last.id, last.hash)
+    _write_head(connection, key, _full_head(connection))
     return count
 
 
@@ -205,9 +271,7 @@ def redigest_seals(connection, key: bytes) -> int:
     if updates:
         connection.execute(update(seals).where(seals.c.id == bindparam("b_id")).values(digest=bindparam("digest")),
                            updates)
-    last = connection.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    if last is not None:
-        _write_head(connection, key, last.id, last.hash)
+    _write_head(connection, key, _full_head(connection))
     return len(updates)
 
 
@@ -314,7 +378,7 @@ def problems_under_key(session, key: bytes, lang: str | None = None) -> list[Pro
               and (seal["table_name"], seal["row_id"]) != HEAD):  # a moved head is reported once, below
             problems.append(Problem("audit.seal.event_missing", {
                 "row": _describe_seal(seal, names, lang), "event": seal["event_id"]}))
-    problems.extend(_head_problems(session, seals.get(HEAD[0], {}).get(HEAD[1])))
+    problems.extend(_head_problems(session, seals.get(HEAD[0], {}).get(HEAD[1]), seal_rows, lang))
     for table in sealed_tables():
         table_seals = seals.get(table.name, {})
         seen = set()
@@ -325,10 +389,9 @@ def problems_under_key(session, key: bytes, lang: str | None = None) -> list[Pro
             if seal is None:
                 problems.append(Problem("audit.seal.unsealed", {"row": describe_row(table.name, row, names, lang)}))
                 continue
-            content = row_content(table, row)
-            if content != seal["content"]:
-                now, then = json.loads(content), json.loads(seal["content"])
-                for column in sorted(set(now) | set(then)):
+            now, then = json.loads(row_content(table, row)), json.loads(seal["content"])
+            if any(now.get(column) != value for column, value in then.items()):
+                for column in sorted(then):  # a column added after the row was sealed is not in its seal
                     if now.get(column) != then.get(column):
                         for path, value, sealed in _differences(column, now.get(column), then.get(column)):
                             problems.append(Problem("audit.seal.changed", {
@@ -345,13 +408,27 @@ def _describe_seal(seal: Mapping, names: _Names, lang: str | None) -> str:
     return describe_row(seal["table_name"], json.loads(seal["content"]), names, lang)
 
 
-def _head_problems(session, head: Mapping | None) -> list[Problem]:
+def _head_problems(session, head: Mapping | None, seal_rows, lang: str | None) -> list[Problem]:
     last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    if last is None and head is None:
-        return []
     if head is None:
-        return [Problem("audit.seal.head_missing", {"id": last.id})]
+        has_seals = any(seal["table_name"] != HEAD[0] for seal in seal_rows)
+        return [Problem("audit.seal.head_missing", {"id": "—" if last is None else last.id})] if (
+            last is not None or has_seals) else []
     sealed = json.loads(head["content"])
-    if last is None or (last.id, last.hash) != (sealed["id"], sealed["hash"]):
-        return [Problem("audit.seal.head_moved", {"sealed": sealed["id"], "now": "—" if last is None else last.id})]
-    return []
+    problems = []
+    if (None if last is None else (last.id, last.hash)) != (
+            None if sealed["id"] is None else (sealed["id"], sealed["hash"])):
+        problems.append(Problem("audit.seal.head_moved", {"sealed": sealed["id"] or "—",
+                                                          "now": "—" if last is None else last.id}))
+    now = {"id": None, "hash": None, "tables": {}}
+    for seal in seal_rows:
+        if seal["table_name"] != HEAD[0]:
+            _tally(now, seal["table_name"], seal["digest"], 1)
+    written = {name: tuple(value) for name, value in sealed.get("tables", {}).items()}
+    for name in sorted(set(now["tables"]) | set(written)):
+        n_now, acc_now = now["tables"].get(name, (0, "0" * 64))
+        n_written, acc_written = written.get(name, (0, "0" * 64))
+        if (n_now, acc_now) != (n_written, acc_written):
+            label = t(TABLE_LABELS[name], lang) if name in TABLE_LABELS else name
+            problems.append(Problem("audit.seal.set_changed", {"table": label, "now": n_now, "written": n_written}))
+    return problems

@@ -62,7 +62,7 @@ def test_export_and_bundle_of_a_frozen_publication(engine, tmp_path, monkeypatch
     assert verify_bundle(tmp_path / "out" / "2026年新产品评选_复核数据包.zip").ok
     bundle = tmp_path / "b.zip"
     assert main(["bundle", "--publication", str(pid), "--db", url, "--out", str(bundle)]) == 0
-    assert main(["verify", str(bundle)]) == 0
+    assert main(["verify", str(bundle), "--db", url]) == 0  # against the digest recorded with the publication
 
 
 def test_export_refuses_an_unknown_format(tmp_path, capsys):

@@ -42,6 +42,7 @@ from judging.store.audit_log import (
 )
 from judging.store.audit_verify import audit_problems
 from judging.store.award_settings import award_settings_history, award_settings_of, save_award_settings
+from judging.store.checkpoints import checkpoint_problems
 from judging.store.db import open_database, read_session, write_session
 from judging.store.editions import (
     add_entries,
@@ -54,7 +55,7 @@ from judging.store.editions import (
 )
 from judging.store.guard import authorize, guarded
 from judging.store.live import live_board, ordinary_sheets, panel_of
-from judging.store.models import AuditEvent, User
+from judging.store.models import AuditEvent, RoundEntry, User
 from judging.store.people import (
     active_judges,
     create_user,
@@ -139,7 +140,9 @@ def _build(engine) -> dict:
         j1, j2 = users["j1"].id, users["j2"].id
         assign(s, round_id=prelim.id, pairs=[(j1, e["E1"]), (j1, e["E2"]), (j1, e["E4"]), (j2, e["E1"])], actor=SYSTEM)
         assign(s, round_id=final.id, pairs=[(j1, e["E1"])], actor=SYSTEM)
-        assign(s, round_id=review.id, pairs=[(j1, e["E1"])], actor=SYSTEM)
+        # the published round has its own entry (as a later round does), so the edition still takes entries
+        s.add(RoundEntry(round_id=review.id, entry_id=e["E4"]))
+        assign(s, round_id=review.id, pairs=[(j1, e["E4"])], actor=SYSTEM)
         add_conflict(s, judge_id=j1, entry_id=e["E2"], actor=SYSTEM)
     with write_session(engine) as s:
         where = {"round_id": prelim.id, "judge_id": j1}
@@ -148,7 +151,7 @@ def _build(engine) -> dict:
             save_score(s, **where, entry_id=e["E4"], criterion=criterion, value=value, actor=as_user(s, "j1"))
         submit_sheet(s, **where, entry_id=e["E4"], actor=as_user(s, "j1"))
         for criterion, value in FULL.items():  # the round whose list is published (and so closed)
-            save_score(s, round_id=review.id, judge_id=j1, entry_id=e["E1"], criterion=criterion, value=value,
+            save_score(s, round_id=review.id, judge_id=j1, entry_id=e["E4"], criterion=criterion, value=value,
                        actor=as_user(s, "j1"))
     with write_session(engine) as s:
         published = publication.publish(s, round_id=review.id, settings=SETTINGS, start_date=date(2026, 11, 23),
@@ -335,6 +338,8 @@ STORE_READS = {
     "score_mismatches": (lambda s, i, a: score_mismatches(s, actor=a), AUDIT),
     "seal_problems": (lambda s, i, a: seal_problems(s, actor=a), AUDIT),
     "audit_problems": (lambda s, i, a: audit_problems(s, actor=a), AUDIT),
+    "checkpoint_problems": (lambda s, i, a: checkpoint_problems(s, actor=a), AUDIT),
+    "anchors_of": (lambda s, i, a: publication.anchors_of(s, i["publication"], actor=a), LISTS),
     "get_user": (lambda s, i, a: get_user(s, "j1", actor=a), PEOPLE),
     "list_judges": (lambda s, i, a: list_judges(s, actor=a), PEOPLE),
     "active_judges": (lambda s, i, a: active_judges(s, actor=a), PEOPLE),
@@ -366,7 +371,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
-    "sessions", "award_settings", "seals", "audit_verify"))
+    "sessions", "award_settings", "seals", "audit_verify", "checkpoints"))
 
 
 def _public_functions():
@@ -380,7 +385,8 @@ def _public_functions():
 # Writers that run before anyone is signed in, or that are the audit trail itself.
 SIGN_IN_WRITERS = {"record_event", "record_events", "append_event", "record_failure", "count_attempt", "settle_attempt",
                    "create_first_organiser",  # only on an empty database, after the setup code (nobody signed in yet)
-                   "change_own_password"}  # the account itself, with its current password
+                   "change_own_password",  # the account itself, with its current password
+                   "write_checkpoint"}  # the trail signing itself: inside guarded publish/freeze and every commit
 
 
 def _writers():
@@ -425,6 +431,10 @@ UNGUARDED_READS = {
                                             "never a row",
     "judging.store.seals.problems_under_key": "seal_problems' body with the key given: a key rotation (CLI) checks "
                                               "the seals under the old key; shows only what differs",
+    "judging.store.checkpoints.write_checkpoint": "signs the trail's newest event inside the guarded publish and "
+                                                  "freeze and the commit of every writer; returns its digest",
+    "judging.store.seals.committed_seal_tables": "the seals' summary (counts and XORs of digests) for a "
+                                                 "checkpoint inside publish and freeze; no row content",
     "judging.store.seals.redigest_seals": "digests the seals again under a new key, on the connection of a key "
                                           "rotation (CLI, which holds the database credentials); returns a count",
     "judging.store.seals.seal_everything": "seals every row on the connection of the migration that introduces "
