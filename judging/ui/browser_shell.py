@@ -50,13 +50,17 @@ const EVENTS = ["keydown", "keyup", "input", "pointerdown", "pointerup", "click"
 // Streamlit sends the widget updates of one moment as one batch (setTimeout 0) and runs that batch as a
 // fragment run if any update in it comes from a fragment: a ping (from the idle watch fragment) sent in
 // the same batch as a click or a committed field would turn that click into a fragment run. So a ping
-// waits until the page has been quiet this long: every widget update of the last event has been sent.
-const QUIET_MS = 400;
+// waits until the page has been quiet this long: every widget update of the last event has been sent
+// (they go out within a few ms). Someone typing without any such pause gets it after STARVED_MS, at
+// the next shorter pause.
+const QUIET_MS = 150;
+const STARVED_MS = 3000;
+const STARVED_QUIET_MS = 60;
 // Nor while a script run is going on or has just ended: a ping sent from the page the browser still
 // shows, while the server has switched to another one (a click on a link to another page), would run
 // the old page's fragment and blank the new page. So a ping also waits until the app has been idle
 // ("notRunning", connected) for this long.
-const SETTLED_MS = 500;
+const SETTLED_MS = 150;
 
 function shell() {
   if (window.__judgingShell) return window.__judgingShell;
@@ -80,7 +84,7 @@ function shell() {
     lastActivity: 0, lastSent: 0, pending: null, warnTimer: null, deadlineTimer: null, countdown: null,
     lastRunChange: Date.now(),
   };
-  s.waitMs = () => {  // how long a ping must still wait (0: it may go now)
+  s.waitMs = (since) => {  // how long a ping wanted since ``since`` must still wait (0: it may go now)
     const app = document.querySelector("[data-testid='stApp']");
     if (!app) return QUIET_MS;
     if (!s.observed || s.observed !== app) {  // the app element is the same for the page's life
@@ -91,7 +95,8 @@ function shell() {
     if (app.getAttribute("data-test-script-state") !== "notRunning"
         || app.getAttribute("data-test-connection-state") !== "CONNECTED") return SETTLED_MS;
     const now = Date.now();
-    return Math.max(0, QUIET_MS - (now - s.lastActivity), SETTLED_MS - (now - s.lastRunChange));
+    const quiet = now - since > STARVED_MS ? STARVED_QUIET_MS : QUIET_MS;
+    return Math.max(0, quiet - (now - s.lastActivity), SETTLED_MS - (now - s.lastRunChange));
   };
   s.send = (kind) => {  // from a timer or our own button only, never inside a widget's event
     if (!s.api || !s.watch) return;
@@ -100,9 +105,12 @@ function shell() {
     s.api.setTriggerValue("activity", { kind, at: s.lastSent });
   };
   s.sendWhenQuiet = (kind, delay) => {
-    if (s.pending) return;
+    const wanted = Date.now() + Math.max(0, delay);
+    if (s.pending && s.pendingWanted <= wanted) return;  // one ping at a time: the one due first
+    clearTimeout(s.pending);
+    s.pendingWanted = wanted;
     s.pending = setTimeout(function quiet() {
-      const wait = s.waitMs();
+      const wait = s.waitMs(wanted);
       if (wait > 0) { s.pending = setTimeout(quiet, wait); return; }
       s.pending = null;
       s.send(kind);
@@ -165,12 +173,13 @@ function watchIdle(s, w, texts) {
     s.countdown = setInterval(tick, 1000);
   };
   s.warnTimer = setTimeout(showWarning, Math.max(0, w.idle_left_s - w.warn_s) * 1000);
+  const checkAt = deadline + 500;
   s.deadlineTimer = setTimeout(function deadlineCheck() {
     if (s.lastActivity > s.lastSent) { s.sendWhenQuiet("activity", 0); return; }
-    const wait = s.waitMs();
+    const wait = s.waitMs(checkAt);
     if (wait > 0) { s.deadlineTimer = setTimeout(deadlineCheck, wait); return; }
     if (s.api) s.api.setTriggerValue("check", Date.now());
-  }, w.idle_left_s * 1000 + 500);
+  }, checkAt - Date.now());
 }
 
 export default function (component) {
