@@ -3,9 +3,7 @@ announcement exports, from files or from a publication (公示) in the database.
 
 from __future__ import annotations
 
-import json
 import sys
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -15,13 +13,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from judging.core import exports
 from judging.core.bundle import (
-    SUMS_NAME,
     BundleSettings,
     build_bundle,
     bundle_digest,
     canonical_scores,
     verify_bundle,
 )
+from judging.core.bundle_anchor import bundle_publication, changed_files
 from judging.core.checkpoint import matches as digest_matches
 from judging.core.checkpoint import short_form
 from judging.core.permissions import CLI
@@ -116,31 +114,9 @@ def run_verify(args) -> int:
     return 1
 
 
-def _bundle_publication(path: Path) -> int | None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-        return int(manifest["edition"]["publication"])
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
-        return None
-
-
-def _changed_files(recorded_sums: str, path: Path) -> list[str]:
-    """The files whose checksum differs from the recorded one (or that were added or removed)."""
-    def parse(text: str) -> dict[str, str]:
-        return {name: digest for digest, _, name in (line.partition("  ") for line in text.splitlines() if line)}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            now = parse(archive.read(SUMS_NAME).decode("utf-8"))
-    except (KeyError, zipfile.BadZipFile):
-        return [SUMS_NAME]
-    then = parse(recorded_sums)
-    return sorted(name for name in set(now) | set(then) if now.get(name) != then.get(name))
-
-
 def _check_recorded_digest(args, digest: str) -> list[Problem]:
     """Without ``--digest``: compare with the digests recorded with the bundle's publication, and say so."""
-    publication_id = _bundle_publication(args.bundle)
+    publication_id = bundle_publication(args.bundle.read_bytes())
     if not digest:
         return []  # not a readable bundle: verify_bundle says why
     if publication_id is None:  # made from files (judging bundle --scores ...): nothing was recorded for it
@@ -165,7 +141,7 @@ def _check_recorded_digest(args, digest: str) -> list[Problem]:
     latest = anchors[-1]
     return [Problem("verify.recorded_differs", {
         "publication": publication_id, "kind": latest.kind, "expected": short_form(latest.bundle_digest),
-        "files": ", ".join(_changed_files(latest.bundle_sums, args.bundle)) or "—"})]
+        "files": ", ".join(changed_files(latest.bundle_sums, args.bundle.read_bytes())) or "—"})]
 
 
 def _engine(args):

@@ -243,5 +243,5 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "upload a bundle: every checksum is checked and the result is recomputed from the raw scores and compared item by item",
     },
     "aud.upload": {"zh": "复核数据包（ZIP）", "en": "Bundle (ZIP)"},
-    "aud.digest": {"zh": "公示记录中的数据包摘要（可选）", "en": "bundle digest on record (optional)"},
+    "aud.digest": {"zh": "公示上印的数据包摘要（可选，可填朗读用的短摘要；不填则与数据库中该公示记录的摘要核对）", "en": "bundle digest printed on the 公示 (optional, the short form will do; empty: checked against the one recorded with its publication)"},
 }
