@@ -20,7 +20,7 @@ from judging.ui.pages import sheet_page
 ROUND_KEY = "judge_round"
 LIVE_SEEN_KEY = "judge_live_seen"  # round id → the live entry this tab has already been taken to
 LIVE_WATCH_KEY = "live_watch"  # the timer that brings a panel judge the next live entry by itself
-LIVE_WATCH_S = 5
+LIVE_WATCH_S = 2  # the next live entry shows within this (the issue: 3 s)
 
 
 def choose_round(rounds, live: dict[int, int] | None = None) -> int | None:

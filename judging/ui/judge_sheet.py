@@ -29,14 +29,28 @@ from judging.store.sheets import (
     SheetState,
     declare_conflict,
     judge_queue,
+    live_final_of_judge,
     load_sheet,
     submit_sheet,
 )
 from judging.ui import sheet_inputs
-from judging.ui.common import browser_zone, clock, engine, lang, plain, require_page, tr, when
+from judging.ui.common import (
+    browser_zone,
+    clock,
+    engine,
+    lang,
+    plain,
+    require_page,
+    rerun_app_by_timer,
+    rerun_app_if_refused,
+    tr,
+    when,
+)
 from judging.ui.pages import entries_page
 
 COMPONENT_KEY = "score_sheet"
+LIVE_SHEET_WATCH_KEY = "live_sheet_watch"  # the timer that takes a panel judge on to the next live entry
+LIVE_SHEET_WATCH_S = 2  # a closed live entry gives way to the next one within this (the issue: 3 s)
 ERRORS_KEY = "sheet_errors"  # session state: sheet namespace -> {"submit"|"conflict": message}
 ACKS_KEY = "sheet_acks"  # session state: operation id -> the server's answer
 
@@ -123,6 +137,9 @@ def render() -> None:
     round_id, entry_id = _entry_from_query()
     with read_session(engine()) as s:
         queue = judge_queue(s, round_id=round_id, judge_id=user.id, actor=user) if round_id else []
+        live = live_final_of_judge(s, judge_id=user.id, actor=user)
+        if round_id in live.panel and live.open_entries.get(round_id) != entry_id:
+            _follow_live(round_id, live.open_entries.get(round_id))
         found = None
         if entry_id in {q.entry_id for q in queue}:
             found = s.exec(select(Round, Entry, Track).select_from(Entry).join(Track, Track.id == Entry.track_id)
@@ -136,8 +153,29 @@ def render() -> None:
     rubric = round_rubric(rnd)
     sheet = Sheet(round_id, user.id, entry_id, user)
     _header(lang(), entry, track, rnd)
-    st.fragment(_inputs)(sheet, rubric, queue)
+    if round_id in live.panel:  # a live final: when the organiser closes this entry, the next one comes
+        st.fragment(_watch_live, run_every=LIVE_SHEET_WATCH_S, key=LIVE_SHEET_WATCH_KEY)(sheet)
+    # in a live final only the open entry can be scored: no "save and next" to a closed one
+    st.fragment(_inputs)(sheet, rubric, [q for q in queue if q.entry_id == entry_id] if round_id in live.panel else queue)
     _conflict(sheet)
+
+
+def _follow_live(round_id: int, open_entry: int | None) -> None:
+    """Take a panel judge to the live final's open entry, or to their list (which says to wait)."""
+    if open_entry is None:
+        st.switch_page(entries_page())
+    st.query_params["round"], st.query_params["entry"] = str(round_id), str(open_entry)
+    rerun_app_by_timer()
+
+
+@rerun_app_if_refused
+def _watch_live(sheet: Sheet) -> None:
+    """One tick: whether the entry open to this panel judge is still the one on the screen. The rerun
+    it may start does not count as the judge's activity."""
+    with read_session(engine()) as s:
+        open_entry = live_final_of_judge(s, judge_id=sheet.judge_id, actor=sheet.actor).open_entries.get(sheet.round_id)
+    if open_entry != sheet.entry_id:
+        _follow_live(sheet.round_id, open_entry)
 
 
 def _header(code: str, entry: Entry, track: Track, rnd: Round) -> None:

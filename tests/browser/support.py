@@ -155,7 +155,7 @@ def field(page, app, entry: int, name: str):
     for the sheet's comment) or ``veto_<key>`` (its reason), as the sheet's component names them."""
     kind, _, key = name.partition("_")
     wire = f"{kind}:{'' if key == 'overall' else key}"
-    return page.locator(f"[data-field='{wire}']:is(input[type='text'], textarea)").first
+    return page.locator(f".sheet[data-entry='{entry}'] [data-field='{wire}']:is(input[type='text'], textarea)").first
 
 
 def score_box(page, criterion: str):
@@ -164,7 +164,9 @@ def score_box(page, criterion: str):
 
 def unsaved(page) -> int:
     """How many of the judge's changes the open sheet has not had stored yet (its bar says so)."""
-    return int(page.locator(".sheet .bar").get_attribute("data-unsaved") or 0)
+    # (while Streamlit swaps the sheet's element, an old and a new one can both be on the page for a
+    # moment; they share one outbox, so either tells)
+    return int(page.locator(".sheet .bar").first.get_attribute("data-unsaved") or 0)
 
 
 def wait_saved(page, timeout_s: float = 15) -> None:
@@ -185,7 +187,7 @@ def open_entry(page, app, entry: int) -> None:
         page.wait_for_timeout(500)
         page.locator(f".st-key-open_{entry} button").click()
         settle(page)
-    page.locator(".sheet .bar").wait_for()
+    page.locator(".sheet .bar").first.wait_for()
     field(page, app, entry, "score_core_technology").wait_for()
 
 

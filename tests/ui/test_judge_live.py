@@ -115,3 +115,44 @@ def test_the_next_live_entry_shows_by_itself_without_counting_as_the_judges_acti
     assert not at.exception
     assert (at.selectbox(key="judge_round").value, _shown(at)) == (final, {ids["L-002"]})
     assert at.session_state[LAST_SEEN_KEY] == last_seen  # an unattended laptop still times out
+
+
+def _sheet_page(contest, judge: str, round_id: int, entry: str):
+    from streamlit.testing.v1 import AppTest
+
+    from judging.ui.common import USER_KEY
+
+    at = AppTest.from_string("import judging.ui.judge_sheet as m\nm.render()", default_timeout=30)
+    at.session_state[USER_KEY] = contest["users"][judge]
+    at.query_params["round"], at.query_params["entry"] = str(round_id), str(contest["ids"][entry])
+    return at
+
+
+def test_a_panel_judge_on_a_closed_entrys_sheet_is_taken_to_the_next_one_by_the_timer(contest):
+    from judging.ui.judge_sheet import LIVE_SHEET_WATCH_KEY
+
+    ids = contest["ids"]
+    final = _final_with_panel(contest)
+    _live(contest, final, open_="P-001")
+    at = _sheet_page(contest, "j1", final, "P-001").run()
+    assert not at.exception and fragment_ids(at, LIVE_SHEET_WATCH_KEY)
+
+    tick(at, fragment_ids(at, LIVE_SHEET_WATCH_KEY))  # nothing changed: it stays
+    assert at.query_params["entry"] == str(ids["P-001"])
+    _live(contest, final, close="P-001", open_="L-002")
+    tick(at, fragment_ids(at, LIVE_SHEET_WATCH_KEY))  # no click: the timer takes the judge on
+
+    assert not at.exception
+    assert at.query_params["entry"] == str(ids["L-002"])  # (a timer's rerun, not the judge's activity)
+
+
+def test_a_panel_judge_opening_a_closed_entry_gets_the_open_one(contest):
+    ids = contest["ids"]
+    final = _final_with_panel(contest)
+    _live(contest, final, open_="P-001")
+    _live(contest, final, close="P-001", open_="L-002")
+
+    at = _sheet_page(contest, "j1", final, "P-001").run()
+
+    assert not at.exception
+    assert at.query_params["entry"] == str(ids["L-002"])

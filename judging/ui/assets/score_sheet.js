@@ -15,6 +15,14 @@ const TEXT_PAUSE_MS = 600; // typing pause after which a comment or score is sen
 const SCORE_PAUSE_MS = 900;
 
 const controllers = new Map();
+// One outbox per judge for the whole page: while Streamlit replaces the sheet's element, an old and a
+// new instance of the component can be alive together; they must share one list of operations.
+const outboxes = new Map();
+
+function outboxOf(judge) {
+  if (!outboxes.has(judge)) outboxes.set(judge, new Outbox(judge));
+  return outboxes.get(judge);
+}
 
 function uid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -52,6 +60,15 @@ function tabId() {
     try { sessionStorage.setItem(PREFIX + "tab", id); } catch (e) { /* storage off */ }
   }
   return id;
+}
+
+function keepTypeable() {
+  // While the server is gone Streamlit opens its connection dialog (hidden by the page's frame, which
+  // shows our own message instead), and the dialog makes the rest of the page inert: the judge could no
+  // longer type. The sheet keeps what is typed meanwhile, so the page must stay usable.
+  for (const node of document.querySelectorAll("[inert]")) {
+    if (!node.closest("[data-testid='stDialog']")) node.removeAttribute("inert");
+  }
 }
 
 class Outbox {
@@ -115,9 +132,15 @@ class Outbox {
   }
 }
 
+// The page around the sheet: less empty space above it, so that two criteria fit on a 1366×768 laptop.
+const PAGE_CSS = "[data-testid='stMainBlockContainer'] { padding-top: 2.2rem; }";
+
 class Sheet {
   constructor(parent) {
     this.parent = parent;
+    this.pageStyle = document.createElement("style");
+    this.pageStyle.textContent = PAGE_CSS;
+    document.head.append(this.pageStyle);
     this.root = parent.querySelector(".sheet") || parent.appendChild(el("div", "sheet"));
     this.fields = new Map();
     this.sheetKey = null;
@@ -127,10 +150,14 @@ class Sheet {
     this.confirming = false;
     this.timers = new Map();
     this.tick = setInterval(() => this.onTick(), 1000);
+    this.guard = new MutationObserver(() => { if (!connected()) keepTypeable(); });
+    this.guard.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["inert"] });
     this.wasConnected = connected();
   }
 
   destroy() {
+    this.pageStyle.remove();
+    this.guard.disconnect();
     clearInterval(this.tick);
     for (const t of this.timers.values()) clearTimeout(t);
   }
@@ -143,7 +170,7 @@ class Sheet {
     this.data = data;
     this.L = data.labels;
     if (!this.outbox || this.outbox.judge !== data.judge) {
-      this.outbox = new Outbox(data.judge);
+      this.outbox = outboxOf(data.judge);
       this.outbox.adoptOrphans();
     }
     const key = `${data.round}/${data.entry}`;
@@ -268,6 +295,7 @@ class Sheet {
     if (!ob) return;
     ob.beat();
     const now = connected();
+    if (!now) keepTypeable();
     if (now && !this.wasConnected) { // back online: everything unanswered goes again
       for (const o of ob.ops) o.sent = false;
       setTimeout(() => this.flush(true), 300);
@@ -337,6 +365,9 @@ class Sheet {
     this.fields.clear();
     this.root.replaceChildren();
     this.lockedShown = !!d.locked;
+    this.leaving = false;
+    this.root.dataset.entry = String(d.entry);
+    this.root.classList.remove("leaving");
     this.nextShown = d.next_entry || null;
     this.confirming = false;
     this.waitingNext = false;
@@ -593,6 +624,11 @@ class Sheet {
     const here = this.outbox.ops.filter((o) => this.isHere(o)).length;
     if (here) { this.flush(false); return; }
     this.waitingNext = false;
+    // until the next sheet arrives nothing more can be typed into this one: focus and keys are not
+    // lost into a sheet that is about to be replaced
+    this.leaving = true;
+    this.root.classList.add("leaving");
+    for (const f of this.fields.values()) { f.input.disabled = true; if (f.check) f.check.disabled = true; }
     this.setTriggerValue("next", { entry: d.next_entry, at: Date.now() });
   }
 
