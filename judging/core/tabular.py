@@ -123,6 +123,7 @@ def read_table(data: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_UP
 
 def decode_text(data: bytes) -> str | None:
     """The text of a CSV: a BOM decides; otherwise UTF-8, else GB18030 (a superset of GBK); None if neither."""
+    encodings: tuple[str, ...]
     if data.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
