@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
+from judging.core.ranking import rank
 from judging.core.ranking.calibrated import (
     DAMP_AFTER,
     MIN_NOISE_DF,
@@ -23,6 +25,7 @@ from judging.core.ranking.calibrated import (
     fit_calibrated_model,
 )
 from judging.core.ranking.design import build_design
+from judging.core.rubric import load_rubric
 from judging.core.simulate import DEFAULT_WEIGHTS, Regime, simulate_contest
 
 
@@ -160,3 +163,28 @@ def test_contests_whose_noise_step_cycled_now_converge(regime, seed):
     fit = fit_calibrated_model(design)  # raised rank.not_converged before the noise steps were damped
 
     assert fit.iterations > DAMP_AFTER  # they needed it
+
+
+def _two_rounds(seed: int) -> pd.DataFrame:
+    first = simulate_contest(regime="random", seed=seed, n_entries=60, n_judges=12).scores.assign(round="初评")
+    final = simulate_contest(regime=Regime(n_entries=10, n_judges=6, judges_per_entry=(6, 6)), seed=seed).scores
+    return pd.concat([first, final.assign(round="终评")], ignore_index=True)
+
+
+def _final_scales(result) -> pd.Series:
+    return result.judges[result.judges["round"] == "终评"].set_index("judge_id")["scale"]
+
+
+def test_rank_carries_judges_from_the_first_round_only_when_asked():
+    rubric = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
+    scores = _two_rounds(seed=2)
+    weights = {"初评": 0.4, "终评": 0.6}
+
+    plain = rank(scores, rubric, round_weights=weights)
+    again = rank(scores, rubric, round_weights=weights, carry_judges=False)
+    carried = rank(scores, rubric, round_weights=weights, carry_judges=True)
+
+    assert plain.table.equals(again.table)
+    first = plain.judges[plain.judges["round"] == "初评"].set_index("judge_id")["scale"]
+    target = first[_final_scales(plain).index] / first[_final_scales(plain).index].mean()
+    assert (_final_scales(carried) - target).abs().mean() < (_final_scales(plain) - target).abs().mean()

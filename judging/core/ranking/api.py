@@ -10,7 +10,7 @@ import pandas as pd
 
 from judging.core.ranking import methods as m
 from judging.core.ranking.awards import AwardConfig, Disagreement, allocate, default_award_config
-from judging.core.ranking.calibrated import fit_calibrated
+from judging.core.ranking.calibrated import carried_priors, fit_calibrated
 from judging.core.ranking.decisions import (
     DISCUSS_BUDGET,
     discuss_text,
@@ -125,10 +125,14 @@ def _first_places(*, rounds: np.ndarray, judges: np.ndarray, entries: np.ndarray
 
 
 def _fit_round(design: Design, *, method: str, name: str, rng: np.random.Generator, n_draws: int,
-               level: float, entry_tracks: np.ndarray):
+               level: float, entry_tracks: np.ndarray, earlier: tuple | None = None):
     if method in NEEDS_CONNECTED:
         check_connected(design, entry_tracks=entry_tracks)
-    fit = METHODS[method](design)
+    if earlier is not None and method == "calibrated":  # judges carried from the earlier rounds
+        model, judge_ids = earlier
+        fit = fit_calibrated(design, priors=carried_priors(model, previous_judges=judge_ids, design=design))
+    else:
+        fit = METHODS[method](design)
     draws = fit.sample(rng, n_draws)
     low, high = score_intervals(draws, level=level)
     judges = judge_diagnostics(design, fit).assign(round=name)
@@ -165,7 +169,7 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
          awards: AwardConfig | None = None, disagreement: Disagreement | None = None,
          round_weights: Mapping[str, float] | None = None, n_draws: int | None = None,
          level: float = DEFAULT_LEVEL, discuss_budget: float = DISCUSS_BUDGET,
-         seed: int = 0) -> RankingResult:
+         carry_judges: bool = False, seed: int = 0) -> RankingResult:
     """Rank the entries of a long score table and allocate award tiers per track.
 
     Parameters
@@ -189,6 +193,10 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         normalised on its own with ``method`` and the final score is the weighted mean of round
         scores (entries missing from a weighted round get no final score and the
         ``missing_round`` flag).
+    carry_judges : bool
+        With several rounds and the calibrated method: fit the rounds in the order of
+        ``round_weights`` and start each judge already seen in the previous round from its
+        severity, scale and noise there (``calibrated.carried_priors``).
     n_draws, level, seed : int, float, int
         Draws for the intervals (default 200, fewer above 50,000 entries: ``default_draws``), their
         coverage, and the seed (same seed, same result).
@@ -237,7 +245,10 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         raise RankingError(Problem("rank.rounds_need_weights", {"rounds": ", ".join(present_rounds)}))
     else:
         used = present_rounds
+    if carry_judges and round_weights:
+        used = [r for r in round_weights if r in used]  # the organiser's order: 初评 before 复评 before 终评
     used_codes = [int(round_codes[present_rounds.index(r)]) for r in used]
+    earlier = None
     fitted, judge_tables, details = [], [], {}
     judge_range, judge_sd = np.full(n_all, np.nan), np.full(n_all, np.nan)
     round_entries = []
@@ -248,7 +259,9 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
                                                entry_names=long.entry_ids)
         fit, round_scores, judges, spread = _fit_round(
             design, method=method, name=name, rng=rng, n_draws=n_draws, level=level,
-            entry_tracks=long.tracks[entry_track[entries]])
+            entry_tracks=long.tracks[entry_track[entries]], earlier=earlier)
+        if carry_judges and fit.model is not None:
+            earlier = (fit.model, design.judge_ids)
         fitted.append(round_scores)
         judge_tables.append(judges)
         round_entries.append(entries)

@@ -452,4 +452,5 @@ def fit_calibrated(design: Design, **options) -> MethodFit:
         details={"iterations": fit.iterations, "tau": fit.spread * np.sqrt(fit.tau2),
                  "offset_sd": fit.spread * np.sqrt(fit.var_offset), "scale_sd": np.sqrt(fit.var_scale),
                  "noise_log_var": fit.noise_prior_var, **fit.tests},
+        model=fit,
     )

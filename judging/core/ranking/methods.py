@@ -45,6 +45,7 @@ class MethodFit:
     predict: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     draws: Callable[[np.random.Generator, int], np.ndarray] | None = None
     details: dict = field(default_factory=dict)
+    model: object | None = None  # the method's own fitted state, where a later round can use it
 
     def sample(self, rng: np.random.Generator, n_draws: int) -> np.ndarray:
         """Plausible entry scores, shape ``(n_draws, n_entries)``: the method's own draws or normal ones."""
