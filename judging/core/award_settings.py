@@ -95,6 +95,8 @@ def parse_round_awards_toml(text: str, *, source: str = "", criteria: tuple[str,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RankingError(Problem("awards.invalid_toml", {"detail": str(exc)}, where=source)) from exc
+    except RecursionError:
+        raise RankingError(Problem("file.too_deep", {"name": source or "TOML"}, where=source)) from None
     return parse_round_awards(data, source=source, criteria=criteria)
 
 

@@ -284,6 +284,22 @@ def test_deeply_nested_toml_is_refused_without_a_traceback(depth):
     assert refused.value.problems[0].message("en")
 
 
+def test_deeply_nested_award_settings_are_refused(tmp_path):
+    from judging.core.award_settings import parse_round_awards_toml
+    from judging.core.ranking import load_award_config
+    from judging.errors import RankingError
+
+    deep = "x = " + "[" * 100_000 + "]" * 100_000
+    (tmp_path / "awards.toml").write_text(deep)
+
+    with pytest.raises(RankingError) as uploaded:
+        parse_round_awards_toml(deep, source="awards.toml")
+    with pytest.raises(RankingError) as loaded:
+        load_award_config(tmp_path / "awards.toml")
+
+    assert [p.code for p in uploaded.value.problems] == [p.code for p in loaded.value.problems] == ["file.too_deep"]
+
+
 def test_deeply_nested_json_rubric_is_refused():
     with pytest.raises(RubricError) as refused:
         rubric_from_json("[" * 100_000 + "]" * 100_000, source="rubric.json")

@@ -212,6 +212,8 @@ def load_award_config(path: str | Path, *, criteria: tuple[str, ...] = ()) -> Aw
         raise RankingError(Problem("awards.unreadable", {"detail": str(exc)}, where=path.name)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise RankingError(Problem("awards.invalid_toml", {"detail": str(exc)}, where=path.name)) from exc
+    except RecursionError:
+        raise RankingError(Problem("file.too_deep", {"name": path.name}, where=path.name)) from None
     return award_config_from_mapping(data, source=path.name, criteria=criteria)
 
 
