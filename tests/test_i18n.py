@@ -51,6 +51,7 @@ DYNAMIC_PREFIXES = {
     "export.col.": "column headers of the exported lists (core/exports.py)",
     "export.file_": "file names of the exports, per kind (core/exports.py)",
     "oc.handout.": "columns of the judges' account handout (core/handout.py)",
+    "lifecycle.state.": "a round's states on the timeline, per RoundStatus and core/lifecycle.py (ui/timeline.py)",
     "oc.imp.match_by_": "how a row matched an existing entry, per EntryMatch.by (ui/organiser_imports.py)",
     "oc.imp.on_match.": "what to do with entries already in the edition, per MATCH_CHOICES (ui/organiser_imports.py)",
     "oc.imp.tab_": "the import page's tabs (ui/organiser_imports.py)",

@@ -15,6 +15,7 @@ from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.editions import entries_of_round, get_round, is_live_round, tracks_of
 from judging.store.guard import guarded
+from judging.store.lifecycle import check_conflict_leaves_lists_alone, round_write
 from judging.store.models import (
     Assignment,
     Conflict,
@@ -37,6 +38,7 @@ def add_conflict(
     ).first()
     if existing:
         return existing
+    check_conflict_leaves_lists_alone(session, judge_id=judge_id, entry_id=entry_id)
     conflict = Conflict(judge_id=judge_id, entry_id=entry_id, source=source, reason=reason)
     session.add(conflict)
     session.flush()
@@ -51,6 +53,7 @@ def conflicts_of(session: Session, edition_id: int) -> list[Conflict]:
 
 
 @guarded("assignment.manage")
+@round_write
 def assign(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], actor: Actor) -> int:
     """Assign ``(judge_id, entry_id)`` pairs to a round; conflicted pairs are refused."""
     pairs = list(pairs)
@@ -107,6 +110,7 @@ def _refuse_if_live(session: Session, rnd: Round) -> None:
 
 
 @guarded("assignment.manage")
+@round_write
 def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple[int, int]], seed: int,
                        actor: Actor) -> int:
     """Make ``pairs`` the round's whole assignment (refused once any score is stored in the round)."""
@@ -125,6 +129,7 @@ def replace_assignment(session: Session, *, round_id: int, pairs: Iterable[tuple
 
 
 @guarded("assignment.manage")
+@round_write
 def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
                       actor: Actor) -> None:
     """Take an entry off a judge's list; their stored scores stay in the audit trail and the database."""
@@ -139,6 +144,7 @@ def remove_assignment(session: Session, *, round_id: int, judge_id: int, entry_i
 
 
 @guarded("assignment.manage")
+@round_write
 def add_assignment(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
                    actor: Actor) -> None:
     """Give a judge one more entry, with the same checks as the automatic assignment."""
@@ -195,6 +201,7 @@ def round_inputs(session: Session, *, round_id: int, actor: Actor) -> RoundInput
 
 
 @guarded("assignment.manage")
+@round_write
 def generate_assignment(session: Session, *, round_id: int, seed: int, actor: Actor) -> int:
     """Run the automatic assignment for the round (k per entry, 回避, balanced, expertise, connected)."""
     rnd = get_round(session, round_id)
@@ -206,6 +213,7 @@ def generate_assignment(session: Session, *, round_id: int, seed: int, actor: Ac
 
 
 @guarded("assignment.manage")
+@round_write
 def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: Actor,
                     exclude_judges: Iterable[int] = ()) -> list[tuple[int, int]]:
     """Give every entry of the round ``k`` judges again (after conflicts or a drop-out); the pairs added."""
@@ -226,6 +234,7 @@ def fill_round_gaps(session: Session, *, round_id: int, seed: int, actor: Actor,
 
 
 @guarded("assignment.manage")
+@round_write
 def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int, reason: str,
                     actor: Actor) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Take a judge off every entry of the round they have not submitted, and give those entries other judges.

@@ -17,6 +17,7 @@ from judging.core.states import LiveState, RoundStatus
 from judging.errors import JudgingError, NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.guard import guarded
+from judging.store.lifecycle import check_edition_open_to_entries, round_write
 from judging.store.models import (
     Edition,
     Entry,
@@ -98,7 +99,7 @@ def add_round(
     session.add(rnd)
     session.flush()
     record_event(session, actor=actor, action="round.create", subject=f"round:{rnd.id}",
-                 payload={"key": key, "rubric": rubric.key, "rubric_version": rubric.version})
+                 payload={"key": key, "rubric": rubric.key, "rubric_version": rubric.version, "status": status})
     return rnd
 
 
@@ -124,6 +125,7 @@ def _parse_frozen_rubric(rubric_json: str, source: str) -> Rubric:
 
 
 @guarded("edition.manage")
+@round_write
 def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: Actor) -> Round:
     """Replace a round's rubric; refused once the round's first score is stored (make a new version)."""
     rnd = get_round(session, round_id)
@@ -146,6 +148,7 @@ def add_entries(session: Session, *, edition_id: int, records: Iterable[dict], a
 
     An entry the edition has already (same code, or same title and organisation) is refused with
     ``DuplicateEntries``: files go through ``imports.import_entries``, where the organiser chooses."""
+    check_edition_open_to_entries(session, edition_id=edition_id)
     track_ids = {t.key: t.id for t in tracks_of(session, edition_id)}
     records = list(records)
     existing = [{"code": c, "title": t, "organisation": o} for c, t, o in session.exec(
@@ -201,6 +204,7 @@ def add_track(session: Session, *, edition_id: int, key: str, name_zh: str, name
 
 
 @guarded("edition.manage")
+@round_write
 def update_round(session: Session, *, round_id: int, actor: Actor, **settings: object) -> Round:
     """Change a round's settings (name, blind, k, method, status, advancement, weight, dates); logged with old values."""
     rnd = get_round(session, round_id)
@@ -227,6 +231,7 @@ def update_round(session: Session, *, round_id: int, actor: Actor, **settings: o
 
 
 @guarded("edition.manage")
+@round_write
 def save_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: Actor, reason: str = "") -> Round:
     """Give a round a new version of its rubric.
 

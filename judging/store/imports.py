@@ -34,6 +34,7 @@ from judging.store.assignment import assign, conflicts_of
 from judging.store.audit_log import record_event, record_events
 from judging.store.editions import get_round, round_rubric, tracks_of
 from judging.store.guard import guarded
+from judging.store.lifecycle import check_edition_open_to_entries, round_write
 from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
 from judging.store.people import create_user, list_judges
 
@@ -117,6 +118,7 @@ def import_entries(session: Session, *, edition_id: int, data: bytes, on_match: 
     if on_match not in MATCH_CHOICES:
         raise ValueError(f"not a choice for entries already in the edition: {on_match}")
     check_upload_size(name="", size=len(data))
+    check_edition_open_to_entries(session, edition_id=edition_id)
     plan = _entry_plan(session, edition_id=edition_id, data=data)
     if plan.problems:
         raise ImportValidationError(plan.problems)
@@ -242,6 +244,7 @@ def _add_conflicts(
 # --- scores ------------------------------------------------------------------------------------
 
 @guarded("scores.import")
+@round_write
 def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: Actor) -> ScoresOutcome:
     """Upsert a long-format score frame (from ``read_scores_csv``) into a round.
 

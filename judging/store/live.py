@@ -16,6 +16,7 @@ from judging.store.assignment import conflict_pairs
 from judging.store.audit_log import record_event
 from judging.store.editions import get_round, round_entry_rows, round_rubric
 from judging.store.guard import guarded
+from judging.store.lifecycle import round_write
 from judging.store.models import (
     Assignment,
     Entry,
@@ -30,6 +31,7 @@ from judging.store.scores import round_data
 
 
 @guarded("assignment.manage")
+@round_write
 def set_panel(session: Session, *, round_id: int, judge_ids: Iterable[int], actor: Actor) -> None:
     """The round's live-final panel; refused for a round assigned or scored the ordinary way, whose
     panel judges would otherwise see it as a live final that never opens an entry."""
@@ -86,6 +88,7 @@ def _live_row(session: Session, round_id: int, entry_id: int) -> RoundEntry:
 
 
 @guarded("edition.manage")
+@round_write
 def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Actor) -> int:
     """Open one entry to the panel: each panel judge without a conflict gets it (and only it) to score.
 
@@ -120,6 +123,7 @@ def open_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Ac
 
 
 @guarded("edition.manage")
+@round_write
 def close_live_entry(session: Session, *, round_id: int, entry_id: int, actor: Actor) -> None:
     """Close the open entry: the panel's marks are final and the entry leaves the judges' lists."""
     row = _live_row(session, round_id, entry_id)

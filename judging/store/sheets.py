@@ -32,6 +32,7 @@ from judging.store.assignment import add_conflict
 from judging.store.audit_log import record_event
 from judging.store.editions import get_round, round_rubric
 from judging.store.guard import guarded
+from judging.store.lifecycle import round_write
 from judging.store.models import (
     Assignment,
     Comment,
@@ -149,6 +150,7 @@ def same_value(seen: object, stored: object) -> bool:
 
 
 @guarded("sheet.write", unassigned_action="scores.import")
+@round_write
 def save_score(
     session: Session,
     *,
@@ -207,6 +209,7 @@ def save_score(
 
 
 @guarded("sheet.write", unassigned_action="scores.import")
+@round_write
 def save_comment(
     session: Session,
     *,
@@ -260,6 +263,7 @@ def _veto_for_write(session: Session, *, round_id: int, judge_id: int, entry_id:
 
 
 @guarded("sheet.write")
+@round_write
 def save_veto(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str, reason: str,
     expected_reason: object = UNSEEN, actor: Actor,
@@ -451,6 +455,7 @@ def judge_entry_rows(session: Session, *, round_id: int, judge_id: int, actor: A
 
 
 @guarded("sheet.write")
+@round_write
 def clear_score(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, criterion: str,
     expected_version: int | None = None, expected_value: object = UNSEEN, actor: Actor,
@@ -479,6 +484,7 @@ def clear_score(
 
 
 @guarded("sheet.write")
+@round_write
 def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int, veto_key: str,
                expected_reason: object = UNSEEN, actor: Actor) -> None:
     """Withdraw a veto the judge raised (only while the sheet is not submitted); ``expected_reason`` as
@@ -496,6 +502,7 @@ def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int,
 
 
 @guarded("sheet.write")
+@round_write
 def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: Actor) -> ScoreSheet:
     """Lock a complete sheet (every criterion scored, every required comment written)."""
     rnd = check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
@@ -520,6 +527,7 @@ def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
 
 
 @guarded("sheet.reopen")
+@round_write
 def reopen_sheet(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str = "", actor: Actor
 ) -> ScoreSheet:
@@ -538,6 +546,7 @@ def reopen_sheet(
 
 
 @guarded("conflict.declare")
+@round_write
 def declare_conflict(session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str,
                      actor: Actor) -> Conflict:
     """A judge declares a conflict (回避) with a reason from their sheet in ``round_id``; the entry

@@ -39,6 +39,7 @@ from judging.store.editions import (
     tracks_of,
     update_round,
 )
+from judging.ui import timeline
 from judging.ui.common import engine, lang, plain, require_page, tr
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
@@ -220,6 +221,7 @@ def _round_settings(actor: Actor) -> None:
         with st.expander(f"{plain(rnd.name)} · {tr('oc.status.' + rnd.status)}"):
             _round_form(rnd, actor)
     _add_round(edition, tracks, rounds, actor)
+    timeline.render(edition, rounds, actor)
 
 
 def _add_round(edition, tracks, rounds, actor: Actor) -> None:

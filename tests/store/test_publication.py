@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from actors import as_user
 from clock import freeze_on
+from sqlalchemy import update
 from sqlmodel import select
 from store_publication_seed import MONDAY, SETTINGS, seed_round
 
@@ -19,7 +20,7 @@ from judging.store import publication as pub
 from judging.store.audit_log import verify_audit_chain
 from judging.store.db import read_session, write_session
 from judging.store.editions import entries_of, get_round, update_round
-from judging.store.models import AuditEvent
+from judging.store.models import AuditEvent, Score
 from judging.store.people import get_user
 from judging.store.sheets import save_score
 
@@ -182,8 +183,12 @@ def test_bundle_of_a_publication_fails_once_a_score_changes_after_publishing(eng
     with write_session(engine) as s:
         judge = get_user(s, "j1", actor=SYSTEM)
         entry = next(e for e in entries_of(s, published["edition"]) if e.code == "L-001")
+    with pytest.raises(PermissionDenied), write_session(engine) as s:  # the store refuses it ...
         save_score(s, round_id=published["round"], judge_id=judge.id, entry_id=entry.id,
-                        criterion="core_technology", value=0.0, actor=SYSTEM, enforce_assignment=False)
+                   criterion="core_technology", value=0.0, actor=SYSTEM, enforce_assignment=False)
+    with engine.begin() as conn:  # ... so change the row behind the store's back, as a tamperer would
+        conn.execute(update(Score).where(Score.judge_id == judge.id, Score.entry_id == entry.id,
+                                         Score.criterion == "core_technology").values(value=0.0))
     with read_session(engine) as s:
         report = verify_bundle(pub.publication_bundle(s, published["publication"], actor=SYSTEM))
 
@@ -213,7 +218,7 @@ def test_publishing_an_open_round_is_refused_unless_it_closes_it_and_a_published
 
     with pytest.raises(PermissionDenied, match="published"), write_session(engine) as s:
         update_round(s, round_id=ids["round"], status="open", actor=SYSTEM)
-    with pytest.raises(PermissionDenied, match="not open"), write_session(engine) as s:
+    with pytest.raises(PermissionDenied, match="is published"), write_session(engine) as s:
         judge = get_user(s, "j1", actor=SYSTEM)
         save_score(s, round_id=ids["round"], judge_id=judge.id, entry_id=entries_of(s, ids["edition"])[0].id,
                    criterion="core_technology", value=10.0, actor=as_user(s, "j1"))
