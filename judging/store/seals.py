@@ -135,27 +135,27 @@ def _seal_before_commit(session: OrmSession) -> None:
     if not (touched or bulk_from or last_event):
         return
     key = audit_key(session.get_bind())
-    head = _locked_head(session)
+    # the transaction's own connection, below the ORM: the seals of a save cost a few statements
+    connection = session.connection()
+    head = _locked_head(connection)
     for name in sorted(set(touched) | set(bulk_from)):
         table = SQLModel.metadata.tables[name]
         ids = set(touched.get(name, ()))
         if name in bulk_from:
-            ids.update(session.execute(select(table.c.id).where(table.c.id > bulk_from[name])).scalars())
-        _reseal(session, key, table, sorted(ids), last_event, head)
+            ids.update(connection.execute(select(table.c.id).where(table.c.id > bulk_from[name])).scalars())
+        _reseal(connection, key, table, sorted(ids), last_event, head)
     if last_event is not None:
         if due(head["id"], last_event):  # every CHECKPOINT_EVERY events: a signed checkpoint of this state
             write_checkpoint(session, reason="periodic", seal_tables=head["tables"])
             session.info.pop("audit_last_event_id", None)
-        last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+        last = connection.execute(_LAST_EVENT).first()
         head["id"], head["hash"] = last.id, last.hash
-    _write_head(session, key, head)
+    _write_head(connection, key, head)
 
 
 def committed_seal_tables(session) -> dict[str, tuple[int, str]]:
     """The row seals' per-table summary (count, XOR of digests) as last committed, for a checkpoint."""
-    seals = RowSeal.__table__
-    row = session.execute(select(seals.c.content).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1])
-                          ).first()
+    row = session.connection().execute(_HEAD_CONTENT).first()
     tables = {} if row is None else json.loads(row.content).get("tables", {})
     return {name: tuple(value) for name, value in tables.items()}
 
@@ -176,11 +176,26 @@ def _tally(head: dict, table_name: str, digest: str, count: int) -> None:
     head["tables"][table_name] = (n + count, _xor(acc, digest))
 
 
-def _locked_head(session) -> dict:
+_SEALS = RowSeal.__table__
+_IS_HEAD = (_SEALS.c.table_name == HEAD[0]) & (_SEALS.c.row_id == HEAD[1])
+_HEAD_CONTENT = select(_SEALS.c.content).where(_IS_HEAD)
+_LAST_EVENT = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_OF_ROWS = (_SEALS.c.table_name == bindparam("t")) & _SEALS.c.row_id.in_(bindparam("ids", expanding=True))
+_OLD_DIGESTS = select(_SEALS.c.digest).where(_OF_ROWS)
+_DELETE_SEALS = delete(_SEALS).where(_OF_ROWS)
+_ROWS_BY_ID: dict[str, object] = {}  # a table's select by ids, built once per table
+
+
+def _rows_by_id(table: Table):
+    stmt = _ROWS_BY_ID.get(table.name)
+    if stmt is None:
+        stmt = _ROWS_BY_ID[table.name] = select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    return stmt
+
+
+def _locked_head(connection) -> dict:
     """The head seal's content, its row locked until commit (PostgreSQL: writers of seals take turns here)."""
-    seals = RowSeal.__table__
-    row = session.execute(select(seals.c.content).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1])
-                          .with_for_update()).first()
+    row = connection.execute(_HEAD_CONTENT.with_for_update()).first()
     if row is None:
         return {"id": None, "hash": None, "tables": {}}
     content = json.loads(row.content)
@@ -188,14 +203,12 @@ def _locked_head(session) -> dict:
     return content
 
 
-def _reseal(session, key: bytes, table: Table, ids: list[int], event_id: int | None, head: dict) -> None:
-    seals = RowSeal.__table__
+def _reseal(connection, key: bytes, table: Table, ids: list[int], event_id: int | None, head: dict) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows = session.execute(select(table).where(table.c.id.in_(chunk))).mappings().all()
-        old = session.execute(select(seals.c.digest).where(seals.c.table_name == table.name,
-                                                           seals.c.row_id.in_(chunk))).scalars().all()
-        session.execute(delete(seals).where(seals.c.table_name == table.name, seals.c.row_id.in_(chunk)))
+        rows = connection.execute(_rows_by_id(table), {"ids": chunk}).mappings().all()
+        old = connection.execute(_OLD_DIGESTS, {"t": table.name, "ids": chunk}).scalars().all()
+        connection.execute(_DELETE_SEALS, {"t": table.name, "ids": chunk})
         for digest in old:
             _tally(head, table.name, digest, -1)
         values = []
@@ -206,19 +219,16 @@ def _reseal(session, key: bytes, table: Table, ids: list[int], event_id: int | N
                            "digest": digest})
             _tally(head, table.name, digest, 1)
         if values:
-            session.execute(insert(seals), values)
+            connection.execute(insert(_SEALS), values)
 
 
-def _write_head(session, key: bytes, head: dict) -> None:
-    seals = RowSeal.__table__
+def _write_head(connection, key: bytes, head: dict) -> None:
     content = json.dumps({"id": head["id"], "hash": head["hash"],
                           "tables": {name: list(value) for name, value in sorted(head["tables"].items())}},
                          sort_keys=True)
     values = {"content": content, "event_id": head["id"], "digest": seal_digest(key, *HEAD, content, head["id"])}
-    done = session.execute(update(seals).where(seals.c.table_name == HEAD[0], seals.c.row_id == HEAD[1])
-                           .values(**values))
-    if done.rowcount == 0:
-        session.execute(insert(seals).values(table_name=HEAD[0], row_id=HEAD[1], **values))
+    if connection.execute(update(_SEALS).where(_IS_HEAD).values(**values)).rowcount == 0:
+        connection.execute(insert(_SEALS).values(table_name=HEAD[0], row_id=HEAD[1], **values))
 
 
 def _full_head(connection) -> dict:
