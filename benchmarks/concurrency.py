@@ -15,6 +15,7 @@ a random 0–4 s between changes, closer to people typing scores.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -34,6 +35,8 @@ from judging.store.sheets import save_score  # noqa: E402
 from judging.store.synthetic import build_contest
 
 STEP = 0.5
+# the scratch databases' audit key (PostgreSQL refuses to start without one); a real one comes from the environment
+os.environ.setdefault("JUDGING_AUDIT_KEY", "benchmark-audit-key-" + "0123456789abcdef" * 2)
 
 
 def run(engine, *, judges: int, changes: int, seed: int = 1, think_ms: float = 0.0) -> dict:
