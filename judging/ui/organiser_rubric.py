@@ -128,7 +128,7 @@ def preview_sheet(rubric: Rubric) -> None:
             entry_col.text_area(tr("sheet.comment_optional"), disabled=True, height=80, key=f"oc_preview_comment_{i}",
                                 placeholder=tr("sheet.comment_rule", rule=rule_text(rubric, tr)))
     if rubric.veto_items:
-        st.markdown(f"**{tr('sheet.vetoes', n=0)}**")
+        st.markdown(f"**{tr('sheet.vetoes_title')}**")
         for i, veto in enumerate(rubric.veto_items):
             st.checkbox(veto.label.get(code), disabled=True, key=f"oc_preview_veto_{i}",
                         help=veto.description.get(code) or None)

@@ -1,5 +1,6 @@
 """An unattended score sheet turns into the sign-in form by itself, in a real browser, without a click;
-what the judge typed but did not store is neither stored nor wiped by the timer before that."""
+what the judge typed without leaving the field is stored after a short pause (the sheet's own send), and
+the timer neither wipes it nor signs out before the time-out after the judge's last action."""
 
 from __future__ import annotations
 
@@ -51,13 +52,16 @@ def test_unattended_score_sheet_signs_out_by_itself(chromium, idle_app):
     acted = time.monotonic()
     stored_score.press("Tab")
     support.settle(page)
-    # then a score typed but not stored (the field keeps the focus) while the timer ticks
+    # then a score typed without leaving the field (it keeps the focus) while the timer ticks: typing is
+    # activity, and the sheet sends it after a short pause
     typed = support.field(page, app, entry, "score_application_effect")
     typed.fill("88")
+    acted = time.monotonic()
+    support.wait_saved(page)
     _wait_until(opened + CHECK_AT_S)
     expect(page.get_by_label("用户名")).to_have_count(0)
     expect(typed).to_have_value("88")
-    assert support.stored(app, entry).score_values == {"core_technology": 70}
+    assert support.stored(app, entry).score_values == {"core_technology": 70, "application_effect": 88}
 
     # nobody touches the page again: the sign-in form comes by itself, with the reason
     expect(page.get_by_label("用户名")).to_be_visible(timeout=(acted + CHECK_AT_S + SLACK_S - time.monotonic()) * 1000)
@@ -65,5 +69,5 @@ def test_unattended_score_sheet_signs_out_by_itself(chromium, idle_app):
     expect(page.get_by_text("您已 0.2 分钟未操作，为安全起见已退出登录，请重新登录。")).to_be_visible()
     expect(typed).to_have_count(0)
     assert signed_out - acted >= IDLE_S  # never earlier than the time-out after the last action
-    assert support.stored(app, entry).score_values == {"core_technology": 70}  # the typed score was not stored
+    assert support.stored(app, entry).score_values == {"core_technology": 70, "application_effect": 88}
     page.context.close()
