@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from judging import logs
 from judging.core.permissions import SYSTEM
-from judging.store.audit_log import record_event
+from judging.store.audit_log import record_event, record_events
 from judging.store.db import write_session
 
 
@@ -54,6 +54,14 @@ def test_an_audit_event_is_logged_when_its_transaction_commits(sqlite_engine, ca
 
     events = [line for line in _lines(captured) if line["logger"] == "judging.events"]
     assert [(e["action"], e["actor"], e["subject"]) for e in events] == [("test.done", "system", "edition:1")]
+
+
+def test_a_bulk_insert_of_events_is_one_line_with_its_count(sqlite_engine, captured):
+    with write_session(sqlite_engine) as session:
+        record_events(session, [(SYSTEM, "test.bulk", f"entry:{i}", {}) for i in range(3)])
+
+    events = [line for line in _lines(captured) if line["logger"] == "judging.events"]
+    assert [(e["action"], e["count"], e["actor"]) for e in events] == [("test.bulk", 3, "system")]
 
 
 def test_an_event_of_a_rolled_back_transaction_is_not_logged(sqlite_engine, captured):

@@ -29,7 +29,8 @@ def _remember(_mapper, _connection, target: AuditEvent) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _remember_bulk(state) -> None:
     statement = state.statement
-    if state.is_insert and getattr(statement, "table", None) is AuditEvent.__table__ and state.parameters:
+    if state.is_insert and getattr(getattr(statement, "table", None), "name", None) == AuditEvent.__tablename__ \
+            and state.parameters:
         rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
         actions = sorted({str(r.get("action", "")) for r in rows})
         state.session.info.setdefault(PENDING_KEY, []).append(
