@@ -47,3 +47,9 @@ def app_file() -> Path:
 
 def streamlit_config() -> Path:
     return root() / ".streamlit" / "config.toml"
+
+
+def rubric_templates(directory: Path | None = None) -> dict[str, Path]:
+    """Template key → file, for every rubric file shipped in ``directory`` (default: the packaged rubrics)."""
+    folder = rubrics_dir() if directory is None else directory
+    return {path.stem: path for path in sorted(folder.glob("*.toml")) if not path.stem.startswith("awards")}

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from judging.core.editions import rubric_templates
 from judging.core.rubric import check_rubric_files, load_rubric
 from judging.i18n import current_language, t
+from judging.resources import rubric_templates  # not core.editions: that one loads pandas and SciPy
 
 
 def register(subparsers) -> None:

@@ -152,7 +152,7 @@ class EditionSpec:
 
 def rubric_templates(directory: Path = RUBRIC_DIR) -> dict[str, Path]:
     """Template key → file, for every rubric file shipped in ``directory``."""
-    return {path.stem: path for path in sorted(directory.glob("*.toml")) if not path.stem.startswith("awards")}
+    return resources.rubric_templates(directory)
 
 
 def parse_edition_toml(text: str, *, source: str = "", rubrics: Collection[str] | None = None) -> EditionSpec:

@@ -29,6 +29,11 @@ def test_top_level_help_imports_no_heavy_module(argv):
     assert loaded & set(HEAVY) == set()
 
 
+def test_the_rubric_commands_load_no_heavy_module():
+    # an organiser checks rubric files often; the templates come from judging.resources, not core.editions
+    assert _modules_loaded_by(["rubric", "templates"]) & set(HEAVY) == set()
+
+
 def test_a_command_loads_what_it_needs():
     # the probe itself must be able to see a heavy import, or the test above proves nothing
     loaded = _modules_loaded_by(["rank", "--help"])
