@@ -63,6 +63,19 @@ def test_the_installed_package_is_the_wheel_not_the_source(installed):
     assert (shipped / ".streamlit" / "config.toml").read_text() == (ROOT / ".streamlit" / "config.toml").read_text()
 
 
+def test_every_file_of_the_package_is_in_the_wheel(installed):
+    # a page's assets (the score sheet's script and style) missing from the wheel break an installed copy
+    out = subprocess.run([str(installed / "python"), "-c", "import judging; print(judging.__file__)"],
+                         capture_output=True, text=True, check=True, cwd=installed.parent.parent / "run")
+    package = Path(out.stdout.strip()).parent
+
+    def files(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts and resources.SHIPPED_PACKAGE_DIR not in p.parts}
+
+    assert files(ROOT / "judging") - files(package) == set()
+
+
 def test_version_and_templates_from_the_wheel(installed):
     version = _run(installed, "--version")
     templates = _run(installed, "rubric", "templates")
