@@ -61,7 +61,10 @@ def measure(url: str, log: Path, edits: int) -> list[float]:
                 " return bar && bar.dataset.unsaved === '0'; }", timeout=15_000)
             if i >= 10:
                 times.append(time.perf_counter() - start)
+        in_page = page.evaluate("() => window.__judgingSheetAcks || []")[10:]
         browser.close()
+    print(f"    (in the page, edit to answer: median {statistics.median(in_page):.0f} ms, "
+          f"p95 {sorted(in_page)[int(0.95 * (len(in_page) - 1))]:.0f} ms)")
     return times
 
 

@@ -198,6 +198,7 @@ class Sheet {
       const later = ob.forField(op.round, op.entry, op.field);
       const f = this.isHere(op) ? this.fields.get(op.field) : null;
       if (ack.status === "stored") {
+        (window.__judgingSheetAcks ||= []).push(Date.now() - op.at); // ms from the edit to its answer (benchmarks)
         const base = { version: ack.version, value: ack.value };
         if (later.length) later[0].base = base;
         if (f) {
