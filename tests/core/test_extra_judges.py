@@ -29,12 +29,14 @@ def test_proposal_respects_conflicts_never_repeats_a_judge_and_balances_load(see
     assert Counter(e for _, e in added) == dict.fromkeys(listed, extra)
     assert not set(added) & conflicts
     assert not set(added) & set(pairs) and len(set(added)) == len(added)
-    # balanced: nobody gets a seat while a judge with two fewer sheets could have taken it instead
-    load = Counter(j for j, _ in list(pairs) + added)
-    on = {e: {j for j, x in list(pairs) + added if x == e} for e in listed}
+    # balanced: replayed in order, every seat went to a judge with the fewest sheets among those free for it
+    load = Counter(j for j, e in pairs if (j, e) not in conflicts)
+    on = {e: {j for j, x in pairs if x == e and (j, x) not in conflicts} for e in listed}
     for judge, entry in added:
-        others = [j for j in JUDGES if j not in on[entry] and (j, entry) not in conflicts]
-        assert all(load[j] >= load[judge] - 1 for j in others)
+        free = [j for j in JUDGES if j not in on[entry] and (j, entry) not in conflicts]
+        assert load[judge] == min(load[j] for j in free)
+        load[judge] += 1
+        on[entry].add(judge)
 
 
 def test_experts_of_the_entrys_track_come_first():
