@@ -17,6 +17,7 @@ from judging.core.ranking import (
     rank,
 )
 from judging.core.ranking.decisions import DISCUSS_BUDGET, REASON_KEYS
+from judging.core.ranking.favouritism import favouritism
 from judging.core.rubric import load_rubric
 from judging.core.scores_io import read_scores_csv
 from judging.errors import Problem, RankingError
@@ -39,6 +40,9 @@ def register(subparsers) -> None:
     parser.add_argument("--judges-out", type=Path, help="judge diagnostics CSV / 评委诊断")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--draws", type=int, default=200, help="draws for the intervals")
+    parser.add_argument("--entries", type=Path, help="entries CSV: entry_id, organisation, recommending_unit / 作品信息")
+    parser.add_argument("--favouritism-out", type=Path,
+                        help="judge × organisation favouritism check CSV (needs --entries) / 评委偏袒检查")
     parser.add_argument("--discuss-budget", type=float, default=DISCUSS_BUDGET, metavar="Q",
                         help="must-discuss list: expected wrong-tier entries left off, as a share of each "
                              "tier's quota (0–1) / 必议名单误差预算")
@@ -61,6 +65,10 @@ def _read_vetoes(path: Path | None) -> pd.DataFrame | None:
         return None
     if not path.is_file():
         raise RankingError(Problem("rank.cli.no_file", {"path": str(path)}))
+    return _read_csv(path)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -92,6 +100,8 @@ def run_rank(args) -> int:
     table.to_csv(args.out, index=False, encoding=OUTPUT_ENCODING, float_format="%.4f")
     if args.judges_out:
         result.judges.to_csv(args.judges_out, index=False, encoding=OUTPUT_ENCODING, float_format="%.4f")
+    if args.favouritism_out:
+        _write_favouritism(args, scores, rubric)
     print(t("rank.cli.written", path=str(args.out), n=len(table), method=args.method))
     counts = table["flags"].str.split(";").explode()
     for flag in FLAG_ORDER:
@@ -99,6 +109,21 @@ def run_rank(args) -> int:
         if n:
             print(t("rank.cli.flagged", flag=t(f"rank.flag.{flag}"), n=n))
     return 0
+
+
+def _write_favouritism(args, scores: pd.DataFrame, rubric) -> None:
+    if args.entries is None:
+        raise RankingError(Problem("rank.cli.favouritism_needs_entries"))
+    if not args.entries.is_file():
+        raise RankingError(Problem("rank.cli.no_file", {"path": str(args.entries)}))
+    entries = _read_csv(args.entries)
+    if "entry_id" not in entries or not {"organisation", "recommending_unit"} & set(entries.columns):
+        raise RankingError(Problem("rank.cli.entries_columns", {"path": str(args.entries)}))
+    method = args.method if args.method in ("calibrated", "additive", "linear") else "calibrated"
+    table = favouritism(scores, rubric, entries, method=method)
+    table.to_csv(args.favouritism_out, index=False, encoding=OUTPUT_ENCODING, float_format="%.4f")
+    print(t("rank.cli.favouritism_written", path=str(args.favouritism_out), pairs=len(table),
+            n=int(table["flagged"].sum())))
 
 
 def _run_compare(args, scores, rubric, awards, vetoes, weights) -> int:

@@ -125,6 +125,18 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "rank.cli.no_file": {"zh": "找不到文件：{path}", "en": "file not found: {path}"},
     "rank.cli.bad_csv": {"zh": "无法读取 CSV 文件 {path}：{detail}", "en": "cannot read the CSV file {path}: {detail}"},
+    "rank.cli.favouritism_needs_entries": {
+        "zh": "评委偏袒检查需要作品信息：请用 --entries 指定含 entry_id、organisation（申报单位）、recommending_unit（推荐单位）列的 CSV",
+        "en": "the favouritism check needs the entries: give a CSV with entry_id, organisation and recommending_unit columns with --entries",
+    },
+    "rank.cli.entries_columns": {
+        "zh": "作品文件 {path} 缺少 entry_id 列，且 organisation 与 recommending_unit 至少要有一列",
+        "en": "the entries file {path} needs an entry_id column and at least one of organisation and recommending_unit",
+    },
+    "rank.cli.favouritism_written": {
+        "zh": "已写入评委偏袒检查 {path}：检查 {pairs} 组“评委 × 单位”，{n} 组需关注",
+        "en": "wrote the favouritism check to {path}: {pairs} judge × organisation pairs checked, {n} to look at",
+    },
     "simulate.cli.written": {
         "zh": "已写入 {scores}（{rows} 行评分）和真实质量 {truth}",
         "en": "wrote {scores} ({rows} score rows) and the true quality to {truth}",

@@ -93,3 +93,27 @@ def test_a_discuss_budget_above_one_is_refused(scores_csv, tmp_path, capsys):
     assert main(["rank", "--scores", str(scores_csv), "--rubric", RUBRIC, "--discuss-budget", "2",
                  "--out", str(tmp_path / "x.csv")]) != 0
     assert "必议名单的误差预算必须是 0 到 1 之间的数，实际为 2.0" in capsys.readouterr().err
+
+
+def test_favouritism_check_is_written_for_the_entries_organisations(scores_csv, tmp_path, capsys):
+    scores = pd.read_csv(scores_csv, encoding="utf-8-sig")
+    ids = sorted(scores["entry_id"].unique())
+    entries = tmp_path / "entries.csv"
+    pd.DataFrame({"entry_id": ids, "organisation": [f"单位{i % 8}" for i in range(len(ids))],
+                  "recommending_unit": ""}).to_csv(entries, index=False, encoding="utf-8-sig")
+    out = tmp_path / "favour.csv"
+
+    assert main(["rank", "--scores", str(scores_csv), "--rubric", RUBRIC, "--out", str(tmp_path / "r.csv"),
+                 "--entries", str(entries), "--favouritism-out", str(out)]) == 0
+
+    table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    assert list(table.columns) == ["judge_id", "kind", "group", "n_sheets", "mean_residual", "z", "p_adjusted",
+                                   "flagged", "round"]
+    assert len(table) > 0 and set(table["kind"]) == {"organisation"} and (table["n_sheets"] >= 2).all()
+    assert f"检查 {len(table)} 组" in capsys.readouterr().out
+
+
+def test_favouritism_without_entries_says_what_to_give(scores_csv, tmp_path, capsys):
+    assert main(["rank", "--scores", str(scores_csv), "--rubric", RUBRIC, "--out", str(tmp_path / "r.csv"),
+                 "--favouritism-out", str(tmp_path / "f.csv")]) == 2
+    assert "--entries" in capsys.readouterr().err
