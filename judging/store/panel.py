@@ -34,9 +34,10 @@ def record_decision(session: Session, *, round_id: int, entry_id: str, decision:
                     present: str | list[str], tier: str = "", actor: Actor) -> Decision:
     """Record the panel's decision on one of the round's entries, with the reason and who was present.
 
-    Refused once the round's list is frozen. On a published list the entry must be one it flagged
-    for the panel, and a move changes its tier there at once (a tier change with source
-    ``panel:<id>``); before publication, ``publish`` carries out the moves in force.
+    Refused once the round's list is frozen. The entry must be one of the round's (the results page
+    offers only the entries it flagged for the panel). On a published list a move changes the tier
+    there at once (a tier change with source ``panel:<id>``); before publication, ``publish`` carries
+    out the moves in force.
     """
     rnd = get_round(session, round_id)
     publication = session.exec(select(Publication).where(Publication.round_id == round_id)).first()
