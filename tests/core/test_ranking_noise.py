@@ -46,6 +46,7 @@ def _crossed(design, **options):
     return np.array([fit.tau2, fit.var_offset, fit.sigma2[0]]) * fit.spread**2
 
 
+@pytest.mark.slow  # two MixedLM fits of 600–800 sheets
 @pytest.mark.parametrize("regime", ["sparse3", "sparse"])
 def test_coupled_moments_give_the_crossed_models_maximum_likelihood_variances(regime):
     design = _design(regime, seed=0)
