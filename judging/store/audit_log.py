@@ -37,10 +37,10 @@ def _digest_of(session: Session, *, may_create: bool = False) -> EventDigest:
     return keyed_event_digest(audit_key(session.get_bind(), may_create=may_create))
 
 
-def _note_event(session: Session, event_id: int | None) -> None:
-    # the newest event this transaction wrote (row seals refer to it)
-    if event_id is not None:
-        session.info["audit_last_event_id"] = max(event_id, session.info.get("audit_last_event_id", 0))
+def _note_event(session: Session, event_id: int | None, digest: str) -> None:
+    # the newest event this transaction wrote, (id, digest): row seals refer to it, the head seal names it
+    if event_id is not None and event_id > session.info.get("audit_last_event", (0, ""))[0]:
+        session.info["audit_last_event"] = (event_id, digest)
 
 
 def record_event(session: Session, *, actor: Actor, action: str, subject: str = "",
@@ -64,7 +64,7 @@ def append_event(session: Session, *, name: str, action: str, subject: str = "",
     event.hash = _digest_of(session, may_create=last is None)(prev_hash, at, actor, action, subject, body)
     session.add(event)
     session.flush()
-    _note_event(session, event.id)
+    _note_event(session, event.id, event.hash)
     return event
 
 
@@ -89,7 +89,7 @@ def record_events(session: Session, events: Iterable[tuple[Actor, str, str, dict
         prev_hash = digest
     if rows:
         session.execute(insert(AuditEvent), rows)
-        _note_event(session, session.exec(select(func.max(AuditEvent.id))).one())
+        _note_event(session, session.exec(select(func.max(AuditEvent.id))).one(), prev_hash)
     return len(rows)
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Table, bindparam, delete, event, func, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel
 
@@ -131,7 +133,8 @@ def _before_bulk_statement(state) -> None:
 def _seal_before_commit(session: OrmSession) -> None:
     session.flush()
     touched, bulk_from = session.info.pop(_TOUCHED, {}), session.info.pop(_BULK_FROM, {})
-    last_event = session.info.pop("audit_last_event_id", None)
+    last = session.info.pop("audit_last_event", None)
+    last_event = None if last is None else last[0]
     if not (touched or bulk_from or last_event):
         return
     key = audit_key(session.get_bind())
@@ -144,12 +147,11 @@ def _seal_before_commit(session: OrmSession) -> None:
         if name in bulk_from:
             ids.update(connection.execute(select(table.c.id).where(table.c.id > bulk_from[name])).scalars())
         _reseal(connection, key, table, sorted(ids), last_event, head)
-    if last_event is not None:
+    if last is not None:
         if due(head["id"], last_event):  # every CHECKPOINT_EVERY events: a signed checkpoint of this state
-            write_checkpoint(session, reason="periodic", seal_tables=head["tables"])
-            session.info.pop("audit_last_event_id", None)
-        last = connection.execute(_LAST_EVENT).first()
-        head["id"], head["hash"] = last.id, last.hash
+            checkpoint = write_checkpoint(session, reason="periodic", seal_tables=head["tables"])
+            last = session.info.pop("audit_last_event", (checkpoint.event_id, ""))
+        head["id"], head["hash"] = last
     _write_head(connection, key, head)
 
 
@@ -162,7 +164,7 @@ def committed_seal_tables(session) -> dict[str, tuple[int, str]]:
 
 @event.listens_for(OrmSession, "after_rollback")
 def _forget_after_rollback(session: OrmSession) -> None:
-    for name in (_TOUCHED, _BULK_FROM, "audit_last_event_id"):
+    for name in (_TOUCHED, _BULK_FROM, "audit_last_event"):
         session.info.pop(name, None)
 
 
@@ -179,18 +181,10 @@ def _tally(head: dict, table_name: str, digest: str, count: int) -> None:
 _SEALS = RowSeal.__table__
 _IS_HEAD = (_SEALS.c.table_name == HEAD[0]) & (_SEALS.c.row_id == HEAD[1])
 _HEAD_CONTENT = select(_SEALS.c.content).where(_IS_HEAD)
-_LAST_EVENT = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 _OF_ROWS = (_SEALS.c.table_name == bindparam("t")) & _SEALS.c.row_id.in_(bindparam("ids", expanding=True))
 _OLD_DIGESTS = select(_SEALS.c.digest).where(_OF_ROWS)
 _DELETE_SEALS = delete(_SEALS).where(_OF_ROWS)
-_ROWS_BY_ID: dict[str, object] = {}  # a table's select by ids, built once per table
-
-
-def _rows_by_id(table: Table):
-    stmt = _ROWS_BY_ID.get(table.name)
-    if stmt is None:
-        stmt = _ROWS_BY_ID[table.name] = select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
-    return stmt
+_ROWS_BY_ID: dict[str, object] = {}  # a table's rows by ids with their seals' digests, built once per table
 
 
 def _locked_head(connection) -> dict:
@@ -206,20 +200,41 @@ def _locked_head(connection) -> dict:
 def _reseal(connection, key: bytes, table: Table, ids: list[int], event_id: int | None, head: dict) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows = connection.execute(_rows_by_id(table), {"ids": chunk}).mappings().all()
-        old = connection.execute(_OLD_DIGESTS, {"t": table.name, "ids": chunk}).scalars().all()
-        connection.execute(_DELETE_SEALS, {"t": table.name, "ids": chunk})
-        for digest in old:
-            _tally(head, table.name, digest, -1)
+        # each row with the digest of its seal so far (one statement), then one upsert of the new seals
+        rows = connection.execute(_rows_with_seals(table), {"ids": chunk}).mappings().all()
+        gone = sorted(set(chunk) - {row["id"] for row in rows})
+        if gone:  # rows the transaction deleted: their seals go
+            for digest in connection.execute(_OLD_DIGESTS, {"t": table.name, "ids": gone}).scalars():
+                _tally(head, table.name, digest, -1)
+            connection.execute(_DELETE_SEALS, {"t": table.name, "ids": gone})
         values = []
         for row in rows:
+            if row["old_seal_digest"] is not None:
+                _tally(head, table.name, row["old_seal_digest"], -1)
             content = row_content(table, row)
             digest = seal_digest(key, table.name, row["id"], content, event_id)
             values.append({"table_name": table.name, "row_id": row["id"], "content": content, "event_id": event_id,
                            "digest": digest})
             _tally(head, table.name, digest, 1)
         if values:
-            connection.execute(insert(_SEALS), values)
+            connection.execute(_upsert(connection), values)
+
+
+def _rows_with_seals(table: Table):
+    stmt = _ROWS_BY_ID.get(table.name)
+    if stmt is None:
+        stmt = _ROWS_BY_ID[table.name] = (
+            select(table, _SEALS.c.digest.label("old_seal_digest"))
+            .outerjoin(_SEALS, (_SEALS.c.table_name == table.name) & (_SEALS.c.row_id == table.c.id))
+            .where(table.c.id.in_(bindparam("ids", expanding=True))))
+    return stmt
+
+
+def _upsert(connection):
+    make = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stmt = make(_SEALS)
+    return stmt.on_conflict_do_update(index_elements=[_SEALS.c.table_name, _SEALS.c.row_id], set_={
+        "content": stmt.excluded.content, "event_id": stmt.excluded.event_id, "digest": stmt.excluded.digest})
 
 
 def _write_head(connection, key: bytes, head: dict) -> None:
