@@ -2,11 +2,12 @@
 
 Every draw of the posterior is a plausible contest; allocating the tiers in it the way the list
 does (per track, the same number of entries per tier as the list gives) says how often each entry
-lands in each tier. From these probabilities the must-discuss list takes, per track:
+lands in each tier. From these probabilities the must-discuss list takes:
 
-- ``error_budget``: at every tier boundary, the entries most likely to be on the wrong side of it,
-  until the expected number of wrong-side entries left off the list is at most ``budget × quota``
-  (``quota`` the number of places above the boundary: a boundary decides who is in the top ``quota``);
+- ``error_budget``: at every tier boundary (the same boundary in every track counted together), the
+  entries most likely to be on the wrong side of it, until the expected number of wrong-side entries
+  left off the list is at most ``budget × quota`` (``quota`` the places above that boundary, summed
+  over the tracks: a boundary decides who is in each track's top places);
 - ``coin_flip``: the entries whose assigned tier has probability below ``COIN_FLIP``;
 - ``gross_risk``: the entries two or more tiers away from their assigned tier with probability at
   least ``GROSS_RISK``.
@@ -86,19 +87,25 @@ def must_discuss(p: np.ndarray, *, tier: np.ndarray, groups: np.ndarray, taking_
     rows = np.arange(n)
     cumulative = np.cumsum(p, axis=1)  # P(drawn tier ≤ k)
     listed = np.zeros(n, dtype=bool)
-    for g in pd.unique(groups):
-        idx = np.flatnonzero((groups == g) & taking_part)
-        per_tier = np.bincount(tier[idx], minlength=levels)
-        for k in range(n_tiers):
+    members = [np.flatnonzero((groups == g) & taking_part) for g in pd.unique(groups)]
+    for k in range(n_tiers):
+        # one budget per tier level over every track: a track of 30 entries with one 一等奖 alone would
+        # have a budget of 0.2 entries and list nearly everyone near its boundary
+        wrong_parts, index_parts, allowed = [], [], 0.0
+        for idx in members:
+            per_tier = np.bincount(tier[idx], minlength=levels)
             if per_tier[k] == 0 or per_tier[k + 1:].sum() == 0:
                 continue  # no boundary here (an empty tier shares the boundary above it)
-            above = tier[idx] <= k
-            wrong = np.where(above, 1.0 - cumulative[idx, k], cumulative[idx, k])
-            order = np.argsort(-wrong, kind="stable")
-            left_off = np.cumsum(wrong[order][::-1])[::-1]  # expected errors of order[m:], for each m
-            allowed = budget * per_tier[:k + 1].sum()
-            m = int(np.argmax(np.append(left_off, 0.0) <= allowed + 1e-12))
-            listed[idx[order[:m]]] = True
+            wrong_parts.append(np.where(tier[idx] <= k, 1.0 - cumulative[idx, k], cumulative[idx, k]))
+            index_parts.append(idx)
+            allowed += budget * per_tier[: k + 1].sum()
+        if not index_parts:
+            continue
+        wrong, idx = np.concatenate(wrong_parts), np.concatenate(index_parts)
+        order = np.argsort(-wrong, kind="stable")
+        left_off = np.cumsum(wrong[order][::-1])[::-1]  # expected errors of order[m:], for each m
+        m = int(np.argmax(np.append(left_off, 0.0) <= allowed + 1e-12))
+        listed[idx[order[:m]]] = True
     assigned = p[rows, tier]
     distance = np.abs(np.arange(levels)[None, :] - tier[:, None])
     far = (p * (distance >= 2)).sum(axis=1)
