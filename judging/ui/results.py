@@ -65,13 +65,16 @@ def flag_words(value: object) -> str:
     return flags_text(value, lang())
 
 
-def _settings_form(rnd) -> tuple[str, int]:
-    """The method and seed this tab ranks with; the awards are the round's stored settings."""
-    method_default = rnd.method if rnd.method in METHOD_NAMES else DEFAULT_METHOD
+def _settings_form(rnd, published: BundleSettings | None) -> tuple[str, int]:
+    """The method and seed this tab ranks with (those of the published list, once there is one); the
+    awards are the round's stored settings."""
+    method_default = published.method if published else rnd.method
+    method_default = method_default if method_default in METHOD_NAMES else DEFAULT_METHOD
     with st.expander(tr("results.settings"), expanded=False):
         method = st.selectbox(tr("results.method"), METHOD_NAMES, index=METHOD_NAMES.index(method_default),
                               format_func=method_label, key=f"res_method_{rnd.id}")
-        seed = int(st.number_input(tr("results.seed"), min_value=0, value=0, step=1, key=f"res_seed_{rnd.id}"))
+        seed = int(st.number_input(tr("results.seed"), min_value=0, value=published.seed if published else 0,
+                                   step=1, key=f"res_seed_{rnd.id}"))
     return method, seed
 
 
@@ -163,15 +166,19 @@ def render() -> None:
     if chosen is None:
         return
     user, edition, rnd = chosen
-    method, seed = _settings_form(rnd)
+    with read_session(engine()) as s:
+        publication = pub.publication_of_round(s, rnd.id, actor=user)
+    published = pub.settings_of(publication) if publication is not None else None
+    method, seed = _settings_form(rnd, published)
     with read_session(engine()) as s:
         data = round_data(s, round_id=rnd.id, actor=user)
         tracks = tracks_of(s, edition.id)
-        publication = pub.publication_of_round(s, rnd.id, actor=user)
         stored = award_settings_of(s, round_id=rnd.id, actor=user)
         decisions = pub.panel_decisions(s, round_id=rnd.id, actor=user)
     _tiers_caption(stored.awards, stored.version)
     settings = round_settings(data, stored.awards, method=method, seed=seed)
+    if published is not None and (method, seed) == (published.method, published.seed):
+        settings = published  # the list's own settings: the split its 公示 and its bundle have
     if data.empty:
         st.info(tr("results.no_scores"))
         return

@@ -141,3 +141,19 @@ def test_after_publication_the_settings_are_read_only(scored):
     assert not at.exception
     assert "名单已公示" in at.info[0].value
     assert len(at.button) == 0 and len(at.get("file_uploader")) == 0
+
+
+def test_once_published_the_results_page_ranks_with_the_lists_own_settings(scored):
+    with write_session(scored["engine"]) as s:
+        publication = pub.publish(s, round_id=scored["ids"]["round"], settings=BundleSettings(method="raw", seed=5),
+                                  start_date=date(2026, 11, 23), close_round=True, actor=as_user(s, "org"))
+        listed = pub.current_list(s, publication.id, actor=SYSTEM)
+
+    at = page(scored, "results", "aud").run()
+
+    rid = scored["ids"]["round"]
+    assert not at.exception
+    assert (at.selectbox(key=f"res_method_{rid}").value, at.number_input(key=f"res_seed_{rid}").value) == ("raw", 5)
+    shown = at.dataframe[0].value
+    life = listed[listed["track"] == "life"].sort_values("rank")
+    assert list(shown["奖项等级"]) == list(life["tier_label"])
