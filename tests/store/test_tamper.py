@@ -32,6 +32,7 @@ from judging.store.checkpoints import checkpoint_problems
 from judging.store.db import alembic_config, open_database, read_session, write_session
 from judging.store.editions import create_edition, entries_of
 from judging.store.models import AuditEvent
+from judging.store.panel import record_decision
 from judging.store.people import get_user, set_judge_active
 from judging.store.seals import NOT_SEALED, sealed_tables
 from judging.store.sheets import save_comment, save_veto, submit_sheet
@@ -54,6 +55,8 @@ def contest(engine):
     with write_session(engine) as s:
         publication = pub.publish(s, round_id=ids["round"], settings=SETTINGS, start_date=MONDAY, objection_days=5,
                                   close_round=True, actor=SYSTEM)
+        record_decision(s, round_id=ids["round"], entry_id="L-002", decision="keep", reason="评审组复议维持",
+                        present=["j1", "j2"], actor=SYSTEM)
     with write_session(engine) as s:
         freeze_on(date(2026, 12, 1), s, publication_id=publication.id, actor=SYSTEM)
     return ids | {"publication": publication.id, "j1": j1.id, "entries": [e.id for e in entries]}
@@ -113,6 +116,8 @@ EDITS = {
         "not written by the app"),
     "a conflict deleted with its seal": (_delete_with_seal("conflict"), "conflict: 0 seals now, 1 written by the app"),
     "a veto deleted with its seal": (_delete_with_seal("veto"), "veto: 0 seals now, 1 written by the app"),
+    "a panel decision": ("UPDATE panel_decision SET decision = 'move', tier = 'first'",
+                         "panel decision on entry L-002 #1: decision is move but was written as keep"),
     "the last event deleted": ("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)",
                                "events at its end were deleted"),
     "an event's payload": ("UPDATE audit_event SET payload = '{}' WHERE id = 3", "audit trail was altered"),
