@@ -63,6 +63,12 @@ def test_typed_offline_closed_and_reopened_everything_is_stored(chromium, contes
         open_entry(page, app, entry)
         type_into(page, field(page, app, entry, "score_core_technology"), "85")
         wait_saved(page)
+        # a click into a filled score selects it: what is typed at once replaces it, first digit included
+        field(page, app, entry, "score_core_technology").click()
+        page.keyboard.type("86", delay=20)
+        page.keyboard.press("Tab")
+        wait_saved(page)
+        assert stored(app, entry).score_values == {"core_technology": 86}
 
         network.cut()
         context.set_offline(True)
@@ -86,7 +92,7 @@ def test_typed_offline_closed_and_reopened_everything_is_stored(chromium, contes
         expect(field(again, app, entry, "score_application_effect")).to_have_value("77.5", timeout=30_000)
         wait_saved(again, timeout_s=30)
         state = stored(app, entry)
-        assert state.score_values == {"core_technology": 85, "application_effect": 77.5}
+        assert state.score_values == {"core_technology": 86, "application_effect": 77.5}
         assert state.comment_texts["application_effect"] == "断网时写的评语"
         context.close()
 

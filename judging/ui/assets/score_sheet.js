@@ -462,7 +462,14 @@ class Sheet {
     f.criterion = c;
     f.bandNow = band;
     f.decimals = c.decimals;
-    input.addEventListener("focus", () => setTimeout(() => { if (input === (this.parent.activeElement || document.activeElement)) input.select(); }, 0));
+    // A click into a filled score selects it, so that typing replaces it. Selected at once, not from a
+    // timer: a timer that fires late on a busy page would select the first digit already typed, and
+    // the next one would replace it (77.5 stored as 7.5). The click's own mouseup, which would put a
+    // caret into the selection, is cancelled once.
+    let justFocused = false;
+    input.addEventListener("focus", () => { input.select(); justFocused = true; });
+    input.addEventListener("mouseup", (e) => { if (justFocused) e.preventDefault(); justFocused = false; });
+    input.addEventListener("keydown", () => { justFocused = false; });
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); this.commit(f); } });
     input.addEventListener("input", () => { this.later(f, SCORE_PAUSE_MS); this.showBand(f); });
     return wrap;
