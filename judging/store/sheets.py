@@ -119,26 +119,31 @@ UNSEEN = object()  # ``expected_value`` not given: only the version is compared
 
 
 def _row_for_write(session: Session, model: type[Score] | type[Comment], *, round_id: int, judge_id: int,
-                   entry_id: int, criterion: str, expected_version: int | None,
-                   stale: Callable[[Score | Comment | None], Problem],
-                   expected_value: object = UNSEEN) -> Score | Comment | None:
-    """The judge's score or comment row for one criterion, locked for the write (None when there is none).
+                   entry_id: int, criterion: str) -> Score | Comment | None:
+    """The judge's score or comment row for one criterion, locked for the write (None when there is none)."""
+    return session.exec(select(model).where(
+        model.round_id == round_id, model.judge_id == judge_id, model.entry_id == entry_id,
+        model.criterion == criterion,
+    ).with_for_update()).first()
 
-    Optimistic versions: when ``expected_version`` is given (0 for "none yet") and the stored version
+
+def _refuse_if_stale(row: Score | Comment | None, *, expected_version: int | None, expected_value: object,
+                     stale: Callable[[Score | Comment | None], Problem]) -> None:
+    """Optimistic versions: when ``expected_version`` is given (0 for "none yet") and the stored version
     differs, ``StaleWriteError`` carries what is stored now, with the problem ``stale(row)``. The value
     the writer saw (``expected_value``, None for "none") is compared too: a score cleared and stored
     again starts at version 1, so the version alone cannot tell "7, version 1" from "9, version 1".
     """
-    row = session.exec(select(model).where(
-        model.round_id == round_id, model.judge_id == judge_id, model.entry_id == entry_id,
-        model.criterion == criterion,
-    ).with_for_update()).first()
     current_version = row.version if row else 0
     current_value = None if row is None else row.value if isinstance(row, Score) else row.text
     if ((expected_version is not None and expected_version != current_version)
             or (expected_value is not UNSEEN and not same_value(expected_value, current_value))):
         raise StaleWriteError(stale(row), current_value=current_value, current_version=current_version)
-    return row
+
+
+def _score_stale(rubric: Rubric, criterion: str) -> Callable[[Score | None], Problem]:
+    return lambda row: Problem("score.stale", {"criterion": rubric.criterion(criterion).label.zh,
+                                               "current": "—" if row is None else f"{row.value:g}"})
 
 
 def same_value(seen: object, stored: object) -> bool:
@@ -168,8 +173,8 @@ def save_score(
 
     ``expected_version`` is the version the writer last saw (0 for "no score yet"); when the stored
     version differs, ``StaleWriteError`` carries the current value so that the judge can choose;
-    ``expected_value`` (the value the writer saw, None for none) is compared as well. The first score of a round freezes its rubric. ``enforce_assignment=False`` (paper sheets typed
-    in) skips the assignment and round checks and so needs the right to import scores, which no
+    ``expected_value`` (the value the writer saw, None for none) is compared as well. The first score
+    of a round freezes its rubric. ``enforce_assignment=False`` (paper sheets typed in) skips the assignment and round checks and so needs the right to import scores, which no
     judge has.
     """
     rnd, facts, sheet = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
@@ -178,12 +183,10 @@ def save_score(
     check_score(rubric=rubric, criterion=criterion, value=value)
     if enforce_assignment:
         check_may_score(facts)
-    score = _row_for_write(
-        session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
-        expected_version=expected_version, expected_value=expected_value,
-        stale=lambda row: Problem("score.stale", {"criterion": rubric.criterion(criterion).label.zh,
-                                                  "current": "—" if row is None else f"{row.value:g}"}),
-    )
+    score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                           criterion=criterion)
+    _refuse_if_stale(score, expected_version=expected_version, expected_value=expected_value,
+                     stale=_score_stale(rubric, criterion))
     old = None if score is None else score.value
     if score is None:
         score = Score(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion, value=value)
@@ -229,11 +232,10 @@ def save_comment(
         check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     else:
         get_round(session, round_id)  # a round that does not exist is refused either way
-    comment = _row_for_write(
-        session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion,
-        expected_version=expected_version, expected_value=expected_value,
-        stale=lambda row: Problem("comment.stale", {}),
-    )
+    comment = _row_for_write(session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                             criterion=criterion)
+    _refuse_if_stale(comment, expected_version=expected_version, expected_value=expected_value,
+                     stale=lambda row: Problem("comment.stale", {}))
     if comment is None:
         comment = Comment(round_id=round_id, judge_id=judge_id, entry_id=entry_id, criterion=criterion, text=text_value)
     elif comment.text == text_value:
@@ -462,19 +464,12 @@ def clear_score(
 ) -> None:
     """Remove one criterion score (the judge emptied the field); refused when stale, like ``save_score``."""
     rnd = check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    score = session.exec(select(Score).where(
-        Score.round_id == round_id, Score.judge_id == judge_id,
-        Score.entry_id == entry_id, Score.criterion == criterion,
-    ).with_for_update()).first()
+    score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                           criterion=criterion)
     if score is None:
         return
-    if ((expected_version is not None and expected_version != score.version)
-            or (expected_value is not UNSEEN and not same_value(expected_value, score.value))):
-        raise StaleWriteError(
-            Problem("score.stale", {"criterion": round_rubric(rnd).criterion(criterion).label.zh,
-                                     "current": f"{score.value:g}"}),
-            current_value=score.value, current_version=score.version,
-        )
+    _refuse_if_stale(score, expected_version=expected_version, expected_value=expected_value,
+                     stale=_score_stale(round_rubric(rnd), criterion))
     session.delete(score)
     _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     session.flush()
