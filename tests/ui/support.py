@@ -32,3 +32,11 @@ def tick(at: AppTest, ids: list[str]) -> AppTest:
     fragment_run = functools.partial(RerunData, fragment_id_queue=ids, is_auto_rerun=True)
     with mock.patch.object(local_script_runner, "RerunData", fragment_run):
         return at.run()
+
+
+def score_sheets(at: AppTest) -> list[dict]:
+    """The data the page gave each score sheet component it drew (``judging/ui/sheet_inputs.py``)."""
+    import json
+
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == "judging_score_sheet"]

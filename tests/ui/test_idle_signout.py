@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 from actors import as_user
 from streamlit.testing.v1 import AppTest
-from ui.support import fragment_ids
+from ui.support import fragment_ids, score_sheets
 from ui.support import tick as support_tick
 
 from judging.store.db import write_session
@@ -43,7 +42,7 @@ def test_tick_after_the_time_out_shows_the_sign_in_form_and_why(sheet):
     assert USER_KEY not in sheet.session_state and EXPIRED_KEY not in sheet.session_state
     assert [i.value for i in sheet.info][:1] == ["您已 30 分钟未操作，为安全起见已退出登录，请重新登录。"]
     assert sheet.text_input(key="signin_username").value == ""
-    assert _sheets(sheet) == []  # the score sheet is gone
+    assert score_sheets(sheet) == []  # the score sheet is gone
 
 
 def test_tick_before_the_time_out_neither_signs_out_nor_counts_as_activity(sheet):
@@ -62,19 +61,14 @@ def test_tick_does_not_store_or_wipe_the_sheet(sheet, contest):
         save_score(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"], criterion="core_technology",
                    value=85.5, actor=as_user(s, "j1"))
     sheet.run()
-    before = _sheets(sheet)
+    before = score_sheets(sheet)
     assert before[0]["fields"]["score:core_technology"]["value"] == 85.5
     sheet.session_state[LAST_SEEN_KEY] = time.time() - 60
 
     tick(sheet)  # the timer's run draws only its fragment: the sheet's element stays as the browser has it
 
     assert sheet.session_state[USER_KEY].username == "j1"
-    assert _sheets(sheet.run()) == before  # nothing stored, nothing wiped
-
-
-def _sheets(at: AppTest) -> list[dict]:
-    """The data of every score sheet component on the page."""
-    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "judging_score_sheet"]
+    assert score_sheets(sheet.run()) == before  # nothing stored, nothing wiped
 
 
 def test_user_action_after_a_long_idle_still_signs_out(sheet):

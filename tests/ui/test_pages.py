@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from actors import as_user
 from streamlit.testing.v1 import AppTest
+from ui.support import score_sheets
 
 from judging.core.permissions import SYSTEM
 from judging.store.db import read_session, write_session
@@ -28,11 +29,9 @@ def _sheet(app, contest, user="j1", entry="L-001") -> AppTest:
 
 def sheet_data(at: AppTest) -> dict:
     """What the page gave the score sheet's component to show."""
-    import json
-
-    found = [e for e in at.get("bidi_component") if e.proto.component_name == "judging_score_sheet"]
+    found = score_sheets(at)
     assert len(found) == 1, "the sheet page shows one score sheet"
-    return json.loads(found[0].proto.json)
+    return found[0]
 
 
 # --- sign-in and roles -----------------------------------------------------------------------
