@@ -40,3 +40,24 @@ def score_sheets(at: AppTest) -> list[dict]:
 
     return [json.loads(e.proto.json) for e in at.get("bidi_component")
             if e.proto.component_name == "judging_score_sheet"]
+
+
+# every sheet of the page tests' contest (tests/ui/conftest.py): two judges' totals per entry
+SCORES = {"L-001": (90, 88), "L-002": (70, 74), "P-001": (85, 80), "P-002": (60, 66)}
+
+
+def score_every_sheet(contest: dict) -> dict:
+    """Judges j1 and j2 score every entry of ``contest`` (``SCORES``, the same value for every criterion)."""
+    from actors import as_user
+
+    from judging.store.db import write_session
+    from judging.store.sheets import save_score
+
+    ids = contest["ids"]
+    with write_session(contest["engine"]) as s:
+        for entry, values in SCORES.items():
+            for judge, value in zip(("j1", "j2"), values, strict=True):
+                for criterion in ("core_technology", "application_effect", "promotion_value"):
+                    save_score(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry],
+                               criterion=criterion, value=float(value), actor=as_user(s, judge))
+    return contest

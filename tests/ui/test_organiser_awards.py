@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from actors import as_user
 from streamlit.testing.v1 import AppTest
+from ui.support import score_every_sheet
 
 from judging.core.award_settings import parse_round_awards_toml
 from judging.core.bundle import BundleSettings
@@ -14,10 +15,8 @@ from judging.core.permissions import SYSTEM
 from judging.store import publication as pub
 from judging.store.award_settings import award_settings_history, award_settings_of
 from judging.store.db import read_session, write_session
-from judging.store.sheets import save_score
 from judging.ui.common import USER_KEY
 
-SCORES = {"L-001": (90, 88), "L-002": (70, 74), "P-001": (85, 80), "P-002": (60, 66)}
 TOML = """tie_break = ["first_places"]
 [[tiers]]
 key = "gold"
@@ -105,14 +104,7 @@ def test_a_toml_upload_writes_the_same_stored_settings(contest):
 
 @pytest.fixture
 def scored(contest):
-    ids = contest["ids"]
-    with write_session(contest["engine"]) as s:
-        for entry, values in SCORES.items():
-            for judge, value in zip(("j1", "j2"), values, strict=True):
-                for criterion in ("core_technology", "application_effect", "promotion_value"):
-                    save_score(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry],
-                               criterion=criterion, value=float(value), actor=as_user(s, judge))
-    return contest
+    return score_every_sheet(contest)
 
 
 def test_results_page_splits_the_tiers_as_stored(scored):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from actors import as_user
 from streamlit.testing.v1 import AppTest
+from ui.support import score_every_sheet
 
 from judging.core.permissions import SYSTEM
 from judging.store import publication as pub
 from judging.store.db import read_session, write_session
-from judging.store.sheets import save_score, save_veto
+from judging.store.sheets import save_veto
 from judging.ui.common import USER_KEY
-
-SCORES = {"L-001": (90, 88), "L-002": (70, 74), "P-001": (85, 80), "P-002": (60, 66)}
 
 
 def _results(contest, user="org") -> AppTest:
@@ -22,12 +21,8 @@ def _results(contest, user="org") -> AppTest:
 
 def _flagged(contest):
     ids = contest["ids"]
+    score_every_sheet(contest)
     with write_session(contest["engine"]) as s:
-        for entry, values in SCORES.items():
-            for judge, value in zip(("j1", "j2"), values, strict=True):
-                for criterion in ("core_technology", "application_effect", "promotion_value"):
-                    save_score(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry],
-                               criterion=criterion, value=float(value), actor=as_user(s, judge))
         save_veto(s, round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"], veto_key="ip_dispute",
                   reason="知识产权纠纷", actor=as_user(s, "j1"))
 

@@ -8,6 +8,7 @@ import pytest
 from actors import as_user
 from clock import freeze_on, on_day
 from streamlit.testing.v1 import AppTest
+from ui.support import score_every_sheet
 
 from judging.core.award_settings import RoundAwards
 from judging.core.bundle import BundleSettings
@@ -18,24 +19,16 @@ from judging.store import publication as pub
 from judging.store.award_settings import save_award_settings
 from judging.store.db import read_session, write_session
 from judging.store.editions import get_round
-from judging.store.sheets import save_score, save_veto
+from judging.store.sheets import save_veto
 from judging.ui.common import USER_KEY
 
-SCORES = {"L-001": (90, 88), "L-002": (70, 74), "P-001": (85, 80), "P-002": (60, 66)}
 AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),))
 
 
 @pytest.fixture
 def scored(contest):
     """Every sheet of the contest scored (same value for every criterion)."""
-    ids = contest["ids"]
-    with write_session(contest["engine"]) as s:
-        for entry, values in SCORES.items():
-            for judge, value in zip(("j1", "j2"), values, strict=True):
-                for criterion in ("core_technology", "application_effect", "promotion_value"):
-                    save_score(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry],
-                                    criterion=criterion, value=float(value), actor=as_user(s, judge))
-    return contest
+    return score_every_sheet(contest)
 
 
 def page(contest, module: str, user: str) -> AppTest:
