@@ -388,3 +388,8 @@ class PublicationAnchor(SQLModel, table=True):
     checkpoint_digest: str
     public_key: str  # Ed25519, hex: checks the checkpoint's signature without the audit key
     at: datetime = Field(default_factory=utcnow)
+
+
+# Tables of later areas live in their own modules (so that several people can add tables without
+# editing the same lines); importing them here registers them with the metadata.
+from judging.store import models_documents, models_mail, models_materials, models_write_path  # noqa: E402, F401
