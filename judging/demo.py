@@ -29,7 +29,17 @@ from judging.store.audit_log import record_event, record_events
 from judging.store.db import write_session
 from judging.store.editions import add_round, create_edition, entries_of, get_round, rounds_of, tracks_of
 from judging.store.imports import import_entries, import_judges
-from judging.store.models import Assignment, Comment, Edition, Entry, Score, ScoreSheet, User, utcnow
+from judging.store.models import (
+    Assignment,
+    Comment,
+    Edition,
+    Entry,
+    Score,
+    ScoreSheet,
+    User,
+    stored_id,
+    utcnow,
+)
 from judging.store.people import create_user, list_judges, set_passwords
 from judging.store.sheets import save_veto
 
@@ -157,10 +167,10 @@ def build_demo(engine: Engine, *, seed: int = DEMO_SEED) -> int:
         )
         assign(session, round_id=preliminary.id, pairs=pairs, actor=ACTOR)
 
-        plans = plan_sheets(rubric=rubric, pairs=pairs, entries=[e.id for e in entries],
-                            judges=[j.id for j in judges], seed=seed)
+        plans = plan_sheets(rubric=rubric, pairs=pairs, entries=[stored_id(e) for e in entries],
+                            judges=[stored_id(j) for j in judges], seed=seed)
         _store_sheets(session, round_id=preliminary.id, rubric=rubric, plans=plans, seed=seed)
-        return edition.id
+        return stored_id(edition)
 
 
 def first_judges(engine: Engine, n: int = 3) -> list[str]:

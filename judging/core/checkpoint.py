@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -31,7 +31,7 @@ def public_key_hex(audit_key: bytes) -> str:
     return raw.hex()
 
 
-def seals_summary_digest(tables: Mapping[str, object]) -> str:
+def seals_summary_digest(tables: Mapping[str, Iterable[object]]) -> str:
     """SHA-256 of the per-table seal summary (count and XOR of digests of every sealed table)."""
     canonical = json.dumps({name: list(value) for name, value in sorted(tables.items())}, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -66,6 +66,7 @@ def find_entry_matches(records: Sequence[Mapping[str, str]], existing: Iterable[
     matches, taken = [], set()
     for position, record in enumerate(records, start=1):
         code = record["code"]
+        found: str | None
         if code in ids_in_file and code in codes:
             found, by = code, "id"
         else:

@@ -70,14 +70,14 @@ def read_scores_csv(source: bytes | str | Path, rubric: Rubric) -> pd.DataFrame:
     if problems:
         raise ScoreError(problems)
     records: dict[str, list] = {name: [] for name in SCORE_COLUMNS}
-    first_row: dict[tuple[str, str, str, str], int] = {}
+    first_row: dict[tuple[object, ...], int] = {}
     for number, cells in table.rows:
         row_problems = []
         extra = extra_cells(cells, table.header)
         if extra:
             row_problems.append(Problem("import.extra_cells", {"n": extra}))
         raw = row_cells(cells, found)
-        values = {name: normalise_code(raw.get(name, "")) for name in ("judge_id", "entry_id", "track", "round")}
+        values: dict[str, object] = {name: normalise_code(raw.get(name, "")) for name in ("judge_id", "entry_id", "track", "round")}
         values["comment"] = raw.get("comment", "")
         for name in ("judge_id", "entry_id", "criterion", "score"):
             if not normalise_code(raw[name]):

@@ -82,7 +82,7 @@ def _assign(rng: np.random.Generator, regime: Regime, entry_track: np.ndarray, j
     a few (``1 − home_share``) from other tracks, which keeps the design connected but confounded.
     """
     load = np.zeros(len(judge_track))
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     lo, hi = regime.judges_per_entry
     for i in rng.permutation(len(entry_track)):
         k = int(rng.integers(lo, hi + 1))

@@ -24,6 +24,7 @@ from judging.store.models import (
     Score,
     ScoreSheet,
     User,
+    stored_id,
 )
 from judging.store.people import list_judges
 
@@ -196,7 +197,7 @@ def round_inputs(session: Session, *, round_id: int, actor: Actor) -> RoundInput
         conflicts={(name[j], code[e]) for j, e in conflict_pairs(session, edition_id=rnd.edition_id)
                    if j in name and e in code},
         pairs=[(name[j], code[e]) for j, e in assignment_pairs(session, round_id=round_id) if j in name and e in code],
-        entry_ids={e.code: e.id for e in entries}, judge_ids={j.username: j.id for j in judges},
+        entry_ids={e.code: stored_id(e) for e in entries}, judge_ids={j.username: stored_id(j) for j in judges},
     )
 
 

@@ -258,7 +258,9 @@ def save_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor:
 
 
 def edition_of_round(session: Session, round_id: int) -> Edition:
-    return session.get(Edition, get_round(session, round_id).edition_id)
+    edition = session.get(Edition, get_round(session, round_id).edition_id)
+    assert edition is not None  # a foreign key: the round's edition exists
+    return edition
 
 
 def round_entry_rows(session: Session, *, round_id: int) -> list[RoundEntry]:

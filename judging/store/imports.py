@@ -35,7 +35,18 @@ from judging.store.audit_log import record_event, record_events
 from judging.store.editions import get_round, round_rubric, tracks_of
 from judging.store.guard import guarded
 from judging.store.lifecycle import check_edition_open_to_entries, round_write
-from judging.store.models import Assignment, Comment, Conflict, Entry, Score, ScoreSheet, Track, User, utcnow
+from judging.store.models import (
+    Assignment,
+    Comment,
+    Conflict,
+    Entry,
+    Score,
+    ScoreSheet,
+    Track,
+    User,
+    stored_id,
+    utcnow,
+)
 from judging.store.people import create_user, list_judges
 
 JUDGE_ROLE = Role.JUDGE
@@ -147,7 +158,7 @@ def _update_entries(session: Session, *, edition_id: int, tracks: list[Track], r
     """Write the file's values into entries of the edition (by code), with the old values in one audit event."""
     if not records:
         return
-    track_ids = {t.key: t.id for t in tracks}
+    track_ids = {t.key: stored_id(t) for t in tracks}
     track_keys = {t.id: t.key for t in tracks}
     entries = {e.code: e for e in session.exec(select(Entry).where(
         Entry.edition_id == edition_id, Entry.code.in_([r["code"] for r in records])))}
@@ -174,7 +185,7 @@ def _update_entries(session: Session, *, edition_id: int, tracks: list[Track], r
 
 def _insert_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict], actor: Actor) -> int:
     """``add_entries`` as one multi-row INSERT: building 10,000 ORM objects takes seconds, this a fraction."""
-    track_ids = {t.key: t.id for t in tracks}
+    track_ids = {t.key: stored_id(t) for t in tracks}
     fields = [name for name in Entry.model_fields if name not in ("id", "edition_id", "track_id")]
     rows = [{"edition_id": edition_id, "track_id": track_ids[r["track"]]} | {k: r.get(k, "") for k in fields}
             for r in records]
@@ -266,7 +277,7 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: A
         )
     }
     conflicted = {(c.judge_id, c.entry_id) for c in conflicts_of(session, rnd.edition_id)}
-    problems = []
+    problems: list[Problem] = []
     rows = []
     for row in frame.itertuples(index=False):
         where = f"{row.judge_id} × {row.entry_id} × {row.criterion}"

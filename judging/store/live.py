@@ -159,7 +159,8 @@ def live_board(session: Session, *, round_id: int, actor: Actor) -> LiveBoard:
     rubric = round_rubric(rnd)
     rows = round_entry_rows(session, round_id=round_id)
     open_row = next((r for r in rows if r.live_state == LiveState.OPEN), None)
-    closed = sorted((r for r in rows if r.live_state == LiveState.CLOSED), key=lambda r: r.closed_at)
+    closed = sorted((r for r in rows if r.live_state == LiveState.CLOSED and r.closed_at is not None),
+                    key=lambda r: r.closed_at)  # type: ignore[return-value]  # not None: filtered
     current = session.get(Entry, open_row.entry_id) if open_row else None
     panel = scored = 0
     if current is not None:

@@ -17,6 +17,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def stored_id(row: SQLModel) -> int:
+    """A stored row's id (SQLModel types ids as optional: they are None until the row is flushed)."""
+    row_id = getattr(row, "id", None)
+    if not isinstance(row_id, int):
+        raise ValueError(f"{type(row).__name__} has no id: it is not stored yet")
+    return row_id
+
+
 class Edition(SQLModel, table=True):
     """届/年度大赛: one year's contest or selection."""
 

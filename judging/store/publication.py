@@ -155,7 +155,9 @@ def objection_deadline(publication: Publication) -> date:
 
 
 def edition_of(session: Session, publication: Publication) -> Edition:
-    return session.get(Edition, publication.edition_id)
+    edition = session.get(Edition, publication.edition_id)
+    assert edition is not None  # a foreign key: the publication's edition exists
+    return edition
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def render() -> None:
 
     # one compact row per entry (a text block and its button): the 60 six-column rows this replaces
     # made the list 25-50x slower than a bare page. Tab moves from button to button.
-    states = {k: t(k.text_key, code) for k in SheetProgress}  # the language read once, not per row
+    states: dict[str, str] = {k: t(k.text_key, code) for k in SheetProgress}  # the language read once, not per row
     total_label, score_label, view_label = (t(k, code) for k in ("entries.col_total", "entries.score", "entries.view"))
     for position, row in enumerate(shown, start=1):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):

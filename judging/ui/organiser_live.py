@@ -29,12 +29,12 @@ def render() -> None:
         ordinary = ordinary_sheets(s, round_id=rnd.id, actor=user)
     names = {j.id: f"{j.username} · {j.display_name}" for j in judges}
     with st.form("oc_panel"):
-        chosen = st.multiselect(tr("oc.live.panel"), list(names), default=[j for j in panel if j in names],
+        picked = st.multiselect(tr("oc.live.panel"), list(names), default=[j for j in panel if j in names],
                                 format_func=names.get, key=f"oc_panel_{rnd.id}")
         save = st.form_submit_button(tr("oc.live.save_panel"))
     if save:
-        run_write(lambda s: set_panel(s, round_id=rnd.id, judge_ids=chosen, actor=user),
-                  tr("oc.live.panel_saved", n=len(chosen)), problems_as_table=False)
+        run_write(lambda s: set_panel(s, round_id=rnd.id, judge_ids=picked, actor=user),
+                  tr("oc.live.panel_saved", n=len(picked)), problems_as_table=False)
     st.caption(tr("oc.live.open_screen"))
 
     open_id = next((e for e, state in states.items() if state == LiveState.OPEN), None)

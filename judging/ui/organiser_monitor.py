@@ -13,6 +13,7 @@ import streamlit as st
 
 from judging.core.permissions import Actor
 from judging.core.progress import entries_missing, expected_share, judge_progress, track_progress
+from judging.core.ranking import RankingResult
 from judging.core.round_data import order_round
 from judging.errors import JudgingError
 from judging.store.db import read_session
@@ -117,6 +118,7 @@ def _fit(round_id: int, actor: Actor) -> tuple[Round, object]:
         if kept is not None and kept[0] == version:
             return rnd, kept[1]
         data = round_data(s, round_id=round_id, actor=actor)
+    fit: RankingResult | JudgingError | None
     if data.empty:
         fit = None
     else:

@@ -39,6 +39,7 @@ from judging.store.editions import (
     tracks_of,
     update_round,
 )
+from judging.store.models import stored_id
 from judging.ui import timeline
 from judging.ui.common import engine, lang, plain, require_page, tr
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
@@ -76,7 +77,7 @@ def create_edition(spec: EditionSpec, actor: Actor) -> int:
     templates = rubric_templates()
     rubrics = {key: load_rubric(templates[key]) for key in {r.rubric for r in spec.rounds}}
     with write_session(engine()) as s:
-        return create_edition_from_spec(s, spec=spec, rubrics=rubrics, actor=actor).id
+        return stored_id(create_edition_from_spec(s, spec=spec, rubrics=rubrics, actor=actor))
 
 
 def _create_once(spec: EditionSpec, actor: Actor) -> None:

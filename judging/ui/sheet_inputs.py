@@ -206,7 +206,8 @@ def acks_for(message: object, acks: dict) -> dict:
 
 def stored_fields(state: SheetState, rubric: Rubric) -> dict[str, dict]:
     """What is stored, field by field, as the component compares it with what it shows."""
-    fields = {FieldName.of(FieldName.SCORE, c.key): {"value": None, "version": 0} for c in rubric.criteria}
+    fields: dict[str, dict[str, object]] = {FieldName.of(FieldName.SCORE, c.key): {"value": None, "version": 0}
+                                           for c in rubric.criteria}
     for key in (*rubric.criterion_keys, ""):
         fields[FieldName.of(FieldName.COMMENT, key)] = {"value": "", "version": 0}
     for key, stored in state.scores.items():
