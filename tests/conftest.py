@@ -14,12 +14,17 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
+from streamlit import config as st_config
 
 from judging.store.db import open_database
 
 # every test database (and every app or CLI a test starts) keys its audit chain with this test key;
 # tests of the other sources of the key (a key file, the file beside a SQLite database) unset it
 os.environ.setdefault("JUDGING_AUDIT_KEY", "test-audit-key-" + "0123456789abcdef" * 2)
+
+# the app's config hides error details from users (an incident id instead); the page tests run the app in
+# this process and must see a failing page's exception itself
+st_config.set_option("client.showErrorDetails", "full")
 
 POSTGRES_ADMIN_URL = os.environ.get("JUDGING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -107,3 +107,13 @@ def test_with_details_shown_the_exception_is_raised_as_it_is(captured):
 
     assert [e.message for e in at.exception] == ["division by zero"]
     assert _lines(captured) == []
+
+
+def test_the_apps_own_config_hides_error_details_so_plain_streamlit_run_shows_incident_ids_too():
+    import tomllib
+
+    from judging.resources import streamlit_config
+
+    settings = tomllib.loads(streamlit_config().read_text(encoding="utf-8"))
+
+    assert settings["client"]["showErrorDetails"] == "none"
