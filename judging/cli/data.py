@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from judging.core.import_matches import ADD, REFUSE, UPDATE, DuplicateEntries
+from judging.core.paper_sheets import is_typing_data, read_typing_file
 from judging.core.permissions import CLI
 from judging.core.scores_io import read_scores_csv, write_scores_csv
 from judging.errors import JudgingError, NotFound, Problem
@@ -18,6 +19,7 @@ from judging.store.db import open_database, read_session, write_session
 from judging.store.editions import get_round, round_rubric
 from judging.store.imports import import_entries, import_judges, import_scores
 from judging.store.models import Edition
+from judging.store.paper import type_in_sheets
 from judging.store.scores import load_scores_frame
 
 DB_HELP = "database URL (default: JUDGING_DATABASE_URL or sqlite:///data/judging.db)"
@@ -107,10 +109,17 @@ def run_scores_import(args) -> int:
     try:
         with write_session(engine) as session:
             rubric = round_rubric(get_round(session, args.round_id))
-            frame = read_scores_csv(data, rubric)
-            outcome = import_scores(session, args.round_id, frame, CLI)
+            if is_typing_data(data):  # paper sheets typed in: one row per sheet id (judging paper print)
+                typed = type_in_sheets(session, sheets=read_typing_file(data, rubric), round_id=args.round_id,
+                                       actor=CLI)
+            else:
+                typed = None
+                outcome = import_scores(session, args.round_id, read_scores_csv(data, rubric), CLI)
     except JudgingError as exc:
         return _report(exc, args.file)
+    if typed is not None:
+        print(t("paper.typed", n=typed))
+        return 0
     print(t("cli.scores_imported", n=outcome.rows, changed=outcome.changed))
     return 0
 
