@@ -13,6 +13,8 @@ Contents (all UTF-8)::
     changes.json    manual and objection-driven tier changes, in order, each with its reason
     final_list.json the published list: the result with the changes applied
     entries.json    optional: titles and organisations of the entries
+    materials.json  optional: the entries' materials when the list was published (entry id, file name,
+                    SHA-256, bytes); only in bundles of lists whose entries have materials
 
 ``verify_bundle`` checks every checksum, that no file was added or removed, recomputes the result
 from the raw scores with the ranking engine and compares it with ``result.json``, and applies the
@@ -52,7 +54,7 @@ BUNDLE_FORMAT = 1
 SUMS_NAME = "SHA256SUMS"
 REQUIRED_FILES = ("manifest.json", "rubric.json", "scores.csv", "vetoes.json", "settings.json", "result.json",
                   "changes.json", "final_list.json")
-OPTIONAL_FILES = ("entries.json",)
+OPTIONAL_FILES = ("entries.json", "materials.json")
 RESULT_COLUMNS = ("entry_id", "track", "score", "score_low", "score_high", "rank", "rank_low", "rank_high",
                   "tier", "tier_label", "flags", "veto")
 FLOAT_COLUMNS = ("score", "score_low", "score_high")
@@ -146,11 +148,14 @@ def canonical_scores(scores: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
 def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettings,
                  vetoes: pd.DataFrame | None = None, result: RankingResult | pd.DataFrame | None = None,
                  changes: Sequence[TierChange] = (), entries: pd.DataFrame | None = None,
-                 edition: Mapping[str, object] | None = None, created_at: str = "") -> bytes:
+                 edition: Mapping[str, object] | None = None, created_at: str = "",
+                 materials: Sequence[Mapping[str, object]] = ()) -> bytes:
     """The bundle as ZIP bytes.
 
     ``result`` is what was published (a ``RankingResult`` or its table); when not given it is
     computed from the canonical scores. ``changes`` are applied to it to give the final list.
+    ``materials``: the manifest rows of the entries' files (``materials.manifest_rows``); without any,
+    no ``materials.json`` (a bundle of a list without materials is the same bytes as before they existed).
     """
     if result is None:
         result = settings.rank(canonical_scores(scores, rubric), rubric, vetoes)
@@ -170,6 +175,8 @@ def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettin
     if entries is not None:
         files["entries.json"] = _dumps(table_records(entries, ("entry_id", "track", "title", "organisation",
                                                                "recommending_unit")))
+    if materials:
+        files["materials.json"] = _dumps(list(materials))
     files["manifest.json"] = _dumps({
         "format": BUNDLE_FORMAT, "created_at": created_at, "edition": dict(edition or {}),
         "engine": f"judging {engine_version}", "method": settings.method, "seed": settings.seed,

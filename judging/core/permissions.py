@@ -109,6 +109,10 @@ _ACTIONS = (
     Action("publication.read", "read published and frozen award lists and export them",
            {"organiser": ANY, "announcer": ANY, "auditor": ANY}),
     Action("audit.read", "read and verify the audit trail and bundles", {"organiser": ANY, "auditor": ANY}),
+    Action("materials.manage", "attach entry materials (files), mark them identifying, withdraw them",
+           {"organiser": ANY}),
+    Action("materials.read", "see and open an entry's materials (a judge: on their own sheets only)",
+           {"judge": OWN, "organiser": ANY}),
 )
 ACTIONS: dict[str, Action] = {a.key: a for a in _ACTIONS}
 
@@ -118,6 +122,7 @@ PAGES: dict[str, frozenset[str]] = {
     "sheet": frozenset({"judge"}),
     "setup": frozenset({"organiser"}),
     "imports": frozenset({"organiser"}),
+    "materials": frozenset({"organiser"}),
     "staff": frozenset({"organiser"}),
     "assignment": frozenset({"organiser"}),
     "progress": frozenset({"organiser"}),

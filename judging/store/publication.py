@@ -41,6 +41,7 @@ from judging.store.award_settings import award_settings_of
 from judging.store.checkpoints import write_checkpoint
 from judging.store.editions import get_round, tracks_of, update_round
 from judging.store.guard import guarded
+from judging.store.materials import publication_materials
 from judging.store.models import (
     Edition,
     Objection,
@@ -452,4 +453,6 @@ def publication_bundle(session: Session, publication_id: int, *, created_at: str
         # the moment of the publication's last state, not of the download: the same list gives the same
         # bytes and so the same digest, which can be recorded and compared later
         created_at=created_at or (publication.frozen_at or publication.created_at).isoformat(timespec="seconds"),
+        materials=publication_materials(session, publication_id=publication_id,
+                                        entry_codes=list(published["entry_id"]), actor=actor),
     )

@@ -40,6 +40,8 @@ NOT_SEALED = {
     "row_seal": "the seals themselves: each carries its own keyed digest",
     "login_throttle": "sign-in counters, not facts of the contest; locks are audit events",
     "session_token": "browser sessions, not facts of the contest; sign-ins and revocations are audit events",
+    "material_blob": "a file's bytes, named by their SHA-256, which the sealed material rows hold: audit verify "
+                     "hashes every blob they name again (materials.blob_problems)",
 }
 SECRET_COLUMNS = {("app_user", "password_hash")}  # sealed by their SHA-256: the seal holds no password hash
 HEAD = ("audit_event", 0)
@@ -52,6 +54,7 @@ TABLE_LABELS = {  # what a person calls a row of each table; a table without a l
     "publication_reopening": "audit.table.publication_reopening", "round_entry": "audit.table.round_entry",
     "panel_member": "audit.table.panel_member", "round_award_settings": "audit.table.round_award_settings",
     "panel_decision": "audit.table.panel_decision",
+    "material": "audit.table.material",
 }
 CHUNK = 500  # ids per IN (...) list: well below SQLite's and PostgreSQL's limits on bound parameters
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from actors import NO_SUCH_ID, as_user
 from clock import freeze_on
+from material_files import image_bytes, pdf_bytes
 from sqlmodel import select
 
 from judging.core import permissions
@@ -55,6 +56,18 @@ from judging.store.editions import (
 )
 from judging.store.guard import authorize, guarded
 from judging.store.live import live_board, ordinary_sheets, panel_of
+from judging.store.materials import (
+    attach_material,
+    blob_problems,
+    entry_materials,
+    import_materials,
+    material_file,
+    publication_materials,
+    set_identifying,
+    sheet_material_file,
+    sheet_materials,
+    withdraw_material,
+)
 from judging.store.models import AuditEvent, RoundEntry, User
 from judging.store.people import (
     active_judges,
@@ -93,6 +106,7 @@ from judging.store.sheets import (
     submitted_sheets,
 )
 
+PNG = image_bytes("PNG")
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
 FULL = {"core_technology": 80.0, "application_effect": 70.0, "promotion_value": 90.0}
 # off: an inactive organiser; cli: the command line (a trusted shell). The rest must be refused everything:
@@ -144,6 +158,9 @@ def _build(engine) -> dict:
         s.add(RoundEntry(round_id=review.id, entry_id=e["E4"]))
         assign(s, round_id=review.id, pairs=[(j1, e["E4"])], actor=SYSTEM)
         add_conflict(s, judge_id=j1, entry_id=e["E2"], actor=SYSTEM)
+        material = attach_material(s, entry_id=e["E1"], file_name="E1_申报书.pdf", data=pdf_bytes(),
+                                   actor=SYSTEM).attached[0]
+        attach_material(s, entry_id=e["E2"], file_name="E2_申报书.pdf", data=pdf_bytes("E2"), actor=SYSTEM)
     with write_session(engine) as s:
         where = {"round_id": prelim.id, "judge_id": j1}
         save_score(s, **where, entry_id=e["E1"], criterion="core_technology", value=60.0, actor=as_user(s, "j1"))
@@ -158,7 +175,7 @@ def _build(engine) -> dict:
                                         close_round=True,
                                         actor=CLI)
     return {"edition": edition.id, "prelim": prelim.id, "final": final.id, "j1": j1, "j2": j2,
-            "org": users["org"].id, "gone": gone.id, "publication": published.id} | e
+            "org": users["org"].id, "gone": gone.id, "publication": published.id, "material": material.id} | e
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +262,12 @@ STORE_ACTIONS = {
     "reopen": (lambda s, i, a: publication.reopen(s, publication_id=999, reason="复核", actor=a), ORG),
     "save_award_settings": (lambda s, i, a: save_award_settings(s, round_id=i["prelim"], awards=default_round_awards(),
                                                                 based_on=0, actor=a), ORG),
+    "attach_material": (lambda s, i, a: attach_material(s, entry_id=i["E3"], file_name="E3.pdf", data=pdf_bytes("E3"),
+                                                        actor=a), ORG),
+    "import_materials": (lambda s, i, a: import_materials(s, edition_id=i["edition"], files=[("E3_附件.png", PNG)],
+                                                          actor=a), ORG),
+    "set_identifying": (lambda s, i, a: set_identifying(s, material_id=i["material"], identifying=True, actor=a), ORG),
+    "withdraw_material": (lambda s, i, a: withdraw_material(s, material_id=i["material"], actor=a), ORG),
     "record_decision": (lambda s, i, a: panel.record_decision(s, round_id=i["prelim"], entry_id="E1", decision="keep",
                                                               reason="维持", present="张三", actor=a), ORG),
 }
@@ -282,6 +305,7 @@ SCORES = {"org", "aud", "cli"}  # scores.read
 LISTS = {"org", "ann", "aud", "cli"}  # publication.read
 AUDIT = {"org", "aud", "cli"}  # audit.read
 PEOPLE = {"org", "cli"}  # people.read: accounts come with their password hashes
+MATERIALS = {"org", "cli"}  # materials.read outside a judge's sheet: auditors and announcers see no files
 
 # name (the store function first) -> (call(session, ids, actor), the actors allowed). An allowed read
 # must return without any error: the world has a publication, scores and a submitted sheet to read.
@@ -350,6 +374,21 @@ STORE_READS = {
     "award_settings_of": (lambda s, i, a: award_settings_of(s, round_id=i["prelim"], actor=a), SCORES),
     "award_settings_history": (lambda s, i, a: award_settings_history(s, round_id=i["prelim"], actor=a), SCORES),
     "panel_decisions": (lambda s, i, a: publication.panel_decisions(s, round_id=i["prelim"], actor=a), SCORES),
+    "entry_materials": (lambda s, i, a: entry_materials(s, entry_ids=[i["E1"]], actor=a), MATERIALS),
+    "material_file": (lambda s, i, a: material_file(s, material_id=i["material"], actor=a), MATERIALS),
+    "sheet_materials own sheet": (lambda s, i, a: sheet_materials(s, **_sheet(i), actor=a), SHEET_J1),
+    "sheet_materials another judge's sheet": (lambda s, i, a: sheet_materials(s, **_sheet(i, judge="j2"), actor=a),
+                                              SHEET_J2),
+    # the entry's own rules hold for everyone: not assigned, or a conflict declared, shows nothing
+    "sheet_materials entry not assigned": (lambda s, i, a: sheet_materials(s, **_sheet(i, "E3"), actor=a), set()),
+    "sheet_materials entry in conflict": (lambda s, i, a: sheet_materials(s, **_sheet(i, "E2"), actor=a), set()),
+    "sheet_material_file own sheet": (lambda s, i, a: sheet_material_file(
+        s, **_sheet(i), material_id=i["material"], actor=a), SHEET_J1),
+    "sheet_material_file another entry's file": (lambda s, i, a: sheet_material_file(
+        s, **_sheet(i, "E4"), material_id=i["material"], actor=a), set()),
+    "publication_materials": (lambda s, i, a: publication_materials(
+        s, publication_id=i["publication"], entry_codes=["E4"], actor=a), SCORES),
+    "blob_problems": (lambda s, i, a: blob_problems(s, actor=a), AUDIT),
 }
 
 
@@ -371,7 +410,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
-    "sessions", "award_settings", "seals", "audit_verify", "checkpoints"))
+    "sessions", "award_settings", "seals", "audit_verify", "checkpoints", "materials"))
 
 
 def _public_functions():
@@ -405,7 +444,7 @@ def test_every_store_writer_is_guarded(name, function):
 # What only some roles may see: scores, sheets, comments, vetoes, the audit trail, the 公示 lists and the
 # accounts (with their password hashes).
 PROTECTED_MODELS = ("Score", "ScoreSheet", "Comment", "Veto", "AuditEvent", "Publication", "PublicationChange",
-                    "Objection", "PublicationReopening", "User", "SessionToken")
+                    "Objection", "PublicationReopening", "User", "SessionToken", "Material", "MaterialBlob")
 # Store functions that read those and stay unguarded, with the reason.
 UNGUARDED_READS = {
     "judging.store.audit_log.record_event": "reads the chain's last hash to append to it; called by guarded writers "
