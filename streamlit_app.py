@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from judging.ui import common, incidents, pages
+from judging.ui import chrome, common, incidents, pages
 
 incidents.setup_logging()  # the server's log, set up once per process
 
 st.set_page_config(page_title=common.tr("app.title"), page_icon=":material/fact_check:", layout="wide")
+chrome.apply()  # no developer chrome; our texts in place of Streamlit's English ones
 common.language_switch()
 user = common.current_user(start_of_run=True)
 role = user.role if user else None

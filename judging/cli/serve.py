@@ -22,7 +22,7 @@ DEFAULT_ADDRESS = "127.0.0.1"  # behind a reverse proxy; --address 0.0.0.0 liste
 # settings a server always wants, whatever the config file says; users see an incident id instead of a
 # traceback (the traceback goes to the log under that id: judging/ui/incidents.py)
 SERVER_FLAGS = ("--server.headless=true", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
-                "--client.showErrorDetails=none", "--client.toolbarMode=viewer")
+                "--client.showErrorDetails=none", "--client.toolbarMode=minimal")
 
 
 def register(subparsers) -> None:

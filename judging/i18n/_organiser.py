@@ -402,10 +402,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "oc.screen.scored": {"zh": "已评分评委", "en": "Judges who have scored"},
     "oc.screen.waiting": {"zh": "路演答辩即将开始", "en": "The live final is about to begin"},
     "oc.screen.previous": {"zh": "上一个作品", "en": "Previous entry"},
-    "oc.screen.score": {"zh": "最终得分（{method}）", "en": "Score ({method})"},
-    "oc.screen.method_trimmed": {"zh": "去掉一个最高分和一个最低分", "en": "trimmed mean"},
-    "oc.screen.method_calibrated": {"zh": "校准后", "en": "calibrated"},
-    "oc.screen.method_raw": {"zh": "平均分", "en": "mean"},
     "oc.screen.judge": {"zh": "评委", "en": "Judge"},
     "oc.screen.mark": {"zh": "分数", "en": "Mark"},
     # advancement
