@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from actors import as_user
 from smtp_server import free_port, smtp_server
+from sqlalchemy import text
 from sqlmodel import select
 
 from judging.cli import main
@@ -205,3 +206,17 @@ def test_cli_without_smtp_settings_says_what_to_set(contest, monkeypatch, capsys
     code = main(["mail", "invite", "--round", str(contest["round"])])
 
     assert code == 2 and "JUDGING_SMTP_URL" in capsys.readouterr().err
+
+
+def test_a_failed_message_marked_sent_in_the_database_is_caught_by_the_seals(contest, capsys, monkeypatch):
+    with smtp_server(refuse={"bad@example.org"}) as (_, port):
+        _send(contest, port)
+    url = contest["engine"].url.render_as_string(hide_password=False)
+    monkeypatch.setenv("JUDGING_LANG", "en")
+    with contest["engine"].begin() as conn:
+        assert conn.execute(text("UPDATE mail_message SET state = 'sent' WHERE state = 'failed'")).rowcount == 1
+    capsys.readouterr()
+
+    assert main(["audit", "verify", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert "mail_message" in err and "state is sent but was written as failed" in err

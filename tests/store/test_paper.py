@@ -12,6 +12,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from actors import as_user
+from sqlalchemy import text
 from sqlmodel import select
 
 from judging.cli import main
@@ -76,8 +77,8 @@ def test_each_assigned_entry_gets_a_page_with_its_id_criteria_bands_and_boxes(co
     codes = [re.search(r"评分表编号：(PS-\d{8}-[\dX])", page).group(1) for page in pages]
     assert codes == [s.code for s in by_judge["zhang"]]
     first = pages[0]
-    for text in (*LABELS, "张建国", "初评", "得分", "评语", "评委签名", "2026-12-20", RUBRIC.criteria[0].bands[0].label.zh):
-        assert text in first, text
+    for words in (*LABELS, "张建国", "初评", "得分", "评语", "评委签名", "2026-12-20", RUBRIC.criteria[0].bands[0].label.zh):
+        assert words in first, words
     assert by_judge["zhang"][0].entry_code in first and "智慧养老平台" in first
 
 
@@ -188,3 +189,20 @@ def test_typing_csv_lists_each_sheet_once(contest):
 
     assert [r[0] for r in rows[1:]] == [s.code for s in by_judge["li"]]
     assert all(re.fullmatch(r"PS-\d{8}-[\dX]", r[0]) for r in rows[1:]) and sheet_code(1) == "PS-00000001-X"
+
+
+def test_a_typed_sheet_made_typeable_again_in_the_database_is_caught_by_the_seals(contest, capsys, monkeypatch):
+    rubric, by_judge = _print(contest)
+    with write_session(contest["engine"]) as s:
+        type_in_sheets(s, sheets=read_typing_file(_typed_file([[by_judge["li"][0].code, "80", "80", "80", ""]]),
+                                                  rubric), actor=CLI)
+    url = contest["engine"].url.render_as_string(hide_password=False)
+    monkeypatch.setenv("JUDGING_LANG", "en")
+    assert main(["audit", "verify", "--db", url]) == 0
+    with contest["engine"].begin() as conn:
+        assert conn.execute(text("UPDATE paper_sheet SET typed_at = NULL, typed_by = '' "
+                                 "WHERE typed_at IS NOT NULL")).rowcount == 1
+    capsys.readouterr()
+
+    assert main(["audit", "verify", "--db", url]) == 1
+    assert "paper_sheet" in capsys.readouterr().err
