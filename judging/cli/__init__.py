@@ -27,7 +27,7 @@ COMMANDS = {
     "demo": ("demo", "build the demo contest / 建立演示大赛"),
     "export": ("results", "award list as XLSX/CSV/PDF/DOCX/certificates / 导出名单"),
     "health": ("serve", "check the database and its schema / 检查数据库与结构版本"),
-    "import": ("data", "import entries or judges from CSV/XLSX / 导入作品或评委"),
+    "import": ("data", "import entries, judges (CSV/XLSX) or materials / 导入作品、评委或作品材料"),
     "rank": ("rank", "rank entries and allocate awards / 排名与评奖"),
     "rubric": ("rubric", "rubric files / 评分标准文件"),
     "scores": ("data", "scores in long format (CSV) / 分数长表"),

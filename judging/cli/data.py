@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from judging.cli._materials import register_import as register_materials_import
 from judging.core.import_matches import ADD, REFUSE, UPDATE, DuplicateEntries
 from judging.core.paper_sheets import is_typing_data, read_typing_file
 from judging.core.permissions import CLI
@@ -26,7 +27,7 @@ DB_HELP = "database URL (default: JUDGING_DATABASE_URL or sqlite:///data/judging
 
 
 def register(subparsers) -> None:
-    imp = subparsers.add_parser("import", help="import entries or judges from CSV/XLSX / 导入作品或评委")
+    imp = subparsers.add_parser("import", help="import entries, judges (CSV/XLSX) or materials / 导入作品、评委或作品材料")
     imp_sub = imp.add_subparsers(dest="import_command", required=True)
     entries = imp_sub.add_parser("entries", help="entries of an edition / 导入参赛作品")
     entries.add_argument("file", type=Path)
@@ -42,6 +43,7 @@ def register(subparsers) -> None:
                         help="match expertise to this edition's tracks and check conflicts with its entries")
     judges.add_argument("--db", default=None, help=DB_HELP)
     judges.set_defaults(func=run_import_judges)
+    register_materials_import(imp_sub, DB_HELP)
 
     scores = subparsers.add_parser("scores", help="scores in long format (CSV) / 分数长表")
     scores_sub = scores.add_subparsers(dest="scores_command", required=True)
