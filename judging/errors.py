@@ -90,3 +90,11 @@ class ConfigError(JudgingError):
 
 class RankingError(JudgingError):
     """The scores cannot be ranked as asked (e.g. the judge–entry graph is not connected)."""
+
+
+class AuditLogError(JudgingError):
+    """A filter of the audit log (a date, a person, an entry, a format) cannot be used."""
+
+
+class BackupError(JudgingError):
+    """A backup cannot be written, or a backup file cannot be restored where it was asked to go."""

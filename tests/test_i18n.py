@@ -42,6 +42,9 @@ ROOT = Path(__file__).parents[1]
 # names their keys, each with where it is built. Such a key counts as used when its suffix (the value:
 # a method name, an enum value, a member of a tuple) is a literal somewhere in the code.
 DYNAMIC_PREFIXES = {
+    "alog.ev.": "the audit log's sentence per kind of event, RENDERERS and VARIANT_TEXTS (core/audit_words.py)",
+    "alog.col.": "the audit log export's columns, COLUMNS (core/audit_export.py)",
+    "alog.shell.": "the trusted shells' names in the audit log, SHELLS (core/audit_words.py)",
     "ann.download.": "the announcer's download buttons, per file kind (ui/announcer.py)",
     "aws.rounding.": "how shares are rounded, per SHARE_ROUNDING (ui/organiser_awards.py)",
     "aws.source.": "where a version of the award settings came from, per SOURCES (ui/organiser_awards.py)",
@@ -59,7 +62,7 @@ DYNAMIC_PREFIXES = {
     "oc.live.state_": "an entry's state on the live board (its state enum)",
     "oc.rub.": "the rubric editor's scale and comment-rule fields (ui/organiser_rubric.py)",
     "oc.rub.col_": "the rubric editor's table columns (ui/organiser_rubric.py)",
-    "oc.screen.method_": "the big screen's method label (ui/organiser_screen.py)",
+    "oc.screen.how_": "the big screen's line saying how the final score is made, per METHODS_DESCRIBED (ui/organiser_screen.py)",
     "oc.status.": "round statuses (the setup page, the round status enum)",
     "oc.subject.": "what a rubric scores: entry, institution, person (ui/organiser_setup.py, ui/organiser_rubric.py)",
     "panel.decision.": "the panel's decisions of DECISIONS (ui/panel_decisions.py)",

@@ -1,11 +1,12 @@
-"""``judging db upgrade``, ``judging audit verify`` and ``judging audit rekey``: the database schema and
-the audit trail (verifying and rotating need the audit key: ``JUDGING_AUDIT_KEY``/``JUDGING_AUDIT_KEY_FILE``)."""
+"""``judging db upgrade``, ``judging audit verify``, ``judging audit rekey`` and ``judging audit log``: the
+database schema and the audit trail (verifying and rotating need the audit key: ``JUDGING_AUDIT_KEY``/``JUDGING_AUDIT_KEY_FILE``)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from judging.cli._audit_log import add_log_parser
 from judging.core.audit_digest import key_fingerprint, keyed_event_digest
 from judging.core.permissions import CLI
 from judging.errors import JudgingError, Problem
@@ -37,6 +38,7 @@ def register(subparsers) -> None:
     rekey.add_argument("--reason", default="key rotation", help="recorded in the audit trail / 记入审计记录")
     rekey.add_argument("--db", default=None, help="database URL (default: JUDGING_DATABASE_URL)")
     rekey.set_defaults(func=run_audit_rekey)
+    add_log_parser(audit_sub)
 
 
 def run_upgrade(args) -> int:

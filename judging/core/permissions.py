@@ -109,6 +109,8 @@ _ACTIONS = (
     Action("publication.read", "read published and frozen award lists and export them",
            {"organiser": ANY, "announcer": ANY, "auditor": ANY}),
     Action("audit.read", "read and verify the audit trail and bundles", {"organiser": ANY, "auditor": ANY}),
+    Action("audit.verify", "verify the audit trail and record the outcome (the audit log's chain state)",
+           {"organiser": ANY, "auditor": ANY}),
     Action("materials.manage", "attach entry materials (files), mark them identifying, withdraw them",
            {"organiser": ANY}),
     Action("materials.read", "see and open an entry's materials (a judge: on their own sheets only)",
@@ -136,6 +138,7 @@ PAGES: dict[str, frozenset[str]] = {
     "publication": frozenset({"organiser"}),
     "awards": frozenset({"announcer", "organiser"}),
     "verify": frozenset({"auditor", "organiser"}),
+    "audit_log": frozenset({"auditor", "organiser"}),
 }
 
 

@@ -73,6 +73,7 @@ ROUTES: tuple[Route, ...] = (
           "nav.results"),
     _page("awards", "page.award_lists", ":material/emoji_events:", "judging.ui.announcer:render", "nav.results"),
     _page("verify", "page.verify", ":material/verified:", "judging.ui.auditor:render", "nav.results"),
+    _page("audit_log", "page.audit_log", ":material/history:", "judging.ui.audit_log:render", "nav.results"),
 )
 BY_PATH: dict[str, Route] = {r.path: r for r in ROUTES}
 

@@ -18,6 +18,7 @@ from material_files import image_bytes, pdf_bytes
 from sqlmodel import select
 
 from judging.core import permissions
+from judging.core.audit_query import LogQuery
 from judging.core.award_settings import default_round_awards
 from judging.core.bundle import BundleSettings
 from judging.core.permissions import CLI, SYSTEM, SYSTEM_ROLE, Actor
@@ -32,6 +33,16 @@ from judging.store import (
 )
 from judging.store.advancement import advancement_preview
 from judging.store.assignment import add_conflict, assign, conflict_rows, remove_assignment
+from judging.store.audit_events import (
+    chain_state,
+    count_matching,
+    event_kinds,
+    log_events,
+    log_names,
+    log_page,
+    resolve_query,
+    verify_and_record,
+)
 from judging.store.audit_log import (
     count_events,
     last_seed,
@@ -268,6 +279,7 @@ STORE_ACTIONS = {
                                                           actor=a), ORG),
     "set_identifying": (lambda s, i, a: set_identifying(s, material_id=i["material"], identifying=True, actor=a), ORG),
     "withdraw_material": (lambda s, i, a: withdraw_material(s, material_id=i["material"], actor=a), ORG),
+    "verify_and_record": (lambda s, i, a: verify_and_record(s, actor=a), {"org", "aud", "cli"}),
     "record_decision": (lambda s, i, a: panel.record_decision(s, round_id=i["prelim"], entry_id="E1", decision="keep",
                                                               reason="维持", present="张三", actor=a), ORG),
 }
@@ -364,6 +376,13 @@ STORE_READS = {
     "audit_problems": (lambda s, i, a: audit_problems(s, actor=a), AUDIT),
     "checkpoint_problems": (lambda s, i, a: checkpoint_problems(s, actor=a), AUDIT),
     "anchors_of": (lambda s, i, a: publication.anchors_of(s, i["publication"], actor=a), LISTS),
+    "log_page": (lambda s, i, a: log_page(s, query=LogQuery(), actor=a), AUDIT),
+    "log_events": (lambda s, i, a: list(log_events(s, query=LogQuery(), actor=a)), AUDIT),
+    "count_matching": (lambda s, i, a: count_matching(s, query=LogQuery(), actor=a), AUDIT),
+    "event_kinds": (lambda s, i, a: event_kinds(s, actor=a), AUDIT),
+    "log_names": (lambda s, i, a: log_names(s, actor=a), AUDIT),
+    "resolve_query": (lambda s, i, a: resolve_query(s, entry="E1", actor=a), AUDIT),
+    "chain_state": (lambda s, i, a: chain_state(s, actor=a), AUDIT),
     "get_user": (lambda s, i, a: get_user(s, "j1", actor=a), PEOPLE),
     "list_judges": (lambda s, i, a: list_judges(s, actor=a), PEOPLE),
     "active_judges": (lambda s, i, a: active_judges(s, actor=a), PEOPLE),
@@ -410,7 +429,8 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
-    "sessions", "award_settings", "seals", "audit_verify", "checkpoints", "materials"))
+    "sessions", "award_settings", "seals", "audit_verify", "checkpoints", "materials",
+    "audit_events"))
 
 
 def _public_functions():

@@ -19,9 +19,9 @@ MENUS = {
     "judge": [("评审", ["entries", "sheet"])],
     "organiser": [("设置", ["setup", "imports", "assignment", "staff"]),
                   ("评审", ["progress", "rubric", "advance", "live", "screen", "conflicts"]),
-                  ("结果与公示", ["award_settings", "results", "publication", "awards", "verify"])],
+                  ("结果与公示", ["award_settings", "results", "publication", "awards", "verify", "audit_log"])],
     "announcer": [("结果与公示", ["awards"])],
-    "auditor": [("结果与公示", ["verify", "results"])],
+    "auditor": [("结果与公示", ["verify", "results", "audit_log"])],
 }
 PAGE_ROUTES = [r for r in pages.ROUTES if r.path != pages.SIGN_IN]
 
