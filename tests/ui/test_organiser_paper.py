@@ -71,3 +71,13 @@ def test_a_typo_in_the_check_character_and_a_sheet_typed_twice_are_refused(conte
 
     assert any("已于" in w.value and "录入" in w.value for w in at.warning)
     assert not at.get("form_submit_button")
+
+
+def test_only_organisers_open_the_page(contest):
+    for user in ("j1", "ann", "aud"):
+        at = AppTest.from_function(_render, default_timeout=60)
+        at.session_state[USER_KEY] = contest["users"][user]
+
+        at.run()
+
+        assert [e.value for e in at.error] == ["您的角色无权访问此页面。"] and not at.text_input, user
