@@ -2,13 +2,16 @@
 
 Pure functions: a final-list DataFrame and an ``EditionInfo`` in, ``bytes`` out. The list has one
 row per entry with at least ``entry_id, track, title, organisation, tier, rank, score``;
-``recommending_unit, score_low, score_high, flags`` are used when present. ``tier`` holds an award
-key (``first, second, third, excellence``), a label such as 一等奖, or nothing for "no award".
+``recommending_unit`` and ``change_note`` (what a change on the list did, in words) are used when
+present. ``tier`` holds an award key (``first, second, third, excellence``), a label such as 一等奖,
+or nothing for "no award". The engine's own columns (intervals, flags) are never printed.
 
 What makes the files open correctly in China (see RECIPES.md): CSV in UTF-8 with a BOM, XLSX text
 cells written as strings with Excel's quote prefix, CSV text cells that could start a formula
-prefixed with ``'`` (OWASP, CWE-1236), the PDF with an embedded subset of Noto Sans CJK SC, and
-the DOCX with the East-Asian font set on the style and on every run.
+prefixed with ``'`` (OWASP, CWE-1236). The announcement, the PDF list and the certificates follow
+GB/T 9704-2012 (A4, its margins, 小标宋/仿宋_GB2312/黑体 with the Noto CJK faces embedded in their
+place in PDFs, page numbers ``— 1 —``; see ``judging.core.documents`` and docs/documents.md), and
+are refused without an issuer (主办单位).
 """
 
 from __future__ import annotations
@@ -20,20 +23,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
+from judging.core import documents
 from judging.core.checkpoint import short_form
 from judging.core.panel import panel_notes
 from judging.errors import JudgingError, Problem
 from judging.i18n import TEXTS, t
 
-CJK_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-CJK_BOLD_FONT_PATH = CJK_FONT_PATH.with_name("NotoSansCJK-Bold.ttc")  # optional: table headings
-CJK_FONT_COLLECTION_NUMBER = 2  # index 2 of NotoSansCJK-Regular.ttc is Noto Sans CJK SC (simplified)
-DOCX_EAST_ASIAN_FONT = "宋体"  # the font Chinese Windows announcements are set in
-DOCX_LATIN_FONT = "Times New Roman"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")  # OWASP CSV-injection list
 XLSX_SHEET_NAME_MAX = 31  # Excel's limit
 XLSX_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -49,7 +47,8 @@ TIER_LABELS = {
 NO_AWARD = ("", "none", "no_award", "nan")
 
 REQUIRED_COLUMNS = ("entry_id", "track", "title", "organisation", "tier", "rank", "score")
-OPTIONAL_COLUMNS = {"recommending_unit": "", "score_low": math.nan, "score_high": math.nan, "flags": ""}
+OPTIONAL_COLUMNS = {"recommending_unit": "", "score_low": math.nan, "score_high": math.nan, "flags": "",
+                    "change_note": ""}
 
 
 class ExportError(JudgingError):
@@ -75,6 +74,9 @@ class EditionInfo:
     bundle_digest: str = ""
     checkpoint_digest: str = ""
     public_key: str = ""
+    # the certificates' numbers: a scheme of judging.core.documents, and the organiser's short name per track
+    certificate_scheme: str = documents.DEFAULT_CERTIFICATE_SCHEME
+    track_prefixes: Mapping[str, str] = field(default_factory=dict)
 
     def track_name(self, key: str) -> str:
         return self.track_names.get(key, key)
@@ -137,7 +139,7 @@ def prepare_final_list(frame: pd.DataFrame, edition: EditionInfo, lang: str = "z
     for column, default in OPTIONAL_COLUMNS.items():
         if column not in out.columns:
             out[column] = default
-    for column in ("entry_id", "track", "title", "organisation", "recommending_unit"):
+    for column in ("entry_id", "track", "title", "organisation", "recommending_unit", "change_note"):
         out[column] = out[column].fillna("").astype(str)
     flag_words: dict[object, str] = {}
     out["flags"] = [flag_words.setdefault(v, flags_text(v, lang)) if isinstance(v, str) else flags_text(v, lang)
@@ -178,10 +180,10 @@ def _number(value: object, digits: int = 2) -> float | None:
 
 
 def _table_columns(lang: str) -> list[tuple[str, str]]:
-    """(column, header) of the spreadsheet exports."""
-    keys = ["rank", "entry_id", "title", "organisation", "recommending_unit", "track", "tier",
-            "score", "score_low", "score_high", "flags"]
-    return [(k, t(f"export.col.{k}", lang)) for k in keys]
+    """(column, header) of the spreadsheet lists: what an announced list says, and a note where a change
+    on the list (an upheld objection, a review) moved an entry; never the engine's intervals or flags."""
+    keys = ["rank", "entry_id", "title", "organisation", "recommending_unit", "track", "tier", "score", "note"]
+    return [(k, _column_header(k, lang)) for k in keys]
 
 
 def _display_rows(data: pd.DataFrame, edition: EditionInfo) -> list[dict[str, object]]:
@@ -195,13 +197,12 @@ def _display_rows(data: pd.DataFrame, edition: EditionInfo) -> list[dict[str, ob
         "entry_id": data["entry_id"].tolist(), "title": data["title"].tolist(),
         "organisation": data["organisation"].tolist(), "recommending_unit": data["recommending_unit"].tolist(),
         "track": [edition.track_name(k) for k in data["track"]], "tier": data["tier_text"].tolist(),
-        "score": numbers("score", 2), "score_low": numbers("score_low", 2), "score_high": numbers("score_high", 2),
-        "flags": data["flags"].tolist(),
+        "score": numbers("score", 2), "note": data["change_note"].tolist(),
     }
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-NUMERIC_COLUMNS = {"rank", "score", "score_low", "score_high"}
+NUMERIC_COLUMNS = {"rank", "score"}
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -233,6 +234,26 @@ def _sheet_name(name: str, used: set[str]) -> str:
         n += 1
     used.add(candidate.lower())
     return candidate
+
+
+XLSX_PAPER_A4 = 9  # Excel's paper code for A4
+XLSX_MARGIN_INCH = 0.6
+
+
+def _print_setup(sheet, edition: EditionInfo, *, landscape: bool) -> None:
+    """A4, as wide as one page (as many pages down as it takes), centred, with the edition in the
+    header and ``— 1 —`` in the footer."""
+    sheet.set_paper(XLSX_PAPER_A4)
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.center_horizontally()
+    sheet.set_margins(left=XLSX_MARGIN_INCH, right=XLSX_MARGIN_INCH, top=0.8, bottom=0.8)
+    name = edition.name.replace("&", "&&")
+    sheet.set_header(f"&C{name}")
+    sheet.set_footer("&C\u2014 &P \u2014")
 
 
 def render_xlsx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
@@ -275,10 +296,13 @@ def render_xlsx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
         summary.write_number(r, len(tiers_present) + 2, len(rows), int_fmt)
     summary.set_column(0, 0, 24)
     summary.set_column(1, len(headers), 12)
+    _print_setup(summary, edition, landscape=False)
 
     columns = [(k, h) for k, h in _table_columns(lang) if k != "track"]
     widths = {"rank": 6, "entry_id": 14, "title": 36, "organisation": 28, "recommending_unit": 22,
-              "tier": 12, "score": 9, "score_low": 9, "score_high": 9, "flags": 24}
+              "tier": 10, "score": 8, "note": 36}
+    text_fmt = book.add_format({**font, "border": 1, "text_wrap": True, "valign": "top"})
+    quoted_fmt = book.add_format({**font, "border": 1, "quote_prefix": True, "text_wrap": True, "valign": "top"})
     for track in tracks:
         sheet = book.add_worksheet(_sheet_name(edition.track_name(track), used))
         for col, (key, header) in enumerate(columns):
@@ -301,27 +325,30 @@ def render_xlsx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
                     else:
                         sheet.write_string(r, col, text, quoted_fmt if starts_like_formula(text) else text_fmt)
         sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+        _print_setup(sheet, edition, landscape=True)
+        sheet.repeat_rows(0)  # 打印标题: the header row on every printed page
     book.close()
     return buffer.getvalue()
 
 
-# --- PDF -------------------------------------------------------------------------------------
+# --- what the documents share (GB/T 9704-2012: see judging.core.documents) ------------------------
 
-def _cjk_pdf(orientation: str = "P"):
-    """An FPDF document with Noto Sans CJK SC embedded (subset), or ExportError if the font is missing."""
-    from fpdf import FPDF
+def _require_issuer(edition: EditionInfo) -> None:
+    """An announcement or certificate without its issuing body is not a document anyone can issue."""
+    if not edition.organiser.strip():
+        raise ExportError(Problem("doc.no_issuer", {}))
 
-    if not CJK_FONT_PATH.exists():
-        raise ExportError(Problem("export.font_missing", {"path": str(CJK_FONT_PATH)}))
-    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    pdf.add_font("NotoSansSC", fname=str(CJK_FONT_PATH), collection_font_number=CJK_FONT_COLLECTION_NUMBER)
-    if CJK_BOLD_FONT_PATH.exists():
-        pdf.add_font("NotoSansSC", style="B", fname=str(CJK_BOLD_FONT_PATH),
-                     collection_font_number=CJK_FONT_COLLECTION_NUMBER)
-    pdf.set_font("NotoSansSC", size=11)
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_creator("judging")
-    return pdf
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_ordinal(n: int) -> str:
+    """``一`` … ``九十九``: the numbers of first-level headings (一、二、……)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
+    return head + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
 
 
 def _dates_line(edition: EditionInfo, lang: str) -> str:
@@ -332,12 +359,110 @@ def _dates_line(edition: EditionInfo, lang: str) -> str:
 
 
 def _date_text(day: date, lang: str) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.isoformat()
+    return documents.chinese_date(day) if lang == "zh" else day.isoformat()
 
 
-PDF_TABLE_FONT_SIZE = 9
-PDF_CELL_PADDING = 1.2  # mm between a cell's border and its text
-HEADER_FILL = (221, 235, 247)
+def signature_indents(issuer: str, dated: str) -> tuple[float, float]:
+    """Right indents (in characters) of the issuer and the date under the text, without a seal
+    (GB/T 9704-2012, 7.3.5.2): the issuer 2 characters from the right, the date centred under it;
+    a date longer than the issuer is set 2 from the right and the issuer centred over it."""
+    issuer_ems, date_ems = documents.text_ems(issuer), documents.text_ems(dated)
+    if date_ems <= issuer_ems:
+        return 2.0, 2.0 + (issuer_ems - date_ems) / 2
+    return 2.0 + (date_ems - issuer_ems) / 2, 2.0
+
+
+def _document_columns(data: pd.DataFrame) -> list[str]:
+    """The announcement's table columns: 推荐单位 only when some winner has one, 备注 only when some
+    winner's tier was changed on the list."""
+    columns = ["no", "title", "organisation"]
+    if (data["recommending_unit"].str.strip() != "").any():
+        columns.append("recommending_unit")
+    columns.append("tier")
+    if (data["change_note"].str.strip() != "").any():
+        columns.append("note")
+    return columns
+
+
+def _document_rows(rows: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
+    values = {"title": rows["title"], "organisation": rows["organisation"],
+              "recommending_unit": rows["recommending_unit"], "tier": rows["tier_text"], "note": rows["change_note"]}
+    body = [[str(n)] for n in range(1, len(rows) + 1)]
+    for column in columns[1:]:
+        for cells, value in zip(body, values[column], strict=True):
+            cells.append(str(value))
+    return body
+
+
+def _column_header(column: str, lang: str) -> str:
+    return t("doc.col.note" if column == "note" else f"export.col.{column}", lang)
+
+
+CENTRED_COLUMNS = {"no", "tier"}
+NOTE_COLUMN_EMS = 8  # a note wraps onto more lines rather than take the title's width
+
+
+def _fit_widths(columns: Sequence[str], header: list[str], cells: list[list[str]], font_pt: float) -> list[float]:
+    limits = [NOTE_COLUMN_EMS if c == "note" else documents.MAX_COLUMN_EMS for c in columns]
+    return documents.fit_column_widths(header, cells, total_mm=documents.TEXT_WIDTH_MM, font_pt=font_pt,
+                                       max_ems=limits)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+PDF_TABLE_FONT_SIZE = documents.SIZE_SMALL_4
+PDF_CELL_PADDING = documents.CELL_PADDING_MM / 2  # mm between a cell's border and its text
+PDF_TABLE_LINE_MM = 6.0  # a 小四 line with room to breathe
+PDF_BODY_LINE_MM = documents.LINE_PITCH_PT * documents.PT_TO_MM  # 22 lines in the 225 mm text block
+HEADER_FILL = (242, 242, 242)
+FONT_FAMILIES = {"serif": "GBSerif", "sans": "GBSans"}
+
+
+def _font_of(pdf, font: documents.DocumentFont, size: float) -> None:
+    pdf.set_font(FONT_FAMILIES[font.fallback_family], style=font.fallback_style, size=size)
+
+
+def _gb_pdf(orientation: str = "P"):
+    """An A4 FPDF document with the GB/T 9704 margins, the Noto CJK SC faces standing in for the
+    standard's fonts (embedded as subsets), and the page number ``— 1 —`` under the text block,
+    on the right of odd pages and the left of even ones (7.5); ExportError if a font is missing."""
+    from fpdf import FPDF
+
+    for font in documents.DOCUMENT_FONTS:
+        if not font.fallback.exists():
+            raise ExportError(Problem("export.font_missing", {"path": str(font.fallback)}))
+
+    class GBDocument(FPDF):
+        numbered = True
+
+        def footer(self) -> None:
+            if not self.numbered:
+                return
+            _font_of(self, documents.PAGE_NUMBER_FONT, documents.SIZE_4)
+            self.set_y(-(documents.MARGIN_BOTTOM_MM - documents.FOOTER_DISTANCE_MM))
+            text = documents.page_number_text(self.page_no())
+            one_char = documents.SIZE_4 * documents.PT_TO_MM  # 单页码居右空一字，双页码居左空一字
+            width = self.w - self.l_margin - self.r_margin - one_char
+            if self.page_no() % 2:
+                self.cell(width, 6, text, align="R")
+            else:
+                self.set_x(self.l_margin + one_char)
+                self.cell(width, 6, text, align="L")
+
+    pdf = GBDocument(orientation=orientation, unit="mm", format="A4")
+    registered: set[tuple[str, str]] = set()
+    for font in documents.DOCUMENT_FONTS:
+        key = (font.fallback_family, font.fallback_style)
+        if key not in registered:
+            pdf.add_font(FONT_FAMILIES[font.fallback_family], style=font.fallback_style, fname=str(font.fallback),
+                         collection_font_number=font.fallback_index)
+            registered.add(key)
+    pdf.set_margins(documents.MARGIN_LEFT_MM, documents.MARGIN_TOP_MM, documents.MARGIN_RIGHT_MM)
+    pdf.c_margin = 0  # text runs to the text block's edges, as in Word; table cells pad themselves
+    pdf.set_auto_page_break(auto=True, margin=documents.MARGIN_BOTTOM_MM)
+    _font_of(pdf, documents.BODY_FONT, documents.SIZE_3)
+    pdf.set_creator("judging")
+    return pdf
 
 
 def _wrap(text: str, width: float, char_width) -> list[str]:
@@ -347,9 +472,7 @@ def _wrap(text: str, width: float, char_width) -> list[str]:
     which is rare in lists of titles and organisations. fpdf2's own line breaking (``multi_cell``,
     ``table``) took 45 s for 5,000 rows; this takes well under a second.
     """
-    lines: list[str] = []
-    line: list[str] = []
-    used = 0.0
+    lines, line, used = [], [], 0.0
     for ch in text.replace("\r", "").replace("\n", " "):
         w = char_width(ch)
         if line and used + w > width:
@@ -361,92 +484,121 @@ def _wrap(text: str, width: float, char_width) -> list[str]:
     return lines
 
 
-def _draw_table(pdf, *, header: list[str], rows: list[list[str]], widths: list[float], line_height: float) -> None:
-    """A bordered table that breaks across pages and repeats its header row on each new page."""
-    cache: dict[tuple[str, str], float] = {}
-    bold = "B" if CJK_BOLD_FONT_PATH.exists() else ""
+def _char_widths(pdf):
+    cache: dict[tuple[str, str, float], float] = {}
 
     def char_width(ch: str) -> float:
-        key = (pdf.font_style, ch)
+        key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, ch)
         if key not in cache:
             cache[key] = pdf.get_string_width(ch)
         return cache[key]
+    return char_width
+
+
+def _pdf_paragraph(pdf, text: str, *, font: documents.DocumentFont, size: float, line: float,
+                   align: str = "L", indent_chars: float = 0.0, right_chars: float = 0.0) -> None:
+    """A paragraph wrapped between any two characters; ``indent_chars`` indents its first line (空二字)."""
+    _font_of(pdf, font, size)
+    em = size * documents.PT_TO_MM
+    width = pdf.w - pdf.l_margin - pdf.r_margin - right_chars * em
+    char_width = _char_widths(pdf)
+    first = "\u3000" * int(indent_chars) + text
+    for part in _wrap(first, width, char_width):
+        if pdf.get_y() + line > pdf.page_break_trigger:
+            pdf.add_page()
+        pdf.set_x(pdf.l_margin)
+        pdf.cell(width, line, part, align=align, new_x="LMARGIN", new_y="NEXT")
+
+
+def _draw_table(pdf, *, header: list[str], rows: list[list[str]], widths: list[float], centred: Sequence[bool],
+                line_height: float) -> None:
+    """A bordered table that breaks across pages and repeats its header row on each new page."""
+    char_width = _char_widths(pdf)
 
     def draw_row(cells: list[str], *, heading: bool) -> None:
         wrapped = [_wrap(str(c), w - 2 * PDF_CELL_PADDING, char_width) for c, w in zip(cells, widths, strict=True)]
         height = max(len(lines) for lines in wrapped) * line_height + PDF_CELL_PADDING
         if pdf.get_y() + height > pdf.page_break_trigger and not heading:
             pdf.add_page()
-            pdf.set_font(style=bold, size=PDF_TABLE_FONT_SIZE)
+            _font_of(pdf, documents.HEADING_FONT, PDF_TABLE_FONT_SIZE)
             draw_row(header, heading=True)
-            pdf.set_font(style="", size=PDF_TABLE_FONT_SIZE)
+            _font_of(pdf, documents.BODY_FONT, PDF_TABLE_FONT_SIZE)
         x, y = pdf.l_margin, pdf.get_y()
-        for lines, w in zip(wrapped, widths, strict=True):
+        for lines, w, centre in zip(wrapped, widths, centred, strict=True):
             pdf.rect(x, y, w, height, style="DF" if heading else "D")
-            for k, line in enumerate(lines):
-                if line:
-                    pdf.text(x + PDF_CELL_PADDING, y + PDF_CELL_PADDING / 2 + (k + 0.78) * line_height, line)
+            for k, text in enumerate(lines):
+                if text:
+                    dx = (w - sum(char_width(c) for c in text)) / 2 if (centre or heading) else PDF_CELL_PADDING
+                    pdf.text(x + dx, y + PDF_CELL_PADDING / 2 + (k + 0.78) * line_height, text)
             x += w
         pdf.set_xy(pdf.l_margin, y + height)
 
     pdf.set_fill_color(*HEADER_FILL)
     pdf.set_draw_color(0, 0, 0)
-    pdf.set_line_width(0.2)
-    pdf.set_font(style=bold, size=PDF_TABLE_FONT_SIZE)
+    pdf.set_line_width(0.25)
+    _font_of(pdf, documents.HEADING_FONT, PDF_TABLE_FONT_SIZE)
     if pdf.get_y() + 2 * line_height > pdf.page_break_trigger:
         pdf.add_page()
     draw_row(header, heading=True)
-    pdf.set_font(style="", size=PDF_TABLE_FONT_SIZE)
+    _font_of(pdf, documents.BODY_FONT, PDF_TABLE_FONT_SIZE)
     for row in rows:
         draw_row(row, heading=False)
 
 
-PDF_COLUMNS = (("no", 12), ("title", 62), ("organisation", 52), ("recommending_unit", 38), ("tier", 26))
+def _pdf_signature(pdf, edition: EditionInfo, lang: str) -> None:
+    """The issuer and the date under the text (下空一行), placed as 7.3.5.2 says."""
+    dated = _date_text(edition.issued_on, lang) if edition.issued_on else ""
+    issuer_right, date_right = signature_indents(edition.organiser, dated)
+    pdf.ln(PDF_BODY_LINE_MM)
+    _pdf_paragraph(pdf, edition.organiser, font=documents.BODY_FONT, size=documents.SIZE_3, line=PDF_BODY_LINE_MM,
+                   align="R", right_chars=issuer_right)
+    if dated:
+        _pdf_paragraph(pdf, dated, font=documents.BODY_FONT, size=documents.SIZE_3, line=PDF_BODY_LINE_MM,
+                       align="R", right_chars=date_right)
 
 
 def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
-    """The 公示名单 (or the final list): per track, the winners in tier order, with the objection notice."""
+    """The 公示名单 (or the final list) as a 公文: title, text, the winners per track in tier order with
+    the panel's notes, the issuer and the date, the digests to check it by."""
+    _require_issuer(edition)
     data = winners(prepare_final_list(frame, edition, lang))
-    pdf = _cjk_pdf()
+    pdf = _gb_pdf()
     pdf.add_page()
+    body = {"font": documents.BODY_FONT, "size": documents.SIZE_3, "line": PDF_BODY_LINE_MM}
     title_key = "export.pdf_title_final" if edition.final else "export.pdf_title"
-    pdf.set_font(size=16)
-    pdf.multi_cell(0, 9, t(title_key, lang, edition=edition.name), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(size=10.5)
+    _pdf_paragraph(pdf, t(title_key, lang, edition=edition.name), font=documents.TITLE_FONT, size=documents.SIZE_2,
+                   line=12.0, align="C")
+    pdf.ln(PDF_BODY_LINE_MM)  # 标题下空一行
     intro = t("export.pdf_intro_final" if edition.final else "export.pdf_intro", lang, edition=edition.name)
     for line in (intro, _dates_line(edition, lang),
                  t("export.contact_line", lang, contact=edition.contact) if edition.contact else ""):
         if line:
-            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    line_height = 4.6
-    for track in dict.fromkeys(data["track"]):
+            _pdf_paragraph(pdf, line, indent_chars=2, **body)
+    columns = _document_columns(data)
+    header = [_column_header(c, lang) for c in columns]
+    for n, track in enumerate(dict.fromkeys(data["track"]), start=1):
         rows = data[data["track"] == track]
-        pdf.ln(3)
-        pdf.set_font(size=12)
-        pdf.cell(0, 8, t("export.track_heading", lang, track=edition.track_name(track), n=len(rows)),
-                 new_x="LMARGIN", new_y="NEXT")
-        body = [[str(n), *row] for n, row in enumerate(
-            rows[["title", "organisation", "recommending_unit", "tier_text"]].itertuples(index=False), start=1)]
-        _draw_table(pdf, header=[t(f"export.col.{k}", lang) for k, _ in PDF_COLUMNS], rows=body,
-                    widths=[w for _, w in PDF_COLUMNS], line_height=line_height)
-        pdf.set_font(size=10.5)
+        heading = f"{chinese_ordinal(n)}、" + t("export.track_heading", lang, track=edition.track_name(track),
+                                                  n=len(rows))
+        _pdf_paragraph(pdf, heading, font=documents.HEADING_FONT, size=documents.SIZE_3, line=PDF_BODY_LINE_MM,
+                       indent_chars=2)
+        cells = _document_rows(rows, columns)
+        widths = _fit_widths(columns, header, cells, PDF_TABLE_FONT_SIZE)
+        _draw_table(pdf, header=header, rows=cells, widths=widths, centred=[c in CENTRED_COLUMNS for c in columns],
+                    line_height=PDF_TABLE_LINE_MM)
+        pdf.ln(2)
     notes = _panel_notes(frame, lang)
     if notes:
-        pdf.ln(3)
-        pdf.multi_cell(0, 6, t("panel.notes_heading", lang), new_x="LMARGIN", new_y="NEXT")
+        _pdf_paragraph(pdf, t("panel.notes_heading", lang), font=documents.HEADING_FONT, size=documents.SIZE_3,
+                       line=PDF_BODY_LINE_MM, indent_chars=2)
         for n, note in enumerate(notes, start=1):
-            pdf.multi_cell(0, 6, f"{n}. {note}", new_x="LMARGIN", new_y="NEXT")
-    if edition.organiser:
-        pdf.ln(6)
-        pdf.multi_cell(0, 6, edition.organiser, align="R", new_x="LMARGIN", new_y="NEXT")
-    if edition.issued_on:
-        pdf.multi_cell(0, 6, _date_text(edition.issued_on, lang), align="R", new_x="LMARGIN", new_y="NEXT")
+            _pdf_paragraph(pdf, f"{n}. {note}", indent_chars=2, **body)
+    _pdf_signature(pdf, edition, lang)
     lines = digest_lines(edition, lang)
     if lines:
         pdf.ln(4)
-        pdf.set_font(size=8)
         for line in lines:
-            pdf.multi_cell(0, 4.2, line, new_x="LMARGIN", new_y="NEXT")
+            _pdf_paragraph(pdf, line, font=documents.BODY_FONT, size=8, line=4.2)
     return bytes(pdf.output())
 
 
@@ -469,26 +621,39 @@ def _panel_notes(frame: pd.DataFrame, lang: str) -> list[str]:
     return panel_notes(frame, labels=labels | {k: tier_label(k, lang) for k in TIER_KEYS}, lang=lang)
 
 
+def certificate_numbers(data: pd.DataFrame, edition: EditionInfo) -> list[str]:
+    """The winners' certificate numbers in the edition's scheme (``ExportError`` if a track has no name)."""
+    try:
+        return documents.certificate_numbers(list(data["track"]), scheme=edition.certificate_scheme,
+                                             year=edition.year, track_names=edition.track_names,
+                                             prefixes=edition.track_prefixes)
+    except documents.DocumentSettingsError as exc:
+        raise ExportError(exc.problems) from None
+
+
+CERT_RED = (170, 20, 20)
+CERT_GOLD = (176, 141, 87)
+
+
 def render_certificates(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
-    """One landscape A4 page per winner: organisation, entry, track, tier, edition, organiser and date.
+    """One landscape A4 page per winner: organisation, entry, track, tier, the issuer and the date, and
+    a number in the edition's Chinese scheme; the standard's fonts (their Noto stand-ins).
 
     Text is placed with ``cell``/``text`` and wrapped by ``_wrap``: fpdf2's ``multi_cell`` made
     5,000 certificates take 40 s.
     """
+    _require_issuer(edition)
     data = winners(prepare_final_list(frame, edition, lang))
     if data.empty:
         raise ExportError(Problem("export.no_winners", {}))
-    pdf = _cjk_pdf("L")
+    numbers = certificate_numbers(data, edition)
+    pdf = _gb_pdf("L")
+    pdf.numbered = False
     pdf.set_auto_page_break(auto=False)
     width, height = pdf.w, pdf.h
-    text_width = width - 80
-    widths: dict[tuple[float, str], float] = {}
-
-    def char_width(ch: str) -> float:
-        key = (pdf.font_size_pt, ch)
-        if key not in widths:
-            widths[key] = pdf.get_string_width(ch)
-        return widths[key]
+    left = 44.0
+    text_width = width - 2 * left
+    char_width = _char_widths(pdf)
 
     def lines(x: float, y: float, text: str, line_height: float) -> float:
         for k, line in enumerate(_wrap(text, text_width, char_width)):
@@ -496,111 +661,251 @@ def render_certificates(frame: pd.DataFrame, edition: EditionInfo, *, lang: str 
         return y + (k + 1) * line_height
 
     colon = "：" if lang == "zh" else ":"
-    for row in data.to_dict("records"):
+    dated = _date_text(edition.issued_on, lang) if edition.issued_on else ""
+    issuer_right, date_right = signature_indents(edition.organiser, dated)
+    for row, number in zip(data.to_dict("records"), numbers, strict=True):
         pdf.add_page()
-        pdf.set_draw_color(176, 141, 87)
+        pdf.set_draw_color(*CERT_GOLD)
         pdf.set_line_width(1.6)
         pdf.rect(10, 10, width - 20, height - 20)
         pdf.set_line_width(0.4)
         pdf.rect(14, 14, width - 28, height - 28)
-        pdf.set_text_color(160, 20, 20)
-        pdf.set_font(size=34)
-        pdf.set_xy(20, 32)
-        pdf.cell(width - 40, 16, t("export.cert_title", lang), align="C")
+        pdf.set_text_color(*CERT_RED)
+        _font_of(pdf, documents.TITLE_FONT, documents.SIZE_CERT_TITLE)
+        pdf.set_xy(20, 30)
+        pdf.cell(width - 40, 20, t("export.cert_title", lang), align="C")
         pdf.set_text_color(0, 0, 0)
-        pdf.set_font(size=16)
-        y = lines(40, 72, f"{row['organisation']}{colon}", 10)
+        _font_of(pdf, documents.BODY_FONT, 20)
+        y = lines(left, 78, f"{row['organisation']}{colon}", 12)
         body = t("export.cert_body", lang, title=row["title"], edition=edition.name,
                  track=edition.track_name(row["track"]))
-        y = lines(40, y, body, 10)
-        pdf.set_font(size=30)
-        pdf.set_text_color(160, 20, 20)
-        pdf.set_xy(40, y)
+        y = lines(left, y, body, 12)
+        _font_of(pdf, documents.TITLE_FONT, documents.SIZE_CERT_TIER)
+        pdf.set_text_color(*CERT_RED)
+        pdf.set_xy(left, y)
         pdf.cell(text_width, 20, row["tier_text"], align="C")
         pdf.set_text_color(0, 0, 0)
-        pdf.set_font(size=14)
-        lines(40, y + 30, t("export.cert_closing", lang), 9)
-        pdf.set_xy(width - 140, height - 52)
-        if edition.organiser:
-            pdf.cell(100, 8, edition.organiser, align="C", new_x="LEFT", new_y="NEXT")
-        if edition.issued_on:
-            pdf.cell(100, 8, _date_text(edition.issued_on, lang), align="C")
-        pdf.set_font(size=9)
-        pdf.set_text_color(110, 110, 110)
-        pdf.set_xy(24, height - 28)
-        pdf.cell(120, 6, t("export.cert_number", lang, code=row["entry_id"], year=edition.year))
-        pdf.set_text_color(0, 0, 0)
+        _font_of(pdf, documents.BODY_FONT, 20)
+        lines(left, y + 34, t("export.cert_closing", lang), 12)
+        _font_of(pdf, documents.BODY_FONT, documents.SIZE_3)
+        em = documents.SIZE_3 * documents.PT_TO_MM
+        pdf.set_xy(left, height - 56)
+        pdf.cell(text_width - issuer_right * em, 9, edition.organiser, align="R")
+        if dated:
+            pdf.set_xy(left, height - 47)
+            pdf.cell(text_width - date_right * em, 9, dated, align="R")
+        _font_of(pdf, documents.BODY_FONT, documents.SIZE_SMALL_4)
+        pdf.set_xy(left, height - 32)
+        pdf.cell(text_width, 6, t("doc.cert_number", lang, number=number))
     return bytes(pdf.output())
 
 
 # --- DOCX ------------------------------------------------------------------------------------
 
-def _set_run_fonts(run, east_asian: str = DOCX_EAST_ASIAN_FONT) -> None:
+TABLE_STYLE_ID = "GBTableText"  # the cells' paragraph style: 小四, single spacing, no indent
+
+
+def _fonts_element(font: documents.DocumentFont | None, *, latin: str = documents.LATIN_FONT):
+    """A ``w:rFonts`` naming ``font`` for East-Asian text (and ``latin`` for Latin letters and digits)."""
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    run.font.name = DOCX_LATIN_FONT
-    r_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    r_fonts.set(qn("w:eastAsia"), east_asian)
+    fonts = OxmlElement("w:rFonts")
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    if font is not None:
+        fonts.set(qn("w:eastAsia"), font.name)
+        fonts.set(qn("w:hint"), "eastAsia")
+    return fonts
 
 
-def _set_style_fonts(style, east_asian: str = DOCX_EAST_ASIAN_FONT) -> None:
+def _run_properties(font: documents.DocumentFont, size: float, *, latin: str = documents.LATIN_FONT,
+                    bold: bool = False):
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    style.font.name = DOCX_LATIN_FONT
-    r_pr = style.element.get_or_add_rPr()
-    r_pr.get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
+    r_pr = OxmlElement("w:rPr")
+    r_pr.append(_fonts_element(font, latin=latin))
+    if bold:
+        r_pr.append(OxmlElement("w:b"))
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(int(round(size * 2))))
+        r_pr.append(el)
+    return r_pr
+
+
+def _docx_run(paragraph, text: str, font: documents.DocumentFont, size: float, *,
+              latin: str = documents.LATIN_FONT):
+    from docx.oxml import OxmlElement
+
+    run = paragraph.add_run()
+    r = run._element
+    existing = r.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rPr")
+    if existing is not None:
+        r.remove(existing)
+    r.insert(0, _run_properties(font, size, latin=latin))
+    if text:
+        el = OxmlElement("w:t")
+        el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        el.text = xml_safe(text)
+        r.append(el)
+    return run
+
+
+def _set_style_fonts(style, font: documents.DocumentFont, size: float) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style.font.name = documents.LATIN_FONT
+    style.font.size = Pt(size)
+    r_fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    r_fonts.set(qn("w:eastAsia"), font.name)
+    r_fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _add_font_table_entries(document) -> None:
+    """Name each of the standard's fonts in the font table with its alternative name and the GB2312
+    character set, so that Word, WPS and LibreOffice without it pick a Chinese font of the same kind."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = document.part.part_related_by(RT.FONT_TABLE)
+    xml = part.blob.decode("utf-8")
+    entries = "".join(
+        f'<w:font w:name="{font.name}"><w:altName w:val="{font.alt_names[0]}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{"modern" if font.fallback_family == "serif" else "swiss"}"/>'
+        f'<w:pitch w:val="variable"/></w:font>'
+        for font in dict.fromkeys(documents.DOCUMENT_FONTS) if f'w:name="{font.name}"' not in xml)
+    part._blob = xml.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")
+
+
+def _page_number_paragraph(footer, *, odd: bool) -> None:
+    """``— PAGE —`` in 四号宋体, one character in from the right (odd pages) or the left (even pages)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    if odd:
+        fmt.right_indent = Pt(documents.SIZE_4)
+    else:
+        fmt.left_indent = Pt(documents.SIZE_4)
+    font, size = documents.PAGE_NUMBER_FONT, documents.SIZE_4
+    _docx_run(paragraph, "\u2014 ", font, size, latin=font.name)
+    for kind, instruction in (("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)):
+        run = _docx_run(paragraph, "1" if (kind is None and instruction is None) else "", font, size,
+                        latin=font.name)
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._element.append(char)
+        elif instruction:
+            text = OxmlElement("w:instrText")
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            text.text = instruction
+            run._element.append(text)
+    _docx_run(paragraph, " \u2014", font, size, latin=font.name)
+
+
+def _gb_document():
+    """A python-docx Document on A4 with the GB/T 9704 margins, the body style (仿宋_GB2312 三号,
+    22 lines to the page), a style for table text, the fonts' alternatives and the page numbers."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Mm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(documents.PAGE_WIDTH_MM), Mm(documents.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(documents.MARGIN_TOP_MM), Mm(documents.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(documents.MARGIN_LEFT_MM), Mm(documents.MARGIN_RIGHT_MM)
+    section.header_distance = Mm(15)
+    footer_bottom = documents.MARGIN_BOTTOM_MM - documents.FOOTER_DISTANCE_MM - documents.SIZE_4 * documents.PT_TO_MM
+    section.footer_distance = Mm(round(footer_bottom, 1))
+    normal = document.styles["Normal"]
+    _set_style_fonts(normal, documents.BODY_FONT, documents.SIZE_3)
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(documents.LINE_PITCH_PT)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.widow_control = False
+    for name in ("Table Grid", "Footer", "Header"):
+        _set_style_fonts(document.styles[name], documents.BODY_FONT, documents.SIZE_3)
+    cells = document.styles.add_style(TABLE_STYLE_ID, WD_STYLE_TYPE.PARAGRAPH)
+    cells.base_style = normal
+    cells.element.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", TABLE_STYLE_ID)
+    _set_style_fonts(cells, documents.BODY_FONT, documents.SIZE_SMALL_4)
+    cells.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    cells.paragraph_format.first_line_indent = Pt(0)
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number_paragraph(section.footer, odd=True)
+    _page_number_paragraph(section.even_page_footer, odd=False)
+    _add_font_table_entries(document)
+    return document
 
 
 def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") -> bytes:
-    """The announcement (通知/公示) in Word: title, intro, a table of winners per track, organiser and date."""
-    from docx import Document
+    """The announcement (公示/公告) as a 公文 in Word (GB/T 9704-2012): the title in 小标宋 二号, the
+    text in 仿宋_GB2312 三号, a table of winners per track under a 黑体 heading, the panel's notes, the
+    issuer and the date (成文日期) under the text, page numbers ``— 1 —``."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
+    _require_issuer(edition)
     data = winners(prepare_final_list(frame, edition, lang))
-    document = Document()
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
-        _set_style_fonts(document.styles[name])
-    document.styles["Normal"].font.size = Pt(12)
+    document = _gb_document()
 
-    def paragraph(text: str, *, size: float | None = None, bold: bool = False, align=None):
+    def paragraph(text: str, *, font: documents.DocumentFont = documents.BODY_FONT, size: float = documents.SIZE_3,
+                  align=None, indent: bool = False, right_chars: float = 0.0, line_pt: float | None = None):
         p = document.add_paragraph()
-        run = p.add_run(xml_safe(text))
-        _set_run_fonts(run)
-        run.bold = bold
-        if size:
-            run.font.size = Pt(size)
+        _docx_run(p, text, font, size)
+        fmt = p.paragraph_format
         if align is not None:
             p.alignment = align
+        if indent:
+            fmt.first_line_indent = Pt(2 * size)  # 空二字
+        if right_chars:
+            fmt.right_indent = Pt(right_chars * size)
+        if line_pt:
+            fmt.line_spacing = Pt(line_pt)
         return p
 
     title_key = "export.pdf_title_final" if edition.final else "export.pdf_title"
-    paragraph(t(title_key, lang, edition=edition.name), size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph(t("export.pdf_intro_final" if edition.final else "export.pdf_intro", lang, edition=edition.name))
-    for line in (_dates_line(edition, lang),
+    paragraph(t(title_key, lang, edition=edition.name), font=documents.TITLE_FONT, size=documents.SIZE_2,
+              align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=2 * documents.SIZE_2 * 0.8)
+    paragraph("")  # 标题下空一行
+    intro = t("export.pdf_intro_final" if edition.final else "export.pdf_intro", lang, edition=edition.name)
+    for line in (intro, _dates_line(edition, lang),
                  t("export.contact_line", lang, contact=edition.contact) if edition.contact else ""):
         if line:
-            paragraph(line)
-    columns = [k for k, _ in PDF_COLUMNS]
-    for track in dict.fromkeys(data["track"]):
+            paragraph(line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    columns = _document_columns(data)
+    header = [_column_header(c, lang) for c in columns]
+    for n, track in enumerate(dict.fromkeys(data["track"]), start=1):
         rows = data[data["track"] == track]
-        paragraph(t("export.track_heading", lang, track=edition.track_name(track), n=len(rows)), size=14, bold=True)
-        cells = [[t(f"export.col.{k}", lang) for k in columns]]
-        for n, row in enumerate(rows[["title", "organisation", "recommending_unit", "tier_text"]]
-                                .itertuples(index=False), start=1):
-            cells.append([str(n), *row])
-        _add_table(document, cells)
+        paragraph(f"{chinese_ordinal(n)}、" + t("export.track_heading", lang, track=edition.track_name(track),
+                                                n=len(rows)), font=documents.HEADING_FONT, indent=True)
+        cells = _document_rows(rows, columns)
+        widths = _fit_widths(columns, header, cells, documents.SIZE_SMALL_4)
+        _add_table(document, [header, *cells], widths_mm=widths, centred=[c in CENTRED_COLUMNS for c in columns])
     notes = _panel_notes(frame, lang)
     if notes:
-        paragraph(t("panel.notes_heading", lang), bold=True)
+        paragraph(t("panel.notes_heading", lang), font=documents.HEADING_FONT, indent=True)
         for n, note in enumerate(notes, start=1):
-            paragraph(f"{n}. {note}")
-    if edition.organiser:
-        paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    if edition.issued_on:
-        paragraph(_date_text(edition.issued_on, lang), align=WD_ALIGN_PARAGRAPH.RIGHT)
+            paragraph(f"{n}. {note}", indent=True)
+    dated = _date_text(edition.issued_on, lang) if edition.issued_on else ""
+    issuer_right, date_right = signature_indents(edition.organiser, dated)
+    paragraph("")  # 正文下空一行
+    paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=issuer_right)
+    if dated:
+        paragraph(dated, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_right)
     for line in digest_lines(edition, lang):
-        paragraph(line, size=8)
+        paragraph(line, size=8, line_pt=10)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -613,40 +918,70 @@ def xml_safe(text: str) -> str:
     return XML_FORBIDDEN.sub("", text)
 
 
-def _run_prototype(*, bold: bool):
-    """A ``w:r`` with the Latin and East-Asian fonts set and an empty ``w:t``, to be copied per cell."""
+def _cell_run_prototype(*, heading: bool):
+    """A ``w:r`` in the table font (黑体 for the header row, 仿宋 for the rest) with an empty ``w:t``."""
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     run = OxmlElement("w:r")
-    r_pr = OxmlElement("w:rPr")
-    fonts = OxmlElement("w:rFonts")
-    fonts.set(qn("w:ascii"), DOCX_LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), DOCX_LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
-    r_pr.append(fonts)
-    if bold:
-        r_pr.append(OxmlElement("w:b"))
-    run.append(r_pr)
+    font = documents.HEADING_FONT if heading else documents.BODY_FONT
+    run.append(_run_properties(font, documents.SIZE_SMALL_4))
     text = OxmlElement("w:t")
     text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     run.append(text)
     return run
 
 
-def _add_table(document, cells: list[list[str]]) -> None:
-    """A grid table whose rows are built by copying one prototype row and run: python-docx's cell
-    API is far too slow for lists of thousands of winners (a 5,000-row table took 25 s)."""
+def _add_table(document, cells: list[list[str]], *, widths_mm: Sequence[float], centred: Sequence[bool]) -> None:
+    """A grid table with fixed column widths, its header row repeated on every page, built by copying
+    one prototype row and run: python-docx's cell API is far too slow for lists of thousands of
+    winners (a 5,000-row table took 25 s)."""
     from copy import deepcopy
+
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
 
     table = document.add_table(rows=1, cols=len(cells[0]))
     table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
     prototype_row = deepcopy(tbl.tr_lst[0])
-    runs = {True: _run_prototype(bold=True), False: _run_prototype(bold=False)}
+    for tc, width, centre in zip(prototype_row.tc_lst, widths_mm, centred, strict=True):
+        tc.width = Mm(width)
+        p = tc.p_lst[0]
+        p_pr = p.get_or_add_pPr()
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), TABLE_STYLE_ID)
+        p_pr.insert(0, style)
+        if centre:
+            jc = OxmlElement("w:jc")
+            jc.set(qn("w:val"), "center")
+            p_pr.append(jc)
+    header_row = deepcopy(prototype_row)
+    tr_pr = header_row.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # repeated at the top of each page the table runs onto
+    tr_pr.append(repeat)
+    for p in (tc.p_lst[0] for tc in header_row.tc_lst):
+        jc = p.pPr.find(qn("w:jc"))
+        if jc is None:
+            jc = OxmlElement("w:jc")
+            p.pPr.append(jc)
+        jc.set(qn("w:val"), "center")
+    runs = {True: _cell_run_prototype(heading=True), False: _cell_run_prototype(heading=False)}
     tbl.remove(tbl.tr_lst[0])
     for n, values in enumerate(cells):
-        tr = deepcopy(prototype_row)
+        tr = deepcopy(header_row if n == 0 else prototype_row)
         for tc, value in zip(tr.tc_lst, values, strict=True):
             run = deepcopy(runs[n == 0])
             run[-1].text = xml_safe(str(value))

@@ -53,7 +53,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your entry \u201c{title}\u201d in {edition} ({track}) has been awarded",
     },
     "export.cert_closing": {"zh": "\u3000\u3000特发此证，以资鼓励。", "en": "In recognition of this achievement."},
-    "export.cert_number": {"zh": "证书编号：{year}-{code}", "en": "Certificate no. {year}-{code}"},
     # bundle and verify
     "bundle.not_zip": {"zh": "不是有效的 ZIP 数据包：{detail}", "en": "not a readable ZIP bundle: {detail}"},
     "bundle.no_sums": {"zh": "数据包中没有校验文件 {name}", "en": "the bundle has no checksum file {name}"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import zipfile
@@ -15,7 +16,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from judging.core import exports
+from judging.core import documents
 from judging.core.exports import EditionInfo, ExportError, export_filename, formula_safe, render
 
 EDITION = EditionInfo(
@@ -64,10 +65,9 @@ def test_csv_opens_with_utf8_sig_and_formula_text_is_inert():
 
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == ["排名", "作品编号", "作品名称", "申报单位", "推荐单位", "赛道", "奖项等级", "得分",
-                       "区间下限", "区间上限", "提示"]
+    assert rows[0] == ["排名", "作品编号", "作品名称", "申报单位", "推荐单位", "赛道", "奖项等级", "得分", "备注"]
     assert rows[1] == ["1", "LS-001", "智慧社区养老服务平台", "杭州某科技有限公司", "浙江省经济和信息化厅",
-                       "生活类", "一等奖", "91.25", "89.0", "93.5", "可能不在应得的奖项等级（评审组必议）"]
+                       "生活类", "一等奖", "91.25", ""]
     assert rows[2][2:4] == ["'" + INJECTION, "'+北京某公司"]
     assert [r[1] for r in rows[1:]] == ["LS-001", "LS-002", "PS-001", "PS-002"]
     assert rows[4][6] == ""
@@ -119,11 +119,11 @@ def test_pdf_list_embeds_the_chinese_font_and_lists_the_winners():
     assert "未获奖的作品" not in text
     assert text.index("生活类") < text.index("智慧社区养老服务平台") < text.index("公共服务类")
     assert b"/FontFile3" in data  # the CFF font program is embedded (a subset)
-    assert re.search(rb"/BaseFont /[A-Z]{6}\+NotoSansCJKSC", data)
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+NotoSerifCJKSC", data)
 
 
 def test_final_pdf_list_has_the_final_title():
-    edition = EditionInfo(name="2026年新产品评选", year=2026, final=True)
+    edition = EditionInfo(name="2026年新产品评选", year=2026, final=True, organiser="某市经信局")
 
     text = "".join(pdf_text(render("pdf", final_list(), edition)))
 
@@ -138,7 +138,8 @@ def test_certificates_have_one_page_per_winner():
     assert "荣誉证书" in pages[0]
     assert "杭州某科技有限公司" in pages[0] and "智慧社区养老服务平台" in pages[0] and "一等奖" in pages[0]
     assert "2026年信息消费创新大赛（生活类）" in pages[0]
-    assert "证书编号：2026-LS-001" in pages[0]
+    assert "证书编号：〔2026〕生活类证字第001号" in pages[0]
+    assert "证书编号：〔2026〕公共服务类证字第001号" in pages[2]
     assert "三等奖" in pages[2] and "城市大脑一网统管" in pages[2]
 
 
@@ -156,6 +157,7 @@ def test_docx_announcement_sets_east_asian_fonts_and_lists_winners():
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "2026年信息消费创新大赛拟获奖名单公示"
     assert "公示期：2026年11月23日至2026年11月27日" in paragraphs
+    assert ["一、生活类（2项）", "二、公共服务类（1项）"] == [p for p in paragraphs if "项）" in p]
     assert paragraphs[-2:] == ["某市经济和信息化局", "2026年11月23日"]
     assert len(document.tables) == 2
     rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
@@ -163,10 +165,11 @@ def test_docx_announcement_sets_east_asian_fonts_and_lists_winners():
                     ["1", "智慧社区养老服务平台", "杭州某科技有限公司", "浙江省经济和信息化厅", "一等奖"],
                     ["2", INJECTION, "+北京某公司", "", "二等奖"]]
     normal = document.styles["Normal"].element.rPr.rFonts
-    assert normal.get(qn("w:eastAsia")) == "宋体"
+    assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
     runs = [r for p in document.paragraphs for r in p.runs] + [
         r for row in document.tables[1].rows for c in row.cells for p in c.paragraphs for r in p.runs]
-    assert runs and all(r._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体" for r in runs)
+    assert runs and all(r._element.rPr.rFonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "方正小标宋简体", "黑体")
+                        for r in runs)
 
 
 def test_missing_columns_are_named():
@@ -175,7 +178,8 @@ def test_missing_columns_are_named():
 
 
 def test_missing_font_is_a_clear_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(exports, "CJK_FONT_PATH", tmp_path / "missing.ttc")
+    body = dataclasses.replace(documents.BODY_FONT, fallback=tmp_path / "missing.ttc")
+    monkeypatch.setattr(documents, "DOCUMENT_FONTS", (documents.TITLE_FONT, body))
 
     with pytest.raises(ExportError, match="fonts-noto-cjk"):
         render("pdf", final_list(), EDITION)

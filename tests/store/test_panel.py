@@ -162,7 +162,7 @@ def test_the_pdf_and_word_documents_note_the_panels_moves_and_reviews(engine):
     pid = _publish(engine, ids)
     with read_session(engine) as s:
         listed = pub.current_list(s, pid, actor=SYSTEM)
-        info = pub.edition_info(s, pub.get_publication(s, pid, actor=SYSTEM))
+        info = pub.edition_info(s, pub.get_publication(s, pid, actor=SYSTEM), organiser="某市经信局")
     title = listed.set_index("entry_id").loc[entry, "title"]
 
     pdf = "".join("".join(p.get_textpage().get_text_range().split())

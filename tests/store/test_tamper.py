@@ -264,7 +264,7 @@ def test_a_checkpoint_is_written_every_n_events_and_verifies(engine, monkeypatch
 def _printed(engine, contest) -> tuple[str, str, str]:
     with read_session(engine) as s:
         publication = pub.get_publication(s, contest["publication"], actor=SYSTEM)
-        info = pub.edition_info(s, publication)
+        info = pub.edition_info(s, publication, organiser="某市经济和信息化局")  # the documents need an issuer
         table = pub.current_list(s, publication.id, actor=SYSTEM)
         anchor = pub.anchors_of(s, publication.id, actor=SYSTEM)[-1]
     docx = Document(io.BytesIO(exports.render("docx", table, info)))
