@@ -102,6 +102,8 @@ _ACTIONS = (
     Action("sheet.write", "save or clear scores, comments and vetoes; submit a sheet", {"judge": OWN}),
     Action("sheet.reopen", "set a submitted sheet back to draft", {"organiser": ANY}),
     Action("scores.import", "import a round's scores from paper sheets (CSV)", {"organiser": ANY}),
+    Action("mail.send", "send judges their invitations and reminders (an invitation issues a one-time password "
+           "to a judge who never signed in) and read what was sent", {"organiser": ANY}),
     Action("scores.read", "read every score of a round (progress, ranking, exports)",
            {"organiser": ANY, "auditor": ANY}),
     Action("publication.manage", "publish a list (公示), change tiers, log and resolve objections, freeze, reopen",
@@ -129,6 +131,7 @@ PAGES: dict[str, frozenset[str]] = {
     "assignment": frozenset({"organiser"}),
     "progress": frozenset({"organiser"}),
     "conflicts": frozenset({"organiser"}),
+    "paper": frozenset({"organiser"}),
     "rubric": frozenset({"organiser"}),
     "advance": frozenset({"organiser"}),
     "live": frozenset({"organiser"}),

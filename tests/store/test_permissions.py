@@ -66,6 +66,8 @@ from judging.store.editions import (
     update_round,
 )
 from judging.store.guard import authorize, guarded
+from judging.store.mail import claim_messages, mail_log, newest_batch, record_outcome, round_recipients
+from judging.store.paper import paper_sheet_view, print_sheets, type_in_sheets
 from judging.store.live import live_board, ordinary_sheets, panel_of
 from judging.store.materials import (
     attach_material,
@@ -280,6 +282,15 @@ STORE_ACTIONS = {
     "set_identifying": (lambda s, i, a: set_identifying(s, material_id=i["material"], identifying=True, actor=a), ORG),
     "withdraw_material": (lambda s, i, a: withdraw_material(s, material_id=i["material"], actor=a), ORG),
     "verify_and_record": (lambda s, i, a: verify_and_record(s, actor=a), {"org", "aud", "cli"}),
+    "round_recipients": (lambda s, i, a: round_recipients(s, round_id=i["prelim"], actor=a), ORG),
+    "newest_batch": (lambda s, i, a: newest_batch(s, kind="invite", round_id=i["prelim"], actor=a), ORG),
+    "claim_messages": (lambda s, i, a: claim_messages(s, kind="invite", round_id=i["prelim"], batch=1, recipients=[],
+                                                      actor=a), ORG),
+    "record_outcome": (lambda s, i, a: record_outcome(s, message_id=999, subject="邀请", actor=a), ORG),
+    "mail_log": (lambda s, i, a: mail_log(s, round_id=i["prelim"], actor=a), ORG),
+    "print_sheets": (lambda s, i, a: print_sheets(s, round_id=i["prelim"], actor=a), ORG),
+    "paper_sheet_view": (lambda s, i, a: paper_sheet_view(s, code="PS-00000001-X", actor=a), ORG),
+    "type_in_sheets": (lambda s, i, a: type_in_sheets(s, sheets=[], actor=a), ORG),
     "record_decision": (lambda s, i, a: panel.record_decision(s, round_id=i["prelim"], entry_id="E1", decision="keep",
                                                               reason="维持", present="张三", actor=a), ORG),
 }
@@ -430,7 +441,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
     "sessions", "award_settings", "seals", "audit_verify", "checkpoints", "materials",
-    "audit_events"))
+    "audit_events", "mail", "paper"))
 
 
 def _public_functions():

@@ -18,7 +18,7 @@ from judging.ui.common import USER_KEY
 MENUS = {
     "judge": [("评审", ["entries", "sheet"])],
     "organiser": [("设置", ["setup", "imports", "assignment", "staff"]),
-                  ("评审", ["progress", "rubric", "advance", "live", "screen", "conflicts"]),
+                  ("评审", ["progress", "rubric", "advance", "live", "screen", "conflicts", "paper"]),
                   ("结果与公示", ["award_settings", "results", "publication", "awards", "verify", "audit_log"])],
     "announcer": [("结果与公示", ["awards"])],
     "auditor": [("结果与公示", ["verify", "results", "audit_log"])],
