@@ -92,12 +92,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "mat.ui.unmark": {"zh": "取消“含申报单位信息”", "en": "Unmark"},
     "mat.ui.no_entries": {"zh": "本届还没有作品：请先在“导入”页导入作品", "en": "the edition has no entries yet: import them first"},
     # on the score sheet
-    "mat.sheet.title": {"zh": "申报材料", "en": "Materials"},
     "mat.sheet.links": {"zh": "材料链接", "en": "Material links"},
     "mat.sheet.open": {"zh": "下载 / 全屏打开", "en": "Download / open full screen"},
     "mat.sheet.download_only": {"zh": "Word 文件不在页面中显示，请下载后查看",
                                 "en": "Word files are not shown in the page: download to read it"},
     "mat.sheet.pdf_alt": {"zh": "申报材料：{name}", "en": "material: {name}"},
+    "mat.sheet.full": {"zh": "全屏阅读（加高阅读区）", "en": "Read full screen (a taller viewer)"},
     "mat.sheet.choose": {"zh": "选择要查看的文件", "en": "File to view"},
     "mat.sheet.blind_hidden": {"zh": "本阶段为盲评：含申报单位信息的材料不显示", "en": "blind round: materials naming the applicant are hidden"},
     "mat.size_kb": {"zh": "{n} KB", "en": "{n} KB"},

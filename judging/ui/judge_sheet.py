@@ -33,7 +33,7 @@ from judging.store.sheets import (
     load_sheet,
     submit_sheet,
 )
-from judging.ui import sheet_inputs
+from judging.ui import sheet_inputs, sheet_materials
 from judging.ui.common import (
     browser_zone,
     clock,
@@ -153,6 +153,8 @@ def render() -> None:
     rubric = round_rubric(rnd)
     sheet = Sheet(round_id, user.id, entry_id, user)
     _header(lang(), entry, track, rnd)
+    sheet_materials.render(actor=user, round_id=round_id, judge_id=user.id, entry_id=entry_id, links=entry.materials,
+                           blind=rnd.blind)
     if round_id in live.panel:  # a live final: when the organiser closes this entry, the next one comes
         st.fragment(_watch_live, run_every=LIVE_SHEET_WATCH_S, key=LIVE_SHEET_WATCH_KEY)(sheet)
     # in a live final only the open entry can be scored: no "save and next" to a closed one
@@ -194,9 +196,6 @@ def _header(code: str, entry: Entry, track: Track, rnd: Round) -> None:
         if entry.summary:
             st.markdown(f"**{tr('sheet.summary')}**")
             st.text(entry.summary)
-        if entry.materials:
-            st.markdown(f"**{tr('sheet.materials')}**")
-            st.text(entry.materials)
 
 
 def _inputs(sheet: Sheet, rubric: Rubric, queue: list[QueueItem]) -> None:

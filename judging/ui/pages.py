@@ -54,6 +54,8 @@ ROUTES: tuple[Route, ...] = (
     _page("setup", "page.oc_setup", ":material/settings:", "judging.ui.organiser_setup:render", "nav.setup"),
     _page("imports", "page.oc_imports", ":material/upload_file:", "judging.ui.organiser_imports:render",
           "nav.setup"),
+    _page("materials", "page.materials", ":material/attach_file:", "judging.ui.organiser_materials:render",
+          "nav.setup"),
     _page("assignment", "page.oc_assignment", ":material/group_work:", "judging.ui.organiser_assignment:render",
           "nav.setup"),
     _page("staff", "page.staff", ":material/manage_accounts:", "judging.ui.organiser_staff:render", "nav.setup"),
