@@ -72,6 +72,7 @@ def run_import_entries(args) -> int:
         return code
     except JudgingError as exc:
         return _report(exc, args.file)
+    _print_notes(outcome.notes)
     if outcome.updated:
         print(t("cli.import_entries_updated", n=outcome.imported, updated=outcome.updated))
     else:
@@ -91,8 +92,15 @@ def run_import_judges(args) -> int:
             outcome = import_judges(session, data=data, edition_id=args.edition, actor=CLI)
     except JudgingError as exc:
         return _report(exc, args.file)
+    _print_notes(outcome.notes)
     print(t("cli.import_judges_done", n=outcome.imported, conflicts=outcome.conflicts))
     return 0
+
+
+def _print_notes(notes) -> None:
+    """What the file was read as, where it differs from a plain table (the header below a title row)."""
+    for note in notes:
+        print(note.message())
 
 
 def run_scores_export(args) -> int:

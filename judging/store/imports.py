@@ -24,7 +24,7 @@ from judging.core.import_matches import (
     find_entry_matches,
     fresh_codes,
 )
-from judging.core.imports import check_entries, organisation_conflicts, parse_judges
+from judging.core.imports import check_entries, check_judges, organisation_conflicts
 from judging.core.permissions import Actor, Role
 from judging.core.scoring import score_problem
 from judging.core.states import SheetStatus
@@ -57,6 +57,7 @@ class ImportOutcome:
     imported: int  # entries or judges inserted
     conflicts: int  # automatic conflicts (回避) recorded
     updated: int = 0  # entries already in the edition that the file updated
+    notes: tuple[Problem, ...] = ()  # what was read differently, e.g. a header found below a title row
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class EntryImportPlan:
     records: list[dict[str, str]] = field(default_factory=list)
     matches: list[EntryMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # e.g. the header found below a title row
 
 
 def _entry_plan(session: Session, *, edition_id: int, data: bytes) -> EntryImportPlan:
@@ -85,7 +87,7 @@ def _entry_plan(session: Session, *, edition_id: int, data: bytes) -> EntryImpor
     if any(p.code != "import.id_exists" for p in report.problems):  # these stop the file, as before
         return EntryImportPlan(problems=report.problems)
     if not report.problems and not find_entry_matches(report.records, existing, ids_in_file=()):
-        return EntryImportPlan(report.records)  # nothing of it is in the edition yet: the usual case
+        return EntryImportPlan(report.records, notes=report.notes)  # nothing of it is in the edition yet: the usual case
     # Rows the edition has: read the file without the edition's ids (so ids it has are matches, not
     # problems), then with every id it holds, so that exactly the ids the file gives come back as taken
     rows = check_entries(data, tracks=tracks, existing_ids=())
@@ -95,7 +97,7 @@ def _entry_plan(session: Session, *, edition_id: int, data: bytes) -> EntryImpor
     given = {str(p.params["value"]) for p in probe.problems if p.code == "import.id_exists"}
     records = [r | {GIVEN_ID: r["code"] in given} for r in rows.records]
     numbered = _numbered(records, taken=codes | given)
-    return EntryImportPlan(numbered, find_entry_matches(numbered, existing, ids_in_file=given))
+    return EntryImportPlan(numbered, find_entry_matches(numbered, existing, ids_in_file=given), notes=rows.notes)
 
 
 GIVEN_ID = "_id_in_file"  # whether a record's id came from the file (else it is numbered <track>-NNN)
@@ -150,7 +152,7 @@ def import_entries(session: Session, *, edition_id: int, data: bytes, on_match: 
     count = _insert_entries(session, edition_id=edition_id, tracks=tracks, records=new, actor=actor)
     conflicts = _add_conflicts(session, edition_id=edition_id, judges=list_judges(session, actor=actor),
                                entries=new + changed, actor=actor)
-    return ImportOutcome(count, conflicts, len(changed))
+    return ImportOutcome(count, conflicts, len(changed), notes=tuple(plan.notes))
 
 
 def _update_entries(session: Session, *, edition_id: int, tracks: list[Track], records: list[dict],
@@ -206,7 +208,10 @@ def import_judges(session: Session, *, data: bytes, edition_id: int | None = Non
     check_upload_size(name="", size=len(data))
     tracks = tracks_of(session, edition_id) if edition_id is not None else []
     existing = set(session.exec(select(User.username)))
-    records = parse_judges(data, tracks=tracks, existing_usernames=existing)
+    report = check_judges(data, tracks=tracks, existing_usernames=existing)
+    if report.problems:
+        raise ImportValidationError(report.problems)
+    records = report.records
     for record in records:
         fields = {k: v for k, v in record.items() if k not in ("username", "display_name")}
         create_user(session, username=record["username"], display_name=record["display_name"],
@@ -216,7 +221,7 @@ def import_judges(session: Session, *, data: bytes, edition_id: int | None = Non
         stmt = stmt.where(Entry.edition_id == edition_id)
     conflicts = _add_conflicts(session, edition_id=edition_id, judges=records, entries=list(session.exec(stmt)),
                                actor=actor)
-    return ImportOutcome(len(records), conflicts)
+    return ImportOutcome(len(records), conflicts, notes=tuple(report.notes))
 
 
 def _add_conflicts(

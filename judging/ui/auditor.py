@@ -13,7 +13,7 @@ from judging.core.permissions import Actor
 from judging.store.audit_verify import audit_problems
 from judging.store.db import read_session
 from judging.store.publication import anchors_of, publications_of
-from judging.ui.common import engine, lang, plain, require_page, tr
+from judging.ui.common import engine, lang, plain, require_page, show_error, tr
 
 MAX_SHOWN_PROBLEMS = 200  # the page lists this many differences; the command line lists them all
 
@@ -34,7 +34,7 @@ def render() -> None:
         with st.spinner(tr("results.computing")):
             report = verify_bundle(data, expected_digest=None)
     except BundleError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return
     st.code(report.digest or "—", language=None)
     record_ok = _check_record(actor, data, report.digest, expected)

@@ -312,7 +312,7 @@ def _idle_minutes() -> float:
     try:
         return session_idle_minutes()
     except ConfigError as exc:  # a deployment mistake: say so on every page instead of guessing a time-out
-        st.error(exc.render(lang()))
+        show_error(exc)
         st.stop()
 
 
@@ -393,7 +393,7 @@ def _session_hours() -> float:
     try:
         return session_hours()
     except ConfigError as exc:  # a deployment mistake: say so instead of guessing a lifetime
-        st.error(exc.render(lang()))
+        show_error(exc)
         st.stop()
 
 
@@ -506,6 +506,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 def plain(text: str) -> str:
     """Entry or judge text made inert for Streamlit markdown (no links, images, colours or HTML)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text or "").replace("\n", "  \n")
+
+
+def show_error(exc: JudgingError) -> None:
+    """A refusal on the page, as text: the values it quotes (titles, names, a file's cells) are never
+    read as Markdown (no bold, links or remote images)."""
+    st.error(plain(exc.render(lang())))
 
 
 def browser_zone() -> ZoneInfo:

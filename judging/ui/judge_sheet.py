@@ -294,7 +294,7 @@ def _conflict(sheet: Sheet) -> None:
         st.text_input(tr("sheet.conflict_reason"), key=sheet.widget("conflict_reason"))
         st.button(tr("sheet.conflict_confirm"), key=f"conflict_{sheet.ns}", on_click=on_conflict, args=(sheet,))
         if "conflict" in sheet.errors:
-            st.error(sheet.errors["conflict"])
+            st.error(plain(sheet.errors["conflict"]))
     st.page_link(entries_page(), label=tr("sheet.back"), icon=":material/arrow_back:")
 
 

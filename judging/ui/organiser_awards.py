@@ -28,7 +28,7 @@ from judging.store.award_settings import award_settings_history, award_settings_
 from judging.store.db import read_session, write_session
 from judging.store.editions import entries_of_round, round_rubric, tracks_of
 from judging.store.models import Round
-from judging.ui.common import engine, lang, tr
+from judging.ui.common import engine, lang, plain, tr
 from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 
@@ -152,7 +152,7 @@ def _toml(rnd: Round, version: int, awards: RoundAwards, rubric, user: Actor, *,
             text = upload.getvalue().decode("utf-8-sig")
             checked = parse_round_awards_toml(text, source=upload.name, criteria=rubric.criterion_keys)
         except UnicodeDecodeError:
-            st.error(tr("aws.not_utf8", file=upload.name))
+            st.error(plain(tr("aws.not_utf8", file=upload.name)))
             return
         except RankingError as exc:
             st.error(tr("aws.not_saved"))

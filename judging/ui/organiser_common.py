@@ -14,7 +14,7 @@ from judging.errors import JudgingError, Problem
 from judging.store.db import read_session, write_session
 from judging.store.editions import list_editions, rounds_of
 from judging.store.models import Edition, Round
-from judging.ui.common import engine, lang, require_page, tr
+from judging.ui.common import engine, lang, require_page, show_error, tr
 
 EDITION_KEY = "oc_edition"  # per tab: the edition the organiser is working on
 ROUND_KEY = "oc_round"
@@ -103,7 +103,7 @@ def run_write(action, done: str, *, problems_as_table: bool = True) -> None:
             st.error(tr("oc.asg.not_changed"))
             problem_table(exc.problems)
         else:
-            st.error(exc.render(lang()))
+            show_error(exc)
     else:
         flash_next(done)
         st.rerun()

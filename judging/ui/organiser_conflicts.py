@@ -9,7 +9,7 @@ from judging.errors import JudgingError
 from judging.store.assignment import conflict_rows
 from judging.store.db import read_session, write_session
 from judging.store.sheets import reopen_sheet, submitted_sheets
-from judging.ui.common import engine, lang, require_page, tr, when
+from judging.ui.common import engine, require_page, show_error, tr, when
 
 
 def render() -> None:
@@ -48,7 +48,7 @@ def render() -> None:
                 reopen_sheet(s, round_id=row.sheet.round_id, judge_id=row.sheet.judge_id,
                                   entry_id=row.sheet.entry_id, reason=reason, actor=user)
         except JudgingError as exc:
-            st.error(exc.render(lang()))
+            show_error(exc)
         else:
             st.session_state["reopened"] = labels[chosen]
             st.rerun()

@@ -47,12 +47,15 @@ def _sign_in_url() -> str:
         return ""
 
 
-def _report(problems, records: list[dict], columns: dict[str, str]) -> bool:
-    """The validation report: every problem as a table (nothing imported), or a preview of the records."""
+def _report(problems, records: list[dict], columns: dict[str, str], notes=()) -> bool:
+    """The validation report: every problem as a table (nothing imported), or a preview of the records
+    with what the file was read as (e.g. the header found below a title row)."""
     if problems:
         st.error(tr("oc.imp.nothing_imported", n=len(problems)))
         problem_table(problems)
         return False
+    for note in notes:
+        st.info(note.message(lang()))  # numbers only: no user text in it
     st.success(tr("oc.imp.ready", n=len(records)))
     preview = pd.DataFrame(records[:PREVIEW_ROWS])[list(columns)].rename(columns=columns)
     st.dataframe(preview, hide_index=True, width="stretch")
@@ -69,7 +72,7 @@ def _entries(edition, actor: Actor, n: int) -> None:
         plan = entry_import_plan(s, edition_id=edition.id, data=data, actor=actor)
     columns = {"code": tr("oc.col_code"), "track": tr("oc.col_track"), "title": tr("oc.col_title"),
                "organisation": tr("oc.col_organisation"), "recommending_unit": tr("oc.col_recommending")}
-    if not _report(plan.problems, plan.records, columns):
+    if not _report(plan.problems, plan.records, columns, plan.notes):
         return
     on_match = _matches(plan.matches, n)
     if on_match == REFUSE:
@@ -118,7 +121,7 @@ def _judges(edition, actor: Actor, n: int) -> None:
     report = check_judges(data, tracks=tracks, existing_usernames=existing)
     columns = {"username": tr("oc.handout.username"), "display_name": tr("oc.handout.name"),
                "organisation": tr("oc.handout.organisation"), "expertise": tr("oc.col_expertise")}
-    if not _report(report.problems, report.records, columns):
+    if not _report(report.problems, report.records, columns, report.notes):
         return
     if st.button(tr("oc.imp.import_judges", n=len(report.records)), type="primary", key="oc_imp_judges_go"):
         usernames = [r["username"] for r in report.records]

@@ -13,7 +13,7 @@ from judging.errors import JudgingError
 from judging.store.db import read_session, write_session
 from judging.store.people import create_user, list_users, set_judge_active, set_passwords
 from judging.store.sessions import live_session_counts, sign_out_everywhere
-from judging.ui.common import engine, lang, require_page, tr, when
+from judging.ui.common import engine, require_page, show_error, tr, when
 from judging.ui.organiser_common import flash, flash_next
 
 ISSUED_KEY = "staff_issued"  # the one-time password just issued: (user name, password), shown once
@@ -70,7 +70,7 @@ def _new_account(actor: Actor) -> None:
             create_user(s, username=username, display_name=name.strip() or username, role=role,
                         email=email.strip(), password=prepared, actor=actor)
     except JudgingError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return
     st.session_state[ISSUED_KEY] = (username, password)
     flash_next(tr("staff.created", username=username))
@@ -106,7 +106,7 @@ def _manage(actor: Actor, users) -> None:
             else:
                 set_judge_active(s, judge_id=user.id, active=action == "on", actor=actor)
     except JudgingError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return
     if action == "reset":
         st.session_state[ISSUED_KEY] = (user.username, password)

@@ -34,7 +34,7 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.scores import round_data, sheet_status_rows
 from judging.ui import panel_decisions
-from judging.ui.common import engine, lang, tr
+from judging.ui.common import engine, lang, show_error, tr
 from judging.ui.organiser_common import round_page
 
 CHART_MAX_ROWS = 60  # an interval chart taller than this stops being readable; the table has every row
@@ -187,7 +187,7 @@ def render() -> None:
         with st.spinner(tr("results.computing")):
             result = _rank(rnd.id, data.version, settings_json, data)
     except JudgingError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return
     table = ranked_list(data, result)
     table["flag_text"] = table["flags"].map(flag_words)
@@ -299,6 +299,6 @@ def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *
                             holidays=days_off, contact=contact, close_round=True, awards_version=awards_version,
                             actor=actor)
         except JudgingError as exc:
-            st.error(exc.render(lang()))
+            show_error(exc)
             return
         st.success(tr("results.published", end=objection_window_end(start, days, local_days_off=days_off).isoformat()))

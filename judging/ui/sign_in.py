@@ -24,8 +24,8 @@ from judging.ui.common import (
     authenticate,
     client_address,
     engine,
-    lang,
     session_end_message,
+    show_error,
     sign_in,
     sso_configured,
     sso_user,
@@ -68,7 +68,7 @@ def render() -> None:
         try:
             user = authenticate(eng, username, password, client_address())
         except PermissionDenied as exc:
-            st.error(exc.render(lang()))
+            show_error(exc)
             return
         if user is None:
             st.error(tr("signin.failed"))
@@ -103,7 +103,7 @@ def _change_password(eng) -> None:
         with write_session(eng) as s:
             change_own_password(s, actor=user.actor, current=current, new=prepared)
     except JudgingError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return
     del st.session_state[PASSWORD_CHANGE_KEY]
     sign_in(user)
@@ -151,7 +151,7 @@ def _first_run(eng) -> None:
         with write_session(eng) as s:
             actor = create_first_organiser(s, username=username, display_name=display_name, password=prepared)
     except JudgingError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return
     sign_in(SignedIn(actor.id, actor.username, display_name.strip() or actor.username, actor.role))
     st.rerun()

@@ -195,3 +195,15 @@ def test_import_entries_on_match_update_keeps_the_ids(db, capsys, monkeypatch):
     engine = open_database(db["url"])
     with read_session(engine) as s:
         assert [(e.code, e.recommending_unit) for e in entries_of(s, db["edition"])] == [("-P1", ""), ("LS-001", "某省工信厅")]
+
+
+def test_a_title_row_above_the_header_is_said_where_the_header_was_found(db, capsys, monkeypatch):
+    monkeypatch.setenv("JUDGING_LANG", "zh")
+    titled = "2026年信息消费创新大赛参赛作品汇总表,,,,,\r\n" + ENTRIES
+    path = _write(db, "entries.csv", titled.encode("utf-8-sig"))
+
+    code = main(["import", "entries", path, "--edition", str(db["edition"]), "--db", db["url"]])
+
+    assert code == 0
+    assert capsys.readouterr().out.strip().splitlines() == ["表头在第 2 行，上面的 1 行（标题）未导入", "已导入 2 个作品"]
+    assert _codes(db) == ["-P1", "LS-001"]

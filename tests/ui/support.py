@@ -6,6 +6,7 @@ Imported as ``ui.support`` (``pythonpath = ["tests"]`` in pyproject.toml).
 from __future__ import annotations
 
 import functools
+import re
 from unittest import mock
 
 from streamlit.runtime.scriptrunner import RerunData
@@ -61,3 +62,8 @@ def score_every_sheet(contest: dict) -> dict:
                     save_score(s, round_id=ids["round"], judge_id=ids[judge], entry_id=ids[entry],
                                criterion=criterion, value=float(value), actor=as_user(s, judge))
     return contest
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown element shows: its source without the escapes that keep user text plain."""
+    return re.sub(r"\\(.)", r"\1", markdown)

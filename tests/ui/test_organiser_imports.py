@@ -114,3 +114,13 @@ def test_an_entry_file_imported_again_lists_the_matches_and_imports_only_when_ch
     assert not at.exception
     assert "更新 1 个已有作品" in at.success[0].value
     assert _codes(contest) == ["L-001", "L-002", "P-001", "P-002", "life-001"]
+
+
+def test_a_title_row_above_the_header_is_said_in_the_preview(contest):
+    titled = "2026年参赛作品汇总表,,,\n".encode() + GOOD_ENTRIES
+    at = organiser_page(contest, "organiser_imports").run()
+    at.file_uploader(key="oc_imp_entries_0").upload("entries.csv", titled, "text/csv").run()
+
+    assert not at.exception
+    assert [i.value for i in at.info if "表头" in i.value] == ["表头在第 2 行，上面的 1 行（标题）未导入"]
+    assert at.success[0].value == "检查通过：2 条记录可以导入。"

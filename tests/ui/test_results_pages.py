@@ -8,7 +8,7 @@ import pytest
 from actors import as_user
 from clock import freeze_on, on_day
 from streamlit.testing.v1 import AppTest
-from ui.support import score_every_sheet
+from ui.support import score_every_sheet, shown
 
 from judging.core.award_settings import RoundAwards
 from judging.core.bundle import BundleSettings
@@ -173,7 +173,7 @@ def test_publication_page_refuses_freezing_while_the_window_is_open(scored):
     with on_day(date(2026, 11, 26)):
         at.run()
 
-    assert [e.value for e in at.error] == ["公示期至 2026-11-27 才结束，暂不能定稿"]
+    assert [shown(e.value) for e in at.error] == ["公示期至 2026-11-27 才结束，暂不能定稿"]
 
 
 LIST_FILES = ["Excel 名单", "CSV 名单", "PDF 名单", "Word 公告", "获奖证书（PDF）"]
