@@ -22,6 +22,7 @@ from judging.errors import JudgingError
 # command → (module in judging/cli that registers it, its help line)
 COMMANDS = {
     "audit": ("db", "audit trail / 审计记录"),
+    "backup": ("backup", "consistent backup of the live database / 备份数据库"),
     "bundle": ("results", "make a reproducible bundle / 生成复核数据包"),
     "db": ("db", "database schema / 数据库结构"),
     "demo": ("demo", "build the demo contest / 建立演示大赛"),
@@ -29,6 +30,7 @@ COMMANDS = {
     "health": ("serve", "check the database and its schema / 检查数据库与结构版本"),
     "import": ("data", "import entries, judges (CSV/XLSX) or materials / 导入作品、评委或作品材料"),
     "rank": ("rank", "rank entries and allocate awards / 排名与评奖"),
+    "restore": ("backup", "restore a backup into an empty database / 从备份恢复"),
     "rubric": ("rubric", "rubric files / 评分标准文件"),
     "scores": ("data", "scores in long format (CSV) / 分数长表"),
     "serve": ("serve", "start the app with its packaged settings / 启动应用"),
