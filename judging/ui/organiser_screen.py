@@ -35,15 +35,20 @@ TEXT_PX = 40
 METHODS_DESCRIBED = ("trimmed", "calibrated", "raw", "median", "zscore", "percentile", "additive", "linear")
 
 SCREEN_CSS = f"""<style>
-.st-key-screen_board h1 {{font-size: {TITLE_PX}px !important; line-height: 1.2;}}
-.st-key-screen_board h2, .st-key-screen_board h3 {{font-size: {TEXT_PX}px !important;}}
+.st-key-screen_board h1, .st-key-screen_board h1 * {{font-size: {TITLE_PX}px !important; line-height: 1.2;}}
+.st-key-screen_board h2, .st-key-screen_board h2 *, .st-key-screen_board h3, .st-key-screen_board h3 * {{
+  font-size: {TEXT_PX}px !important; line-height: 1.25;}}
 .st-key-screen_board [data-testid="stCaptionContainer"] p,
-.st-key-screen_board [data-testid="stMarkdownContainer"] p {{font-size: {TEXT_PX}px !important; line-height: 1.3;}}
-.st-key-screen_board [data-testid="stMetricLabel"] p {{font-size: {TEXT_PX}px !important;}}
-.st-key-screen_board [data-testid="stMetricValue"] {{font-size: {MARK_PX * 2}px !important; line-height: 1.1;}}
-.st-key-screen_score [data-testid="stMetricValue"] {{font-size: {SCORE_PX}px !important;}}
-.st-key-screen_board table th, .st-key-screen_board table td {{font-size: {MARK_PX}px !important;
-  line-height: 1.3; padding: 0.2em 0.6em !important;}}
+.st-key-screen_board [data-testid="stMarkdown"] p {{font-size: {TEXT_PX}px !important; line-height: 1.3;}}
+.st-key-screen_board [data-testid="stMetricLabel"], .st-key-screen_board [data-testid="stMetricLabel"] * {{
+  font-size: {TEXT_PX}px !important; min-height: 0 !important;}}
+.st-key-screen_board [data-testid="stMetricValue"], .st-key-screen_board [data-testid="stMetricValue"] * {{
+  font-size: {MARK_PX}px !important; line-height: 1.15 !important;}}
+.st-key-screen_score [data-testid="stMetricValue"], .st-key-screen_score [data-testid="stMetricValue"] * {{
+  font-size: {SCORE_PX}px !important; line-height: 1.05 !important; font-weight: 700;}}
+.st-key-screen_board table th, .st-key-screen_board table th *, .st-key-screen_board table td,
+.st-key-screen_board table td * {{font-size: {MARK_PX}px !important; line-height: 1.25;}}
+.st-key-screen_board table th, .st-key-screen_board table td {{padding: 0.1em 0.5em !important;}}
 </style>"""
 PROJECTOR_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
@@ -115,24 +120,25 @@ def _board(round_id: int, actor: Actor, show_names: bool) -> None:
     with st.container(key="screen_board"):
         st.caption(plain(board.round_name))
         if board.current is not None:
-            st.title(plain(f"{board.current.code} {board.current.title}"))
+            st.title(plain(f"{board.current.code} {board.current.title}"), anchor=False)
             st.metric(tr("oc.screen.scored"), f"{board.scored} / {board.panel}")
             st.progress(board.scored / board.panel if board.panel else 0.0)
         elif board.last is None:
-            st.title(tr("oc.screen.waiting"))
+            st.title(tr("oc.screen.waiting"), anchor=False)
         if board.last is None or board.result is None:
             return
         result = board.result
         if board.current is not None:
             st.divider()
-            st.subheader(tr("oc.screen.previous"))
-        st.header(plain(f"{board.last.code} {board.last.title}"))
+            st.subheader(tr("oc.screen.previous"), anchor=False)
+        st.header(plain(f"{board.last.code} {board.last.title}"), anchor=False)
+        left, right = st.columns([3, 2], gap="large")  # the score and how it is made; the marks beside it
         if result.score is not None:
-            with st.container(key="screen_score"):
+            with left, st.container(key="screen_score"):
                 st.metric(tr("oc.screen.final_score"), f"{result.score:.{decimals}f}")
-            st.markdown(method_line(result.method))
+            left.markdown(method_line(result.method))
         labels = judge_labels(panel, list(result.marks), board.names, show_names=show_names)
         marks = pd.DataFrame([{tr("oc.screen.judge"): plain(labels[j]), tr("oc.screen.mark"): f"{v:.{decimals}f}"}
                               for j, v in sorted(result.marks.items(), key=lambda item: list(labels).index(item[0]))])
         if not marks.empty:
-            st.table(marks.set_index(tr("oc.screen.judge")))  # st.table renders Markdown, hence plain()
+            right.table(marks.set_index(tr("oc.screen.judge")))  # st.table renders Markdown, hence plain()
