@@ -95,6 +95,8 @@ _ACTIONS = (
     Action("people.manage", "import entries and judges, create accounts, issue passwords, (de)activate judges",
            {"organiser": ANY}),
     Action("people.read", "read accounts (judges, the panel, one account by name)", {"organiser": ANY}),
+    Action("entries.contacts", "read an entry's contact person, e-mail and phone (others see the entry without "
+           "them)", {"organiser": ANY}),
     Action("assignment.manage", "assign judges to entries, generate, fill gaps, drop-outs, record conflicts",
            {"organiser": ANY}),
     Action("conflict.declare", "declare a conflict (回避) on an entry", {"judge": OWN, "organiser": ANY}),

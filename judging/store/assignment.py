@@ -13,7 +13,7 @@ from judging.core.permissions import Actor, Person, Role
 from judging.core.states import SheetStatus
 from judging.errors import PermissionDenied, Problem
 from judging.store.audit_log import record_event
-from judging.store.editions import entries_of_round, get_round, is_live_round, tracks_of
+from judging.store.editions import entries_of_round, entry_as_seen, get_round, is_live_round, tracks_of
 from judging.store.guard import guarded
 from judging.store.lifecycle import check_conflict_leaves_lists_alone, round_write
 from judging.store.models import (
@@ -93,7 +93,8 @@ def conflict_rows(session: Session, *, edition_id: int | None = None, source: st
         stmt = stmt.where(Entry.edition_id == edition_id)
     if source is not None:
         stmt = stmt.where(Conflict.source == source)
-    return [ConflictRow(c, Person(uid, name, display), e) for c, uid, name, display, e in session.exec(stmt)]
+    return [ConflictRow(c, Person(uid, name, display), entry_as_seen(e, actor))
+            for c, uid, name, display, e in session.exec(stmt)]
 
 
 def assignment_pairs(session: Session, *, round_id: int) -> list[tuple[int, int]]:

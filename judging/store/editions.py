@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from judging.core.editions import EditionSpec, parse_advance_rule
 from judging.core.import_matches import DuplicateEntries, find_entry_matches
-from judging.core.permissions import Actor
+from judging.core.permissions import Actor, allowed
 from judging.core.rubric import Rubric, rubric_from_json
 from judging.core.rubric_tables import frozen_change_problems
 from judging.core.states import LiveState, RoundStatus
@@ -136,6 +136,17 @@ def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: 
     record_event(session, actor=actor, action="round.rubric", subject=f"round:{rnd.id}",
                  payload={"rubric": rubric.key, "version": rubric.version})
     return rnd
+
+
+CONTACT_FIELDS = ("contact", "email", "phone")
+
+
+def entry_as_seen(entry: Entry, actor: Actor) -> Entry:
+    """The entry as ``actor`` may read it: without its contact person, e-mail and phone unless their role
+    may read those (organisers); a copy that is not in the session, so nothing is written back."""
+    if allowed(actor.role, "entries.contacts"):
+        return entry
+    return Entry.model_validate(entry.model_dump() | dict.fromkeys(CONTACT_FIELDS, ""))
 
 
 def entries_of(session: Session, edition_id: int) -> list[Entry]:

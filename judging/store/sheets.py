@@ -30,7 +30,7 @@ from judging.core.states import LiveState, RoundStatus, SheetProgress, SheetStat
 from judging.errors import NotFound, PermissionDenied, Problem, ScoreError, StaleWriteError
 from judging.store.assignment import add_conflict
 from judging.store.audit_log import record_event
-from judging.store.editions import get_round, round_rubric
+from judging.store.editions import entry_as_seen, get_round, round_rubric
 from judging.store.guard import guarded
 from judging.store.lifecycle import round_write
 from judging.store.models import (
@@ -579,7 +579,7 @@ def submitted_sheets(session: Session, *, round_id: int | None = None, actor: Ac
     )
     if round_id is not None:
         stmt = stmt.where(ScoreSheet.round_id == round_id)
-    return [SubmittedSheetRow(sheet, Person(uid, name, display), entry, rnd)
+    return [SubmittedSheetRow(sheet, Person(uid, name, display), entry_as_seen(entry, actor), rnd)
             for sheet, uid, name, display, entry, rnd in session.exec(stmt)]
 
 
