@@ -26,6 +26,7 @@ COMMANDS = {
     "bundle": ("results", "make a reproducible bundle / 生成复核数据包"),
     "db": ("db", "database schema / 数据库结构"),
     "demo": ("demo", "build the demo contest / 建立演示大赛"),
+    "documents": ("documents", "issuer and certificate numbering / 公文落款与证书编号"),
     "export": ("results", "award list as XLSX/CSV/PDF/DOCX/certificates / 导出名单"),
     "health": ("serve", "check the database and its schema / 检查数据库与结构版本"),
     "import": ("data", "import entries, judges (CSV/XLSX) or materials / 导入作品、评委或作品材料"),

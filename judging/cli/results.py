@@ -22,6 +22,7 @@ from judging.core.bundle import (
 from judging.core.bundle_anchor import bundle_publication, changed_files
 from judging.core.checkpoint import matches as digest_matches
 from judging.core.checkpoint import short_form
+from judging.core.documents import DEFAULT_CERTIFICATE_SCHEME, scheme_fields
 from judging.core.permissions import CLI
 from judging.core.ranking import default_award_config, load_award_config
 from judging.core.rubric import load_rubric
@@ -29,10 +30,9 @@ from judging.core.scores_io import read_scores_csv
 from judging.errors import JudgingError, Problem
 from judging.i18n import t
 from judging.store.db import database_url, make_engine, normalise_url, open_database, read_session
+from judging.store.documents import publication_documents
 from judging.store.publication import (
     anchors_of,
-    current_list,
-    edition_info,
     get_publication,
     publication_bundle,
 )
@@ -68,7 +68,11 @@ def register(subparsers) -> None:
     export.add_argument("--entries", type=Path, help="entries CSV with titles and organisations / 作品信息")
     export.add_argument("--edition", help="edition name for the documents / 大赛名称")
     export.add_argument("--year", type=int, default=date.today().year)
-    export.add_argument("--organiser", default="", help="主办单位 on the announcement and certificates")
+    export.add_argument("--organiser", default="", help="主办单位 on the announcement and certificates (from files; "
+                        "with --publication, instead of the edition's, set by judging documents set)")
+    export.add_argument("--track-names", default="", help="from files: track=中文名称,... for the documents")
+    export.add_argument("--scheme", default=None, help="from files: certificate numbers, e.g. "
+                        "\"{year}信创赛证字第{seq:03d}号\"")
     export.add_argument("--final", action="store_true", help="the final list, not the 公示 list")
     export.add_argument("--formats", default=",".join(exports.EXPORT_KINDS),
                         help=f"comma-separated: {', '.join(exports.EXPORT_KINDS)}, bundle")
@@ -180,6 +184,18 @@ def _read_entries(path: Path) -> pd.DataFrame:
     return frame.rename(columns={c: ENTRY_COLUMN_NAMES.get(c.strip(), c.strip()) for c in frame.columns})
 
 
+def _track_names(text: str) -> dict[str, str]:
+    """``life=生活类,public=公共服务类`` as a mapping, or an error naming the part that is not ``key=name``."""
+    names = {}
+    for part in text.replace("，", ",").split(","):
+        if part.strip():
+            key, sep, name = part.partition("=")
+            if not sep or not key.strip() or not name.strip():
+                raise _fail("doc.cli.bad_track_names", value=part.strip())
+            names[key.strip()] = name.strip()
+    return names
+
+
 def run_export(args) -> int:
     kinds = [k.strip() for k in args.formats.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in exports.EXPORT_KINDS + ("bundle",)]
@@ -191,8 +207,7 @@ def run_export(args) -> int:
         engine = _engine(args)
         with read_session(engine) as session:
             publication = get_publication(session, args.publication, actor=CLI)
-            table = current_list(session, publication.id, actor=CLI)
-            info = edition_info(session, publication, organiser=args.organiser)
+            table, info = publication_documents(session, publication.id, issuer=args.organiser, actor=CLI)
             if "bundle" in kinds:
                 files[exports.export_filename(info, "bundle")] = publication_bundle(session, publication.id, actor=CLI)
     else:
@@ -211,7 +226,11 @@ def run_export(args) -> int:
         for column in ("title", "organisation"):
             if column not in table:
                 table[column] = ""
-        info = exports.EditionInfo(name=args.edition, year=args.year, organiser=args.organiser, final=args.final)
+        info = exports.EditionInfo(name=args.edition, year=args.year, organiser=args.organiser, final=args.final,
+                                   track_names=_track_names(args.track_names),
+                                   certificate_scheme=args.scheme or DEFAULT_CERTIFICATE_SCHEME)
+        if args.scheme is not None:
+            scheme_fields(args.scheme)
         if "bundle" in kinds:
             raise _fail("results.cli.bundle_needs_scores")
     args.out.mkdir(parents=True, exist_ok=True)

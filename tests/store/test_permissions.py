@@ -21,12 +21,14 @@ from judging.core import permissions
 from judging.core.audit_query import LogQuery
 from judging.core.award_settings import default_round_awards
 from judging.core.bundle import BundleSettings
+from judging.core.documents import DocumentSettings
 from judging.core.permissions import CLI, SYSTEM, SYSTEM_ROLE, Actor
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
 from judging.core.scores_io import empty_scores_frame
 from judging.errors import JudgingError, PermissionDenied
 from judging.store import (
+    documents,
     imports,
     panel,
     publication,
@@ -275,6 +277,8 @@ STORE_ACTIONS = {
     "reopen": (lambda s, i, a: publication.reopen(s, publication_id=999, reason="复核", actor=a), ORG),
     "save_award_settings": (lambda s, i, a: save_award_settings(s, round_id=i["prelim"], awards=default_round_awards(),
                                                                 based_on=0, actor=a), ORG),
+    "save_document_settings": (lambda s, i, a: documents.save_document_settings(
+        s, edition_id=i["edition"], settings=DocumentSettings(issuer="某局"), based_on=0, actor=a), ORG),
     "attach_material": (lambda s, i, a: attach_material(s, entry_id=i["E3"], file_name="E3.pdf", data=pdf_bytes("E3"),
                                                         actor=a), ORG),
     "import_materials": (lambda s, i, a: import_materials(s, edition_id=i["edition"], files=[("E3_附件.png", PNG)],
@@ -404,6 +408,11 @@ STORE_READS = {
     "award_settings_of": (lambda s, i, a: award_settings_of(s, round_id=i["prelim"], actor=a), SCORES),
     "award_settings_history": (lambda s, i, a: award_settings_history(s, round_id=i["prelim"], actor=a), SCORES),
     "panel_decisions": (lambda s, i, a: publication.panel_decisions(s, round_id=i["prelim"], actor=a), SCORES),
+    "document_settings_of": (lambda s, i, a: documents.document_settings_of(s, edition_id=i["edition"], actor=a),
+                             LISTS),
+    "document_settings_history": (lambda s, i, a: documents.document_settings_history(
+        s, edition_id=i["edition"], actor=a), LISTS),
+    "publication_documents": (lambda s, i, a: documents.publication_documents(s, i["publication"], actor=a), LISTS),
     "entry_materials": (lambda s, i, a: entry_materials(s, entry_ids=[i["E1"]], actor=a), MATERIALS),
     "material_file": (lambda s, i, a: material_file(s, material_id=i["material"], actor=a), MATERIALS),
     "sheet_materials own sheet": (lambda s, i, a: sheet_materials(s, **_sheet(i), actor=a), SHEET_J1),
@@ -441,7 +450,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
     "sessions", "award_settings", "seals", "audit_verify", "checkpoints", "materials",
-    "audit_events", "mail", "paper"))
+    "audit_events", "mail", "paper", "documents"))
 
 
 def _public_functions():
