@@ -22,12 +22,16 @@ from judging.core.scoring import missing_comments
 from judging.core.sheet_ids import parse_sheet_code, sheet_code
 from judging.core.states import RoundStatus, SheetStatus
 from judging.errors import Problem, ScoreError
-from judging.store.audit_log import record_event
+from judging.store.audit_log import record_event, record_events
 from judging.store.editions import get_round, round_rubric
 from judging.store.guard import guarded
+from judging.store.imports import (
+    _write_scores as write_scores,  # the bulk writer of score files: save_score's rows
+)
+from judging.store.lifecycle import check_round_unpublished
 from judging.store.models import Assignment, Conflict, Edition, Entry, Score, ScoreSheet, Track, User, utcnow
 from judging.store.models_mail import PaperSheet
-from judging.store.sheets import save_comment, save_score, stable_order_key
+from judging.store.sheets import save_comment, stable_order_key
 
 
 @guarded("scores.import")
@@ -122,23 +126,42 @@ def type_in_sheets(session: Session, *, sheets: list[TypedSheet], round_id: int 
             ready.append((typed, found[0]))
     if problems:
         raise ScoreError(problems)
+    by_round: dict[int, list[tuple[TypedSheet, PaperSheet]]] = {}
     for typed, sheet in ready:
-        where = dict(round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id)
-        for criterion, value in typed.scores.items():
-            save_score(session, **where, criterion=criterion, value=value, actor=actor, enforce_assignment=False)
-        for criterion, text_value in typed.comments.items():
-            save_comment(session, **where, criterion=criterion, text_value=text_value, actor=actor,
-                         enforce_assignment=False)
-        online = session.exec(select(ScoreSheet).where(ScoreSheet.round_id == sheet.round_id,
-                                                       ScoreSheet.judge_id == sheet.judge_id,
-                                                       ScoreSheet.entry_id == sheet.entry_id)).one()
-        online.status, online.submitted_at, online.updated_at = SheetStatus.SUBMITTED, utcnow(), utcnow()
-        sheet.typed_at, sheet.typed_by = utcnow(), actor.username
-        session.add_all([online, sheet])
-        session.flush()
-        record_event(session, actor=actor, action="paper.typed", subject=f"round:{sheet.round_id}",
-                     payload={"sheet": sheet_code(sheet.id), **where, "scores": typed.scores})
+        by_round.setdefault(sheet.round_id, []).append((typed, sheet))
+    for rid, typed_sheets in by_round.items():
+        _store_round(session, rnd=get_round(session, rid), typed_sheets=typed_sheets, actor=actor)
     return len(ready)
+
+
+def _store_round(session: Session, *, rnd, typed_sheets: list[tuple[TypedSheet, PaperSheet]], actor: Actor) -> None:
+    """The scores and criterion comments in bulk (the rows, versions and ``score.save``/``comment.save``
+    events ``save_score`` would write one by one: a typing file of thousands of sheets holds SQLite's
+    write lock for seconds, not minutes), the whole-sheet comments through ``save_comment``, then the
+    sheets submitted and marked typed, one ``paper.typed`` event each."""
+    check_round_unpublished(session, round_id=rnd.id)
+    rows = [(sheet.judge_id, sheet.entry_id, key, value, typed.comments.get(key, ""))
+            for typed, sheet in typed_sheets for key, value in typed.scores.items()]
+    write_scores(session, rnd=rnd, rows=rows, actor=actor)
+    for typed, sheet in typed_sheets:
+        if typed.comments.get(""):
+            save_comment(session, round_id=rnd.id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, criterion="",
+                         text_value=typed.comments[""], actor=actor, enforce_assignment=False)
+    pairs = {(sheet.judge_id, sheet.entry_id) for _, sheet in typed_sheets}
+    now = utcnow()
+    for online in session.exec(select(ScoreSheet).where(ScoreSheet.round_id == rnd.id)):
+        if (online.judge_id, online.entry_id) in pairs:
+            online.status, online.submitted_at, online.updated_at = SheetStatus.SUBMITTED, now, now
+            session.add(online)
+    events = []
+    for typed, sheet in typed_sheets:
+        sheet.typed_at, sheet.typed_by = now, actor.username
+        session.add(sheet)
+        events.append((actor, "paper.typed", f"round:{rnd.id}", {
+            "sheet": sheet_code(sheet.id), "judge_id": sheet.judge_id, "entry_id": sheet.entry_id,
+            "scores": typed.scores}))
+    session.flush()
+    record_events(session, events)
 
 
 def _sheet_problems(session: Session, typed: TypedSheet, *, round_id: int | None) -> tuple[PaperSheet | None, list[Problem]]:

@@ -1,10 +1,7 @@
-"""Paper score sheets: print a judge's or the whole round's sheets (PDF per judge, with the typing
-file), and the form the organiser's staff type a signed sheet into, by its id, or a typing file."""
+"""Paper score sheets: print a judge's or the whole round's sheets (one PDF, judge after judge, with
+the typing file), and the form the organiser's staff type a signed sheet into, by its id, or a typing file."""
 
 from __future__ import annotations
-
-import io
-import zipfile
 
 import streamlit as st
 
@@ -51,18 +48,10 @@ def _print(round_id: int, actor: Actor) -> None:
         if not every:
             st.info(tr("paper.nothing_to_print"))
             st.session_state.pop(PDF_KEY, None)
-        elif len(by_judge) == 1:
-            name = next(iter(by_judge))
-            st.session_state[PDF_KEY] = (f"{name}.pdf", render_paper_sheets(every, rubric, lang=lang()),
-                                         "application/pdf", len(every), typing_csv(every, rubric, lang=lang()))
-        else:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-                for name, sheets in by_judge.items():
-                    z.writestr(f"{name}.pdf", render_paper_sheets(sheets, rubric, lang=lang()))
-                z.writestr("typing.csv", typing_csv(every, rubric, lang=lang()))
-            st.session_state[PDF_KEY] = ("paper-sheets.zip", buffer.getvalue(), "application/zip", len(every),
-                                         typing_csv(every, rubric, lang=lang()))
+        else:  # the whole round in one PDF, judge after judge: the font is embedded once (docs/paper-sheets.md)
+            name = f"{next(iter(by_judge))}.pdf" if len(by_judge) == 1 else "paper-sheets.pdf"
+            st.session_state[PDF_KEY] = (name, render_paper_sheets(every, rubric, lang=lang()), "application/pdf",
+                                         len(every), typing_csv(every, rubric, lang=lang()))
     kept = st.session_state.get(PDF_KEY)
     if kept is not None:
         name, data, mime, n, typing = kept

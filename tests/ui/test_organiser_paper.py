@@ -81,3 +81,15 @@ def test_only_organisers_open_the_page(contest):
         at.run()
 
         assert [e.value for e in at.error] == ["您的角色无权访问此页面。"] and not at.text_input, user
+
+
+def test_the_whole_round_prints_as_one_pdf_judge_after_judge(contest):
+    at = page(contest).run()
+
+    at.button(key="oc_paper_make").click().run()
+
+    name, data, mime, n, typing = at.session_state["oc_paper_pdf"]
+    pages = [p.get_textpage().get_text_range() for p in pdfium.PdfDocument(data)]
+    assert (name, n, len(pages)) == ("paper-sheets.pdf", 8, 8)
+    assert ["（j1）" in p for p in pages] == [True] * 4 + [False] * 4
+    assert typing.decode("utf-8-sig").count("PS-") == 8
