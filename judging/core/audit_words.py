@@ -169,6 +169,10 @@ RENDERERS: dict[str, Renderer] = {
     # editions, rounds, entries
     "edition.create": lambda e, n, lang: {"name": e.payload.get("name", ""), "year": e.payload.get("year", "")},
     "track.add": lambda e, n, lang: {"edition": _edition(e, n, lang), "name": e.payload.get("name_zh", "")},
+    "edition.document_settings": lambda e, n, lang: {"edition": _edition(e, n, lang),
+                                                     "issuer": _quoted(e.payload.get("issuer")) or "—",
+                                                     "scheme": _quoted(e.payload.get("certificate_scheme")) or "—",
+                                                     "version": e.payload.get("version", "")},
     "round.create": lambda e, n, lang: {"round": _round(e, n), "rubric": e.payload.get("rubric", ""),
                                         "version": e.payload.get("rubric_version", "")},
     "round.update": _round_update,

@@ -20,6 +20,9 @@ _EVENTS = {
     "demo.passwords": ("{actor} 为演示大赛的 {n} 个账号设置公开密码", "{actor} set the public demo password on {n} accounts"),
     "edition.create": ("{actor} 建立届次“{name}”（{year}）", "{actor} created the edition '{name}' ({year})"),
     "track.add": ("{actor} 为“{edition}”增加赛道“{name}”", "{actor} added the track '{name}' to '{edition}'"),
+    "edition.document_settings": ("{actor} 保存“{edition}”的文书设置（第 {version} 版）：主办单位 {issuer}，证书编号 {scheme}",
+                                  "{actor} saved the document settings of '{edition}' (version {version}): issuer "
+                                  "{issuer}, certificate numbers {scheme}"),
     "round.create": ("{actor} 建立评审阶段“{round}”（评分标准 {rubric} 第 {version} 版）",
                      "{actor} created the round '{round}' (rubric {rubric} version {version})"),
     "round.update": ("{actor} 修改评审阶段“{round}”：{changes}", "{actor} changed the round '{round}': {changes}"),
