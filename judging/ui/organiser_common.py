@@ -89,11 +89,13 @@ def flash_next(message: str) -> None:
     st.session_state["oc_flash"] = message
 
 
-def run_write(action, done: str, *, problems_as_table: bool = True) -> None:
+def run_write(action, done: str, *, problems_as_table: bool = True, after: Callable[[], None] | None = None) -> None:
     """Run a write; show what went wrong, or keep the success message across the rerun.
 
     Problems come as a table (where, row, column: input checks), or with ``problems_as_table=False``
     as one error message (a refusal that is a single sentence, such as freezing a list too early).
+    ``after`` runs once the write is stored, before the rerun (a form empties its fields there: a
+    refused write keeps what was typed).
     """
     try:
         with write_session(engine()) as s:
@@ -105,5 +107,7 @@ def run_write(action, done: str, *, problems_as_table: bool = True) -> None:
         else:
             show_error(exc)
     else:
+        if after is not None:
+            after()
         flash_next(done)
         st.rerun()

@@ -45,6 +45,7 @@ from judging.ui.common import engine, lang, plain, require_page, tr
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
 EXAMPLE_FILE = resources.data_dir() / "edition_example.toml"
+SETUP_TAB = "oc_setup_tab"  # the tab this browser tab is on
 
 
 def default_rounds(kind: str) -> list[dict]:
@@ -96,7 +97,10 @@ def render() -> None:
     user = require_page("setup")
     st.title(tr("page.oc_setup"))
     flash()
-    new, from_file, settings = st.tabs([tr("oc.setup.tab_new"), tr("oc.setup.tab_file"), tr("oc.setup.tab_rounds")])
+    # keyed and reported to the server: a save's rerun (and the message it shows above) keeps the tab
+    # being edited instead of going back to the first one
+    new, from_file, settings = st.tabs([tr("oc.setup.tab_new"), tr("oc.setup.tab_file"), tr("oc.setup.tab_rounds")],
+                                       key=SETUP_TAB, on_change="rerun")
     with new:
         _new_edition(user)
     with from_file:
@@ -197,7 +201,7 @@ def _round_settings(actor: Actor) -> None:
                 entries=entries))
     st.dataframe(pd.DataFrame([{tr("oc.col_key"): t.key, tr("oc.col_name_zh"): t.name_zh,
                                 tr("oc.col_name_en"): t.name_en} for t in tracks]), hide_index=True, width="stretch")
-    with st.form("oc_add_track", clear_on_submit=True):
+    with st.form("oc_add_track"):  # not clear_on_submit: a refused track keeps what was typed
         cols = st.columns(3)
         key = cols[0].text_input(tr("oc.col_key"), key="oc_track_key")
         name_zh = cols[1].text_input(tr("oc.col_name_zh"), key="oc_track_zh")
@@ -215,6 +219,8 @@ def _round_settings(actor: Actor) -> None:
             with write_session(engine()) as s:
                 add_track(s, edition_id=edition.id, key=key.strip(), name_zh=name_zh.strip(),
                                     name_en=name_en.strip(), actor=actor)
+            for field in ("oc_track_key", "oc_track_zh", "oc_track_en"):  # stored: the form starts empty
+                st.session_state.pop(field, None)
             flash_next(tr("oc.setup.track_added", name=plain(name_zh.strip())))
             st.rerun()
 

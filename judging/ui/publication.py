@@ -43,9 +43,20 @@ def list_frame(table: pd.DataFrame) -> pd.DataFrame:
     return out[list(columns)].rename(columns={k: tr(v) for k, v in columns.items()})
 
 
-def _run(action, success_key: str) -> None:
-    """A write from one of this page's forms: its refusals are single sentences, so no table."""
-    run_write(action, tr(success_key), problems_as_table=False)
+def _run(action, success_key: str, *, form: str | None = None) -> None:
+    """A write from one of this page's forms: its refusals are single sentences, so no table. With
+    ``form``, that form's fields start empty once the write is stored (and keep what was typed when
+    it is refused)."""
+    run_write(action, tr(success_key), problems_as_table=False, after=(lambda: _next_form(form)) if form else None)
+
+
+def _form_keys(form: str) -> str:
+    """The key prefix of ``form``'s fields: a new one after each stored write empties them."""
+    return f"{form}_{st.session_state.get(f'{form}_n', 0)}"
+
+
+def _next_form(form: str) -> None:
+    st.session_state[f"{form}_n"] = st.session_state.get(f"{form}_n", 0) + 1
 
 
 def render() -> None:
@@ -111,18 +122,20 @@ def render() -> None:
 
 
 def _objection_forms(publication, objections, entries, titles, tier_keys, tier_names, actor) -> None:
-    with st.expander(tr("pub.add_objection"), expanded=False), st.form(f"pub_obj_{publication.id}",
-                                                                         clear_on_submit=True):
-        entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}")
-        name = st.text_input(tr("pub.col.name"))
-        contact = st.text_input(tr("pub.col.contact"))
-        text = st.text_area(tr("pub.col.text"))
-        attachments = st.text_area(tr("pub.attachments_help"))
-        received = st.date_input(tr("pub.col.received"), value=date.today())
+    form = f"pub_obj_{publication.id}"
+    k = _form_keys(form)  # not clear_on_submit: a refused objection keeps every field as typed
+    with st.expander(tr("pub.add_objection"), expanded=False), st.form(form):
+        entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}",
+                             key=f"{k}_entry")
+        name = st.text_input(tr("pub.col.name"), key=f"{k}_name")
+        contact = st.text_input(tr("pub.col.contact"), key=f"{k}_contact")
+        text = st.text_area(tr("pub.col.text"), key=f"{k}_text")
+        attachments = st.text_area(tr("pub.attachments_help"), key=f"{k}_attachments")
+        received = st.date_input(tr("pub.col.received"), value=date.today(), key=f"{k}_received")
         if st.form_submit_button(tr("pub.add_objection")):
             _run(lambda s: pub.add_objection(s, publication_id=publication.id, entry_id=entry, name=name,
                                              contact=contact, text=text, attachments=attachments,
-                                             received_on=received, actor=actor), "pub.objection_added")
+                                             received_on=received, actor=actor), "pub.objection_added", form=form)
     open_ones = [o for o in objections if o.status == "open"]
     if not open_ones:
         return
@@ -142,14 +155,16 @@ def _objection_forms(publication, objections, entries, titles, tier_keys, tier_n
 
 
 def _change_form(publication, entries, titles, tier_keys, tier_names, actor) -> None:
-    with st.expander(tr("pub.manual_change"), expanded=False), st.form(f"pub_change_{publication.id}",
-                                                                         clear_on_submit=True):
-        entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}")
-        tier = st.selectbox(tr("export.col.tier"), tier_keys, format_func=lambda k: tier_names[k])
-        reason = st.text_area(tr("pub.col.reason"))
+    form = f"pub_change_{publication.id}"
+    k = _form_keys(form)  # a refused change keeps what was typed
+    with st.expander(tr("pub.manual_change"), expanded=False), st.form(form):
+        entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}",
+                             key=f"{k}_entry")
+        tier = st.selectbox(tr("export.col.tier"), tier_keys, format_func=lambda t: tier_names[t], key=f"{k}_tier")
+        reason = st.text_area(tr("pub.col.reason"), key=f"{k}_reason")
         if st.form_submit_button(tr("pub.manual_change")):
             _run(lambda s: pub.change_tier(s, publication_id=publication.id, entry_id=entry, tier=tier, reason=reason,
-                                           actor=actor), "pub.changed")
+                                           actor=actor), "pub.changed", form=form)
 
 
 def _freeze_form(publication, objections, actor) -> None:
