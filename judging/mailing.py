@@ -87,13 +87,14 @@ class Transport:
 
 
 def _address_problem(email: str) -> str | None:
+    """The text key of what is wrong with a judge's address, or None."""
     if not email:
-        return "no_email"
+        return "mail.no_email"
     try:
         Address(addr_spec=email)
     except (ValueError, IndexError, TypeError):
-        return "bad_email"
-    return None if "@" in email else "bad_email"
+        return "mail.bad_email"
+    return None if "@" in email else "mail.bad_email"
 
 
 def send_round_mail(
@@ -125,7 +126,7 @@ def send_round_mail(
         if problem is None:
             sendable.append(r)
         else:
-            report.failed[r.username] = Problem(f"mail.{problem}", {}).message(lang)
+            report.failed[r.username] = Problem(problem, {}).message(lang)
     # argon2 is slow on purpose: hash before the claim's transaction (see judging.core.handout)
     fresh = [r.username for r in sendable if kind == INVITE and r.never_signed_in]
     prepared = prepare_passwords(fresh, hash_password=hash_password) if fresh else {}

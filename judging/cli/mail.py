@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from judging.core.mail import INVITE, REMIND, public_url, smtp_settings
+from judging.core.mail import INVITE, KIND_NAMES, REMIND, public_url, smtp_settings
 from judging.core.permissions import CLI
 from judging.i18n import t
 from judging.mailing import send_round_mail
@@ -48,7 +48,7 @@ def run_mail(args) -> int:
     report = send_round_mail(engine, kind=args.kind, round_id=args.round_id, settings=settings, base_url=base_url,
                              actor=CLI, resend_after=resend_after, behind_only=getattr(args, "behind_only", False),
                              lang=args.lang)
-    print(t("mail.report", kind=t(f"mail.kind.{args.kind}"), batch=report.batch, sent=len(report.sent),
+    print(t("mail.report", kind=t(KIND_NAMES[args.kind]), batch=report.batch, sent=len(report.sent),
             skipped=len(report.skipped), failed=len(report.failed)))
     if report.passwords_issued:
         print(t("mail.report_passwords", n=len(report.passwords_issued)))

@@ -33,6 +33,10 @@ PLAIN, STARTTLS, SSL = "plain", "starttls", "ssl"
 DEFAULT_PORTS = {PLAIN: 25, STARTTLS: 587, SSL: 465}  # RFC 5321, RFC 6409 (submission), RFC 8314 (implicit TLS)
 DEFAULT_TIMEOUT_S = 30.0  # a server that has not answered in 30 s will not; the rest of the batch goes on
 _TRUE = {"1", "true", "yes", "on"}
+# kind → its texts: (subject, greeting, body), and its name in reports
+TEMPLATES = {INVITE: ("mail.invite.subject", "mail.invite.greeting", "mail.invite.body"),
+             REMIND: ("mail.remind.subject", "mail.remind.greeting", "mail.remind.body")}
+KIND_NAMES = {INVITE: "mail.kind.invite", REMIND: "mail.kind.remind"}
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,8 @@ def compose(facts: MailFacts, *, sender: str, lang: str = "zh") -> EmailMessage:
         "remaining": max(facts.entries - facts.submitted, 0), "link": facts.link,
         "deadline": facts.deadline or t("mail.no_deadline", lang),
     }
-    lines = [t(f"mail.{facts.kind}.greeting", lang, **params), "", t(f"mail.{facts.kind}.body", lang, **params), ""]
+    subject, greeting, body = TEMPLATES[facts.kind]
+    lines = [t(greeting, lang, **params), "", t(body, lang, **params), ""]
     lines.append(t("mail.link_line", lang, **params))
     lines.append(t("mail.username_line", lang, **params))
     if facts.kind == INVITE:
@@ -140,7 +145,7 @@ def compose(facts: MailFacts, *, sender: str, lang: str = "zh") -> EmailMessage:
             lines.append(t("mail.own_password", lang))
     lines += ["", t("mail.signature", lang, **params)]
     message = EmailMessage()
-    message["Subject"] = t(f"mail.{facts.kind}.subject", lang, **params)
+    message["Subject"] = t(subject, lang, **params)
     message["From"] = sender
     message["To"] = Address(display_name=facts.display_name, addr_spec=facts.email.strip())
     message["Date"] = formatdate(localtime=False, usegmt=True)

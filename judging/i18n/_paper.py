@@ -49,7 +49,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "paper.download_typing": {"zh": "下载录入表（CSV）", "en": "Download the typing file (CSV)"},
     "paper.type_heading": {"zh": "录入纸质评分表", "en": "Type in a paper sheet"},
     "paper.code_input": {"zh": "评分表编号", "en": "Sheet id"},
-    "paper.check_code": {"zh": "查找", "en": "Look up"},
     "paper.sheet_found": {"zh": "评分表 {code}：评委 {judge}（{username}），作品 {entry} {title}，评审阶段 {round}",
                           "en": "Sheet {code}: judge {judge} ({username}), entry {entry} {title}, round {round}"},
     "paper.already_typed": {"zh": "该评分表已于 {at}（UTC）由 {by} 录入", "en": "this sheet was typed in at {at} (UTC) by {by}"},

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from judging.core.mail import INVITE, KINDS, REMIND, public_url, smtp_settings
+from judging.core.mail import INVITE, KIND_NAMES, KINDS, REMIND, public_url, smtp_settings
 from judging.core.permissions import Actor
 from judging.errors import ConfigError, JudgingError
 from judging.mailing import send_round_mail
@@ -19,6 +19,7 @@ from judging.store.db import read_session
 from judging.store.mail import mail_log, newest_batch
 from judging.ui.common import engine, lang, tr
 
+STATE_NAMES = {"pending": "mail.state.pending", "sent": "mail.state.sent", "failed": "mail.state.failed"}
 REPORT_KEY = "oc_mail_report"  # per tab: the outcome of this tab's last send, shown once it reran
 
 
@@ -36,22 +37,22 @@ def mail_panel(round_id: int, actor: Actor) -> None:
         behind_only = st.checkbox(tr("mail.behind_only"), value=True, key="oc_mail_behind")
         cols = st.columns(2)
         for col, kind in zip(cols, KINDS, strict=True):
-            name = tr(f"mail.kind.{kind}")
+            name = tr(KIND_NAMES[kind])
             n = newest[kind]
             col.caption(tr("mail.batch_caption", kind=name, batch=n) if n else tr("mail.none_yet", kind=name))
             args = (round_id, actor, kind, None, behind_only)
             col.button(tr("mail.send_invites" if kind == INVITE else "mail.send_reminders"), key=f"oc_mail_{kind}_{n}",
                        on_click=_send, args=args)
             if n:
-                col.button(tr(f"mail.resend_{'invites' if kind == INVITE else 'reminders'}", next=n + 1),
+                col.button(tr("mail.resend_invites" if kind == INVITE else "mail.resend_reminders", next=n + 1),
                            key=f"oc_mail_{kind}_again_{n}", on_click=_send, args=(round_id, actor, kind, n, behind_only))
     _report()
     if log:
         st.caption(tr("mail.log_heading"))
         st.dataframe(pd.DataFrame([{
-            tr("mail.col.kind"): tr(f"mail.kind.{m.kind}"), tr("mail.col.batch"): m.batch,
+            tr("mail.col.kind"): tr(KIND_NAMES[m.kind]), tr("mail.col.batch"): m.batch,
             tr("mail.col.judge"): f"{m.display_name}（{m.username}）", tr("mail.col.to"): m.recipient,
-            tr("mail.col.state"): tr(f"mail.state.{m.state}"), tr("mail.col.password"): "✓" if m.password_issued else "",
+            tr("mail.col.state"): tr(STATE_NAMES[m.state]), tr("mail.col.password"): "✓" if m.password_issued else "",
             tr("mail.col.attempts"): m.attempts, tr("mail.col.error"): m.error,
         } for m in log]), hide_index=True, width="stretch")
 
@@ -75,7 +76,7 @@ def _report() -> None:
     if what == "error":
         st.error(value)
         return
-    text = tr("mail.report", kind=tr(f"mail.kind.{value.kind}"), batch=value.batch, sent=len(value.sent),
+    text = tr("mail.report", kind=tr(KIND_NAMES[value.kind]), batch=value.batch, sent=len(value.sent),
               skipped=len(value.skipped), failed=len(value.failed))
     (st.warning if value.failed else st.success)(text)
     if value.passwords_issued:
