@@ -30,6 +30,8 @@ COMMANDS = {
     "export": ("results", "award list as XLSX/CSV/PDF/DOCX/certificates / 导出名单"),
     "health": ("serve", "check the database and its schema / 检查数据库与结构版本"),
     "import": ("data", "import entries, judges (CSV/XLSX) or materials / 导入作品、评委或作品材料"),
+    "mail": ("mail", "invitations and reminders to judges by e-mail / 评审邀请与提醒邮件"),
+    "paper": ("paper", "paper score sheets to print (PDF) and to type in / 纸质评分表"),
     "rank": ("rank", "rank entries and allocate awards / 排名与评奖"),
     "restore": ("backup", "restore a backup into an empty database / 从备份恢复"),
     "rubric": ("rubric", "rubric files / 评分标准文件"),

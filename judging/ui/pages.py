@@ -68,6 +68,7 @@ ROUTES: tuple[Route, ...] = (
     _page("screen", "page.oc_screen", ":material/tv:", "judging.ui.organiser_screen:render", "nav.judging"),
     _page("conflicts", "page.conflicts_sheets", ":material/do_not_disturb_on:",
           "judging.ui.organiser_conflicts:render", "nav.judging"),
+    _page("paper", "page.oc_paper", ":material/print:", "judging.ui.organiser_paper:render", "nav.judging"),
     _page("award_settings", "page.award_settings", ":material/workspace_premium:", "judging.ui.organiser_awards:render",
           "nav.results"),
     _page("results", "page.results", ":material/leaderboard:", "judging.ui.results:render", "nav.results"),
