@@ -72,6 +72,27 @@ def pdf_with_javascript(*, hidden: str = "") -> bytes:
     return out.getvalue()
 
 
+def pdf_with_binary_stream(payload: bytes) -> bytes:
+    """A small valid PDF with an image stream whose (binary) data is ``payload``: a photo's bytes may
+    hold "/JS" by chance without being any action."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /XObject << /Im1 4 0 R >> >> >>",
+               b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceGray "
+               b"/Filter /DCTDecode /Length %d >>\nstream\n" % len(payload) + payload + b"\nendstream"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref))
+    return out.getvalue()
+
+
 def zip_bomb_docx(unpacked_mb: int = 300) -> bytes:
     """A DOCX-looking ZIP with one part of zeros that unpacks to ``unpacked_mb`` MB (about 300 KB packed)."""
     buffer = io.BytesIO()

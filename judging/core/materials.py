@@ -61,7 +61,8 @@ _PDF_ACTIVE = {b"/JavaScript": "JavaScript", b"/JS": "JavaScript", b"/Launch": "
                b"/XFA": "XFA", b"/SubmitForm": "SubmitForm", b"/ImportData": "ImportData"}
 _PDF_NAME = re.compile(rb"/[A-Za-z0-9#]+")
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PDF_HEADER_SCAN = 4096  # a stream's dictionary is looked for this far before its data
 _NAME_BOUNDARY = re.compile(r"[A-Za-z0-9]")
 
 
@@ -142,24 +143,29 @@ def _plain_names(chunk: bytes) -> set[bytes]:
 def pdf_active_content(data: bytes) -> list[str]:
     """The kinds of active content a PDF declares (JavaScript, Launch, ...), sorted; [] if none.
 
-    Names are looked for in the file and inside its compressed streams (object streams hide whole
-    dictionaries), each inflated up to a cap."""
-    found = {_PDF_ACTIVE[n] for n in _plain_names(data) if n in _PDF_ACTIVE}
-    inflated_total = 0
+    Names are looked for in the file's objects outside stream data (a scanned page or a photo is
+    binary that may hold "/JS" by chance), and inside compressed object streams (``/Type /ObjStm``,
+    where whole dictionaries hide), each inflated up to a cap."""
+    found: set[str] = set()
+    outside, position, inflated_total = [], 0, 0
     for match in _PDF_STREAM.finditer(data):
-        if inflated_total >= MAX_INFLATED_TOTAL:
-            break
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            break
-        decompressor = zlib.decompressobj()
-        try:
-            inflated = decompressor.decompress(data[start:end], MAX_INFLATED_STREAM)
-        except zlib.error:
-            continue  # not a Flate stream (an image, a font in another filter): nothing to read in it
-        inflated_total += len(inflated)
-        found |= {_PDF_ACTIVE[n] for n in _plain_names(inflated) if n in _PDF_ACTIVE}
+        if match.start() < position:  # "stream" inside the data of a stream already skipped
+            continue
+        header = data[max(position, match.start() - _PDF_HEADER_SCAN):match.start()]
+        outside.append(data[position:match.start()])
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end + len(b"endstream")
+        if b"/ObjStm" in header and inflated_total < MAX_INFLATED_TOTAL:
+            try:
+                inflated = zlib.decompressobj().decompress(data[match.end():end - len(b"endstream")],
+                                                           MAX_INFLATED_STREAM)
+            except zlib.error:
+                inflated = b""  # not Flate: nothing readable to look into
+            inflated_total += len(inflated)
+            found |= {_PDF_ACTIVE[n] for n in _plain_names(inflated) if n in _PDF_ACTIVE}
+        position = end
+    outside.append(data[position:])
+    found |= {_PDF_ACTIVE[n] for n in _plain_names(b"\n".join(outside)) if n in _PDF_ACTIVE}
     return sorted(found)
 
 

@@ -44,7 +44,7 @@ def render() -> None:
         return
     n = st.session_state.setdefault(UPLOAD_ROUND, 0)
     mode = st.radio(tr("mat.ui.mode"), ("one", "bulk"), horizontal=True, key="oc_mat_mode",
-                    format_func=lambda m: tr(f"mat.ui.mode_{m}"))
+                    format_func=lambda m: tr("mat.ui.mode_one") if m == "one" else tr("mat.ui.mode_bulk"))
     if mode == "bulk":
         _bulk(edition.id, user, n)
         return
