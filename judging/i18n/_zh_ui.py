@@ -37,4 +37,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "oc.screen.how_percentile": {"zh": "最终得分为按评委百分位换算后的得分",
                                  "en": "The final score is computed from each judge's percentiles"},
     "oc.screen.how_other": {"zh": "最终得分计算方法：{method}", "en": "How the final score is made: {method}"},
+    # the judge diagnostics table and chart (judging/ui/judge_table.py)
+    "jt.col.judge": {"zh": "评委", "en": "Judge"},
+    "jt.col.noise": {"zh": "离散度（分）", "en": "Noise (points)"},
+    "jt.col.consistency": {"zh": "一致性", "en": "Consistency"},
+    "jt.col.flags": {"zh": "提示", "en": "Flags"},
+    "jt.chart_title": {"zh": "评委宽严与尺度", "en": "Judges' severity and scale use"},
+    "results.bump_title": {"zh": "各方法下的名次变化（粗线：奖项等级随方法改变）",
+                           "en": "Rank under each method (thick lines: the tier changes with the method)"},
+    "results.interval_title": {"zh": "得分与区间（虚线为奖项分界）", "en": "Scores with intervals (dashed: award boundaries)"},
 }

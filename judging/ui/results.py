@@ -33,12 +33,12 @@ from judging.store.award_settings import award_settings_of
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.scores import round_data, sheet_status_rows
-from judging.ui import panel_decisions
+from judging.ui import judge_table, panel_decisions
 from judging.ui.common import engine, lang, show_error, tr
 from judging.ui.organiser_common import round_page
 
-CHART_MAX_ROWS = 60  # an interval chart taller than this stops being readable; the table has every row
-ROW_HEIGHT_PX = 18
+CHART_MAX_ROWS = 200  # a track of up to 200 entries is drawn whole (the chart grows; the table has every row)
+ROW_HEIGHT_PX = 22  # one label per row at the default 11 px font, none skipped
 CACHE_TTL_S = 3600
 
 
@@ -94,7 +94,7 @@ def interval_chart(table: pd.DataFrame, boundaries: pd.DataFrame, tier_labels: l
                                                                    strict=True)]
     data["award"] = data["tier_label"].replace("", tr("results.no_award"))
     order = list(data["label"])
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False))
     domain = [*tier_labels, tr("results.no_award")]
     colours = [*TIER_COLOURS[: len(tier_labels)], NO_AWARD_COLOUR]
     color = alt.Color("award:N", title=tr("export.col.tier"), scale=alt.Scale(domain=domain, range=colours))
@@ -112,7 +112,8 @@ def interval_chart(table: pd.DataFrame, boundaries: pd.DataFrame, tier_labels: l
     lines = alt.Chart(boundaries).mark_rule(strokeDash=[5, 4], color="#888").encode(
         x="boundary:Q", tooltip=[alt.Tooltip("tier:N", title=tr("export.col.tier")),
                                  alt.Tooltip("boundary:Q", format=".2f", title=tr("results.boundary"))])
-    return (ranges + points + lines).properties(height=max(120, ROW_HEIGHT_PX * len(data)))
+    return (ranges + points + lines).properties(height=max(120, ROW_HEIGHT_PX * len(data)),
+                                                title=tr("results.interval_title"))
 
 
 def bump_chart(moves: pd.DataFrame, methods: list[str]) -> alt.Chart:
@@ -125,22 +126,10 @@ def bump_chart(moves: pd.DataFrame, methods: list[str]) -> alt.Chart:
         color=alt.Color("entry_id:N", legend=None),
         strokeWidth=alt.condition("datum.tier_changes", alt.value(3), alt.value(1)),
         opacity=alt.condition("datum.tier_changes", alt.value(1.0), alt.value(0.35)),
-        tooltip=["entry_id:N", "method_label:N", "rank:Q", "tier:N"],
-    ).properties(height=360)
-
-
-def judge_chart(judges: pd.DataFrame) -> alt.Chart:
-    """Severity (offset in points) against scale use; a flagged judge is drawn in red."""
-    data = judges.assign(flagged=judges["flags"].fillna("") != "")
-    return alt.Chart(data).mark_circle().encode(
-        x=alt.X("severity:Q", title=tr("results.severity")),
-        y=alt.Y("scale:Q", title=tr("results.scale_use")),
-        size=alt.Size("n_sheets:Q", title=tr("results.sheets")),
-        color=alt.condition("datum.flagged", alt.value("#d62728"), alt.value("#1f77b4")),
-        tooltip=["judge_id:N", "n_sheets:Q", alt.Tooltip("severity:Q", format=".1f"),
-                 alt.Tooltip("scale:Q", format=".2f"), alt.Tooltip("noise:Q", format=".1f"),
-                 alt.Tooltip("consistency:Q", format=".2f"), "flags:N"],
-    ).properties(height=320)
+        tooltip=[alt.Tooltip("entry_id:N", title=tr("export.col.entry_id")),
+                 alt.Tooltip("method_label:N", title=tr("results.method")),
+                 alt.Tooltip("rank:Q", title=tr("export.col.rank")), alt.Tooltip("tier:N", title=tr("export.col.tier"))],
+    ).properties(height=max(360, 12 * moves["entry_id"].nunique()), title=tr("results.bump_title"))
 
 
 def ranking_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -248,8 +237,11 @@ def render() -> None:
             st.caption(tr("results.compare_hint"))
     with judges_tab:
         judges = result.judges
-        st.altair_chart(judge_chart(judges), width="stretch")
-        st.dataframe(judges, hide_index=True, width="stretch")
+        with read_session(engine()) as s:
+            # the round's judges by user name (the auditor may not read accounts, but reads the round)
+            names = {r["judge"]: r["judge_name"] for r in sheet_status_rows(s, round_id=rnd.id, actor=user)}
+        st.altair_chart(judge_table.judge_chart(judges, names), width="stretch")
+        st.dataframe(judge_table.judge_frame(judges, names, flag_words), hide_index=True, width="stretch")
 
     if user.role == Role.ORGANISER:
         _publish_section(rnd, settings, publication, user, flagged=len(panel_items(table)),
