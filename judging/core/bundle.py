@@ -6,13 +6,15 @@ Contents (all UTF-8)::
     manifest.json   format, edition, round, creation time, engine version, file sizes
     rubric.json     the round's rubric snapshot
     scores.csv      the raw long-format scores (``judging.core.scores_io``; exact floats); judges'
-                    comments are left out: they play no part in the result
+                    comments are not in it: they play no part in the result
     vetoes.json     一票否决 records: entry_id, judge_id, veto_key, reason
     settings.json   method, seed, draws, level, round weights and the award configuration
     result.json     the engine's table as computed when the bundle was made
     changes.json    manual and objection-driven tier changes, in order, each with its reason
     final_list.json the published list: the result with the changes applied
     entries.json    optional: titles and organisations of the entries
+    comments.json   optional: every comment the judges wrote (judge_id, entry_id, criterion, text;
+                    criterion "" is the sheet's overall comment); only in bundles with comments
     materials.json  optional: the entries' materials when the list was published (entry id, file name,
                     SHA-256, bytes); only in bundles of lists whose entries have materials
 
@@ -47,14 +49,21 @@ from judging.core.ranking import (
     rank,
 )
 from judging.core.rubric import Rubric, rubric_from_json
-from judging.core.scores_io import MAX_SCORE_BYTES, read_scores_csv, write_scores_csv
+from judging.core.scores_io import (
+    BUNDLE_SCORE_COLUMNS,
+    COMMENT_COLUMNS,
+    MAX_SCORE_BYTES,
+    read_scores_csv,
+    write_scores_csv,
+)
 from judging.errors import JudgingError, Problem
 
 BUNDLE_FORMAT = 1
 SUMS_NAME = "SHA256SUMS"
 REQUIRED_FILES = ("manifest.json", "rubric.json", "scores.csv", "vetoes.json", "settings.json", "result.json",
                   "changes.json", "final_list.json")
-OPTIONAL_FILES = ("entries.json", "materials.json")
+OPTIONAL_FILES = ("entries.json", "materials.json", "comments.json")
+COMMENT_FIELDS = ("judge_id", "entry_id", "criterion", "text")
 RESULT_COLUMNS = ("entry_id", "track", "score", "score_low", "score_high", "rank", "rank_low", "rank_high",
                   "tier", "tier_label", "flags", "veto")
 FLOAT_COLUMNS = ("score", "score_low", "score_high")
@@ -165,7 +174,8 @@ def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettin
     veto_records = [] if vetoes is None else table_records(vetoes, ("entry_id", "judge_id", "veto_key", "reason"))
     files: dict[str, bytes] = {
         "rubric.json": _dumps(rubric.to_mapping()),
-        "scores.csv": write_scores_csv(scores.drop(columns=["comment"], errors="ignore")),
+        "scores.csv": write_scores_csv(scores.drop(columns=list(COMMENT_COLUMNS), errors="ignore"),
+                                       columns=BUNDLE_SCORE_COLUMNS),
         "vetoes.json": _dumps(veto_records),
         "settings.json": _dumps(settings.to_mapping()),
         "result.json": _dumps(table_records(table, RESULT_COLUMNS)),
@@ -177,6 +187,9 @@ def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettin
                                                                "recommending_unit")))
     if materials:
         files["materials.json"] = _dumps(list(materials))
+    comments = comment_records(scores)
+    if comments:
+        files["comments.json"] = _dumps(comments)
     files["manifest.json"] = _dumps({
         "format": BUNDLE_FORMAT, "created_at": created_at, "edition": dict(edition or {}),
         "engine": f"judging {engine_version}", "method": settings.method, "seed": settings.seed,
@@ -190,6 +203,27 @@ def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettin
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def comment_records(scores: pd.DataFrame) -> list[dict]:
+    """Every comment of a long-format score frame, once each: a criterion's from its row, a sheet's overall
+    comment (criterion "") from any of its rows; sorted by entry, judge and criterion."""
+    found: dict[tuple[str, str, str], str] = {}
+    for column, per_row in (("comment", True), ("overall_comment", False)):
+        if column not in scores.columns:
+            continue
+        for judge, entry, criterion, text in zip(scores["judge_id"], scores["entry_id"], scores["criterion"],
+                                                 scores[column], strict=True):
+            if isinstance(text, str) and text:
+                found[(str(entry), str(judge), str(criterion) if per_row else "")] = text
+    return [dict(zip(COMMENT_FIELDS, (judge, entry, criterion, text), strict=True))
+            for (entry, judge, criterion), text in sorted(found.items())]
+
+
+def _check_comments(records: object) -> None:
+    if not isinstance(records, list) or any(not isinstance(r, dict) or set(r) != set(COMMENT_FIELDS)
+                                            for r in records):
+        raise ValueError(f"comments.json: a list of {{{', '.join(COMMENT_FIELDS)}}} records is expected")
 
 
 def bundle_digest(data: bytes) -> str:
@@ -319,6 +353,8 @@ def verify_bundle(source: bytes | str | Path, *, expected_digest: str | None = N
         stored = pd.DataFrame(json.loads(files["result.json"]))
         changes = [TierChange(**c) for c in json.loads(files["changes.json"])]
         final = pd.DataFrame(json.loads(files["final_list.json"]))
+        if "comments.json" in files:
+            _check_comments(json.loads(files["comments.json"]))
     except JudgingError as exc:
         report.problems.extend(exc.problems)
         return report

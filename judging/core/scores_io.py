@@ -1,7 +1,9 @@
 """Scores in long format (one row per judge × entry × criterion): reading and writing the CSV.
 
 The file has the columns ``judge_id, entry_id, criterion, score`` and optionally ``track, round,
-comment`` (Chinese headers 评委编号, 作品编号, 评分项, 分数, 赛道, 评审阶段, 评语 are read too).
+comment, overall_comment`` (Chinese headers 评委编号, 作品编号, 评分项, 分数, 赛道, 评审阶段, 评语, 总体评语
+are read too). ``comment`` is the judge's comment on that criterion; ``overall_comment`` is the sheet's
+overall comment (``comment:`` on the score sheet), the same on every row of that judge and entry.
 ``write_scores_csv`` and ``read_scores_csv`` are inverse: an export read back gives the same frame.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @, tab, CR, NUL) are
@@ -37,8 +39,12 @@ from judging.errors import Problem, ScoreError
 # times the largest contest measured, 75,000 scores); refusing a file at this limit peaks near 300 MB
 MAX_SCORE_ROWS = 300_000
 MAX_SCORE_BYTES = 60 * 1024 * 1024  # 300,000 rows of about 80 bytes, with room for comments
-SCORE_COLUMNS = ("judge_id", "entry_id", "criterion", "score", "track", "round", "comment")
-TEXT_COLUMNS = ("judge_id", "entry_id", "criterion", "track", "round", "comment")
+SCORE_COLUMNS = ("judge_id", "entry_id", "criterion", "score", "track", "round", "comment", "overall_comment")
+TEXT_COLUMNS = ("judge_id", "entry_id", "criterion", "track", "round", "comment", "overall_comment")
+COMMENT_COLUMNS = ("comment", "overall_comment")  # what judges wrote: no part of the ranking
+# a bundle's scores.csv (format 1): the columns it had before overall comments were exported, its comment
+# column empty, so that its bytes (and the digest recorded with a publication) do not depend on comments
+BUNDLE_SCORE_COLUMNS = SCORE_COLUMNS[:7]
 SORT_ORDER = ["round", "entry_id", "judge_id", "criterion"]  # single round: the order of load_scores_frame
 
 COLUMNS = (
@@ -49,6 +55,7 @@ COLUMNS = (
     Column("track", ("赛道", "组别")),
     Column("round", ("评审阶段", "轮次", "阶段")),
     Column("comment", ("评语", "意见", "评审意见")),
+    Column("overall_comment", ("总体评语", "总评", "综合评语", "overall comment")),
 )
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -79,6 +86,7 @@ def read_scores_csv(source: bytes | str | Path, rubric: Rubric) -> pd.DataFrame:
         raw = row_cells(cells, found)
         values: dict[str, object] = {name: normalise_code(raw.get(name, "")) for name in ("judge_id", "entry_id", "track", "round")}
         values["comment"] = raw.get("comment", "")
+        values["overall_comment"] = raw.get("overall_comment", "")
         for name in ("judge_id", "entry_id", "criterion", "score"):
             if not normalise_code(raw[name]):
                 row_problems.append(Problem("import.required", {"column": _label(name)}, column=_header(table, found, name)))
@@ -116,11 +124,12 @@ def read_scores_csv(source: bytes | str | Path, rubric: Rubric) -> pd.DataFrame:
     return _frame(records)
 
 
-def write_scores_csv(frame: pd.DataFrame) -> bytes:
+def write_scores_csv(frame: pd.DataFrame, *, columns: tuple[str, ...] = SCORE_COLUMNS) -> bytes:
     """The frame as a long-format CSV for Excel on Chinese Windows (UTF-8 with BOM, CRLF).
 
-    Columns always in ``SCORE_COLUMNS`` order, rows sorted by round, entry, judge and criterion;
-    numbers in the shortest form that reads back to the same float (85, 85.5, 0.1).
+    Columns always in ``columns`` order (``SCORE_COLUMNS``; a bundle writes ``BUNDLE_SCORE_COLUMNS``),
+    rows sorted by round, entry, judge and criterion; numbers in the shortest form that reads back to
+    the same float (85, 85.5, 0.1).
     """
     frame = frame.copy()
     for name in TEXT_COLUMNS:
@@ -130,10 +139,10 @@ def write_scores_csv(frame: pd.DataFrame) -> bytes:
     frame = frame.sort_values(SORT_ORDER, kind="stable")
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(SCORE_COLUMNS)
-    for row in frame[list(SCORE_COLUMNS)].itertuples(index=False):
+    writer.writerow(columns)
+    for row in frame[list(columns)].itertuples(index=False):
         cells = []
-        for name, value in zip(SCORE_COLUMNS, row, strict=True):
+        for name, value in zip(columns, row, strict=True):
             cells.append(format_number(float(value)) if name == "score" else formula_safe(value))
         writer.writerow(cells)
     return buffer.getvalue().encode("utf-8-sig")

@@ -284,6 +284,7 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: A
     conflicted = {(c.judge_id, c.entry_id) for c in conflicts_of(session, rnd.edition_id)}
     problems: list[Problem] = []
     rows = []
+    overall: dict[tuple[int, int], str] = {}  # (judge, entry) -> the sheet's overall comment, the same on its rows
     for row in frame.itertuples(index=False):
         where = f"{row.judge_id} × {row.entry_id} × {row.criterion}"
         found = []
@@ -305,6 +306,10 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: A
         problems.extend(Problem(p.code, p.params, where=where, column=p.column) for p in found)
         if not found:
             rows.append((judge_id, entry_id, row.criterion, float(row.score), getattr(row, "comment", "") or ""))
+            text_value = getattr(row, "overall_comment", "") or ""
+            if text_value and overall.setdefault((judge_id, entry_id), text_value) != text_value:
+                problems.append(Problem("scores.overall_comment_differs", {"judge": row.judge_id,
+                                                                          "entry": row.entry_id}, where=where))
     if problems:
         raise ScoreError(problems)
 
@@ -314,11 +319,12 @@ def import_scores(session: Session, round_id: int, frame: pd.DataFrame, actor: A
     missing = sorted({(j, e) for j, e, *_ in rows} - assigned)
     if missing:
         assign(session, round_id=round_id, pairs=missing, actor=actor)
-    changed = _write_scores(session, rnd=rnd, rows=rows, actor=actor)
+    changed = _write_scores(session, rnd=rnd, rows=rows, actor=actor, overall=overall)
     return ScoresOutcome(len(frame), changed, len(missing))
 
 
-def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: Actor) -> int:
+def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: Actor,
+                  overall: dict[tuple[int, int], str] | None = None) -> int:
     """Insert or update the scores and comments that differ, in bulk, with the rows and audit events
     ``save_score``/``save_comment`` would have written one by one (versions, sheets, frozen rubric)."""
     round_id = rnd.id
@@ -340,7 +346,7 @@ def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: Actor) -> 
     subject = f"round:{round_id}"
     inserts: dict[type, list[dict]] = {Score: [], Comment: []}
     updates: dict[type, list[dict]] = {Score: [], Comment: []}
-    events, touched = [], set()
+    events, touched, comment_rows = [], set(), []
     for judge_id, entry_id, criterion, value, comment in rows:
         key = (judge_id, entry_id, criterion)
         pair = {"round_id": round_id, "judge_id": judge_id, "entry_id": entry_id, "criterion": criterion}
@@ -353,6 +359,12 @@ def _write_scores(session: Session, *, rnd, rows: list[tuple], actor: Actor) -> 
             events.append((actor, "score.save", subject, {"judge_id": judge_id, "entry_id": entry_id,
                            "criterion": criterion, "old": old, "value": value, "version": version + 1}))
             touched.add((judge_id, entry_id))
+        comment_rows.append((judge_id, entry_id, criterion, comment))
+    # the sheets' overall comments (criterion ""), after the criteria's, as save_comment would write them
+    comment_rows.extend((j, e, "", text_value) for (j, e), text_value in sorted((overall or {}).items()))
+    for judge_id, entry_id, criterion, comment in comment_rows:
+        key = (judge_id, entry_id, criterion)
+        pair = {"round_id": round_id, "judge_id": judge_id, "entry_id": entry_id, "criterion": criterion}
         old_id, old_text, version = comments.get(key, (None, None, 0))
         if comment and old_text != comment:
             if old_id is None:

@@ -53,7 +53,8 @@ def _fetch_rows(session: Session, stmt) -> list[tuple]:
 @guarded("scores.read")
 def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bool = False,
                       actor: Actor) -> pd.DataFrame:
-    """The round's scores in long format: ``judge_id, entry_id, criterion, score, track, round, comment``.
+    """The round's scores in long format: ``judge_id, entry_id, criterion, score, track, round, comment,
+    overall_comment`` (the sheet's overall comment on each of its rows).
 
     Ids are the external ones (username, entry code). Scores of a judge on an entry they are in
     conflict with are left out unless ``include_conflicted``.
@@ -81,6 +82,7 @@ def load_scores_frame(session: Session, *, round_id: int, include_conflicted: bo
         "judge_id": judge_ids, "entry_id": entry_codes, "criterion": criteria,
         "score": pd.Series(values, dtype=float), "track": tracks, "round": [rnd.key] * len(rows),
         "comment": [comments.get(key, "") for key in zip(judges, entries, criteria, strict=True)],
+        "overall_comment": [comments.get((j, e, ""), "") for j, e in zip(judges, entries, strict=True)],
     }, dtype=None if rows else object)
     if not rows:
         frame["score"] = frame["score"].astype(float)

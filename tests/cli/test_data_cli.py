@@ -114,10 +114,10 @@ def test_scores_export_import_export_is_byte_identical(db, capsys):
 
     assert second.read_bytes() == first.read_bytes()
     assert first.read_bytes().decode("utf-8-sig").splitlines() == [
-        "judge_id,entry_id,criterion,score,track,round,comment",
-        "j1,'-P1,promotion_value,60,public,prelim,",
-        "j2,'-P1,application_effect,92.5,public,prelim,",
-        "j2,LS-001,core_technology,85,life,prelim,'=SUM(A1)，请核实",
+        "judge_id,entry_id,criterion,score,track,round,comment,overall_comment",
+        "j1,'-P1,promotion_value,60,public,prelim,,",
+        "j2,'-P1,application_effect,92.5,public,prelim,,",
+        "j2,LS-001,core_technology,85,life,prelim,'=SUM(A1)，请核实,",
     ]
 
 

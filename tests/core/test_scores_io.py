@@ -48,13 +48,14 @@ def test_read_english_header_gives_keys_and_floats():
 
 
 def test_read_gbk_chinese_headers_labels_and_full_width_digits():
-    text = "评委编号,作品编号,评分项,分数,赛道,评审阶段,评语\nｊ１,Ｌ－００１,核心技术水平,８５．５,life,初评,技术扎实，有创新。\n"
+    text = ("评委编号,作品编号,评分项,分数,赛道,评审阶段,评语,总体评语\n"
+            "ｊ１,Ｌ－００１,核心技术水平,８５．５,life,初评,技术扎实，有创新。,推荐进入复评\n")
 
     frame = read_scores_csv(text.encode("gbk"), RUBRIC)
 
     assert frame.to_dict("records") == [{
         "judge_id": "j1", "entry_id": "L-001", "criterion": "core_technology", "score": 85.5,
-        "track": "life", "round": "初评", "comment": "技术扎实，有创新。",
+        "track": "life", "round": "初评", "comment": "技术扎实，有创新。", "overall_comment": "推荐进入复评",
     }]
 
 
@@ -136,9 +137,9 @@ def test_write_is_bom_utf8_sorted_with_all_columns_and_guarded_formulas():
     data = write_scores_csv(frame)
 
     assert data == (
-        "\ufeffjudge_id,entry_id,criterion,score,track,round,comment\r\n"
-        "j1,'-A1,core_technology,85.5,,,好\r\n"
-        "j2,B,core_technology,80,,,'=1+1\r\n"
+        "\ufeffjudge_id,entry_id,criterion,score,track,round,comment,overall_comment\r\n"
+        "j1,'-A1,core_technology,85.5,,,好,\r\n"
+        "j2,B,core_technology,80,,,'=1+1,\r\n"
     ).encode("utf-8")
 
 
@@ -156,7 +157,7 @@ def test_write_then_read_gives_back_ids_that_start_with_formula_characters():
 def test_write_missing_optional_columns_are_written_empty():
     frame = pd.DataFrame({"judge_id": ["j1"], "entry_id": ["E"], "criterion": ["core_technology"], "score": [70]})
 
-    assert write_scores_csv(frame).decode("utf-8-sig").splitlines()[1] == "j1,E,core_technology,70,,,"
+    assert write_scores_csv(frame).decode("utf-8-sig").splitlines()[1] == "j1,E,core_technology,70,,,,"
 
 
 @pytest.mark.parametrize("value, text", [(85.0, "85"), (85.5, "85.5"), (0.1, "0.1"), (-0.0, "0"), (1e-7, "1e-07")])

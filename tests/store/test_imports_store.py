@@ -171,10 +171,10 @@ def test_import_scores_creates_assignments_scores_and_comments(engine, people):
 
     assert (outcome.rows, outcome.changed, outcome.assignments) == (3, 4, 2)
     assert _export(engine, people["round"]).decode("utf-8-sig").splitlines() == [
-        "judge_id,entry_id,criterion,score,track,round,comment",
-        "j3,LS-001,application_effect,70.5,life,prelim,",
-        "j3,LS-001,core_technology,85,life,prelim,技术扎实",
-        "j1,public-001,promotion_value,90,public,prelim,",
+        "judge_id,entry_id,criterion,score,track,round,comment,overall_comment",
+        "j3,LS-001,application_effect,70.5,life,prelim,,",
+        "j3,LS-001,core_technology,85,life,prelim,技术扎实,",
+        "j1,public-001,promotion_value,90,public,prelim,,",
     ]
     with read_session(engine) as s:
         assert len(s.exec(select(Assignment)).all()) == 2

@@ -55,7 +55,7 @@ def test_save_score_new_value_is_version_one_and_loads_in_long_format(engine, co
 
     assert frame.to_dict("records") == [
         {"judge_id": "j1", "entry_id": "L-001", "criterion": "core_technology", "score": 85.5,
-         "track": "life", "round": "prelim", "comment": ""}
+         "track": "life", "round": "prelim", "comment": "", "overall_comment": ""}
     ]
 
 
@@ -63,7 +63,8 @@ def test_scores_frame_of_an_empty_round_has_the_columns_and_types_of_a_full_one(
     with read_session(engine) as s:
         frame = load_scores_frame(s, round_id=contest["round"], actor=SYSTEM)
 
-    assert list(frame.columns) == ["judge_id", "entry_id", "criterion", "score", "track", "round", "comment"]
+    assert list(frame.columns) == ["judge_id", "entry_id", "criterion", "score", "track", "round", "comment",
+                                   "overall_comment"]
     assert (len(frame), frame["score"].dtype.kind, frame["judge_id"].dtype.kind) == (0, "f", "O")
 
 
