@@ -372,21 +372,25 @@ def signature_indents(issuer: str, dated: str) -> tuple[float, float]:
     return 2.0 + (date_ems - issuer_ems) / 2, 2.0
 
 
-def _document_columns(data: pd.DataFrame) -> list[str]:
-    """The announcement's table columns: 推荐单位 only when some winner has one, 备注 only when some
-    winner's tier was changed on the list."""
+def _document_columns(rows: pd.DataFrame) -> list[str]:
+    """A track's table columns in a document: 推荐单位 only when one of its winners has one. What a
+    change on the list did is said under the table (注：), not in a column that would squeeze the titles."""
     columns = ["no", "title", "organisation"]
-    if (data["recommending_unit"].str.strip() != "").any():
+    if (rows["recommending_unit"].str.strip() != "").any():
         columns.append("recommending_unit")
     columns.append("tier")
-    if (data["change_note"].str.strip() != "").any():
-        columns.append("note")
     return columns
+
+
+def _table_notes(rows: pd.DataFrame, lang: str) -> list[str]:
+    """``注：《title》经异议复核，由二等奖调整为一等奖（理由）。`` for each winner a change on the list moved."""
+    return [t("doc.table_note", lang, title=title, note=note)
+            for title, note in zip(rows["title"], rows["change_note"], strict=True) if note.strip()]
 
 
 def _document_rows(rows: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
     values = {"title": rows["title"], "organisation": rows["organisation"],
-              "recommending_unit": rows["recommending_unit"], "tier": rows["tier_text"], "note": rows["change_note"]}
+              "recommending_unit": rows["recommending_unit"], "tier": rows["tier_text"]}
     body = [[str(n)] for n in range(1, len(rows) + 1)]
     for column in columns[1:]:
         for cells, value in zip(body, values[column], strict=True):
@@ -399,13 +403,10 @@ def _column_header(column: str, lang: str) -> str:
 
 
 CENTRED_COLUMNS = {"no", "tier"}
-NOTE_COLUMN_EMS = 8  # a note wraps onto more lines rather than take the title's width
 
 
-def _fit_widths(columns: Sequence[str], header: list[str], cells: list[list[str]], font_pt: float) -> list[float]:
-    limits = [NOTE_COLUMN_EMS if c == "note" else documents.MAX_COLUMN_EMS for c in columns]
-    return documents.fit_column_widths(header, cells, total_mm=documents.TEXT_WIDTH_MM, font_pt=font_pt,
-                                       max_ems=limits)
+def _fit_widths(header: list[str], cells: list[list[str]], font_pt: float) -> list[float]:
+    return documents.fit_column_widths(header, cells, total_mm=documents.TEXT_WIDTH_MM, font_pt=font_pt)
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -549,7 +550,10 @@ def _pdf_signature(pdf, edition: EditionInfo, lang: str) -> None:
     """The issuer and the date under the text (下空一行), placed as 7.3.5.2 says."""
     dated = _date_text(edition.issued_on, lang) if edition.issued_on else ""
     issuer_right, date_right = signature_indents(edition.organiser, dated)
-    pdf.ln(PDF_BODY_LINE_MM)
+    if pdf.get_y() + 3 * PDF_BODY_LINE_MM > pdf.page_break_trigger:  # the issuer and the date stay together
+        pdf.add_page()
+    else:
+        pdf.ln(PDF_BODY_LINE_MM)
     _pdf_paragraph(pdf, edition.organiser, font=documents.BODY_FONT, size=documents.SIZE_3, line=PDF_BODY_LINE_MM,
                    align="R", right_chars=issuer_right)
     if dated:
@@ -574,19 +578,21 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
                  t("export.contact_line", lang, contact=edition.contact) if edition.contact else ""):
         if line:
             _pdf_paragraph(pdf, line, indent_chars=2, **body)
-    columns = _document_columns(data)
-    header = [_column_header(c, lang) for c in columns]
     for n, track in enumerate(dict.fromkeys(data["track"]), start=1):
         rows = data[data["track"] == track]
         heading = f"{chinese_ordinal(n)}、" + t("export.track_heading", lang, track=edition.track_name(track),
                                                   n=len(rows))
         _pdf_paragraph(pdf, heading, font=documents.HEADING_FONT, size=documents.SIZE_3, line=PDF_BODY_LINE_MM,
                        indent_chars=2)
+        columns = _document_columns(rows)
+        header = [_column_header(c, lang) for c in columns]
         cells = _document_rows(rows, columns)
-        widths = _fit_widths(columns, header, cells, PDF_TABLE_FONT_SIZE)
+        widths = _fit_widths(header, cells, PDF_TABLE_FONT_SIZE)
         _draw_table(pdf, header=header, rows=cells, widths=widths, centred=[c in CENTRED_COLUMNS for c in columns],
                     line_height=PDF_TABLE_LINE_MM)
         pdf.ln(2)
+        for note in _table_notes(rows, lang):
+            _pdf_paragraph(pdf, note, indent_chars=2, **body)
     notes = _panel_notes(frame, lang)
     if notes:
         _pdf_paragraph(pdf, t("panel.notes_heading", lang), font=documents.HEADING_FONT, size=documents.SIZE_3,
@@ -884,15 +890,17 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
                  t("export.contact_line", lang, contact=edition.contact) if edition.contact else ""):
         if line:
             paragraph(line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    columns = _document_columns(data)
-    header = [_column_header(c, lang) for c in columns]
     for n, track in enumerate(dict.fromkeys(data["track"]), start=1):
         rows = data[data["track"] == track]
         paragraph(f"{chinese_ordinal(n)}、" + t("export.track_heading", lang, track=edition.track_name(track),
                                                 n=len(rows)), font=documents.HEADING_FONT, indent=True)
+        columns = _document_columns(rows)
+        header = [_column_header(c, lang) for c in columns]
         cells = _document_rows(rows, columns)
-        widths = _fit_widths(columns, header, cells, documents.SIZE_SMALL_4)
+        widths = _fit_widths(header, cells, documents.SIZE_SMALL_4)
         _add_table(document, [header, *cells], widths_mm=widths, centred=[c in CENTRED_COLUMNS for c in columns])
+        for note in _table_notes(rows, lang):
+            paragraph(note, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     notes = _panel_notes(frame, lang)
     if notes:
         paragraph(t("panel.notes_heading", lang), font=documents.HEADING_FONT, indent=True)
@@ -900,8 +908,9 @@ def render_docx(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "zh") 
             paragraph(f"{n}. {note}", indent=True)
     dated = _date_text(edition.issued_on, lang) if edition.issued_on else ""
     issuer_right, date_right = signature_indents(edition.organiser, dated)
-    paragraph("")  # 正文下空一行
-    paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=issuer_right)
+    paragraph("").paragraph_format.keep_with_next = True  # 正文下空一行
+    paragraph(edition.organiser, align=WD_ALIGN_PARAGRAPH.RIGHT,
+              right_chars=issuer_right).paragraph_format.keep_with_next = True  # the date on the same page
     if dated:
         paragraph(dated, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_right)
     for line in digest_lines(edition, lang):

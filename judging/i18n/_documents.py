@@ -64,6 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "doc.unknown_edition": {"zh": "没有编号为 {edition} 的大赛", "en": "there is no edition {edition}"},
     # in the documents
     "doc.col.note": {"zh": "备注", "en": "Note"},
+    "doc.table_note": {"zh": "注：《{title}》{note}。", "en": "Note: \u201c{title}\u201d {note}."},
     "doc.cert_number": {"zh": "证书编号：{number}", "en": "Certificate no. {number}"},
     "doc.no_award": {"zh": "不授奖", "en": "no award"},
     "doc.change.objection": {"zh": "经异议复核，由{before}调整为{after}", "en": "after an objection: {before} to {after}"},

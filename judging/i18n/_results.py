@@ -227,8 +227,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "ann.show_provisional": {"zh": "也显示公示中的名单", "en": "also lists still in publication"},
     "ann.final": {"zh": "定稿名单：{n} 个获奖作品", "en": "final list: {n} awards"},
     "ann.provisional": {"zh": "此名单仍在公示中（至 {end}），不是最终名单", "en": "this list is still in publication (until {end}); it is not final"},
-    "ann.organiser": {"zh": "主办单位（用于公告和证书落款）", "en": "Organiser (signs the announcement and certificates)"},
-    "ann.organiser_help": {"zh": "例如：某市经济和信息化局", "en": "e.g. the municipal bureau of economy and IT"},
     "ann.downloads": {"zh": "下载", "en": "Downloads"},
     "ann.download.xlsx": {"zh": "Excel 名单", "en": "Excel list"},
     "ann.download.csv": {"zh": "CSV 名单", "en": "CSV list"},

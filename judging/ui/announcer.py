@@ -10,23 +10,22 @@ from judging.core.permissions import Actor
 from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store.db import read_session
-from judging.ui.common import engine, lang, require_page, tr
+from judging.store.documents import publication_documents
+from judging.ui.common import engine, lang, plain, require_page, tr
 from judging.ui.publication import choose_publication, list_frame
 
-ORGANISER_KEY = "ann_organiser"
 DOWNLOADS = ("xlsx", "csv", "pdf", "docx", "certificates", "bundle")
+SIGNED = ("pdf", "docx", "certificates")  # refused without an issuer: their buttons are off until it is set
 
 
-def _renderer(kind: str, publication_id: int, organiser: str, language: str, actor: Actor):
+def _renderer(kind: str, publication_id: int, language: str, actor: Actor):
     """A callable for a deferred download: the file is made when the button is clicked, from the
-    list as stored at that moment."""
+    list and the edition's document settings (issuer, certificate numbers) as stored at that moment."""
     def make() -> bytes:
         with read_session(engine()) as s:
-            publication = pub.get_publication(s, publication_id, actor=actor)
             if kind == "bundle":
                 return pub.publication_bundle(s, publication_id, actor=actor)
-            table = pub.current_list(s, publication_id, actor=actor)
-            info = pub.edition_info(s, publication, organiser=organiser)
+            table, info = publication_documents(s, publication_id, actor=actor)
         return exports.render(kind, table, info, lang=language)
     return make
 
@@ -40,13 +39,15 @@ def render() -> None:
         return
     with read_session(engine()) as s:
         publication = pub.get_publication(s, publication.id, actor=user)
-        table = pub.current_list(s, publication.id, actor=user)
-        info = pub.edition_info(s, publication)
+        table, info = publication_documents(s, publication.id, actor=user)
     if publication.status == "frozen":
         st.success(tr("ann.final", n=int((table["tier"].fillna("") != "").sum())))
     else:
         st.warning(tr("ann.provisional", end=info.publication_end.isoformat()))
-    organiser = st.text_input(tr("ann.organiser"), key=ORGANISER_KEY, help=tr("ann.organiser_help"))
+    if info.organiser:
+        st.caption(tr("doc.ann.issuer", issuer=plain(info.organiser)))
+    else:  # the announcement, the PDF list and the certificates are refused: say where the issuer is set
+        st.warning(tr("doc.ann.no_issuer"))
     st.subheader(tr("ann.downloads"))
     columns = st.columns(3)
     # the bundle holds every judge's scores and veto reasons: for organisers (and auditors), not announcers
@@ -55,8 +56,9 @@ def render() -> None:
         name = exports.export_filename(info, kind, lang())
         try:
             columns[n % 3].download_button(
-                tr(f"ann.download.{kind}"), data=_renderer(kind, publication.id, organiser, lang(), user), file_name=name,
-                mime=exports.MIME_TYPES[kind], key=f"ann_dl_{kind}", on_click="ignore", icon=":material/download:")
+                tr(f"ann.download.{kind}"), data=_renderer(kind, publication.id, lang(), user), file_name=name,
+                mime=exports.MIME_TYPES[kind], key=f"ann_dl_{kind}", on_click="ignore", icon=":material/download:",
+                disabled=kind in SIGNED and not info.organiser)
         except JudgingError as exc:
             st.error(exc.render(lang()))
     st.subheader(tr("ann.list"))

@@ -40,7 +40,7 @@ from judging.store.editions import (
     update_round,
 )
 from judging.store.models import stored_id
-from judging.ui import timeline
+from judging.ui import organiser_documents, timeline
 from judging.ui.common import engine, lang, plain, require_page, tr
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
@@ -224,6 +224,7 @@ def _round_settings(actor: Actor) -> None:
             flash_next(tr("oc.setup.track_added", name=plain(name_zh.strip())))
             st.rerun()
 
+    organiser_documents.render(edition, tracks, actor)
     for rnd in rounds:
         with st.expander(f"{plain(rnd.name)} · {tr('oc.status.' + rnd.status)}"):
             _round_form(rnd, actor)

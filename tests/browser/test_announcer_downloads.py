@@ -17,9 +17,11 @@ from clock import freeze_on
 from docx import Document
 
 from judging.core.bundle import BundleSettings, verify_bundle
+from judging.core.documents import DocumentSettings
 from judging.core.permissions import SYSTEM
 from judging.store import publication as pub
 from judging.store.db import open_database, read_session, write_session
+from judging.store.documents import save_document_settings
 from judging.store.editions import list_editions, rounds_of
 
 pytestmark = pytest.mark.browser
@@ -45,9 +47,13 @@ def final_list(served_app):
             publication = pub.publish(s, round_id=rnd.id, settings=BundleSettings(seed=1), close_round=True,
                                       start_date=date(2026, 11, 2), contact="010-12345678", actor=as_user(s, "organiser"))
             freeze_on(date(2026, 11, 20), s, publication_id=publication.id, actor=as_user(s, "organiser"))
+            # the organiser's document settings sign the announcement and the certificates
+            save_document_settings(s, edition_id=edition.id, settings=DocumentSettings(
+                issuer="某市经济和信息化局", certificate_scheme="{year}信创赛证字第{seq:03d}号"), based_on=0,
+                actor=as_user(s, "organiser"))
         with read_session(engine) as s:
             table = pub.current_list(s, publication.id, actor=SYSTEM)
-        return {"edition": edition.name, "table": table}
+        return {"edition": edition.name, "year": edition.year, "table": table}
     finally:
         engine.dispose()
 
@@ -68,10 +74,7 @@ def test_announcer_downloads_every_export_of_the_final_list(chromium, served_app
     settle(page)
     expect(page.get_by_role("heading", name="获奖名单")).to_be_visible()
     expect(page.get_by_text(f"定稿名单：{len(winners)} 个获奖作品")).to_be_visible()
-    organiser = page.locator(".st-key-ann_organiser input")
-    organiser.fill("某市经济和信息化局")
-    organiser.press("Tab")
-    settle(page)
+    expect(page.get_by_text("落款：某市经济和信息化局")).to_be_visible()
 
     files = {}
     for key, suffix in EXPECTED_FILES.items():
@@ -105,7 +108,10 @@ def test_announcer_downloads_every_export_of_the_final_list(chromium, served_app
     document = Document(io.BytesIO(files["ann_dl_docx"]))
     assert document.paragraphs[0].text == f"{final_list['edition']}获奖名单"
     assert "某市经济和信息化局" in [p.text for p in document.paragraphs]
-    assert len(pdfium.PdfDocument(files["ann_dl_certificates"])) == len(winners)
+    certificates = pdfium.PdfDocument(files["ann_dl_certificates"])
+    assert len(certificates) == len(winners)
+    first_page = "".join(certificates[0].get_textpage().get_text_range().split())
+    assert f"证书编号：{final_list['year']}信创赛证字第001号" in first_page and "某市经济和信息化局" in first_page
     with zipfile.ZipFile(io.BytesIO(files["ann_dl_bundle"])) as archive:
         assert "SHA256SUMS" in archive.namelist()
     report = verify_bundle(files["ann_dl_bundle"])

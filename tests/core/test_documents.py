@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ctypes
 import io
+import os
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -34,6 +36,7 @@ from judging.core.exports import EditionInfo, ExportError, render
 from judging.i18n import TEXTS
 
 MM_PER_PT = 25.4 / 72
+DOCS_IMG = Path(__file__).parents[2] / "docs" / "img"
 EDITION = EditionInfo(
     name="2026年信息消费创新大赛", year=2026, organiser="某市经济和信息化局",
     track_names={"life": "生活类", "public": "公共服务类"}, track_order=("life", "public"),
@@ -158,20 +161,31 @@ def test_announcement_columns_fit_their_content(docx_document):
     header = [c.text for c in table.rows[0].cells]
     widths = dict(zip(header, [c.width.mm for c in table.rows[1].cells], strict=True))
 
-    assert header == ["序号", "作品名称", "申报单位", "推荐单位", "奖项等级", "备注"]
+    assert header == ["序号", "作品名称", "申报单位", "推荐单位", "奖项等级"]
     assert sum(widths.values()) == pytest.approx(156, abs=0.5)  # the text block's width
     assert widths["序号"] < widths["奖项等级"] < widths["作品名称"]
-    assert widths["序号"] < 15 and widths["作品名称"] > 35
+    assert widths["序号"] < 15 and widths["作品名称"] > 45
     assert [round(c.width.mm, 1) for c in table.columns] == [round(w, 1) for w in widths.values()]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
 
 
-def test_track_without_recommending_units_or_changes_has_no_such_columns(docx_document):
-    frame = award_list().assign(recommending_unit="", change_note="")
+def test_a_track_without_recommending_units_has_no_such_column():
+    frame = award_list()
+    frame.loc[frame["track"] == "public", "recommending_unit"] = ""
 
-    table = Document(io.BytesIO(render("docx", frame, EDITION))).tables[1]
+    tables = Document(io.BytesIO(render("docx", frame, EDITION))).tables
 
-    assert [c.text for c in table.rows[0].cells] == ["序号", "作品名称", "申报单位", "奖项等级"]
+    assert [c.text for c in tables[1].rows[0].cells] == ["序号", "作品名称", "申报单位", "奖项等级"]
+    assert [c.text for c in tables[0].rows[0].cells] == ["序号", "作品名称", "申报单位", "推荐单位", "奖项等级"]
+
+
+def test_a_change_on_the_list_is_noted_under_its_table(docx_document):
+    body = docx_document.element.body
+    table = docx_document.tables[0]._tbl
+    after = table.getnext()
+
+    assert after.xpath("string(.)") == "注：《家庭智能终端》经异议复核，由二等奖调整为三等奖（成果与申报不符）。"
+    assert body.index(after) == body.index(table) + 1
 
 
 def test_page_numbers_read_dash_number_dash_right_on_odd_left_on_even(docx_document):
@@ -195,6 +209,7 @@ def test_issuer_and_chinese_date_close_the_announcement(docx_document):
 
     assert (issuer.text, dated.text) == ("某市经济和信息化局", "2026年12月1日")
     assert (issuer.alignment, dated.alignment) == (2, 2)  # right
+    assert issuer.paragraph_format.keep_with_next  # never a page between the issuer and the date
     # 7.3.5.2: the issuer two characters in from the right, the date centred under it
     assert issuer.paragraph_format.right_indent.pt == 32
     assert dated.paragraph_format.right_indent.pt == pytest.approx(32 + (9 - 6.5) / 2 * 16)  # digits: ½ each
@@ -328,15 +343,19 @@ def test_certificates_of_a_track_without_a_chinese_name_are_refused():
 
 
 def test_pdfs_render_to_pictures(pdf_list, certificates, tmp_path):
-    for name, data in (("list", pdf_list), ("certificate", certificates)):
+    # docs/img with JUDGING_UPDATE_SCREENSHOTS=1 (the pictures in docs/documents.md and the README)
+    folder = DOCS_IMG if os.environ.get("JUDGING_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    for name, data in (("document_pdf_list", pdf_list), ("document_certificate", certificates)):
         page = pdfium.PdfDocument(data)[0]
-        image = page.render(scale=1).to_pil()
-        path = tmp_path / f"{name}.png"
-        image.save(path)
+        image = page.render(scale=110 / 72).to_pil().convert("RGB")  # 110 dpi: an A4 page 909 px wide
+        path = folder / f"{name}.png"
+        image.save(path, optimize=True)
 
-        assert path.stat().st_size > 10_000
-        # something is printed: the picture is not blank, and the title is dark on white
-        assert image.convert("L").getextrema() == (0, 255) or min(image.convert("L").getextrema()) < 60
+        grey = image.convert("L")
+        assert abs(image.size[0] - page.get_size()[0] * 110 / 72) <= 1
+        assert grey.getextrema()[0] < 60 and grey.getextrema()[1] == 255  # dark text on white paper
+        if name == "document_pdf_list":  # the top 37 mm are blank: the text block starts under the margin
+            assert grey.crop((0, 0, image.size[0], int(36 / 25.4 * 110))).getextrema() == (255, 255)
 
 
 # --- the spreadsheets -----------------------------------------------------------------------------
