@@ -206,3 +206,28 @@ def test_a_typed_sheet_made_typeable_again_in_the_database_is_caught_by_the_seal
 
     assert main(["audit", "verify", "--db", url]) == 1
     assert "paper_sheet" in capsys.readouterr().err
+
+
+def test_two_staff_typing_the_same_sheet_at_once_store_it_once(contest):
+    import threading
+
+    rubric, by_judge = _print(contest)
+    typed = read_typing_file(_typed_file([[by_judge["zhang"][0].code, "80", "80", "80", ""]]), rubric)
+    outcomes = []
+
+    def type_it():
+        try:
+            with write_session(contest["engine"]) as s:
+                outcomes.append(type_in_sheets(s, sheets=typed, actor=CLI))
+        except ScoreError as exc:
+            outcomes.append(exc.problems[0].code)
+
+    threads = [threading.Thread(target=type_it) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(map(str, outcomes)) == ["1", "paper.typed_twice"]
+    with read_session(contest["engine"]) as s:
+        assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "paper.typed")).all()) == 1
