@@ -68,7 +68,9 @@ def entries_missing(rows: Iterable[Mapping]) -> pd.DataFrame:
     frame = _frame(rows)
     if frame.empty:
         return pd.DataFrame(columns=["entry", "title", "track", "assigned", "submitted", "waiting_for"])
-    waiting = frame[~frame["submitted"]].groupby("entry")["judge"].agg(lambda s: "、".join(sorted(s)))
+    # who is awaited, by display name (the user name where an account has none)
+    who = frame["judge_name"].where(frame["judge_name"].astype(bool), frame["judge"]) if "judge_name" in frame else frame["judge"]
+    waiting = frame.assign(who=who)[~frame["submitted"]].groupby("entry")["who"].agg(lambda s: "、".join(sorted(s)))
     table = frame.groupby("entry").agg(title=("title", "first"), track=("track", "first"),
                                        assigned=("judge", "size"), submitted=("submitted", "sum")).reset_index()
     table = table[table["submitted"] < table["assigned"]].copy()

@@ -42,6 +42,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "jt.col.noise": {"zh": "离散度（分）", "en": "Noise (points)"},
     "jt.col.consistency": {"zh": "一致性", "en": "Consistency"},
     "jt.col.flags": {"zh": "提示", "en": "Flags"},
+    "jt.col.state": {"zh": "状态", "en": "State"},
     "jt.chart_title": {"zh": "评委宽严与尺度", "en": "Judges' severity and scale use"},
     "results.bump_title": {"zh": "各方法下的名次变化（粗线：奖项等级随方法改变）",
                            "en": "Rank under each method (thick lines: the tier changes with the method)"},

@@ -16,10 +16,12 @@ from judging.core.progress import entries_missing, expected_share, judge_progres
 from judging.core.ranking import RankingResult
 from judging.core.round_data import order_round
 from judging.errors import JudgingError
+from judging.i18n import TEXTS
 from judging.store.db import read_session
 from judging.store.editions import get_round
 from judging.store.models import Round
 from judging.store.scores import round_data, round_score_version, sheet_status_rows
+from judging.ui import judge_table
 from judging.ui.common import browser_zone, clock, engine, lang, rerun_app_if_refused, tr
 from judging.ui.organiser_common import round_page
 
@@ -70,20 +72,28 @@ def _progress(round_id: int, actor: Actor) -> None:
                               in_progress=judges["started"] - judges["submitted"])
     state_names = {"submitted": tr("oc.mon.state_submitted"), "in_progress": tr("oc.mon.state_in_progress"),
                    "not_started": tr("oc.mon.state_not_started")}
-    long = per_judge.melt(id_vars=["judge"], value_vars=list(state_names), var_name="state", value_name="n")
+    per_judge["judge_label"] = [n or j for j, n in zip(per_judge["judge"], per_judge["judge_name"], strict=True)]
+    long = per_judge.melt(id_vars=["judge_label"], value_vars=list(state_names), var_name="state", value_name="n")
     long["state"] = long["state"].map(state_names)
     order = list(state_names.values())
     left.altair_chart(alt.Chart(long, title=tr("oc.mon.chart_judges")).mark_bar().encode(
-        y=alt.Y("judge:N", sort=judges["judge"].tolist(), title=tr("oc.asg.judge")),
+        y=alt.Y("judge_label:N", sort=per_judge["judge_label"].tolist(), title=tr("oc.asg.judge"),
+                axis=alt.Axis(labelOverlap=False, labelLimit=240)),
         x=alt.X("n:Q", stack=True, title=tr("oc.mon.sheets")),
         color=alt.Color("state:N", sort=order, scale=alt.Scale(domain=order, range=["#2e7d32", "#f9a825", "#bdbdbd"]),
                         title=None),
-        tooltip=["judge:N", "state:N", "n:Q"],
-    ), width="stretch")
+        tooltip=[alt.Tooltip("judge_label:N", title=tr("oc.asg.judge")), alt.Tooltip("state:N", title=tr("jt.col.state")),
+                 alt.Tooltip("n:Q", title=tr("oc.mon.sheets"))],
+    ).properties(height=max(160, 22 * len(per_judge))), width="stretch")
+    track_names = {r["track"]: r["track_name"] or r["track"] for r in rows}
+    tracks["track"] = tracks["track"].map(lambda k: track_names.get(k, k))
+    missing["track"] = missing["track"].map(lambda k: track_names.get(k, k))
     right.altair_chart(alt.Chart(tracks, title=tr("oc.mon.chart_tracks")).mark_bar().encode(
         x=alt.X("share:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=tr("oc.mon.share")),
         y=alt.Y("track:N", title=tr("oc.col_track")),
-        tooltip=["track:N", "sheets:Q", "submitted:Q", alt.Tooltip("share:Q", format=".0%")],
+        tooltip=[alt.Tooltip("track:N", title=tr("oc.col_track")), alt.Tooltip("sheets:Q", title=tr("oc.mon.sheets")),
+                 alt.Tooltip("submitted:Q", title=tr("oc.mon.submitted")),
+                 alt.Tooltip("share:Q", format=".0%", title=tr("oc.mon.share"))],
     ), width="stretch")
 
     behind = judges[judges["behind"]]
@@ -143,8 +153,13 @@ def _diagnostics(round_id: int, actor: Actor) -> None:
         return
     table = result.table
     flagged = table[table["flags"].astype(str).str.contains("disagreement")]
-    st.caption(tr("oc.mon.diagnostics_help", method=rnd.method))
-    judges = result.judges.copy()
+    st.caption(tr("oc.mon.diagnostics_help", method=tr(f"results.method.{rnd.method}")
+                  if f"results.method.{rnd.method}" in TEXTS else rnd.method))
+    with read_session(engine()) as s:
+        people = sheet_status_rows(s, round_id=round_id, actor=actor)
+    names = {r["judge"]: r["judge_name"] for r in people}
+    track_names = {r["track"]: r["track_name"] or r["track"] for r in people}
+    judges = judge_table.with_names(result.judges, names)
     judges["flags"] = judges["flags"].astype(str).replace("", "—")
     left, right = st.columns(2)
     left.altair_chart(alt.Chart(judges, title=tr("oc.mon.chart_severity")).mark_circle(opacity=0.8).encode(
@@ -152,21 +167,27 @@ def _diagnostics(round_id: int, actor: Actor) -> None:
         y=alt.Y("scale:Q", title=tr("oc.mon.scale")),
         size=alt.Size("n_sheets:Q", title=tr("oc.mon.sheets")),
         color=alt.Color("flags:N", title=tr("oc.mon.flags")),
-        tooltip=["judge_id:N", alt.Tooltip("severity:Q", format=".1f"), alt.Tooltip("scale:Q", format=".2f"),
-                 alt.Tooltip("noise:Q", format=".1f"), alt.Tooltip("consistency:Q", format=".2f"), "n_sheets:Q"],
+        tooltip=[alt.Tooltip("judge:N", title=tr("jt.col.judge")),
+                 alt.Tooltip("severity:Q", format=".2f", title=tr("oc.mon.severity")),
+                 alt.Tooltip("scale:Q", format=".2f", title=tr("oc.mon.scale")),
+                 alt.Tooltip("noise:Q", format=".2f", title=tr("jt.col.noise")),
+                 alt.Tooltip("consistency:Q", format=".2f", title=tr("oc.mon.consistency")),
+                 alt.Tooltip("n_sheets:Q", title=tr("oc.mon.sheets"))],
     ), width="stretch")
     right.altair_chart(alt.Chart(judges, title=tr("oc.mon.chart_consistency")).mark_bar().encode(
-        y=alt.Y("judge_id:N", sort="x", title=tr("oc.asg.judge")),
+        y=alt.Y("judge:N", sort="x", title=tr("oc.asg.judge"), axis=alt.Axis(labelOverlap=False, labelLimit=240)),
         x=alt.X("consistency:Q", scale=alt.Scale(domain=[-1, 1]), title=tr("oc.mon.consistency")),
         color=alt.Color("flags:N", title=tr("oc.mon.flags")),
-        tooltip=["judge_id:N", alt.Tooltip("consistency:Q", format=".2f")],
+        tooltip=[alt.Tooltip("judge:N", title=tr("jt.col.judge")),
+                 alt.Tooltip("consistency:Q", format=".2f", title=tr("oc.mon.consistency"))],
     ), width="stretch")
     st.subheader(tr("oc.mon.disagreement_heading"))
     if flagged.empty:
         st.caption(tr("oc.mon.no_disagreement"))
     else:
         st.dataframe(pd.DataFrame({
-            tr("oc.col_code"): flagged["entry_id"], tr("oc.col_track"): flagged["track"],
+            tr("oc.col_code"): flagged["entry_id"], tr("oc.col_track"): flagged["track"].map(
+                lambda k: track_names.get(k, k)),
             tr("oc.mon.n_judges"): flagged["n_judges"], tr("oc.mon.raw_mean"): flagged["raw_mean"].round(1),
             tr("oc.mon.range"): flagged["judge_range"].round(1), tr("oc.mon.sd"): flagged["judge_sd"].round(1),
         }), hide_index=True, width="stretch")

@@ -37,10 +37,15 @@ def test_track_progress():
     assert table[["track", "sheets", "started", "submitted"]].values.tolist() == [["x", 6, 3, 2], ["y", 3, 2, 2]]
 
 
-def test_entries_missing_name_who_they_wait_for():
+def test_entries_missing_name_who_they_wait_for_by_display_name():
     table = entries_missing(ROWS)
     assert table[["entry", "submitted", "waiting_for"]].values.tolist() == [
-        ["1", 1, "b、c"], ["2", 1, "b、c"], ["3", 2, "c"]]
+        ["1", 1, "B、C"], ["2", 1, "B、C"], ["3", 2, "C"]]
+
+
+def test_entries_missing_names_a_judge_without_a_display_name_by_user_name():
+    rows = [row("b", "1", "x", 0) | {"judge_name": ""}, row("c", "1", "x", 0)]
+    assert entries_missing(rows)["waiting_for"].tolist() == ["C、b"]
 
 
 @pytest.mark.parametrize("today, share", [

@@ -54,7 +54,7 @@ def test_progress_follows_the_database_between_runs(contest):
     assert _metrics(at)["已开始"] == "2"
     missing = next(d.value for d in at.dataframe if "待提交评委" in d.value.columns)
     assert missing["作品编号"].tolist() == ["L-002", "P-001", "P-002", "L-001"]
-    assert missing.set_index("作品编号").loc["L-001", "待提交评委"] == "j2"
+    assert missing.set_index("作品编号").loc["L-001", "待提交评委"] == "李四"  # by display name, not user name
 
 
 def test_a_judge_far_behind_is_listed(contest):
