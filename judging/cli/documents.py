@@ -22,7 +22,7 @@ def register(subparsers) -> None:
     setting = sub.add_parser("set", help="save new settings (a new version) / 保存文书设置")
     setting.add_argument("--edition", type=int, required=True, help="edition id / 大赛编号")
     setting.add_argument("--issuer", help="主办单位 (发文机关署名); default: as set now")
-    setting.add_argument("--scheme", help="certificate numbers, e.g. \"{year}信创赛证字第{seq:03d}号\"; default: as set "
+    setting.add_argument("--scheme", help="certificate numbers, e.g. \"{年份}信创赛证字第{序号:03d}号\"; default: as set "
                          f"now, or {DEFAULT_CERTIFICATE_SCHEME}")
     setting.add_argument("--prefix", action="append", default=[], metavar="TRACK=PREFIX",
                          help="the certificate prefix of a track (repeatable); TRACK= alone removes it")

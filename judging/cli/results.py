@@ -72,7 +72,7 @@ def register(subparsers) -> None:
                         "with --publication, instead of the edition's, set by judging documents set)")
     export.add_argument("--track-names", default="", help="from files: track=中文名称,... for the documents")
     export.add_argument("--scheme", default=None, help="from files: certificate numbers, e.g. "
-                        "\"{year}信创赛证字第{seq:03d}号\"")
+                        "\"{年份}信创赛证字第{序号:03d}号\"")
     export.add_argument("--final", action="store_true", help="the final list, not the 公示 list")
     export.add_argument("--formats", default=",".join(exports.EXPORT_KINDS),
                         help=f"comma-separated: {', '.join(exports.EXPORT_KINDS)}, bundle")

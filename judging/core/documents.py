@@ -147,8 +147,10 @@ def fit_column_widths(header: Sequence[str], rows: Iterable[Sequence[str]], *, t
 
 
 # --- certificate numbers --------------------------------------------------------------------
-DEFAULT_CERTIFICATE_SCHEME = "〔{year}〕{prefix}证字第{seq:03d}号"
-SCHEME_FIELDS = ("year", "seq", "track", "prefix")
+DEFAULT_CERTIFICATE_SCHEME = "〔{年份}〕{前缀}证字第{序号:03d}号"
+# a scheme's fields by their Chinese names (what the organiser's form shows), with English aliases
+SCHEME_FIELDS = {"年份": "year", "序号": "seq", "赛道": "track", "前缀": "prefix"}
+SCHEME_ALIASES = {english: chinese for chinese, english in SCHEME_FIELDS.items()}
 MAX_SCHEME_LENGTH = 60
 MAX_ISSUER_LENGTH = 100
 MAX_PREFIX_LENGTH = 20
@@ -163,9 +165,10 @@ class DocumentSettings:
     """What an edition's documents are signed and numbered with.
 
     ``issuer``: the 主办单位 (发文机关) that signs the announcement and the certificates; empty means
-    not set, and those documents are refused. ``certificate_scheme``: a template with ``{year}``,
-    ``{seq}`` (with a format such as ``{seq:03d}``), ``{track}`` (the track's Chinese name) and
-    ``{prefix}`` (the organiser's short name per track, the track's name by default).
+    not set, and those documents are refused. ``certificate_scheme``: a template with ``{年份}``,
+    ``{序号}`` (with a format such as ``{序号:03d}``), ``{赛道}`` (the track's Chinese name) and
+    ``{前缀}`` (the organiser's short name per track, the track's name by default); ``{year}``,
+    ``{seq}``, ``{track}`` and ``{prefix}`` are the same fields.
     """
 
     issuer: str = ""
@@ -180,12 +183,17 @@ def scheme_fields(scheme: str) -> list[str]:
     except ValueError as exc:
         raise DocumentSettingsError(Problem("doc.scheme_syntax", {"scheme": scheme, "detail": str(exc)})) from None
     names = [name for _, name, _, _ in parsed if name is not None]
-    unknown = [n for n in names if n not in SCHEME_FIELDS]
+    unknown = [n for n in names if n not in SCHEME_FIELDS and n not in SCHEME_ALIASES]
     if unknown:
         raise DocumentSettingsError(Problem("doc.scheme_unknown", {
             "fields": "、".join("{" + (n or "") + "}" for n in unknown), "allowed": "、".join(
                 "{" + n + "}" for n in SCHEME_FIELDS)}))
-    return names
+    return [SCHEME_FIELDS.get(n, n) for n in names]
+
+
+def _format(scheme: str, *, year: int, seq: int, track: str, prefix: str) -> str:
+    values = {"year": year, "seq": seq, "track": track, "prefix": prefix}
+    return scheme.format(**values, **{chinese: values[english] for chinese, english in SCHEME_FIELDS.items()})
 
 
 def check_document_settings(settings: DocumentSettings, *, track_names: Mapping[str, str]) -> DocumentSettings:
@@ -205,7 +213,7 @@ def check_document_settings(settings: DocumentSettings, *, track_names: Mapping[
             problems.append(Problem("doc.scheme_too_long", {"n": len(scheme), "max": MAX_SCHEME_LENGTH}))
         else:
             try:
-                scheme.format(year=2026, seq=1, track="生活类", prefix="生活类")
+                _format(scheme, year=2026, seq=1, track="生活类", prefix="生活类")
             except (ValueError, TypeError, IndexError, KeyError) as exc:
                 problems.append(Problem("doc.scheme_format", {"scheme": scheme, "detail": str(exc)}))
     except DocumentSettingsError as exc:
@@ -228,7 +236,7 @@ def certificate_numbers(tracks: Sequence[str], *, scheme: str, year: int, track_
                         prefixes: Mapping[str, str] | None = None) -> list[str]:
     """One number per certificate, in the order given (the list's: track, tier, rank).
 
-    ``{seq}`` counts within each track when the scheme names the track (``{track}`` or ``{prefix}``),
+    ``{序号}`` counts within each track when the scheme names the track (``{赛道}`` or ``{前缀}``),
     so that two tracks' 001 differ; otherwise it counts over the whole list. A track without a
     Chinese name is refused: the number would show its internal key.
     """
@@ -243,8 +251,8 @@ def certificate_numbers(tracks: Sequence[str], *, scheme: str, year: int, track_
             raise DocumentSettingsError(Problem("doc.track_unnamed", {"track": track}))
         counter = track if per_track else ""
         counters[counter] = counters.get(counter, 0) + 1
-        numbers.append(scheme.format(year=year, seq=counters[counter], track=name,
-                                     prefix=prefixes.get(track) or name))
+        numbers.append(_format(scheme, year=year, seq=counters[counter], track=name,
+                               prefix=prefixes.get(track) or name))
     return numbers
 
 

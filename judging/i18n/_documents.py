@@ -20,27 +20,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the issuer has {n} characters; at most {max} are allowed",
     },
     "doc.scheme_syntax": {
-        "zh": "证书编号格式“{scheme}”写法有误（{detail}）：花括号只能用于 {{year}}、{{seq}}、{{track}}、{{prefix}}",
+        "zh": "证书编号格式“{scheme}”写法有误（{detail}）：花括号只能用于 {{年份}}、{{序号}}、{{赛道}}、{{前缀}}",
         "en": "the certificate number scheme \u201c{scheme}\u201d cannot be read ({detail}): braces are only for "
-              "{{year}}, {{seq}}, {{track}}, {{prefix}}",
+              "{{年份}} (year), {{序号}} (seq), {{赛道}} (track), {{前缀}} (prefix)",
     },
     "doc.scheme_unknown": {
         "zh": "证书编号格式中不认识 {fields}；可用的有 {allowed}",
         "en": "the certificate number scheme uses {fields}, which are not known; use {allowed}",
     },
     "doc.scheme_no_seq": {
-        "zh": "证书编号格式“{scheme}”中没有序号 {{seq}}，每张证书的编号会相同；例如：{{year}}信创赛证字第{{seq:03d}}号",
-        "en": "the certificate number scheme \u201c{scheme}\u201d has no {{seq}}, so every certificate would have the "
-              "same number; e.g. {{year}}信创赛证字第{{seq:03d}}号",
+        "zh": "证书编号格式“{scheme}”中没有序号 {{序号}}，每张证书的编号会相同；例如：{{年份}}信创赛证字第{{序号:03d}}号",
+        "en": "the certificate number scheme \u201c{scheme}\u201d has no {{序号}} (seq), so every certificate would "
+              "have the same number; e.g. {{年份}}信创赛证字第{{序号:03d}}号",
     },
     "doc.scheme_too_long": {
         "zh": "证书编号格式共 {n} 个字符，最多 {max} 个",
         "en": "the certificate number scheme has {n} characters; at most {max} are allowed",
     },
     "doc.scheme_format": {
-        "zh": "证书编号格式“{scheme}”无法生成编号（{detail}）；序号可写 {{seq}} 或 {{seq:03d}}（三位，不足补零）",
+        "zh": "证书编号格式“{scheme}”无法生成编号（{detail}）；序号可写 {{序号}} 或 {{序号:03d}}（三位，不足补零）",
         "en": "the certificate number scheme \u201c{scheme}\u201d cannot make a number ({detail}); write the "
-              "sequence as {{seq}} or {{seq:03d}} (three digits with leading zeros)",
+              "sequence as {{序号}} or {{序号:03d}} (three digits with leading zeros)",
     },
     "doc.prefix_unknown_track": {
         "zh": "赛道 {track} 不属于本届大赛，不能为它设置证书前缀",
@@ -81,10 +81,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "doc.form.issuer_help": {"zh": "例如：某市经济和信息化局；多个单位用顿号分隔", "en": "e.g. the municipal bureau of economy and IT"},
     "doc.form.scheme": {"zh": "证书编号格式", "en": "Certificate number scheme"},
     "doc.form.scheme_help": {
-        "zh": "可用：{year} 年份，{seq} 序号（{seq:03d} 为三位补零），{track} 赛道名称，{prefix} 赛道前缀。"
-              "含赛道或前缀时按赛道分别编号，否则全部名单连续编号",
-        "en": "Use {year}, {seq} ({seq:03d}: three digits), {track} (the track's name), {prefix} (its "
-              "prefix). With a track or prefix, numbers count per track; otherwise over the whole list",
+        "zh": "可用：{年份}，{序号}（{序号:03d} 为三位补零），{赛道}（赛道名称），{前缀}（赛道前缀）。"
+              "含赛道或前缀时按赛道分别编号，否则全部名单连续编号。例如：{年份}信创赛证字第{序号:03d}号",
+        "en": "Use {年份} (year), {序号} (sequence; {序号:03d}: three digits), {赛道} (the track's name), {前缀} "
+              "(its prefix). With a track or prefix, numbers count per track; otherwise over the whole list. "
+              "E.g. {年份}信创赛证字第{序号:03d}号",
     },
     "doc.form.prefixes": {"zh": "各赛道的证书前缀（留空则用赛道名称）", "en": "Certificate prefix per track (empty: the track's name)"},
     "doc.form.preview": {"zh": "编号示例：{numbers}", "en": "Numbers will read: {numbers}"},

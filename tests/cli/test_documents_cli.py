@@ -52,7 +52,7 @@ def test_documents_set_refuses_a_scheme_without_a_sequence(engine, capsys, monke
                  "--scheme", "{year}证字号"])
 
     assert code == 2
-    assert "没有序号 {seq}" in capsys.readouterr().err
+    assert "没有序号 {序号}" in capsys.readouterr().err
 
 
 def test_export_of_a_publication_without_an_issuer_is_refused_saying_where_to_set_it(engine, tmp_path, capsys,

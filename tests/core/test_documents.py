@@ -434,6 +434,18 @@ def test_certificate_numbers_are_unique_and_never_show_track_keys(tracks, scheme
     assert not [n for n in numbers if any(key in n for key in names)]
 
 
+def test_scheme_fields_have_chinese_names_and_english_aliases():
+    names = {"life": "生活类", "public": "公共服务类"}
+
+    chinese = certificate_numbers(["life", "public"], scheme="〔{年份}〕{前缀}第{序号:03d}号（{赛道}）", year=2027,
+                                  track_names=names, prefixes={"life": "生"})
+    english = certificate_numbers(["life", "public"], scheme="〔{year}〕{prefix}第{seq:03d}号（{track}）", year=2027,
+                                  track_names=names, prefixes={"life": "生"})
+
+    assert chinese == english == ["〔2027〕生第001号（生活类）", "〔2027〕公共服务类第001号（公共服务类）"]
+    assert documents.DEFAULT_CERTIFICATE_SCHEME == "〔{年份}〕{前缀}证字第{序号:03d}号"
+
+
 def test_certificate_numbers_count_per_track_only_when_the_scheme_names_the_track():
     tracks = ["life", "life", "public"]
     names = {"life": "生活类", "public": "公共服务类"}

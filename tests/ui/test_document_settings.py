@@ -45,7 +45,7 @@ def test_setup_page_saves_the_issuer_scheme_and_prefixes_as_an_audited_version(c
     assert "尚未设置" in [w.value for w in at.warning]
 
     at.text_input(key=_key(contest, 0, "issuer")).input("某市经济和信息化局")
-    at.text_input(key=_key(contest, 0, "scheme")).input("{year}信创赛证字第{seq:03d}号")
+    at.text_input(key=_key(contest, 0, "scheme")).input("{年份}信创赛证字第{序号:03d}号")
     at.text_input(key=_key(contest, 0, "prefix_public")).input("公服")
     _save_button(at).click()
     at.run()
@@ -55,7 +55,7 @@ def test_setup_page_saves_the_issuer_scheme_and_prefixes_as_an_audited_version(c
         stored = document_settings_of(s, edition_id=contest["ids"]["edition"], actor=as_user(s, "org"))
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "edition.document_settings")).one()
     assert (stored.version, stored.settings) == (1, DocumentSettings(
-        issuer="某市经济和信息化局", certificate_scheme="{year}信创赛证字第{seq:03d}号", track_prefixes={"public": "公服"}))
+        issuer="某市经济和信息化局", certificate_scheme="{年份}信创赛证字第{序号:03d}号", track_prefixes={"public": "公服"}))
     assert (event.actor, json.loads(event.payload)["version"]) == ("org", 1)
     assert at.text_input(key=_key(contest, 1, "issuer")).value == "某市经济和信息化局"
     assert any("2026信创赛证字第001号" in c.value for c in at.caption)
@@ -64,13 +64,13 @@ def test_setup_page_saves_the_issuer_scheme_and_prefixes_as_an_audited_version(c
 def test_a_refused_save_keeps_what_was_typed_and_says_what_to_fix(contest):
     at = page(contest, "organiser_setup", "org").run()
     at.text_input(key=_key(contest, 0, "issuer")).input("")
-    at.text_input(key=_key(contest, 0, "scheme")).input("{year}证字号")
+    at.text_input(key=_key(contest, 0, "scheme")).input("{年份}证字号")
     _save_button(at).click()
     at.run()
 
     errors = [e.value for e in at.error]
     assert any("请填写主办单位" in e for e in errors) and any("没有序号" in e for e in errors)
-    assert at.text_input(key=_key(contest, 0, "scheme")).value == "{year}证字号"
+    assert at.text_input(key=_key(contest, 0, "scheme")).value == "{年份}证字号"
     with read_session(contest["engine"]) as s:
         assert document_settings_of(s, edition_id=contest["ids"]["edition"], actor=as_user(s, "org")).version == 0
 
