@@ -31,7 +31,7 @@ from judging.store.imports import (
 from judging.store.lifecycle import check_round_unpublished
 from judging.store.models import Assignment, Conflict, Edition, Entry, Score, ScoreSheet, Track, User, utcnow
 from judging.store.models_mail import PaperSheet
-from judging.store.sheets import save_comment, stable_order_key
+from judging.store.sheets import stable_order_key
 
 
 @guarded("scores.import")
@@ -135,18 +135,16 @@ def type_in_sheets(session: Session, *, sheets: list[TypedSheet], round_id: int 
 
 
 def _store_round(session: Session, *, rnd, typed_sheets: list[tuple[TypedSheet, PaperSheet]], actor: Actor) -> None:
-    """The scores and criterion comments in bulk (the rows, versions and ``score.save``/``comment.save``
-    events ``save_score`` would write one by one: a typing file of thousands of sheets holds SQLite's
-    write lock for seconds, not minutes), the whole-sheet comments through ``save_comment``, then the
-    sheets submitted and marked typed, one ``paper.typed`` event each."""
+    """The scores and comments in bulk (the rows, versions and ``score.save``/``comment.save`` events
+    ``save_score``/``save_comment`` would write one by one: a typing file of thousands of sheets holds
+    SQLite's write lock for seconds, not minutes), then the sheets submitted and marked typed, one
+    ``paper.typed`` event each."""
     check_round_unpublished(session, round_id=rnd.id)
     rows = [(sheet.judge_id, sheet.entry_id, key, value, typed.comments.get(key, ""))
             for typed, sheet in typed_sheets for key, value in typed.scores.items()]
-    write_scores(session, rnd=rnd, rows=rows, actor=actor)
-    for typed, sheet in typed_sheets:
-        if typed.comments.get(""):
-            save_comment(session, round_id=rnd.id, judge_id=sheet.judge_id, entry_id=sheet.entry_id, criterion="",
-                         text_value=typed.comments[""], actor=actor, enforce_assignment=False)
+    overall = {(sheet.judge_id, sheet.entry_id): typed.comments[""] for typed, sheet in typed_sheets
+               if typed.comments.get("")}
+    write_scores(session, rnd=rnd, rows=rows, actor=actor, overall=overall)
     pairs = {(sheet.judge_id, sheet.entry_id) for _, sheet in typed_sheets}
     now = utcnow()
     for online in session.exec(select(ScoreSheet).where(ScoreSheet.round_id == rnd.id)):

@@ -24,7 +24,7 @@ from judging.errors import ScoreError
 from judging.store.assignment import add_conflict, assign
 from judging.store.db import read_session, write_session
 from judging.store.editions import add_entries, add_round, create_edition, entries_of, update_round
-from judging.store.models import AuditEvent, ScoreSheet
+from judging.store.models import AuditEvent, Comment, ScoreSheet
 from judging.store.paper import paper_sheet_view, print_sheets, type_in_sheets
 from judging.store.people import create_user
 from judging.store.scores import load_scores_frame
@@ -103,7 +103,8 @@ def test_ids_read_from_the_pdf_and_typed_back_store_submitted_sheets(contest):
         frame = load_scores_frame(s, round_id=contest["round"], actor=CLI)
         statuses = s.exec(select(ScoreSheet.status).where(ScoreSheet.judge_id == contest["zhang"])).all()
         events = s.exec(select(AuditEvent.action).where(AuditEvent.action.in_(["score.save", "paper.typed"]))).all()
-    assert sorted(frame["score"].tolist()) == sorted([80.0, 75.5, 70.0] * 3)
+        overall = s.exec(select(Comment.text).where(Comment.criterion == "", Comment.judge_id == contest["zhang"])).all()
+    assert sorted(frame["score"].tolist()) == sorted([80.0, 75.5, 70.0] * 3) and overall == ["创新性强"] * 3
     assert set(frame["judge_id"]) == {"zhang"} and statuses == ["submitted"] * 3
     assert events.count("paper.typed") == 3 and events.count("score.save") == 9
 
