@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import sys
 import tempfile
 import time
@@ -59,6 +60,9 @@ def main() -> None:
         pdfs = [render_paper_sheets(sheets, rubric) for sheets in by_judge.values()]
         pdf_s = time.perf_counter() - start
         every = [sheet for sheets in by_judge.values() for sheet in sheets]
+        start = time.perf_counter()
+        whole = render_paper_sheets(every, rubric)
+        whole_s = time.perf_counter() - start
         rows = list(csv.reader(io.StringIO(typing_csv(every, rubric).decode("utf-8-sig"))))
         for row in rows[1:]:
             row[3:3 + len(rubric.criteria)] = ["80"] * len(rubric.criteria)
@@ -72,10 +76,11 @@ def main() -> None:
         with write_session(engine) as s:
             type_in_sheets(s, sheets=typed, round_id=rnd.id, actor=CLI)
         type_s = time.perf_counter() - start
-        print(f"{args.judges} judges × {args.entries} entries = {n} sheets")
+        print(f"{args.judges} judges × {args.entries} entries = {n} sheets (load average {os.getloadavg()[0]:.1f})")
         print(f"print_sheets (ids made): {ids_s:.2f} s")
         print(f"PDFs: {pdf_s:.2f} s ({pdf_s / n * 1000:.1f} ms per page), "
               f"{sum(map(len, pdfs)) / len(pdfs) / 1024:.0f} KiB per judge ({args.entries} pages)")
+        print(f"the whole round in one PDF (the page's 'all judges'): {whole_s:.2f} s, {len(whole) / 1024:.0f} KiB")
         print(f"typing file read: {read_s:.2f} s; typed in (stored, submitted, audited): {type_s:.2f} s "
               f"({type_s / n * 1000:.1f} ms per sheet)")
         from smtp_server import smtp_server
