@@ -89,7 +89,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "doc.form.prefixes": {"zh": "各赛道的证书前缀（留空则用赛道名称）", "en": "Certificate prefix per track (empty: the track's name)"},
     "doc.form.preview": {"zh": "编号示例：{numbers}", "en": "Numbers will read: {numbers}"},
-    "doc.form.version": {"zh": "第 {version} 版，{by} 保存", "en": "version {version}, saved by {by}"},
+    "doc.form.version": {"zh": "当前为第 {version} 版（每次保存记入审计记录）", "en": "version {version} (every save is in the audit trail)"},
     "doc.form.never": {"zh": "尚未设置", "en": "not set yet"},
     "doc.form.save": {"zh": "保存文书设置", "en": "Save document settings"},
     "doc.form.saved": {"zh": "文书设置已保存", "en": "Document settings saved"},

@@ -35,7 +35,7 @@ def render(edition: Edition, tracks: list[Track], actor: Actor) -> None:
     with st.expander(tr("doc.form.heading"), expanded=not current.issuer):
         st.caption(tr("doc.form.caption"))
         if stored.version:
-            st.caption(tr("doc.form.version", version=stored.version, by=plain(stored.created_by)))
+            st.caption(tr("doc.form.version", version=stored.version))  # who saved it: in the audit log, by name
         else:
             st.warning(tr("doc.form.never"))
         key = f"doc_{edition.id}_{stored.version}"  # a new version loads its values into fresh widgets
