@@ -77,10 +77,13 @@ _COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action, A
 
 
 @guarded("audit.read")
-def log_page(session: Session, *, query: LogQuery, offset: int = 0, limit: int = 50, actor: Actor) -> LogPage:
-    """One page of the events matching ``query``, newest first, and how many match in all."""
+def log_page(session: Session, *, query: LogQuery, offset: int = 0, limit: int = 50, total: int | None = None,
+             actor: Actor) -> LogPage:
+    """One page of the events matching ``query``, newest first, and how many match in all (``total`` when
+    the caller counted them already)."""
     conditions = _where(session, query)
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    if total is None:
+        total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
     rows = session.exec(select(*_COLUMNS).where(*conditions).order_by(AuditEvent.id.desc())
                         .offset(max(offset, 0)).limit(max(limit, 1))).all()
     return LogPage(total=int(total), events=[_logged(r) for r in rows])
