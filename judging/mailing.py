@@ -34,7 +34,14 @@ from judging.core.mail import (
 from judging.core.permissions import Actor
 from judging.errors import JudgingError, Problem
 from judging.store.db import read_session, write_session
-from judging.store.mail import Recipient, claim_messages, newest_batch, record_outcome, round_recipients
+from judging.store.mail import (
+    Claim,
+    Recipient,
+    claim_messages,
+    newest_batch,
+    record_outcome,
+    round_recipients,
+)
 
 
 @dataclass
@@ -74,6 +81,7 @@ class Transport:
         return self
 
     def send(self, message: EmailMessage) -> None:
+        assert self.client is not None, "send inside the with block"
         refused = self.client.send_message(message)
         if refused:
             raise smtplib.SMTPRecipientsRefused(refused)
@@ -153,7 +161,7 @@ def send_round_mail(
 
 
 def _send(claims, by_id: dict[int, Recipient], *, facts, kind: str, settings: SmtpSettings, base_url: str,
-          lang: str, prepared: dict, transport) -> list[tuple[object, str, str]]:
+          lang: str, prepared: dict, transport) -> list[tuple[Claim, str, str]]:
     """(claim, subject, error) per claimed message; every message fails with the reason when the
     connection cannot be made, and each one on its own when the server refuses it."""
     messages = []
@@ -167,7 +175,7 @@ def _send(claims, by_id: dict[int, Recipient], *, facts, kind: str, settings: Sm
         messages.append((claim, message))
     if not messages:
         return []
-    outcomes = []
+    outcomes: list[tuple[Claim, str, str]] = []
     try:
         with transport(settings) as connection:
             for claim, message in messages:

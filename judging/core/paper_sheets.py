@@ -140,7 +140,8 @@ def _lines(pdf, width: float, height: float, text: str) -> None:
     (Chinese has no spaces): fpdf2's ``multi_cell`` costs about 5 ms a call, this a tenth of it."""
     widths = pdf.__dict__.setdefault("_judging_char_widths", {})
     size = pdf.font_size_pt
-    line, used = [], 0.0
+    line: list[str] = []
+    used = 0.0
     for ch in text.replace("\r", "").replace("\n", " "):
         w = widths.get((size, ch))
         if w is None:
@@ -199,7 +200,8 @@ def read_typing_file(data: bytes, rubric: Rubric) -> list[TypedSheet]:
     found, problems = match_columns(table.header, columns, header_row=table.header_row)
     if problems:
         raise ScoreError(problems)
-    sheets, first_row = [], {}
+    sheets: list[TypedSheet] = []
+    first_row: dict[int, int] = {}
     for number, cells in table.rows:
         def cell(name: str, cells: list[str] = cells) -> str:
             index = found.get(name)
@@ -207,8 +209,8 @@ def read_typing_file(data: bytes, rubric: Rubric) -> list[TypedSheet]:
         typed = TypedSheet(code=normalise_code(cell("sheet_id")), serial=0, scores={}, row=number)
         row_problems = []
         serial, problem = parse_sheet_code(typed.code)
-        if problem is not None:
-            row_problems.append(problem)
+        if problem is not None or serial is None:
+            row_problems.append(problem or Problem("paper.bad_code", {"value": typed.code, "example": ""}))
         elif serial in first_row:
             row_problems.append(Problem("paper.typed_twice_in_file", {"first": first_row[serial]}))
         else:
@@ -231,7 +233,7 @@ def read_typing_file(data: bytes, rubric: Rubric) -> list[TypedSheet]:
             comments[""] = cell("comment").strip()
         where = typed.code or "—"
         problems.extend(Problem(p.code, p.params, where=where, row=number, column=p.column) for p in row_problems)
-        if not row_problems:
+        if not row_problems and serial is not None:
             sheets.append(TypedSheet(typed.code, serial, scores, comments, number))
     if problems:
         raise ScoreError(problems)

@@ -82,8 +82,8 @@ def round_recipients(session: Session, *, round_id: int, actor: Actor) -> tuple[
     users = session.exec(select(User).where(User.id.in_(list(counts)), User.role == Role.JUDGE, User.active)
                          .order_by(User.username)).all()
     recipients = [
-        Recipient(judge_id=u.id, username=u.username, display_name=u.display_name, email=u.email.strip(),
-                  entries=counts[u.id], submitted=submitted.get(u.id, 0),
+        Recipient(judge_id=int(u.id), username=u.username, display_name=u.display_name, email=u.email.strip(),
+                  entries=counts[int(u.id)], submitted=submitted.get(u.id, 0),
                   never_signed_in=u.id not in signed_in and (not u.password_hash or u.password_one_time))
         for u in users
     ]

@@ -117,13 +117,14 @@ def type_in_sheets(session: Session, *, sheets: list[TypedSheet], round_id: int 
     ``ScoreError`` lists every problem by sheet id (and row of the typing file); nothing is stored
     then. ``round_id``, when given, is the round the file is for: a sheet of another round is refused.
     """
-    problems, ready = [], []
+    problems: list[Problem] = []
+    ready: list[tuple[TypedSheet, PaperSheet]] = []
     for typed in sheets:
-        found = _sheet_problems(session, typed, round_id=round_id)
+        sheet, found = _sheet_problems(session, typed, round_id=round_id)
         problems.extend(Problem(p.code, p.params, where=sheet_code(typed.serial) if typed.serial else typed.code,
-                                row=typed.row, column=p.column) for p in found[1])
-        if not found[1]:
-            ready.append((typed, found[0]))
+                                row=typed.row, column=p.column) for p in found)
+        if sheet is not None and not found:
+            ready.append((typed, sheet))
     if problems:
         raise ScoreError(problems)
     by_round: dict[int, list[tuple[TypedSheet, PaperSheet]]] = {}
