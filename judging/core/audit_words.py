@@ -198,6 +198,8 @@ RENDERERS: dict[str, Renderer] = {
     "assignment.remove": lambda e, n, lang: _sheet(e, n, lang) | {"reason": _quoted(e.payload.get("reason")) or "—"},
     "assignment.add_one": lambda e, n, lang: _sheet(e, n, lang) | {"reason": _quoted(e.payload.get("reason")) or "—"},
     "assignment.fill": lambda e, n, lang: {"round": _round(e, n), "n": len(e.payload.get("added") or [])},
+    "assignment.extra_judges": lambda e, n, lang: {"round": _round(e, n), "n": len(e.payload.get("added") or []),
+                                                   "reason": _quoted(e.payload.get("reason")) or "—"},
     "assignment.drop_out": lambda e, n, lang: _sheet(e, n, lang) | {"n": e.payload.get("removed", 0),
                                                                     "reason": _quoted(e.payload.get("reason")) or "—"},
     # score sheets
@@ -210,6 +212,11 @@ RENDERERS: dict[str, Renderer] = {
     "veto.clear": lambda e, n, lang: _sheet(e, n, lang) | {"veto": e.payload.get("veto", "")},
     "sheet.submit": lambda e, n, lang: _sheet(e, n, lang) | {"total": _number(e.payload.get("total"))},
     "sheet.reopen": lambda e, n, lang: _sheet(e, n, lang) | {"reason": _quoted(e.payload.get("reason")) or "—"},
+    "paper.printed": lambda e, n, lang: {"round": _round(e, n), "n": e.payload.get("sheets", 0),
+                                         "new": e.payload.get("new_ids", 0),
+                                         "variant": "judge" if e.payload.get("judge_id") else "round",
+                                         "judge": n.person_id(e.payload.get("judge_id"), lang)},
+    "paper.typed": lambda e, n, lang: _sheet(e, n, lang) | {"sheet": e.payload.get("sheet", "")},
     # live final and panel
     "panel.set": lambda e, n, lang: {"round": _round(e, n), "n": len(e.payload.get("judges") or [])},
     "live.open": lambda e, n, lang: {"round": _round(e, n), "entry": n.entry(e.payload.get("entry_id")),
@@ -261,6 +268,7 @@ VARIANT_TEXTS: dict[str, tuple[str, ...]] = {
     "user.active": ("user.active.on", "user.active.off"),
     "audit.verify": ("audit.verify.ok", "audit.verify.broken"),
     "material.attach": ("material.attach.plain", "material.attach.identifying"),
+    "paper.printed": ("paper.printed.judge", "paper.printed.round"),
     "material.identifying": ("material.identifying.on", "material.identifying.off"),
 }
 ON_SHEETS = ("score.save", "score.clear", "comment.save")  # a judge's own sheet, or written for them
