@@ -104,12 +104,16 @@ def _page(pdf, sheet: PrintedSheet, rubric: Rubric, lang: str) -> None:
     for criterion in rubric.criteria:
         top = pdf.get_y()
         if top + 30 > pdf.h - pdf.b_margin:
-            pdf.add_page()
+            _continued(pdf, sheet, width, lang)
             top = pdf.get_y()
         pdf.set_font(size=11)
         _lines(pdf, text_w, 6, t("paper.criterion_line", lang, label=criterion.label.get(lang),
                                  weight=format_number(criterion.weight)))
         pdf.set_font(size=8.5)
+        for item in criterion.sub_items:  # what the criterion looks at (考察要点), with their points when set
+            points = "" if item.points is None else t("paper.sub_item_points", lang, points=format_number(item.points))
+            _lines(pdf, text_w, 4.4, t("paper.sub_item_line", lang, label=item.label.get(lang), points=points,
+                                       description=item.description.get(lang)))
         for band in criterion.bands:
             _lines(pdf, text_w, 4.4, t("paper.band_line", lang, label=band.label.get(lang),
                                        low=format_number(band.low), high=format_number(band.high),
@@ -122,7 +126,7 @@ def _page(pdf, sheet: PrintedSheet, rubric: Rubric, lang: str) -> None:
         pdf.set_xy(pdf.l_margin, max(bottom, top + 4.5 + box_h) + 2)
         pdf.line(pdf.l_margin, pdf.get_y() - 1, pdf.l_margin + width, pdf.get_y() - 1)
     if pdf.get_y() + COMMENT_BOX_MM + 22 > pdf.h - pdf.b_margin:
-        pdf.add_page()
+        _continued(pdf, sheet, width, lang)
     pdf.set_font(size=10.5)
     rule = rubric.comment_rule
     hint = t("paper.comment_hint", lang, below=format_number(rule.below) if rule.below is not None else "—",
@@ -133,6 +137,16 @@ def _page(pdf, sheet: PrintedSheet, rubric: Rubric, lang: str) -> None:
     pdf.cell(width, 7, t("paper.signature_line", lang), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(size=8)
     pdf.cell(width, 5, t("paper.footer", lang, code=sheet.code), align="C")
+
+
+def _continued(pdf, sheet: PrintedSheet, width: float, lang: str) -> None:
+    """A new page for the rest of a sheet, headed with its id and whose it is (a loose page is matched)."""
+    pdf.add_page()
+    size = pdf.font_size_pt
+    pdf.set_font(size=10.5)
+    pdf.cell(width, 7, t("paper.continued", lang, code=sheet.code, entry=sheet.entry_code, name=sheet.judge_name),
+             align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(size=size)
 
 
 def _lines(pdf, width: float, height: float, text: str) -> None:

@@ -82,6 +82,19 @@ def test_each_assigned_entry_gets_a_page_with_its_id_criteria_bands_and_boxes(co
     assert by_judge["zhang"][0].entry_code in first and "智慧养老平台" in first
 
 
+def test_a_rubric_with_sub_items_prints_them_under_their_criterion(contest):
+    rubric = load_rubric(Path(__file__).parents[2] / "rubrics" / "demonstration_project.toml")
+    _, by_judge = _print(contest)
+    with_items = next(c for c in rubric.criteria if c.sub_items)
+
+    pages = _pdf_pages(render_paper_sheets(by_judge["li"][:1], rubric))
+    page = "".join(pages)
+
+    assert all(item.label.zh in page for item in with_items.sub_items)
+    assert page.index(with_items.label.zh) < page.index(with_items.sub_items[0].label.zh)
+    assert len(pages) == 2 and f"评分表编号：{by_judge['li'][0].code}（续）" in pages[1]  # a loose page says whose
+
+
 def test_a_reprint_gives_the_same_ids(contest):
     _, first = _print(contest)
     _, again = _print(contest, judge_id=contest["zhang"])
