@@ -24,6 +24,7 @@ from judging.store.scores import round_data, round_score_version, sheet_status_r
 from judging.ui import judge_table
 from judging.ui.common import browser_zone, clock, engine, lang, rerun_app_if_refused, tr
 from judging.ui.organiser_common import round_page
+from judging.ui.organiser_mail import mail_panel
 
 PROGRESS_REFRESH_S = 5  # judges save every change: a few seconds behind is live enough
 DIAGNOSTICS_REFRESH_S = 30  # reading and refitting 25,000 sheets takes 1.5-4 s (benchmarks/monitor.py)
@@ -39,6 +40,7 @@ def render() -> None:
         return
     user, _, rnd = chosen
     _progress(rnd.id, user)
+    mail_panel(rnd.id, user)
     _diagnostics(rnd.id, user)
 
 
