@@ -127,8 +127,9 @@ SMALL_CONTEST = Regime(n_entries=10, n_judges=6, judges_per_entry=(4, 5), severi
 
 @pytest.mark.parametrize(("seed", "scales_kept"), [(220, True), (378, False)])
 def test_calibrated_fit_without_judge_offsets_converges(seed, scales_kept):
-    # small contests where the F test drops the offsets while the judges' noise differs: the level
-    # of q once ran away (still moving after 200,000 sweeps) instead of converging
+    # small contests where the F test finds no offsets while the judges' noise differs: the level of q
+    # once ran away (still moving after 200,000 sweeps) instead of converging, without the offsets and,
+    # once they were always fitted, with offsets whose variance tends to 0
     design = _design(simulate_contest(regime=SMALL_CONTEST, seed=seed, rubric=RUBRIC).scores)
 
     fit = fit_calibrated_model(design)

@@ -40,9 +40,9 @@ def _design(regime, seed):
 
 
 def _crossed(design, **options):
-    """The crossed random-effects model: judge offsets, one noise level, no scales, no F tests."""
+    """The crossed random-effects model: Gaussian judge offsets, one noise level, no scales, no F tests."""
     fit = fit_calibrated_model(design, judge_scale=False, judge_noise=False, model_choice=False, tol=1e-9,
-                               max_iter=100_000, **options)
+                               max_iter=100_000, offset_df=np.inf, **options)
     return np.array([fit.tau2, fit.var_offset, fit.sigma2[0]]) * fit.spread**2
 
 
@@ -111,10 +111,6 @@ def test_scores_move_with_a_common_shift_and_rescale_of_every_score(seed, shift,
     assert np.allclose(after, shift + stretch * before, atol=1e-3 * stretch)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known defect of the calibrated fit, open in issue 15: in some small contests a judge's shift is not "
-    "absorbed (seed=212, judge=0, shift=-25: scores move 6.6 points, more than the raw mean's 5.6; "
-    "seed=1178, judge=3, shift=-25: 0.70 points, 0.11 SD); about 1 random case in 100"))
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 5_000), judge=st.integers(0, 9), shift=st.sampled_from([-25.0, -15.0, 15.0, 25.0]))
 def test_a_judges_shift_is_absorbed_by_its_offset(seed, judge, shift):
@@ -161,7 +157,8 @@ GOLDEN_LIKE = Regime(n_entries=10, n_judges=6, judges_per_entry=(4, 5), severity
                      noise=(1.0, 8.0), erratic_share=0.0, favour_share=0.0)
 
 
-@pytest.mark.parametrize(("regime", "seed"), [(SMALL, 107), (GOLDEN_LIKE, 41), (GOLDEN_LIKE, 60), (GOLDEN_LIKE, 116)])
+# (GOLDEN_LIKE, 116) cycled too; with t-distributed offsets it converges in 124 sweeps, before the damping starts
+@pytest.mark.parametrize(("regime", "seed"), [(SMALL, 107), (GOLDEN_LIKE, 41), (GOLDEN_LIKE, 60)])
 def test_contests_whose_noise_step_cycled_now_converge(regime, seed):
     design = build_design(_totals(simulate_contest(regime=regime, seed=seed).scores))
 
