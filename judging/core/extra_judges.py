@@ -75,3 +75,14 @@ def propose_extra_judges(
             on_entry[e].add(best)
             load[best] += 1
     return added
+
+
+def most_uncertain_first(table) -> list:
+    """The must-discuss entries of a ranked table (``discuss`` not empty), lowest probability of their
+    assigned tier first: the order in which ``propose_extra_judges`` hands out seats."""
+    listed = table[table["discuss"].fillna("") != ""]
+    columns = {c[len("p_tier_"):] for c in table.columns if c.startswith("p_tier_")}
+    p_assigned = [float(row[f"p_tier_{tier if tier in columns else 'none'}"]) if columns else 0.0
+                  for tier, (_, row) in zip(listed["tier"].fillna("").astype(str), listed.iterrows(), strict=True)]
+    order = sorted(range(len(listed)), key=lambda i: (p_assigned[i], i))
+    return [listed["entry_id"].iloc[i] for i in order]

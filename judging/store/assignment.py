@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from judging.core.assignment import assign_judges
+from judging.core.assignment import AssignmentError, assign_judges
 from judging.core.assignment_changes import check_addition, fill_gaps
+from judging.core.extra_judges import propose_extra_judges
 from judging.core.permissions import Actor, Person, Role
 from judging.core.states import SheetStatus
 from judging.errors import PermissionDenied, Problem
@@ -256,3 +257,45 @@ def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int
                       payload={"judge_id": judge_id, "removed": len(removed), "reason": reason})
     added = fill_round_gaps(session, round_id=round_id, seed=seed, actor=actor, exclude_judges=[judge_id])
     return removed, added
+
+
+@guarded("assignment.manage")
+def propose_extra_seats(session: Session, *, round_id: int, entry_codes: Iterable[str], extra: int, seed: int,
+                        actor: Actor) -> list[tuple[str, str]]:
+    """``extra`` more judges for each of ``entry_codes`` (most urgent first), as ``(username, code)`` pairs:
+    回避 respected, the least loaded active judges first, expertise preferred, seeded. Nothing is written;
+    ``add_extra_seats`` assigns a proposal once the organiser confirms it."""
+    rnd = get_round(session, round_id)
+    _refuse_if_live(session, rnd)
+    inputs = round_inputs(session, round_id=round_id, actor=actor)
+    return propose_extra_judges(pairs=inputs.pairs, listed=[c for c in entry_codes if c in inputs.entries],
+                                entries=inputs.entries, judges=inputs.judges, extra=extra,
+                                conflicts=inputs.conflicts, seed=seed)
+
+
+@guarded("assignment.manage")
+@round_write
+def add_extra_seats(session: Session, *, round_id: int, pairs: Iterable[tuple[str, str]], reason: str,
+                    actor: Actor) -> list[tuple[int, int]]:
+    """Assign a confirmed proposal of extra judges (``(username, code)`` pairs), all or nothing: each pair
+    is checked as a manual addition is (an active judge, not yet on the entry, no 回避), against the
+    round as it is now, so a proposal that went stale since it was shown is refused, not half applied."""
+    rnd = get_round(session, round_id)
+    _refuse_if_live(session, rnd)
+    inputs = round_inputs(session, round_id=round_id, actor=actor)
+    assigned, pairs = set(inputs.pairs), list(dict.fromkeys(pairs))
+    problems = []
+    for judge, code in pairs:
+        try:
+            check_addition(judge_id=judge, entry_id=code, judge_ok=judge in inputs.judges,
+                           same_edition=code in inputs.entries, assigned=assigned, conflicts=inputs.conflicts)
+        except AssignmentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise AssignmentError(problems)
+    added = inputs.to_ids(pairs)
+    session.add_all(Assignment(round_id=round_id, judge_id=j, entry_id=e) for j, e in added)
+    session.flush()
+    record_event(session, actor=actor, action="assignment.extra_judges", subject=f"round:{round_id}",
+                 payload={"added": [list(p) for p in added], "reason": reason})
+    return added

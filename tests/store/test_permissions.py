@@ -34,7 +34,14 @@ from judging.store import (
     publication,
 )
 from judging.store.advancement import advancement_preview
-from judging.store.assignment import add_conflict, assign, conflict_rows, remove_assignment
+from judging.store.assignment import (
+    add_conflict,
+    add_extra_seats,
+    assign,
+    conflict_rows,
+    propose_extra_seats,
+    remove_assignment,
+)
 from judging.store.audit_events import (
     chain_state,
     count_matching,
@@ -230,6 +237,10 @@ STORE_ACTIONS = {
     "remove_assignment": (lambda s, i, a: remove_assignment(
         s, round_id=i["prelim"], judge_id=i["j2"], entry_id=i["E1"], reason="病假", actor=a), ORG),
     "reopen_sheet": (lambda s, i, a: reopen_sheet(s, **_sheet(i, "E4"), actor=a), ORG),
+    "propose_extra_seats": (lambda s, i, a: propose_extra_seats(
+        s, round_id=i["prelim"], entry_codes=["E3"], extra=1, seed=0, actor=a), ORG),
+    "add_extra_seats": (lambda s, i, a: add_extra_seats(
+        s, round_id=i["prelim"], pairs=[("j1", "E3")], reason="待议", actor=a), ORG),
     "save_score own sheet": (lambda s, i, a: _score(i)(s, a), {"j1", "cli"}),
     "save_score another judge's sheet": (lambda s, i, a: _score(i, judge="j2")(s, a), {"cli"}),
     "save_score entry not assigned": (lambda s, i, a: _score(i, entry="E3")(s, a), set()),
