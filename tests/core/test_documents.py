@@ -295,6 +295,27 @@ def test_pdf_list_table_columns_fit_their_content(pdf_list):
     assert "智慧社区居家养老综合服务平台" in joined  # on one line
 
 
+def test_a_long_pdf_list_repeats_the_table_header_and_numbers_odd_pages_right_even_left():
+    frame = pd.DataFrame({"entry_id": [f"E{i:03d}" for i in range(60)], "track": "life",
+                          "title": [f"智慧社区服务平台第{i}期" for i in range(60)], "organisation": "杭州某某科技有限公司",
+                          "recommending_unit": "", "tier": "excellence", "rank": range(1, 61), "score": 80.0})
+
+    pages = list(pdfium.PdfDocument(render("pdf", frame, EDITION)))
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        chars = pdf_chars(page)
+        footer = [c for c in chars if c[2] == documents.SIZE_4]
+        body = "".join(c[0] for c in chars if c[2] != documents.SIZE_4)
+        centre = (footer[0][3][0] + footer[-1][3][2]) / 2
+        # one character (14 pt) in from the text block's right edge on odd pages, its left edge on even ones
+        if number % 2:
+            assert footer[-1][3][2] == pytest.approx(210 - 26 - 14 * MM_PER_PT, abs=0.6) and centre > 105
+        else:
+            assert footer[0][3][0] == pytest.approx(28 + 14 * MM_PER_PT, abs=0.6) and centre < 105
+        if 1 < number < len(pages):
+            assert body.startswith("序号作品名称申报单位奖项等级")  # the header row heads every page of the table
+
+
 def test_pdf_list_has_no_engine_notes_and_no_track_keys(pdf_list):
     text = pdf_text(pdf_list)
 
