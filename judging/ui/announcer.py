@@ -63,4 +63,5 @@ def render() -> None:
             st.error(exc.render(lang()))
     st.subheader(tr("ann.list"))
     awarded = table[table["tier"].fillna("") != ""]
-    st.dataframe(list_frame(awarded), hide_index=True, width="stretch")
+    # the list as announced: the engine's flags (for the panel) are not part of it
+    st.dataframe(list_frame(awarded).drop(columns=[tr("export.col.flags")]), hide_index=True, width="stretch")
