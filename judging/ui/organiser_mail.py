@@ -17,7 +17,7 @@ from judging.errors import ConfigError, JudgingError
 from judging.mailing import send_round_mail
 from judging.store.db import read_session
 from judging.store.mail import mail_log, newest_batch
-from judging.ui.common import engine, lang, tr
+from judging.ui.common import engine, lang, plain, tr
 
 STATE_NAMES = {"pending": "mail.state.pending", "sent": "mail.state.sent", "failed": "mail.state.failed"}
 REPORT_KEY = "oc_mail_report"  # per tab: the outcome of this tab's last send, shown once it reran
@@ -28,7 +28,7 @@ def mail_panel(round_id: int, actor: Actor) -> None:
     try:
         configured = bool(smtp_settings() and public_url())
     except ConfigError as exc:
-        st.info(tr("mail.not_configured", why=exc.render(lang())))
+        st.info(plain(tr("mail.not_configured", why=exc.render(lang()))))
         configured = False
     with read_session(engine()) as s:
         newest = {kind: newest_batch(s, kind=kind, round_id=round_id, actor=actor) for kind in KINDS}
@@ -74,7 +74,7 @@ def _report() -> None:
         return
     what, value = kept
     if what == "error":
-        st.error(value)
+        st.error(plain(value))  # the server's answer: text, never Markdown
         return
     text = tr("mail.report", kind=tr(KIND_NAMES[value.kind]), batch=value.batch, sent=len(value.sent),
               skipped=len(value.skipped), failed=len(value.failed))

@@ -13,7 +13,7 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import round_rubric
 from judging.store.paper import paper_sheet_view, print_sheets, type_in_sheets
 from judging.store.people import list_judges
-from judging.ui.common import engine, lang, tr
+from judging.ui.common import engine, lang, plain, show_error, tr
 from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 CODE_KEY = "oc_paper_code"
@@ -42,7 +42,7 @@ def _print(round_id: int, actor: Actor) -> None:
             with write_session(engine()) as s:
                 rubric, by_judge = print_sheets(s, round_id=round_id, judge_id=judge_id, actor=actor)
         except JudgingError as exc:
-            st.error(exc.render(lang()))
+            show_error(exc)
             return
         every = [sheet for sheets in by_judge.values() for sheet in sheets]
         if not every:
@@ -71,10 +71,10 @@ def _type_in(round_id: int, actor: Actor) -> None:
     except JudgingError as exc:
         problem_table(exc.problems)
         return
-    st.info(tr("paper.sheet_found", code=view.code, judge=view.judge_name, username=view.judge_username,
-               entry=view.entry_code, title=view.entry_title, round=view.round_name))
+    st.info(plain(tr("paper.sheet_found", code=view.code, judge=view.judge_name, username=view.judge_username,
+                     entry=view.entry_code, title=view.entry_title, round=view.round_name)))
     if view.typed_at is not None:
-        st.warning(tr("paper.already_typed", at=f"{view.typed_at:%Y-%m-%d %H:%M}", by=view.typed_by))
+        st.warning(plain(tr("paper.already_typed", at=f"{view.typed_at:%Y-%m-%d %H:%M}", by=view.typed_by)))
         return
     rubric = view.rubric
     with st.form(f"oc_paper_form_{view.code}", clear_on_submit=False):
