@@ -7,7 +7,6 @@ Pure: no document library is imported here; ``judging.core.exports`` draws the f
 
 from __future__ import annotations
 
-import math
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -285,7 +284,3 @@ def change_notes(changes: Iterable[ListChange], *, labels: Mapping[str, str], la
             text += t("doc.change.reason", lang, reason=reason)
         notes.setdefault(change.entry_id, []).append(text)
     return {entry: "；".join(texts) for entry, texts in notes.items()}
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
