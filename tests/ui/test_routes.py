@@ -17,7 +17,7 @@ from judging.ui.common import USER_KEY
 
 MENUS = {
     "judge": [("评审", ["entries", "sheet"])],
-    "organiser": [("设置", ["setup", "imports", "assignment", "staff"]),
+    "organiser": [("设置", ["setup", "imports", "materials", "assignment", "staff"]),
                   ("评审", ["progress", "rubric", "advance", "live", "screen", "conflicts", "paper"]),
                   ("结果与公示", ["award_settings", "results", "publication", "awards", "verify", "audit_log"])],
     "announcer": [("结果与公示", ["awards"])],
@@ -71,8 +71,8 @@ def test_menu_sections_and_titles_follow_the_tabs_language(contest):
     nav = navigation("organiser", "en")
 
     assert [section for section, _ in nav] == ["Setup", "Judging", "Results and publication"]
-    assert [name for _, ps in nav for _, name, _ in ps][:3] == ["Edition setup", "Import entries and judges",
-                                                                "Assignment"]
+    assert [name for _, ps in nav for _, name, _ in ps][:4] == ["Edition setup", "Import entries and judges",
+                                                                "Entry materials", "Assignment"]
 
 
 @pytest.mark.parametrize(("user", "landing"), [("j1", "entries"), ("org", "setup"), ("ann", "awards"),
