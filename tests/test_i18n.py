@@ -62,7 +62,6 @@ DYNAMIC_PREFIXES = {
     "oc.live.state_": "an entry's state on the live board (its state enum)",
     "oc.rub.": "the rubric editor's scale and comment-rule fields (ui/organiser_rubric.py)",
     "oc.rub.col_": "the rubric editor's table columns (ui/organiser_rubric.py)",
-    "oc.screen.how_": "the big screen's line saying how the final score is made, per METHODS_DESCRIBED (ui/organiser_screen.py)",
     "oc.status.": "round statuses (the setup page, the round status enum)",
     "oc.subject.": "what a rubric scores: entry, institution, person (ui/organiser_setup.py, ui/organiser_rubric.py)",
     "panel.decision.": "the panel's decisions of DECISIONS (ui/panel_decisions.py)",

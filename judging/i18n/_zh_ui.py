@@ -47,4 +47,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "results.bump_title": {"zh": "各方法下的名次变化（粗线：奖项等级随方法改变）",
                            "en": "Rank under each method (thick lines: the tier changes with the method)"},
     "results.interval_title": {"zh": "得分与区间（虚线为奖项分界）", "en": "Scores with intervals (dashed: award boundaries)"},
+    # when a bundle's digest was recorded (judging/ui/auditor.py)
+    "aud.anchor.publish": {"zh": "公示时", "en": "at publication"},
+    "aud.anchor.freeze": {"zh": "定稿时", "en": "when frozen"},
 }

@@ -18,6 +18,14 @@ from judging.ui.common import engine, lang, plain, require_page, show_error, tr
 MAX_SHOWN_PROBLEMS = 200  # the page lists this many differences; the command line lists them all
 
 
+ANCHOR_KINDS = {"publish": "aud.anchor.publish", "freeze": "aud.anchor.freeze"}  # judging/store/publication.py
+
+
+def anchor_kind(kind: str) -> str:
+    """When a bundle's digest was recorded, in words (公示时, 定稿时); an unknown kind as it is stored."""
+    return tr(ANCHOR_KINDS[kind]) if kind in ANCHOR_KINDS else kind
+
+
 def render() -> None:
     actor = require_page("verify")
     st.title(tr("page.verify"))
@@ -51,7 +59,7 @@ def render() -> None:
 def _recorded_digests(actor: Actor) -> None:
     """Every publication's recorded digests, in the short form printed on the 公示 and in full."""
     with read_session(engine()) as s:
-        rows = [{tr("aud.col.publication"): p.id, tr("aud.col.kind"): a.kind,
+        rows = [{tr("aud.col.publication"): p.id, tr("aud.col.kind"): anchor_kind(a.kind),
                  tr("aud.col.at"): a.at.strftime("%Y-%m-%d %H:%M"),
                  tr("aud.col.bundle_short"): short_form(a.bundle_digest), tr("aud.col.bundle"): a.bundle_digest,
                  tr("aud.col.checkpoint_short"): short_form(a.checkpoint_digest),
@@ -95,7 +103,7 @@ def _check_record(actor: Actor, data: bytes, digest: str, expected: str | None) 
         anchors = anchors_of(s, publication_id, actor=actor)
     for anchor in reversed(anchors):
         if anchor.bundle_digest == digest:
-            st.info(tr("verify.recorded_ok", publication=publication_id, kind=anchor.kind,
+            st.info(tr("verify.recorded_ok", publication=publication_id, kind=anchor_kind(anchor.kind),
                        at=anchor.at.isoformat(timespec="minutes"), digest=short_form(digest)))
             return True
     if not anchors:

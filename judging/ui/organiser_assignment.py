@@ -20,10 +20,10 @@ from judging.store.assignment import (
 )
 from judging.store.audit_log import last_seed
 from judging.store.db import read_session
-from judging.store.editions import entries_of
+from judging.store.editions import entries_of, tracks_of
 from judging.store.people import list_judges
 from judging.store.scores import count_scores
-from judging.ui.common import engine, plain, tr
+from judging.ui.common import engine, lang, plain, tr
 from judging.ui.organiser_common import round_page, run_write
 
 DEFAULT_SEED = 2026
@@ -40,6 +40,8 @@ def render() -> None:
         seed = last_seed(s, round_id=rnd.id, actor=user)
         names = {j.username: j.display_name for j in list_judges(s, actor=user)}
         titles = {e.code: e.title for e in entries_of(s, edition.id)}
+        track_names = {t.key: (t.name_en if lang() == "en" and t.name_en else t.name_zh)
+                       for t in tracks_of(s, edition.id)}
     k = rnd.judges_per_entry
     cols = st.columns(5)
     cols[0].metric(tr("oc.asg.entries"), len(inputs.entries))
@@ -50,7 +52,7 @@ def render() -> None:
 
     _generate(rnd, seed, scored, user)
     if inputs.pairs:
-        _charts(inputs, k)
+        _charts(inputs, k, track_names)
     short = short_entries(pairs=inputs.pairs, entries=inputs.entries, conflicts=inputs.conflicts, k=k)
     if inputs.pairs and short:
         _gaps(rnd, short, titles, seed, user)
@@ -75,7 +77,7 @@ def _generate(rnd, seed: int | None, scored: int, actor: Actor) -> None:
              tr("oc.asg.generated", seed=int(value)))
 
 
-def _charts(inputs, k: int) -> None:
+def _charts(inputs, k: int, track_names: dict[str, str]) -> None:
     loads, cover = load_and_coverage(pairs=inputs.pairs, entries=inputs.entries, judges=inputs.judges,
                                      conflicts=inputs.conflicts)
     load = pd.DataFrame(loads)
@@ -102,13 +104,16 @@ def _charts(inputs, k: int) -> None:
                      alt.Tooltip("n:Q", title=tr("oc.asg.entries_per_judge"))]),
         width="stretch")
     counts = cover.groupby(["judges", "track"]).size().reset_index(name="entries")
+    counts["track"] = counts["track"].map(lambda key: track_names.get(key, key))
     right.altair_chart(
         alt.layer(
             alt.Chart(counts, title=tr("oc.asg.chart_coverage")).mark_bar().encode(
                 x=alt.X("judges:O", title=tr("oc.asg.judges_per_entry")),
                 y=alt.Y("entries:Q", stack=True, title=tr("oc.asg.entries")),
                 color=alt.Color("track:N", title=tr("oc.col_track")),
-                tooltip=["judges:O", "track:N", "entries:Q"]),
+                tooltip=[alt.Tooltip("judges:O", title=tr("oc.asg.judges_per_entry")),
+                         alt.Tooltip("track:N", title=tr("oc.col_track")),
+                         alt.Tooltip("entries:Q", title=tr("oc.asg.entries"))]),
         ),
         width="stretch")
 

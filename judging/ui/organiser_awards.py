@@ -28,6 +28,7 @@ from judging.store.award_settings import award_settings_history, award_settings_
 from judging.store.db import read_session, write_session
 from judging.store.editions import entries_of_round, round_rubric, tracks_of
 from judging.store.models import Round
+from judging.store.people import get_user
 from judging.ui.common import engine, lang, plain, tr
 from judging.ui.organiser_common import flash_next, problem_table, round_page
 
@@ -50,10 +51,13 @@ def render() -> None:
         rubric = round_rubric(rnd)
         tracks = tracks_of(s, edition.id)
         sizes = Counter(e.track_id for e in entries_of_round(s, round_id=rnd.id))
+        # who saved each version, by display name (the page is the organiser's: it may read accounts)
+        savers = {h.created_by for h in history} | {stored.created_by}
+        people = {u: (found.display_name if (found := get_user(s, u, actor=user)) else u) for u in savers if u}
     track_sizes = {t.key: sizes.get(t.id, 0) for t in tracks if sizes.get(t.id, 0)}
     track_names = {t.key: (t.name_en if lang() == "en" and t.name_en else t.name_zh) for t in tracks}
     st.caption(tr("aws.version_default") if stored.version == 0 else
-               tr("aws.version", version=stored.version, by=stored.created_by))
+               tr("aws.version", version=stored.version, by=plain(people.get(stored.created_by, stored.created_by))))
     if published:
         st.info(tr("aws.published_read_only"))
     _preview(stored.awards, track_sizes, track_names)
@@ -63,7 +67,7 @@ def render() -> None:
     if history:
         with st.expander(tr("aws.history", n=len(history)), expanded=False):
             st.dataframe(pd.DataFrame([{tr("aws.col_version"): h.version, tr("aws.col_source"): tr(f"aws.source.{h.source}"),
-                                        tr("aws.col_by"): h.created_by,
+                                        tr("aws.col_by"): people.get(h.created_by, h.created_by),
                                         tr("aws.col_at"): h.created_at.strftime("%Y-%m-%d %H:%M")} for h in history]),
                          hide_index=True, width="stretch")
 

@@ -32,7 +32,11 @@ SCORE_PX = 160
 MARK_PX = 56
 TITLE_PX = 64
 TEXT_PX = 40
-METHODS_DESCRIBED = ("trimmed", "calibrated", "raw", "median", "zscore", "percentile", "additive", "linear")
+# the sentence that says how the final score is made, per method
+METHOD_LINES = {"trimmed": "oc.screen.how_trimmed", "calibrated": "oc.screen.how_calibrated", "raw": "oc.screen.how_raw",
+                "median": "oc.screen.how_median", "zscore": "oc.screen.how_zscore",
+                "percentile": "oc.screen.how_percentile", "additive": "oc.screen.how_additive",
+                "linear": "oc.screen.how_linear"}
 
 SCREEN_CSS = f"""<style>
 .st-key-screen_board h1, .st-key-screen_board h1 * {{font-size: {TITLE_PX}px !important; line-height: 1.2;}}
@@ -103,8 +107,8 @@ def judge_labels(panel: list[str], marked: list[str], names: dict[str, str], *, 
 
 def method_line(method: str) -> str:
     """The sentence that says how the final score is made."""
-    if method in METHODS_DESCRIBED:
-        return tr(f"oc.screen.how_{method}")
+    if method in METHOD_LINES:
+        return tr(METHOD_LINES[method])
     known = f"results.method.{method}" in TEXTS
     return tr("oc.screen.how_other", method=tr(f"results.method.{method}") if known else method)
 

@@ -12,6 +12,7 @@ from judging.core.exports import flags_text
 from judging.core.permissions import Actor
 from judging.store import publication as pub
 from judging.store.db import read_session
+from judging.store.editions import tracks_of
 from judging.store.models import Publication, Round
 from judging.ui.common import engine, lang, require_page, tr, when
 from judging.ui.organiser_common import choose_row, flash, run_write
@@ -34,9 +35,11 @@ def choose_publication(*, actor: Actor, only_frozen: bool = False) -> Publicatio
                       empty=tr("pub.none_frozen" if only_frozen else "pub.none"), format_func=lambda p: labels[p.id])
 
 
-def list_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The list as shown: headers in the tab's language; changed rows say why."""
+def list_frame(table: pd.DataFrame, track_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The list as shown: headers in the tab's language, tracks by name; changed rows say why."""
     out = table.assign(flag_text=table["flags"].map(lambda v: flags_text(v, lang())))
+    if track_names:
+        out["track"] = out["track"].map(lambda k: track_names.get(k, k))
     columns = {"track": "export.col.track", "rank": "export.col.rank", "entry_id": "export.col.entry_id",
                "title": "export.col.title", "organisation": "export.col.organisation", "score": "export.col.score",
                "tier_label": "export.col.tier", "flag_text": "export.col.flags", "change_reason": "pub.col.change"}
@@ -70,6 +73,8 @@ def render() -> None:
         actor = user
         publication = pub.get_publication(s, publication.id, actor=actor)
         table = pub.current_list(s, publication.id, actor=actor)
+        track_names = {t.key: (t.name_en if lang() == "en" and t.name_en else t.name_zh)
+                       for t in tracks_of(s, pub.edition_of(s, publication).id)}
         objections = pub.objections_of(s, publication.id, actor=actor)
         changes = pub.changes_of(s, publication.id, actor=actor)
         reopenings = pub.reopenings_of(s, publication.id, actor=actor)
@@ -84,7 +89,7 @@ def render() -> None:
 
     st.subheader(tr("pub.list_heading"))
     changed = table["changed"].astype(bool)
-    st.dataframe(list_frame(table).style.apply(
+    st.dataframe(list_frame(table, track_names).style.apply(
         lambda row: ["background-color: #fff3cd" if changed.iloc[row.name] else "" for _ in row], axis=1),
         hide_index=True, width="stretch")
 
