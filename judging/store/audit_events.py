@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import String, and_, cast, false, func, or_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, select
 
@@ -44,6 +44,13 @@ def _payload_field(session: Session, name: str):
     return cast(func.json_extract(AuditEvent.payload, f"$.{name}"), String)
 
 
+def _mentions(values) -> object:
+    """Payloads whose text contains one of ``values``: a cheap necessary condition checked before the JSON
+    field itself, so that the database parses only those payloads (an entry filter on 100,000 events
+    took 4.4 s on PostgreSQL parsing every payload)."""
+    return or_(*(AuditEvent.payload.contains(v, autoescape=True) for v in values)) if values else false()
+
+
 def _where(session: Session, query: LogQuery) -> list:
     check_range(query.since, query.until)
     conditions = []
@@ -55,12 +62,14 @@ def _where(session: Session, query: LogQuery) -> list:
         conditions.append(or_(AuditEvent.action.in_(actions), *(AuditEvent.action.like(f"{g}.%") for g in groups)))
     if query.entry_ids or query.entry_codes:
         ids = [str(i) for i in query.entry_ids]
-        conditions.append(or_(_payload_field(session, "entry_id").in_(ids),
-                              _payload_field(session, "entry").in_(list(query.entry_codes)),
-                              AuditEvent.subject.in_([f"entry:{i}" for i in [*ids, *query.entry_codes]])))
+        conditions.append(or_(
+            and_(_mentions(ids), _payload_field(session, "entry_id").in_(ids)),
+            and_(_mentions(query.entry_codes), _payload_field(session, "entry").in_(list(query.entry_codes))),
+            AuditEvent.subject.in_([f"entry:{i}" for i in [*ids, *query.entry_codes]])))
     if query.judge_id is not None:
-        conditions.append(or_(_payload_field(session, "judge_id") == str(query.judge_id),
-                              AuditEvent.subject == f"user:{query.judge_id}"))
+        judge = str(query.judge_id)
+        conditions.append(or_(and_(_mentions([judge]), _payload_field(session, "judge_id") == judge),
+                              AuditEvent.subject == f"user:{judge}"))
     if query.since is not None:
         conditions.append(AuditEvent.at >= query.since)
     if query.until is not None:

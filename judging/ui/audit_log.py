@@ -118,6 +118,8 @@ def _events(actor: Actor, query: LogQuery, names: Names) -> None:
     with read_session(engine()) as s:
         total = count_matching(s, query=query, actor=actor)
         pages = max(1, math.ceil(total / PAGE_SIZE))
+        if st.session_state.get("alog_page", 1) > pages:  # a narrower filter has fewer pages: back to the first
+            st.session_state["alog_page"] = 1
         number = int(st.number_input(tr("alog.page"), min_value=1, max_value=pages, value=1, step=1,
                                      key="alog_page")) if pages > 1 else 1
         page = log_page(s, query=query, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, total=total, actor=actor)

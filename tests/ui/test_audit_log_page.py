@@ -3,10 +3,6 @@ last verification recorded by the button, and the CSV and Excel downloads."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-import openpyxl
 import pytest
 from actors import as_user
 from streamlit.testing.v1 import AppTest
@@ -47,6 +43,9 @@ def test_the_log_shows_the_newest_events_in_words_a_page_at_a_time(scored):
 
     at.number_input(key="alog_page").set_value(2).run()
     assert "第 2/" in at.caption[-1].value and _texts(at) != texts
+
+    at.text_input(key="alog_entry").set_value("L-002").run()  # no event: one page, and the page number follows
+    assert not at.exception and at.caption[-1].value == "共 0 条，第 1/1 页"
 
 
 def test_filters_narrow_the_log_and_a_bad_entry_says_what_to_fix(scored):
