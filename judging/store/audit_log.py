@@ -7,13 +7,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    bindparam,
-    func,
-    insert,
-    text,
-    update,
-)
+import sqlalchemy as sa
+from sqlalchemy import bindparam, func, insert, literal, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -27,6 +22,15 @@ from judging.store.models import (
     AuditEvent,
     Score,
     utcnow,
+)
+from judging.store.models_write_path import MAIN_CHAIN, AuditChain
+from judging.store.write_path import (
+    OPEN_ACTION,
+    chain_for,
+    chain_of_actor,
+    genesis_of,
+    has_chains,
+    note_appended,
 )
 
 REKEY_ACTION = "audit.rekey"
@@ -45,25 +49,28 @@ def _note_event(session: Session, event_id: int | None, digest: str) -> None:
 
 def record_event(session: Session, *, actor: Actor, action: str, subject: str = "",
                  payload: dict | None = None) -> AuditEvent:
-    """Append an audit event of ``actor`` chained to the previous one by its hash."""
-    return append_event(session, name=actor.username, action=action, subject=subject, payload=payload)
+    """Append an audit event of ``actor`` chained to the previous one of its chain by its keyed digest
+    (the actor's own chain, or ``main`` for the system and the CLI: ``judging.store.write_path``)."""
+    return append_event(session, name=actor.username, action=action, subject=subject, payload=payload,
+                        chain=chain_of_actor(actor.id))
 
 
-def append_event(session: Session, *, name: str, action: str, subject: str = "", payload: dict | None = None) -> AuditEvent:
+def append_event(session: Session, *, name: str, action: str, subject: str = "", payload: dict | None = None,
+                 chain: str = MAIN_CHAIN) -> AuditEvent:
     """Append an audit event under ``name``: ``record_event``'s body, and the ``permission.refused``
-    event of a caller that is no actor at all (its name is what it passed, made text)."""
+    event of a caller that is no actor at all (its name is what it passed, made text). The event extends
+    the chain of the transaction's first event (``chain`` for that first one), locked until commit."""
     actor = name
-    if session.get_bind().dialect.name == "postgresql":
-        # one writer at a time extends the chain; released at commit
-        session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
-    prev_hash = last.hash if last else GENESIS_HASH
+    link = chain_for(session, chain)
+    prev_hash = link.last_hash
     body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
     at = utcnow()
-    event = AuditEvent(at=at, actor=actor, action=action, subject=subject, payload=body, prev_hash=prev_hash)
-    event.hash = _digest_of(session, may_create=last is None)(prev_hash, at, actor, action, subject, body)
+    event = AuditEvent(at=at, actor=actor, action=action, subject=subject, payload=body, prev_hash=prev_hash,
+                       chain=link.name)
+    event.hash = _digest_of(session, may_create=link.last_id is None)(prev_hash, at, actor, action, subject, body)
     session.add(event)
     session.flush()
+    note_appended(link, event.id, event.hash)
     _note_event(session, event.id, event.hash)
     return event
 
@@ -71,42 +78,51 @@ def append_event(session: Session, *, name: str, action: str, subject: str = "",
 def record_events(session: Session, events: Iterable[tuple[Actor, str, str, dict]]) -> int:
     """Append many ``(actor, action, subject, payload)`` events in one insert, chained as ``record_event`` does.
 
-    For bulk writers (the demo contest, large imports): one lock, one read of the chain's end.
+    For bulk writers (the demo contest, large imports): one chain (the first actor's), one insert.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(7461)"))
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
-    prev_hash = last.hash if last else GENESIS_HASH
-    event_digest = _digest_of(session, may_create=last is None)
     rows = []
+    link = None
+    event_digest = None
     for who, action, subject, payload in events:
+        if link is None:
+            link = chain_for(session, chain_of_actor(who.id))
+            event_digest = _digest_of(session, may_create=link.last_id is None)
+            prev_hash = link.last_hash
         actor = who.username
         body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
         at = utcnow()
         digest = event_digest(prev_hash, at, actor, action, subject, body)
         rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "payload": body,
-                     "prev_hash": prev_hash, "hash": digest})
+                     "prev_hash": prev_hash, "hash": digest, "chain": link.name})
         prev_hash = digest
     if rows:
-        session.execute(insert(AuditEvent), rows)
-        _note_event(session, session.exec(select(func.max(AuditEvent.id))).one(), prev_hash)
+        ids = session.execute(insert(AuditEvent).returning(AuditEvent.id, sort_by_parameter_order=True),
+                              rows).scalars().all()
+        for event_id, row in zip(ids, rows, strict=True):
+            note_appended(link, event_id, row["hash"])
+        _note_event(session, ids[-1], prev_hash)
     return len(rows)
 
 
 @guarded("audit.read")
 def verify_audit_chain(session: Session, *, actor: Actor) -> list[int]:
     """Ids of events whose keyed digest or link does not match, and those a re-keying found already
-    broken (empty when the chain is intact). Needs the audit key."""
+    broken (empty when the chain is intact). Each chain is checked on its own: its first event links to
+    genesis (``main``) or to its opening event on ``main``. Needs the audit key."""
     digest = _digest_of(session)
     broken = []
-    prev_hash = GENESIS_HASH
+    last: dict[str, str] = {}
+    opened: dict[str, str] = {}
     for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
         expected = digest(event.prev_hash, event.at, event.actor, event.action, event.subject, event.payload)
+        prev_hash = last[event.chain] if event.chain in last else genesis_of(event.chain, opened)
         if event.prev_hash != prev_hash or event.hash != expected:
             broken.append(event.id)
         elif event.action == REKEY_ACTION:
             broken.extend(json.loads(event.payload).get("broken_before", []))
-        prev_hash = event.hash
+        if event.action == OPEN_ACTION and event.chain == MAIN_CHAIN:
+            opened[event.subject] = event.hash
+        last[event.chain] = event.hash
     return sorted(set(broken))
 
 
@@ -120,18 +136,28 @@ class Rekeyed:
 def rekey_chain(connection: Connection, *, old: EventDigest, old_name: str, new_key: bytes, actor: str,
                 reason: str, old_key: bytes | None = None) -> Rekeyed:
     """Chain every event again under ``new_key`` after checking it under ``old``, then record an
-    ``audit.rekey`` event (the events re-keyed, the old and new key's names, and the ids of events
-    that were already broken: ``verify_audit_chain`` reports those forever, so a re-keying launders
-    nothing). For the upgrade from unkeyed chains and for a key rotation; one transaction."""
+    ``audit.rekey`` event on ``main`` (the events re-keyed, the old and new key's names, and the ids of
+    events that were already broken: ``verify_audit_chain`` reports those forever, so a re-keying launders
+    nothing). For the upgrade from unkeyed chains and for a key rotation; one transaction. The chains'
+    heads are written again by ``seals.redigest_seals`` (a database from before chains has one chain)."""
     table = AuditEvent.__table__
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(7461)"))  # no event is appended meanwhile
+    chained = has_chains(connection)
+    if chained:  # no event is appended meanwhile: main's head, then every other chain's, locked until commit
+        chains = AuditChain.__table__
+        connection.execute(select(chains.c.id).order_by(chains.c.name != MAIN_CHAIN, chains.c.name).with_for_update())
+    chain_column = table.c.chain if chained else literal(MAIN_CHAIN).label("chain")
     new = keyed_event_digest(new_key)
     rows = connection.execute(select(table.c.id, table.c.at, table.c.actor, table.c.action, table.c.subject,
-                                     table.c.payload, table.c.prev_hash, table.c.hash).order_by(table.c.id)).all()
+                                     table.c.payload, table.c.prev_hash, table.c.hash, chain_column)
+                              .order_by(table.c.id)).all()
     broken, updates = [], []
-    old_prev, new_prev = GENESIS_HASH, GENESIS_HASH
+    old_last: dict[str, str] = {}
+    new_last: dict[str, str] = {}
+    old_opened: dict[str, str] = {}
+    new_opened: dict[str, str] = {}
     for row in rows:
+        old_prev = old_last[row.chain] if row.chain in old_last else genesis_of(row.chain, old_opened)
+        new_prev = new_last.get(row.chain) or genesis_of(row.chain, new_opened) or GENESIS_HASH
         if row.prev_hash != old_prev or row.hash != old(row.prev_hash, row.at, row.actor, row.action, row.subject,
                                                          row.payload):
             broken.append(row.id)
@@ -139,7 +165,9 @@ def rekey_chain(connection: Connection, *, old: EventDigest, old_name: str, new_
             broken.extend(json.loads(row.payload).get("broken_before", []))
         digest = new(new_prev, row.at, row.actor, row.action, row.subject, row.payload)
         updates.append({"b_id": row.id, "prev_hash": new_prev, "hash": digest})
-        old_prev, new_prev = row.hash, digest
+        if row.action == OPEN_ACTION and row.chain == MAIN_CHAIN:
+            old_opened[row.subject], new_opened[row.subject] = row.hash, digest
+        old_last[row.chain], new_last[row.chain] = row.hash, digest
     if updates:
         connection.execute(update(table).where(table.c.id == bindparam("b_id"))
                            .values(prev_hash=bindparam("prev_hash"), hash=bindparam("hash")), updates)
@@ -150,9 +178,13 @@ def rekey_chain(connection: Connection, *, old: EventDigest, old_name: str, new_
                        "public_keys": [public_key_hex(k) for k in (old_key, new_key) if k]},
                       ensure_ascii=False, sort_keys=True)
     at = utcnow()
-    event_id = connection.execute(insert(table).values(
-        at=at, actor=actor, action=REKEY_ACTION, subject="audit", payload=body, prev_hash=new_prev,
-        hash=new(new_prev, at, actor, REKEY_ACTION, "audit", body)).returning(table.c.id)).scalar_one()
+    prev = new_last.get(MAIN_CHAIN, GENESIS_HASH)
+    values = {"at": at, "actor": actor, "action": REKEY_ACTION, "subject": "audit", "payload": body,
+              "prev_hash": prev, "hash": new(prev, at, actor, REKEY_ACTION, "audit", body)}
+    if chained:
+        values["chain"] = MAIN_CHAIN
+    columns = sa.table(table.name, *(sa.column(name) for name in ("id", *values)))  # only the columns it has
+    event_id = connection.execute(insert(columns).values(**values).returning(columns.c.id)).scalar_one()
     return Rekeyed(events=len(rows), broken_before=broken, event_id=event_id)
 
 
@@ -198,13 +230,17 @@ def replay_all(session: Session, *, actor: Actor) -> dict[int, dict[ScoreKey, Re
         round_id = _round_of(subject)
         if round_id is None:
             continue
-        body = json.loads(payload)
-        key = (int(body["judge_id"]), int(body["entry_id"]), str(body["criterion"]))
+        try:  # an event made up in the database may say anything: the chain's check reports it
+            body = json.loads(payload)
+            key = (int(body["judge_id"]), int(body["entry_id"]), str(body["criterion"]))
+            replayed = None if action == "score.clear" else ReplayedScore(float(body["value"]), int(body["version"]))
+        except (ValueError, KeyError, TypeError):
+            continue
         table = rounds.setdefault(round_id, {})
-        if action == "score.clear":
+        if replayed is None:
             table.pop(key, None)
         else:
-            table[key] = ReplayedScore(float(body["value"]), int(body["version"]))
+            table[key] = replayed
     return rounds
 
 

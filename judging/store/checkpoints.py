@@ -27,6 +27,7 @@ from judging.store.audit_key import audit_key
 from judging.store.audit_log import REKEY_ACTION, append_event
 from judging.store.guard import guarded
 from judging.store.models import AuditEvent, PublicationAnchor
+from judging.store.write_path import fold, fold_digest
 
 CHECKPOINT_ACTION = "audit.checkpoint"
 CHECKPOINT_EVERY = 1000  # events between two periodic checkpoints: a national round writes ~100,000 in its weeks
@@ -41,18 +42,21 @@ class Checkpoint:
 
 def write_checkpoint(session: Session, *, reason: str, seal_tables: Mapping[str, object],
                      bundle: str = "") -> Checkpoint:
-    """Sign the trail as it stands in this transaction (its newest event) with ``seal_tables`` (the row
-    seals' per-table summary) and ``bundle`` (a bundle digest or empty), recorded as an event."""
+    """Sign the trail as it stands in this transaction with ``seal_tables`` (the row seals' per-table
+    summary) and ``bundle`` (a bundle digest or empty), recorded as an event. The trail is folded: every
+    chain's newest event (id and keyed digest) as committed, this transaction's own chain as it stands;
+    ``upto`` is the newest of them and ``chain_hash`` the SHA-256 of the fold, which the event carries."""
     key = audit_key(session.get_bind())
     session.flush()
-    last = session.exec(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    upto, chain_hash = (0, "") if last is None else (last[0], last[1])
+    chains, _ = fold(session)
+    upto = max((last_id for last_id, _ in chains.values()), default=0)
+    chain_hash = fold_digest(chains) if chains else ""
     seals = seals_summary_digest(seal_tables)
     digest = checkpoint_digest(upto=upto, chain_hash=chain_hash, seals=seals, bundle=bundle)
     public_key = public_key_hex(key)
     event = append_event(session, name=SYSTEM.username, action=CHECKPOINT_ACTION, subject=reason, payload={
-        "upto": upto, "chain_hash": chain_hash, "seals": seals, "bundle": bundle, "digest": digest,
-        "signature": sign(key, digest), "public_key": public_key})
+        "upto": upto, "chain_hash": chain_hash, "chains": chains, "seals": seals, "bundle": bundle,
+        "digest": digest, "signature": sign(key, digest), "public_key": public_key})
     return Checkpoint(event_id=event.id, digest=digest, public_key=public_key)
 
 
@@ -86,8 +90,16 @@ def checkpoint_problems(session: Session, *, actor: Actor) -> list[Problem]:
             problems.append(Problem("audit.checkpoint.bad_signature", {"id": event_id}))
             continue
         if body["upto"] > last_rekey:  # before a re-keying, the chain's digests were other ones
-            reached = session.exec(select(AuditEvent.hash).where(AuditEvent.id == body["upto"])).first()
-            if reached != body["chain_hash"]:
+            if "chains" in body:  # every chain's newest event then: still there, with the digest signed
+                chains = body["chains"]
+                moved = fold_digest(chains) != body["chain_hash"] or any(
+                    session.exec(select(AuditEvent.hash).where(AuditEvent.id == last_id,
+                                                               AuditEvent.chain == name)).first() != last_hash
+                    for name, (last_id, last_hash) in sorted(chains.items()))
+            else:  # a checkpoint of the single chain before chains existed
+                moved = session.exec(select(AuditEvent.hash).where(AuditEvent.id == body["upto"])).first() != \
+                    body["chain_hash"]
+            if moved:
                 problems.append(Problem("audit.checkpoint.chain_moved", {"id": event_id, "upto": body["upto"]}))
     for anchor in session.exec(select(PublicationAnchor).order_by(PublicationAnchor.id)):
         if signed.get(anchor.checkpoint_event_id) != (anchor.checkpoint_digest, anchor.bundle_digest):

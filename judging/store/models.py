@@ -184,7 +184,7 @@ class Veto(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only audit trail; each event carries the hash of the one before it."""
+    """Append-only audit trail; each event carries the hash of the one before it in its chain."""
 
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True)
@@ -195,6 +195,7 @@ class AuditEvent(SQLModel, table=True):
     payload: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     prev_hash: str = ""
     hash: str = ""
+    chain: str = "main"  # the chain it extends (judging/store/write_path.py): main, or user:<account id>
 
 
 # --- 公示 (publication) ------------------------------------------------------------------------

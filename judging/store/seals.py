@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Table, bindparam, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel
 
@@ -34,12 +35,27 @@ from judging.store.audit_key import audit_key
 from judging.store.checkpoints import due, write_checkpoint
 from judging.store.guard import guarded
 from judging.store.models import AuditEvent, Entry, Publication, Round, RowSeal, User
+from judging.store.models_write_path import MAIN_CHAIN
+from judging.store.write_path import (
+    add_tallies,
+    chain_for,
+    committed_heads,
+    fold,
+    forget,
+    has_chains,
+    head_problems,
+    link_of,
+    normal,
+    rewrite_heads,
+    write_head,
+)
 
 NOT_SEALED = {
     "audit_event": "the trail itself: chained by keyed digests, its last event sealed as audit_event/0",
     "row_seal": "the seals themselves: each carries its own keyed digest",
     "login_throttle": "sign-in counters, not facts of the contest; locks are audit events",
     "session_token": "browser sessions, not facts of the contest; sign-ins and revocations are audit events",
+    "audit_chain": "the chains' heads: each carries its own keyed digest, checked against its chain by audit verify",
     "material_blob": "a file's bytes, named by their SHA-256, which the sealed material rows hold: audit verify "
                      "hashes every blob they name again (materials.blob_problems)",
 }
@@ -136,39 +152,45 @@ def _before_bulk_statement(state) -> None:
 def _seal_before_commit(session: OrmSession) -> None:
     session.flush()
     touched, bulk_from = session.info.pop(_TOUCHED, {}), session.info.pop(_BULK_FROM, {})
-    last = session.info.pop("audit_last_event", None)
-    last_event = None if last is None else last[0]
-    if not (touched or bulk_from or last_event):
+    session.info.pop("audit_last_event", None)
+    link = link_of(session)
+    if link is None and not (touched or bulk_from):
         return
+    if link is None:  # rows written without an event: main's head carries their seals' tally
+        link = chain_for(session, MAIN_CHAIN)
+    last_event = link.written[-1] if link.written else None
     key = audit_key(session.get_bind())
     # the transaction's own connection, below the ORM: the seals of a save cost a few statements
     connection = session.connection()
-    head = _locked_head(connection)
+    head = {"tables": link.tables}  # the chain's tally, locked with its head since the first event
     for name in sorted(set(touched) | set(bulk_from)):
         table = SQLModel.metadata.tables[name]
         ids = set(touched.get(name, ()))
         if name in bulk_from:
             ids.update(connection.execute(select(table.c.id).where(table.c.id > bulk_from[name])).scalars())
         _reseal(connection, key, table, sorted(ids), last_event, head)
-    if last is not None:
-        if due(head["id"], last_event):  # every CHECKPOINT_EVERY events: a signed checkpoint of this state
-            checkpoint = write_checkpoint(session, reason="periodic", seal_tables=head["tables"])
-            last = session.info.pop("audit_last_event", (checkpoint.event_id, ""))
-        head["id"], head["hash"] = last
-    _write_head(connection, key, head)
+    if link.written and link.first_new is not None and link.last_id is not None \
+            and due(link.first_new - 1, link.last_id):  # every CHECKPOINT_EVERY events: a signed checkpoint
+        write_checkpoint(session, reason="periodic", seal_tables=fold(session)[1])
+    session.info.pop("audit_last_event", None)
+    write_head(connection, key, link)
+    forget(session)
 
 
 def committed_seal_tables(session) -> dict[str, tuple[int, str]]:
-    """The row seals' per-table summary (count, XOR of digests) as last committed, for a checkpoint."""
-    row = session.connection().execute(_HEAD_CONTENT).first()
-    tables = {} if row is None else json.loads(row.content).get("tables", {})
-    return {name: tuple(value) for name, value in tables.items()}
+    """The row seals' per-table summary (count, XOR of digests) as last committed, for a checkpoint:
+    the tallies of every chain's head added up."""
+    tables: dict[str, tuple[int, str]] = {}
+    for _last_id, _last_hash, head_tables in committed_heads(session.connection()).values():
+        add_tallies(tables, head_tables)
+    return normal(tables)
 
 
 @event.listens_for(OrmSession, "after_rollback")
 def _forget_after_rollback(session: OrmSession) -> None:
     for name in (_TOUCHED, _BULK_FROM, "audit_last_event"):
         session.info.pop(name, None)
+    forget(session)
 
 
 def _xor(a: str, b: str) -> str:
@@ -188,16 +210,6 @@ _OF_ROWS = (_SEALS.c.table_name == bindparam("t")) & _SEALS.c.row_id.in_(bindpar
 _OLD_DIGESTS = select(_SEALS.c.digest).where(_OF_ROWS)
 _DELETE_SEALS = delete(_SEALS).where(_OF_ROWS)
 _ROWS_BY_ID: dict[str, object] = {}  # a table's rows by ids with their seals' digests, built once per table
-
-
-def _locked_head(connection) -> dict:
-    """The head seal's content, its row locked until commit (PostgreSQL: writers of seals take turns here)."""
-    row = connection.execute(_HEAD_CONTENT.with_for_update()).first()
-    if row is None:
-        return {"id": None, "hash": None, "tables": {}}
-    content = json.loads(row.content)
-    content["tables"] = {name: tuple(value) for name, value in content.get("tables", {}).items()}
-    return content
 
 
 def _reseal(connection, key: bytes, table: Table, ids: list[int], event_id: int | None, head: dict) -> None:
@@ -238,6 +250,15 @@ def _upsert(connection):
     stmt = make(_SEALS)
     return stmt.on_conflict_do_update(index_elements=[_SEALS.c.table_name, _SEALS.c.row_id], set_={
         "content": stmt.excluded.content, "event_id": stmt.excluded.event_id, "digest": stmt.excluded.digest})
+
+
+def _write_heads(connection, key: bytes) -> None:
+    """The heads as the seals and the trail are now: every chain's (``write_path.rewrite_heads``), or on a
+    database from before chains (the migrations up to 0012) the one head seal."""
+    if has_chains(connection):
+        rewrite_heads(connection, key, _full_head(connection)["tables"])
+    else:
+        _write_head(connection, key, _full_head(connection))
 
 
 def _write_head(connection, key: bytes, head: dict) -> None:
@@ -285,7 +306,7 @@ def seal_everything(connection, key: bytes) -> int:
         for start in range(0, len(values), CHUNK):
             connection.execute(insert(seals), values[start:start + CHUNK])
         count += len(values)
-    _write_head(connection, key, _full_head(connection))
+    _write_heads(connection, key)
     return count
 
 
@@ -299,7 +320,7 @@ def redigest_seals(connection, key: bytes) -> int:
     if updates:
         connection.execute(update(seals).where(seals.c.id == bindparam("b_id")).values(digest=bindparam("digest")),
                            updates)
-    _write_head(connection, key, _full_head(connection))
+    _write_heads(connection, key)
     return len(updates)
 
 
@@ -406,7 +427,12 @@ def problems_under_key(session, key: bytes, lang: str | None = None) -> list[Pro
               and (seal["table_name"], seal["row_id"]) != HEAD):  # a moved head is reported once, below
             problems.append(Problem("audit.seal.event_missing", {
                 "row": _describe_seal(seal, names, lang), "event": seal["event_id"]}))
-    problems.extend(_head_problems(session, seals.get(HEAD[0], {}).get(HEAD[1]), seal_rows, lang))
+    if has_chains(session if isinstance(session, Connection) else session.connection()):
+        chain_problems, written = head_problems(session, key, names.users)
+        problems.extend(chain_problems)
+        problems.extend(_tally_problems(seal_rows, written, lang))
+    else:
+        problems.extend(_head_problems(session, seals.get(HEAD[0], {}).get(HEAD[1]), seal_rows, lang))
     for table in sealed_tables():
         table_seals = seals.get(table.name, {})
         seen = set()
@@ -434,6 +460,23 @@ def _describe_seal(seal: Mapping, names: _Names, lang: str | None) -> str:
     if (seal["table_name"], seal["row_id"]) == HEAD:
         return seal["table_name"]
     return describe_row(seal["table_name"], json.loads(seal["content"]), names, lang)
+
+
+def _tally_problems(seal_rows, written: Mapping[str, tuple[int, str]], lang: str | None) -> list[Problem]:
+    """The seals against the tally their writers recorded (the heads'): a table whose count or XOR differs."""
+    now: dict[str, tuple[int, str]] = {}
+    for seal in seal_rows:
+        if seal["table_name"] != HEAD[0]:
+            add_tallies(now, {seal["table_name"]: (1, seal["digest"])})
+    now = normal(now)
+    problems = []
+    for name in sorted(set(now) | set(written)):
+        n_now, acc_now = now.get(name, (0, "0" * 64))
+        n_written, acc_written = written.get(name, (0, "0" * 64))
+        if (n_now, acc_now) != (n_written, acc_written):
+            label = t(TABLE_LABELS[name], lang) if name in TABLE_LABELS else name
+            problems.append(Problem("audit.seal.set_changed", {"table": label, "now": n_now, "written": n_written}))
+    return problems
 
 
 def _head_problems(session, head: Mapping | None, seal_rows, lang: str | None) -> list[Problem]:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from judging.core.award_settings import RoundAwards, quota_text, round_settings
-from judging.core.bundle import BundleSettings
+from judging.core.bundle import BundleSettings, scores_file
 from judging.core.calendar import objection_window_end
 from judging.core.exports import flags_text
 from judging.core.permissions import Actor, Role
@@ -26,7 +26,6 @@ from judging.core.ranking import (
 )
 from judging.core.results_view import award_boundaries, method_moves, panel_items, side_by_side
 from judging.core.round_data import RoundData, rank_round, ranked_list
-from judging.core.scores_io import write_scores_csv
 from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store.award_settings import award_settings_of
@@ -189,7 +188,7 @@ def render() -> None:
     present = [t.key for t in tracks if t.key in set(table["track"])] + sorted(
         set(table["track"]) - {t.key for t in tracks})
     st.caption(tr("results.summary", entries=len(table), method=method_label(settings.method),
-                  digest=hashlib.sha256(write_scores_csv(data.scores.drop(columns=["comment"]))).hexdigest()[:12]))
+                  digest=hashlib.sha256(scores_file(data.scores)).hexdigest()[:12]))
     track = st.radio(tr("export.col.track"), present, format_func=lambda k: track_names.get(k, k), horizontal=True,
                      key=f"res_track_{rnd.id}")
     in_track = table[table["track"] == track].reset_index(drop=True)

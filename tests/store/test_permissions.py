@@ -461,7 +461,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
     "sessions", "award_settings", "seals", "audit_verify", "checkpoints", "materials",
-    "audit_events", "mail", "paper", "documents"))
+    "audit_events", "mail", "paper", "documents", "write_path"))
 
 
 def _public_functions():
@@ -531,6 +531,12 @@ UNGUARDED_READS = {
                                            "seals; returns a count",
     "judging.store.audit_log.rekey_chain": "chains the trail again under a new key, on the connection of a "
                                            "migration or a key rotation (CLI); returns counts and event ids",
+    "judging.store.write_path.chain_for": "locks the head of the chain record_event extends (its last id and "
+                                          "digest), inside the writer's own transaction",
+    "judging.store.write_path.fold": "every chain's newest event id and digest for a checkpoint, inside "
+                                     "write_checkpoint; no payload",
+    "judging.store.write_path.head_problems": "the chains' heads against their chains for seal_problems (guarded); "
+                                              "ids and chain names only",
     "judging.store.sheets.sheet_facts": "the one query behind the sheet rules; called by guarded sheet writers",
     "judging.store.sheets.check_judge_may_score": "the sheet rules' check, called inside guarded sheet writers",
 }

@@ -1,0 +1,375 @@
+"""The audit trail in chains (``judging/store/write_path.py``), SQLite and PostgreSQL: parallel writers on
+different and on the same sheets lose nothing and duplicate nothing and the trail verifies; every
+tamper with a chain (its last event deleted, a whole chain deleted, an event moved, reordered or
+inserted, a head forged, a chain re-hashed without the key) is caught; an existing single chain is
+upgraded in place and keeps verifying; SQLite's synchronous setting."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlmodel import select
+
+from judging.core.audit_digest import GENESIS_HASH, keyed_event_digest, plain_event_digest
+from judging.core.permissions import SYSTEM
+from judging.errors import JudgingError, StaleWriteError
+from judging.store import checkpoints
+from judging.store.audit_key import AUDIT_KEY_ENV
+from judging.store.audit_verify import audit_problems
+from judging.store.db import alembic_config, make_engine, open_database, read_session, upgrade, write_session
+from judging.store.models import AuditEvent, Score
+from judging.store.models_write_path import MAIN_CHAIN, AuditChain
+from judging.store.people import resolve_actor
+from judging.store.sheets import save_score
+from judging.store.synthetic import build_contest
+from judging.store.write_path import OPEN_ACTION
+
+
+def _problems(engine) -> list[str]:
+    with read_session(engine) as s:
+        return [p.render("en") for p in audit_problems(s, actor=SYSTEM, lang="en")]
+
+
+def _writers(engine, contest, plan, *, rounds: int, offset: float = 0.5) -> tuple[dict, dict, list[str]]:
+    """Threads saving at once: ``plan`` is [(judge index, entry index, criterion index)] per thread; each
+    thread saves ``rounds`` times without a version (several threads may write one score), counting what
+    the store acknowledged per score. Returns (acknowledged changes per key, last values per key, failures)."""
+    acknowledged: dict[tuple, int] = {}
+    values: dict[tuple, list[float]] = {}
+    failures: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(plan), timeout=120)  # a thread that fails before it breaks the barrier
+
+    def work(number: int, judge_index: int, entry_index: int, criterion_index: int) -> None:
+        judge = contest["judges"][judge_index]
+        entry = [e for j, e in contest["pairs"] if j == judge][entry_index]
+        criterion = contest["criteria"][criterion_index]
+        with read_session(engine) as s:
+            actor = resolve_actor(s, user_id=judge)
+        start.wait()
+        for k in range(rounds):
+            value = float((number * 37 + k * 11) % 100) + offset  # never the value another thread just wrote
+            try:
+                with write_session(engine) as s:
+                    save_score(s, round_id=contest["round_id"], judge_id=judge, entry_id=entry,
+                               criterion=criterion, value=value, actor=actor)
+            except StaleWriteError:  # not expected without a version; counted as a failure below
+                failures.append("stale")
+                continue
+            except Exception as exc:  # noqa: BLE001  (any failure is a test failure, listed)
+                failures.append(f"{type(exc).__name__}: {exc}")
+                continue
+            with lock:
+                key = (judge, entry, criterion)
+                acknowledged[key] = acknowledged.get(key, 0) + 1
+                values.setdefault(key, []).append(value)
+
+    threads = [threading.Thread(target=work, args=(n, *p)) for n, p in enumerate(plan)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    return acknowledged, values, failures
+
+
+def _stored(engine) -> tuple[dict, int, int]:
+    with read_session(engine) as s:
+        rows = s.exec(select(Score.judge_id, Score.entry_id, Score.criterion, Score.value, Score.version)).all()
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "score.save")).all()
+    keys = [(j, e, c) for j, e, c, _, _ in rows]
+    return {(j, e, c): (v, version) for j, e, c, v, version in rows}, len(keys) - len(set(keys)), len(events)
+
+
+def test_parallel_writers_on_different_and_on_the_same_sheets_lose_nothing_and_verify(engine):
+    contest = build_contest(engine, judges=4, entries_per_judge=2)
+    # judges 0 and 1: two threads each on one sheet (same entry), judge 1's two on the same score too;
+    # judges 2 and 3: one thread each on sheets of their own
+    plan = [(0, 0, 0), (0, 0, 1), (1, 0, 2), (1, 0, 2), (2, 0, 0), (2, 1, 2), (3, 1, 1)]
+    first = {}  # each score's first save one at a time: two first saves of one sheet at the same instant
+    for key in dict.fromkeys(plan):  # race on inserting its row (a known defect of sheets.py, not of the trail)
+        done, _, failed = _writers(engine, contest, [key], rounds=1, offset=0.0)
+        assert failed == []
+        first.update(done)
+
+    acknowledged, values, failures = _writers(engine, contest, plan, rounds=6)
+    for key, n in first.items():
+        acknowledged[key] += n
+    stored, duplicated, events = _stored(engine)
+
+    assert failures == []
+    assert sum(acknowledged.values()) == len(plan) * 6 + len(first) == events  # one event per acknowledged change
+    assert duplicated == 0 and set(stored) == set(acknowledged)
+    for key, n in acknowledged.items():  # 0 lost: every acknowledged change is counted in the version
+        value, version = stored[key]
+        assert version == n and value in values[key]
+    assert _problems(engine) == []
+    with read_session(engine) as s:
+        chains = set(s.exec(select(AuditEvent.chain)).all())
+    assert chains == {MAIN_CHAIN} | {f"user:{j}" for j in contest["judges"]}
+
+
+WRITER = Path(__file__).with_name("chain_writer.py")
+
+
+def test_two_processes_with_their_own_engines_lose_nothing_and_verify(engine):
+    """Two app replicas (processes, each with its own engine) writing at once, each judge on its own chain."""
+    contest = build_contest(engine, judges=2, entries_per_judge=2)
+    url = engine.url.render_as_string(hide_password=False)
+    writers = [subprocess.Popen([sys.executable, str(WRITER), url, str(contest["round_id"]), str(judge),
+                                 ",".join(str(e) for j, e in contest["pairs"] if j == judge), contest["criteria"][0],
+                                 "10"], stdout=subprocess.PIPE, text=True) for judge in contest["judges"]]
+    done = [writer.communicate(timeout=300)[0].strip() for writer in writers]
+
+    stored, duplicated, events = _stored(engine)
+    assert done == ["DONE 10", "DONE 10"] and events == 20 and duplicated == 0
+    assert sorted(version for _, version in stored.values()) == [5, 5, 5, 5]
+    assert _problems(engine) == []
+
+
+# --- tampering with chains ----------------------------------------------------------------------------
+
+@pytest.fixture
+def chains(engine):
+    """Two judges with a few saves each: chains user:<j1> and user:<j2> opened on main."""
+    contest = build_contest(engine, judges=2, entries_per_judge=2)
+    for judge in contest["judges"]:
+        with read_session(engine) as s:
+            actor = resolve_actor(s, user_id=judge)
+        entries = [e for j, e in contest["pairs"] if j == judge]
+        for k in range(3):
+            with write_session(engine) as s:
+                save_score(s, round_id=contest["round_id"], judge_id=judge, entry_id=entries[k % 2],
+                           criterion=contest["criteria"][k], value=10.0 + k, actor=actor)
+    assert _problems(engine) == []
+    return contest | {"chain": f"user:{contest['judges'][0]}", "other": f"user:{contest['judges'][1]}"}
+
+
+def _ids(conn, chain: str) -> list[int]:
+    return list(conn.execute(text("SELECT id FROM audit_event WHERE chain = :c ORDER BY id"), {"c": chain}).scalars())
+
+
+def test_each_judge_writes_its_own_chain_opened_on_main(engine, chains):
+    with read_session(engine) as s:
+        opened = s.exec(select(AuditEvent.subject).where(AuditEvent.action == OPEN_ACTION,
+                                                         AuditEvent.chain == MAIN_CHAIN)).all()
+        heads = {h.name: (h.events, h.last_event_id) for h in s.exec(select(AuditChain))}
+        first = s.exec(select(AuditEvent).where(AuditEvent.chain == chains["chain"]).order_by(AuditEvent.id)).first()
+        opening = s.exec(select(AuditEvent).where(AuditEvent.action == OPEN_ACTION,
+                                                  AuditEvent.subject == chains["chain"])).one()
+
+    assert sorted(opened) == sorted([chains["chain"], chains["other"]])
+    assert heads[chains["chain"]][0] == 3 and heads[chains["other"]][0] == 3
+    assert first.prev_hash == opening.hash  # the chain's first event links to its opening on main
+
+
+def _delete_last(conn, c):
+    conn.execute(text("DELETE FROM audit_event WHERE id = :i"), {"i": _ids(conn, c["chain"])[-1]})
+
+
+def _delete_chain(conn, c):
+    conn.execute(text("DELETE FROM audit_event WHERE chain = :c"), {"c": c["chain"]})
+    conn.execute(text("DELETE FROM audit_chain WHERE name = :c"), {"c": c["chain"]})
+
+
+def _delete_chain_and_opening(conn, c):
+    _delete_chain(conn, c)
+    conn.execute(text("DELETE FROM audit_event WHERE action = :a AND subject = :c"), {"a": OPEN_ACTION, "c": c["chain"]})
+
+
+def _move_event(conn, c):
+    conn.execute(text("UPDATE audit_event SET chain = :o WHERE id = :i"), {"o": c["other"], "i": _ids(conn, c["chain"])[1]})
+
+
+def _reorder(conn, c):
+    first, second = _ids(conn, c["chain"])[:2]
+    rows = {r.id: r for r in conn.execute(text("SELECT id, actor, action, subject, payload, prev_hash, hash, at "
+                                               "FROM audit_event WHERE id IN (:a, :b)"), {"a": first, "b": second})}
+    for target, source in ((first, second), (second, first)):
+        r = rows[source]
+        conn.execute(text("UPDATE audit_event SET actor = :ac, action = :an, subject = :s, payload = :p, "
+                          "prev_hash = :ph, hash = :h WHERE id = :i"),
+                     {"ac": r.actor, "an": r.action, "s": r.subject, "p": r.payload, "ph": r.prev_hash, "h": r.hash,
+                      "i": target})
+
+
+def _insert(conn, c):
+    last = conn.execute(text("SELECT at, actor, hash FROM audit_event WHERE id = :i"),
+                        {"i": _ids(conn, c["chain"])[-1]}).one()
+    conn.execute(text("INSERT INTO audit_event (at, actor, action, subject, payload, prev_hash, hash, chain) "
+                      "VALUES (:at, :ac, 'score.save', 'round:1', '{}', :p, :h, :c)"),
+                 {"at": last.at, "ac": last.actor, "p": last.hash, "h": "f" * 64, "c": c["chain"]})
+
+
+def _forge_head(conn, c):
+    conn.execute(text("UPDATE audit_chain SET tables = '{}' WHERE name = :c"), {"c": c["chain"]})
+
+
+def _rehash_without_key(conn, c):
+    prev = conn.execute(text("SELECT prev_hash FROM audit_event WHERE id = :i"), {"i": _ids(conn, c["chain"])[0]}).scalar()
+    for row in conn.execute(text("SELECT id, at, actor, action, subject, payload FROM audit_event WHERE chain = :c "
+                                 "ORDER BY id"), {"c": c["chain"]}).all():
+        at = row.at if not isinstance(row.at, str) else datetime.fromisoformat(row.at)
+        digest = plain_event_digest(prev, at, row.actor, row.action, row.subject, row.payload)
+        conn.execute(text("UPDATE audit_event SET prev_hash = :p, hash = :h WHERE id = :i"),
+                     {"p": prev, "h": digest, "i": row.id})
+        prev = digest
+    conn.execute(text("UPDATE audit_chain SET last_hash = :h WHERE name = :c"), {"h": prev, "c": c["chain"]})
+
+
+def _forge_chain(conn, c):
+    conn.execute(text("INSERT INTO audit_chain (name, last_event_id, last_hash, events, tables, digest) "
+                      "SELECT 'user:999', last_event_id, last_hash, events, tables, digest FROM audit_chain "
+                      "WHERE name = :c"), {"c": c["chain"]})
+
+
+CHAIN_EDITS = {  # what the attacker does; words the report must contain
+    "the last event of a judge's chain deleted": (_delete_last, "events at its end were deleted"),
+    "a whole chain deleted with its head": (_delete_chain, "the head or the whole chain was deleted"),
+    "a whole chain deleted with its head and its opening": (_delete_chain_and_opening, "audit trail was altered"),
+    "an event moved to another chain": (_move_event, "audit trail was altered"),
+    "two events of a chain reordered": (_reorder, "audit trail was altered"),
+    "an event inserted into a chain": (_insert, "audit trail was altered"),
+    "a chain's head forged": (_forge_head, "does not match the audit key"),
+    "a chain re-hashed without the key": (_rehash_without_key, "audit trail was altered"),
+    "a chain made up": (_forge_chain, "does not match the audit key"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(CHAIN_EDITS))
+def test_tampering_with_a_chain_is_caught(engine, chains, edit):
+    change, words = CHAIN_EDITS[edit]
+    with engine.begin() as conn:
+        change(conn, chains)
+
+    problems = _problems(engine)
+
+    assert any(words in p for p in problems), problems
+
+
+def test_a_checkpoint_folds_every_chain_and_notices_a_chain_changed_after_it(engine, chains, monkeypatch):
+    with write_session(engine) as s:
+        checkpoints.write_checkpoint(s, reason="test", seal_tables={})
+    with read_session(engine) as s:
+        body = json.loads(s.exec(select(AuditEvent.payload).where(AuditEvent.action == checkpoints.CHECKPOINT_ACTION)
+                                 ).one())
+    assert {chains["chain"], chains["other"], MAIN_CHAIN} <= set(body["chains"])
+    assert _problems(engine) == []
+
+    with engine.begin() as conn:  # the signed event of a judge's chain re-forged (no key: its digest differs)
+        conn.execute(text("UPDATE audit_event SET hash = :h WHERE id = :i"),
+                     {"h": "e" * 64, "i": body["chains"][chains["chain"]][0]})
+    with read_session(engine) as s:
+        codes = {p.code for p in audit_problems(s, actor=SYSTEM)}
+
+    assert "audit.checkpoint.chain_moved" in codes
+
+
+# --- the upgrade from one chain -------------------------------------------------------------------------
+
+KEY = "upgrade-test-key-" + "0123456789abcdef" * 2
+
+
+def _old_single_chain_database(url: str, *, events: int = 4) -> None:
+    """A database as the single chain left it: events chained under the key (0008), every row and the
+    trail's last event sealed (0009), up to 0012."""
+    command.upgrade(alembic_config(url), "0008")
+    raw = create_engine(url)
+    digest, prev = keyed_event_digest(KEY.encode()), GENESIS_HASH
+    with raw.begin() as conn:
+        conn.execute(text("INSERT INTO app_user (username, display_name, role, password_hash, password_one_time, "
+                          "organisation, expertise, email, phone, title, active, created_at) VALUES ('j1', '张三', "
+                          "'judge', '', false, '', '', '', '', '', true, '2026-01-01')"))
+        for i in range(1, events + 1):
+            at = datetime(2026, 1, i, 8, 0)
+            h = digest(prev, at, "system", "test.event", f"s:{i}", "{}")
+            conn.execute(text("INSERT INTO audit_event (at, actor, action, subject, payload, prev_hash, hash) "
+                              "VALUES (:at, 'system', 'test.event', :s, '{}', :p, :h)"),
+                         {"at": at, "s": f"s:{i}", "p": prev, "h": h})
+            prev = h
+    raw.dispose()
+    command.upgrade(alembic_config(url), "0012")
+
+
+def _upgrade_keeps_verifying(url: str) -> None:
+    _old_single_chain_database(url)
+    raw = create_engine(url)
+    with raw.connect() as conn:
+        head_before = conn.execute(text("SELECT count(*) FROM row_seal WHERE table_name = 'audit_event'")).scalar()
+    raw.dispose()
+
+    upgrade(url)
+    engine = open_database(url)
+    problems_after_upgrade = _problems(engine)
+    with read_session(engine) as s:
+        main = s.exec(select(AuditChain).where(AuditChain.name == MAIN_CHAIN)).one()
+        chains = set(s.exec(select(AuditEvent.chain)).all())
+    contest = build_contest(engine, judges=1, entries_per_judge=1)  # new writes: the system, then a judge's chain
+    with read_session(engine) as s:
+        actor = resolve_actor(s, user_id=contest["judges"][0])
+    with write_session(engine) as s:
+        save_score(s, round_id=contest["round_id"], judge_id=contest["judges"][0], entry_id=contest["entries"][0],
+                   criterion=contest["criteria"][0], value=50.0, actor=actor)
+    problems_after_writes = _problems(engine)
+    with engine.connect() as conn:
+        head_after = conn.execute(text("SELECT count(*) FROM row_seal WHERE table_name = 'audit_event'")).scalar()
+    engine.dispose()
+
+    assert head_before == 1 and head_after == 0  # the head seal became main's head
+    assert (main.events, main.last_event_id, chains) == (4, 4, {MAIN_CHAIN})
+    assert problems_after_upgrade == [] and problems_after_writes == []
+
+
+def test_upgrade_of_a_single_chain_keeps_audit_verify_passing(tmp_path, monkeypatch):
+    monkeypatch.setenv(AUDIT_KEY_ENV, KEY)
+    _upgrade_keeps_verifying(f"sqlite:///{tmp_path / 'v12.db'}")
+
+
+@pytest.mark.postgres
+def test_upgrade_of_a_single_chain_keeps_audit_verify_passing_on_postgresql(postgres_database, monkeypatch):
+    monkeypatch.setenv(AUDIT_KEY_ENV, KEY)
+    with postgres_database("judging_wp") as url:
+        _upgrade_keeps_verifying(url)
+
+
+def test_a_last_event_deleted_before_the_upgrade_is_still_caught_after_it(tmp_path, monkeypatch):
+    monkeypatch.setenv(AUDIT_KEY_ENV, KEY)
+    url = f"sqlite:///{tmp_path / 'v12.db'}"
+    _old_single_chain_database(url)
+    raw = create_engine(url)
+    with raw.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id = 4"))
+    raw.dispose()
+
+    upgrade(url)
+    problems = _problems(open_database(url))
+
+    assert any("events at its end were deleted" in p for p in problems), problems
+
+
+# --- SQLite: how a commit reaches the disk -------------------------------------------------------------
+
+def test_sqlite_commits_without_waiting_for_the_disk_unless_told_to(tmp_path, monkeypatch):
+    monkeypatch.delenv("JUDGING_SQLITE_SYNCHRONOUS", raising=False)
+    url = f"sqlite:///{tmp_path / 'judging.db'}"
+    modes = []
+    for setting in ("", "full"):
+        monkeypatch.setenv("JUDGING_SQLITE_SYNCHRONOUS", setting)
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            modes.append(conn.exec_driver_sql("PRAGMA synchronous").scalar())
+        engine.dispose()
+    monkeypatch.setenv("JUDGING_SQLITE_SYNCHRONOUS", "sometimes")
+
+    with pytest.raises(JudgingError) as refused:
+        make_engine(url)
+
+    assert modes == [1, 2]  # NORMAL, FULL
+    assert "JUDGING_SQLITE_SYNCHRONOUS" in refused.value.problems[0].render("en")
