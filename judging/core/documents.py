@@ -116,8 +116,8 @@ def fit_column_widths(header: Sequence[str], rows: Iterable[Sequence[str]], *, t
     if sum(asked) <= total_mm:  # the space left goes to the columns of text (wider than the average)
         extra = total_mm - sum(asked)
         mean = sum(asked) / len(asked)
-        wide = [a if a > mean else 0.0 for a in asked] if max(asked) > mean else asked
-        return [a + extra * w / sum(wide) for a, w in zip(asked, wide, strict=True)]
+        weights = [a if a > mean else 0.0 for a in asked] if max(asked) > mean else asked
+        return [a + extra * w / sum(weights) for a, w in zip(asked, weights, strict=True)]
     fixed: set[int] = set()
     while True:  # water-filling: a column asking for less than an equal share gets it; repeat on the rest
         free = [i for i in range(len(asked)) if i not in fixed]

@@ -473,7 +473,9 @@ def _wrap(text: str, width: float, char_width) -> list[str]:
     which is rare in lists of titles and organisations. fpdf2's own line breaking (``multi_cell``,
     ``table``) took 45 s for 5,000 rows; this takes well under a second.
     """
-    lines, line, used = [], [], 0.0
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
     for ch in text.replace("\r", "").replace("\n", " "):
         w = char_width(ch)
         if line and used + w > width:
@@ -486,7 +488,7 @@ def _wrap(text: str, width: float, char_width) -> list[str]:
 
 
 def _char_widths(pdf):
-    cache: dict[tuple[str, str, float], float] = {}
+    cache: dict[tuple[str, str, float, str], float] = {}
 
     def char_width(ch: str) -> float:
         key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, ch)
@@ -568,7 +570,11 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
     data = winners(prepare_final_list(frame, edition, lang))
     pdf = _gb_pdf()
     pdf.add_page()
-    body = {"font": documents.BODY_FONT, "size": documents.SIZE_3, "line": PDF_BODY_LINE_MM}
+
+    def body(text: str) -> None:  # a paragraph of the text: 仿宋 三号, first line indented two characters
+        _pdf_paragraph(pdf, text, font=documents.BODY_FONT, size=documents.SIZE_3, line=PDF_BODY_LINE_MM,
+                       indent_chars=2)
+
     title_key = "export.pdf_title_final" if edition.final else "export.pdf_title"
     _pdf_paragraph(pdf, t(title_key, lang, edition=edition.name), font=documents.TITLE_FONT, size=documents.SIZE_2,
                    line=12.0, align="C")
@@ -577,7 +583,7 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
     for line in (intro, _dates_line(edition, lang),
                  t("export.contact_line", lang, contact=edition.contact) if edition.contact else ""):
         if line:
-            _pdf_paragraph(pdf, line, indent_chars=2, **body)
+            body(line)
     for n, track in enumerate(dict.fromkeys(data["track"]), start=1):
         rows = data[data["track"] == track]
         heading = f"{chinese_ordinal(n)}、" + t("export.track_heading", lang, track=edition.track_name(track),
@@ -592,13 +598,13 @@ def render_pdf_list(frame: pd.DataFrame, edition: EditionInfo, *, lang: str = "z
                     line_height=PDF_TABLE_LINE_MM)
         pdf.ln(2)
         for note in _table_notes(rows, lang):
-            _pdf_paragraph(pdf, note, indent_chars=2, **body)
+            body(note)
     notes = _panel_notes(frame, lang)
     if notes:
         _pdf_paragraph(pdf, t("panel.notes_heading", lang), font=documents.HEADING_FONT, size=documents.SIZE_3,
                        line=PDF_BODY_LINE_MM, indent_chars=2)
         for n, note in enumerate(notes, start=1):
-            _pdf_paragraph(pdf, f"{n}. {note}", indent_chars=2, **body)
+            body(f"{n}. {note}")
     _pdf_signature(pdf, edition, lang)
     lines = digest_lines(edition, lang)
     if lines:
