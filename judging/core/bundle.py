@@ -174,8 +174,7 @@ def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettin
     veto_records = [] if vetoes is None else table_records(vetoes, ("entry_id", "judge_id", "veto_key", "reason"))
     files: dict[str, bytes] = {
         "rubric.json": _dumps(rubric.to_mapping()),
-        "scores.csv": write_scores_csv(scores.drop(columns=list(COMMENT_COLUMNS), errors="ignore"),
-                                       columns=BUNDLE_SCORE_COLUMNS),
+        "scores.csv": scores_file(scores),
         "vetoes.json": _dumps(veto_records),
         "settings.json": _dumps(settings.to_mapping()),
         "result.json": _dumps(table_records(table, RESULT_COLUMNS)),
@@ -203,6 +202,12 @@ def build_bundle(*, rubric: Rubric, scores: pd.DataFrame, settings: BundleSettin
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def scores_file(scores: pd.DataFrame) -> bytes:
+    """The bundle's ``scores.csv``: the scores without what judges wrote (their digest is the one the
+    results page shows)."""
+    return write_scores_csv(scores.drop(columns=list(COMMENT_COLUMNS), errors="ignore"), columns=BUNDLE_SCORE_COLUMNS)
 
 
 def comment_records(scores: pd.DataFrame) -> list[dict]:

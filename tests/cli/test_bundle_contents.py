@@ -19,7 +19,7 @@ from clock import freeze_on
 
 from judging.cli import main
 from judging.core.award_settings import RoundAwards
-from judging.core.bundle import SUMS_NAME, BundleSettings, verify_bundle
+from judging.core.bundle import SUMS_NAME, BundleSettings, scores_file, verify_bundle
 from judging.core.permissions import SYSTEM
 from judging.core.ranking import AwardConfig, TierRule
 from judging.core.rubric import Label, load_rubric
@@ -29,6 +29,7 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import add_entries, add_round, create_edition, entries_of
 from judging.store.panel import record_decision
 from judging.store.people import create_user
+from judging.store.scores import load_scores_frame
 from judging.store.sheets import save_comment, save_score
 
 RUBRIC = load_rubric(Path(__file__).parents[2] / "rubrics" / "innovation_contest.toml")
@@ -92,6 +93,8 @@ def test_the_bundle_holds_entries_settings_decisions_changes_and_comments(frozen
     assert {"judge_id": "j2", "entry_id": "L-1", "criterion": "", "text": "总评01"} in comments
     assert {"judge_id": "j1", "entry_id": "L-4", "criterion": "core_technology", "text": "技术3"} in comments
     assert "总评" not in files["scores.csv"].decode("utf-8-sig")  # comments play no part in the result
+    with read_session(frozen["engine"]) as s:  # the results page shows this file's digest
+        assert scores_file(load_scores_frame(s, round_id=frozen["round"], actor=SYSTEM)) == files["scores.csv"]
 
 
 def test_the_scores_export_holds_the_overall_comments(frozen, tmp_path):
