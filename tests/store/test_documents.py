@@ -144,3 +144,19 @@ def test_an_issuer_given_to_the_export_signs_instead_of_the_stored_one(engine, e
         _, given = publication_documents(s, publication.id, issuer="某省工业和信息化厅", actor=SYSTEM)
 
     assert (stored.organiser, given.organiser) == ("某市经济和信息化局", "某省工业和信息化厅")
+
+
+def test_an_issuer_changed_directly_in_the_database_is_caught_by_its_seal(engine, edition):
+    from sqlalchemy import text
+
+    from judging.store.seals import seal_problems
+
+    _save(engine, edition["edition"], DocumentSettings(issuer="某市经济和信息化局"), based_on=0)
+    with engine.begin() as conn:  # what the certificates would be signed with, changed past the app
+        conn.execute(text("UPDATE edition_document_settings SET issuer = '冒名单位'"))
+
+    with read_session(engine) as s:
+        problems = [p.render("en") for p in seal_problems(s, actor=SYSTEM)]
+
+    assert len(problems) == 1
+    assert "issuer is 冒名单位 but was written as 某市经济和信息化局" in problems[0]
