@@ -12,6 +12,7 @@ import openpyxl
 import pypdfium2 as pdfium
 import pytest
 from actors import as_user
+from sqlalchemy import text
 from sqlmodel import select
 from store_publication_seed import MONDAY, SETTINGS, seed_round
 
@@ -30,6 +31,7 @@ from judging.store.documents import (
 from judging.store.models import AuditEvent
 from judging.store.models_documents import EditionDocumentSettings
 from judging.store.people import create_user
+from judging.store.seals import seal_problems
 
 SCHEME = "{year}信创赛证字第{seq:03d}号"
 
@@ -147,10 +149,6 @@ def test_an_issuer_given_to_the_export_signs_instead_of_the_stored_one(engine, e
 
 
 def test_an_issuer_changed_directly_in_the_database_is_caught_by_its_seal(engine, edition):
-    from sqlalchemy import text
-
-    from judging.store.seals import seal_problems
-
     _save(engine, edition["edition"], DocumentSettings(issuer="某市经济和信息化局"), based_on=0)
     with engine.begin() as conn:  # what the certificates would be signed with, changed past the app
         conn.execute(text("UPDATE edition_document_settings SET issuer = '冒名单位'"))
