@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from judging.core.scores_io import format_number
 from judging.i18n import TEXTS, t
@@ -24,7 +25,7 @@ class LoggedEvent:
     actor: str
     action: str
     subject: str
-    payload: Mapping[str, object]
+    payload: Mapping[str, Any]
 
     @classmethod
     def parse(cls, *, id: int, at: datetime, actor: str, action: str, subject: str, payload: str) -> LoggedEvent:
@@ -69,9 +70,9 @@ class Names:
         return (labels.get(lang) or labels.get("zh") or str(key)) if labels else str(key)
 
 
-def _int(value: object) -> int | None:
+def _int(value: Any) -> int | None:
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     except (TypeError, ValueError):
         return None
 
@@ -87,9 +88,9 @@ def _quoted(value: object) -> str:
     return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED - 1] + "…"
 
 
-def _number(value: object) -> str:
+def _number(value: Any) -> str:
     try:
-        return format_number(float(value))  # type: ignore[arg-type]
+        return format_number(float(value))
     except (TypeError, ValueError):
         return str(value)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import String, and_, cast, false, func, or_
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from judging.core.audit_query import LogQuery, check_range
 from judging.core.audit_words import LoggedEvent, Names
@@ -104,12 +104,12 @@ def log_events(session: Session, *, query: LogQuery, actor: Actor) -> Iterator[L
     conditions = _where(session, query)
     after = 0
     while True:
-        rows = session.exec(select(*_COLUMNS).where(*conditions, AuditEvent.id > after)
+        rows = session.exec(select(*_COLUMNS).where(*conditions, col(AuditEvent.id) > after)
                             .order_by(AuditEvent.id).limit(EXPORT_BATCH)).all()
         if not rows:
             return
         yield from (_logged(r) for r in rows)
-        after = rows[-1].id
+        after = int(rows[-1].id)
 
 
 @guarded("audit.read")
@@ -135,9 +135,9 @@ def log_names(session: Session, *, actor: Actor) -> Names:
         except JudgingError:  # a rubric that no longer reads shows its criterion keys
             continue
         criteria[round_id] = {c.key: {"zh": c.label.zh, "en": c.label.en} for c in rubric.criteria}
-    return Names(people={u: d or u for _, u, d in users}, people_by_id={i: d or u for i, u, d in users},
+    return Names(people={u: d or u for _, u, d in users}, people_by_id={int(i): d or u for i, u, d in users},
                  entries=dict(session.exec(select(Entry.id, Entry.code)).all()),
-                 rounds={i: name for i, name, _ in rounds},
+                 rounds={int(i): name for i, name, _ in rounds},
                  editions=dict(session.exec(select(Edition.id, Edition.name)).all()), criteria=criteria)
 
 
@@ -202,7 +202,7 @@ def chain_state(session: Session, *, actor: Actor) -> ChainState:
     if verification is not None:
         upto = int(verification.payload.get("upto") or 0)
         since = int(session.exec(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.id > upto, AuditEvent.id != verification.id)).one())
+                                 .where(col(AuditEvent.id) > upto, AuditEvent.id != verification.id)).one())
     return ChainState(verification=verification, events_since=since, checkpoint=latest(CHECKPOINT_ACTION))
 
 

@@ -63,7 +63,8 @@ def _chain(actor: Actor, names: Names) -> None:
         common = {"at": _when(done.at), "who": names.person(done.actor, lang()), "upto": p.get("upto", ""),
                   "seconds": p.get("seconds", "")}
         if p.get("problems"):
-            first = tr("alog.chain_first_broken", id=p["broken"][0]) if p.get("broken") else ""
+            broken = list(p.get("broken") or [])
+            first = tr("alog.chain_first_broken", id=broken[0]) if broken else ""
             st.error(tr("alog.chain_broken", n=p["problems"], first=first, **common))
             for message in p.get("messages", []):
                 st.markdown("• " + plain(str(message)))
