@@ -22,6 +22,7 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import get_round, round_rubric, save_round_rubric
 from judging.ui.common import engine, lang, tr
 from judging.ui.judge_sheet import criterion_text, rule_text, score_format
+from judging.ui.names import rubric_name
 from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 CURRENT = "__round__"  # the source option "the round's own rubric"
@@ -43,7 +44,7 @@ def render() -> None:
 
     templates = rubric_templates()
     source = st.selectbox(tr("oc.rub.source"), [CURRENT, *templates], key=SOURCE_KEY,
-                          format_func=lambda k: tr("oc.rub.source_round") if k == CURRENT else k)
+                          format_func=lambda k: tr("oc.rub.source_round") if k == CURRENT else rubric_name(k))
     start = current if source == CURRENT else load_rubric(templates[source])
     tables = _editor(start, next_version=max(current.version, start.version) + 1, ns=f"{rnd.id}_{source}")
 

@@ -42,6 +42,7 @@ from judging.store.editions import (
 from judging.store.models import stored_id
 from judging.ui import organiser_documents, timeline
 from judging.ui.common import engine, lang, plain, require_page, tr
+from judging.ui.names import method_name, rubric_name
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
 EXAMPLE_FILE = resources.data_dir() / "edition_example.toml"
@@ -138,9 +139,11 @@ def _new_edition(actor: Actor) -> None:
             column_config={
                 "key": st.column_config.TextColumn(tr("oc.col_key"), required=True),
                 "name": st.column_config.TextColumn(tr("oc.col_round_name"), required=True),
-                "rubric": st.column_config.SelectboxColumn(tr("oc.col_rubric"), options=templates, required=True),
+                "rubric": st.column_config.SelectboxColumn(tr("oc.col_rubric"), options=templates, required=True,
+                                                           format_func=rubric_name),
                 "judges_per_entry": st.column_config.NumberColumn(tr("oc.col_k"), min_value=1, max_value=50, step=1),
-                "method": st.column_config.SelectboxColumn(tr("oc.col_method"), options=list(METHOD_NAMES)),
+                "method": st.column_config.SelectboxColumn(tr("oc.col_method"), options=list(METHOD_NAMES),
+                                                           format_func=method_name),
                 "advance": st.column_config.TextColumn(tr("oc.col_advance"), help=tr("oc.setup.advance_help")),
                 "blind": st.column_config.CheckboxColumn(tr("oc.col_blind")),
                 "starts_on": st.column_config.TextColumn(tr("oc.col_starts"), help="YYYY-MM-DD"),
@@ -240,7 +243,7 @@ def _add_round(edition, tracks, rounds, actor: Actor) -> None:
         c1, c2, c3 = st.columns(3)
         key = c1.text_input(tr("oc.col_key"), key="oc_new_round_key")
         name = c2.text_input(tr("oc.col_round_name"), key="oc_new_round_name")
-        rubric = c3.selectbox(tr("oc.col_rubric"), list(templates), key="oc_new_round_rubric")
+        rubric = c3.selectbox(tr("oc.col_rubric"), list(templates), key="oc_new_round_rubric", format_func=rubric_name)
         add = st.form_submit_button(tr("oc.setup.add_round"))
     if not add:
         return
@@ -275,7 +278,7 @@ def _round_form(rnd, actor: Actor) -> None:
         k = c2.number_input(tr("oc.col_k"), min_value=1, max_value=50, value=rnd.judges_per_entry, step=1,
                             key=f"oc_r{rnd.id}_k")
         method = c3.selectbox(tr("oc.col_method"), METHOD_NAMES, index=list(METHOD_NAMES).index(rnd.method)
-                              if rnd.method in METHOD_NAMES else 0, key=f"oc_r{rnd.id}_method")
+                              if rnd.method in METHOD_NAMES else 0, key=f"oc_r{rnd.id}_method", format_func=method_name)
         c4, c5, c6 = st.columns(3)
         advance = c4.text_input(tr("oc.col_advance"), value=rnd.advance_rule, help=tr("oc.setup.advance_help"),
                                 key=f"oc_r{rnd.id}_advance")

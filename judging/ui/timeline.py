@@ -12,6 +12,7 @@ from judging.store.db import read_session
 from judging.store.lifecycle import round_timeline
 from judging.store.models import Edition, Round
 from judging.ui.common import engine, tr
+from judging.ui.names import people_names
 
 
 def step_text(transition: Transition) -> str:
@@ -24,6 +25,7 @@ def step_text(transition: Transition) -> str:
 def render(edition: Edition, rounds: list[Round], actor: Actor) -> None:
     with read_session(engine()) as s:
         steps = round_timeline(s, edition_id=edition.id, actor=actor)
+        people = people_names(s, [t.actor for t in steps], actor=actor)  # who, by display name
     st.subheader(tr("lifecycle.timeline"))
     if not steps:
         st.caption(tr("lifecycle.none"))
@@ -32,7 +34,7 @@ def render(edition: Edition, rounds: list[Round], actor: Actor) -> None:
     st.dataframe(pd.DataFrame([{
         tr("lifecycle.col_round"): names.get(t.round_id, str(t.round_id)),
         tr("lifecycle.col_at"): t.at.strftime("%Y-%m-%d %H:%M"), tr("lifecycle.col_step"): step_text(t),
-        tr("lifecycle.col_by"): t.actor,
+        tr("lifecycle.col_by"): people.get(t.actor, t.actor),
         tr("lifecycle.col_note"): "；".join(x for x in (tr("lifecycle.reopened_note") if t.reopening and t.new == "open"
                                                         else "", t.note) if x)} for t in steps]),
         hide_index=True, width="stretch")
