@@ -7,12 +7,14 @@ deleted: the bundle of a publication lists the materials as they were when the l
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from judging.store.models import utcnow
+
+def utcnow() -> datetime:  # models.utcnow's twin: models imports this module, so it cannot import models
+    return datetime.now(UTC)
 
 
 class MaterialBlob(SQLModel, table=True):

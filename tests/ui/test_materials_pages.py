@@ -90,3 +90,13 @@ def test_a_sheet_without_materials_has_no_materials_section(contest):
     assert not at.exception and not [e for e in at.expander if "材料" in e.label and e.label != "作品详情"]
     with read_session(contest["engine"]) as s:
         assert s.exec(select(func.count()).select_from(Material)).one() == 0
+
+
+def test_the_materials_page_refuses_every_role_but_the_organiser(contest):
+    refused = {}
+    for user in ("j1", "ann", "aud"):
+        at = AppTest.from_string("import judging.ui.organiser_materials as m\nm.render()", default_timeout=30)
+        at.session_state[USER_KEY] = contest["users"][user]
+        refused[user] = [e.value for e in at.run().error]
+
+    assert refused == {user: ["您的角色无权访问此页面。"] for user in ("j1", "ann", "aud")}
