@@ -64,4 +64,5 @@ def render() -> None:
     st.subheader(tr("ann.list"))
     awarded = table[table["tier"].fillna("") != ""]
     # the list as announced: the engine's flags (for the panel) are not part of it
-    st.dataframe(list_frame(awarded).drop(columns=[tr("export.col.flags")]), hide_index=True, width="stretch")
+    st.dataframe(list_frame(awarded, dict(info.track_names)).drop(columns=[tr("export.col.flags")]),
+                 hide_index=True, width="stretch")

@@ -104,4 +104,6 @@ def test_announcer_page_holds_the_signed_documents_until_an_issuer_is_set(contes
 
     assert "落款：某局" in [c.value for c in at.caption]
     assert not any(_buttons(at).values())
-    assert "提示" not in at.dataframe[0].value.columns  # the engine's flags are not part of the announced list
+    listed = at.dataframe[0].value
+    assert "提示" not in listed.columns  # the engine's flags are not part of the announced list
+    assert set(listed["赛道"]) <= {"生活类", "公共服务类"}  # tracks by name, never their keys
