@@ -15,7 +15,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from judging.core.materials import (
@@ -114,8 +115,12 @@ def _store(session: Session, plan: Sequence[tuple[Entry, CheckedFile, bytes, boo
                                       "source": source})
         row.attached_event_id = event.id
         outcome.attached.append(_info(row))
-    for start in range(0, len(blobs), 50):  # bulk insert, a few blobs per statement (each up to the size limit)
-        session.execute(insert(MaterialBlob), list(blobs.values())[start:start + 50])
+    make = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # a few blobs per statement (each up to the size limit); the same bytes stored meanwhile by another
+    # upload (another organiser, another replica) are kept as they are: same digest, same bytes
+    statement = make(MaterialBlob).on_conflict_do_nothing(index_elements=["sha256"])
+    for start in range(0, len(blobs), 50):
+        session.execute(statement, list(blobs.values())[start:start + 50])
     session.flush()
     return MaterialsOutcome(outcome.attached, outcome.already_attached, [], len(blobs))
 
