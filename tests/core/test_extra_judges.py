@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from judging.core.assignment import AssignmentError, assign_judges
-from judging.core.extra_judges import propose_extra_judges
+from judging.core.extra_judges import most_uncertain_first, propose_extra_judges
 
 ENTRIES = {f"E{i:02d}": "life" if i % 2 else "public" for i in range(20)}
 JUDGES = {f"J{j:02d}": ("life",) if j % 3 else ("public",) for j in range(10)}
@@ -56,3 +57,12 @@ def test_an_entry_without_enough_free_judges_is_refused_by_name():
 
     assert [(p.code, p.params) for p in info.value.problems] == [
         ("oc.asg.no_replacement", {"entry": "E00", "available": 9, "k": 11})]
+
+
+def test_listed_entries_come_lowest_probability_of_their_tier_first():
+    table = pd.DataFrame({"entry_id": ["A", "B", "C", "D"], "tier": ["first", "", "second", "first"],
+                          "discuss": ["coin_flip", "error_budget", "", "error_budget"],
+                          "p_tier_first": [0.45, 0.30, 0.10, 0.60], "p_tier_second": [0.50, 0.30, 0.80, 0.40],
+                          "p_tier_none": [0.05, 0.40, 0.10, 0.00]})
+
+    assert most_uncertain_first(table) == ["B", "A", "D"]  # B: P(no award) .40, A: P(first) .45; C not listed
