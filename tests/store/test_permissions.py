@@ -461,7 +461,7 @@ def test_store_read_is_allowed_or_refused_as_specified(world, read, actor):
 STORE_MODULES = tuple(importlib.import_module(f"judging.store.{name}") for name in (
     "audit_log", "editions", "people", "assignment", "sheets", "scores", "advancement", "live", "publication", "imports",
     "sessions", "award_settings", "seals", "audit_verify", "checkpoints", "materials",
-    "audit_events", "mail", "paper", "documents", "write_path"))
+    "audit_events", "mail", "paper", "documents", "write_path", "backup"))
 
 
 def _public_functions():
