@@ -35,9 +35,11 @@ from judging.core.permissions import Actor
 from judging.errors import JudgingError, Problem
 from judging.store.db import read_session, write_session
 from judging.store.mail import (
+    FAILED,
     Claim,
     Recipient,
     claim_messages,
+    mail_log,
     newest_batch,
     record_outcome,
     round_recipients,
@@ -124,7 +126,10 @@ def send_round_mail(
     with read_session(engine) as s:
         facts, recipients = round_recipients(s, round_id=round_id, actor=actor)
         newest = newest_batch(s, kind=kind, round_id=round_id, actor=actor)
-    batch = max(newest, 1) if resend_after is None else resend_after + 1
+        batch = max(newest, 1) if resend_after is None else resend_after + 1
+        # judges whose message of this batch is out or on its way: no password is hashed for them
+        taken = {m.username for m in mail_log(s, round_id=round_id, kind=kind, actor=actor)
+                 if m.batch == batch and m.state != FAILED}
     report = MailReport(kind, batch)
     if kind == REMIND and behind_only:
         recipients = [r for r in recipients if r.behind]
@@ -136,7 +141,7 @@ def send_round_mail(
         else:
             report.failed[r.username] = Problem(problem, {}).message(lang)
     # argon2 is slow on purpose: hash before the claim's transaction (see judging.core.handout)
-    fresh = [r.username for r in sendable if kind == INVITE and r.never_signed_in]
+    fresh = [r.username for r in sendable if kind == INVITE and r.never_signed_in and r.username not in taken]
     prepared = prepare_passwords(fresh, hash_password=hash_password) if fresh else {}
     with write_session(engine) as s:
         claims = claim_messages(s, kind=kind, round_id=round_id, batch=batch, recipients=sendable,

@@ -113,7 +113,8 @@ def claim_messages(
     """Claim the messages of ``batch`` for ``recipients``: the ones this call is to send.
 
     A judge whose message of this batch is pending or sent is left out (another click or tab has it);
-    a failed one is claimed again. ``passwords`` (user name → prepared one-time password) are stored
+    a failed one is claimed again. ``passwords`` (user name → prepared one-time password; an invitation
+    to a judge who never signed in is claimed only with one) are stored
     for the claimed judges only, in this transaction: a password is never changed without the
     message that carries it being claimed, and never for a judge who signed in or set their own.
     """
@@ -124,6 +125,8 @@ def claim_messages(
     passwords = dict(passwords or {})
     claims, issued = [], {}
     for recipient in recipients:
+        if kind == INVITE and recipient.never_signed_in and recipient.username not in passwords:
+            continue  # an invitation that needs a password and has none is left for a send that brings one
         row = _claim_row(session, kind=kind, round_id=round_id, batch=batch, recipient=recipient, actor=actor)
         if row is None:
             continue
