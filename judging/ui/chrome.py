@@ -28,10 +28,8 @@ def style_sheet(*, max_upload_mb: int) -> str:
 [data-testid="InputInstructions"] {{display: none !important;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0 !important;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span::before {{content: {limit}; font-size: 0.875rem;}}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
-[data-testid="stFileUploaderDropzone"] button span:not([data-testid="stIconMaterial"]) {{font-size: 0 !important;}}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after,
-[data-testid="stFileUploaderDropzone"] button span:not([data-testid="stIconMaterial"])::after {{
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0 !important;}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
   content: {upload}; font-size: 0.875rem;}}
 </style>"""
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from judging.core.exports import flags_text
 from judging.core.permissions import Actor
+from judging.core.ranking.awards import DEFAULT_SCORE_DECIMALS
 from judging.store import publication as pub
 from judging.store.db import read_session
 from judging.store.editions import tracks_of
@@ -35,9 +36,12 @@ def choose_publication(*, actor: Actor, only_frozen: bool = False) -> Publicatio
                       empty=tr("pub.none_frozen" if only_frozen else "pub.none"), format_func=lambda p: labels[p.id])
 
 
-def list_frame(table: pd.DataFrame, track_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The list as shown: headers in the tab's language, tracks by name; changed rows say why."""
+def list_frame(table: pd.DataFrame, track_names: dict[str, str] | None = None, *,
+               decimals: int = DEFAULT_SCORE_DECIMALS) -> pd.DataFrame:
+    """The list as shown: headers in the tab's language, tracks by name, scores with the list's
+    decimals (as published, not the engine's full precision); changed rows say why."""
     out = table.assign(flag_text=table["flags"].map(lambda v: flags_text(v, lang())))
+    out["score"] = [f"{v:.{decimals}f}" if pd.notna(v) else "" for v in out["score"]]
     if track_names:
         out["track"] = out["track"].map(lambda k: track_names.get(k, k))
     columns = {"track": "export.col.track", "rank": "export.col.rank", "entry_id": "export.col.entry_id",
@@ -89,7 +93,8 @@ def render() -> None:
 
     st.subheader(tr("pub.list_heading"))
     changed = table["changed"].astype(bool)
-    st.dataframe(list_frame(table, track_names).style.apply(
+    decimals = pub.settings_of(publication).awards.score_decimals
+    st.dataframe(list_frame(table, track_names, decimals=decimals).style.apply(
         lambda row: ["background-color: #fff3cd" if changed.iloc[row.name] else "" for _ in row], axis=1),
         hide_index=True, width="stretch")
 

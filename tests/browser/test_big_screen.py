@@ -100,3 +100,32 @@ def test_big_screen_in_projector_mode_at_1920x1080(chromium, live_final, screens
     assert sizes[1] >= 40 and sizes[1] == MARK_PX
     assert all(f"评委{n}" in board for n in (1, 2, 3))
     assert not any(name in board or username in board for username, name, _ in JUDGES)
+
+
+def test_streamlit_chrome_is_hidden_and_the_uploader_speaks_chinese(chromium, live_final, screenshot_dir):
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_final['base']}/imports")
+    settle(page)
+    sign_in(page, "org", PASSWORD)
+    dropzone = page.locator("[data-testid='stFileUploaderDropzone']").first
+    expect(dropzone).to_be_visible()
+    instructions = dropzone.locator("[data-testid='stFileUploaderDropzoneInstructions'] span").first
+    before = instructions.evaluate("e => getComputedStyle(e, '::before').content")
+    hidden_size = instructions.evaluate("e => getComputedStyle(e).fontSize")
+    button = dropzone.locator("button").first
+    button_texts = button.evaluate("""b => [...b.querySelectorAll('*')].map(e => [getComputedStyle(e).fontSize,
+        getComputedStyle(e, '::after').content, e.childNodes.length && e.childNodes[0].nodeType === 3 ? e.textContent : ''])""")
+    page.screenshot(path=str(screenshot_dir / "uploader_chinese.png"), full_page=False)
+    deploy = page.locator("[data-testid='stAppDeployButton']")
+    menu = page.locator("[data-testid='stMainMenu']")
+    instructions_hint = page.get_by_text("Press Enter to apply")
+    visible = (deploy.count() and deploy.first.is_visible(), menu.count() and menu.first.is_visible(),
+               instructions_hint.count() and instructions_hint.first.is_visible())
+    context.close()
+
+    assert "每个文件不超过 20 MB" in before and hidden_size == "0px"
+    drawn = [after for size, after, _ in button_texts if after not in ("none", "normal")]
+    english = [text for size, _, text in button_texts if text.strip() == "Upload" and size != "0px"]
+    assert drawn == ['"选择文件"'] and english == []
+    assert not any(visible)

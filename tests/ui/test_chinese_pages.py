@@ -261,3 +261,15 @@ def test_the_app_frame_in_chinese_shows_no_english_word(app, published, user):
     texts = page_texts(at)
     found = latin_words(texts, contest_data(published))
     assert not found, " | ".join([", ".join(sorted(found)), *where(texts, found)])
+
+
+def test_the_publication_list_shows_scores_with_the_lists_decimals_and_tracks_by_name(published):
+    at = AppTest.from_string("import judging.ui.publication as m\nm.render()", default_timeout=90)
+    at.session_state[USER_KEY] = published["users"]["org"]
+    at.run()
+
+    listed = next(d.value for d in at.dataframe if "得分" in d.value.columns)
+
+    assert not at.exception
+    assert sorted(listed["得分"]) == ["63.00", "72.00", "82.50", "89.00"]  # two decimals, as published
+    assert set(listed["赛道"]) == {"生活类", "公共服务类"}
