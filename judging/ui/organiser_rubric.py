@@ -95,19 +95,29 @@ def _editor(start: Rubric, *, next_version: int, ns: str) -> RubricTables:
         meta[name] = col.number_input(tr(f"oc.rub.{name}"), value=meta[name], key=f"oc_rub_{name}_{ns}",
                                       step=None if name != "scale_step" else 0.5, placeholder="—")
 
-    def table(title: str, rows: list[dict], columns: tuple[str, ...], key: str) -> list[dict]:
+    def table(title: str, rows: list[dict], columns: tuple[str, ...], key: str,
+              criteria: dict[str, str] | None = None) -> list[dict]:
+        """One editable table; with ``criteria`` (key → name), its criterion column is a choice of
+        the criteria above, shown by name (the key is what is stored)."""
         st.markdown(f"**{tr(title)}**")
         frame = pd.DataFrame(rows, columns=list(columns))
+        config = {c: st.column_config.Column(tr(f"oc.rub.col_{c}")) for c in columns}
+        if criteria is not None and "criterion" in columns:
+            options = list(dict.fromkeys([*criteria, *(r.get("criterion") for r in rows if r.get("criterion"))]))
+            config["criterion"] = st.column_config.SelectboxColumn(
+                tr("oc.rub.col_criterion"), options=options, format_func=lambda k: criteria.get(k) or k)
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, width="stretch", key=f"{key}_{ns}",
-                                column_config={c: st.column_config.Column(tr(f"oc.rub.col_{c}")) for c in columns})
+                                column_config=config)
         return edited.to_dict("records")
 
     criteria = table("oc.rub.criteria", tables.criteria, CRITERION_COLUMNS, "oc_rub_criteria")
     weights = sum(float(r["weight"]) for r in criteria if isinstance(r.get("weight"), int | float)
                   and r["weight"] == r["weight"])
     st.caption(tr("oc.rub.weights", total=f"{weights:g}"))
-    sub_items = table("oc.rub.sub_items", tables.sub_items, SUB_ITEM_COLUMNS, "oc_rub_sub_items")
-    bands = table("oc.rub.bands", tables.bands, BAND_COLUMNS, "oc_rub_bands")
+    names = {str(r["key"]): str(r.get("label_en") if lang() == "en" and r.get("label_en") else r.get("label_zh") or r["key"])
+             for r in criteria if isinstance(r.get("key"), str) and r["key"]}
+    sub_items = table("oc.rub.sub_items", tables.sub_items, SUB_ITEM_COLUMNS, "oc_rub_sub_items", names)
+    bands = table("oc.rub.bands", tables.bands, BAND_COLUMNS, "oc_rub_bands", names)
     vetoes = table("oc.rub.vetoes", tables.vetoes, VETO_COLUMNS, "oc_rub_vetoes")
     return RubricTables(meta, criteria, sub_items, bands, vetoes)
 
