@@ -34,8 +34,17 @@ def style_sheet(*, max_upload_mb: int) -> str:
 </style>"""
 
 
+def style(sheet: str) -> None:
+    """Put a style sheet on this page. The one place the app hands HTML to Streamlit: a ``<style>``
+    element only, built from constants and our own translation texts, never entry or judge text."""
+    body = sheet.strip()
+    if not (body.startswith("<style>") and body.endswith("</style>") and body.count("<") == 2):
+        raise ValueError("chrome.style takes one <style> element and nothing else")
+    st.html(body)
+
+
 def apply() -> None:
     """Put the style sheet on this page (once per run, from the router)."""
     from judging.core.uploads import MAX_UPLOAD_MB
 
-    st.html(style_sheet(max_upload_mb=MAX_UPLOAD_MB))
+    style(style_sheet(max_upload_mb=MAX_UPLOAD_MB))

@@ -18,6 +18,7 @@ from judging.store.award_settings import award_settings_of
 from judging.store.db import read_session
 from judging.store.editions import rounds_of
 from judging.store.live import live_board, live_round_id, panel_of
+from judging.ui import chrome
 from judging.ui.common import engine, plain, require_page, rerun_app_if_refused, tr
 from judging.ui.organiser_common import choose_edition, choose_row
 
@@ -68,9 +69,9 @@ def render() -> None:
         rnd = _choose_round(edition) if edition is not None else None
         st.toggle(tr("oc.screen.projector"), key=PROJECTOR, help=tr("oc.screen.projector_help"))
         st.toggle(tr("oc.screen.show_names"), key=SHOW_NAMES, help=tr("oc.screen.show_names_help"))
-    st.html(SCREEN_CSS)
+    chrome.style(SCREEN_CSS)
     if st.session_state.get(PROJECTOR):
-        st.html(PROJECTOR_CSS)
+        chrome.style(PROJECTOR_CSS)
     if rnd is None:
         st.info(tr("oc.screen.choose_round"))
         return
