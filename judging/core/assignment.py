@@ -169,7 +169,7 @@ def count_components(pairs: Iterable[tuple[Hashable, Hashable]]) -> int:
 def _sorted_ids(ids: Iterable[Hashable]) -> list[Hashable]:
     ids = list(ids)
     try:
-        return sorted(ids)
+        return sorted(ids)  # type: ignore[type-var]  # ids of one kind sort; mixed kinds are caught below
     except TypeError:  # mixed id types: any fixed order keeps the result deterministic
         return sorted(ids, key=lambda x: (type(x).__name__, str(x)))
 

@@ -248,5 +248,5 @@ def entry_code_of(file_name: str, codes: Iterable[str]) -> str | None:
 def manifest_rows(materials: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
     """The bundle's materials manifest: entry id, file name, SHA-256 and size, in a stable order."""
     rows = [{"entry_id": str(m["entry_id"]), "file_name": str(m["file_name"]), "sha256": str(m["sha256"]),
-             "bytes": int(m["size"])} for m in materials]
+             "bytes": int(str(m["size"]))} for m in materials]
     return sorted(rows, key=lambda r: (r["entry_id"], r["file_name"], r["sha256"]))

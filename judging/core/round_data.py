@@ -57,7 +57,7 @@ class RoundData:
 
     def settings(self, **changes: object) -> BundleSettings:
         """The round's own settings (its method, the default awards), with ``changes``."""
-        return replace(BundleSettings(method=self.method), **changes)
+        return replace(BundleSettings(method=self.method), **changes)  # type: ignore[arg-type]  # fields by name
 
 
 def rank_round(data: RoundData, settings: BundleSettings | None = None) -> RankingResult:

@@ -20,9 +20,9 @@ class SheetFacts:
 
 # the message of each broken rule, for a change to the sheet and for declaring a conflict on it (which
 # sends the judge to the organiser, and is no refusal when the conflict is recorded already)
-SCORING = {"round": "store.round_not_open", "assigned": "store.not_assigned", "conflict": "store.in_conflict",
+SCORING: dict[str, str | None] = {"round": "store.round_not_open", "assigned": "store.not_assigned", "conflict": "store.in_conflict",
            "submitted": "store.sheet_submitted"}
-DECLARING = {"round": "conflict.round_not_open", "assigned": "conflict.not_assigned", "conflict": None,
+DECLARING: dict[str, str | None] = {"round": "conflict.round_not_open", "assigned": "conflict.not_assigned", "conflict": None,
              "submitted": "conflict.sheet_submitted"}
 
 
@@ -32,6 +32,7 @@ def check_may_score(facts: SheetFacts, *, codes: dict[str, str | None] = SCORING
     broken = [("round", not facts.round_open), ("assigned", not facts.assigned),
               ("conflict", facts.in_conflict), ("submitted", facts.submitted)]
     for rule, is_broken in broken:
-        if is_broken and codes[rule] is not None:
-            params = {"round": facts.round_name} if rule == "round" else {}
-            raise PermissionDenied(Problem(codes[rule], params))
+        code = codes[rule]
+        if is_broken and code is not None:
+            params: dict[str, object] = {"round": facts.round_name} if rule == "round" else {}
+            raise PermissionDenied(Problem(code, params))

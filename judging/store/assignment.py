@@ -268,9 +268,10 @@ def propose_extra_seats(session: Session, *, round_id: int, entry_codes: Iterabl
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
     inputs = round_inputs(session, round_id=round_id, actor=actor)
-    return propose_extra_judges(pairs=inputs.pairs, listed=[c for c in entry_codes if c in inputs.entries],
-                                entries=inputs.entries, judges=inputs.judges, extra=extra,
-                                conflicts=inputs.conflicts, seed=seed)
+    proposal = propose_extra_judges(pairs=inputs.pairs, listed=[c for c in entry_codes if c in inputs.entries],
+                                    entries=inputs.entries, judges=inputs.judges, extra=extra,
+                                    conflicts=inputs.conflicts, seed=seed)
+    return [(str(judge), str(entry)) for judge, entry in proposal]  # user names and entry codes
 
 
 @guarded("assignment.manage")

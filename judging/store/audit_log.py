@@ -82,7 +82,7 @@ def record_events(session: Session, events: Iterable[tuple[Actor, str, str, dict
     """
     rows = []
     link = None
-    event_digest = None
+    event_digest: EventDigest | None = None
     for who, action, subject, payload in events:
         if link is None:
             link = chain_for(session, chain_of_actor(who.id))
@@ -91,6 +91,7 @@ def record_events(session: Session, events: Iterable[tuple[Actor, str, str, dict
         actor = who.username
         body = json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str)
         at = utcnow()
+        assert event_digest is not None  # set with the chain, on the first event
         digest = event_digest(prev_hash, at, actor, action, subject, body)
         rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "payload": body,
                      "prev_hash": prev_hash, "hash": digest, "chain": link.name})

@@ -73,7 +73,7 @@ def checkpoint_problems(session: Session, *, actor: Actor) -> list[Problem]:
     known_keys = {public_key_hex(key)}
     events = session.exec(select(AuditEvent.id, AuditEvent.action, AuditEvent.hash, AuditEvent.payload)
                           .where(AuditEvent.action.in_((CHECKPOINT_ACTION, REKEY_ACTION))).order_by(AuditEvent.id)).all()
-    last_rekey = max((event_id for event_id, action, _, _ in events if action == REKEY_ACTION), default=0)
+    last_rekey = max((event_id or 0 for event_id, action, _, _ in events if action == REKEY_ACTION), default=0)
     for _, action, _, payload in events:
         if action == REKEY_ACTION:
             known_keys.update(k for k in json.loads(payload).get("public_keys", []) if k)

@@ -30,7 +30,7 @@ from judging.core.permissions import Actor
 from judging.errors import ImportValidationError, NotFound, PermissionDenied, Problem
 from judging.store.audit_log import record_event
 from judging.store.guard import guarded
-from judging.store.models import AuditEvent, Entry, Publication, utcnow
+from judging.store.models import AuditEvent, Entry, Publication, stored_id, utcnow
 from judging.store.models_materials import Material, MaterialBlob
 from judging.store.sheets import sheet_facts
 
@@ -95,7 +95,7 @@ def _store(session: Session, plan: Sequence[tuple[Entry, CheckedFile, bytes, boo
     """Write checked files: each blob once, a material row and an event per new attachment."""
     held = set(session.exec(select(MaterialBlob.sha256).where(
         MaterialBlob.sha256.in_(sorted({c.sha256 for _, c, _, _ in plan}))))) if plan else set()
-    attached_now = {(m.entry_id, m.sha256) for m in session.exec(_current({e.id for e, _, _, _ in plan}))}
+    attached_now = {(m.entry_id, m.sha256) for m in session.exec(_current({stored_id(e) for e, _, _, _ in plan}))}
     blobs, outcome = {}, MaterialsOutcome()
     for entry, checked, data, identifying in plan:
         if (entry.id, checked.sha256) in attached_now:
@@ -291,7 +291,7 @@ def publication_materials(session: Session, *, publication_id: int, entry_codes:
 def blob_problems(session: Session, *, actor: Actor) -> list[Problem]:
     """Every material whose bytes are missing or no longer hash to the digest its sealed row holds."""
     problems = []
-    named = {}
+    named: dict[str, list[Material]] = {}
     for row in session.exec(select(Material).order_by(Material.id)):
         named.setdefault(row.sha256, []).append(row)
     for sha256, rows in sorted(named.items()):

@@ -45,7 +45,7 @@ def _fetch_rows(session: Session, stmt) -> list[tuple]:
     cursor = connection.connection.dbapi_connection.cursor()
     try:
         cursor.execute(str(compiled), args)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

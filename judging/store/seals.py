@@ -124,7 +124,7 @@ def _after_flush(session: OrmSession, _context) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         table = getattr(type(instance), "__table__", None)
         if table is not None and _sealed(table.name):
-            _touch(session, table.name, [getattr(instance, "id", None)])
+            _touch(session, table.name, [instance.id])  # flushed: it has its id
 
 
 @event.listens_for(OrmSession, "do_orm_execute")
@@ -273,7 +273,7 @@ def _write_head(connection, key: bytes, head: dict) -> None:
 def _full_head(connection) -> dict:
     """The head as the seals and the trail are now (the upgrade that introduces seals, and a rotation)."""
     seals = RowSeal.__table__
-    head = {"id": None, "hash": None, "tables": {}}
+    head: dict[str, object] = {"id": None, "hash": None, "tables": {}}
     for name, digest in connection.execute(select(seals.c.table_name, seals.c.digest)
                                            .where(seals.c.table_name != HEAD[0])):
         _tally(head, name, digest, 1)
@@ -491,7 +491,7 @@ def _head_problems(session, head: Mapping | None, seal_rows, lang: str | None) -
             None if sealed["id"] is None else (sealed["id"], sealed["hash"])):
         problems.append(Problem("audit.seal.head_moved", {"sealed": sealed["id"] or "—",
                                                           "now": "—" if last is None else last.id}))
-    now = {"id": None, "hash": None, "tables": {}}
+    now: dict[str, object] = {"id": None, "hash": None, "tables": {}}
     for seal in seal_rows:
         if seal["table_name"] != HEAD[0]:
             _tally(now, seal["table_name"], seal["digest"], 1)

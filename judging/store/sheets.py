@@ -6,8 +6,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     Float,
     Integer,
@@ -71,10 +73,11 @@ def sheet_facts(
 
     Without ``enforce_assignment`` (paper sheets typed in) the entry counts as assigned and unconflicted.
     """
-    assigned = select(Assignment.id).where(
+    assigned: ColumnElement[bool] = select(Assignment.id).where(
         Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
     ).exists()
-    conflict = select(Conflict.id).where(Conflict.judge_id == judge_id, Conflict.entry_id == entry_id).exists()
+    conflict: ColumnElement[bool] = select(Conflict.id).where(
+        Conflict.judge_id == judge_id, Conflict.entry_id == entry_id).exists()
     if not enforce_assignment:
         assigned, conflict = literal(True), literal(False)
     row = session.exec(
@@ -116,10 +119,11 @@ def _touch_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
 
 
 UNSEEN = object()  # ``expected_value`` not given: only the version is compared
+_Row = TypeVar("_Row", Score, Comment)
 
 
-def _row_for_write(session: Session, model: type[Score] | type[Comment], *, round_id: int, judge_id: int,
-                   entry_id: int, criterion: str) -> Score | Comment | None:
+def _row_for_write(session: Session, model: type[_Row], *, round_id: int, judge_id: int,
+                   entry_id: int, criterion: str) -> _Row | None:
     """The judge's score or comment row for one criterion, locked for the write (None when there is none)."""
     return session.exec(select(model).where(
         model.round_id == round_id, model.judge_id == judge_id, model.entry_id == entry_id,

@@ -43,7 +43,7 @@ OPEN_ACTION = "audit.chain_opened"
 ZERO = "0" * 64
 _LINK = "audit_chain_link"  # session.info: the chain this transaction extends (a ChainLink)
 _EVENTS = AuditEvent.__table__
-_CHAINS: Table = AuditChain.__table__  # type: ignore[assignment]
+_CHAINS: Table = AuditChain.__table__
 
 
 def chain_of_actor(account_id: int | None) -> str:
@@ -202,7 +202,8 @@ def fold(session) -> tuple[dict[str, list], dict[str, tuple[int, str]]]:
     with this transaction's own chain as it stands now (a checkpoint signs both)."""
     heads = committed_heads(session.connection())
     link = link_of(session)
-    chains, tables = {}, {}
+    chains: dict[str, list] = {}
+    tables: dict[str, object] = {}
     for name, (last_id, last_hash, head_tables) in heads.items():
         if link is not None and name == link.name:
             last_id, last_hash, head_tables = link.last_id, link.last_hash, link.tables

@@ -11,7 +11,7 @@ from judging.errors import JudgingError
 from judging.store import publication as pub
 from judging.store.db import read_session
 from judging.store.documents import publication_documents
-from judging.ui.common import engine, lang, plain, require_page, tr
+from judging.ui.common import engine, lang, plain, require_page, show_error, tr
 from judging.ui.publication import choose_publication, list_frame
 
 DOWNLOADS = ("xlsx", "csv", "pdf", "docx", "certificates", "bundle")
@@ -60,7 +60,7 @@ def render() -> None:
                 mime=exports.MIME_TYPES[kind], key=f"ann_dl_{kind}", on_click="ignore", icon=":material/download:",
                 disabled=kind in SIGNED and not info.organiser)
         except JudgingError as exc:
-            st.error(exc.render(lang()))
+            show_error(exc)
     st.subheader(tr("ann.list"))
     awarded = table[table["tier"].fillna("") != ""]
     # the list as announced: the engine's flags (for the panel) are not part of it

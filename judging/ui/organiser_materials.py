@@ -21,7 +21,7 @@ from judging.store.materials import (
     set_identifying,
     withdraw_material,
 )
-from judging.store.models import Entry
+from judging.store.models import Entry, stored_id
 from judging.ui.common import engine, require_page, show_error, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
@@ -101,7 +101,7 @@ def _bulk(edition_id: int, actor: Actor, n: int) -> None:
 def _listing(entry: Entry, actor: Actor) -> None:
     st.subheader(tr("mat.ui.list"))
     with read_session(engine()) as s:
-        files = entry_materials(s, entry_ids=[entry.id], actor=actor)[entry.id]
+        files = entry_materials(s, entry_ids=[stored_id(entry)], actor=actor)[stored_id(entry)]
     if not files:
         st.caption(tr("mat.ui.none"))
         return

@@ -22,7 +22,7 @@ from judging.store.editions import get_round
 from judging.store.models import Round
 from judging.store.scores import round_data, round_score_version, sheet_status_rows
 from judging.ui import judge_table
-from judging.ui.common import browser_zone, clock, engine, lang, rerun_app_if_refused, tr
+from judging.ui.common import browser_zone, clock, engine, lang, plain, rerun_app_if_refused, tr
 from judging.ui.organiser_common import round_page
 from judging.ui.organiser_mail import mail_panel
 
@@ -151,7 +151,7 @@ def _diagnostics(round_id: int, actor: Actor) -> None:
         st.caption(tr("oc.mon.no_scores"))
         return
     if isinstance(result, JudgingError):
-        st.info(tr("oc.mon.no_diagnostics", why=result.render(lang())))
+        st.info(plain(tr("oc.mon.no_diagnostics", why=result.render(lang()))))
         return
     table = result.table
     flagged = table[table["flags"].astype(str).str.contains("disagreement")]

@@ -105,7 +105,7 @@ def _editor(start: Rubric, *, next_version: int, ns: str) -> RubricTables:
         if criteria is not None and "criterion" in columns:
             options = list(dict.fromkeys([*criteria, *(r.get("criterion") for r in rows if r.get("criterion"))]))
             config["criterion"] = st.column_config.SelectboxColumn(
-                tr("oc.rub.col_criterion"), options=options, format_func=lambda k: criteria.get(k) or k)
+                tr("oc.rub.col_criterion"), options=options, format_func=lambda k: criteria.get(k) or str(k))
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, width="stretch", key=f"{key}_{ns}",
                                 column_config=config)
         return edited.to_dict("records")

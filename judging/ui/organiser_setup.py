@@ -41,7 +41,7 @@ from judging.store.editions import (
 )
 from judging.store.models import stored_id
 from judging.ui import organiser_documents, timeline
-from judging.ui.common import engine, lang, plain, require_page, tr
+from judging.ui.common import engine, lang, plain, require_page, show_error, tr
 from judging.ui.names import method_name, rubric_name
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
@@ -262,7 +262,7 @@ def _add_round(edition, tracks, rounds, actor: Actor) -> None:
                       rubric=load_rubric(templates[rubric]), position=max((r.position for r in rounds), default=-1) + 1,
                       status=RoundStatus.DRAFT, actor=actor)
     except JudgingError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return
     flash_next(tr("oc.setup.round_added", name=plain(wanted["name"] or wanted["key"])))
     st.rerun()

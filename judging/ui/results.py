@@ -16,6 +16,7 @@ from judging.core.award_settings import RoundAwards, quota_text, round_settings
 from judging.core.bundle import BundleSettings, scores_file
 from judging.core.calendar import objection_window_end
 from judging.core.exports import flags_text
+from judging.core.extra_judges import most_uncertain_first
 from judging.core.permissions import Actor, Role
 from judging.core.publication import DEFAULT_OBJECTION_DAYS, parse_dates, publication_gaps
 from judging.core.ranking import (
@@ -32,9 +33,10 @@ from judging.store.award_settings import award_settings_of
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.scores import round_data, sheet_status_rows
-from judging.ui import judge_table, panel_decisions
+from judging.ui import extra_judges, judge_table, panel_decisions
 from judging.ui.common import engine, lang, show_error, tr
 from judging.ui.organiser_common import round_page
+from judging.ui.tier_chart import tier_probability_chart, with_reasons
 
 CHART_MAX_ROWS = 200  # a track of up to 200 entries is drawn whole (the chart grows; the table has every row)
 ROW_HEIGHT_PX = 22  # one label per row at the default 11 px font, none skipped
@@ -219,6 +221,7 @@ def render() -> None:
                                    tier_names={t.key: t.label.get(lang()) for t in settings.awards.tiers},
                                    actor=user if user.role == Role.ORGANISER else None,
                                    frozen=publication is not None and publication.status == "frozen")
+        _must_discuss(rnd, in_track, settings, user, track=track, published=publication is not None)
     with methods_tab:
         if st.toggle(tr("results.compare_toggle"), key=f"res_compare_{rnd.id}"):
             with st.spinner(tr("results.computing")):
@@ -250,6 +253,24 @@ def render() -> None:
     if user.role == Role.ORGANISER:
         _publish_section(rnd, settings, publication, user, flagged=len(panel_items(table)),
                          awards_version=stored.version)
+
+
+def _must_discuss(rnd, in_track: pd.DataFrame, settings: BundleSettings, user: Actor, *, track: str,
+                  published: bool) -> None:
+    """The must-discuss entries' tier probabilities and reasons, and (organiser, list not yet published)
+    the proposal of extra judges for them."""
+    listed = in_track[in_track["discuss"].fillna("") != ""] if "discuss" in in_track else in_track.head(0)
+    if not listed.empty:
+        st.markdown(f"**{tr('extra.chart_heading')}**")
+        tiers = [(t.key, t.label.get(lang())) for t in settings.awards.tiers]
+        st.altair_chart(tier_probability_chart(listed, tiers), width="stretch")
+        st.dataframe(with_reasons(listed)[["entry_id", "title", "tier_label", "discuss_text"]].rename(columns={
+            "entry_id": tr("export.col.entry_id"), "title": tr("export.col.title"),
+            "tier_label": tr("export.col.tier"), "discuss_text": tr("extra.col_reason")}), hide_index=True,
+            width="stretch")
+    if user.role == Role.ORGANISER and not published:
+        extra_judges.render(round_id=rnd.id, track=track, listed=most_uncertain_first(in_track), actor=user,
+                            seed=settings.seed)
 
 
 def _gaps(rnd, actor: Actor, flagged: int) -> None:

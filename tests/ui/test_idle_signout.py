@@ -7,7 +7,7 @@ import time
 import pytest
 from actors import as_user
 from streamlit.testing.v1 import AppTest
-from ui.support import fragment_ids, score_sheets
+from ui.support import fragment_ids, score_sheets, shown
 from ui.support import tick as support_tick
 
 from judging.store.db import write_session
@@ -103,7 +103,7 @@ def test_unusable_time_out_setting_is_shown_on_the_page(app, monkeypatch, value)
 
     at = app().run()
 
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         f"设置 JUDGING_SESSION_IDLE_MINUTES 的值“{value}”无效：请填写正数分钟数（如 60 或 0.5），或删除该设置以使用默认的 60 分钟。"
     ]
 

@@ -281,7 +281,7 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         same = np.array_equal(order, np.arange(len(order)))  # the usual case: no 160 MB copy at 1.5 M rows
         score, draws, provenance = only.score[order], (only.draws if same else only.draws[:, order]), None
     else:
-        score, draws, provenance = combine_rounds(fitted, round_weights, entry_ids=entry_ids)
+        score, draws, provenance = combine_rounds(fitted, round_weights or {}, entry_ids=entry_ids)
     tracks = entry_track[codes]
     table = pd.DataFrame({"entry_id": entry_ids, "track": long.tracks[tracks], "score": score})
     judged = pd.unique(u_entry * n_judge_codes + u_judge)  # a judge scoring in two rounds counts once

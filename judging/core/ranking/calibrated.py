@@ -208,7 +208,7 @@ def _known(priors: JudgePriors | None, J: int, spread: float):
     return known_offset, known_scale, (noise if has_n.any() else None)
 
 
-def _prior(known, population_precision: float, population_mean: float) -> tuple[np.ndarray, np.ndarray]:
+def _prior(known, population_precision: float, population_mean: float) -> tuple[np.ndarray | float, np.ndarray | float]:
     """Per judge, the prior precision and mean: carried where the judge is known, else the population's."""
     if known is None:
         return population_precision, population_mean
@@ -291,7 +291,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     sigma2 = np.full(J, max(np.mean(resid**2), VARIANCE_FLOOR))
     var_offset = max(np.var(a), VARIANCE_FLOOR)
     var_scale = INITIAL_SCALE_SD**2 if judge_scale else VARIANCE_FLOOR
-    tau2 = max(np.var(q), VARIANCE_FLOOR)
+    tau2 = max(float(np.var(q)), VARIANCE_FLOOR)
     noise_prior_var = 0.0
     offset_weight = np.ones(J)  # Student-t offsets: each judge's share of the offset prior's precision
     offset_scale2 = var_offset  # and the t prior's scale² (the Gaussian's variance when offset_df is inf)
@@ -374,15 +374,15 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
             sigma2 = sigma2_before ** (1.0 - step) * sigma2**step
         sigma2_before = sigma2
         second = a * a + vaa
-        var_offset = max(np.mean(second), VARIANCE_FLOOR)  # the judges' spread, reported and carried
+        var_offset = max(float(np.mean(second)), VARIANCE_FLOOR)  # the judges' spread, reported and carried
         if np.isfinite(offset_df):  # the t prior as a scale mixture: EM weights (Lange, Little & Taylor 1989)
-            offset_scale2 = max(np.mean(offset_weight * second), VARIANCE_FLOOR)
+            offset_scale2 = max(float(np.mean(offset_weight * second)), VARIANCE_FLOOR)
             offset_weight = (offset_df + 1.0) / (offset_df + second / offset_scale2)
         else:
             offset_scale2 = var_offset
         if judge_scale:
-            var_scale = max(np.mean((s - 1.0) ** 2 + vss), VARIANCE_FLOOR)
-        tau2 = max(np.mean(q * q + vq_m), VARIANCE_FLOOR)
+            var_scale = max(float(np.mean((s - 1.0) ** 2 + vss)), VARIANCE_FLOOR)
+        tau2 = max(float(np.mean(q * q + vq_m)), VARIANCE_FLOOR)
         if change < tol:
             break
     else:

@@ -45,6 +45,8 @@ def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
 def deleted_residuals(design: Design, fit: MethodFit) -> tuple[np.ndarray, np.ndarray]:
     """Per sheet, the residual with the sheet left out of its entry's estimate (points) and its z-score."""
     j, i = design.judge, design.entry
+    if fit.predict is None:
+        raise ValueError("this fit gives no predictions to take residuals from")
     resid = design.y - fit.predict(j, i)
     noise = fit.judge_noise if fit.judge_noise is not None else np.full(design.n_judges, np.std(resid) or 1.0)
     scale = fit.judge_scale if fit.judge_scale is not None else np.ones(design.n_judges)
