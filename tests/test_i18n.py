@@ -43,6 +43,10 @@ ROOT = Path(__file__).parents[1]
 # a method name, an enum value, a member of a tuple) is a literal somewhere in the code.
 DYNAMIC_PREFIXES = {
     "alog.ev.": "the audit log's sentence per kind of event, RENDERERS and VARIANT_TEXTS (core/audit_words.py)",
+    "alog.kind.": "the name of each kind of event, kind_label (core/audit_words.py)",
+    "alog.field.": "a round setting's name in the audit log's sentence for a changed round (core/audit_words.py)",
+    "alog.value.": "a yes/no setting's value in the same sentence (core/audit_words.py)",
+    "alog.checkpoint.": "why a checkpoint was signed, by the kind of list event (core/audit_words.py)",
     "alog.col.": "the audit log export's columns, COLUMNS (core/audit_export.py)",
     "alog.shell.": "the trusted shells' names in the audit log, SHELLS (core/audit_words.py)",
     "ann.download.": "the announcer's download buttons, per file kind (ui/announcer.py)",

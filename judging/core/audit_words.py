@@ -135,9 +135,23 @@ def _score_save(e, n, lang):
 
 
 def _round_update(e, n, lang):
-    changes = "；".join(f"{k} {_quoted(v.get('old') if isinstance(v, dict) else '')} → "
-                       f"{_quoted(v.get('new') if isinstance(v, dict) else v)}" for k, v in sorted(e.payload.items()))
+    def value(name: str, given: object) -> str:
+        key = {"status": f"oc.status.{given}", "method": f"results.method.{given}",
+               "blind": f"alog.value.{'yes' if given else 'no'}"}.get(name)
+        return t(key, lang) if key in TEXTS else _quoted(given)
+
+    def field(name: str) -> str:
+        return t(f"alog.field.{name}", lang) if f"alog.field.{name}" in TEXTS else name
+
+    changes = "；".join(f"{field(k)} {value(k, v.get('old') if isinstance(v, dict) else '')} → "
+                       f"{value(k, v.get('new') if isinstance(v, dict) else v)}" for k, v in sorted(e.payload.items()))
     return {"round": _round(e, n), "changes": changes or "—"}
+
+
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """The name of a kind of event (保存分数 for score.save); a kind without one is shown as recorded."""
+    key = f"alog.kind.{kind}"
+    return t(key, lang) if key in TEXTS else kind
 
 
 def _user(e: LoggedEvent, n: Names, lang: str) -> str:
@@ -160,7 +174,7 @@ RENDERERS: dict[str, Renderer] = {
     "auth.locked": lambda e, n, lang: {"n": e.payload.get("failures", 0), "until": e.payload.get("until", ""),
                                        "what": e.subject},
     "permission.refused": lambda e, n, lang: {"what": e.subject, "reason": e.payload.get("reason", "")},
-    "user.create": lambda e, n, lang: {"username": e.payload.get("username", ""),
+    "user.create": lambda e, n, lang: {"username": n.person(str(e.payload.get("username", "")), lang),
                                        "role": _role(e.payload.get("role"), lang)},
     "user.passwords_issued": lambda e, n, lang: {"n": len(e.payload.get("usernames") or [])},
     "user.password_changed": lambda e, n, lang: {"user": _user(e, n, lang)},
@@ -174,10 +188,10 @@ RENDERERS: dict[str, Renderer] = {
                                                      "issuer": _quoted(e.payload.get("issuer")) or "—",
                                                      "scheme": _quoted(e.payload.get("certificate_scheme")) or "—",
                                                      "version": e.payload.get("version", "")},
-    "round.create": lambda e, n, lang: {"round": _round(e, n), "rubric": e.payload.get("rubric", ""),
+    "round.create": lambda e, n, lang: {"round": _round(e, n), "rubric": _rubric(e),
                                         "version": e.payload.get("rubric_version", "")},
     "round.update": _round_update,
-    "round.rubric": lambda e, n, lang: {"round": _round(e, n), "rubric": e.payload.get("rubric", ""),
+    "round.rubric": lambda e, n, lang: {"round": _round(e, n), "rubric": _rubric(e),
                                         "version": e.payload.get("version", "")},
     "round.rubric_new_version": lambda e, n, lang: {"round": _round(e, n), "old": e.payload.get("old_version", ""),
                                                     "version": e.payload.get("version", ""),
@@ -252,8 +266,9 @@ RENDERERS: dict[str, Renderer] = {
                                         "to": e.payload.get("to", ""), "kind": e.payload.get("kind", ""),
                                         "attempt": e.payload.get("attempt", 1)},
     # the trail itself
-    "audit.chain_opened": lambda e, n, lang: {"chain": e.subject},
-    "audit.checkpoint": lambda e, n, lang: {"upto": e.payload.get("upto", ""), "reason": e.subject},
+    "audit.chain_opened": lambda e, n, lang: {"chain": _chain(e.subject, n, lang)},
+    "audit.checkpoint": lambda e, n, lang: {"upto": e.payload.get("upto", ""),
+                                            "reason": _checkpoint_reason(e.subject, lang)},
     "audit.rekey": lambda e, n, lang: {"n": e.payload.get("events", 0), "to": e.payload.get("to", ""),
                                        "reason": _quoted(e.payload.get("reason"))},
     "audit.verify": lambda e, n, lang: {"upto": e.payload.get("upto", ""), "n": e.payload.get("problems", 0),
@@ -278,6 +293,28 @@ ON_SHEETS = ("score.save", "score.clear", "comment.save")  # a judge's own sheet
 def texts_of(action: str) -> tuple[str, ...]:
     """The translation keys (after ``alog.ev.``) that tell ``action``."""
     return VARIANT_TEXTS.get(action, (action,))
+
+
+def _rubric(e: LoggedEvent) -> str:
+    """A rubric by its name where the event recorded it (events before that hold only its key)."""
+    return str(e.payload.get("rubric_name") or e.payload.get("rubric", ""))
+
+
+def _chain(subject: str, n: Names, lang: str) -> str:
+    """A chain by whose it is: an account's chain by the account's name, the main chain as such."""
+    kind, _, number = subject.partition(":")
+    if kind == "user" and number.isdigit():
+        return t("alog.chain.user", lang, person=n.person_id(int(number), lang))
+    return t("alog.chain.main", lang) if subject == "main" else subject
+
+
+def _checkpoint_reason(subject: str, lang: str) -> str:
+    """Why a checkpoint was signed: at a publish or freeze of a list (publication:N:publish), or every N events."""
+    parts = subject.split(":")
+    if len(parts) == 3 and parts[0] == "publication":
+        key = f"alog.checkpoint.{parts[2]}"
+        return t(key, lang, n=parts[1]) if key in TEXTS else subject
+    return t("alog.checkpoint.periodic", lang) if subject in {"", "periodic"} else subject
 
 
 def _role(role: object, lang: str) -> str:

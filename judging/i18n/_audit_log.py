@@ -23,10 +23,10 @@ _EVENTS = {
     "edition.document_settings": ("{actor} 保存“{edition}”的文书设置（第 {version} 版）：主办单位 {issuer}，证书编号 {scheme}",
                                   "{actor} saved the document settings of '{edition}' (version {version}): issuer "
                                   "{issuer}, certificate numbers {scheme}"),
-    "round.create": ("{actor} 建立评审阶段“{round}”（评分标准 {rubric} 第 {version} 版）",
+    "round.create": ("{actor} 建立评审阶段“{round}”（评分标准“{rubric}”第 {version} 版）",
                      "{actor} created the round '{round}' (rubric {rubric} version {version})"),
     "round.update": ("{actor} 修改评审阶段“{round}”：{changes}", "{actor} changed the round '{round}': {changes}"),
-    "round.rubric": ("{actor} 为评审阶段“{round}”选用评分标准 {rubric} 第 {version} 版",
+    "round.rubric": ("{actor} 为评审阶段“{round}”选用评分标准“{rubric}”第 {version} 版",
                      "{actor} set the rubric of '{round}' to {rubric} version {version}"),
     "round.rubric_new_version": ("{actor} 将评审阶段“{round}”的评分标准从第 {old} 版改为第 {version} 版：{reason}",
                                  "{actor} moved the rubric of '{round}' from version {old} to {version}: {reason}"),

@@ -52,7 +52,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "mail.resend_hint": {"zh": "本批已全部发出。如需再次发送，请使用 --resend（将开始第 {next} 批）",
                          "en": "this batch has been sent to everybody; to send again use --resend (starts batch {next})"},
     "mail.heading": {"zh": "评审邀请与提醒邮件", "en": "Invitations and reminders by e-mail"},
-    "mail.not_configured": {"zh": "邮件未配置：{why}", "en": "mail is not set up: {why}"},
+    "mail.not_configured_page": {
+        "zh": "邮件尚未配置：请系统管理员按部署说明的“邮件”一节设置邮件服务器和评委访问地址。在此之前，可在“账号管理”页为评委发放账号和初始密码。",
+        "en": "Mail is not set up: ask the administrator to set the mail server and the address judges use, as the "
+              "deployment guide's mail section says. Until then, the judges' accounts and first passwords can be "
+              "exported on the accounts page.",
+    },
     "mail.send_invites": {"zh": "发送评审邀请", "en": "Send invitations"},
     "mail.send_reminders": {"zh": "发送评审提醒", "en": "Send reminders"},
     "mail.behind_only": {"zh": "只提醒尚有评分表未提交的评委", "en": "only judges with sheets not yet submitted"},

@@ -99,7 +99,8 @@ def add_round(
     session.add(rnd)
     session.flush()
     record_event(session, actor=actor, action="round.create", subject=f"round:{rnd.id}",
-                 payload={"key": key, "rubric": rubric.key, "rubric_version": rubric.version, "status": status})
+                 payload={"key": key, "rubric": rubric.key, "rubric_version": rubric.version, "status": status,
+                          "rubric_name": rubric.label.get("zh")})
     return rnd
 
 
@@ -134,7 +135,7 @@ def set_round_rubric(session: Session, *, round_id: int, rubric: Rubric, actor: 
     rnd.rubric_json = rubric.to_json()
     session.add(rnd)
     record_event(session, actor=actor, action="round.rubric", subject=f"round:{rnd.id}",
-                 payload={"rubric": rubric.key, "version": rubric.version})
+                 payload={"rubric": rubric.key, "version": rubric.version, "rubric_name": rubric.label.get("zh")})
     return rnd
 
 

@@ -5,6 +5,7 @@ or Excel."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
@@ -12,7 +13,7 @@ import streamlit as st
 
 from judging.core.audit_export import log_csv, log_xlsx
 from judging.core.audit_query import LogQuery
-from judging.core.audit_words import Names, describe
+from judging.core.audit_words import Names, describe, kind_label
 from judging.core.checkpoint import short_form
 from judging.core.permissions import Actor
 from judging.errors import JudgingError
@@ -27,7 +28,7 @@ from judging.store.audit_events import (
     verify_and_record,
 )
 from judging.store.db import read_session, write_session
-from judging.ui.common import engine, lang, plain, require_page, tr
+from judging.ui.common import engine, lang, plain, require_page, show_error, tr
 
 PAGE_SIZE = 50
 MAX_EXPORT = 200_000  # events in one file: an XLSX of this many is ~30 MB; narrow the filter for more
@@ -94,7 +95,8 @@ def _filters(actor: Actor, names: Names) -> LogQuery | None:
     with read_session(engine()) as s:
         kinds = event_kinds(s, actor=actor)
     people = sorted(names.people, key=lambda u: (names.people[u], u))
-    label = {u: f"{names.people[u]}（{u}）" if names.people[u] != u else u for u in people}
+    shared = Counter(names.people.values())  # a name two accounts share is told apart by the user name
+    label = {u: f"{names.people[u]}（{u}）" if shared[names.people[u]] > 1 else names.people[u] for u in people}
     any_text = tr("alog.filter.any")
     top = st.columns(3)
     who = top[0].selectbox(tr("alog.filter.who"), ["", *people], format_func=lambda u: label.get(u, any_text),
@@ -103,7 +105,8 @@ def _filters(actor: Actor, names: Names) -> LogQuery | None:
                              key="alog_judge")
     entry = top[2].text_input(tr("alog.filter.entry"), key="alog_entry")
     bottom = st.columns([2, 1, 1])
-    chosen = bottom[0].multiselect(tr("alog.filter.kind"), kinds, key="alog_kind")
+    chosen = bottom[0].multiselect(tr("alog.filter.kind"), kinds, format_func=lambda k: kind_label(k, lang()),
+                                   key="alog_kind")
     since = bottom[1].date_input(tr("alog.filter.since"), value=None, key="alog_since")
     until = bottom[2].date_input(tr("alog.filter.until"), value=None, key="alog_until")
     try:
@@ -111,7 +114,7 @@ def _filters(actor: Actor, names: Names) -> LogQuery | None:
             return resolve_query(s, who=who, judge=judge, entry=entry, kinds=tuple(chosen),
                                  since=_moment(since, end=False), until=_moment(until, end=True), actor=actor)
     except JudgingError as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         return None
 
 
@@ -129,7 +132,7 @@ def _events(actor: Actor, query: LogQuery, names: Names) -> None:
         st.info(tr("alog.empty"))
         return
     rows = [{tr("alog.col.id"): e.id, tr("alog.col.at"): e.at.strftime("%Y-%m-%d %H:%M:%S"),
-             tr("alog.col.actor"): names.person(e.actor, lang()), tr("alog.col.kind"): e.action,
+             tr("alog.col.actor"): names.person(e.actor, lang()), tr("alog.col.kind"): kind_label(e.action, lang()),
              tr("alog.col.text"): describe(e, names, lang())} for e in page.events]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if total > MAX_EXPORT:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from judging import logs
 from judging.core.mail import INVITE, KIND_NAMES, KINDS, REMIND, public_url, smtp_settings
 from judging.core.permissions import Actor
 from judging.errors import ConfigError, JudgingError
@@ -18,6 +19,8 @@ from judging.mailing import send_round_mail
 from judging.store.db import read_session
 from judging.store.mail import mail_log, newest_batch
 from judging.ui.common import engine, lang, plain, tr
+
+server_log = logs.get("mail")
 
 STATE_NAMES = {"pending": "mail.state.pending", "sent": "mail.state.sent", "failed": "mail.state.failed"}
 REPORT_KEY = "oc_mail_report"  # per tab: the outcome of this tab's last send, shown once it reran
@@ -27,8 +30,9 @@ def mail_panel(round_id: int, actor: Actor) -> None:
     st.subheader(tr("mail.heading"))
     try:
         configured = bool(smtp_settings() and public_url())
-    except ConfigError as exc:
-        st.info(plain(tr("mail.not_configured", why=exc.render(lang()))))
+    except ConfigError as exc:  # the server's settings are the administrator's: say so in words, log the detail
+        server_log.info("mail not configured: %s", exc.render("en"))
+        st.info(tr("mail.not_configured_page"))
         configured = False
     with read_session(engine()) as s:
         newest = {kind: newest_batch(s, kind=kind, round_id=round_id, actor=actor) for kind in KINDS}

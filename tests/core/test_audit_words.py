@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from judging.core.audit_words import RENDERERS, LoggedEvent, Names, describe, texts_of
+from judging.core.audit_words import RENDERERS, LoggedEvent, Names, describe, kind_label, texts_of
 from judging.i18n import TEXTS
 
 ROOT = Path(__file__).parents[2]
@@ -55,6 +55,22 @@ def test_every_recorded_kind_has_a_rendering():
     assert sorted(_recorded_kinds() - set(RENDERERS)) == []
 
 
+def test_every_kind_has_a_name_in_both_languages():
+    assert [kind for kind in RENDERERS if kind_label(kind, "zh") == kind or kind_label(kind, "en") == kind] == []
+
+
+def test_a_changed_round_and_the_trails_own_events_read_in_chinese():
+    names = Names(people={"org": "王组织"}, people_by_id={1: "王组织"}, rounds={3: "初评"})
+    status = _event("round.update", {"status": {"old": "open", "new": "closed"}, "blind": {"old": False, "new": True}},
+                    actor="org")
+    opened = _event("audit.chain_opened", {}, actor="system", subject="user:1")
+    signed = _event("audit.checkpoint", {"upto": 38}, actor="system", subject="publication:1:publish")
+
+    assert [describe(e, names, "zh") for e in (status, opened, signed)] == [
+        "王组织 修改评审阶段“初评”：匿名评审 否 → 是；状态 进行中 → 已结束",
+        "系统 开启审计链 王组织 的审计链", "系统 签署检查点：审计记录至第 38 条（第 1 号名单公示时）"]
+
+
 def test_every_rendering_has_its_texts_in_both_languages():
     missing = [f"alog.ev.{key}" for action in RENDERERS for key in texts_of(action) if f"alog.ev.{key}" not in TEXTS]
 
@@ -85,7 +101,7 @@ def test_the_overall_comment_and_the_shells_are_named_in_words():
     checkpoint = _event("audit.checkpoint", {"upto": 1000}, actor="system", subject="periodic")
 
     assert describe(comment, NAMES, "zh") == "陈建国 写下 life-004 的总体评语：“创新性强”"
-    assert describe(checkpoint, NAMES, "zh") == "系统 签署检查点：审计记录至第 1000 条（periodic）"
+    assert describe(checkpoint, NAMES, "zh") == "系统 签署检查点：审计记录至第 1000 条（定期签署）"
 
 
 def test_unknown_people_entries_and_kinds_show_what_was_recorded():

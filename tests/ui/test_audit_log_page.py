@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from actors import as_user
 from streamlit.testing.v1 import AppTest
+from ui.support import shown
 
 from judging.store.db import write_session
 from judging.store.sheets import save_score
@@ -58,7 +59,7 @@ def test_filters_narrow_the_log_and_a_bad_entry_says_what_to_fix(scored):
     assert at.caption[-1].value.startswith("共 60 条")
 
     at.text_input(key="alog_entry").set_value("X-9").run()
-    assert [e.value for e in at.error] == ["没有编号为“X-9”的作品"]
+    assert [shown(e.value) for e in at.error] == ["没有编号为“X-9”的作品"]
 
 
 def test_the_chain_state_is_the_last_verification_and_the_button_verifies_again(scored):

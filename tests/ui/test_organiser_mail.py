@@ -70,11 +70,14 @@ def test_two_tabs_on_send_again_make_one_new_batch(contest, mail):
     assert "评审邀请：最新为第 2 批" in [c.value for c in tab_b.caption]
 
 
-def test_without_smtp_settings_the_panel_says_what_to_set(contest, monkeypatch):
+def test_without_smtp_settings_the_panel_says_who_sets_it_up_and_the_log_says_what(contest, monkeypatch, caplog):
     monkeypatch.delenv("JUDGING_SMTP_URL", raising=False)
 
-    at = page(contest).run()
+    with caplog.at_level("INFO", logger="judging.mail"):
+        at = page(contest).run()
 
     assert not at.exception
-    assert any("JUDGING_SMTP_URL" in text.replace("\\", "") for text in _texts(at))  # shown as text, escaped
+    assert any(text.startswith("邮件尚未配置：请系统管理员") for text in _texts(at))
+    assert not any("JUDGING_SMTP_URL" in text for text in _texts(at))  # no setting's name for the organiser
+    assert any("JUDGING_SMTP_URL" in record.getMessage() for record in caplog.records)  # the administrator's
     assert not [b for b in at.button if str(b.key).startswith("oc_mail_")]
