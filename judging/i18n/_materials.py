@@ -98,6 +98,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                 "en": "Word files are not shown in the page: download to read it"},
     "mat.sheet.pdf_alt": {"zh": "申报材料：{name}", "en": "material: {name}"},
     "mat.sheet.full": {"zh": "全屏阅读（加高阅读区）", "en": "Read full screen (a taller viewer)"},
+    "mat.sheet.beside": {"zh": "材料与评分表并排显示", "en": "Materials beside the score sheet"},
+    "mat.sheet.beside_help": {"zh": "宽屏上左边看材料、右边打分；窄屏上建议关闭（材料显示在评分表上方）",
+                              "en": "On a wide screen: read on the left, score on the right; on a narrow one leave "
+                                    "it off (the materials show above the sheet)"},
     "mat.sheet.choose": {"zh": "选择要查看的文件", "en": "File to view"},
     "mat.sheet.blind_hidden": {"zh": "本阶段为盲评：含申报单位信息的材料不显示", "en": "blind round: materials naming the applicant are hidden"},
     "mat.size_kb": {"zh": "{n} KB", "en": "{n} KB"},

@@ -153,12 +153,18 @@ def render() -> None:
     rubric = round_rubric(rnd)
     sheet = Sheet(round_id, user.id, entry_id, user)
     _header(lang(), entry, track, rnd)
-    sheet_materials.render(actor=user, round_id=round_id, judge_id=user.id, entry_id=entry_id, links=entry.materials,
-                           blind=rnd.blind)
-    if round_id in live.panel:  # a live final: when the organiser closes this entry, the next one comes
-        st.fragment(_watch_live, run_every=LIVE_SHEET_WATCH_S, key=LIVE_SHEET_WATCH_KEY)(sheet)
-    # in a live final only the open entry can be scored: no "save and next" to a closed one
-    st.fragment(_inputs)(sheet, rubric, [q for q in queue if q.entry_id == entry_id] if round_id in live.panel else queue)
+    # the materials above the criteria, or beside them when the judge asks (the switch is in the materials)
+    beside = bool(st.session_state.get(sheet_materials.BESIDE_KEY))
+    materials, inputs = st.columns(2, gap="medium") if beside else (st.container(), st.container())
+    with materials:
+        sheet_materials.render(actor=user, round_id=round_id, judge_id=user.id, entry_id=entry_id,
+                               links=entry.materials, blind=rnd.blind)
+    with inputs:
+        if round_id in live.panel:  # a live final: when the organiser closes this entry, the next one comes
+            st.fragment(_watch_live, run_every=LIVE_SHEET_WATCH_S, key=LIVE_SHEET_WATCH_KEY)(sheet)
+        # in a live final only the open entry can be scored: no "save and next" to a closed one
+        st.fragment(_inputs)(sheet, rubric,
+                             [q for q in queue if q.entry_id == entry_id] if round_id in live.panel else queue)
     _conflict(sheet)
 
 

@@ -20,6 +20,7 @@ from judging.store.materials import MaterialInfo, sheet_material_file, sheet_mat
 from judging.ui.common import engine, plain, tr
 
 PDF_HEIGHT = 720  # about one A4 page at the width the sheet leaves
+BESIDE_KEY = "mat_beside"  # the materials beside the criteria instead of above them (kept for the session)
 PDF_FULL_HEIGHT = 1600  # "read full screen": pages tall enough to read without the page scrolling past them
 THUMBNAILS_PER_ROW = 4
 THUMBNAIL_WIDTH = 220
@@ -38,6 +39,7 @@ def render(*, actor: Actor, round_id: int, judge_id: int, entry_id: int, links: 
     if not files and not (links or "").strip():
         return
     with st.expander(":material/description: " + tr("sheet.materials"), expanded=True):
+        st.toggle(tr("mat.sheet.beside"), key=BESIDE_KEY, help=tr("mat.sheet.beside_help"))
         if blind:
             st.caption(tr("mat.sheet.blind_hidden"))
         pdfs = [f for f in files if f.kind == PDF]

@@ -100,3 +100,29 @@ def test_the_materials_page_refuses_every_role_but_the_organiser(contest):
         refused[user] = [e.value for e in at.run().error]
 
     assert refused == {user: ["您的角色无权访问此页面。"] for user in ("j1", "ann", "aud")}
+
+
+def test_the_judge_may_put_the_materials_beside_the_criteria(contest):
+    with write_session(contest["engine"]) as s:
+        attach_material(s, entry_id=contest["ids"]["L-001"], file_name="申报书.pdf", data=pdf_bytes(), actor=SYSTEM)
+    at = _sheet(contest)
+    assert not at.columns or not any(_holds_the_sheet(c) for c in at.columns)  # above it: no columns around it
+
+    at.toggle(key="mat_beside").set_value(True).run()
+
+    assert not at.exception
+    pdf_column, sheet_column = [c for c in at.columns if _holds_the_pdf(c) or _holds_the_sheet(c)]
+    assert _holds_the_pdf(pdf_column) and not _holds_the_pdf(sheet_column)
+    assert _holds_the_sheet(sheet_column) and not _holds_the_sheet(pdf_column)
+
+
+def _components(node) -> list[str]:
+    return [e.proto.component_name for e in node.get("bidi_component")]
+
+
+def _holds_the_pdf(node) -> bool:
+    return any("pdf" in name for name in _components(node))
+
+
+def _holds_the_sheet(node) -> bool:
+    return any("sheet" in name for name in _components(node))
