@@ -67,3 +67,27 @@ def score_every_sheet(contest: dict) -> dict:
 def shown(markdown: str) -> str:
     """The text a Markdown element shows: its source without the escapes that keep user text plain."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def publish_scored_round(contest: dict) -> dict:
+    """``score_every_sheet``, then one 一等奖 saved as the round's awards and its list published (公示)."""
+    from datetime import date
+
+    from actors import as_user
+
+    from judging.core.award_settings import RoundAwards
+    from judging.core.bundle import BundleSettings
+    from judging.core.ranking import AwardConfig, TierRule
+    from judging.core.rubric import Label
+    from judging.store import publication as pub
+    from judging.store.award_settings import save_award_settings
+    from judging.store.db import write_session
+
+    score_every_sheet(contest)
+    awards = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),))
+    with write_session(contest["engine"]) as s:
+        save_award_settings(s, round_id=contest["ids"]["round"], awards=RoundAwards(awards), based_on=0,
+                            actor=as_user(s, "org"))
+        pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw"),
+                    start_date=date(2026, 11, 23), close_round=True, actor=as_user(s, "org"))
+    return contest

@@ -12,24 +12,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 import pandas as pd
 import pytest
-from actors import as_user
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe as DataEditorLike
 from streamlit.testing.v1.element_tree import Html, Widget
-from ui.support import score_every_sheet
+from ui.support import publish_scored_round
 
-from judging.core.award_settings import RoundAwards
-from judging.core.bundle import BundleSettings
 from judging.core.permissions import PAGES
-from judging.core.ranking import AwardConfig, TierRule
-from judging.core.rubric import Label
-from judging.store import publication as pub
-from judging.store.award_settings import save_award_settings
-from judging.store.db import write_session
 from judging.ui.common import USER_KEY
 from judging.ui.pages import ROUTES, SIGN_IN
 
@@ -53,19 +44,12 @@ USER_NAMES = {"j1", "j2", "org", "ann", "aud"}
 # Known and not yet fixed, per page: each word here would be a defect to remove, listed so that the
 # test fails on any new one.
 KNOWN_ENGLISH: dict[str, set[str]] = {}  # a page's words not yet in Chinese (none now)
-AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),))
 
 
 @pytest.fixture
 def published(contest):
     """The page tests' contest with every sheet scored and the round's list published (公示)."""
-    score_every_sheet(contest)
-    with write_session(contest["engine"]) as s:
-        save_award_settings(s, round_id=contest["ids"]["round"], awards=RoundAwards(AWARDS), based_on=0,
-                            actor=as_user(s, "org"))
-        pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw"),
-                    start_date=date(2026, 11, 23), close_round=True, actor=as_user(s, "org"))
-    return contest
+    return publish_scored_round(contest)
 
 
 def _user_for(path: str) -> str | None:

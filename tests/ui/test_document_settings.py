@@ -4,26 +4,17 @@ setup page (a refused save keeps what was typed), and the announcer's signed doc
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from actors import as_user
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
-from ui.support import score_every_sheet
+from ui.support import publish_scored_round
 
-from judging.core.award_settings import RoundAwards
-from judging.core.bundle import BundleSettings
 from judging.core.documents import DocumentSettings
-from judging.core.ranking import AwardConfig, TierRule
-from judging.core.rubric import Label
-from judging.store import publication as pub
-from judging.store.award_settings import save_award_settings
 from judging.store.db import read_session, write_session
 from judging.store.documents import document_settings_of, save_document_settings
 from judging.store.models import AuditEvent
 from judging.ui.common import USER_KEY
-
-AWARDS = AwardConfig(tiers=(TierRule("first", Label("一等奖", "First prize"), count=1),))
 
 
 def page(contest, module: str, user: str) -> AppTest:
@@ -75,13 +66,6 @@ def test_a_refused_save_keeps_what_was_typed_and_says_what_to_fix(contest):
         assert document_settings_of(s, edition_id=contest["ids"]["edition"], actor=as_user(s, "org")).version == 0
 
 
-def _published(contest) -> None:
-    score_every_sheet(contest)
-    with write_session(contest["engine"]) as s:
-        save_award_settings(s, round_id=contest["ids"]["round"], awards=RoundAwards(AWARDS), based_on=0,
-                            actor=as_user(s, "org"))
-        pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw"),
-                    start_date=date(2026, 11, 23), close_round=True, actor=as_user(s, "org"))
 
 
 def _buttons(at: AppTest) -> dict[str, bool]:
@@ -89,7 +73,7 @@ def _buttons(at: AppTest) -> dict[str, bool]:
 
 
 def test_announcer_page_holds_the_signed_documents_until_an_issuer_is_set(contest):
-    _published(contest)
+    publish_scored_round(contest)
     at = page(contest, "announcer", "ann").run()
     at.toggle(key="ann_all").set_value(True).run()
 
