@@ -7,14 +7,12 @@ change here needs a new migration (a test compares the two).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from judging.store.times import utcnow
 
 
 def stored_id(row: SQLModel) -> int:

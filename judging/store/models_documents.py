@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from judging.store.models import utcnow
+from judging.store.times import utcnow
 
 
 class EditionDocumentSettings(SQLModel, table=True):

@@ -7,14 +7,12 @@ deleted: the bundle of a publication lists the materials as they were when the l
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:  # models.utcnow's twin: models imports this module, so it cannot import models
-    return datetime.now(UTC)
+from judging.store.times import utcnow
 
 
 class MaterialBlob(SQLModel, table=True):

@@ -189,9 +189,12 @@ def test_cli_export_from_a_ranking_csv_writes_every_file_with_chinese_names(cont
     entries.write_text("作品编号,作品名称,申报单位\n" + "".join(
         f"{e},作品{e},单位{e}\n" for e in table["entry_id"]), encoding="utf-8-sig")
 
-    code = main(["export", "--ranking", str(ranking), "--entries", str(entries), "--edition", "2026年信息消费创新大赛",
-                 "--out", str(tmp_path / "out")])
+    export = ["export", "--ranking", str(ranking), "--entries", str(entries), "--edition", "2026年信息消费创新大赛"]
+    unsigned = main([*export, "--out", str(tmp_path / "unsigned")])  # no issuer: refused, nothing written
+    names = [f"{track}=第{n}赛道" for n, track in enumerate(sorted(table["track"].unique()), 1)]
+    code = main([*export, "--organiser", "信息消费大赛组委会", "--track-names", ",".join(names), "--out", str(tmp_path / "out")])
 
+    assert unsigned == 2 and not (tmp_path / "unsigned").exists() or not any((tmp_path / "unsigned").iterdir())
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([
         "2026年信息消费创新大赛_获奖名单.xlsx", "2026年信息消费创新大赛_获奖名单.csv", "2026年信息消费创新大赛_公示名单.pdf",

@@ -20,12 +20,15 @@ from store_publication_seed import MONDAY, RUBRIC, SETTINGS, seed_round
 
 import judging.store
 from judging.core.award_settings import default_round_awards
+from judging.core.paper_sheets import TypedSheet
 from judging.core.permissions import CLI, SYSTEM
+from judging.core.sheet_ids import sheet_code
 from judging.errors import JudgingError
-from judging.store import assignment, award_settings, editions, imports, live, panel, sheets
+from judging.store import assignment, award_settings, editions, imports, live, panel, paper, sheets
 from judging.store import publication as pub
 from judging.store.db import read_session, write_session
 from judging.store.models import Entry, User
+from judging.store.models_mail import PaperSheet
 from judging.store.scores import count_scores
 
 ENTRY_FILE = "作品名称,申报单位,赛道\r\n新的作品,新公司,生活类\r\n".encode("utf-8-sig")
@@ -109,7 +112,19 @@ WRITES = {
         s, objection_id=i["objection"], upheld=False, reason="不成立", actor=a), "pub.frozen"),
     "publication.freeze": (lambda s, i, a: freeze_on(date(2026, 12, 2), s, publication_id=i["publication"], actor=a),
                            "pub.frozen"),
+    "assignment.add_extra_seats": (lambda s, i, a: assignment.add_extra_seats(
+        s, round_id=i["round"], pairs=[("j1", "L-001")], reason="增派", actor=a), "lifecycle.round_frozen"),
+    "paper.type_in_sheets": (lambda s, i, a: paper.type_in_sheets(s, sheets=[_typed(s, i, a)], actor=a),
+                             "store.round_not_open"),  # a closed round: refused before the freeze is looked at
 }
+
+
+def _typed(session, ids, actor) -> TypedSheet:
+    """A paper sheet of the frozen round (as if printed before the freeze), typed in with a score."""
+    printed = PaperSheet(round_id=ids["round"], judge_id=ids["j1"], entry_id=ids["L-001"], printed_by="cli")
+    session.add(printed)
+    session.flush()
+    return TypedSheet(code=sheet_code(printed.id), serial=printed.id, scores={"core_technology": 80.0})
 
 # Writes that leave the frozen round alone, with the reason.
 LEAVE_THE_ROUND_ALONE = {
@@ -126,6 +141,21 @@ LEAVE_THE_ROUND_ALONE = {
     "assignment.round_inputs": "reads only: what an assignment would start from",
     "advancement.confirm_advancement": "reads the round (frozen is the usual case) and writes the next one's entries",
     "publication.reopen": "reopening a frozen list, with its reason, is what it is for",
+    "assignment.propose_extra_seats": "reads only: a proposal of extra judges, nothing written",
+    "audit_events.verify_and_record": "the audit trail's own verification, recorded as an event",
+    "documents.save_document_settings": "the edition's issuer and certificate scheme sign the documents, not the "
+                                        "list; every version is kept and audited",
+    "mail.claim_messages": "the mail log: messages to judges, no score or setting",
+    "mail.record_outcome": "the mail log: whether a message went out",
+    "mail.mail_log": "reads only: the mail log",
+    "mail.newest_batch": "reads only: the mail log's newest batch",
+    "mail.round_recipients": "reads only: who a message would go to",
+    "materials.attach_material": "an entry's files; the bundle lists them as they were at the publish",
+    "materials.import_materials": "an entry's files, as attach_material",
+    "materials.set_identifying": "an entry's files: whether a blind round hides one",
+    "materials.withdraw_material": "an entry's files: withdrawn ones are kept (the bundle's digests stay checkable)",
+    "paper.print_sheets": "prints a round's sheets: the ids it records hold no score (typing them in is refused)",
+    "paper.paper_sheet_view": "reads only: what a printed sheet id stands for",
 }
 
 
