@@ -194,7 +194,8 @@ def test_cli_export_from_a_ranking_csv_writes_every_file_with_chinese_names(cont
     names = [f"{track}=第{n}赛道" for n, track in enumerate(sorted(table["track"].unique()), 1)]
     code = main([*export, "--organiser", "信息消费大赛组委会", "--track-names", ",".join(names), "--out", str(tmp_path / "out")])
 
-    assert unsigned == 2 and not (tmp_path / "unsigned").exists() or not any((tmp_path / "unsigned").iterdir())
+    assert unsigned == 2
+    assert not (tmp_path / "unsigned").exists() or not any((tmp_path / "unsigned").iterdir())
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([
         "2026年信息消费创新大赛_获奖名单.xlsx", "2026年信息消费创新大赛_获奖名单.csv", "2026年信息消费创新大赛_公示名单.pdf",
