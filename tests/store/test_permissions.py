@@ -77,6 +77,7 @@ from judging.store.editions import (
     update_round,
 )
 from judging.store.guard import authorize, guarded
+from judging.store.lifecycle import round_timeline
 from judging.store.live import live_board, ordinary_sheets, panel_of
 from judging.store.mail import claim_messages, mail_log, newest_batch, record_outcome, round_recipients
 from judging.store.materials import (
@@ -402,6 +403,7 @@ STORE_READS = {
     "score_mismatches": (lambda s, i, a: score_mismatches(s, actor=a), AUDIT),
     "seal_problems": (lambda s, i, a: seal_problems(s, actor=a), AUDIT),
     "audit_problems": (lambda s, i, a: audit_problems(s, actor=a), AUDIT),
+    "round_timeline": (lambda s, i, a: round_timeline(s, edition_id=i["edition"], actor=a), AUDIT),
     "checkpoint_problems": (lambda s, i, a: checkpoint_problems(s, actor=a), AUDIT),
     "anchors_of": (lambda s, i, a: publication.anchors_of(s, i["publication"], actor=a), LISTS),
     "log_page": (lambda s, i, a: log_page(s, query=LogQuery(), actor=a), AUDIT),
