@@ -162,6 +162,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sheet.submit_confirm": {"zh": "确认提交", "en": "Yes, submit"},
     "sheet.cancel": {"zh": "取消", "en": "Cancel"},
+    "sheet.submitting": {"zh": "正在提交…", "en": "Submitting…"},
     "sheet.next_waiting": {"zh": "正在保存，保存完成后打开下一件…", "en": "Saving; the next entry opens when everything is stored…"},
     "sheet.state_saving": {"zh": "保存中…", "en": "Saving…"},
     "sheet.state_saved": {"zh": "已保存 {time}", "en": "Saved {time}"},

@@ -53,6 +53,7 @@ LIVE_SHEET_WATCH_KEY = "live_sheet_watch"  # the timer that takes a panel judge 
 LIVE_SHEET_WATCH_S = 2  # a closed live entry gives way to the next one within this (the issue: 3 s)
 ERRORS_KEY = "sheet_errors"  # session state: sheet namespace -> {"submit"|"conflict": message}
 ACKS_KEY = "sheet_acks"  # session state: operation id -> the server's answer
+SUBMITS_KEY = "sheet_submits"  # session state: sheet namespace -> the last submit click answered (its `at`)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,12 @@ class Sheet:
     def errors(self) -> dict[str, str]:
         return st.session_state.setdefault(ERRORS_KEY, {}).setdefault(self.ns, {})
 
+    @property
+    def submit_answered(self) -> object:
+        """The click (its `at`) the last submit answer was for: the browser sends a click again until
+        it sees its answer."""
+        return st.session_state.get(SUBMITS_KEY, {}).get(self.ns)
+
 
 # --- writing (the component's callbacks) -----------------------------------------------------
 
@@ -92,6 +99,9 @@ def on_submit(sheet: Sheet) -> None:
     asked = _message("submit")
     if not isinstance(asked, dict) or (asked.get("round"), asked.get("entry")) != (sheet.round_id, sheet.entry_id):
         return  # a click on a sheet this run no longer shows
+    if asked.get("at") is not None and asked.get("at") == sheet.submit_answered:
+        return  # the same click sent again because its answer had not reached the browser yet
+    st.session_state.setdefault(SUBMITS_KEY, {})[sheet.ns] = asked.get("at")
     try:
         with write_session(engine()) as s:
             submit_sheet(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id,
@@ -251,6 +261,7 @@ def sheet_data(sheet: Sheet, rubric: Rubric, state: SheetState, queue: list[Queu
         "position": tr_("sheet.position", i=position + 1, m=len(order)),
         "next_entry": later[0].entry_id if later else None,
         "submit_error": sheet.errors.get("submit", ""),
+        "submit_answered": sheet.submit_answered,
         "comment_rule": tr_("sheet.comment_rule", rule=rule_text(rubric, tr_)),
         "labels": _labels(tr_),
     }
@@ -283,6 +294,7 @@ LABEL_KEYS = {
     "submit": "sheet.submit", "save_next": "sheet.save_next", "refreshed": "sheet.refreshed",
     "submit_confirm_text": "sheet.submit_confirm_text", "submit_confirm": "sheet.submit_confirm",
     "cancel": "sheet.cancel", "next_waiting": "sheet.next_waiting",
+    "submitting": "sheet.submitting",
     "state_saving": "sheet.state_saving", "state_saved": "sheet.state_saved", "state_offline": "sheet.state_offline",
     "state_conflict": "sheet.state_conflict", "bar_saving": "sheet.bar_saving", "bar_offline": "sheet.bar_offline",
     "bar_saved": "sheet.bar_saved", "bar_nothing": "sheet.bar_nothing", "banner_offline": "sheet.banner_offline",

@@ -108,7 +108,7 @@ def judge_scores(chromium, base: str, username: str, one_time: str, entries: lis
         page.get_by_role("button", name="提交评分表").click()
         page.get_by_role("button", name="确认提交").click()
         settle(page)
-        expect(page.get_by_text("评分表已于")).to_be_visible()
+        expect(page.get_by_text("评分表已于")).to_be_visible(timeout=30_000)  # a lost click is sent again
         page.goto(base)
         settle(page)
     context.close()

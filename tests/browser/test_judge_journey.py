@@ -3,8 +3,15 @@ and see the values, refuse a silent overwrite from a stale tab, submit; and the 
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from browser.support import VIEWPORT, field, open_entry, settle, sign_in, stored, wait_saved
+from sqlmodel import select
+
+from judging.store.db import open_database, read_session
+from judging.store.models import AuditEvent
 
 pytestmark = pytest.mark.browser
 
@@ -83,3 +90,57 @@ def test_judge_scores_reloads_meets_a_stale_tab_and_submits(chromium, served_app
     expect(field(page, app, second_entry, "score_core_technology")).to_be_disabled()
     assert stored(app, second_entry).status == "submitted"
     context.close()
+
+
+def test_a_submit_click_lost_on_the_way_is_sent_again_and_handled_once(chromium, served_app):
+    """The first message carrying the submit click never reaches the server (as when it is sent into a
+    rerun that swallows it, or the connection drops it): the sheet sends the click again until the
+    server answers it, the sheet locks, and the server handles the click once."""
+    from playwright.sync_api import expect
+
+    app = served_app
+    entry = app["entries"][2]
+    dropped: list[int] = []
+
+    def relay(ws) -> None:
+        server = ws.connect_to_server()
+
+        def to_server(message) -> None:
+            wire = message if isinstance(message, bytes) else message.encode()
+            if not dropped and b'"submit"' in wire:
+                dropped.append(len(wire))
+                return
+            server.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(ws.send)
+
+    context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.route_web_socket(re.compile(r".*/_stcore/stream"), relay)
+    page.goto(app["base"])
+    settle(page)
+    sign_in(page, app["username"], app["password"])
+    open_entry(page, app, entry)
+    for criterion in CRITERIA:
+        enter(page, field(page, app, entry, f"score_{criterion}"), "80")
+
+    page.get_by_role("button", name="提交评分表").click()
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.get_by_text("评分表已于")).to_be_visible(timeout=30_000)
+    assert len(dropped) == 1  # the first click was lost
+    assert stored(app, entry).status == "submitted"
+    assert submits_of(app, entry) == 1
+    context.close()
+
+
+def submits_of(app, entry: int) -> int:
+    """How many times the sheet's submit is in the audit log."""
+    engine = open_database(app["url"])
+    try:
+        with read_session(engine) as s:
+            events = s.exec(select(AuditEvent).where(AuditEvent.action == "sheet.submit")).all()
+            payloads = [json.loads(e.payload) for e in events]
+            return sum(1 for p in payloads if p.get("entry_id") == entry and p.get("judge_id") == app["judge_id"])
+    finally:
+        engine.dispose()

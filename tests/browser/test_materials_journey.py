@@ -19,6 +19,10 @@ from judging.store.models import Entry
 
 pytestmark = pytest.mark.browser
 
+# how many of a canvas's pixels are dark
+DARK_PIXELS = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                        let dark = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++; return dark; }"""
+
 
 def _entry(url: str, entry_id: int) -> Entry:
     engine = open_database(url)
@@ -80,9 +84,11 @@ def test_organiser_uploads_and_the_judge_reads_the_pdf_inside_the_sheet(chromium
     viewer = page.locator("[class*='st-key-mat_view_']")
     viewer.wait_for(timeout=30_000)
     expect(viewer.locator("canvas")).to_have_count(2, timeout=30_000)  # pdf.js draws each of the form's pages
-    inked = viewer.locator("canvas").first.evaluate(
-        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                  let dark = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++; return dark; }""")
+    # pdf.js adds a page's canvas before it draws on it, and drawing takes seconds on a loaded machine:
+    # wait (up to 30 s) until the first page carries ink, then count it
+    first_page = viewer.locator("canvas").first.element_handle()
+    page.wait_for_function(f"c => ({DARK_PIXELS})(c) > 50", arg=first_page, timeout=30_000)
+    inked = first_page.evaluate(DARK_PIXELS)
     assert inked > 50  # the page's text is drawn, not a blank canvas
     expect(page.locator("[data-testid='stImage'] img")).to_have_count(1)
     expect(page.get_by_text("现场照片.png")).to_be_visible()

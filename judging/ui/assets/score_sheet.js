@@ -132,6 +132,12 @@ class Outbox {
   }
 }
 
+// A submit click not answered is sent again after this long, this many times in all.
+const SUBMIT_RESEND_MS = 4000;
+const SUBMIT_TRIES = 8;
+const confirmingSheets = new Set(); // the sheets ("round/entry") whose submit confirmation is open
+const askedSubmits = new Map(); // sheet -> the submit click sent and not answered yet
+
 // The page around the sheet: less empty space above it, so that two criteria fit on a 1366×768 laptop.
 const PAGE_CSS = "[data-testid='stMainBlockContainer'] { padding-top: 2.2rem; }";
 
@@ -147,7 +153,6 @@ class Sheet {
     this.nonce = 0;
     this.lastSent = 0;
     this.waitingNext = false;
-    this.confirming = false;
     this.timers = new Map();
     this.tick = setInterval(() => this.onTick(), 1000);
     this.guard = new MutationObserver(() => { if (!connected()) keepTypeable(); });
@@ -159,6 +164,7 @@ class Sheet {
     this.pageStyle.remove();
     this.guard.disconnect();
     clearInterval(this.tick);
+    clearTimeout(this.submitTimer);
     for (const t of this.timers.values()) clearTimeout(t);
   }
 
@@ -175,16 +181,62 @@ class Sheet {
     }
     const key = `${data.round}/${data.entry}`;
     if (key !== this.sheetKey) {
+      if (this.sheetKey !== null) this.leaveSubmit();
       this.sheetKey = key;
+      this.answerSubmit(data);
       this.build();
       this.toTop();
     } else if (!!data.locked !== this.lockedShown || (data.next_entry || null) !== this.nextShown) {
+      this.answerSubmit(data);
       this.build(); // submitted (or reopened), or the next entry changed: the same values, other controls
+    } else {
+      this.answerSubmit(data);
     }
     this.answer(data.acks || {});
     this.syncFromServer(data.fields || {});
     this.render();
     this.flush(false);
+  }
+
+  // A submit is answered when the server says it has handled that click (locked, or refused with a
+  // reason shown). A click can be lost on the way (a rerun that was already under way, a dropped
+  // connection): until its answer comes, the same click goes again every few seconds; the server
+  // handles each click once.
+  // The open confirmation and the unanswered click belong to the sheet, not to this element: Streamlit
+  // sometimes swaps the component's element for a new one, which must carry on with them.
+  get confirming() { return confirmingSheets.has(this.sheetKey); }
+  set confirming(on) { if (on) confirmingSheets.add(this.sheetKey); else confirmingSheets.delete(this.sheetKey); }
+  get submitAsked() { return askedSubmits.get(this.sheetKey) || null; }
+  set submitAsked(asked) { if (asked) askedSubmits.set(this.sheetKey, asked); else askedSubmits.delete(this.sheetKey); }
+
+  answerSubmit(data) {
+    if (!this.submitAsked) return;
+    const stale = Date.now() - this.submitAsked.at > SUBMIT_TRIES * SUBMIT_RESEND_MS; // given up on
+    if (stale || data.locked || data.submit_answered === this.submitAsked.at) {
+      this.submitAsked = null;
+      clearTimeout(this.submitTimer);
+      this.submitTimer = null;
+    } else if (!this.submitTimer) {
+      this.submitTimer = setTimeout(() => this.sendSubmit(), SUBMIT_RESEND_MS);
+    }
+  }
+
+  leaveSubmit() { // the judge went to another sheet: what was asked on this one is dropped
+    this.confirming = false;
+    this.submitAsked = null;
+    clearTimeout(this.submitTimer);
+    this.submitTimer = null;
+  }
+
+  sendSubmit() {
+    const asked = this.submitAsked;
+    clearTimeout(this.submitTimer);
+    this.submitTimer = null;
+    if (!asked || !this.setTriggerValue) return;
+    if (asked.tries >= SUBMIT_TRIES) { this.submitAsked = null; this.render(); return; }
+    asked.tries += 1;
+    this.setTriggerValue("submit", { round: asked.round, entry: asked.entry, at: asked.at });
+    this.submitTimer = setTimeout(() => this.sendSubmit(), SUBMIT_RESEND_MS);
   }
 
   answer(acks) {
@@ -370,7 +422,7 @@ class Sheet {
     this.root.dataset.entry = String(d.entry);
     this.root.classList.remove("leaving");
     this.nextShown = d.next_entry || null;
-    this.confirming = false;
+    if (d.locked) this.confirming = false; // a rebuild of the same sheet keeps an open confirmation
     this.waitingNext = false;
 
     this.bar = el("div", "bar");
@@ -611,7 +663,8 @@ class Sheet {
     yes.dataset.action = "confirm-submit";
     yes.addEventListener("click", () => {
       this.confirming = false;
-      this.setTriggerValue("submit", { round: d.round, entry: d.entry, at: Date.now() });
+      this.submitAsked = { round: d.round, entry: d.entry, at: Date.now(), tries: 0 };
+      this.sendSubmit();
       this.render();
     });
     const no = el("button", null, L.cancel);
@@ -701,12 +754,13 @@ class Sheet {
     if (this.submitBtn) {
       const conflicts = [...this.fields.values()].some((f) => f.state === "conflict");
       const here = this.outbox.ops.some((o) => this.isHere(o));
-      this.submitBtn.disabled = !!((d.blockers || []).length || conflicts || here);
+      this.submitBtn.disabled = !!((d.blockers || []).length || conflicts || here || this.submitAsked);
       this.submitBtn.hidden = this.confirming;
     }
     this.confirmBox.hidden = !this.confirming;
     if (this.nextBtn) this.nextBtn.disabled = this.waitingNext;
-    this.nextNote.textContent = this.waitingNext ? L.next_waiting : (d.submit_error || "");
+    this.nextNote.textContent = this.submitAsked ? L.submitting
+      : this.waitingNext ? L.next_waiting : (d.submit_error || "");
     this.renderBar();
   }
 
