@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -22,6 +22,8 @@ from sqlalchemy import (
     or_,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from judging.core.permissions import Actor, Person
@@ -101,18 +103,67 @@ def check_judge_may_score(session: Session, *, round_id: int, judge_id: int, ent
     return rnd
 
 
-def _sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
+def lock_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet:
+    """The judge's sheet row, made first when missing, locked until the transaction ends.
+
+    Every write to a sheet takes this lock before it reads the rows it changes, so that writes to one
+    sheet happen one after the other: two first saves at the same instant (two tabs, two criteria) make
+    one sheet row, not a unique violation, and a save racing a submit in another tab either comes first
+    (and is in the submitted sheet) or is refused, never a score changed in a submitted sheet. On
+    PostgreSQL this is the row lock; on SQLite every write transaction holds the database's write lock.
+    """
+    sheet = _locked_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if sheet is not None:
+        return sheet
+    # on the transaction's connection, below the ORM (not a bulk statement, whose seals would be found by
+    # id range, which another transaction's rows share on PostgreSQL); the row is then changed through
+    # the ORM, which seals it by its id
+    make = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.connection().execute(
+        make(ScoreSheet.__table__).values(round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                                          status=SheetStatus.DRAFT, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["round_id", "judge_id", "entry_id"]))
+    sheet = _locked_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if sheet is None:  # cannot be: the row was just made, or another transaction made it first
+        raise NotFound(Problem("store.not_found", {"what": "score sheet", "id": f"{round_id}/{judge_id}/{entry_id}"}))
+    return _touch(session, sheet)
+
+
+def _locked_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
+    # read again, not taken from the session: another transaction may have changed it while this one waited
     return session.exec(
-        select(ScoreSheet).where(
-            ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.entry_id == entry_id
-        )
-    ).first()
+        select(ScoreSheet)
+        .where(ScoreSheet.round_id == round_id, ScoreSheet.judge_id == judge_id, ScoreSheet.entry_id == entry_id)
+        .with_for_update().execution_options(populate_existing=True)).first()
 
 
-def _touch_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet:
-    sheet = _sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    if sheet is None:
-        sheet = ScoreSheet(round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+def _checked_again(facts: SheetFacts, sheet: ScoreSheet | None) -> None:
+    # the rules once more, with the sheet as it is now that this write holds it: a submit that
+    # committed while this write waited is seen
+    check_may_score(replace(facts, submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED))
+
+
+def lock_judge_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> tuple[Round, ScoreSheet]:
+    """``check_judge_may_score``, then the sheet locked (``lock_sheet``) and checked again."""
+    rnd, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    check_may_score(facts)
+    sheet = lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _checked_again(facts, sheet)
+    return rnd, sheet
+
+
+def lock_existing_judge_sheet(session: Session, *, round_id: int, judge_id: int,
+                              entry_id: int) -> tuple[Round, ScoreSheet | None]:
+    """Like ``lock_judge_sheet`` for a write that removes something: no sheet row is made (None: there
+    is nothing to remove)."""
+    rnd, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    check_may_score(facts)
+    sheet = _locked_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _checked_again(facts, sheet)
+    return rnd, sheet
+
+
+def _touch(session: Session, sheet: ScoreSheet) -> ScoreSheet:
     sheet.updated_at = utcnow()
     session.add(sheet)
     return sheet
@@ -187,6 +238,9 @@ def save_score(
     check_score(rubric=rubric, criterion=criterion, value=value)
     if enforce_assignment:
         check_may_score(facts)
+    sheet = lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    if enforce_assignment:
+        _checked_again(facts, sheet)
     score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                            criterion=criterion)
     _refuse_if_stale(score, expected_version=expected_version, expected_value=expected_value,
@@ -201,10 +255,7 @@ def save_score(
         score.version += 1
         score.updated_at = utcnow()
     session.add(score)
-    if sheet is None:  # the sheet row read with the checks above: no second look-up
-        sheet = ScoreSheet(round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    sheet.updated_at = utcnow()
-    session.add(sheet)
+    _touch(session, sheet)
     if not rnd.rubric_frozen:
         rnd.rubric_frozen = True
         session.add(rnd)
@@ -233,9 +284,10 @@ def save_comment(
     """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty); like ``save_score``,
     ``enforce_assignment=False`` needs the right to import scores."""
     if enforce_assignment:
-        check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+        _, sheet = lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     else:
         get_round(session, round_id)  # a round that does not exist is refused either way
+        sheet = lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     comment = _row_for_write(session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                              criterion=criterion)
     _refuse_if_stale(comment, expected_version=expected_version, expected_value=expected_value,
@@ -249,7 +301,7 @@ def save_comment(
         comment.version += 1
         comment.updated_at = utcnow()
     session.add(comment)
-    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _touch(session, sheet)
     session.flush()
     record_event(session, actor=actor, action="comment.save", subject=f"round:{round_id}",
                  payload={"judge_id": judge_id, "entry_id": entry_id, "criterion": criterion,
@@ -276,7 +328,7 @@ def save_veto(
 ) -> Veto:
     """Raise a veto (or change its reason); ``expected_reason`` is the reason the writer saw (None: no
     veto), refused with ``StaleWriteError`` when another window changed it since."""
-    check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = _veto_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key,
                            expected_reason=expected_reason)
     if veto is None:
@@ -467,15 +519,15 @@ def clear_score(
     expected_version: int | None = None, expected_value: object = UNSEEN, actor: Actor,
 ) -> None:
     """Remove one criterion score (the judge emptied the field); refused when stale, like ``save_score``."""
-    rnd = check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    rnd, sheet = lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                            criterion=criterion)
-    if score is None:
+    if score is None or sheet is None:
         return
     _refuse_if_stale(score, expected_version=expected_version, expected_value=expected_value,
                      stale=_score_stale(round_rubric(rnd), criterion))
     session.delete(score)
-    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _touch(session, sheet)
     session.flush()
     record_event(session, actor=actor, action="score.clear", subject=f"round:{round_id}",
                  payload={"judge_id": judge_id, "entry_id": entry_id, "criterion": criterion,
@@ -488,13 +540,13 @@ def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int,
                expected_reason: object = UNSEEN, actor: Actor) -> None:
     """Withdraw a veto the judge raised (only while the sheet is not submitted); ``expected_reason`` as
     for ``save_veto``."""
-    check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _, sheet = lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = _veto_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key,
                            expected_reason=expected_reason)
-    if veto is None:
+    if veto is None or sheet is None:
         return
     session.delete(veto)
-    _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _touch(session, sheet)
     session.flush()
     record_event(session, actor=actor, action="veto.clear", subject=f"round:{round_id}",
                  payload={"judge_id": judge_id, "entry_id": entry_id, "veto": veto_key})
@@ -504,7 +556,7 @@ def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int,
 @round_write
 def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: Actor) -> ScoreSheet:
     """Lock a complete sheet (every criterion scored, every required comment written)."""
-    rnd = check_judge_may_score(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    rnd, sheet = lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     rubric = round_rubric(rnd)
     state = load_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, actor=actor)
     missing = [c.label.zh for c in rubric.criteria if c.key not in state.scores]
@@ -514,7 +566,7 @@ def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: in
     if need:
         raise ScoreError(Problem("sheet.missing_comments",
                                  {"criteria": "、".join(rubric.criterion(k).label.zh for k in need)}))
-    sheet = _touch_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet = _touch(session, sheet)
     sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_at = utcnow()
     session.add(sheet)
@@ -531,7 +583,7 @@ def reopen_sheet(
     session: Session, *, round_id: int, judge_id: int, entry_id: int, reason: str = "", actor: Actor
 ) -> ScoreSheet:
     """An organiser sets a submitted sheet back to draft so that the judge can change it (logged)."""
-    sheet = _sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet = _locked_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     if sheet is None:
         raise NotFound(Problem("store.not_found", {"what": "score sheet", "id": f"{round_id}/{judge_id}/{entry_id}"}))
     sheet.status = SheetStatus.DRAFT
