@@ -327,8 +327,9 @@ def save_veto(
     expected_reason: object = UNSEEN, actor: Actor,
 ) -> Veto:
     """Raise a veto (or change its reason); ``expected_reason`` is the reason the writer saw (None: no
-    veto), refused with ``StaleWriteError`` when another window changed it since."""
-    lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    veto), refused with ``StaleWriteError`` when another window changed it since. (A veto makes no sheet
+    row: a sheet without one has no scores and cannot be submitted, so there is nothing to race.)"""
+    lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = _veto_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key,
                            expected_reason=expected_reason)
     if veto is None:
