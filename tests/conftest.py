@@ -108,3 +108,19 @@ def sqlite_engine(tmp_path):
     engine = open_database(f"sqlite:///{tmp_path / 'judging.db'}")
     yield engine
     engine.dispose()
+
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist hands out whole modules, and all the browser tests as one unit to one worker: each
+    starts app servers and a browser, and the timing-sensitive journeys (idle sign-out, machine-speed
+    typing) must not compete with another such journey for the machine's cores. (Its own ``loadgroup``
+    does not group under pytest 9: it renames ``item._nodeid``, which pytest 9 no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid.split("::", 1)[0]
+
+    return BrowserTestsTogether(config, log)

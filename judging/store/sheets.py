@@ -103,7 +103,7 @@ def check_judge_may_score(session: Session, *, round_id: int, judge_id: int, ent
     return rnd
 
 
-def lock_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet:
+def _lock_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet:
     """The judge's sheet row, made first when missing, locked until the transaction ends.
 
     Every write to a sheet takes this lock before it reads the rows it changes, so that writes to one
@@ -143,18 +143,18 @@ def _checked_again(facts: SheetFacts, sheet: ScoreSheet | None) -> None:
     check_may_score(replace(facts, submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED))
 
 
-def lock_judge_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> tuple[Round, ScoreSheet]:
-    """``check_judge_may_score``, then the sheet locked (``lock_sheet``) and checked again."""
+def _lock_judge_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> tuple[Round, ScoreSheet]:
+    """``check_judge_may_score``, then the sheet locked (``_lock_sheet``) and checked again."""
     rnd, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     check_may_score(facts)
-    sheet = lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet = _lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     _checked_again(facts, sheet)
     return rnd, sheet
 
 
-def lock_existing_judge_sheet(session: Session, *, round_id: int, judge_id: int,
+def _lock_existing_judge_sheet(session: Session, *, round_id: int, judge_id: int,
                               entry_id: int) -> tuple[Round, ScoreSheet | None]:
-    """Like ``lock_judge_sheet`` for a write that removes something: no sheet row is made (None: there
+    """Like ``_lock_judge_sheet`` for a write that removes something: no sheet row is made (None: there
     is nothing to remove)."""
     rnd, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     check_may_score(facts)
@@ -238,7 +238,7 @@ def save_score(
     check_score(rubric=rubric, criterion=criterion, value=value)
     if enforce_assignment:
         check_may_score(facts)
-    sheet = lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    sheet = _lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     if enforce_assignment:
         _checked_again(facts, sheet)
     score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
@@ -284,10 +284,10 @@ def save_comment(
     """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty); like ``save_score``,
     ``enforce_assignment=False`` needs the right to import scores."""
     if enforce_assignment:
-        _, sheet = lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+        _, sheet = _lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     else:
         get_round(session, round_id)  # a round that does not exist is refused either way
-        sheet = lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+        sheet = _lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     comment = _row_for_write(session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                              criterion=criterion)
     _refuse_if_stale(comment, expected_version=expected_version, expected_value=expected_value,
@@ -329,7 +329,7 @@ def save_veto(
     """Raise a veto (or change its reason); ``expected_reason`` is the reason the writer saw (None: no
     veto), refused with ``StaleWriteError`` when another window changed it since. (A veto makes no sheet
     row: a sheet without one has no scores and cannot be submitted, so there is nothing to race.)"""
-    lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = _veto_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key,
                            expected_reason=expected_reason)
     if veto is None:
@@ -520,15 +520,16 @@ def clear_score(
     expected_version: int | None = None, expected_value: object = UNSEEN, actor: Actor,
 ) -> None:
     """Remove one criterion score (the judge emptied the field); refused when stale, like ``save_score``."""
-    rnd, sheet = lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    rnd, sheet = _lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                            criterion=criterion)
-    if score is None or sheet is None:
+    if score is None:
         return
     _refuse_if_stale(score, expected_version=expected_version, expected_value=expected_value,
                      stale=_score_stale(round_rubric(rnd), criterion))
     session.delete(score)
-    _touch(session, sheet)
+    if sheet is not None:
+        _touch(session, sheet)
     session.flush()
     record_event(session, actor=actor, action="score.clear", subject=f"round:{round_id}",
                  payload={"judge_id": judge_id, "entry_id": entry_id, "criterion": criterion,
@@ -541,13 +542,14 @@ def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int,
                expected_reason: object = UNSEEN, actor: Actor) -> None:
     """Withdraw a veto the judge raised (only while the sheet is not submitted); ``expected_reason`` as
     for ``save_veto``."""
-    _, sheet = lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    _, sheet = _lock_existing_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     veto = _veto_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, veto_key=veto_key,
                            expected_reason=expected_reason)
-    if veto is None or sheet is None:
+    if veto is None:
         return
     session.delete(veto)
-    _touch(session, sheet)
+    if sheet is not None:  # a veto raised before any score has no sheet row
+        _touch(session, sheet)
     session.flush()
     record_event(session, actor=actor, action="veto.clear", subject=f"round:{round_id}",
                  payload={"judge_id": judge_id, "entry_id": entry_id, "veto": veto_key})
@@ -557,7 +559,7 @@ def clear_veto(session: Session, *, round_id: int, judge_id: int, entry_id: int,
 @round_write
 def submit_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int, actor: Actor) -> ScoreSheet:
     """Lock a complete sheet (every criterion scored, every required comment written)."""
-    rnd, sheet = lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    rnd, sheet = _lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     rubric = round_rubric(rnd)
     state = load_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, actor=actor)
     missing = [c.label.zh for c in rubric.criteria if c.key not in state.scores]
