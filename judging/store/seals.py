@@ -167,7 +167,11 @@ def _seal_before_commit(session: OrmSession) -> None:
         table = SQLModel.metadata.tables[name]
         ids = set(touched.get(name, ()))
         if name in bulk_from:
-            ids.update(connection.execute(select(table.c.id).where(table.c.id > bulk_from[name])).scalars())
+            # the rows above the highest id of before, less those sealed already: on PostgreSQL, rows that
+            # other transactions inserted and committed meanwhile are above it too, and are theirs to seal
+            sealed = select(_SEALS.c.row_id).where(_SEALS.c.table_name == name, _SEALS.c.row_id == table.c.id)
+            ids.update(connection.execute(select(table.c.id).where(table.c.id > bulk_from[name], ~sealed.exists()))
+                       .scalars())
         _reseal(connection, key, table, sorted(ids), last_event, head)
     if link.written and link.first_new is not None and link.last_id is not None \
             and due(link.first_new - 1, link.last_id):  # every CHECKPOINT_EVERY events: a signed checkpoint

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 from sqlmodel import select
 
 from judging.core.audit_digest import GENESIS_HASH, keyed_event_digest, plain_event_digest
@@ -23,9 +23,10 @@ from judging.core.permissions import SYSTEM
 from judging.errors import JudgingError, PermissionDenied, StaleWriteError
 from judging.store import checkpoints
 from judging.store.audit_key import AUDIT_KEY_ENV
+from judging.store.audit_log import record_event
 from judging.store.audit_verify import audit_problems
 from judging.store.db import alembic_config, make_engine, open_database, read_session, upgrade, write_session
-from judging.store.models import AuditEvent, Score, ScoreSheet
+from judging.store.models import AuditEvent, Entry, RowSeal, Score, ScoreSheet
 from judging.store.models_write_path import MAIN_CHAIN, AuditChain
 from judging.store.people import resolve_actor
 from judging.store.sheets import save_score, submit_sheet
@@ -193,6 +194,39 @@ def test_a_save_racing_a_submit_is_in_the_submitted_sheet_or_refused(engine):
         [sent] = [e for e in events if (e["judge_id"], e["entry_id"]) == (judge, entry)]
         assert sent["scores"] == stored  # what was submitted is what is stored
         assert stored[criteria[1]] == (late if change == "stored" else 80.0)
+    assert _problems(engine) == []
+
+
+def test_a_bulk_insert_leaves_alone_the_rows_another_transaction_committed_meanwhile(engine):
+    """A bulk insert (an import) seals the rows above the highest id it saw before; on PostgreSQL a
+    row another transaction inserts and commits meanwhile is above it too, and stays sealed by that
+    transaction (resealing it could overwrite a concurrent change's seal with a stale one)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: no other one can commit meanwhile")
+    contest = build_contest(engine, judges=1, entries_per_judge=1)
+    with read_session(engine) as s:
+        entry = s.get(Entry, contest["pairs"][0][1])
+        where = {"edition_id": entry.edition_id, "track_id": entry.track_id}
+
+    def seal_of(row_id: int):
+        with read_session(engine) as s:
+            return s.exec(select(RowSeal.digest, RowSeal.event_id).where(
+                RowSeal.table_name == "entry", RowSeal.row_id == row_id)).one()
+
+    with write_session(engine) as bulk:
+        bulk.execute(insert(Entry), [where | {"code": "bulk-1", "title": "批量导入的作品"}])
+        with write_session(engine) as other:
+            row = Entry(**where, code="other-1", title="另一个事务的作品")
+            other.add(row)
+            other.flush()
+            other_id = row.id
+        sealed_by_other = seal_of(other_id)
+        record_event(bulk, actor=SYSTEM, action="entries.import", subject=f"edition:{where['edition_id']}",
+                     payload={"count": 1})
+    assert seal_of(other_id) == sealed_by_other  # not sealed again under the import's event
+    with read_session(engine) as s:
+        bulk_id = s.exec(select(Entry.id).where(Entry.code == "bulk-1")).one()
+    assert seal_of(bulk_id)  # the bulk row is sealed by its own transaction
     assert _problems(engine) == []
 
 
