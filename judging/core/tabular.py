@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import math
 import re
@@ -49,6 +50,7 @@ def normalise_text(value: str) -> str:
     return value.translate(_FULL_WIDTH_ALNUM).strip(_EDGE_JUNK)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a file's ids repeat row after row: each is made once
 def normalise_code(value: str) -> str:
     """Ids, emails, phones, numbers: every full-width ASCII character made half-width, trimmed."""
     return value.translate(_FULL_WIDTH_ALL).strip(_EDGE_JUNK)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtr
 
 from judging.core.ranking.api import METHODS, check_method
 from judging.core.ranking.design import Design, build_design, check_connected
@@ -80,7 +80,7 @@ def favouritism_table(design: Design, fit: MethodFit, groups: dict[str, np.ndarr
         return pd.DataFrame(columns=COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     out["z"] = out["z_sum"] / np.sqrt(out["n_sheets"])
-    out["p_adjusted"] = _benjamini_hochberg(norm.sf(out["z"].to_numpy()))  # one-sided: favour, not disfavour
+    out["p_adjusted"] = _benjamini_hochberg(ndtr(-out["z"].to_numpy()))  # one-sided: favour, not disfavour
     out["flagged"] = out["p_adjusted"] < alpha
     out["judge_id"] = design.judge_ids[out["judge"].to_numpy()]
     out = out.sort_values(["p_adjusted", "judge_id", "kind", "group"], kind="stable").reset_index(drop=True)
