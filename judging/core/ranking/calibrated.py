@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import betainc, digamma, polygamma
+from scipy.special import betainc, betaincc, digamma, polygamma
 
 from judging.core.ranking.design import Design, components
 from judging.core.ranking.methods import MethodFit, not_converged, solve_additive
@@ -133,7 +133,10 @@ def _f_sf(x: float, d1: float, d2: float) -> float:
     ``scipy.stats.f.sf`` computes it, without importing scipy.stats (a second of every command's start)."""
     if x <= 0:
         return 1.0
-    return float(betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x)))
+    # whichever of the two arguments is the smaller, so that neither end loses digits to 1 - w
+    if d1 * x > d2:
+        return float(betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x)))
+    return float(betaincc(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2)))
 
 def _log_variance_moments(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Bias and sampling variance of log(χ²_ν/ν) with ν = n (fixed per judge, computed once)."""
