@@ -127,7 +127,6 @@ class CalibratedFit:
     spread: float
 
 
-
 def _f_sf(x: float, d1: float, d2: float) -> float:
     """The F distribution's upper tail P(F(d1, d2) > x), through the regularised incomplete beta as
     ``scipy.stats.f.sf`` computes it, without importing scipy.stats (a second of every command's start)."""
@@ -137,6 +136,7 @@ def _f_sf(x: float, d1: float, d2: float) -> float:
     if d1 * x > d2:
         return float(betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x)))
     return float(betaincc(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2)))
+
 
 def _log_variance_moments(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Bias and sampling variance of log(χ²_ν/ν) with ν = n (fixed per judge, computed once)."""

@@ -180,17 +180,15 @@ class Sheet {
       this.outbox.adoptOrphans();
     }
     const key = `${data.round}/${data.entry}`;
-    if (key !== this.sheetKey) {
-      if (this.sheetKey !== null) this.leaveSubmit();
-      this.sheetKey = key;
-      this.answerSubmit(data);
+    const fresh = key !== this.sheetKey;
+    if (fresh && this.sheetKey !== null) this.leaveSubmit();
+    this.sheetKey = key;
+    this.answerSubmit(data);
+    if (fresh) {
       this.build();
       this.toTop();
     } else if (!!data.locked !== this.lockedShown || (data.next_entry || null) !== this.nextShown) {
-      this.answerSubmit(data);
       this.build(); // submitted (or reopened), or the next entry changed: the same values, other controls
-    } else {
-      this.answerSubmit(data);
     }
     this.answer(data.acks || {});
     this.syncFromServer(data.fields || {});
