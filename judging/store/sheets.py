@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    bindparam,
     case,
     cast,
     literal,
@@ -67,33 +68,76 @@ def assigned_entries(session: Session, *, round_id: int, judge_id: int, actor: A
     return list(session.exec(stmt))
 
 
-def sheet_facts(
-    session: Session, *, round_id: int, judge_id: int, entry_id: int, enforce_assignment: bool = True
-) -> tuple[Round, SheetFacts, ScoreSheet | None]:
-    """The round, what the sheet rules need to know (``SheetFacts``) and the judge's sheet row (None
-    if absent), in one round trip: ``save_score`` runs on every score change.
+_FACTS: dict[tuple[bool, bool], object] = {}  # the facts' statements, built once (see _facts_statement)
 
-    Without ``enforce_assignment`` (paper sheets typed in) the entry counts as assigned and unconflicted.
-    """
-    assigned: ColumnElement[bool] = select(Assignment.id).where(
-        Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
-    ).exists()
-    conflict: ColumnElement[bool] = select(Conflict.id).where(
-        Conflict.judge_id == judge_id, Conflict.entry_id == entry_id).exists()
-    if not enforce_assignment:
-        assigned, conflict = literal(True), literal(False)
-    row = session.exec(
-        select(Round, assigned, conflict, ScoreSheet)
-        .outerjoin(ScoreSheet, (ScoreSheet.round_id == Round.id) & (ScoreSheet.judge_id == judge_id)
-                   & (ScoreSheet.entry_id == entry_id))
-        .where(Round.id == round_id)
-    ).first()
-    if row is None:
-        raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
+
+def _facts_statement(*, enforce_assignment: bool, locking: bool):
+    """The round, whether the entry is assigned and unconflicted, and the judge's sheet row, in one
+    statement with the ids as parameters. ``locking``: only where the sheet row exists (an inner join),
+    which it locks (``FOR UPDATE OF score_sheet`` on PostgreSQL; SQLite has one writer)."""
+    key = (enforce_assignment, locking)
+    if key not in _FACTS:
+        round_id, judge_id, entry_id = bindparam("round_id"), bindparam("judge_id"), bindparam("entry_id")
+        assigned: ColumnElement[bool] = select(Assignment.id).where(
+            Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
+        ).exists()
+        conflict: ColumnElement[bool] = select(Conflict.id).where(
+            Conflict.judge_id == judge_id, Conflict.entry_id == entry_id).exists()
+        if not enforce_assignment:
+            assigned, conflict = literal(True), literal(False)
+        on = (ScoreSheet.round_id == Round.id) & (ScoreSheet.judge_id == judge_id) & (ScoreSheet.entry_id == entry_id)
+        stmt = select(Round, assigned, conflict, ScoreSheet)
+        stmt = stmt.join(ScoreSheet, on) if locking else stmt.outerjoin(ScoreSheet, on)
+        stmt = stmt.where(Round.id == round_id)
+        if locking:  # read again, not taken from the session: another transaction may have changed it meanwhile
+            stmt = stmt.with_for_update(of=ScoreSheet).execution_options(populate_existing=True)
+        _FACTS[key] = stmt
+    return _FACTS[key]
+
+
+def _facts_of(row) -> tuple[Round, SheetFacts, ScoreSheet | None]:
     rnd, is_assigned, in_conflict, sheet = row
     facts = SheetFacts(round_name=rnd.name, round_open=rnd.status == RoundStatus.OPEN, assigned=bool(is_assigned),
                        in_conflict=bool(in_conflict), submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED)
     return rnd, facts, sheet
+
+
+def sheet_facts(
+    session: Session, *, round_id: int, judge_id: int, entry_id: int, enforce_assignment: bool = True
+) -> tuple[Round, SheetFacts, ScoreSheet | None]:
+    """The round, what the sheet rules need to know (``SheetFacts``) and the judge's sheet row (None
+    if absent), in one round trip, nothing locked.
+
+    Without ``enforce_assignment`` (paper sheets typed in) the entry counts as assigned and unconflicted.
+    """
+    row = session.exec(_facts_statement(enforce_assignment=enforce_assignment, locking=False),  # type: ignore[call-overload]
+                       params={"round_id": round_id, "judge_id": judge_id, "entry_id": entry_id}).first()
+    if row is None:
+        raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
+    return _facts_of(row)
+
+
+def _sheet_for_write(session: Session, *, round_id: int, judge_id: int, entry_id: int,
+                     enforce_assignment: bool = True, make: bool = True) -> tuple[Round, SheetFacts, ScoreSheet | None]:
+    """``sheet_facts`` with the judge's sheet row locked until the transaction ends (made first when
+    missing and ``make``; else None when missing): the facts are read under the lock, so a submit that
+    committed while this write waited is seen.
+
+    Every write to a sheet takes this lock before it reads the rows it changes, so that writes to one
+    sheet happen one after the other: two first saves at the same instant (two tabs, two criteria) make
+    one sheet row, not a unique violation, and a save racing a submit in another tab either comes first
+    (and is in the submitted sheet) or is refused, never a score changed in a submitted sheet. On
+    PostgreSQL this is the row lock; on SQLite every write transaction holds the database's write lock.
+    Where the sheet exists (every save but a sheet's first) it is one statement.
+    """
+    params = {"round_id": round_id, "judge_id": judge_id, "entry_id": entry_id}
+    row = session.exec(_facts_statement(enforce_assignment=enforce_assignment, locking=True),  # type: ignore[call-overload]
+                       params=params).first()
+    if row is not None:
+        return _facts_of(row)
+    rnd, facts, _ = sheet_facts(session, enforce_assignment=enforce_assignment, **params)  # no round: NotFound
+    sheet = _lock_sheet(session, **params) if make else _locked_sheet(session, **params)
+    return rnd, replace(facts, submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED), sheet
 
 
 def check_judge_may_score(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> Round:
@@ -104,14 +148,7 @@ def check_judge_may_score(session: Session, *, round_id: int, judge_id: int, ent
 
 
 def _lock_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> ScoreSheet:
-    """The judge's sheet row, made first when missing, locked until the transaction ends.
-
-    Every write to a sheet takes this lock before it reads the rows it changes, so that writes to one
-    sheet happen one after the other: two first saves at the same instant (two tabs, two criteria) make
-    one sheet row, not a unique violation, and a save racing a submit in another tab either comes first
-    (and is in the submitted sheet) or is refused, never a score changed in a submitted sheet. On
-    PostgreSQL this is the row lock; on SQLite every write transaction holds the database's write lock.
-    """
+    """The judge's sheet row, made first when missing, locked until the transaction ends (see ``_sheet_for_write``)."""
     sheet = _locked_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     if sheet is not None:
         return sheet
@@ -137,18 +174,11 @@ def _locked_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: i
         .with_for_update().execution_options(populate_existing=True)).first()
 
 
-def _checked_again(facts: SheetFacts, sheet: ScoreSheet | None) -> None:
-    # the rules once more, with the sheet as it is now that this write holds it: a submit that
-    # committed while this write waited is seen
-    check_may_score(replace(facts, submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED))
-
-
 def _lock_judge_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> tuple[Round, ScoreSheet]:
-    """``check_judge_may_score``, then the sheet locked (``_lock_sheet``) and checked again."""
-    rnd, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    """The judge's sheet locked (made when missing, ``_sheet_for_write``), once ``check_may_score`` passes for it."""
+    rnd, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
     check_may_score(facts)
-    sheet = _lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    _checked_again(facts, sheet)
+    assert sheet is not None  # made when missing
     return rnd, sheet
 
 
@@ -156,10 +186,9 @@ def _lock_existing_judge_sheet(session: Session, *, round_id: int, judge_id: int
                               entry_id: int) -> tuple[Round, ScoreSheet | None]:
     """Like ``_lock_judge_sheet`` for a write that removes something: no sheet row is made (None: there
     is nothing to remove)."""
-    rnd, facts, _ = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+    rnd, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                                         make=False)
     check_may_score(facts)
-    sheet = _locked_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    _checked_again(facts, sheet)
     return rnd, sheet
 
 
@@ -232,15 +261,13 @@ def save_score(
     of a round freezes its rubric. ``enforce_assignment=False`` (paper sheets typed in) skips the assignment and round checks and so needs the right to import scores, which no
     judge has.
     """
-    rnd, facts, sheet = sheet_facts(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
-                                    enforce_assignment=enforce_assignment)
+    rnd, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                                         enforce_assignment=enforce_assignment)
     rubric = round_rubric(rnd)
     check_score(rubric=rubric, criterion=criterion, value=value)
     if enforce_assignment:
         check_may_score(facts)
-    sheet = _lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    if enforce_assignment:
-        _checked_again(facts, sheet)
+    assert sheet is not None  # made when missing
     score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                            criterion=criterion)
     _refuse_if_stale(score, expected_version=expected_version, expected_value=expected_value,
@@ -254,8 +281,7 @@ def save_score(
         score.value = value
         score.version += 1
         score.updated_at = utcnow()
-    session.add(score)
-    _touch(session, sheet)
+    session.add(score)  # the sheet row stays as it is: the score's own time says when the sheet last changed
     if not rnd.rubric_frozen:
         rnd.rubric_frozen = True
         session.add(rnd)
@@ -283,11 +309,11 @@ def save_comment(
 ) -> Comment:
     """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty); like ``save_score``,
     ``enforce_assignment=False`` needs the right to import scores."""
+    _, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
+                                       enforce_assignment=enforce_assignment)  # a round that does not exist: refused
     if enforce_assignment:
-        _, sheet = _lock_judge_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    else:
-        get_round(session, round_id)  # a round that does not exist is refused either way
-        sheet = _lock_sheet(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
+        check_may_score(facts)
+    assert sheet is not None  # made when missing
     comment = _row_for_write(session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                              criterion=criterion)
     _refuse_if_stale(comment, expected_version=expected_version, expected_value=expected_value,
@@ -301,7 +327,6 @@ def save_comment(
         comment.version += 1
         comment.updated_at = utcnow()
     session.add(comment)
-    _touch(session, sheet)
     session.flush()
     record_event(session, actor=actor, action="comment.save", subject=f"round:{round_id}",
                  payload={"judge_id": judge_id, "entry_id": entry_id, "criterion": criterion,
@@ -460,15 +485,18 @@ def _sheet_rows(session: Session, *, round_id: int, judge_id: int, entry_id: int
                ScoreSheet.updated_at.label("updated_at"), ScoreSheet.submitted_at.label("submitted_at"))
         .where(own(ScoreSheet)),
         select(literal_column("'score'"), Score.entry_id, Score.criterion, Score.value, no_text, Score.version,
-               no_time, no_time).where(own(Score)),
+               Score.updated_at, no_time).where(own(Score)),
         select(literal_column("'comment'"), Comment.entry_id, Comment.criterion, no_num, Comment.text,
-               Comment.version, no_time, no_time).where(own(Comment)),
+               Comment.version, Comment.updated_at, no_time).where(own(Comment)),
         select(literal_column("'veto'"), Veto.entry_id, Veto.veto_key, no_num, Veto.reason, no_version,
                no_time, no_time).where(own(Veto)),
     ))
 
 
 def _fill_state(state: SheetState, kind: str, key: str, num, txt, version: int, updated_at, submitted_at) -> None:
+    # the sheet's last change: its row's time (made, cleared, submitted, reopened) or its newest score or comment
+    if updated_at is not None and (state.updated_at is None or updated_at > state.updated_at):
+        state.updated_at = updated_at
     if kind == "score":
         state.scores[key] = StoredValue(num, version)
     elif kind == "comment":
@@ -476,7 +504,7 @@ def _fill_state(state: SheetState, kind: str, key: str, num, txt, version: int, 
     elif kind == "veto":
         state.vetoes[key] = txt
     else:
-        state.status, state.updated_at, state.submitted_at = key, updated_at, submitted_at
+        state.status, state.submitted_at = key, submitted_at
 
 
 @guarded("sheet.read")

@@ -294,3 +294,24 @@ def test_conflict_on_a_submitted_sheet_or_an_unassigned_entry_is_refused_and_say
     with read_session(engine) as s:
         conflicts = conflict_rows(s, actor=SYSTEM)
     assert (refused.value.render("zh"), conflicts) == (message, [])
+
+
+def test_the_sheets_saved_time_is_its_newest_change(engine, contest):
+    # the sheet shows 已保存 hh:mm:ss from this: a save changes the score's row only, not the sheet's
+    def saved_at():
+        with read_session(engine) as s:
+            return load_sheet(s, actor=SYSTEM, **_where(contest)).updated_at
+
+    times = []
+    _fill(engine, contest, {"core_technology": 80})  # the first save makes the sheet
+    times.append(saved_at())
+    with write_session(engine) as s:
+        save_comment(s, criterion="", text_value="总体不错", actor=as_user(s, "j1"), **_where(contest))
+    times.append(saved_at())
+    _fill(engine, contest, {"core_technology": 81})
+    times.append(saved_at())
+    with write_session(engine) as s:
+        clear_score(s, criterion="core_technology", actor=as_user(s, "j1"), **_where(contest))
+    times.append(saved_at())
+
+    assert None not in times and times == sorted(times) and len(set(times)) == 4
