@@ -77,7 +77,7 @@ def _facts_statement(*, enforce_assignment: bool, locking: bool):
     which it locks (``FOR UPDATE OF score_sheet`` on PostgreSQL; SQLite has one writer)."""
     key = (enforce_assignment, locking)
     if key not in _FACTS:
-        round_id, judge_id, entry_id = bindparam("round_id"), bindparam("judge_id"), bindparam("entry_id")
+        round_id, judge_id, entry_id = (bindparam(name, type_=Integer) for name in ("round_id", "judge_id", "entry_id"))
         assigned: ColumnElement[bool] = select(Assignment.id).where(
             Assignment.round_id == round_id, Assignment.judge_id == judge_id, Assignment.entry_id == entry_id
         ).exists()
@@ -110,7 +110,7 @@ def sheet_facts(
 
     Without ``enforce_assignment`` (paper sheets typed in) the entry counts as assigned and unconflicted.
     """
-    row = session.exec(_facts_statement(enforce_assignment=enforce_assignment, locking=False),  # type: ignore[call-overload]
+    row = session.exec(_facts_statement(enforce_assignment=enforce_assignment, locking=False),
                        params={"round_id": round_id, "judge_id": judge_id, "entry_id": entry_id}).first()
     if row is None:
         raise NotFound(Problem("store.not_found", {"what": "round", "id": round_id}))
@@ -131,7 +131,7 @@ def _sheet_for_write(session: Session, *, round_id: int, judge_id: int, entry_id
     Where the sheet exists (every save but a sheet's first) it is one statement.
     """
     params = {"round_id": round_id, "judge_id": judge_id, "entry_id": entry_id}
-    row = session.exec(_facts_statement(enforce_assignment=enforce_assignment, locking=True),  # type: ignore[call-overload]
+    row = session.exec(_facts_statement(enforce_assignment=enforce_assignment, locking=True),
                        params=params).first()
     if row is not None:
         return _facts_of(row)
