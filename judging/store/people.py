@@ -25,6 +25,7 @@ from judging.store.models import (
     utcnow,
 )
 from judging.store.sessions import DISABLED, PASSWORD, revoke_user_sessions
+from judging.store.write_path import chain_of_actor, open_chain
 
 
 @guarded("people.manage")
@@ -42,6 +43,7 @@ def create_user(
                         **fields)
     record_event(session, actor=actor, action="user.create", subject=f"user:{user.id}",
                  payload={"username": username, "role": role})
+    open_chain(session, chain_of_actor(user.id))
     return user
 
 

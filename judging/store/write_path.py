@@ -12,8 +12,9 @@ the row seals' per-table tally (count and XOR of digests) of the transactions th
 one keyed digest (HMAC-SHA-256, a key derived from the audit key). The tallies of all heads added up
 (XOR is order-free) are the tally of every seal, which ``audit verify`` compares with the seals.
 
-A chain other than ``main`` is opened by an ``audit.chain_opened`` event on ``main`` (in the same
-transaction as the chain's first event), and the chain's first event links to that event's digest:
+A chain other than ``main`` is opened by an ``audit.chain_opened`` event on ``main`` (when its account is
+made, ``open_chain``; for an account from before that, in the same transaction as the chain's first
+event), and the chain's first event links to that event's digest:
 deleting a whole chain together with its head, or making up a new one, breaks ``main`` or leaves an
 opened chain without a head. ``main``'s first event links to the genesis digest, as the single chain
 did (an upgraded database keeps its chain as ``main``, digests unchanged).
@@ -151,22 +152,48 @@ def _open(session, connection, name: str):
     if _lock(connection, name) is not None:  # opened by a writer that held main before this one
         return None
     key = audit_key(session.get_bind(), may_create=main[0] is None)
-    prev = main[1] or GENESIS_HASH
+    event_id, digest = _opening_event(session, connection, key, main[1] or GENESIS_HASH, name)
+    events, tables = main[2] + 1, main[3]
+    connection.execute(update(_CHAINS).where(_CHAINS.c.name == MAIN_CHAIN).values(
+        last_event_id=event_id, last_hash=digest, events=events,
+        digest=head_digest(key, MAIN_CHAIN, event_id, digest, events, tables)))
+    _empty_head(connection, key, name, digest)
+    return (None, digest, 0, "{}")
+
+
+def _opening_event(session, connection, key: bytes, prev: str, name: str) -> tuple[int, str]:
     at, body = utcnow(), json.dumps({"chain": name}, sort_keys=True)
     digest = keyed_event_digest(key)(prev, at, "system", OPEN_ACTION, name, body)
     event_id = connection.execute(insert(_EVENTS).values(
         at=at, actor="system", action=OPEN_ACTION, subject=name, payload=body, prev_hash=prev, hash=digest,
         chain=MAIN_CHAIN).returning(_EVENTS.c.id)).scalar_one()
-    events, tables = main[2] + 1, main[3]
-    connection.execute(update(_CHAINS).where(_CHAINS.c.name == MAIN_CHAIN).values(
-        last_event_id=event_id, last_hash=digest, events=events,
-        digest=head_digest(key, MAIN_CHAIN, event_id, digest, events, tables)))
     session.info.setdefault(PENDING_KEY, []).append(
         {"event_id": event_id, "action": OPEN_ACTION, "actor": "system", "subject": name})
-    # the new chain starts from the opening event's digest; its head is written at commit
-    connection.execute(insert(_CHAINS).values(name=name, last_event_id=None, last_hash=digest, events=0,
-                                              tables="{}", digest=""))
-    return (None, digest, 0, "{}")
+    return event_id, digest
+
+
+def _empty_head(connection, key: bytes, name: str, opened_by: str) -> None:
+    # the new chain starts from its opening event's digest; a transaction that extends it writes it again
+    connection.execute(insert(_CHAINS).values(name=name, last_event_id=None, last_hash=opened_by, events=0,
+                                              tables="{}", digest=head_digest(key, name, None, opened_by, 0, "{}")))
+
+
+def open_chain(session, name: str) -> None:
+    """Open chain ``name`` in this transaction unless it is open (a new account's, at its creation), so
+    that the account's first write extends its own chain at once instead of waiting for ``main``: when
+    many judges start at the same instant, opening their chains then queued every first save behind one
+    lock. Call it after the transaction's own event (which chooses the chain it extends)."""
+    connection = session.connection()
+    if connection.execute(select(_CHAINS.c.name).where(_CHAINS.c.name == name)).first() is not None:
+        return
+    link = link_of(session) or chain_for(session, MAIN_CHAIN)
+    if link.name != MAIN_CHAIN:  # main is locked for the opening event only, as at a chain's first event
+        _open(session, connection, name)
+        return
+    key = audit_key(session.get_bind(), may_create=link.last_id is None)
+    event_id, digest = _opening_event(session, connection, key, link.last_hash, name)
+    note_appended(link, event_id, digest)  # main's head is this transaction's: written at commit
+    _empty_head(connection, key, name, digest)
 
 
 def note_appended(link: ChainLink, event_id: int, digest: str, count: int = 1) -> None:
@@ -222,12 +249,17 @@ def rewrite_heads(connection, key: bytes, all_tables: Mapping[str, tuple[int, st
     """Every chain's head as its events and ``all_tables`` (the tally of every seal) say now: a key
     rotation and the upgrade from one chain. The whole tally goes to ``main``, the others' to nothing."""
     last: dict[str, tuple[int, str, int]] = {}
-    for row in connection.execute(select(_EVENTS.c.id, _EVENTS.c.hash, _EVENTS.c.chain).order_by(_EVENTS.c.id)):
+    opened: dict[str, str] = {}
+    for row in connection.execute(select(_EVENTS.c.id, _EVENTS.c.hash, _EVENTS.c.chain, _EVENTS.c.action,
+                                         _EVENTS.c.subject).order_by(_EVENTS.c.id)):
         n = last.get(row.chain, (0, "", 0))[2]
         last[row.chain] = (row.id, row.hash, n + 1)
+        if row.action == OPEN_ACTION and row.chain == MAIN_CHAIN:
+            opened[row.subject] = row.hash
     names = set(last) | set(connection.execute(select(_CHAINS.c.name)).scalars())
     for name in sorted(names | {MAIN_CHAIN}):
-        last_id, last_hash, events = last.get(name, (None, GENESIS_HASH, 0))
+        # a chain opened without events yet links to its opening event (its digest is new after a re-key)
+        last_id, last_hash, events = last.get(name, (None, genesis_of(name, opened) or GENESIS_HASH, 0))
         text_tables = tables_text(normal(dict(all_tables)) if name == MAIN_CHAIN else {})
         values = {"last_event_id": last_id, "last_hash": last_hash, "events": events, "tables": text_tables,
                   "digest": head_digest(key, name, last_id, last_hash, events, text_tables)}

@@ -160,3 +160,26 @@ def test_rotation_chains_the_trail_under_the_new_key_and_the_old_key_no_longer_v
     monkeypatch.setenv(AUDIT_KEY_ENV, KEY_A)
     assert main(["audit", "verify", "--db", url]) == 1
     assert key_fingerprint(KEY_B.encode()) in capsys.readouterr().out
+
+
+def test_rotation_keeps_an_account_chain_opened_without_events_usable(tmp_path, monkeypatch):
+    # a new account's chain is opened with it (write_path.open_chain); a rotation chains main again, so the
+    # empty chain's head must follow its opening event's new digest, or the account's first event breaks it
+    from judging.store.audit_log import record_event
+    from judging.store.people import create_user, resolve_actor
+
+    url = f"sqlite:///{tmp_path / 'judging.db'}"
+    monkeypatch.setenv(AUDIT_KEY_ENV, KEY_A)
+    engine = open_database(url)
+    with write_session(engine) as s:
+        judge = create_user(s, username="j1", display_name="张三", actor=SYSTEM).id
+    engine.dispose()
+    (tmp_path / "old-key").write_text(KEY_A)
+    monkeypatch.setenv(AUDIT_KEY_ENV, KEY_B)
+    assert main(["audit", "rekey", "--old-key-file", str(tmp_path / "old-key"), "--db", url]) == 0
+
+    engine = open_database(url)
+    with write_session(engine) as s:
+        record_event(s, actor=resolve_actor(s, user_id=judge), action="sheet.test", subject="first of j1")
+    engine.dispose()
+    assert main(["audit", "verify", "--db", url]) == 0

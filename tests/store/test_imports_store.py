@@ -137,9 +137,14 @@ def test_import_is_audited(engine, edition):
         import_judges(s, data=JUDGES, edition_id=edition["edition"], actor=SYSTEM)
 
     with read_session(engine) as s:
-        actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
+        events = s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
         assert verify_audit_chain(s, actor=SYSTEM) == []
+    actions = [e.action for e in events if e.action != "audit.chain_opened"]
     assert actions[-5:] == ["entries.import", "user.create", "user.create", "user.create", "conflicts.auto"]
+    # each new account's chain is opened with it, so that its first save waits for no other
+    created = [e.subject for e in events if e.action == "user.create"][-3:]
+    opened = [e.subject for e in events if e.action == "audit.chain_opened"][-3:]
+    assert opened == [f"user:{subject.split(':')[1]}" for subject in created]
 
 
 # --- scores ------------------------------------------------------------------------------------

@@ -487,3 +487,31 @@ def test_sqlite_commits_without_waiting_for_the_disk_unless_told_to(tmp_path, mo
 
     assert modes == [1, 2]  # NORMAL, FULL
     assert "JUDGING_SQLITE_SYNCHRONOUS" in refused.value.problems[0].render("en")
+
+
+def test_an_accounts_chain_is_opened_with_it_so_its_first_save_leaves_main_alone(engine):
+    # opened at the first save, every judge starting at once queued on main's lock (seconds each under load)
+    from judging.core.permissions import Role
+    from judging.store.people import create_user
+
+    contest = build_contest(engine, judges=2, entries_per_judge=1)  # judges made by the system (main's chain)
+    with write_session(engine) as s:
+        organiser = create_user(s, username="org1", display_name="组织者", role=Role.ORGANISER, actor=SYSTEM)
+    with write_session(engine) as s:  # an organiser's transaction extends their own chain: main is locked beside it
+        by_organiser = create_user(s, username="j_new", display_name="新评委",
+                                   actor=resolve_actor(s, user_id=organiser.id)).id
+
+    def main_events() -> int:
+        with read_session(engine) as s:
+            return len(s.exec(select(AuditEvent.id).where(AuditEvent.chain == MAIN_CHAIN)).all())
+
+    before = main_events()
+    judge = contest["judges"][0]
+    with write_session(engine) as s:
+        save_score(s, round_id=contest["round_id"], judge_id=judge, entry_id=contest["pairs"][0][1],
+                   criterion=contest["criteria"][0], value=50.0, actor=resolve_actor(s, user_id=judge))
+    with write_session(engine) as s:
+        record_event(s, actor=resolve_actor(s, user_id=by_organiser), action="sheet.test", subject="first")
+
+    assert main_events() == before
+    assert _problems(engine) == []
