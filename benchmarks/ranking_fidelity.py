@@ -296,18 +296,58 @@ def _tier_errors(table: pd.DataFrame, truth: pd.Series) -> int:
     return int((true_tiers(table, truth, keys) != assigned).sum())
 
 
-def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.2, extra: int = 3) -> None:
+def _p_assigned(table: pd.DataFrame) -> np.ndarray:
+    """Each entry's probability of the tier the list gives it (no award counted as a tier)."""
+    keys = [c[7:] for c in table.columns if c.startswith("p_tier_")][:-1]
+    assigned = table["tier"].map({k: i for i, k in enumerate(keys)}).fillna(len(keys)).astype(int).to_numpy()
+    return table[[f"p_tier_{k}" for k in [*keys, "none"]]].to_numpy()[np.arange(len(table)), assigned]
+
+
+def _in_waves(sim, rubric, seed: int, *, budget: float, waves: int) -> tuple[int, float]:
+    """Tier errors after ``waves`` waves of one more judge each for the entries least sure of their tier
+    then (ranked again after every wave, as the organiser sees it once the new sheets are in), until
+    ``budget`` × the sheets are added; and the sheets added (share)."""
+    from judging.core.extra_judges import propose_extra_judges
+    from judging.core.ranking import rank
+
+    truth = sim.truth.set_index("entry_id")["true_quality"]
+    entries = dict(zip(sim.truth["entry_id"], sim.truth["track"], strict=True))
+    judges = {j: () for j in sim.judges["judge_id"]}
+    scores, rng = sim.scores, np.random.default_rng(seed)
+    n_sheets = len(scores[["judge_id", "entry_id"]].drop_duplicates())
+    left = int(round(budget * n_sheets))
+    spent = 0
+    table = rank(scores, rubric, seed=seed).table
+    for wave in range(waves):
+        n = left // (waves - wave)
+        sheets = scores[["judge_id", "entry_id"]].drop_duplicates()
+        picked = table["entry_id"].to_numpy()[np.argsort(_p_assigned(table), kind="stable")[:n]]
+        added = propose_extra_judges(pairs=list(zip(sheets["judge_id"], sheets["entry_id"], strict=True)),
+                                     listed=list(picked), entries=entries, judges=judges, extra=1,
+                                     seed=seed + wave, expertise_weight=0.0)
+        scores = pd.concat([scores, _more_sheets(sim, added, rng)], ignore_index=True)
+        left, spent = left - len(added), spent + len(added)
+        table = rank(scores, rubric, seed=seed).table
+    return _tier_errors(table, truth), spent / n_sheets
+
+
+def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.2, extra: int = 3,
+                     budget: float = 0.15, waves: int = 5) -> None:
     """Tier errors after ``extra`` more judges for the ``share`` most uncertain entries (lowest probability
-    of their assigned tier), for the must-discuss list, and for the same number of entries at random."""
+    of their assigned tier), for the must-discuss list, and for the same number of entries at random;
+    and after ``waves`` waves of one judge each, ranked again between waves, within ``budget`` × the sheets."""
     from judging.core.extra_judges import propose_extra_judges
     from judging.core.ranking import rank
     from judging.core.rubric import load_rubric
 
     rubric = load_rubric("rubrics/innovation_contest.toml")
     print(f"\nExtra judges: {extra} more for the {share:.0%} most uncertain entries, for the must-discuss list, "
-          f"or for as many random entries; {replications} paired replications (seeds 2000+)")
+          f"or for as many random entries; or {waves} waves of one more judge for the entries least sure of their "
+          f"tier, ranked again between waves, within +{budget:.0%} sheets; {replications} paired replications "
+          f"(seeds 2000+)")
     print(f"{'regime':>11} {'errors before':>13} {'uncertain':>10} {'± se':>5} {'listed':>8} {'± se':>5} "
-          f"{'random':>8} {'± se':>5} {'sheets +':>9} {'list sheets +':>13}")
+          f"{'random':>8} {'± se':>5} {'sheets +':>9} {'list sheets +':>13} {'waves':>7} {'± se':>5} "
+          f"{'change':>7} {'sheets +':>9}")
     for regime in regimes:
         rows = []
         for seed in range(replications):
@@ -318,9 +358,7 @@ def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.
             pairs = list(zip(sheets["judge_id"], sheets["entry_id"], strict=True))
             entries = dict(zip(sim.truth["entry_id"], sim.truth["track"], strict=True))
             judges = {j: () for j in sim.judges["judge_id"]}
-            keys = [c[7:] for c in table.columns if c.startswith("p_tier_")][:-1]
-            assigned = table["tier"].map({k: i for i, k in enumerate(keys)}).fillna(len(keys)).astype(int).to_numpy()
-            p_assigned = table[[f"p_tier_{k}" for k in [*keys, "none"]]].to_numpy()[np.arange(len(table)), assigned]
+            p_assigned = _p_assigned(table)
             n_pick = int(round(share * len(table)))
             uncertain = table["entry_id"].to_numpy()[np.argsort(p_assigned, kind="stable")[:n_pick]]
             listed = table.loc[table["discuss"] != "", "entry_id"].to_numpy()
@@ -332,14 +370,17 @@ def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.
                                              extra=extra, seed=seed, expertise_weight=0.0)
                 more = pd.concat([sim.scores, _more_sheets(sim, added, rng)], ignore_index=True)
                 row.append(_tier_errors(rank(more, rubric, seed=seed).table, truth))
-            row += [extra * n_pick / len(pairs), extra * len(listed) / len(pairs)]
+            row += [extra * n_pick / len(pairs), extra * len(listed) / len(pairs),
+                    *_in_waves(sim, rubric, seed, budget=budget, waves=waves)]
             rows.append(row)
         r = np.array(rows, dtype=float)
 
-        se = {c: np.std(r[:, c] - r[:, 0], ddof=1) / np.sqrt(len(r)) for c in (1, 2, 3)}
+        se = {c: np.std(r[:, c] - r[:, 0], ddof=1) / np.sqrt(len(r)) for c in (1, 2, 3, 6)}
+        change = (r[:, 6] - r[:, 0]) / r[:, 0]
         print(f"{regime:>11} {r[:, 0].mean():13.1f} {r[:, 1].mean():10.1f} {se[1]:5.1f} {r[:, 2].mean():8.1f} "
-              f"{se[2]:5.1f} {r[:, 3].mean():8.1f} {se[3]:5.1f} {r[:, 4].mean():9.1%} {r[:, 5].mean():13.1%}")
-    print("  (tier errors per contest; ± se of the paired change from before)")
+              f"{se[2]:5.1f} {r[:, 3].mean():8.1f} {se[3]:5.1f} {r[:, 4].mean():9.1%} {r[:, 5].mean():13.1%} "
+              f"{r[:, 6].mean():7.1f} {se[6]:5.1f} {change.mean():+7.1%} {r[:, 7].mean():9.1%}")
+    print("  (tier errors per contest; ± se of the paired change from before; change: the waves' mean relative change)")
 
 
 def run_favouritism(regimes: list[str], replications: int, *, bonus: float = 8.0, favoured: int = 4) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from judging.core.extra_judges import DEFAULT_EXTRA_JUDGES
+from judging.core.extra_judges import DEFAULT_EXTRA_JUDGES, DEFAULT_WAVE_SHARE, least_sure_first
 from judging.core.permissions import Actor
 from judging.errors import JudgingError
 from judging.store.assignment import add_extra_seats, propose_extra_seats
@@ -20,21 +20,36 @@ def proposal_key(round_id: int, track: str) -> str:
     return f"extra_proposal_{round_id}_{track}"
 
 
-def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: int) -> None:
-    """``listed``: the track's must-discuss entries, most urgent first. The proposal waits in the tab's
+LISTED, WAVE = "listed", "wave"
+
+
+def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: int, table=None) -> None:
+    """``listed``: the track's must-discuss entries, most urgent first; ``table``: the track's ranked rows,
+    for a wave of one judge each for the entries least sure of their tier. The proposal waits in the tab's
     session until the organiser confirms it; confirming writes it through the assignment store."""
     st.markdown(f"**{tr('extra.heading')}**")
     st.caption(tr("extra.caption"))
-    if not listed:
-        st.info(tr("extra.none_listed"))
+    modes = [LISTED] + ([WAVE] if table is not None else [])
+    mode = st.radio(tr("extra.for"), modes, format_func=lambda m: tr(f"extra.for.{m}"), horizontal=True,
+                    key=f"extra_mode_{round_id}_{track}") if len(modes) > 1 else LISTED
+    if mode == WAVE:
+        st.caption(tr("extra.wave_caption"))
+        share = float(st.number_input(tr("extra.share"), min_value=1, max_value=100,
+                                      value=round(100 * DEFAULT_WAVE_SHARE), key=f"extra_share_{round_id}_{track}"))
+        entries = least_sure_first(table, share / 100)
+    else:
+        entries = listed
+    if not entries:
+        st.info(tr("extra.none_listed" if mode == LISTED else "extra.none_ranked"))
         return
     key = proposal_key(round_id, track)
-    extra = int(st.number_input(tr("extra.k"), min_value=1, max_value=MAX_EXTRA, value=DEFAULT_EXTRA_JUDGES,
-                                key=f"extra_k_{round_id}_{track}"))
+    extra = int(st.number_input(tr("extra.k"), min_value=1, max_value=MAX_EXTRA,
+                                value=1 if mode == WAVE else DEFAULT_EXTRA_JUDGES,
+                                key=f"extra_k_{mode}_{round_id}_{track}"))
     if st.button(tr("extra.propose"), key=f"extra_propose_{round_id}_{track}"):
         try:
             with read_session(engine()) as s:
-                st.session_state[key] = propose_extra_seats(s, round_id=round_id, entry_codes=listed, extra=extra,
+                st.session_state[key] = propose_extra_seats(s, round_id=round_id, entry_codes=entries, extra=extra,
                                                             seed=seed, actor=actor)
         except JudgingError as exc:
             st.session_state.pop(key, None)

@@ -270,7 +270,7 @@ def _must_discuss(rnd, in_track: pd.DataFrame, settings: BundleSettings, user: A
             width="stretch")
     if user.role == Role.ORGANISER and not published:
         extra_judges.render(round_id=rnd.id, track=track, listed=most_uncertain_first(in_track), actor=user,
-                            seed=settings.seed)
+                            seed=settings.seed, table=in_track)
 
 
 def _gaps(rnd, actor: Actor, flagged: int) -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from judging.core.assignment import AssignmentError, assign_judges
-from judging.core.extra_judges import most_uncertain_first, propose_extra_judges
+from judging.core.extra_judges import least_sure_first, most_uncertain_first, propose_extra_judges
 
 ENTRIES = {f"E{i:02d}": "life" if i % 2 else "public" for i in range(20)}
 JUDGES = {f"J{j:02d}": ("life",) if j % 3 else ("public",) for j in range(10)}
@@ -66,3 +66,27 @@ def test_listed_entries_come_lowest_probability_of_their_tier_first():
                           "p_tier_none": [0.05, 0.40, 0.10, 0.00]})
 
     assert most_uncertain_first(table) == ["B", "A", "D"]  # B: P(no award) .40, A: P(first) .45; C not listed
+
+
+def test_a_wave_takes_the_share_of_entries_least_sure_of_their_tier_listed_or_not():
+    table = pd.DataFrame({"entry_id": ["A", "B", "C", "D", "E"], "tier": ["first", None, "second", "first", None],
+                          "discuss": ["coin_flip", "", "", "", ""],
+                          "p_tier_first": [0.45, 0.30, 0.10, 0.90, None], "p_tier_second": [0.50, 0.30, 0.80, 0.10, None],
+                          "p_tier_none": [0.05, 0.40, 0.10, 0.00, None]})  # E: vetoed, no probabilities
+
+    assert least_sure_first(table, 0.5) == ["B", "A"]  # P(assigned) B .40, A .45, C .80, D .90; E left out
+    assert least_sure_first(table, 0.01) == ["B"]  # at least one
+    assert least_sure_first(table, 1.0) == ["B", "A", "C", "D"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=st.lists(st.floats(0, 1), min_size=1, max_size=40), share=st.floats(0.01, 1))
+def test_a_wave_is_sorted_by_the_probability_of_the_assigned_tier_and_sized_by_the_share(p, share):
+    table = pd.DataFrame({"entry_id": [f"E{i}" for i in range(len(p))], "tier": ["first"] * len(p),
+                          "discuss": [""] * len(p), "p_tier_first": p, "p_tier_none": [1 - x for x in p]})
+
+    wave = least_sure_first(table, share)
+
+    chosen = [p[int(e[1:])] for e in wave]
+    assert len(wave) == max(1, round(share * len(p))) and chosen == sorted(chosen)
+    assert max(chosen) <= min([x for i, x in enumerate(p) if f"E{i}" not in wave], default=1.0)

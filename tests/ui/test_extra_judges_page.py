@@ -85,3 +85,20 @@ def test_the_auditor_sees_the_list_but_cannot_add_judges(contest):
 
 def test_the_proposal_key_is_per_round_and_track():
     assert proposal_key(3, "life") != proposal_key(3, "public") != proposal_key(4, "life")
+
+
+def test_a_wave_gives_one_judge_each_to_the_share_of_entries_least_sure_of_their_tier(contest):
+    _with_free_judges(contest)
+    at = _results(contest).run()
+    at.radio(key=next(r.key for r in at.radio if r.key.startswith("extra_mode_"))).set_value("wave").run()
+
+    assert next(n for n in at.number_input if n.key.startswith("extra_k_")).value == 1  # one judge a wave
+    _button(at, PROPOSE).click().run()  # 15% of the life track's two entries: the one least sure of its tier
+    one = at.session_state[proposal_key(contest["ids"]["round"], "life")]
+    at.number_input(key=next(n.key for n in at.number_input if n.key.startswith("extra_share_"))).set_value(100).run()
+    _button(at, PROPOSE).click().run()
+    both = at.session_state[proposal_key(contest["ids"]["round"], "life")]
+
+    assert not at.exception
+    assert len(one) == 1 and {e for _, e in one} < {"L-001", "L-002"} and {j for j, _ in one} <= {"j3", "j4"}
+    assert sorted(e for _, e in both) == ["L-001", "L-002"]  # one judge each
