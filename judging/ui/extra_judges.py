@@ -21,6 +21,7 @@ def proposal_key(round_id: int, track: str) -> str:
 
 
 LISTED, WAVE = "listed", "wave"
+MODE_LABELS = {LISTED: "extra.for.listed", WAVE: "extra.for.wave"}
 
 
 def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: int, table=None) -> None:
@@ -30,7 +31,7 @@ def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: 
     st.markdown(f"**{tr('extra.heading')}**")
     st.caption(tr("extra.caption"))
     modes = [LISTED] + ([WAVE] if table is not None else [])
-    mode = st.radio(tr("extra.for"), modes, format_func=lambda m: tr(f"extra.for.{m}"), horizontal=True,
+    mode = st.radio(tr("extra.for"), modes, format_func=lambda m: tr(MODE_LABELS[m]), horizontal=True,
                     key=f"extra_mode_{round_id}_{track}") if len(modes) > 1 else LISTED
     if mode == WAVE:
         st.caption(tr("extra.wave_caption"))
