@@ -118,10 +118,14 @@ def sheet_facts(
 
 
 def _sheet_for_write(session: Session, *, round_id: int, judge_id: int, entry_id: int,
-                     enforce_assignment: bool = True, make: bool = True) -> tuple[Round, SheetFacts, ScoreSheet | None]:
-    """``sheet_facts`` with the judge's sheet row locked until the transaction ends (made first when
-    missing and ``make``; else None when missing): the facts are read under the lock, so a submit that
-    committed while this write waited is seen.
+                     rules: Callable[[Round, SheetFacts], None], enforce_assignment: bool = True,
+                     make: bool = True) -> tuple[Round, ScoreSheet | None]:
+    """The round and the judge's sheet row locked until the transaction ends (made first when missing
+    and ``make``; else None when missing), once ``rules(round, facts)`` passes: it refuses what the
+    write may not do, with the sheet row as read under the lock (a submit that committed while this
+    write waited is seen; PostgreSQL reads the round, assignment and conflict as the statement
+    began, as before the lock), and before a missing row is made (an entry that does not exist is refused,
+    not a foreign-key failure).
 
     Every write to a sheet takes this lock before it reads the rows it changes, so that writes to one
     sheet happen one after the other: two first saves at the same instant (two tabs, two criteria) make
@@ -134,10 +138,18 @@ def _sheet_for_write(session: Session, *, round_id: int, judge_id: int, entry_id
     row = session.exec(_facts_statement(enforce_assignment=enforce_assignment, locking=True),
                        params=params).first()
     if row is not None:
-        return _facts_of(row)
+        rnd, facts, sheet = _facts_of(row)
+        rules(rnd, facts)
+        return rnd, sheet
     rnd, facts, _ = sheet_facts(session, enforce_assignment=enforce_assignment, **params)  # no round: NotFound
+    rules(rnd, facts)
     sheet = _lock_sheet(session, **params) if make else _locked_sheet(session, **params)
-    return rnd, replace(facts, submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED), sheet
+    rules(rnd, replace(facts, submitted=sheet is not None and sheet.status == SheetStatus.SUBMITTED))
+    return rnd, sheet
+
+
+def _may_score(_rnd: Round, facts: SheetFacts) -> None:
+    check_may_score(facts)
 
 
 def check_judge_may_score(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> Round:
@@ -176,8 +188,7 @@ def _locked_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: i
 
 def _lock_judge_sheet(session: Session, *, round_id: int, judge_id: int, entry_id: int) -> tuple[Round, ScoreSheet]:
     """The judge's sheet locked (made when missing, ``_sheet_for_write``), once ``check_may_score`` passes for it."""
-    rnd, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id)
-    check_may_score(facts)
+    rnd, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=_may_score)
     assert sheet is not None  # made when missing
     return rnd, sheet
 
@@ -186,10 +197,8 @@ def _lock_existing_judge_sheet(session: Session, *, round_id: int, judge_id: int
                               entry_id: int) -> tuple[Round, ScoreSheet | None]:
     """Like ``_lock_judge_sheet`` for a write that removes something: no sheet row is made (None: there
     is nothing to remove)."""
-    rnd, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
-                                         make=False)
-    check_may_score(facts)
-    return rnd, sheet
+    return _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=_may_score,
+                            make=False)
 
 
 def _touch(session: Session, sheet: ScoreSheet) -> ScoreSheet:
@@ -261,12 +270,14 @@ def save_score(
     of a round freezes its rubric. ``enforce_assignment=False`` (paper sheets typed in) skips the assignment and round checks and so needs the right to import scores, which no
     judge has.
     """
-    rnd, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
-                                         enforce_assignment=enforce_assignment)
+    def rules(rnd: Round, facts: SheetFacts) -> None:
+        check_score(rubric=round_rubric(rnd), criterion=criterion, value=value)
+        if enforce_assignment:
+            check_may_score(facts)
+
+    rnd, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=rules,
+                                  enforce_assignment=enforce_assignment)
     rubric = round_rubric(rnd)
-    check_score(rubric=rubric, criterion=criterion, value=value)
-    if enforce_assignment:
-        check_may_score(facts)
     assert sheet is not None  # made when missing
     score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                            criterion=criterion)
@@ -309,10 +320,9 @@ def save_comment(
 ) -> Comment:
     """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty); like ``save_score``,
     ``enforce_assignment=False`` needs the right to import scores."""
-    _, facts, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
-                                       enforce_assignment=enforce_assignment)  # a round that does not exist: refused
-    if enforce_assignment:
-        check_may_score(facts)
+    rules = _may_score if enforce_assignment else lambda _rnd, _facts: None
+    _, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=rules,
+                                enforce_assignment=enforce_assignment)  # a round that does not exist: refused
     assert sheet is not None  # made when missing
     comment = _row_for_write(session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                              criterion=criterion)

@@ -315,3 +315,15 @@ def test_the_sheets_saved_time_is_its_newest_change(engine, contest):
     times.append(saved_at())
 
     assert None not in times and times == sorted(times) and len(set(times)) == 4
+
+
+def test_a_save_for_an_entry_that_does_not_exist_is_refused_and_recorded_not_a_database_failure(engine, contest):
+    # the sheet's first save makes its row: the rules come first, or the row's foreign key fails instead
+    missing = {**_where(contest), "entry_id": max(contest["entries"]) + 1000}
+    for write in (lambda s: save_score(s, criterion="core_technology", value=80.0, actor=as_user(s, "j1"), **missing),
+                  lambda s: save_comment(s, criterion="", text_value="好", actor=as_user(s, "j1"), **missing),
+                  lambda s: submit_sheet(s, actor=as_user(s, "j1"), **missing)):
+        with pytest.raises(PermissionDenied), write_session(engine) as s:
+            write(s)
+
+    assert _actions(engine).count("permission.refused") == 3
