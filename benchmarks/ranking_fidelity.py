@@ -296,18 +296,11 @@ def _tier_errors(table: pd.DataFrame, truth: pd.Series) -> int:
     return int((true_tiers(table, truth, keys) != assigned).sum())
 
 
-def _p_assigned(table: pd.DataFrame) -> np.ndarray:
-    """Each entry's probability of the tier the list gives it (no award counted as a tier)."""
-    keys = [c[7:] for c in table.columns if c.startswith("p_tier_")][:-1]
-    assigned = table["tier"].map({k: i for i, k in enumerate(keys)}).fillna(len(keys)).astype(int).to_numpy()
-    return table[[f"p_tier_{k}" for k in [*keys, "none"]]].to_numpy()[np.arange(len(table)), assigned]
-
-
 def _in_waves(sim, rubric, seed: int, *, budget: float, waves: int) -> tuple[int, float]:
     """Tier errors after ``waves`` waves of one more judge each for the entries least sure of their tier
     then (ranked again after every wave, as the organiser sees it once the new sheets are in), until
     ``budget`` × the sheets are added; and the sheets added (share)."""
-    from judging.core.extra_judges import propose_extra_judges
+    from judging.core.extra_judges import p_assigned, propose_extra_judges
     from judging.core.ranking import rank
 
     truth = sim.truth.set_index("entry_id")["true_quality"]
@@ -321,7 +314,7 @@ def _in_waves(sim, rubric, seed: int, *, budget: float, waves: int) -> tuple[int
     for wave in range(waves):
         n = left // (waves - wave)
         sheets = scores[["judge_id", "entry_id"]].drop_duplicates()
-        picked = table["entry_id"].to_numpy()[np.argsort(_p_assigned(table), kind="stable")[:n]]
+        picked = table["entry_id"].to_numpy()[np.argsort(p_assigned(table), kind="stable")[:n]]
         added = propose_extra_judges(pairs=list(zip(sheets["judge_id"], sheets["entry_id"], strict=True)),
                                      listed=list(picked), entries=entries, judges=judges, extra=1,
                                      seed=seed + wave, expertise_weight=0.0)
@@ -336,7 +329,7 @@ def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.
     """Tier errors after ``extra`` more judges for the ``share`` most uncertain entries (lowest probability
     of their assigned tier), for the must-discuss list, and for the same number of entries at random;
     and after ``waves`` waves of one judge each, ranked again between waves, within ``budget`` × the sheets."""
-    from judging.core.extra_judges import propose_extra_judges
+    from judging.core.extra_judges import p_assigned, propose_extra_judges
     from judging.core.ranking import rank
     from judging.core.rubric import load_rubric
 
@@ -358,9 +351,8 @@ def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.
             pairs = list(zip(sheets["judge_id"], sheets["entry_id"], strict=True))
             entries = dict(zip(sim.truth["entry_id"], sim.truth["track"], strict=True))
             judges = {j: () for j in sim.judges["judge_id"]}
-            p_assigned = _p_assigned(table)
             n_pick = int(round(share * len(table)))
-            uncertain = table["entry_id"].to_numpy()[np.argsort(p_assigned, kind="stable")[:n_pick]]
+            uncertain = table["entry_id"].to_numpy()[np.argsort(p_assigned(table), kind="stable")[:n_pick]]
             listed = table.loc[table["discuss"] != "", "entry_id"].to_numpy()
             rng = np.random.default_rng(seed)
             chosen = rng.choice(table["entry_id"].to_numpy(), size=n_pick, replace=False)

@@ -77,7 +77,7 @@ def propose_extra_judges(
     return added
 
 
-def _p_assigned(table) -> list[float]:
+def p_assigned(table) -> list[float]:
     """Each row's probability of the tier the list gives it (``p_tier_none`` for no award; 0 without columns)."""
     columns = {c[len("p_tier_"):] for c in table.columns if c.startswith("p_tier_")}
     if not columns:
@@ -86,13 +86,16 @@ def _p_assigned(table) -> list[float]:
             for tier, (_, row) in zip(table["tier"].fillna("").astype(str), table.iterrows(), strict=True)]
 
 
+def _least_sure_order(rows) -> list:
+    """The rows' entry ids, lowest probability of their assigned tier first (ties in table order)."""
+    p = p_assigned(rows)
+    return [rows["entry_id"].iloc[i] for i in sorted(range(len(rows)), key=lambda i: (p[i], i))]
+
+
 def most_uncertain_first(table) -> list:
     """The must-discuss entries of a ranked table (``discuss`` not empty), lowest probability of their
     assigned tier first: the order in which ``propose_extra_judges`` hands out seats."""
-    listed = table[table["discuss"].fillna("") != ""]
-    p_assigned = _p_assigned(listed)
-    order = sorted(range(len(listed)), key=lambda i: (p_assigned[i], i))
-    return [listed["entry_id"].iloc[i] for i in order]
+    return _least_sure_order(table[table["discuss"].fillna("") != ""])
 
 
 DEFAULT_WAVE_SHARE = 0.15  # of a track's entries per wave: five waves of one judge ≈ +15% sheets at 5 per entry
@@ -107,10 +110,8 @@ def least_sure_first(table, share: float = DEFAULT_WAVE_SHARE) -> list:
     errors by 17.5–20%, where three more judges at once for the 20% most uncertain entries cut 11–15%
     for +12%. Entries without tier probabilities (vetoed, below the minimum, unscored) are left out.
     """
-    with_p = table.dropna(subset=[c for c in table.columns if c.startswith("p_tier_")], how="all")
-    if with_p.empty or not any(c.startswith("p_tier_") for c in table.columns):
+    columns = [c for c in table.columns if c.startswith("p_tier_")]
+    if not columns:
         return []
-    p_assigned = _p_assigned(with_p)
-    order = sorted(range(len(with_p)), key=lambda i: (p_assigned[i], i))
-    n = max(1, round(share * len(with_p)))
-    return [with_p["entry_id"].iloc[i] for i in order[:n]]
+    with_p = table.dropna(subset=columns, how="all")
+    return _least_sure_order(with_p)[:max(1, round(share * len(with_p)))] if len(with_p) else []

@@ -275,10 +275,9 @@ def save_score(
         if enforce_assignment:
             check_may_score(facts)
 
-    rnd, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=rules,
-                                  enforce_assignment=enforce_assignment)
+    rnd, _ = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=rules,
+                              enforce_assignment=enforce_assignment)  # locked, made when missing
     rubric = round_rubric(rnd)
-    assert sheet is not None  # made when missing
     score = _row_for_write(session, Score, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                            criterion=criterion)
     _refuse_if_stale(score, expected_version=expected_version, expected_value=expected_value,
@@ -321,9 +320,8 @@ def save_comment(
     """Store a comment (for a criterion, or the whole sheet when ``criterion`` is empty); like ``save_score``,
     ``enforce_assignment=False`` needs the right to import scores."""
     rules = _may_score if enforce_assignment else lambda _rnd, _facts: None
-    _, sheet = _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=rules,
-                                enforce_assignment=enforce_assignment)  # a round that does not exist: refused
-    assert sheet is not None  # made when missing
+    _sheet_for_write(session, round_id=round_id, judge_id=judge_id, entry_id=entry_id, rules=rules,
+                     enforce_assignment=enforce_assignment)  # locked, made when missing; no round: refused
     comment = _row_for_write(session, Comment, round_id=round_id, judge_id=judge_id, entry_id=entry_id,
                              criterion=criterion)
     _refuse_if_stale(comment, expected_version=expected_version, expected_value=expected_value,
