@@ -62,6 +62,11 @@ function tabId() {
   return id;
 }
 
+function judgeIsInAField() {
+  const now = document.activeElement;
+  return !!now && now !== document.body && now !== document.documentElement;
+}
+
 function keepTypeable() {
   // While the server is gone Streamlit opens its connection dialog (hidden by the page's frame, which
   // shows our own message instead), and the dialog makes the rest of the page inert: the judge could no
@@ -161,6 +166,9 @@ class Sheet {
   }
 
   destroy() {
+    // What the judge typed and has not left yet (the pause before it is sent has not passed) goes into
+    // the outbox, which outlives this element: the next instance, or the next sheet opened, sends it.
+    for (const f of this.fields.values()) if (!this.leaving) this.commit(f, false);
     this.pageStyle.remove();
     this.guard.disconnect();
     clearInterval(this.tick);
@@ -297,8 +305,8 @@ class Sheet {
 
   // --- the judge's edits -----------------------------------------------------------------------
 
-  commit(f) {
-    if (this.data.locked || f.state === "conflict") return;
+  commit(f, send = true) {
+    if (!this.data || this.data.locked || f.state === "conflict") return;
     const value = f.read();
     const ob = this.outbox;
     const queued = ob.forField(this.data.round, this.data.entry, f.name);
@@ -319,6 +327,7 @@ class Sheet {
     }
     f.state = "saving"; f.message = null;
     ob.save();
+    if (!send) return;
     this.render();
     this.flush(true);
   }
@@ -692,12 +701,19 @@ class Sheet {
   }
 
   toTop() {
+    // Streamlit swapping the component's element shows the same sheet again, in a new instance while
+    // the old one is still there: the judge is somewhere in it, so the page is neither scrolled nor
+    // given a caret.
+    for (const other of controllers.values()) if (other !== this && other.sheetKey === this.sheetKey) return;
     const main = document.querySelector("[data-testid='stMain']") || document.querySelector("section.main");
     if (main) main.scrollTo(0, 0);
     window.scrollTo(0, 0);
     if (this.data.locked) return;
     const first = this.root.querySelector("input[data-field^='score:']");
-    if (first) setTimeout(() => first.focus({ preventScroll: true }), 50);
+    // The caret goes into the first score only if the judge has not gone into a field meanwhile: a timer
+    // on a busy laptop runs late, and typing meant for the second score went into the first, over what
+    // was stored there (the first score selects its value on focus).
+    if (first) setTimeout(() => { if (!judgeIsInAField()) first.focus({ preventScroll: true }); }, 50);
   }
 
   isHere(op) { return op.round === this.data.round && op.entry === this.data.entry; }
