@@ -87,13 +87,18 @@ def test_entries_not_taking_part_get_no_award_in_every_draw_and_are_never_listed
 @settings(max_examples=60, deadline=None)
 @given(contest=contests, budget=st.sampled_from([0.0, 0.1, 0.2, 0.5, 1.0]))
 def test_error_budget_list_is_the_smallest_that_leaves_at_most_the_budget_off_per_boundary(contest, budget):
+    """Entries listed for any reason are on the list: at each boundary (in order) the budget adds the
+    likeliest wrong-side entries not on it yet, as few as leave at most the budget off the whole list."""
     draws, groups, tier = contest
     n_tiers = max(int(tier.max()), 1)
     taking_part = np.ones(len(tier), dtype=bool)
     p = tier_probabilities(draws, groups=groups, tier=tier, n_tiers=n_tiers, taking_part=taking_part)
 
-    listed = must_discuss(p, tier=tier, groups=groups, taking_part=taking_part, budget=budget)["error_budget"]
+    reasons = must_discuss(p, tier=tier, groups=groups, taking_part=taking_part, budget=budget)
 
+    other = reasons["coin_flip"] | reasons["gross_risk"]
+    on_list = other | reasons["error_budget"]
+    assert not (reasons["error_budget"] & other).any()  # each entry is listed by the budget only if not otherwise
     cumulative = np.cumsum(p, axis=1)
     needed = np.zeros(len(tier), dtype=bool)
     for k in range(n_tiers):  # each boundary level, pooled over the groups
@@ -109,14 +114,29 @@ def test_error_budget_list_is_the_smallest_that_leaves_at_most_the_budget_off_pe
         if not where:
             continue
         wrong, where = np.array(wrong), np.array(where)
-        assert wrong[~listed[where]].sum() <= allowed + 1e-9  # the bound holds
-        # and no shorter list of this boundary would do: the likeliest m entries are needed
+        assert wrong[~on_list[where]].sum() <= allowed + 1e-9  # the bound holds for the whole list
+        # and no shorter addition at this boundary would do: the likeliest m entries not on the list yet
+        free = ~(other | needed)[where]
+        wrong, where = wrong[free], where[free]
         m = 0
         ordered = np.sort(wrong)[::-1]
         while ordered[m:].sum() > allowed + 1e-12:
             m += 1
         needed[where[np.argsort(-wrong, kind="stable")[:m]]] = True
-    assert listed.tolist() == needed.tolist()
+    assert reasons["error_budget"].tolist() == needed.tolist()
+
+
+def test_an_entry_listed_for_another_reason_is_not_left_off_the_budget():
+    """Two entries around one boundary, each 50% on the wrong side: the coin flip lists both, and then
+    nothing is left off, so the budget lists no one more (before, it counted them as left off)."""
+    p = np.array([[0.5, 0.5], [0.5, 0.5], [0.0, 1.0], [1.0, 0.0]])
+    tier = np.array([0, 1, 1, 0])
+
+    reasons = must_discuss(p, tier=tier, groups=np.zeros(4), taking_part=np.ones(4, dtype=bool), budget=0.0,
+                           coin_flip=0.51)
+
+    assert reasons["coin_flip"].tolist() == [True, True, False, False]
+    assert reasons["error_budget"].tolist() == [False, False, False, False]
 
 
 def test_coin_flips_and_gross_risks_follow_their_thresholds():

@@ -4,13 +4,14 @@ Every draw of the posterior is a plausible contest; allocating the tiers in it t
 does (per track, the same number of entries per tier as the list gives) says how often each entry
 lands in each tier. From these probabilities the must-discuss list takes:
 
-- ``error_budget``: at every tier boundary (the same boundary in every track counted together), the
-  entries most likely to be on the wrong side of it, until the expected number of wrong-side entries
-  left off the list is at most ``budget × quota`` (``quota`` the places above that boundary, summed
-  over the tracks: a boundary decides who is in each track's top places);
 - ``coin_flip``: the entries whose assigned tier has probability below ``COIN_FLIP``;
 - ``gross_risk``: the entries two or more tiers away from their assigned tier with probability at
-  least ``GROSS_RISK``.
+  least ``GROSS_RISK``;
+- ``error_budget``: at every tier boundary in turn (the same boundary in every track counted
+  together), the entries most likely to be on the wrong side of it that are not on the list yet, until
+  the expected number of wrong-side entries left off the list is at most ``budget × quota`` (``quota``
+  the places above that boundary, summed over the tracks: a boundary decides who is in each track's
+  top places). An entry listed for another reason is on the list, not left off it.
 
 A panel reads the list; the probabilities are calibrated on simulated contests
 (``benchmarks/ranking_fidelity.py`` prints predicted and observed tier errors).
@@ -85,7 +86,13 @@ def must_discuss(p: np.ndarray, *, tier: np.ndarray, groups: np.ndarray, taking_
     n, levels = p.shape
     n_tiers = levels - 1
     rows = np.arange(n)
+    assigned = p[rows, tier]
+    distance = np.abs(np.arange(levels)[None, :] - tier[:, None])
+    far = (p * (distance >= 2)).sum(axis=1)
+    coin = (assigned < coin_flip) & taking_part
+    gross = (far >= gross_risk) & taking_part
     cumulative = np.cumsum(p, axis=1)  # P(drawn tier ≤ k)
+    on_list = coin | gross  # an entry already on the list for any reason is not left off it
     listed = np.zeros(n, dtype=bool)
     members = [np.flatnonzero((groups == g) & taking_part) for g in pd.unique(groups)]
     for k in range(n_tiers):
@@ -102,18 +109,14 @@ def must_discuss(p: np.ndarray, *, tier: np.ndarray, groups: np.ndarray, taking_
         if not index_parts:
             continue
         wrong, idx = np.concatenate(wrong_parts), np.concatenate(index_parts)
+        off = ~on_list[idx]
+        wrong, idx = wrong[off], idx[off]
         order = np.argsort(-wrong, kind="stable")
         left_off = np.cumsum(wrong[order][::-1])[::-1]  # expected errors of order[m:], for each m
         m = int(np.argmax(np.append(left_off, 0.0) <= allowed + 1e-12))
         listed[idx[order[:m]]] = True
-    assigned = p[rows, tier]
-    distance = np.abs(np.arange(levels)[None, :] - tier[:, None])
-    far = (p * (distance >= 2)).sum(axis=1)
-    return {
-        "error_budget": listed & taking_part,
-        "coin_flip": (assigned < coin_flip) & taking_part,
-        "gross_risk": (far >= gross_risk) & taking_part,
-    }
+        on_list[idx[order[:m]]] = True
+    return {"error_budget": listed & taking_part, "coin_flip": coin, "gross_risk": gross}
 
 
 def discuss_text(reasons: dict[str, np.ndarray]) -> np.ndarray:
