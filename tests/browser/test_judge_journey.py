@@ -168,6 +168,13 @@ judge.observe(document, { subtree: true, childList: true });
 """
 
 
+FOCUSED_FIELD = """() => {
+  let now = document.activeElement;
+  while (now && now.shadowRoot && now.shadowRoot.activeElement) now = now.shadowRoot.activeElement;
+  return now && now.dataset ? now.dataset.field || null : null;
+}"""
+
+
 def test_the_sheet_never_takes_the_field_a_judge_went_into_as_it_appeared(chromium, served_app):
     """A sheet puts the caret into its first score when it opens. A judge already in another field keeps
     it: what they type goes where they typed it (it went into the first score, over the 77 stored there,
@@ -180,6 +187,8 @@ def test_the_sheet_never_takes_the_field_a_judge_went_into_as_it_appeared(chromi
     settle(page)
     sign_in(page, app["username"], app["password"])
     open_entry(page, app, entry)
+    page.wait_for_timeout(300)
+    assert page.evaluate(FOCUSED_FIELD) == "score:core_technology"  # a sheet opened from the list: the first score
     enter(page, field(page, app, entry, "score_core_technology"), "77")
 
     page.add_init_script(CLICK_AS_IT_APPEARS)
@@ -193,4 +202,5 @@ def test_the_sheet_never_takes_the_field_a_judge_went_into_as_it_appeared(chromi
 
     assert stored(app, entry).score_values == {"core_technology": 77.0, "application_effect": 66.0}
     assert float(field(page, app, entry, "score_core_technology").input_value()) == 77.0
+    assert page.evaluate(FOCUSED_FIELD) == "comment:application_effect"  # the Tab went on from where they typed
     context.close()

@@ -63,8 +63,10 @@ function tabId() {
 }
 
 function judgeIsInAField() {
-  const now = document.activeElement;
-  return !!now && now !== document.body && now !== document.documentElement;
+  // where typing would go now: the focused element, looked for inside shadow roots (the sheet lives in one)
+  let now = document.activeElement;
+  while (now && now.shadowRoot && now.shadowRoot.activeElement) now = now.shadowRoot.activeElement;
+  return !!now && (["INPUT", "TEXTAREA", "SELECT"].includes(now.tagName) || now.isContentEditable);
 }
 
 function keepTypeable() {
