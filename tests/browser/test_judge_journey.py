@@ -204,3 +204,36 @@ def test_the_sheet_never_takes_the_field_a_judge_went_into_as_it_appeared(chromi
     assert float(field(page, app, entry, "score_core_technology").input_value()) == 77.0
     assert page.evaluate(FOCUSED_FIELD) == "comment:application_effect"  # the Tab went on from where they typed
     context.close()
+
+
+def test_a_veto_whose_reason_is_cleared_stays_stored_when_the_judge_leaves_the_sheet(chromium, served_app):
+    """A veto needs its reason: clearing the reason to write a better one, then leaving the sheet, must not
+    withdraw the stored veto (found by review: the sheet going away sent the empty reason, a withdrawal)."""
+    app = served_app
+    entry, other = app["entries"][4], app["entries"][5]
+    context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app["base"])
+    settle(page)
+    sign_in(page, app["username"], app["password"])
+    open_entry(page, app, entry)
+    page.locator(".sheet details.vetoes summary").click()
+    page.locator(".sheet .field.veto input[type=checkbox]").first.check()
+    reason = page.locator(".sheet .field.veto input.reason").first
+    reason.fill("抄袭他人成果")
+    page.wait_for_timeout(1200)  # the pause after which a reason is sent
+    wait_saved(page)
+    raised = stored(app, entry).vetoes
+    assert list(raised.values()) == ["抄袭他人成果"]
+
+    reason.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.get_by_role("link", name="返回列表").first.click()
+    settle(page)
+    open_entry(page, app, other)
+    page.wait_for_timeout(3000)  # the next sheet's ticks send whatever the outbox holds
+    wait_saved(page)
+
+    assert stored(app, entry).vetoes == raised
+    context.close()

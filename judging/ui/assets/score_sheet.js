@@ -15,6 +15,10 @@ const TEXT_PAUSE_MS = 600; // typing pause after which a comment or score is sen
 const SCORE_PAUSE_MS = 900;
 
 const controllers = new Map();
+// The sheet whose element went away last, and when: Streamlit swaps the component's element by taking
+// the old one away and mounting a new one for the same sheet a moment later (a swap, not an opening).
+let lastGone = null;
+const SWAP_MS = 2000;
 // One outbox per judge for the whole page: while Streamlit replaces the sheet's element, an old and a
 // new instance of the component can be alive together; they must share one list of operations.
 const outboxes = new Map();
@@ -168,9 +172,10 @@ class Sheet {
   }
 
   destroy() {
-    // What the judge typed and has not left yet (the pause before it is sent has not passed) goes into
-    // the outbox, which outlives this element: the next instance, or the next sheet opened, sends it.
-    for (const f of this.fields.values()) if (!this.leaving) this.commit(f, false);
+    // What the judge typed and whose pause has not passed yet goes into the outbox, which outlives this
+    // element: the next instance, or the next sheet opened, sends it.
+    if (!this.leaving) this.sendTyped(false);
+    if (this.sheetKey !== null) lastGone = { key: this.sheetKey, at: Date.now() };
     this.pageStyle.remove();
     this.guard.disconnect();
     clearInterval(this.tick);
@@ -308,10 +313,13 @@ class Sheet {
   // --- the judge's edits -----------------------------------------------------------------------
 
   commit(f, send = true) {
-    if (!this.data || this.data.locked || f.state === "conflict") return;
+    // A field commits to the sheet it was built for, and only while it is on the page: a field being
+    // replaced (its blur fires as it goes) has had what was typed into it sent by sendTyped already.
+    if (this.fields.get(f.name) !== f || f.locked || f.state === "conflict") return;
+    if (f.kind === "veto" && f.read() === "") return; // a veto needs its reason: nothing to send yet
     const value = f.read();
     const ob = this.outbox;
-    const queued = ob.forField(this.data.round, this.data.entry, f.name);
+    const queued = ob.forField(f.round, f.entry, f.name);
     const last = queued[queued.length - 1];
     const current = last ? last.value : (f.base ? f.base.value : null);
     if (sameValue(value, current) && f.state !== "refused") return;
@@ -319,11 +327,11 @@ class Sheet {
       last.value = value; // not sent yet: the newest edit replaces it
     } else if (!last && f.state === "refused" && sameValue(value, f.base ? f.base.value : null)) {
       f.state = null; f.message = null; // back to what is stored: nothing to send
-      this.render();
+      if (send) this.render();
       return;
     } else {
       ob.ops.push({
-        id: uid(), round: this.data.round, entry: this.data.entry, field: f.name, value,
+        id: uid(), round: f.round, entry: f.entry, field: f.name, value,
         base: last ? null : { ...(f.base || { version: 0, value: null }) }, sent: false, at: Date.now(),
       });
     }
@@ -423,6 +431,9 @@ class Sheet {
   // --- building the sheet ----------------------------------------------------------------------
 
   build() {
+    // What was typed into the fields being replaced goes to the sheet they were built for (another entry
+    // when a live final moves the judge on), before they go; update() sends it with its flush.
+    this.sendTyped(false);
     const d = this.data, L = this.L;
     this.fields.clear();
     this.root.replaceChildren();
@@ -602,6 +613,7 @@ class Sheet {
   field(name, input, status, kind) {
     const f = {
       name, input, status, kind, base: null, state: null, at: null, message: null, choice: null,
+      round: this.data.round, entry: this.data.entry, locked: !!this.data.locked,
       read: () => (kind === "score" ? this.readScore(input.value) : input.value),
       show: (value) => {
         input.value = value === null || value === undefined ? "" :
@@ -627,11 +639,19 @@ class Sheet {
   }
 
   later(f, ms) {
-    clearTimeout(this.timers.get(f.name));
-    this.timers.set(f.name, setTimeout(() => {
-      if (f.kind === "veto" && f.read() === "") return;
+    clearTimeout(this.timers.get(f));
+    this.timers.set(f, setTimeout(() => {
+      this.timers.delete(f);
       this.commit(f);
     }, ms));
+  }
+
+  sendTyped(send) {
+    // the fields typed into whose pause has not passed: committed now (into the outbox; sent if ``send``)
+    const typed = [...this.timers.keys()];
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const f of typed) this.commit(f, send);
   }
 
   showBand(f) {
@@ -688,7 +708,8 @@ class Sheet {
   tryNext() {
     const d = this.data;
     for (const f of this.fields.values()) {
-      clearTimeout(this.timers.get(f.name));
+      clearTimeout(this.timers.get(f));
+      this.timers.delete(f);
       if (f.input === (this.parent.activeElement || document.activeElement)) this.commit(f);
     }
     const here = this.outbox.ops.filter((o) => this.isHere(o)).length;
@@ -703,10 +724,11 @@ class Sheet {
   }
 
   toTop() {
-    // Streamlit swapping the component's element shows the same sheet again, in a new instance while
-    // the old one is still there: the judge is somewhere in it, so the page is neither scrolled nor
-    // given a caret.
+    // Streamlit swapping the component's element shows the same sheet again in a new instance (while the
+    // old one is still there, or just after it went): the judge is somewhere in it, so the page is
+    // neither scrolled nor given a caret.
     for (const other of controllers.values()) if (other !== this && other.sheetKey === this.sheetKey) return;
+    if (lastGone && lastGone.key === this.sheetKey && Date.now() - lastGone.at < SWAP_MS) return;
     const main = document.querySelector("[data-testid='stMain']") || document.querySelector("section.main");
     if (main) main.scrollTo(0, 0);
     window.scrollTo(0, 0);
