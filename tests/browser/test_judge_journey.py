@@ -168,6 +168,17 @@ judge.observe(document, { subtree: true, childList: true });
 """
 
 
+def _on_sheet(chromium, app, entry: int):
+    """A new browser context signed in as the judge, with the entry's sheet open."""
+    context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app["base"])
+    settle(page)
+    sign_in(page, app["username"], app["password"])
+    open_entry(page, app, entry)
+    return context, page
+
+
 FOCUSED_FIELD = """() => {
   let now = document.activeElement;
   while (now && now.shadowRoot && now.shadowRoot.activeElement) now = now.shadowRoot.activeElement;
@@ -181,12 +192,7 @@ def test_the_sheet_never_takes_the_field_a_judge_went_into_as_it_appeared(chromi
     when the judge was quicker than the sheet's timer; caught by CI on a reload behind the proxy)."""
     app = served_app
     entry = app["entries"][3]
-    context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN")
-    page = context.new_page()
-    page.goto(app["base"])
-    settle(page)
-    sign_in(page, app["username"], app["password"])
-    open_entry(page, app, entry)
+    context, page = _on_sheet(chromium, app, entry)
     page.wait_for_timeout(300)
     assert page.evaluate(FOCUSED_FIELD) == "score:core_technology"  # a sheet opened from the list: the first score
     enter(page, field(page, app, entry, "score_core_technology"), "77")
@@ -211,12 +217,7 @@ def test_a_veto_whose_reason_is_cleared_stays_stored_when_the_judge_leaves_the_s
     withdraw the stored veto (found by review: the sheet going away sent the empty reason, a withdrawal)."""
     app = served_app
     entry, other = app["entries"][4], app["entries"][5]
-    context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN")
-    page = context.new_page()
-    page.goto(app["base"])
-    settle(page)
-    sign_in(page, app["username"], app["password"])
-    open_entry(page, app, entry)
+    context, page = _on_sheet(chromium, app, entry)
     page.locator(".sheet details.vetoes summary").click()
     page.locator(".sheet .field.veto input[type=checkbox]").first.check()
     reason = page.locator(".sheet .field.veto input.reason").first
