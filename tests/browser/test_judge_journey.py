@@ -238,3 +238,24 @@ def test_a_veto_whose_reason_is_cleared_stays_stored_when_the_judge_leaves_the_s
 
     assert stored(app, entry).vetoes == raised
     context.close()
+
+
+def test_a_comment_typed_just_before_a_reload_is_stored(chromium, served_app):
+    """The sheet sends a comment after a short pause in typing; a reload (or a closed tab) inside that pause
+    keeps it: it goes into the browser's outbox as the page goes, and the reloaded page sends it."""
+    app = served_app
+    entry = app["entries"][6]
+    context, page = _on_sheet(chromium, app, entry)
+    field(page, app, entry, "comment_overall").click()
+    page.keyboard.type("刷新前写下的评语")
+    page.reload()  # at once: inside the pause
+    settle(page)
+    if f"entry={entry}" not in page.url:
+        open_entry(page, app, entry)
+    field(page, app, entry, "comment_overall").wait_for()
+    wait_saved(page)
+    page.wait_for_timeout(1000)
+
+    assert stored(app, entry).comment_texts == {"": "刷新前写下的评语"}
+    assert field(page, app, entry, "comment_overall").input_value() == "刷新前写下的评语"
+    context.close()

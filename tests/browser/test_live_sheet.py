@@ -1,5 +1,6 @@
 """A live final's judge is moved on by the organiser while typing: what was typed for the entry that
-closed is never stored on the entry that opened."""
+closed is never stored on the entry that opened, and the judge's next keys do not land in it either
+(the new sheet does not take the caret: the move was not the judge's doing)."""
 
 from __future__ import annotations
 
@@ -45,10 +46,11 @@ def live(tmp_path_factory):
     engine.dispose()
 
 
-def _comments(live, entry: int) -> dict:
+def _sheet(live, entry: int) -> tuple[dict, dict]:
+    """The judge's scores and comments on the entry, as stored."""
     with read_session(live["engine"]) as s:
-        return load_sheet(s, round_id=live["round_id"], judge_id=live["judge_id"], entry_id=entry,
-                          actor=SYSTEM).comment_texts
+        sheet = load_sheet(s, round_id=live["round_id"], judge_id=live["judge_id"], entry_id=entry, actor=SYSTEM)
+        return sheet.score_values, sheet.comment_texts
 
 
 def test_typing_for_a_closed_entry_never_lands_on_the_next_one(chromium, live):
@@ -60,16 +62,20 @@ def test_typing_for_a_closed_entry_never_lands_on_the_next_one(chromium, live):
     if f"entry={first}" not in page.url:
         page.goto(f"{live['base']}/sheet?round={live['round_id']}&entry={first}")
         settle(page)
-    box = page.locator(f".sheet[data-entry='{first}'] textarea[data-field='comment:']")
-    box.click()
+    page.locator(f".sheet[data-entry='{first}'] textarea[data-field='comment:']").click()
     page.keyboard.type("甲作品的总体评语", delay=100)
-    with write_session(live["engine"]) as s:  # the organiser moves the final on while the judge writes
+    page.locator(f".sheet[data-entry='{first}'] input[data-field='score:application_effect']").click()
+    page.keyboard.type("8", delay=100)  # the first digit of 85
+    with write_session(live["engine"]) as s:  # the organiser moves the final on while the judge types
         close_live_entry(s, round_id=live["round_id"], entry_id=first, actor=SYSTEM)
         open_live_entry(s, round_id=live["round_id"], entry_id=second, actor=SYSTEM)
-    page.keyboard.type("，继续写", delay=300)
-    page.locator(f".sheet[data-entry='{second}'] textarea[data-field='comment:']").wait_for(timeout=15_000)
+    page.locator(f".sheet[data-entry='{second}'] input[data-field='score:core_technology']").wait_for(timeout=20_000)
+    page.wait_for_timeout(150)  # the sheet's own timers have run
+    page.keyboard.type("5，继续写", delay=100)  # the judge's next keys
     page.wait_for_timeout(3000)  # every answer is in
 
-    assert _comments(live, second) == {}
-    assert page.locator(f".sheet[data-entry='{second}'] textarea[data-field='comment:']").input_value() == ""
+    assert _sheet(live, second) == ({}, {})
+    for name in ("textarea[data-field='comment:']", "input[data-field='score:core_technology']",
+                 "input[data-field='score:application_effect']"):
+        assert page.locator(f".sheet[data-entry='{second}'] {name}").input_value() == ""
     page.context.close()

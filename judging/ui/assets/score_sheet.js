@@ -176,6 +176,7 @@ class Sheet {
     // element: the next instance, or the next sheet opened, sends it.
     if (!this.leaving) this.sendTyped(false);
     if (this.sheetKey !== null) lastGone = { key: this.sheetKey, at: Date.now() };
+    this.fields.clear(); // a blur that fires as the element goes commits nothing more
     this.pageStyle.remove();
     this.guard.disconnect();
     clearInterval(this.tick);
@@ -196,14 +197,17 @@ class Sheet {
     }
     const key = `${data.round}/${data.entry}`;
     const fresh = key !== this.sheetKey;
+    // the judge asked for this sheet: opened it (a new element) or pressed "save and next"; a live final
+    // moving the judge on is not their doing, and must not put a caret where their next keys would land
+    const asked = this.sheetKey === null || this.leaving;
     if (fresh && this.sheetKey !== null) this.leaveSubmit();
     this.sheetKey = key;
     this.answerSubmit(data);
     if (fresh) {
-      this.build();
-      this.toTop();
+      this.build(true);
+      this.toTop(asked);
     } else if (!!data.locked !== this.lockedShown || (data.next_entry || null) !== this.nextShown) {
-      this.build(); // submitted (or reopened), or the next entry changed: the same values, other controls
+      this.build(false); // submitted (or reopened), or the next entry changed: the same values, other controls
     }
     this.answer(data.acks || {});
     this.syncFromServer(data.fields || {});
@@ -430,11 +434,16 @@ class Sheet {
 
   // --- building the sheet ----------------------------------------------------------------------
 
-  build() {
+  build(fresh) {
     // What was typed into the fields being replaced goes to the sheet they were built for (another entry
-    // when a live final moves the judge on), before they go; update() sends it with its flush.
-    this.sendTyped(false);
+    // when a live final moves the judge on), before they go; update() sends it with its flush. The same
+    // sheet rebuilt locked would only refuse it: it is dropped, and the fields show what is stored.
+    if (!fresh && this.data.locked) this.dropTyped(); else this.sendTyped(false);
     const d = this.data, L = this.L;
+    // the same sheet rebuilt (locked, reopened, another next entry): the caret goes back where it was
+    let deep = document.activeElement;
+    while (deep && deep.shadowRoot && deep.shadowRoot.activeElement) deep = deep.shadowRoot.activeElement;
+    const focusedName = !fresh && deep && this.root.contains(deep) ? deep.dataset.field : null;
     this.fields.clear();
     this.root.replaceChildren();
     this.lockedShown = !!d.locked;
@@ -466,6 +475,14 @@ class Sheet {
     this.root.append(this.blockers, this.actions);
     this.buildActions();
     for (const f of this.fields.values()) this.restoreConflict(f);
+    const back = focusedName && this.fields.get(focusedName);
+    if (back && !back.input.disabled) {
+      this.keepCaret = true; // not the select-all of a click into a score: the judge is typing on
+      back.input.focus({ preventScroll: true });
+      this.keepCaret = false;
+      const end = back.input.value.length;
+      try { back.input.setSelectionRange(end, end); } catch (e) { /* not a text input */ }
+    }
   }
 
   criterion(c) {
@@ -539,7 +556,7 @@ class Sheet {
     // the next one would replace it (77.5 stored as 7.5). The click's own mouseup, which would put a
     // caret into the selection, is cancelled once.
     let justFocused = false;
-    input.addEventListener("focus", () => { input.select(); justFocused = true; });
+    input.addEventListener("focus", () => { if (this.keepCaret) return; input.select(); justFocused = true; });
     input.addEventListener("mouseup", (e) => { if (justFocused) e.preventDefault(); justFocused = false; });
     input.addEventListener("keydown", () => { justFocused = false; });
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); this.commit(f); } });
@@ -646,6 +663,11 @@ class Sheet {
     }, ms));
   }
 
+  dropTyped() {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
   sendTyped(send) {
     // the fields typed into whose pause has not passed: committed now (into the outbox; sent if ``send``)
     const typed = [...this.timers.keys()];
@@ -723,7 +745,7 @@ class Sheet {
     this.setTriggerValue("next", { entry: d.next_entry, at: Date.now() });
   }
 
-  toTop() {
+  toTop(asked) {
     // Streamlit swapping the component's element shows the same sheet again in a new instance (while the
     // old one is still there, or just after it went): the judge is somewhere in it, so the page is
     // neither scrolled nor given a caret.
@@ -737,7 +759,7 @@ class Sheet {
     // The caret goes into the first score only if the judge has not gone into a field meanwhile: a timer
     // on a busy laptop runs late, and typing meant for the second score went into the first, over what
     // was stored there (the first score selects its value on focus).
-    if (first) setTimeout(() => { if (!judgeIsInAField()) first.focus({ preventScroll: true }); }, 50);
+    if (first && asked) setTimeout(() => { if (!judgeIsInAField()) first.focus({ preventScroll: true }); }, 50);
   }
 
   isHere(op) { return op.round === this.data.round && op.entry === this.data.entry; }
@@ -825,6 +847,10 @@ class Sheet {
     }
   }
 }
+
+// A reload or a closed tab inside a typing pause: what was typed goes into the outbox (localStorage, so
+// the next load of the page sends it) before the page goes.
+window.addEventListener("pagehide", () => { for (const sheet of controllers.values()) sheet.sendTyped(false); });
 
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
