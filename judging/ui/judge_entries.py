@@ -15,6 +15,7 @@ from judging.store.sheets import (
     open_rounds_of_judge,
 )
 from judging.ui.common import engine, lang, plain, require_page, rerun_app_by_timer, rerun_app_if_refused, tr
+from judging.ui.judge_sheet import courier
 from judging.ui.pages import sheet_page
 
 ROUND_KEY = "judge_round"
@@ -61,6 +62,7 @@ def _watch_live(judge_id: int, actor: Actor, shown: dict[int, int]) -> None:
 def render() -> None:
     user = require_page("entries")
     st.title(tr("page.my_entries"))
+    courier(user)  # what the browser still holds from a sheet it left is sent from here too
     if "conflict_notice" in st.session_state:
         st.session_state.pop("conflict_notice")
         st.success(tr("entries.conflict_declared"))

@@ -301,6 +301,27 @@ LABEL_KEYS = {
 }
 
 
+COURIER_KEY = "sheet_courier"
+
+
+def courier(user: Actor) -> None:
+    """On the entry list: the sheet's component without a sheet. It sends what the browser's outbox still
+    holds (a change committed as the judge left a sheet, or left in a closed tab) and says so while it
+    does; with nothing to send it shows nothing."""
+    def on_outbox() -> None:
+        state = st.session_state.get(COURIER_KEY)
+        sheet_inputs.apply_outbox(engine(), None if state is None else state.get("outbox"),
+                                  st.session_state.setdefault(ACKS_KEY, {}), judge=user, code=lang(),
+                                  zone=browser_zone())
+
+    code = lang()
+    state = st.session_state.get(COURIER_KEY)
+    data = {"courier": True, "judge": user.id, "labels": _labels(lambda key, /, **params: t(key, code, **params)),
+            "acks": sheet_inputs.acks_for(None if state is None else state.get("outbox"),
+                                          st.session_state.get(ACKS_KEY, {}))}
+    sheet_inputs.mount(key=COURIER_KEY, data=data, on_outbox=on_outbox, on_submit=lambda: None, on_next=lambda: None)
+
+
 def _labels(tr_) -> dict[str, str]:
     # texts with {placeholders} the script fills in go as templates: t() leaves unknown names alone
     return {name: tr_(key) for name, key in LABEL_KEYS.items()}

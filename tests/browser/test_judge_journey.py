@@ -259,3 +259,23 @@ def test_a_comment_typed_just_before_a_reload_is_stored(chromium, served_app):
     assert stored(app, entry).comment_texts == {"": "刷新前写下的评语"}
     assert field(page, app, entry, "comment_overall").input_value() == "刷新前写下的评语"
     context.close()
+
+
+def test_a_comment_left_as_the_judge_goes_back_to_the_list_is_stored_from_the_list(chromium, served_app):
+    """Browser Back at once after typing a comment: the change leaves the sheet in the browser's outbox,
+    and the entry list sends it (before, it waited there until a sheet was opened again)."""
+    app = served_app
+    entry = app["entries"][7]
+    context, page = _on_sheet(chromium, app, entry)
+    field(page, app, entry, "comment_overall").click()
+    page.keyboard.type("返回前写下的评语", delay=40)
+    page.go_back()  # the caret still in the box
+    settle(page)
+    for _ in range(50):  # up to 10 s on the list
+        if stored(app, entry).comment_texts:
+            break
+        page.wait_for_timeout(200)
+
+    assert page.locator(".sheet .bar").count() == 0  # on the list, not on a sheet
+    assert stored(app, entry).comment_texts == {"": "返回前写下的评语"}
+    context.close()

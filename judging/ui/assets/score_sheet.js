@@ -195,6 +195,7 @@ class Sheet {
       this.outbox = outboxOf(data.judge);
       this.outbox.adoptOrphans();
     }
+    if (data.courier) { this.courier(data); return; }
     const key = `${data.round}/${data.entry}`;
     const fresh = key !== this.sheetKey;
     // the judge asked for this sheet: opened it (a new element) or pressed "save and next"; a live final
@@ -213,6 +214,21 @@ class Sheet {
     this.syncFromServer(data.fields || {});
     this.render();
     this.flush(false);
+  }
+
+  courier(data) {
+    // no sheet here (the entry list): only the outbox, sent and answered, and a line while it is not empty
+    this.pageStyle.remove();
+    this.answer(data.acks || {});
+    this.flush(false);
+    this.renderCourier();
+  }
+
+  renderCourier() {
+    const n = this.outbox.ops.length;
+    this.root.hidden = !n;
+    this.root.classList.add("courier");
+    this.root.textContent = !n ? "" : fill(connected() ? this.L.bar_saving : this.L.bar_offline, { n });
   }
 
   // A submit is answered when the server says it has handled that click (locked, or refused with a
@@ -378,6 +394,7 @@ class Sheet {
     if (ob.adoptOrphans()) this.flush(true);
     else this.flush(false);
     if (this.waitingNext) this.tryNext();
+    if (this.data && this.data.courier) this.renderCourier();
     this.renderBar();
   }
 
