@@ -279,3 +279,24 @@ def test_a_comment_left_as_the_judge_goes_back_to_the_list_is_stored_from_the_li
     assert page.locator(".sheet .bar").count() == 0  # on the list, not on a sheet
     assert stored(app, entry).comment_texts == {"": "返回前写下的评语"}
     context.close()
+
+
+def test_a_refused_change_answered_on_the_list_shows_with_its_reason_when_the_sheet_is_reopened(chromium, served_app):
+    """150 typed into a 0–100 score, then browser Back at once: the list sends it and the server refuses it.
+    Reopened, the sheet shows 150 with the reason (before the list sent it, the refusal was dropped there)."""
+    app = served_app
+    entry = app["entries"][8]
+    context, page = _on_sheet(chromium, app, entry)
+    field(page, app, entry, "score_core_technology").click()
+    page.keyboard.type("150", delay=40)
+    page.go_back()
+    settle(page)
+    page.wait_for_timeout(4000)  # the list sends it; the answer comes back
+    assert stored(app, entry).score_values == {}
+
+    open_entry(page, app, entry)
+    page.wait_for_timeout(1000)
+    assert float(field(page, app, entry, "score_core_technology").input_value()) == 150.0
+    status = page.locator(f".sheet[data-entry='{entry}'] .field.score").first.locator(".status")
+    assert "超出范围" in status.inner_text()
+    context.close()

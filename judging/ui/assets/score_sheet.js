@@ -212,6 +212,7 @@ class Sheet {
     }
     this.answer(data.acks || {});
     this.syncFromServer(data.fields || {});
+    if (fresh) this.restoreRefusals();
     this.render();
     this.flush(false);
   }
@@ -219,6 +220,10 @@ class Sheet {
   courier(data) {
     // no sheet here (the entry list): only the outbox, sent and answered, and a line while it is not empty
     this.pageStyle.remove();
+    // out of the page's flow (no gap, no jump of the list): the line floats at the foot of the window
+    const host = this.parent.getRootNode && this.parent.getRootNode().host;
+    const box = (host || this.parent).closest("[data-testid='stElementContainer']");
+    if (box) box.style.position = "absolute";
     this.answer(data.acks || {});
     this.flush(false);
     this.renderCourier();
@@ -298,6 +303,9 @@ class Sheet {
       } else { // refused: nothing changed on the server; a later edit goes on from the same base
         if (later.length) later[0].base = op.base;
         if (f && !later.length) { f.state = "refused"; f.message = ack.message; }
+        // answered where that sheet is not shown (the entry list, or another sheet sending an old tab's
+        // change): kept, so that the sheet shows the value and the reason when it is next opened
+        if (!f && !later.length) this.keepRefusal(op, ack.message);
       }
     }
     if (changed) ob.save();
@@ -399,6 +407,30 @@ class Sheet {
   }
 
   // --- conflicts: kept until the judge chooses, also across reloads ----------------------------
+
+  refusalKey(round, entry) { return `${PREFIX}refused.${this.data.judge}.${round}.${entry}`; }
+
+  keepRefusal(op, message) {
+    const key = this.refusalKey(op.round, op.entry);
+    try {
+      const all = JSON.parse(localStorage.getItem(key) || "{}") || {};
+      all[op.field] = { value: op.value, message };
+      localStorage.setItem(key, JSON.stringify(all));
+    } catch (e) { /* off */ }
+  }
+
+  restoreRefusals() {
+    // after the fields show what is stored: a refusal answered elsewhere shows the value and the reason
+    const key = this.refusalKey(this.data.round, this.data.entry);
+    let all = {};
+    try { all = JSON.parse(localStorage.getItem(key) || "{}") || {}; localStorage.removeItem(key); } catch (e) { all = {}; }
+    for (const [name, kept] of Object.entries(all)) {
+      const f = this.fields.get(name);
+      if (!f || f.locked || f.state === "conflict" || this.outbox.forField(f.round, f.entry, name).length) continue;
+      f.show(kept.value);
+      f.state = "refused"; f.message = kept.message;
+    }
+  }
 
   conflictKey(round, entry) { return `${PREFIX}conflicts.${this.data.judge}.${round}.${entry}`; }
 
