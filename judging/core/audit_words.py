@@ -88,6 +88,13 @@ def _quoted(value: object) -> str:
     return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED - 1] + "…"
 
 
+def _items(value: Any) -> list:
+    """A payload's list as a list: a single value (an event written by hand, or an older form) is one item."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [] if value is None or value == "" else [value]
+
+
 def _number(value: Any) -> str:
     try:
         return format_number(float(value))
@@ -176,7 +183,7 @@ RENDERERS: dict[str, Renderer] = {
     "permission.refused": lambda e, n, lang: {"what": e.subject, "reason": e.payload.get("reason", "")},
     "user.create": lambda e, n, lang: {"username": n.person(str(e.payload.get("username", "")), lang),
                                        "role": _role(e.payload.get("role"), lang)},
-    "user.passwords_issued": lambda e, n, lang: {"n": len(e.payload.get("usernames") or [])},
+    "user.passwords_issued": lambda e, n, lang: {"n": len(_items(e.payload.get("usernames")))},
     "user.password_changed": lambda e, n, lang: {"user": _user(e, n, lang)},
     "user.active": lambda e, n, lang: {"user": _user(e, n, lang),
                                        "variant": "on" if e.payload.get("active") else "off"},
@@ -197,7 +204,7 @@ RENDERERS: dict[str, Renderer] = {
                                                     "version": e.payload.get("version", ""),
                                                     "reason": _quoted(e.payload.get("reason"))},
     "round.award_settings": lambda e, n, lang: {"round": _round(e, n), "version": e.payload.get("version", "")},
-    "round.advance": lambda e, n, lang: {"round": _round(e, n), "n": len(e.payload.get("entries") or []),
+    "round.advance": lambda e, n, lang: {"round": _round(e, n), "n": len(_items(e.payload.get("entries"))),
                                          "to_round": n.rounds.get(_int(e.payload.get("to_round")) or -1,
                                                                   str(e.payload.get("to_round")))},
     "entries.import": _count(),
@@ -212,8 +219,8 @@ RENDERERS: dict[str, Renderer] = {
                                                "seed": e.payload.get("seed", "")},
     "assignment.remove": lambda e, n, lang: _sheet(e, n, lang) | {"reason": _quoted(e.payload.get("reason")) or "—"},
     "assignment.add_one": lambda e, n, lang: _sheet(e, n, lang) | {"reason": _quoted(e.payload.get("reason")) or "—"},
-    "assignment.fill": lambda e, n, lang: {"round": _round(e, n), "n": len(e.payload.get("added") or [])},
-    "assignment.extra_judges": lambda e, n, lang: {"round": _round(e, n), "n": len(e.payload.get("added") or []),
+    "assignment.fill": lambda e, n, lang: {"round": _round(e, n), "n": len(_items(e.payload.get("added")))},
+    "assignment.extra_judges": lambda e, n, lang: {"round": _round(e, n), "n": len(_items(e.payload.get("added"))),
                                                    "reason": _quoted(e.payload.get("reason")) or "—"},
     "assignment.drop_out": lambda e, n, lang: _sheet(e, n, lang) | {"n": e.payload.get("removed", 0),
                                                                     "reason": _quoted(e.payload.get("reason")) or "—"},
@@ -233,14 +240,14 @@ RENDERERS: dict[str, Renderer] = {
                                          "judge": n.person_id(e.payload.get("judge_id"), lang)},
     "paper.typed": lambda e, n, lang: _sheet(e, n, lang) | {"sheet": e.payload.get("sheet", "")},
     # live final and panel
-    "panel.set": lambda e, n, lang: {"round": _round(e, n), "n": len(e.payload.get("judges") or [])},
+    "panel.set": lambda e, n, lang: {"round": _round(e, n), "n": len(_items(e.payload.get("judges")))},
     "live.open": lambda e, n, lang: {"round": _round(e, n), "entry": n.entry(e.payload.get("entry_id")),
-                                     "n": len(e.payload.get("panel") or [])},
+                                     "n": len(_items(e.payload.get("panel")))},
     "live.close": lambda e, n, lang: {"round": _round(e, n), "entry": n.entry(e.payload.get("entry_id"))},
     "panel.decision": lambda e, n, lang: {
         "round": _round(e, n), "entry": e.payload.get("entry", ""), "reason": _quoted(e.payload.get("reason")),
         "decision": _decision(e.payload.get("kind"), lang) + (f" → {e.payload['tier']}" if e.payload.get("tier") else ""),
-        "present": "、".join(map(str, e.payload.get("present") or [])) or "—"},
+        "present": "、".join(map(str, _items(e.payload.get("present")))) or "—"},
     # publication (公示)
     "publication.publish": lambda e, n, lang: {
         "round": n.rounds.get(_int(e.payload.get("round_id")) or -1, str(e.payload.get("round_id"))),

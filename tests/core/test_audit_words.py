@@ -7,6 +7,7 @@ import ast
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -128,3 +129,14 @@ def test_any_payload_of_any_kind_gives_a_sentence(action, payload, subject, lang
     text = describe(_event(action, payload, subject=subject), NAMES, lang)
 
     assert isinstance(text, str) and text.startswith("陈建国")
+
+
+@pytest.mark.parametrize(("action", "payload"), [
+    ("panel.set", {"judges": 1}), ("live.open", {"panel": 3, "entry_id": 2}), ("panel.decision", {"present": 7}),
+    ("assignment.fill", {"added": "x"}), ("user.passwords_issued", {"usernames": None}),
+])
+def test_a_list_written_as_a_single_value_still_gives_a_sentence(action, payload):
+    """An event's list as one value (written by hand, or an older form): found by the property test above
+    (``panel.set`` with ``{"judges": 1}`` raised TypeError)."""
+    for lang in ("zh", "en"):
+        assert describe(_event(action, payload, subject="round:3"), NAMES, lang).startswith("陈建国")
