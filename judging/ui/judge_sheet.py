@@ -85,14 +85,24 @@ class Sheet:
 
 # --- writing (the component's callbacks) -----------------------------------------------------
 
-def _message(name: str):
-    state = st.session_state.get(COMPONENT_KEY)
+def _message(name: str, key: str = COMPONENT_KEY):
+    state = st.session_state.get(key)
     return None if state is None else state.get(name)
 
 
+def _apply_outbox(key: str, judge: Actor) -> None:
+    """Answer the outbox the component under ``key`` sent, as ``judge`` (answers kept in the session)."""
+    sheet_inputs.apply_outbox(engine(), _message("outbox", key), st.session_state.setdefault(ACKS_KEY, {}),
+                              judge=judge, code=lang(), zone=browser_zone())
+
+
+def _acks(key: str) -> dict:
+    """The answers to the outbox the component under ``key`` sent last, for it to read."""
+    return sheet_inputs.acks_for(_message("outbox", key), st.session_state.get(ACKS_KEY, {}))
+
+
 def on_outbox(sheet: Sheet) -> None:
-    sheet_inputs.apply_outbox(engine(), _message("outbox"), st.session_state.setdefault(ACKS_KEY, {}),
-                              judge=sheet.actor, code=lang(), zone=browser_zone())
+    _apply_outbox(COMPONENT_KEY, sheet.actor)
 
 
 def on_submit(sheet: Sheet) -> None:
@@ -224,7 +234,7 @@ def _inputs(sheet: Sheet, rubric: Rubric, queue: list[QueueItem]) -> None:
         state = load_sheet(s, round_id=sheet.round_id, judge_id=sheet.judge_id, entry_id=sheet.entry_id,
                            actor=sheet.actor)
     data = sheet_data(sheet, rubric, state, queue, lang())
-    data["acks"] = sheet_inputs.acks_for(_message("outbox"), st.session_state.get(ACKS_KEY, {}))
+    data["acks"] = _acks(COMPONENT_KEY)
     sheet_inputs.mount(key=COMPONENT_KEY, data=data, on_outbox=lambda: on_outbox(sheet),
                        on_submit=lambda: on_submit(sheet), on_next=lambda: on_next(sheet))
 
@@ -308,18 +318,11 @@ def courier(user: Actor) -> None:
     """On the entry list: the sheet's component without a sheet. It sends what the browser's outbox still
     holds (a change committed as the judge left a sheet, or left in a closed tab) and says so while it
     does; with nothing to send it shows nothing."""
-    def on_outbox() -> None:
-        state = st.session_state.get(COURIER_KEY)
-        sheet_inputs.apply_outbox(engine(), None if state is None else state.get("outbox"),
-                                  st.session_state.setdefault(ACKS_KEY, {}), judge=user, code=lang(),
-                                  zone=browser_zone())
-
     code = lang()
-    state = st.session_state.get(COURIER_KEY)
     data = {"courier": True, "judge": user.id, "labels": _labels(lambda key, /, **params: t(key, code, **params)),
-            "acks": sheet_inputs.acks_for(None if state is None else state.get("outbox"),
-                                          st.session_state.get(ACKS_KEY, {}))}
-    sheet_inputs.mount(key=COURIER_KEY, data=data, on_outbox=on_outbox, on_submit=lambda: None, on_next=lambda: None)
+            "acks": _acks(COURIER_KEY)}
+    sheet_inputs.mount(key=COURIER_KEY, data=data, on_outbox=lambda: _apply_outbox(COURIER_KEY, user),
+                       on_submit=lambda: None, on_next=lambda: None)
 
 
 def _labels(tr_) -> dict[str, str]:

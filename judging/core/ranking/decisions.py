@@ -93,7 +93,6 @@ def must_discuss(p: np.ndarray, *, tier: np.ndarray, groups: np.ndarray, taking_
     gross = (far >= gross_risk) & taking_part
     cumulative = np.cumsum(p, axis=1)  # P(drawn tier ≤ k)
     on_list = coin | gross  # an entry already on the list for any reason is not left off it
-    listed = np.zeros(n, dtype=bool)
     members = [np.flatnonzero((groups == g) & taking_part) for g in pd.unique(groups)]
     for k in range(n_tiers):
         # one budget per tier level over every track: a track of 30 entries with one 一等奖 alone would
@@ -114,9 +113,8 @@ def must_discuss(p: np.ndarray, *, tier: np.ndarray, groups: np.ndarray, taking_
         order = np.argsort(-wrong, kind="stable")
         left_off = np.cumsum(wrong[order][::-1])[::-1]  # expected errors of order[m:], for each m
         m = int(np.argmax(np.append(left_off, 0.0) <= allowed + 1e-12))
-        listed[idx[order[:m]]] = True
         on_list[idx[order[:m]]] = True
-    return {"error_budget": listed & taking_part, "coin_flip": coin, "gross_risk": gross}
+    return {"error_budget": on_list & ~(coin | gross), "coin_flip": coin, "gross_risk": gross}
 
 
 def discuss_text(reasons: dict[str, np.ndarray]) -> np.ndarray:

@@ -66,10 +66,15 @@ function tabId() {
   return id;
 }
 
-function judgeIsInAField() {
+function focused() {
   // where typing would go now: the focused element, looked for inside shadow roots (the sheet lives in one)
   let now = document.activeElement;
   while (now && now.shadowRoot && now.shadowRoot.activeElement) now = now.shadowRoot.activeElement;
+  return now;
+}
+
+function judgeIsInAField() {
+  const now = focused();
   return !!now && (["INPUT", "TEXTAREA", "SELECT"].includes(now.tagName) || now.isContentEditable);
 }
 
@@ -181,7 +186,7 @@ class Sheet {
     this.guard.disconnect();
     clearInterval(this.tick);
     clearTimeout(this.submitTimer);
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.dropTyped();
   }
 
   // --- data from the server --------------------------------------------------------------------
@@ -408,22 +413,34 @@ class Sheet {
 
   // --- conflicts: kept until the judge chooses, also across reloads ----------------------------
 
-  refusalKey(round, entry) { return `${PREFIX}refused.${this.data.judge}.${round}.${entry}`; }
+  // what is kept per sheet in localStorage, field by field: "conflicts" until the judge chooses,
+  // "refused" (a refusal answered where its sheet was not shown) until the sheet is next opened
+  keptKey(kind, round, entry) { return `${PREFIX}${kind}.${this.data.judge}.${round}.${entry}`; }
+
+  kept(kind, round, entry) {
+    try { return JSON.parse(localStorage.getItem(this.keptKey(kind, round, entry)) || "{}") || {}; }
+    catch (e) { return {}; }
+  }
+
+  keep(kind, round, entry, all) {
+    const key = this.keptKey(kind, round, entry);
+    try {
+      if (Object.keys(all).length) localStorage.setItem(key, JSON.stringify(all));
+      else localStorage.removeItem(key);
+    } catch (e) { /* off */ }
+  }
 
   keepRefusal(op, message) {
-    const key = this.refusalKey(op.round, op.entry);
-    try {
-      const all = JSON.parse(localStorage.getItem(key) || "{}") || {};
-      all[op.field] = { value: op.value, message };
-      localStorage.setItem(key, JSON.stringify(all));
-    } catch (e) { /* off */ }
+    const all = this.kept("refused", op.round, op.entry);
+    all[op.field] = { value: op.value, message };
+    this.keep("refused", op.round, op.entry, all);
   }
 
   restoreRefusals() {
     // after the fields show what is stored: a refusal answered elsewhere shows the value and the reason
-    const key = this.refusalKey(this.data.round, this.data.entry);
-    let all = {};
-    try { all = JSON.parse(localStorage.getItem(key) || "{}") || {}; localStorage.removeItem(key); } catch (e) { all = {}; }
+    const { round, entry } = this.data;
+    const all = this.kept("refused", round, entry);
+    this.keep("refused", round, entry, {});
     for (const [name, kept] of Object.entries(all)) {
       const f = this.fields.get(name);
       if (!f || f.locked || f.state === "conflict" || this.outbox.forField(f.round, f.entry, name).length) continue;
@@ -432,29 +449,18 @@ class Sheet {
     }
   }
 
-  conflictKey(round, entry) { return `${PREFIX}conflicts.${this.data.judge}.${round}.${entry}`; }
-
   park(op, choice) {
-    const key = this.conflictKey(op.round, op.entry);
-    let all = {};
-    try { all = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { all = {}; }
+    const all = this.kept("conflicts", op.round, op.entry);
     all[op.field] = choice;
-    try { localStorage.setItem(key, JSON.stringify(all)); } catch (e) { /* off */ }
+    this.keep("conflicts", op.round, op.entry, all);
   }
 
-  parked() {
-    try { return JSON.parse(localStorage.getItem(this.conflictKey(this.data.round, this.data.entry)) || "{}") || {}; }
-    catch (e) { return {}; }
-  }
+  parked() { return this.kept("conflicts", this.data.round, this.data.entry); }
 
   unpark(name) {
     const all = this.parked();
     delete all[name];
-    const key = this.conflictKey(this.data.round, this.data.entry);
-    try {
-      if (Object.keys(all).length) localStorage.setItem(key, JSON.stringify(all));
-      else localStorage.removeItem(key);
-    } catch (e) { /* off */ }
+    this.keep("conflicts", this.data.round, this.data.entry, all);
   }
 
   restoreConflict(f) {
@@ -490,8 +496,7 @@ class Sheet {
     if (!fresh && this.data.locked) this.dropTyped(); else this.sendTyped(false);
     const d = this.data, L = this.L;
     // the same sheet rebuilt (locked, reopened, another next entry): the caret goes back where it was
-    let deep = document.activeElement;
-    while (deep && deep.shadowRoot && deep.shadowRoot.activeElement) deep = deep.shadowRoot.activeElement;
+    const deep = focused();
     const focusedName = !fresh && deep && this.root.contains(deep) ? deep.dataset.field : null;
     this.fields.clear();
     this.root.replaceChildren();
@@ -720,8 +725,7 @@ class Sheet {
   sendTyped(send) {
     // the fields typed into whose pause has not passed: committed now (into the outbox; sent if ``send``)
     const typed = [...this.timers.keys()];
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.dropTyped();
     for (const f of typed) this.commit(f, send);
   }
 
