@@ -173,6 +173,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "网络断开：{n} 处修改未保存（已暂存在本机）",
         "en": "Connection lost: {n} change(s) not saved (kept on this device)",
     },
+    "sheet.kept_notice": {
+        "zh": "有修改未能保存，请打开评分表处理：{entries}",
+        "en": "Changes that could not be stored, open the sheet to deal with them: {entries}",
+    },
     "sheet.bar_saved": {"zh": "全部已保存 · {time}", "en": "Everything saved · {time}"},
     "sheet.bar_nothing": {"zh": "尚未评分 · 每次修改即时保存", "en": "Nothing scored yet · every change is stored at once"},
     "sheet.banner_offline": {

@@ -62,7 +62,15 @@ def _watch_live(judge_id: int, actor: Actor, shown: dict[int, int]) -> None:
 def render() -> None:
     user = require_page("entries")
     st.title(tr("page.my_entries"))
-    courier(user)  # what the browser still holds from a sheet it left is sent from here too
+    slot = st.empty()  # what the browser still holds from a sheet it left is sent from here too
+    names = _entry_list(user)
+    with slot:
+        courier(user, names)
+
+
+def _entry_list(user) -> dict[str, str]:
+    """The list of the judge's entries in the round chosen; returns their names for the courier
+    ("round/entry": code and title)."""
     if "conflict_notice" in st.session_state:
         st.session_state.pop("conflict_notice")
         st.success(tr("entries.conflict_declared"))
@@ -72,8 +80,9 @@ def render() -> None:
         round_id = choose_round(rounds, live.open_entries)
         if round_id is None:
             st.info(tr("entries.no_round"))
-            return
+            return {}
         rows = judge_entry_rows(s, round_id=round_id, judge_id=user.id, actor=user)
+    listed = {f"{round_id}/{r.entry.id}": f"{r.entry.code} {r.entry.title}" for r in rows}
     if live.panel:  # a panel judge: the next entry opened (or the current one closed) shows by itself
         st.fragment(_watch_live, run_every=LIVE_WATCH_S, key=LIVE_WATCH_KEY)(user.id, user, live.open_entries)
     names = {r.id: r.name for r in rounds}
@@ -86,7 +95,7 @@ def render() -> None:
             st.button(tr("entries.refresh"), key="entries_refresh")  # a click reruns the page
         else:
             st.info(tr("entries.none"))
-        return
+        return listed
 
     done = sum(1 for r in rows if r.state in (SheetProgress.COMPLETE, SheetProgress.SUBMITTED))
     submitted = sum(1 for r in rows if r.state == SheetProgress.SUBMITTED)
@@ -102,7 +111,7 @@ def render() -> None:
     shown = [r for r in rows if (track is None or r.track.id == track) and (state is None or r.state == state)]
     if not shown:
         st.info(tr("entries.none_match"))
-        return
+        return listed
 
     # one compact row per entry (a text block and its button): the 60 six-column rows this replaces
     # made the list 25-50x slower than a bare page. Tab moves from button to button.
@@ -117,3 +126,4 @@ def render() -> None:
             st.markdown(f"**{position}.** {plain(row.entry.title)}  \n"
                         f":gray[{plain(row.entry.code)} · {plain(tracks[row.track.id])} · "
                         f"{states[row.state]} · {total_label} {total}]")
+    return listed

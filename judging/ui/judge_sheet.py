@@ -307,20 +307,21 @@ LABEL_KEYS = {
     "submitting": "sheet.submitting",
     "state_saving": "sheet.state_saving", "state_saved": "sheet.state_saved", "state_offline": "sheet.state_offline",
     "state_conflict": "sheet.state_conflict", "bar_saving": "sheet.bar_saving", "bar_offline": "sheet.bar_offline",
-    "bar_saved": "sheet.bar_saved", "bar_nothing": "sheet.bar_nothing", "banner_offline": "sheet.banner_offline",
+    "bar_saved": "sheet.bar_saved", "kept_notice": "sheet.kept_notice", "bar_nothing": "sheet.bar_nothing", "banner_offline": "sheet.banner_offline",
 }
 
 
 COURIER_KEY = "sheet_courier"
 
 
-def courier(user: Actor) -> None:
+def courier(user: Actor, entries: dict[str, str]) -> None:
     """On the entry list: the sheet's component without a sheet. It sends what the browser's outbox still
     holds (a change committed as the judge left a sheet, or left in a closed tab) and says so while it
-    does; with nothing to send it shows nothing."""
+    does; and it names the entries of the list (``entries``: "round/entry" to its name) on which the
+    browser keeps a change the server did not take. With neither it shows nothing."""
     code = lang()
     data = {"courier": True, "judge": user.id, "labels": _labels(lambda key, /, **params: t(key, code, **params)),
-            "acks": _acks(COURIER_KEY)}
+            "acks": _acks(COURIER_KEY), "entries": entries}
     sheet_inputs.mount(key=COURIER_KEY, data=data, on_outbox=lambda: _apply_outbox(COURIER_KEY, user),
                        on_submit=lambda: None, on_next=lambda: None)
 

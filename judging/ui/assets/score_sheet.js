@@ -180,7 +180,15 @@ class Sheet {
     // What the judge typed and whose pause has not passed yet goes into the outbox, which outlives this
     // element: the next instance, or the next sheet opened, sends it.
     if (!this.leaving) this.sendTyped(false);
-    if (this.sheetKey !== null) lastGone = { key: this.sheetKey, at: Date.now() };
+    // a refused value still shown is not stored: kept, so that the list names it and the sheet shows it again
+    for (const f of this.fields.values()) {
+      if (f.state === "refused" && !this.outbox.forField(f.round, f.entry, f.name).length) {
+        this.keepRefusal({ round: f.round, entry: f.entry, field: f.name, value: f.read(), base: f.base }, f.message);
+      }
+    }
+    // (with the entry list already shown, whichever of the two Streamlit does first, it is no swap)
+    const listShown = [...controllers.values()].some((c) => c !== this && c.data && c.data.courier);
+    if (this.sheetKey !== null && !listShown) lastGone = { key: this.sheetKey, at: Date.now() };
     this.fields.clear(); // a blur that fires as the element goes commits nothing more
     this.pageStyle.remove();
     this.guard.disconnect();
@@ -225,6 +233,7 @@ class Sheet {
   courier(data) {
     // no sheet here (the entry list): only the outbox, sent and answered, and a line while it is not empty
     this.pageStyle.remove();
+    lastGone = null; // the list was shown: a sheet opened next is opened by the judge, not swapped
     // out of the page's flow (no gap, no jump of the list): the line floats at the foot of the window
     const host = this.parent.getRootNode && this.parent.getRootNode().host;
     const box = (host || this.parent).closest("[data-testid='stElementContainer']");
@@ -235,10 +244,39 @@ class Sheet {
   }
 
   renderCourier() {
+    // while the outbox is not empty: how many changes are on their way; and, until the judge opens the
+    // sheet, which entries of this list hold a change the server did not take (a conflict to choose in,
+    // or a refusal answered here)
     const n = this.outbox.ops.length;
-    this.root.hidden = !n;
+    const lines = [];
+    if (n) lines.push(["", fill(connected() ? this.L.bar_saving : this.L.bar_offline, { n })]);
+    const kept = this.keptOnList();
+    if (kept.length) lines.push(["kept", fill(this.L.kept_notice, { entries: kept.join("、") })]);
     this.root.classList.add("courier");
-    this.root.textContent = !n ? "" : fill(connected() ? this.L.bar_saving : this.L.bar_offline, { n });
+    this.root.hidden = !lines.length;
+    const text = lines.map(([, t]) => t).join("\n");
+    if (this.root.dataset.text === text) return;
+    this.root.dataset.text = text;
+    this.root.replaceChildren(...lines.map(([cls, t]) => el("div", cls, t)));
+  }
+
+  keptOnList() {
+    // the entries of the list shown (data.entries: "round/entry" -> its name) with a kept conflict or refusal
+    const names = this.data.entries || {};
+    const found = new Set();
+    for (const kind of ["conflicts", "refused"]) {
+      const start = `${PREFIX}${kind}.${this.data.judge}.`;
+      try {
+        for (let i = 0; i < localStorage.length; i++) {
+          const key = localStorage.key(i);
+          if (!key || !key.startsWith(start)) continue;
+          const [round, entry] = key.slice(start.length).split(".");
+          const name = names[`${round}/${entry}`];
+          if (name) found.add(name);
+        }
+      } catch (e) { /* storage off: nothing was kept either */ }
+    }
+    return [...found].sort();
   }
 
   // A submit is answered when the server says it has handled that click (locked, or refused with a
@@ -348,7 +386,8 @@ class Sheet {
   commit(f, send = true) {
     // A field commits to the sheet it was built for, and only while it is on the page: a field being
     // replaced (its blur fires as it goes) has had what was typed into it sent by sendTyped already.
-    if (this.fields.get(f.name) !== f || f.locked || f.state === "conflict") return;
+    if (this.fields.get(f.name) !== f || f.locked) return;
+    if (f.state === "conflict") { this.repark(f, send); return; } // nothing goes until the judge chooses
     if (f.kind === "veto" && f.read() === "") return; // a veto needs its reason: nothing to send yet
     const value = f.read();
     const ob = this.outbox;
@@ -431,8 +470,9 @@ class Sheet {
   }
 
   keepRefusal(op, message) {
+    // with the version it was based on: a value stored since (another tab) makes the refusal moot
     const all = this.kept("refused", op.round, op.entry);
-    all[op.field] = { value: op.value, message };
+    all[op.field] = { value: op.value, message, version: op.base ? op.base.version : null };
     this.keep("refused", op.round, op.entry, all);
   }
 
@@ -444,6 +484,8 @@ class Sheet {
     for (const [name, kept] of Object.entries(all)) {
       const f = this.fields.get(name);
       if (!f || f.locked || f.state === "conflict" || this.outbox.forField(f.round, f.entry, name).length) continue;
+      const since = f.base ? f.base.version : 0;
+      if (kept.version !== null && kept.version !== undefined && kept.version !== since) continue; // stored since
       f.show(kept.value);
       f.state = "refused"; f.message = kept.message;
     }
@@ -453,6 +495,14 @@ class Sheet {
     const all = this.kept("conflicts", op.round, op.entry);
     all[op.field] = choice;
     this.keep("conflicts", op.round, op.entry, all);
+  }
+
+  repark(f, show = true) {
+    // typing into a field in conflict changes "mine": what "overwrite" sends, also after a reload
+    if (!f.choice || sameValue(f.read(), f.choice.mine)) return;
+    f.choice = { ...f.choice, mine: f.read() };
+    this.park({ round: f.round, entry: f.entry, field: f.name }, f.choice);
+    if (show) this.render();
   }
 
   parked() { return this.kept("conflicts", this.data.round, this.data.entry); }
@@ -468,10 +518,12 @@ class Sheet {
     if (!choice) return;
     f.state = "conflict";
     f.choice = choice;
-    f.show(choice.mine);
+    f.show(f.locked ? choice.theirs : choice.mine); // a locked field shows what is stored, not a value it cannot take
   }
 
   choose(f, keepTheirs) {
+    if (!keepTheirs && f.locked) return; // a locked sheet takes no change: only "keep stored" is offered
+    if (!keepTheirs) this.repark(f, false); // what the judge typed into the field since is theirs to send
     const choice = f.choice;
     this.unpark(f.name);
     f.choice = null;
@@ -692,11 +744,12 @@ class Sheet {
         if (kind === "score") this.showBand(f);
       },
     };
+    const send = () => !leavingByLink();
     if (kind !== "veto") {
-      input.addEventListener("change", () => this.commit(f));
-      input.addEventListener("blur", () => this.commit(f));
+      input.addEventListener("change", () => this.commit(f, send()));
+      input.addEventListener("blur", () => this.commit(f, send()));
     } else {
-      input.addEventListener("change", () => { if (f.read() !== "") this.commit(f); });
+      input.addEventListener("change", () => { if (f.read() !== "") this.commit(f, send()); });
     }
     this.fields.set(name, f);
     return f;
@@ -839,7 +892,8 @@ class Sheet {
         const over = el("button", null, L.overwrite);
         over.type = "button"; over.dataset.action = "overwrite";
         over.addEventListener("click", () => this.choose(f, false));
-        f.status.append(keep, over);
+        f.status.append(keep);
+        if (!f.locked) f.status.append(over); // a submitted sheet takes no change
       } else if (pending) {
         f.status.classList.add(online ? "saving" : "offline");
         f.status.textContent = online ? L.state_saving : L.state_offline;
@@ -900,6 +954,16 @@ class Sheet {
     }
   }
 }
+
+// A press on a link (back to the list, the sidebar's pages) is about to change the page. The blur it
+// causes commits into the outbox without sending: a send there started a rerun of the sheet's page that
+// raced the page change, and the list was left blank (3 in 6 tries). The list's courier sends it.
+let linkPressedAt = 0;
+const LINK_MS = 1500;
+document.addEventListener("pointerdown", (e) => {
+  if (e.composedPath().some((n) => n.tagName === "A" && n.href)) linkPressedAt = Date.now();
+}, true);
+function leavingByLink() { return Date.now() - linkPressedAt < LINK_MS; }
 
 // A reload or a closed tab inside a typing pause: what was typed goes into the outbox (localStorage, so
 // the next load of the page sends it) before the page goes.
