@@ -63,9 +63,9 @@ def render() -> None:
     user = require_page("entries")
     st.title(tr("page.my_entries"))
     slot = st.empty()  # what the browser still holds from a sheet it left is sent from here too
-    names = _entry_list(user)
+    listed = _entry_list(user)
     with slot:
-        courier(user, names)
+        courier(user, listed)
 
 
 def _entry_list(user) -> dict[str, str]:

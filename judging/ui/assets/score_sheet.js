@@ -262,21 +262,13 @@ class Sheet {
 
   keptOnList() {
     // the entries of the list shown (data.entries: "round/entry" -> its name) with a kept conflict or refusal
-    const names = this.data.entries || {};
-    const found = new Set();
-    for (const kind of ["conflicts", "refused"]) {
-      const start = `${PREFIX}${kind}.${this.data.judge}.`;
-      try {
-        for (let i = 0; i < localStorage.length; i++) {
-          const key = localStorage.key(i);
-          if (!key || !key.startsWith(start)) continue;
-          const [round, entry] = key.slice(start.length).split(".");
-          const name = names[`${round}/${entry}`];
-          if (name) found.add(name);
-        }
-      } catch (e) { /* storage off: nothing was kept either */ }
+    const found = [];
+    for (const [sheet, name] of Object.entries(this.data.entries || {})) {
+      const [round, entry] = sheet.split("/");
+      const held = (kind) => Object.keys(this.kept(kind, round, entry)).length > 0;
+      if (held("conflicts") || held("refused")) found.push(name);
     }
-    return [...found].sort();
+    return found.sort();
   }
 
   // A submit is answered when the server says it has handled that click (locked, or refused with a
