@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from judging.ui import chrome, common, incidents, pages
+from judging.ui import chrome, common, forms, incidents, pages
 
 incidents.setup_logging()  # the server's log, set up once per process
+forms.new_run()  # no write form's press is taken yet in this run
 
 st.set_page_config(page_title=common.tr("app.title"), page_icon=":material/fact_check:", layout="wide")
 chrome.apply()  # no developer chrome; our texts in place of Streamlit's English ones

@@ -24,6 +24,7 @@ from judging.store.editions import entries_of, tracks_of
 from judging.store.people import list_judges
 from judging.store.scores import count_scores
 from judging.ui.common import engine, lang, plain, tr
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import round_page, run_write
 
 DEFAULT_SEED = 2026
@@ -67,11 +68,11 @@ def _generate(rnd, seed: int | None, scored: int, actor: Actor) -> None:
         st.caption(tr("oc.asg.seed_used", seed=seed))
     if scored:
         st.info(tr("oc.asg.scored", n=scored))
-    with st.form("oc_generate"):
+    with write_form("oc_generate") as form:
         value = st.number_input(tr("oc.asg.seed"), min_value=0, max_value=2**31 - 1, step=1,
                                 value=seed if seed is not None else DEFAULT_SEED, key="oc_seed",
                                 help=tr("oc.asg.seed_help"))
-        go = st.form_submit_button(tr("oc.asg.generate"), type="primary", disabled=bool(scored))
+        go = form.submit(tr("oc.asg.generate"), type="primary", disabled=bool(scored))
     if go:
         run_write(lambda s: generate_assignment(s, round_id=rnd.id, seed=int(value), actor=actor),
              tr("oc.asg.generated", seed=int(value)))
@@ -132,23 +133,23 @@ def _manual(rnd, inputs, names: dict, titles: dict, actor: Actor) -> None:
     with st.expander(tr("oc.asg.manual")):
         judge_label = lambda u: f"{u} · {names.get(u, '')}"  # noqa: E731
         entry_label = lambda c: f"{c} · {titles.get(c, '')}"  # noqa: E731
-        with st.form("oc_add_one"):
+        with write_form("oc_add_one") as form:
             judge = st.selectbox(tr("oc.asg.judge"), sorted(inputs.judges), format_func=judge_label, key="oc_add_judge")
             entry = st.selectbox(tr("oc.col_title"), sorted(inputs.entries), format_func=entry_label,
                                  key="oc_add_entry")
             reason = st.text_input(tr("oc.asg.reason"), key="oc_add_reason")
-            add = st.form_submit_button(tr("oc.asg.add"))
+            add = form.submit(tr("oc.asg.add"))
         if add and judge and entry:
             run_write(lambda s: add_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                     entry_id=inputs.entry_ids[entry], reason=reason, actor=actor),
                  tr("oc.asg.added", judge=plain(judge), entry=plain(entry)))
         if not inputs.pairs:
             return
-        with st.form("oc_remove_one"):
+        with write_form("oc_remove_one") as form:
             pair = st.selectbox(tr("oc.asg.seat"), sorted(inputs.pairs, key=lambda p: (p[1], p[0])),
                                 format_func=lambda p: f"{entry_label(p[1])} ← {judge_label(p[0])}", key="oc_rm_pair")
             reason = st.text_input(tr("oc.asg.reason"), key="oc_rm_reason")
-            remove = st.form_submit_button(tr("oc.asg.remove"))
+            remove = form.submit(tr("oc.asg.remove"))
         if remove and pair:
             run_write(lambda s: remove_assignment(s, round_id=rnd.id, judge_id=inputs.judge_ids[pair[0]],
                                                        entry_id=inputs.entry_ids[pair[1]], reason=reason,
@@ -162,11 +163,11 @@ def _drop_out(rnd, inputs, names: dict, seed: int | None, actor: Actor) -> None:
         return
     with st.expander(tr("oc.asg.drop_heading")):
         st.caption(tr("oc.asg.drop_help"))
-        with st.form("oc_drop"):
+        with write_form("oc_drop") as form:
             judge = st.selectbox(tr("oc.asg.judge"), assigned, format_func=lambda u: f"{u} · {names.get(u, '')}",
                                  key="oc_drop_judge")
             reason = st.text_input(tr("oc.asg.reason"), key="oc_drop_reason")
-            go = st.form_submit_button(tr("oc.asg.drop"))
+            go = form.submit(tr("oc.asg.drop"))
         if go and judge:
             run_write(lambda s: judge_drops_out(s, round_id=rnd.id, judge_id=inputs.judge_ids[judge],
                                                      seed=seed or DEFAULT_SEED, reason=reason, actor=actor),

@@ -14,6 +14,7 @@ from judging.errors import JudgingError, Problem
 from judging.store.db import read_session, write_session
 from judging.store.editions import list_editions, rounds_of
 from judging.store.models import Edition, Round
+from judging.ui import forms
 from judging.ui.common import engine, lang, require_page, show_error, tr
 
 EDITION_KEY = "oc_edition"  # per tab: the edition the organiser is working on
@@ -78,28 +79,34 @@ def problem_table(problems: list[Problem]) -> None:
     ]), hide_index=True, width="stretch")
 
 
+# a stored write's message shows in the runs of this many seconds from its first showing: a second
+# click on the form's button (gone by then) asks for one more run, which would otherwise wipe it, and
+# the organiser saw no word that the first click had stored anything
+FLASH_KEEP_S = 5.0
+
+
 def flash(message: str | None = None) -> None:
-    """Show a message kept across ``st.rerun`` (set one with ``flash_next``)."""
-    text = st.session_state.pop("oc_flash", None) if message is None else message
+    """Show a message kept across ``st.rerun`` (set one with ``flash_next``), or ``message``."""
+    text = forms.kept_message(FLASH_KEEP_S) if message is None else message
     if text:
         st.success(text)
 
 
 def flash_next(message: str) -> None:
-    st.session_state["oc_flash"] = message
+    """Keep ``message`` for the next run (a write form calls ``forms.stored`` before, at once after its commit)."""
+    forms.keep_message(message)
 
 
-def run_write(action, done: str, *, problems_as_table: bool = True, after: Callable[[], None] | None = None) -> None:
+def run_write(action, done: str, *, problems_as_table: bool = True) -> None:
     """Run a write; show what went wrong, or keep the success message across the rerun.
 
     Problems come as a table (where, row, column: input checks), or with ``problems_as_table=False``
     as one error message (a refusal that is a single sentence, such as freezing a list too early).
-    ``after`` runs once the write is stored, before the rerun (a form empties its fields there: a
-    refused write keeps what was typed).
     """
     try:
         with write_session(engine()) as s:
             action(s)
+        forms.stored()  # before anything reads st.session_state, where the run can be stopped
     except JudgingError as exc:
         if problems_as_table:
             st.error(tr("oc.asg.not_changed"))
@@ -107,7 +114,5 @@ def run_write(action, done: str, *, problems_as_table: bool = True, after: Calla
         else:
             show_error(exc)
     else:
-        if after is not None:
-            after()
         flash_next(done)
         st.rerun()

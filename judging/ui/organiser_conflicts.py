@@ -9,7 +9,9 @@ from judging.errors import JudgingError
 from judging.store.assignment import conflict_rows
 from judging.store.db import read_session, write_session
 from judging.store.sheets import reopen_sheet, submitted_sheets
+from judging.ui import forms
 from judging.ui.common import engine, require_page, show_error, tr, when
+from judging.ui.forms import write_form
 
 
 def render() -> None:
@@ -37,16 +39,17 @@ def render() -> None:
     labels = {r.sheet.id: f"{r.round.name} · {r.judge.display_name} · {r.entry.code} {r.entry.title}"
               f" · {when(r.sheet.submitted_at)}" for r in sheets}
     by_id = {r.sheet.id: r for r in sheets}
-    with st.form("reopen"):
+    with write_form("reopen") as form:
         chosen = st.selectbox(tr("organiser.sheet"), list(labels), format_func=labels.get)
         reason = st.text_input(tr("organiser.reopen_reason"))
-        go = st.form_submit_button(tr("organiser.reopen"))
+        go = form.submit(tr("organiser.reopen"))
     if go and chosen is not None:
         row = by_id[chosen]
         try:
             with write_session(engine()) as s:
                 reopen_sheet(s, round_id=row.sheet.round_id, judge_id=row.sheet.judge_id,
                                   entry_id=row.sheet.entry_id, reason=reason, actor=user)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
         except JudgingError as exc:
             show_error(exc)
         else:

@@ -11,7 +11,9 @@ from judging.errors import JudgingError
 from judging.store.db import read_session, write_session
 from judging.store.documents import document_settings_of, save_document_settings
 from judging.store.models import Edition, Track
+from judging.ui import forms
 from judging.ui.common import engine, lang, plain, tr
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import flash_next
 
 EXAMPLES_SHOWN = 2  # numbers of the first certificate in each of the first two tracks
@@ -39,7 +41,7 @@ def render(edition: Edition, tracks: list[Track], actor: Actor) -> None:
         else:
             st.warning(tr("doc.form.never"))
         key = f"doc_{edition.id}_{stored.version}"  # a new version loads its values into fresh widgets
-        with st.form(f"{key}_form"):
+        with write_form(f"{key}_form") as form:
             issuer = st.text_input(tr("doc.form.issuer"), value=current.issuer, key=f"{key}_issuer",
                                    placeholder=tr("doc.form.issuer_help"))
             scheme = st.text_input(tr("doc.form.scheme"), value=current.certificate_scheme, key=f"{key}_scheme",
@@ -49,7 +51,7 @@ def render(edition: Edition, tracks: list[Track], actor: Actor) -> None:
             prefixes = {t.key: columns[n % len(columns)].text_input(
                 t.name_zh, value=current.track_prefixes.get(t.key, ""), key=f"{key}_prefix_{t.key}",
                 placeholder=t.name_zh) for n, t in enumerate(tracks)}
-            saved = st.form_submit_button(tr("doc.form.save"), type="primary")
+            saved = form.submit(tr("doc.form.save"), type="primary")
         st.caption(tr("doc.form.preview", numbers=plain(_examples(current, edition, tracks))))
     if saved:
         settings = DocumentSettings(issuer=issuer, certificate_scheme=scheme, track_prefixes=prefixes)
@@ -57,6 +59,7 @@ def render(edition: Edition, tracks: list[Track], actor: Actor) -> None:
             with write_session(engine()) as s:
                 save_document_settings(s, edition_id=edition.id, settings=settings, based_on=stored.version,
                                        actor=actor)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
         except JudgingError as exc:
             for problem in exc.problems:
                 st.error(plain(problem.render(lang())))

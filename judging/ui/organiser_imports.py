@@ -14,7 +14,9 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.imports import entry_import_plan, import_entries, import_judges
 from judging.store.people import list_judges, set_passwords, taken_usernames
+from judging.ui import forms
 from judging.ui.common import engine, lang, require_page, tr
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
 ACCOUNTS_KEY = "oc_issued_accounts"  # this tab's handout (passwords are never stored in clear)
@@ -162,14 +164,15 @@ def _handout(actor: Actor) -> None:
             st.caption(tr("oc.imp.no_judges"))
             return
         by_name = {j.username: j for j in judges}
-        with st.form("oc_reset"):
+        with write_form("oc_reset") as form:
             chosen = st.selectbox(tr("oc.imp.judge"), list(by_name), key="oc_reset_judge",
                                   format_func=lambda u: f"{u} · {by_name[u].display_name}")
-            go = st.form_submit_button(tr("oc.imp.reset"))
+            go = form.submit(tr("oc.imp.reset"))
         if go:
             prepared = prepare_passwords([chosen])
             with write_session(engine()) as s:
                 set_passwords(s, passwords={chosen: prepared[chosen][1]}, actor=actor)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
             judge = by_name[chosen]
             st.session_state[ACCOUNTS_KEY] = [Account(judge.username, judge.display_name, judge.organisation,
                                                       prepared[chosen][0])]

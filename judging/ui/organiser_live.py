@@ -13,6 +13,7 @@ from judging.store.editions import entries_of_round, round_entry_rows
 from judging.store.live import close_live_entry, open_live_entry, ordinary_sheets, panel_of, set_panel
 from judging.store.people import list_judges
 from judging.ui.common import engine, lang, plain, tr
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import round_page, run_write
 
 
@@ -28,10 +29,10 @@ def render() -> None:
         states = {r.entry_id: r.live_state for r in round_entry_rows(s, round_id=rnd.id)}
         ordinary = ordinary_sheets(s, round_id=rnd.id, actor=user)
     names = {j.id: f"{j.username} · {j.display_name}" for j in judges}
-    with st.form("oc_panel"):
+    with write_form("oc_panel") as form:
         picked = st.multiselect(tr("oc.live.panel"), list(names), default=[j for j in panel if j in names],
                                 format_func=names.get, key=f"oc_panel_{rnd.id}")
-        save = st.form_submit_button(tr("oc.live.save_panel"))
+        save = form.submit(tr("oc.live.save_panel"))
     if save:
         run_write(lambda s: set_panel(s, round_id=rnd.id, judge_ids=picked, actor=user),
                   tr("oc.live.panel_saved", n=len(picked)), problems_as_table=False)
@@ -53,9 +54,9 @@ def render() -> None:
         st.error(Problem("oc.live.ordinary_round", {"round": rnd.name, "n": ordinary}).message(lang()))
     elif open_id is None and waiting:
         labels = {e.id: f"{e.code} · {e.title}" for e in waiting}
-        with st.form("oc_live_open"):
+        with write_form("oc_live_open") as form:
             entry_id = st.selectbox(tr("oc.live.next"), list(labels), format_func=labels.get, key="oc_live_next")
-            go = st.form_submit_button(tr("oc.live.open"), type="primary")
+            go = form.submit(tr("oc.live.open"), type="primary")
         if go:
             run_write(lambda s: open_live_entry(s, round_id=rnd.id, entry_id=entry_id, actor=user),
                       tr("oc.live.opened", code=plain(labels[entry_id])), problems_as_table=False)

@@ -13,7 +13,9 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import round_rubric
 from judging.store.paper import paper_sheet_view, print_sheets, type_in_sheets
 from judging.store.people import list_judges
+from judging.ui import forms
 from judging.ui.common import engine, lang, plain, show_error, tr
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import flash_next, problem_table, round_page
 
 CODE_KEY = "oc_paper_code"
@@ -77,14 +79,14 @@ def _type_in(round_id: int, actor: Actor) -> None:
         st.warning(plain(tr("paper.already_typed", at=f"{view.typed_at:%Y-%m-%d %H:%M}", by=view.typed_by)))
         return
     rubric = view.rubric
-    with st.form(f"oc_paper_form_{view.code}", clear_on_submit=False):
+    with write_form(f"oc_paper_form_{view.code}", clear_on_submit=False) as form:
         scores = {c.key: st.number_input(c.label.get(lang()), min_value=float(rubric.scale.min),
                                          max_value=float(rubric.scale.max), step=float(rubric.scale.step), value=None,
                                          key=f"oc_paper_score_{c.key}") for c in rubric.criteria}
         comments = {c.key: st.text_input(tr("paper.criterion_comment", label=c.label.get(lang())),
                                          key=f"oc_paper_comment_{c.key}") for c in rubric.criteria}
         comments[""] = st.text_area(tr("paper.comment_input"), key="oc_paper_comment")
-        submitted = st.form_submit_button(tr("paper.save"))
+        submitted = form.submit(tr("paper.save"))
     if not submitted:
         return
     serial, _ = parse_sheet_code(code)
@@ -93,6 +95,7 @@ def _type_in(round_id: int, actor: Actor) -> None:
     try:
         with write_session(engine()) as s:
             type_in_sheets(s, sheets=[typed], round_id=round_id, actor=actor)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         st.error(tr("oc.asg.not_changed"))
         problem_table(exc.problems)

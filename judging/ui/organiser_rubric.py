@@ -20,7 +20,9 @@ from judging.core.rubric_tables import (
 from judging.errors import JudgingError, RubricError
 from judging.store.db import read_session, write_session
 from judging.store.editions import get_round, round_rubric, save_round_rubric
+from judging.ui import forms
 from judging.ui.common import engine, lang, tr
+from judging.ui.forms import write_form
 from judging.ui.judge_sheet import criterion_text, rule_text, score_format
 from judging.ui.names import rubric_name
 from judging.ui.organiser_common import flash_next, problem_table, round_page
@@ -59,14 +61,15 @@ def render() -> None:
         preview_sheet(rubric)
     st.download_button(tr("oc.rub.download"), rubric_to_toml(rubric).encode("utf-8"),
                        file_name=f"{rubric.key}_v{rubric.version}.toml", mime="application/toml", key="oc_rub_toml")
-    with st.form("oc_rub_save"):
+    with write_form("oc_rub_save") as form:
         reason = st.text_input(tr("oc.rub.reason_frozen") if rnd.rubric_frozen else tr("oc.rub.reason"),
                                key="oc_rub_reason")
-        save = st.form_submit_button(tr("oc.rub.save", round=rnd.name, version=rubric.version), type="primary")
+        save = form.submit(tr("oc.rub.save", round=rnd.name, version=rubric.version), type="primary")
     if save:
         try:
             with write_session(engine()) as s:
                 save_round_rubric(s, round_id=rnd.id, rubric=rubric, actor=user, reason=reason)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
         except JudgingError as exc:
             st.error(tr("oc.rub.not_saved"))
             problem_table(exc.problems)

@@ -40,8 +40,9 @@ from judging.store.editions import (
     update_round,
 )
 from judging.store.models import stored_id
-from judging.ui import organiser_documents, timeline
+from judging.ui import forms, organiser_documents, timeline
 from judging.ui.common import engine, lang, plain, require_page, show_error, tr
+from judging.ui.forms import write_form
 from judging.ui.names import method_name, rubric_name
 from judging.ui.organiser_common import EDITION_KEY, choose_edition, flash, flash_next, problem_table
 
@@ -86,6 +87,7 @@ def _create_once(spec: EditionSpec, actor: Actor) -> None:
     """Create the edition; a second click (or tab) shows the one already created instead of a copy."""
     try:
         edition_id = create_edition(spec, actor)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except EditionExists as exc:
         params = exc.problems[0].params  # the name is the organiser's text: shown inert
         st.info(tr("edition.exists", name=plain(str(params["name"])), year=params["year"]))
@@ -119,7 +121,7 @@ def _created(edition_id: int, spec: EditionSpec) -> None:
 def _new_edition(actor: Actor) -> None:
     templates = list(rubric_templates())
     kind = st.selectbox(tr("oc.setup.kind"), KINDS, format_func=lambda k: tr(f"oc.kind.{k}"), key="oc_new_kind")
-    with st.form("oc_new_edition"):
+    with write_form("oc_new_edition") as form:
         name = st.text_input(tr("oc.setup.name"), key="oc_new_name")
         year = st.number_input(tr("oc.setup.year"), min_value=2000, max_value=2100, value=2026, step=1,
                                key="oc_new_year")
@@ -150,7 +152,7 @@ def _new_edition(actor: Actor) -> None:
                 "ends_on": st.column_config.TextColumn(tr("oc.col_ends"), help="YYYY-MM-DD"),
                 "weight_in_final": st.column_config.NumberColumn(tr("oc.col_weight"), min_value=0.0, step=0.1),
             })
-        submitted = st.form_submit_button(tr("oc.setup.create"), type="primary")
+        submitted = form.submit(tr("oc.setup.create"), type="primary")
     if not submitted:
         return
     data = {"name": name, "year": int(year), "kind": kind, "subject": subject,
@@ -204,12 +206,12 @@ def _round_settings(actor: Actor) -> None:
                 entries=entries))
     st.dataframe(pd.DataFrame([{tr("oc.col_key"): t.key, tr("oc.col_name_zh"): t.name_zh,
                                 tr("oc.col_name_en"): t.name_en} for t in tracks]), hide_index=True, width="stretch")
-    with st.form("oc_add_track"):  # not clear_on_submit: a refused track keeps what was typed
+    with write_form("oc_add_track") as form:  # not clear_on_submit: a refused track keeps what was typed
         cols = st.columns(3)
         key = cols[0].text_input(tr("oc.col_key"), key="oc_track_key")
         name_zh = cols[1].text_input(tr("oc.col_name_zh"), key="oc_track_zh")
         name_en = cols[2].text_input(tr("oc.col_name_en"), key="oc_track_en")
-        add = st.form_submit_button(tr("oc.setup.add_track"))
+        add = form.submit(tr("oc.setup.add_track"))
     if add:
         try:
             edition_spec_from_mapping({"name": edition.name, "year": edition.year, "kind": edition.kind,
@@ -222,6 +224,7 @@ def _round_settings(actor: Actor) -> None:
             with write_session(engine()) as s:
                 add_track(s, edition_id=edition.id, key=key.strip(), name_zh=name_zh.strip(),
                                     name_en=name_en.strip(), actor=actor)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
             for field in ("oc_track_key", "oc_track_zh", "oc_track_en"):  # stored: the form starts empty
                 st.session_state.pop(field, None)
             flash_next(tr("oc.setup.track_added", name=plain(name_zh.strip())))
@@ -238,13 +241,13 @@ def _round_settings(actor: Actor) -> None:
 def _add_round(edition, tracks, rounds, actor: Actor) -> None:
     """A round added to an existing edition (as a draft, after its last round), checked as an edition file is."""
     templates = rubric_templates()
-    with st.form("oc_add_round", clear_on_submit=True):
+    with write_form("oc_add_round", clear_on_submit=True) as form:
         st.markdown(f"**{tr('oc.setup.add_round')}**")
         c1, c2, c3 = st.columns(3)
         key = c1.text_input(tr("oc.col_key"), key="oc_new_round_key")
         name = c2.text_input(tr("oc.col_round_name"), key="oc_new_round_name")
         rubric = c3.selectbox(tr("oc.col_rubric"), list(templates), key="oc_new_round_rubric", format_func=rubric_name)
-        add = st.form_submit_button(tr("oc.setup.add_round"))
+        add = form.submit(tr("oc.setup.add_round"))
     if not add:
         return
     wanted = {"key": key.strip(), "name": name.strip(), "rubric": rubric}
@@ -261,6 +264,7 @@ def _add_round(edition, tracks, rounds, actor: Actor) -> None:
             add_round(s, edition_id=edition.id, key=wanted["key"], name=wanted["name"] or wanted["key"],
                       rubric=load_rubric(templates[rubric]), position=max((r.position for r in rounds), default=-1) + 1,
                       status=RoundStatus.DRAFT, actor=actor)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         show_error(exc)
         return
@@ -272,7 +276,7 @@ def _round_form(rnd, actor: Actor) -> None:
     rubric = round_rubric(rnd)
     st.caption(tr("oc.setup.round_rubric", rubric=rubric.label.get(lang()), version=rubric.version,
                   frozen=tr("oc.frozen") if rnd.rubric_frozen else tr("oc.not_frozen")))
-    with st.form(f"oc_round_{rnd.id}"):
+    with write_form(f"oc_round_{rnd.id}") as form:
         c1, c2, c3 = st.columns(3)
         name = c1.text_input(tr("oc.col_round_name"), value=rnd.name, key=f"oc_r{rnd.id}_name")
         k = c2.number_input(tr("oc.col_k"), min_value=1, max_value=50, value=rnd.judges_per_entry, step=1,
@@ -291,7 +295,7 @@ def _round_form(rnd, actor: Actor) -> None:
         starts = c7.text_input(tr("oc.col_starts"), value=rnd.starts_on, key=f"oc_r{rnd.id}_starts")
         ends = c8.text_input(tr("oc.col_ends"), value=rnd.ends_on, key=f"oc_r{rnd.id}_ends")
         blind = c9.checkbox(tr("oc.col_blind"), value=rnd.blind, key=f"oc_r{rnd.id}_blind")
-        save = st.form_submit_button(tr("oc.save"))
+        save = form.submit(tr("oc.save"))
     if not save:
         return
     try:
@@ -305,6 +309,7 @@ def _round_form(rnd, actor: Actor) -> None:
             update_round(s, round_id=rnd.id, actor=actor, name=name.strip(), judges_per_entry=int(k),
                                    method=method, advance_rule=advance, status=status, weight_in_final=float(weight),
                                    starts_on=starts.strip(), ends_on=ends.strip(), blind=blind)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         problem_table(exc.problems)
         return

@@ -13,7 +13,9 @@ from judging.errors import JudgingError
 from judging.store.db import read_session, write_session
 from judging.store.people import create_user, list_users, set_judge_active, set_passwords
 from judging.store.sessions import live_session_counts, sign_out_everywhere
+from judging.ui import forms
 from judging.ui.common import engine, require_page, show_error, tr, when
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import flash, flash_next
 
 ISSUED_KEY = "staff_issued"  # the one-time password just issued: (user name, password), shown once
@@ -53,13 +55,13 @@ def _issued() -> None:
 
 def _new_account(actor: Actor) -> None:
     st.subheader(tr("staff.new_heading"))
-    with st.form("staff_new", clear_on_submit=False):
+    with write_form("staff_new", clear_on_submit=False) as form:
         username = st.text_input(tr("staff.col.username"), key="staff_new_username")
         name = st.text_input(tr("staff.col.name"), key="staff_new_name")
         role = st.selectbox(tr("staff.col.role"), ROLES, format_func=lambda r: tr(Role(r).text_key),
                             key="staff_new_role")
         email = st.text_input(tr("staff.email"), key="staff_new_email")
-        go = st.form_submit_button(tr("staff.create"), type="primary")
+        go = form.submit(tr("staff.create"), type="primary")
     if not go:
         return
     username = username.strip()
@@ -69,6 +71,7 @@ def _new_account(actor: Actor) -> None:
         with write_session(engine()) as s:
             create_user(s, username=username, display_name=name.strip() or username, role=role,
                         email=email.strip(), password=prepared, actor=actor)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         show_error(exc)
         return
@@ -84,12 +87,12 @@ def _manage(actor: Actor, users) -> None:
         st.caption(tr("staff.nobody_else"))
         return
     by_name = {u.username: u for u in others}
-    with st.form("staff_manage"):
+    with write_form("staff_manage") as form:
         chosen = st.selectbox(tr("staff.col.username"), list(by_name),
                               format_func=lambda n: f"{n} · {by_name[n].display_name}", key="staff_chosen")
         action = st.radio(tr("staff.action"), tuple(ACTIONS), horizontal=True, key="staff_action",
                           format_func=lambda a: tr(ACTIONS[a]))
-        go = st.form_submit_button(tr("staff.apply"))
+        go = form.submit(tr("staff.apply"))
     st.caption(tr("staff.sign_out_everywhere_help"))
     if not go:
         return
@@ -105,6 +108,7 @@ def _manage(actor: Actor, users) -> None:
                 set_passwords(s, passwords={user.username: prepared}, actor=actor)
             else:
                 set_judge_active(s, judge_id=user.id, active=action == "on", actor=actor)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         show_error(exc)
         return

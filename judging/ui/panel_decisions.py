@@ -11,7 +11,9 @@ from judging.core.permissions import Actor
 from judging.errors import JudgingError
 from judging.store import panel
 from judging.store.db import write_session
+from judging.ui import forms
 from judging.ui.common import engine, tr
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import flash_next, problem_table
 
 
@@ -47,7 +49,7 @@ def render(*, round_id: int, items: pd.DataFrame, decisions: list[Decision], tie
 
 def _form(round_id: int, items: pd.DataFrame, tier_names: dict[str, str], actor: Actor) -> None:
     titles = dict(zip(items["entry_id"], items["title"], strict=True))
-    with st.form(f"panel_form_{round_id}"):
+    with write_form(f"panel_form_{round_id}") as form:
         st.markdown(f"**{tr('panel.form_heading')}**")
         entry = st.selectbox(tr("panel.entry"), list(titles), format_func=lambda e: f"{e} {titles[e]}",
                              key=f"panel_entry_{round_id}")
@@ -57,13 +59,14 @@ def _form(round_id: int, items: pd.DataFrame, tier_names: dict[str, str], actor:
                             tr("panel.no_award"), key=f"panel_tier_{round_id}")
         reason = st.text_area(tr("panel.reason"), key=f"panel_reason_{round_id}")
         present = st.text_input(tr("panel.present"), key=f"panel_present_{round_id}")
-        submitted = st.form_submit_button(tr("panel.record"), type="primary")
+        submitted = form.submit(tr("panel.record"), type="primary")
     if not submitted:
         return
     try:
         with write_session(engine()) as s:
             panel.record_decision(s, round_id=round_id, entry_id=entry, decision=decision,
                                   tier=tier if decision == MOVE else "", reason=reason, present=present, actor=actor)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         st.error(tr("panel.not_recorded"))
         problem_table(exc.problems)

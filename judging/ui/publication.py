@@ -16,6 +16,7 @@ from judging.store.db import read_session
 from judging.store.editions import tracks_of
 from judging.store.models import Publication, Round
 from judging.ui.common import engine, lang, require_page, tr, when
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import choose_row, flash, run_write
 
 PUBLICATION_KEY = "pub_selected"
@@ -50,20 +51,11 @@ def list_frame(table: pd.DataFrame, track_names: dict[str, str] | None = None, *
     return out[list(columns)].rename(columns={k: tr(v) for k, v in columns.items()})
 
 
-def _run(action, success_key: str, *, form: str | None = None) -> None:
-    """A write from one of this page's forms: its refusals are single sentences, so no table. With
-    ``form``, that form's fields start empty once the write is stored (and keep what was typed when
-    it is refused)."""
-    run_write(action, tr(success_key), problems_as_table=False, after=(lambda: _next_form(form)) if form else None)
-
-
-def _form_keys(form: str) -> str:
-    """The key prefix of ``form``'s fields: a new one after each stored write empties them."""
-    return f"{form}_{st.session_state.get(f'{form}_n', 0)}"
-
-
-def _next_form(form: str) -> None:
-    st.session_state[f"{form}_n"] = st.session_state.get(f"{form}_n", 0) + 1
+def _run(action, success_key: str) -> None:
+    """A write from one of this page's forms: its refusals are single sentences, so no table. Fields
+    keyed with the form's ``key`` start empty once the write is stored, and keep what was typed when
+    it is refused."""
+    run_write(action, tr(success_key), problems_as_table=False)
 
 
 def render() -> None:
@@ -132,9 +124,9 @@ def render() -> None:
 
 
 def _objection_forms(publication, objections, entries, titles, tier_keys, tier_names, actor) -> None:
-    form = f"pub_obj_{publication.id}"
-    k = _form_keys(form)  # not clear_on_submit: a refused objection keeps every field as typed
-    with st.expander(tr("pub.add_objection"), expanded=False), st.form(form):
+    # not clear_on_submit: a refused objection keeps every field as typed
+    with st.expander(tr("pub.add_objection"), expanded=False), write_form(f"pub_obj_{publication.id}") as form:
+        k = form.key
         entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}",
                              key=f"{k}_entry")
         name = st.text_input(tr("pub.col.name"), key=f"{k}_name")
@@ -142,14 +134,14 @@ def _objection_forms(publication, objections, entries, titles, tier_keys, tier_n
         text = st.text_area(tr("pub.col.text"), key=f"{k}_text")
         attachments = st.text_area(tr("pub.attachments_help"), key=f"{k}_attachments")
         received = st.date_input(tr("pub.col.received"), value=date.today(), key=f"{k}_received")
-        if st.form_submit_button(tr("pub.add_objection")):
+        if form.submit(tr("pub.add_objection")):
             _run(lambda s: pub.add_objection(s, publication_id=publication.id, entry_id=entry, name=name,
                                              contact=contact, text=text, attachments=attachments,
-                                             received_on=received, actor=actor), "pub.objection_added", form=form)
+                                             received_on=received, actor=actor), "pub.objection_added")
     open_ones = [o for o in objections if o.status == "open"]
     if not open_ones:
         return
-    with st.expander(tr("pub.resolve"), expanded=True), st.form(f"pub_resolve_{publication.id}"):
+    with st.expander(tr("pub.resolve"), expanded=True), write_form(f"pub_resolve_{publication.id}") as form:
         by_id = {o.id: o for o in open_ones}
         chosen = st.selectbox(tr("pub.col.id"), list(by_id),
                               format_func=lambda i: f"#{i} {by_id[i].entry_code} {by_id[i].name}")
@@ -158,23 +150,23 @@ def _objection_forms(publication, objections, entries, titles, tier_keys, tier_n
         change = st.selectbox(tr("pub.change_to"), ["keep", *tier_keys],
                               format_func=lambda k: tr("pub.keep") if k == "keep" else tier_names[k])
         reason = st.text_area(tr("pub.col.reason"))
-        if st.form_submit_button(tr("pub.resolve")):
+        if form.submit(tr("pub.resolve")):
             new_tier = None if change == "keep" or outcome != "upheld" else change
             _run(lambda s: pub.resolve_objection(s, objection_id=chosen, upheld=outcome == "upheld", reason=reason,
                                                  new_tier=new_tier, actor=actor), "pub.resolved")
 
 
 def _change_form(publication, entries, titles, tier_keys, tier_names, actor) -> None:
-    form = f"pub_change_{publication.id}"
-    k = _form_keys(form)  # a refused change keeps what was typed
-    with st.expander(tr("pub.manual_change"), expanded=False), st.form(form):
+    # a refused change keeps what was typed
+    with st.expander(tr("pub.manual_change"), expanded=False), write_form(f"pub_change_{publication.id}") as form:
+        k = form.key
         entry = st.selectbox(tr("export.col.entry_id"), entries, format_func=lambda e: f"{e} {titles[e]}",
                              key=f"{k}_entry")
         tier = st.selectbox(tr("export.col.tier"), tier_keys, format_func=lambda t: tier_names[t], key=f"{k}_tier")
         reason = st.text_area(tr("pub.col.reason"), key=f"{k}_reason")
-        if st.form_submit_button(tr("pub.manual_change")):
+        if form.submit(tr("pub.manual_change")):
             _run(lambda s: pub.change_tier(s, publication_id=publication.id, entry_id=entry, tier=tier, reason=reason,
-                                           actor=actor), "pub.changed", form=form)
+                                           actor=actor), "pub.changed")
 
 
 def _freeze_form(publication, objections, actor) -> None:
@@ -182,13 +174,13 @@ def _freeze_form(publication, objections, actor) -> None:
     open_count = sum(o.status == "open" for o in objections)
     st.caption(tr("pub.freeze_caption", n=open_count))
     st.caption(tr("pub.freeze_clock", end=pub.objection_deadline(publication).isoformat(), today=pub.today().isoformat()))
-    with st.form(f"pub_freeze_{publication.id}"):
-        if st.form_submit_button(tr("pub.freeze"), type="primary"):
+    with write_form(f"pub_freeze_{publication.id}") as form:
+        if form.submit(tr("pub.freeze"), type="primary"):
             _run(lambda s: pub.freeze(s, publication_id=publication.id, actor=actor), "pub.frozen_done")
 
 
 def _reopen_form(publication, actor) -> None:
-    with st.expander(tr("pub.reopen"), expanded=False), st.form(f"pub_reopen_{publication.id}"):
+    with st.expander(tr("pub.reopen"), expanded=False), write_form(f"pub_reopen_{publication.id}") as form:
         reason = st.text_area(tr("pub.col.reason"))
-        if st.form_submit_button(tr("pub.reopen")):
+        if form.submit(tr("pub.reopen")):
             _run(lambda s: pub.reopen(s, publication_id=publication.id, reason=reason, actor=actor), "pub.reopened")

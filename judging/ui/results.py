@@ -33,8 +33,9 @@ from judging.store.award_settings import award_settings_of
 from judging.store.db import read_session, write_session
 from judging.store.editions import tracks_of
 from judging.store.scores import round_data, sheet_status_rows
-from judging.ui import extra_judges, judge_table, panel_decisions
+from judging.ui import extra_judges, forms, judge_table, panel_decisions
 from judging.ui.common import engine, lang, show_error, tr
+from judging.ui.forms import write_form
 from judging.ui.organiser_common import round_page
 from judging.ui.tier_chart import tier_probability_chart, with_reasons
 
@@ -295,7 +296,7 @@ def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *
                    start=publication.start_date.isoformat()))
         return
     _gaps(rnd, actor, flagged)
-    with st.form(f"res_publish_{rnd.id}"):
+    with write_form(f"res_publish_{rnd.id}") as form:
         start = st.date_input(tr("results.publish_start"), value=date.today(), key=f"res_pub_start_{rnd.id}")
         days = int(st.number_input(tr("results.publish_days"), min_value=1, max_value=30,
                                    value=DEFAULT_OBJECTION_DAYS, key=f"res_pub_days_{rnd.id}"))
@@ -304,7 +305,7 @@ def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *
                               placeholder="2026-11-25, 2026-11-26")
         st.caption(tr("results.publish_caption", method=method_label(settings.method)))
         confirmed = st.checkbox(tr("results.close_and_publish"), key=f"res_pub_confirm_{rnd.id}")
-        submitted = st.form_submit_button(tr("results.publish_button"), type="primary")
+        submitted = form.submit(tr("results.publish_button"), type="primary")
     if submitted:
         if not confirmed:
             st.error(tr("results.confirm_first"))
@@ -315,6 +316,7 @@ def _publish_section(rnd, settings: BundleSettings, publication, actor: Actor, *
                 pub.publish(s, round_id=rnd.id, settings=settings, start_date=start, objection_days=days,
                             holidays=days_off, contact=contact, close_round=True, awards_version=awards_version,
                             actor=actor)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
         except JudgingError as exc:
             show_error(exc)
             return

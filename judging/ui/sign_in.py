@@ -19,6 +19,7 @@ from judging.store.people import (
     create_first_organiser,
     password_is_one_time,
 )
+from judging.ui import forms
 from judging.ui.common import (
     SignedIn,
     authenticate,
@@ -31,6 +32,7 @@ from judging.ui.common import (
     sso_user,
     tr,
 )
+from judging.ui.forms import write_form
 
 DEMO_SEED = 2026
 DEMO_ENV = "JUDGING_DEMO"  # "1": offer to build the demo contest on an empty database
@@ -58,12 +60,12 @@ def render() -> None:
         return
     if sso_configured():
         _single_sign_on(eng)
-    with st.form("sign_in"):
+    with write_form("sign_in") as form:
         st.subheader(tr("signin.heading"))
         username = st.text_input(tr("signin.username"), key="signin_username", autocomplete="username")
         password = st.text_input(tr("signin.password"), type="password", key="signin_password",
                                  autocomplete="current-password")
-        submitted = st.form_submit_button(tr("signin.submit"), type="primary")
+        submitted = form.submit(tr("signin.submit"), type="primary")
     if submitted:
         try:
             user = authenticate(eng, username, password, client_address())
@@ -87,12 +89,12 @@ def _change_password(eng) -> None:
     user = st.session_state[PASSWORD_CHANGE_KEY]
     st.subheader(tr("password.change_heading"))
     st.info(tr("password.change_help", min=MIN_PASSWORD_LENGTH))
-    with st.form("change_password"):
+    with write_form("change_password") as form:
         current = st.text_input(tr("password.current"), type="password", key="pw_current",
                                 autocomplete="current-password")
         new = st.text_input(tr("password.new"), type="password", key="pw_new", autocomplete="new-password")
         again = st.text_input(tr("password.repeat"), type="password", key="pw_again", autocomplete="new-password")
-        submitted = st.form_submit_button(tr("password.save"), type="primary")
+        submitted = form.submit(tr("password.save"), type="primary")
     if not submitted:
         return
     if new != again:
@@ -102,6 +104,7 @@ def _change_password(eng) -> None:
         prepared = prepare_password(new, username=user.username)
         with write_session(eng) as s:
             change_own_password(s, actor=user.actor, current=current, new=prepared)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         show_error(exc)
         return
@@ -130,14 +133,14 @@ def _first_run(eng) -> None:
     code = setup_code(database_url())
     st.subheader(tr("setup.heading"))
     st.info(tr("setup.help"))
-    with st.form("first_run"):
+    with write_form("first_run") as form:
         given = st.text_input(tr("setup.code"), type="password", key="setup_code")
         username = st.text_input(tr("setup.username"), key="setup_username", autocomplete="username")
         display_name = st.text_input(tr("setup.display_name"), key="setup_display_name")
         new = st.text_input(tr("password.new"), type="password", key="setup_pw", autocomplete="new-password")
         again = st.text_input(tr("password.repeat"), type="password", key="setup_pw_again",
                               autocomplete="new-password")
-        submitted = st.form_submit_button(tr("setup.submit"), type="primary")
+        submitted = form.submit(tr("setup.submit"), type="primary")
     if not submitted:
         return
     if not hmac.compare_digest(given.strip().encode(), code.encode()):
@@ -150,6 +153,7 @@ def _first_run(eng) -> None:
         prepared = prepare_password(new, username=username.strip())
         with write_session(eng) as s:
             actor = create_first_organiser(s, username=username, display_name=display_name, password=prepared)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         show_error(exc)
         return

@@ -14,6 +14,7 @@ from judging.store.assignment import assign
 from judging.store.db import open_database, write_session
 from judging.store.editions import add_entries, add_round, create_edition, entries_of
 from judging.store.people import create_user
+from judging.ui import forms
 from judging.ui.common import USER_KEY, SignedIn
 
 ROOT = Path(__file__).parents[2]
@@ -72,3 +73,16 @@ def app(contest):
             at.query_params[key] = value
         return at
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_write_forms(monkeypatch):
+    """Each test's tabs start with no write form pressed or stored: AppTest gives every test the same
+    session id, and ``judging.ui.forms`` keeps its state per session id in this process. AppTest's runs
+    follow each other within milliseconds, where a person's presses are seconds apart: each reading of
+    the forms' clock is a minute later than the last (tests/ui/test_write_forms.py sets its own)."""
+    clock = iter(range(0, 10**9, 60))
+    monkeypatch.setattr(forms, "_now", lambda: float(next(clock)))
+    forms._TABS.clear()
+    yield
+    forms._TABS.clear()

@@ -91,3 +91,10 @@ def publish_scored_round(contest: dict) -> dict:
         pub.publish(s, round_id=contest["ids"]["round"], settings=BundleSettings(method="raw"),
                     start_date=date(2026, 11, 23), close_round=True, actor=as_user(s, "org"))
     return contest
+
+
+def form_named(at: AppTest, name: str):
+    """The write form ``name`` as the page shows it now (its id ends with the count of its stored writes)."""
+    shown = [f for f in at.form if (f.key or "").rsplit("~", 1)[0] == name]
+    assert len(shown) == 1, f"form {name}: {len(shown)} shown, among {[f.key for f in at.form]}"
+    return shown[0]

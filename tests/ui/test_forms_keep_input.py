@@ -7,7 +7,7 @@ from datetime import date
 
 from actors import as_user
 from streamlit.testing.v1 import AppTest
-from ui.support import score_every_sheet
+from ui.support import form_named, score_every_sheet
 
 from judging.core.award_settings import RoundAwards
 from judging.core.bundle import BundleSettings
@@ -40,7 +40,7 @@ def _page(contest, module: str) -> AppTest:
 
 
 def _fill_objection(at: AppTest, pid: int, *, received: date) -> None:
-    form = at.form(key=f"pub_obj_{pid}")
+    form = form_named(at, f"pub_obj_{pid}")
     form.selectbox[0].set_value("L-001")
     form.text_input[0].input("王五")
     form.text_input[1].input("13800000000")
@@ -51,7 +51,7 @@ def _fill_objection(at: AppTest, pid: int, *, received: date) -> None:
 
 
 def _objection_fields(at: AppTest, pid: int) -> list:
-    form = at.form(key=f"pub_obj_{pid}")
+    form = form_named(at, f"pub_obj_{pid}")
     return [form.selectbox[0].value, form.text_input[0].value, form.text_input[1].value, form.text_area[0].value,
             form.text_area[1].value, form.date_input[0].value]
 
@@ -86,12 +86,12 @@ def test_a_stored_objection_empties_the_form(contest):
 def test_a_refused_tier_change_keeps_its_reason(contest):
     pid = _published(contest)
     at = _page(contest, "publication").run()
-    form = at.form(key=f"pub_change_{pid}")
+    form = form_named(at, f"pub_change_{pid}")
     form.selectbox[0].set_value("L-002")
     form.form_submit_button[0].click()  # no reason given: refused
     at.run()
     refused = [e.value for e in at.error]
-    form = at.form(key=f"pub_change_{pid}")
+    form = form_named(at, f"pub_change_{pid}")
 
     assert not at.exception and len(refused) == 1
     assert form.selectbox[0].value == "L-002"
@@ -126,7 +126,7 @@ def test_a_refused_track_keeps_what_was_typed(contest):
 
     at.text_input(key="oc_track_key").input("life")  # the contest has this track already
     at.text_input(key="oc_track_zh").input("生活类二")
-    next(b for b in at.form(key="oc_add_track").form_submit_button).click()
+    next(b for b in form_named(at, "oc_add_track").form_submit_button).click()
     at.run()
 
     assert not at.exception and at.session_state[SETUP_TAB] == ROUNDS_TAB

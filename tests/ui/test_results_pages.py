@@ -8,7 +8,7 @@ import pytest
 from actors import as_user
 from clock import freeze_on, on_day
 from streamlit.testing.v1 import AppTest
-from ui.support import score_every_sheet, shown
+from ui.support import form_named, score_every_sheet, shown
 
 from judging.core.award_settings import RoundAwards
 from judging.core.bundle import BundleSettings
@@ -133,7 +133,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
     at = page(scored, "publication", "org").run()
     assert not at.exception
 
-    form = at.form(key=f"pub_obj_{pid}")
+    form = form_named(at, f"pub_obj_{pid}")
     form.selectbox[0].set_value("L-001")
     form.text_input[0].input("王五")
     form.text_input[1].input("13800000000")
@@ -143,7 +143,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
     at.run()
     assert not at.exception and [s.value for s in at.success] == ["异议已登记"]
 
-    resolve = at.form(key=f"pub_resolve_{pid}")
+    resolve = form_named(at, f"pub_resolve_{pid}")
     resolve.radio[0].set_value("upheld")
     resolve.selectbox[1].set_value("")
     resolve.text_area[0].input("经核实，取消奖项")
@@ -154,7 +154,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
         table = pub.current_list(s, pid, actor=SYSTEM).set_index("entry_id")
     assert table.loc["L-001", "tier"] == "" and table.loc["L-001", "change_reason"] == "经核实，取消奖项"
 
-    freeze = at.form(key=f"pub_freeze_{pid}")
+    freeze = form_named(at, f"pub_freeze_{pid}")
     assert len(freeze.date_input) == 0  # the server's clock decides, nobody types the day
     freeze.form_submit_button[0].click()
     with on_day(date(2026, 12, 1)):
@@ -168,7 +168,7 @@ def test_publication_page_objection_upheld_changes_the_list_then_freezes(scored)
 def test_publication_page_refuses_freezing_while_the_window_is_open(scored):
     pid = publish(scored)
     at = page(scored, "publication", "org").run()
-    freeze = at.form(key=f"pub_freeze_{pid}")
+    freeze = form_named(at, f"pub_freeze_{pid}")
     freeze.form_submit_button[0].click()
     with on_day(date(2026, 11, 26)):
         at.run()

@@ -1,0 +1,132 @@
+"""Forms whose submit counts once.
+
+Streamlit answers a click on a form's submit button with a run of the page in which the button
+returns True. A second click before the browser has the page of that run (a double click, or a click
+again while a slow write is going) asks for one more such run. Measured in Chromium on the objection
+form, two clicks 100–200 ms apart:
+
+- with ``runner.fastReruns`` (Streamlit's default) the second run started while the first was still
+  writing: 1 in 8 pairs stored the objection twice. Runs now go one after the other
+  (``fastReruns = false`` in .streamlit/config.toml).
+- Runs one after the other still stop at any read or write of ``st.session_state`` while a new request
+  waits. The first run was stopped there just after its commit, before it had marked the form as done
+  (the success message's ``tr`` reads the language), and the second run stored the objection again.
+- Once the fields had been emptied, the second click answered the stored objection with "fill in the
+  name" (3 in 8 pairs).
+
+So a write form keeps its state in this process's memory, not in ``st.session_state``, where reading
+it can stop the run, and:
+
+- ``stored()``, called at once after the write's commit (nothing between them reads session state),
+  gives the form a new id: the button of the old form that the second click meant is gone, and fields
+  keyed with ``form.key`` start empty;
+- a press within ``DOUBLE_CLICK_S`` of the form's stored write lands on the new form's button: it is
+  taken for the second half of the double click and ignored;
+- a refused write keeps the id, so that what was typed stays for the correction;
+- a run stopped before its write has stored nothing, and the next run takes the press.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+DOUBLE_CLICK_S = 1.0  # no one fills in a form and presses its button again this soon after a stored write
+
+
+@dataclass
+class _TabForms:
+    writes: dict[str, int] = field(default_factory=dict)  # form name → its stored writes (the id's counter)
+    stored_at: dict[str, float] = field(default_factory=dict)  # form name → when its last write was stored
+    pressed: str | None = None  # the form whose press this run took
+    message: tuple[str, float | None] | None = None  # a stored write's message, and when it was first shown
+
+
+_TABS: dict[str, _TabForms] = {}  # per Streamlit session (tab); a few hundred bytes each
+_LOCK = threading.Lock()
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _tab() -> _TabForms:
+    ctx = get_script_run_ctx()
+    session = ctx.session_id if ctx is not None else ""
+    with _LOCK:
+        return _TABS.setdefault(session, _TabForms())
+
+
+def form_key(name: str) -> str:
+    """The id form ``name`` has in this tab now: a new one after each of its stored writes."""
+    return f"{name}~{_tab().writes.get(name, 0)}"
+
+
+class WriteForm:
+    """An open write form: ``key`` prefixes fields that should start empty once a write is stored."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.key = form_key(name)
+
+    def submit(self, label: str, **kwargs: Any) -> bool:
+        """The form's submit button; True in the run its press asked for (see the module's text)."""
+        if not st.form_submit_button(label, **kwargs):
+            return False
+        tab = _tab()
+        if _now() - tab.stored_at.get(self.name, -DOUBLE_CLICK_S) < DOUBLE_CLICK_S:
+            return False  # the second half of a double click, on the form as it came back
+        tab.pressed = self.name
+        return True
+
+
+@contextmanager
+def write_form(name: str, **kwargs: Any) -> Iterator[WriteForm]:
+    """``st.form`` for a form that writes: open it with ``with write_form(name) as form`` and give it
+    ``form.submit(label)`` as its button."""
+    form = WriteForm(name)
+    with st.form(form.key, **kwargs):
+        yield form
+
+
+def stored() -> None:
+    """The write the pressed form asked for is committed: call at once, before anything reads
+    ``st.session_state`` (such as ``tr``). That form gets a new id."""
+    tab = _tab()
+    name, tab.pressed = tab.pressed, None
+    if name is not None:
+        tab.writes[name] = tab.writes.get(name, 0) + 1
+        tab.stored_at[name] = _now()
+
+
+def keep_message(message: str) -> None:
+    """Keep a stored write's message for the next runs (``flash`` in organiser_common shows it); kept here
+    and not in ``st.session_state``, so that keeping it cannot stop the run after the write."""
+    _tab().message = (message, None)
+
+
+def kept_message(keep_s: float) -> str | None:
+    """The kept message, in the runs of ``keep_s`` seconds from its first showing."""
+    tab = _tab()
+    if tab.message is None:
+        return None
+    message, first_shown = tab.message
+    now = _now()
+    if first_shown is None:
+        tab.message = (message, now)
+    elif now - first_shown > keep_s:
+        tab.message = None
+        return None
+    return message
+
+
+def new_run() -> None:
+    """The start of a full run of the app: no form's press is taken in it yet (a refused one is forgotten)."""
+    _tab().pressed = None

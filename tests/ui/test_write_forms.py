@@ -1,0 +1,80 @@
+"""Write forms count a press once (``judging.ui.forms``); the browser test of the race is
+tests/browser/test_double_submit.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from judging.ui import forms
+
+SCRIPT = '''
+import streamlit as st
+from judging.ui import forms
+
+with forms.write_form("f") as form:
+    name = st.text_input("name", key=form.key + "_name")
+    if form.submit("go"):
+        if name == "stop":
+            st.stop()  # a run stopped after it took the press, before its write was stored
+        if name:
+            st.session_state.setdefault("writes", []).append(name)
+            forms.stored()
+            st.rerun()
+        else:
+            st.error("empty")
+'''
+
+
+def _submit(at: AppTest, name: str | None = None) -> AppTest:
+    if name is not None:
+        at.text_input[0].input(name)
+    return at.button[0].click().run()
+
+
+def test_a_stored_write_gives_the_form_a_new_id_and_empties_its_keyed_fields():
+    at = AppTest.from_string(SCRIPT).run()
+    assert at.form[0].key == "f~0"
+    _submit(at, "王五")
+    assert at.session_state["writes"] == ["王五"]
+    assert at.form[0].key == "f~1" and at.text_input[0].value == ""
+
+
+
+def test_a_press_on_the_new_form_within_the_double_click_time_does_nothing(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(forms, "_now", lambda: clock[0])
+    at = AppTest.from_string(SCRIPT).run()
+    _submit(at, "王五")
+    clock[0] += forms.DOUBLE_CLICK_S / 2
+    _submit(at)  # the second half of the double click: no "empty" refusal for the emptied field
+    assert not at.error and at.session_state["writes"] == ["王五"]
+    clock[0] += forms.DOUBLE_CLICK_S
+    _submit(at, "李四")
+    assert at.session_state["writes"] == ["王五", "李四"]
+
+
+def test_a_refused_write_keeps_the_form_and_the_next_press_counts():
+    at = AppTest.from_string(SCRIPT).run()
+    _submit(at, "")
+    assert at.error and at.form[0].key == "f~0"
+    _submit(at, "王五")
+    assert at.session_state["writes"] == ["王五"]
+
+
+def test_a_run_stopped_before_its_write_leaves_the_press_to_the_next_run():
+    at = AppTest.from_string(SCRIPT).run()
+    _submit(at, "stop")  # the run stopped after taking the press, before its write: nothing stored
+    assert "writes" not in at.session_state and at.form[0].key == "f~0"
+    _submit(at, "王五")
+    assert at.session_state["writes"] == ["王五"]
+
+
+def test_every_form_of_the_app_is_a_write_form():
+    ui = Path(forms.__file__).parent
+    raw = [f"{p.name}:{n}" for p in sorted(ui.rglob("*.py")) if p.name != "forms.py"
+           for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+           if re.search(r"\bst\.(form|form_submit_button)\(", line)]
+    assert raw == []
