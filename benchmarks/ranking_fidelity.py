@@ -296,11 +296,13 @@ def _tier_errors(table: pd.DataFrame, truth: pd.Series) -> int:
     return int((true_tiers(table, truth, keys) != assigned).sum())
 
 
-def _in_waves(sim, rubric, seed: int, *, budget: float, waves: int) -> tuple[int, float]:
+def _in_waves(sim, rubric, seed: int, *, budget: float, waves: int, precise: bool = False) -> tuple[int, float, int]:
     """Tier errors after ``waves`` waves of one more judge each for the entries least sure of their tier
     then (ranked again after every wave, as the organiser sees it once the new sheets are in), until
-    ``budget`` × the sheets are added; and the sheets added (share)."""
-    from judging.core.extra_judges import p_assigned, propose_extra_judges
+    ``budget`` × the sheets are added; the sheets added (share); and the most new sheets one judge took.
+    ``precise``: each wave's seats go to the judges the ranking finds most precise (``judge_precision``)
+    instead of the least loaded."""
+    from judging.core.extra_judges import judge_precision, p_assigned, propose_extra_judges
     from judging.core.ranking import rank
 
     truth = sim.truth.set_index("entry_id")["true_quality"]
@@ -309,26 +311,31 @@ def _in_waves(sim, rubric, seed: int, *, budget: float, waves: int) -> tuple[int
     scores, rng = sim.scores, np.random.default_rng(seed)
     n_sheets = len(scores[["judge_id", "entry_id"]].drop_duplicates())
     left = int(round(budget * n_sheets))
-    spent = 0
-    table = rank(scores, rubric, seed=seed).table
+    spent, taken = 0, dict.fromkeys(judges, 0)
+    result = rank(scores, rubric, seed=seed)
     for wave in range(waves):
         n = left // (waves - wave)
+        table = result.table
         sheets = scores[["judge_id", "entry_id"]].drop_duplicates()
         picked = table["entry_id"].to_numpy()[np.argsort(p_assigned(table), kind="stable")[:n]]
         added = propose_extra_judges(pairs=list(zip(sheets["judge_id"], sheets["entry_id"], strict=True)),
                                      listed=list(picked), entries=entries, judges=judges, extra=1,
-                                     seed=seed + wave, expertise_weight=0.0)
+                                     seed=seed + wave, expertise_weight=0.0,
+                                     precision=judge_precision(result.judges) if precise else None)
         scores = pd.concat([scores, _more_sheets(sim, added, rng)], ignore_index=True)
         left, spent = left - len(added), spent + len(added)
-        table = rank(scores, rubric, seed=seed).table
-    return _tier_errors(table, truth), spent / n_sheets
+        for j, _ in added:
+            taken[j] += 1
+        result = rank(scores, rubric, seed=seed)
+    return _tier_errors(result.table, truth), spent / n_sheets, max(taken.values())
 
 
 def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.2, extra: int = 3,
                      budget: float = 0.15, waves: int = 5) -> None:
     """Tier errors after ``extra`` more judges for the ``share`` most uncertain entries (lowest probability
     of their assigned tier), for the must-discuss list, and for the same number of entries at random;
-    and after ``waves`` waves of one judge each, ranked again between waves, within ``budget`` × the sheets."""
+    and after ``waves`` waves of one judge each, ranked again between waves, within ``budget`` × the sheets,
+    the seats to the least loaded judges and to the most precise ones."""
     from judging.core.extra_judges import p_assigned, propose_extra_judges
     from judging.core.ranking import rank
     from judging.core.rubric import load_rubric
@@ -340,7 +347,8 @@ def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.
           f"(seeds 2000+)")
     print(f"{'regime':>11} {'errors before':>13} {'uncertain':>10} {'± se':>5} {'listed':>8} {'± se':>5} "
           f"{'random':>8} {'± se':>5} {'sheets +':>9} {'list sheets +':>13} {'waves':>7} {'± se':>5} "
-          f"{'change':>7} {'sheets +':>9}")
+          f"{'change':>7} {'sheets +':>9} {'precise':>8} {'± se':>5} {'change':>7} {'vs waves':>8} {'± se':>5} "
+          f"{'max/judge':>9}")
     for regime in regimes:
         rows = []
         for seed in range(replications):
@@ -363,16 +371,23 @@ def run_extra_judges(regimes: list[str], replications: int, *, share: float = 0.
                 more = pd.concat([sim.scores, _more_sheets(sim, added, rng)], ignore_index=True)
                 row.append(_tier_errors(rank(more, rubric, seed=seed).table, truth))
             row += [extra * n_pick / len(pairs), extra * len(listed) / len(pairs),
-                    *_in_waves(sim, rubric, seed, budget=budget, waves=waves)]
+                    *_in_waves(sim, rubric, seed, budget=budget, waves=waves)[:2],
+                    *_in_waves(sim, rubric, seed, budget=budget, waves=waves, precise=True)]
             rows.append(row)
         r = np.array(rows, dtype=float)
 
-        se = {c: np.std(r[:, c] - r[:, 0], ddof=1) / np.sqrt(len(r)) for c in (1, 2, 3, 6)}
+        se = {c: np.std(r[:, c] - r[:, 0], ddof=1) / np.sqrt(len(r)) for c in (1, 2, 3, 6, 8)}
         change = (r[:, 6] - r[:, 0]) / r[:, 0]
+        change_precise = (r[:, 8] - r[:, 0]) / r[:, 0]
+        se_vs = np.std(r[:, 8] - r[:, 6], ddof=1) / np.sqrt(len(r))
         print(f"{regime:>11} {r[:, 0].mean():13.1f} {r[:, 1].mean():10.1f} {se[1]:5.1f} {r[:, 2].mean():8.1f} "
               f"{se[2]:5.1f} {r[:, 3].mean():8.1f} {se[3]:5.1f} {r[:, 4].mean():9.1%} {r[:, 5].mean():13.1%} "
-              f"{r[:, 6].mean():7.1f} {se[6]:5.1f} {change.mean():+7.1%} {r[:, 7].mean():9.1%}")
-    print("  (tier errors per contest; ± se of the paired change from before; change: the waves' mean relative change)")
+              f"{r[:, 6].mean():7.1f} {se[6]:5.1f} {change.mean():+7.1%} {r[:, 7].mean():9.1%} "
+              f"{r[:, 8].mean():8.1f} {se[8]:5.1f} {change_precise.mean():+7.1%} {(r[:, 8] - r[:, 6]).mean():+8.2f} "
+              f"{se_vs:5.2f} {r[:, 10].mean():9.1f}")
+    print("  (tier errors per contest; ± se of the paired change from before; change: the waves' mean relative "
+          "change; precise: the same waves to the most precise judges (same sheets added); max/judge: the most "
+          "new sheets one judge took, mean over contests)")
 
 
 def run_favouritism(regimes: list[str], replications: int, *, bonus: float = 8.0, favoured: int = 4) -> None:

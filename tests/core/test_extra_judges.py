@@ -90,3 +90,31 @@ def test_a_wave_is_sorted_by_the_probability_of_the_assigned_tier_and_sized_by_t
     chosen = [p[int(e[1:])] for e in wave]
     assert len(wave) == max(1, round(share * len(p))) and chosen == sorted(chosen)
     assert max(chosen) <= min([x for i, x in enumerate(p) if f"E{i}" not in wave], default=1.0)
+
+
+
+def test_with_precision_the_seats_go_to_the_most_precise_free_judges_within_the_load_cap():
+    pairs = assign_judges(entries=ENTRIES, judges=JUDGES, k=3, seed=1)
+    precision = {f"J{j:02d}": float(j) for j in range(9)}  # J09 has none: counts as the median judge (4.0)
+    listed = sorted(ENTRIES)[:6]
+
+    added = propose_extra_judges(pairs=pairs, listed=listed, entries=ENTRIES, judges=JUDGES, extra=1, seed=1,
+                                 expertise_weight=0.0, precision=precision, load_cap=1.0)
+
+    assert Counter(e for _, e in added) == dict.fromkeys(listed, 1)
+    cap = 2  # max(2, ceil(1.0 × 6 seats / 10 judges))
+    given = Counter()
+    for judge, entry in added:  # replayed: the most precise judge free for the entry and under the cap
+        free = [j for j in JUDGES if (j, entry) not in set(pairs) and given[j] < cap]
+        assert precision.get(judge, 4.0) == max(precision.get(j, 4.0) for j in free)
+        given[judge] += 1
+    assert max(given.values()) <= cap
+
+
+def test_judge_precision_is_scale_over_noise_squared_and_leaves_out_judges_without_one():
+    from judging.core.extra_judges import judge_precision
+
+    judges = pd.DataFrame({"judge_id": ["A", "B", "C", "D", "A"], "scale": [1.0, 0.5, 1.0, 0.0, 1.0],
+                           "noise": [2.0, 1.0, float("nan"), 3.0, 4.0]})
+
+    assert judge_precision(judges) == pytest.approx({"A": (0.25 + 0.0625) / 2, "B": 0.25})
