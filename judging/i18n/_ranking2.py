@@ -11,13 +11,15 @@ TEXTS = {
     "extra.for.listed": {"zh": "待议名单中的作品", "en": "The must-discuss list"},
     "extra.for.wave": {"zh": "等级把握最小的作品（分轮增派）", "en": "The entries least sure of their tier (in waves)"},
     "extra.wave_caption": {
-        "zh": "分轮增派：本轮为所定比例中等级把握最小的作品各增派 1 名评委；新评分提交、排名更新后，再生成下一轮方案。"
-              "模拟中，每轮 15%、共 5 轮（评分任务约增加 15%），奖项等级错误减少 17.5%–20%；"
-              "一次为 20% 的作品各增派 3 名评委（约增加 12%）减少 11%–15%。",
+        "zh": "分轮增派：本轮为所定比例中等级把握最小的作品各增派 1 名评委，优先派给评分最稳定的评委"
+              "（每人不超过平均份额的 3 倍）；新评分提交、排名更新后，再生成下一轮方案。"
+              "模拟中，每轮 15%、共 5 轮（评分任务约增加 15%），奖项等级错误减少 26%–29%"
+              "（派给任务最少的评委时为 18.5%–19%）；一次为 20% 的作品各增派 3 名评委（约增加 12%）减少 13%–15%。",
         "en": "In waves: one more judge for each of the entries least sure of their tier, this share of the "
-              "track; once their scores are in and the ranking has moved, propose the next wave. In simulation, "
-              "five waves of 15% (about +15% sheets) cut tier errors by 17.5–20%; three more judges at once "
-              "for 20% of the entries (about +12%) cut 11–15%."},
+              "track, given to the judges whose scores are the most consistent (none over 3 times an even share); "
+              "once their scores are in and the ranking has moved, propose the next wave. In simulation, five "
+              "waves of 15% (about +15% sheets) cut tier errors by 26–29% (18.5–19% when given to the least "
+              "loaded judges); three more judges at once for 20% of the entries (about +12%) cut 13–15%."},
     "extra.share": {"zh": "本轮增派的作品比例（%）", "en": "Share of the track's entries in this wave (%)"},
     "extra.k": {"zh": "每件作品增派评委人数", "en": "Extra judges per entry"},
     "extra.propose": {"zh": "生成增派方案", "en": "Propose extra judges"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -261,16 +261,18 @@ def judge_drops_out(session: Session, *, round_id: int, judge_id: int, seed: int
 
 @guarded("assignment.manage")
 def propose_extra_seats(session: Session, *, round_id: int, entry_codes: Iterable[str], extra: int, seed: int,
-                        actor: Actor) -> list[tuple[str, str]]:
+                        actor: Actor, precision: Mapping[str, float] | None = None) -> list[tuple[str, str]]:
     """``extra`` more judges for each of ``entry_codes`` (most urgent first), as ``(username, code)`` pairs:
-    回避 respected, the least loaded active judges first, expertise preferred, seeded. Nothing is written;
-    ``add_extra_seats`` assigns a proposal once the organiser confirms it."""
+    回避 respected, the least loaded active judges first, expertise preferred, seeded; with ``precision``
+    (by user name, ``judge_precision`` of the ranking) the most precise free judges first, none over
+    ``DEFAULT_LOAD_CAP`` × an even share. Nothing is written; ``add_extra_seats`` assigns a proposal once
+    the organiser confirms it."""
     rnd = get_round(session, round_id)
     _refuse_if_live(session, rnd)
     inputs = round_inputs(session, round_id=round_id, actor=actor)
     proposal = propose_extra_judges(pairs=inputs.pairs, listed=[c for c in entry_codes if c in inputs.entries],
                                     entries=inputs.entries, judges=inputs.judges, extra=extra,
-                                    conflicts=inputs.conflicts, seed=seed)
+                                    conflicts=inputs.conflicts, seed=seed, precision=precision)
     return [(str(judge), str(entry)) for judge, entry in proposal]  # user names and entry codes
 
 

@@ -24,10 +24,13 @@ LISTED, WAVE = "listed", "wave"
 MODE_LABELS = {LISTED: "extra.for.listed", WAVE: "extra.for.wave"}
 
 
-def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: int, table=None) -> None:
+def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: int, table=None,
+           precision: dict[str, float] | None = None) -> None:
     """``listed``: the track's must-discuss entries, most urgent first; ``table``: the track's ranked rows,
-    for a wave of one judge each for the entries least sure of their tier. The proposal waits in the tab's
-    session until the organiser confirms it; confirming writes it through the assignment store."""
+    for a wave of one judge each for the entries least sure of their tier, whose seats go to the most
+    precise judges (``precision``, ``judge_precision`` of the ranking: measured for waves only). The
+    proposal waits in the tab's session until the organiser confirms it; confirming writes it through
+    the assignment store."""
     st.markdown(f"**{tr('extra.heading')}**")
     st.caption(tr("extra.caption"))
     modes = [LISTED] + ([WAVE] if table is not None else [])
@@ -50,8 +53,9 @@ def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: 
     if st.button(tr("extra.propose"), key=f"extra_propose_{round_id}_{track}"):
         try:
             with read_session(engine()) as s:
-                st.session_state[key] = propose_extra_seats(s, round_id=round_id, entry_codes=entries, extra=extra,
-                                                            seed=seed, actor=actor)
+                st.session_state[key] = propose_extra_seats(
+                    s, round_id=round_id, entry_codes=entries, extra=extra, seed=seed, actor=actor,
+                    precision=precision if mode == WAVE else None)
         except JudgingError as exc:
             st.session_state.pop(key, None)
             st.error(tr("extra.not_done"))

@@ -132,3 +132,22 @@ def test_entries_are_kept_in_the_round_entries(engine):
                                        actor=SYSTEM)
 
     assert [e for _, e in proposal] == [codes[0]]  # an unknown code is not proposed for
+
+
+def test_with_precision_the_seats_go_to_the_most_precise_free_judges_respecting_conflicts(engine):
+    edition_id, round_id = _contest(engine, judges=8, entries=8, k=3)
+    before = _inputs(engine, round_id)
+    ranked = sorted(before.judges)  # j0 the most precise, j7 the least
+    precision = {j: float(len(ranked) - n) for n, j in enumerate(ranked)}
+    best_free = next(j for j in ranked if (j, "L-0") not in set(before.pairs))
+    with write_session(engine) as s:  # 回避 for the most precise judge free for L-0
+        add_conflict(s, judge_id=before.judge_ids[best_free], entry_id=before.entry_ids["L-0"], actor=SYSTEM)
+
+    with read_session(engine) as s:
+        proposal = propose_extra_seats(s, round_id=round_id, entry_codes=["L-0"], extra=1, seed=4, actor=SYSTEM,
+                                       precision=precision)
+        plain = propose_extra_seats(s, round_id=round_id, entry_codes=["L-0"], extra=1, seed=4, actor=SYSTEM)
+
+    taken = {j for j, e in before.pairs if e == "L-0"} | {best_free}
+    assert proposal == [(next(j for j in ranked if j not in taken), "L-0")]
+    assert proposal[0][0] != best_free and plain[0][0] != best_free
