@@ -31,6 +31,7 @@ from judging.store.db import open_database, read_session, write_session
 from judging.store.editions import list_editions, rounds_of
 from judging.store.people import get_user
 from judging.store.sheets import assigned_entries, save_score
+from judging.ui.forms import DOUBLE_CLICK_S
 
 pytestmark = pytest.mark.browser
 
@@ -153,6 +154,7 @@ def test_a_contest_from_an_empty_database_to_a_frozen_list(chromium, tmp_path):
             settle(org)
             expect(org.get_by_text(f"已建立账号 {username}")).to_be_visible()
             passwords[username] = org.locator("[data-testid='stCode'] code").first.inner_text().strip()
+            time.sleep(DOUBLE_CLICK_S)  # a press of the same form this soon is taken for a double click
 
         # 3. the edition from a file, 4. its entries
         go(org, "赛事设置")

@@ -78,6 +78,42 @@ def test_a_waiter_that_gives_up_leaves_the_queue_to_those_behind_it():
     assert (gave_up, patient, list(queue._waiting)) == ([False], [True], [])
 
 
+def test_a_wait_interrupted_as_the_lock_is_handed_over_passes_it_on(monkeypatch):
+    """A waiter stopped (an exception such as a stopped run's) after release handed it the lock must not keep it."""
+    queue = WriterQueue()
+    queue.acquire(1.0)
+    real_wait = threading.Event.wait
+
+    class Stopped(BaseException):
+        pass
+
+    def wait_then_stop(event, timeout=None):
+        done = real_wait(event, timeout)  # the lock is handed over here ...
+        if threading.current_thread().name == "stopped waiter":
+            raise Stopped  # ... and the waiting thread is stopped before it can use it
+        return done
+
+    outcome: list[str] = []
+
+    def waiter():
+        try:
+            queue.acquire(5.0)
+        except Stopped:
+            outcome.append("stopped")
+
+    monkeypatch.setattr(threading.Event, "wait", wait_then_stop)
+    thread = threading.Thread(target=waiter, name="stopped waiter")
+    thread.start()
+    _wait_until(lambda: len(queue._waiting) == 1)
+    queue.release()
+    thread.join(5)
+    monkeypatch.undo()
+
+    assert outcome == ["stopped"]
+    assert queue.acquire(0.1)  # free again, not held by the stopped thread
+    queue.release()
+
+
 def test_many_threads_writing_at_once_all_commit(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'q.db'}")
     with write_session(engine) as s:
