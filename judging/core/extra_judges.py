@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -80,6 +81,9 @@ def propose_extra_judges(
     def balance(j, e):
         return load[j] - expertise_weight * (entries[e] in set(judges[j])) + jitter[j]
 
+    def precise_first(j, e):
+        return -prec[j], balance(j, e)
+
     added = []
     if precision is not None:
         known = [float(precision[j]) for j in judge_ids if j in precision and np.isfinite(precision[j])]
@@ -92,9 +96,9 @@ def propose_extra_judges(
         for e in order:
             free = candidates(e)
             if precision is None:
-                best = min(free, key=lambda j, e=e: balance(j, e))
+                best = min(free, key=partial(balance, e=e))
             else:
-                best = min([j for j in free if given[j] < cap] or free, key=lambda j, e=e: (-prec[j], balance(j, e)))
+                best = min([j for j in free if given[j] < cap] or free, key=partial(precise_first, e=e))
                 given[best] += 1
             added.append((best, e))
             on_entry[e].add(best)
