@@ -6,9 +6,11 @@ again while a slow write is going) asks for one more such run. Measured in Chrom
 form, two clicks 100–200 ms apart:
 
 - with ``runner.fastReruns`` (Streamlit's default) the second run started while the first was still
-  writing: 1 in 8 pairs stored the objection twice. Runs now go one after the other
-  (``fastReruns = false`` in .streamlit/config.toml).
-- Runs one after the other still stop at any read or write of ``st.session_state`` while a new request
+  writing: 1 in 8 pairs stored the objection twice. This is not fixed (2 in 18 with what follows):
+  serial runs (``fastReruns = false``) stopped it, but with them a judge's first score sheet failed to
+  open in 2 of 7 runs of the contest journey (tests/browser/test_contest_from_empty.py), which is not
+  understood yet, so the default stays.
+- Runs still stop at any read or write of ``st.session_state`` while a new request
   waits. The first run was stopped there just after its commit, before it had marked the form as done
   (the success message's ``tr`` reads the language), and the second run stored the objection again.
 - Once the fields had been emptied, the second click answered the stored objection with "fill in the
