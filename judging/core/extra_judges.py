@@ -86,10 +86,9 @@ def propose_extra_judges(
 
     added = []
     if precision is not None:
-        known = [float(precision[j]) for j in judge_ids if j in precision and np.isfinite(precision[j])]
-        typical = float(np.median(known)) if known else 1.0
-        prec = {j: float(precision[j]) if j in precision and np.isfinite(precision[j]) else typical
-                for j in judge_ids}
+        known = {j: float(precision[j]) for j in judge_ids if j in precision and np.isfinite(precision[j])}
+        typical = float(np.median(list(known.values()))) if known else 1.0
+        prec = {j: known.get(j, typical) for j in judge_ids}
         cap = max(2, math.ceil(load_cap * extra * len(order) / max(len(judge_ids), 1)))
         given = dict.fromkeys(judge_ids, 0)
     for _ in range(extra):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from judging.core.extra_judges import DEFAULT_EXTRA_JUDGES, DEFAULT_WAVE_SHARE, least_sure_first
+from judging.core.extra_judges import (
+    DEFAULT_EXTRA_JUDGES,
+    DEFAULT_WAVE_SHARE,
+    judge_precision,
+    least_sure_first,
+)
 from judging.core.permissions import Actor
 from judging.errors import JudgingError
 from judging.store.assignment import add_extra_seats, propose_extra_seats
@@ -25,10 +30,10 @@ MODE_LABELS = {LISTED: "extra.for.listed", WAVE: "extra.for.wave"}
 
 
 def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: int, table=None,
-           precision: dict[str, float] | None = None) -> None:
+           judges: pd.DataFrame | None = None) -> None:
     """``listed``: the track's must-discuss entries, most urgent first; ``table``: the track's ranked rows,
     for a wave of one judge each for the entries least sure of their tier, whose seats go to the most
-    precise judges (``precision``, ``judge_precision`` of the ranking: measured for waves only). The
+    precise judges (``judge_precision`` of the ranking's ``judges``: measured for waves only). The
     proposal waits in the tab's session until the organiser confirms it; confirming writes it through
     the assignment store."""
     st.markdown(f"**{tr('extra.heading')}**")
@@ -55,7 +60,7 @@ def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: 
             with read_session(engine()) as s:
                 st.session_state[key] = propose_extra_seats(
                     s, round_id=round_id, entry_codes=entries, extra=extra, seed=seed, actor=actor,
-                    precision=precision if mode == WAVE else None)
+                    precision=judge_precision(judges) if mode == WAVE and judges is not None else None)
         except JudgingError as exc:
             st.session_state.pop(key, None)
             st.error(tr("extra.not_done"))

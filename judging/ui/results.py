@@ -16,7 +16,7 @@ from judging.core.award_settings import RoundAwards, quota_text, round_settings
 from judging.core.bundle import BundleSettings, scores_file
 from judging.core.calendar import objection_window_end
 from judging.core.exports import flags_text
-from judging.core.extra_judges import judge_precision, most_uncertain_first
+from judging.core.extra_judges import most_uncertain_first
 from judging.core.permissions import Actor, Role
 from judging.core.publication import DEFAULT_OBJECTION_DAYS, parse_dates, publication_gaps
 from judging.core.ranking import (
@@ -223,7 +223,7 @@ def render() -> None:
                                    actor=user if user.role == Role.ORGANISER else None,
                                    frozen=publication is not None and publication.status == "frozen")
         _must_discuss(rnd, in_track, settings, user, track=track, published=publication is not None,
-                      precision=judge_precision(result.judges))
+                      judges=result.judges)
     with methods_tab:
         if st.toggle(tr("results.compare_toggle"), key=f"res_compare_{rnd.id}"):
             with st.spinner(tr("results.computing")):
@@ -258,7 +258,7 @@ def render() -> None:
 
 
 def _must_discuss(rnd, in_track: pd.DataFrame, settings: BundleSettings, user: Actor, *, track: str,
-                  published: bool, precision: dict[str, float]) -> None:
+                  published: bool, judges: pd.DataFrame) -> None:
     """The must-discuss entries' tier probabilities and reasons, and (organiser, list not yet published)
     the proposal of extra judges for them."""
     listed = in_track[in_track["discuss"].fillna("") != ""] if "discuss" in in_track else in_track.head(0)
@@ -272,7 +272,7 @@ def _must_discuss(rnd, in_track: pd.DataFrame, settings: BundleSettings, user: A
             width="stretch")
     if user.role == Role.ORGANISER and not published:
         extra_judges.render(round_id=rnd.id, track=track, listed=most_uncertain_first(in_track), actor=user,
-                            seed=settings.seed, table=in_track, precision=precision)
+                            seed=settings.seed, table=in_track, judges=judges)
 
 
 def _gaps(rnd, actor: Actor, flagged: int) -> None:
