@@ -12,6 +12,7 @@ import weakref
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command
@@ -20,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, create_engine, select
 
 from judging.errors import DatabaseBusy, JudgingError, Problem
@@ -28,7 +29,7 @@ from judging.store import event_log as _event_log  # noqa: F401  (registers the 
 from judging.store import seals as _seals  # noqa: F401  (registers the session hooks that write row seals)
 from judging.store.audit_key import audit_key
 from judging.store.audit_log import append_event
-from judging.store.models import AuditEvent
+from judging.store.models import AuditEvent, FormPress
 
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind a writer in another process before giving up
@@ -176,18 +177,51 @@ class WriterQueue:
 _WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
 
 
+# The press of a form that this thread's next write stores (``claim_press``); None outside a press.
+_PRESS: ContextVar[str | None] = ContextVar("judging_form_press", default=None)
+
+
+class PressAlreadyStored(Exception):
+    """The claimed press was already stored by another run of it: this write stored nothing."""
+
+
+def claim_press(key: str | None) -> None:
+    """The next write session of this thread stores the press ``key`` with its write, in the same
+    transaction, or nothing if ``key`` is stored already (it raises ``PressAlreadyStored`` then).
+
+    A form's press can be run twice at once: Streamlit starts the run of a second click while the run of
+    the first is still writing (``runner.fastReruns``). Both runs see the same press (the same tab and the
+    same form id), and the database's unique key lets one of them store it. ``None`` forgets a claim.
+    """
+    _PRESS.set(key)
+
+
+def _store_press(session: Session, key: str) -> None:
+    session.add(FormPress(key=key))
+    try:
+        session.flush()
+    except IntegrityError as exc:  # PostgreSQL waited here for the other run's commit; SQLite's queue before
+        raise PressAlreadyStored(key) from exc
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction commits on success and rolls back on error (BEGIN IMMEDIATE on SQLite).
 
-    On SQLite, writers of this process first queue in arrival order (``WriterQueue``).
+    On SQLite, writers of this process first queue in arrival order (``WriterQueue``). The first write
+    session after ``claim_press`` stores the press first, or raises ``PressAlreadyStored``.
     """
+    press = _PRESS.get()
+    if press is not None:
+        _PRESS.set(None)  # one write per press: a refusal's own event, or the next write, claims nothing
     queue = _WRITER_QUEUES.get(engine)
     if queue is not None and not queue.acquire(SQLITE_WRITER_QUEUE_TIMEOUT_S):
         raise DatabaseBusy(Problem("store.busy", {"seconds": round(SQLITE_WRITER_QUEUE_TIMEOUT_S)}))
     try:
         with Session(engine, expire_on_commit=False) as session:
             try:
+                if press is not None:
+                    _store_press(session, press)
                 yield session
                 session.commit()
             except OperationalError as exc:

@@ -363,6 +363,17 @@ class SessionToken(SQLModel, table=True):
     revoked_reason: str = ""  # sign_out | idle | organiser | disabled | password | inactive | role_changed
 
 
+class FormPress(SQLModel, table=True):
+    """A form's press that a write stored (``judging.store.db.claim_press``): one row per press, so that a
+    second run of the same press (a double click whose runs overlap) stores nothing. Not a fact of the
+    contest; the write it guards is sealed and has its event."""
+
+    __tablename__ = "form_press"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # the tab's session id and the form's id, "<session>/<name>~<n>"
+    stored_at: datetime = Field(default_factory=utcnow)
+
+
 # --- tamper evidence: row seals ----------------------------------------------------------------
 
 class RowSeal(SQLModel, table=True):

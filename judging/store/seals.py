@@ -55,6 +55,7 @@ NOT_SEALED = {
     "row_seal": "the seals themselves: each carries its own keyed digest",
     "login_throttle": "sign-in counters, not facts of the contest; locks are audit events",
     "session_token": "browser sessions, not facts of the contest; sign-ins and revocations are audit events",
+    "form_press": "a form's press that a write stored, so that a double click stores it once; the write is sealed",
     "audit_chain": "the chains' heads: each carries its own keyed digest, checked against its chain by audit verify",
     "material_blob": "a file's bytes, named by their SHA-256, which the sealed material rows hold: audit verify "
                      "hashes every blob they name again (materials.blob_problems)",

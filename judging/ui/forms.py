@@ -6,10 +6,12 @@ again while a slow write is going) asks for one more such run. Measured in Chrom
 form, two clicks 100–200 ms apart:
 
 - with ``runner.fastReruns`` (Streamlit's default) the second run started while the first was still
-  writing: 1 in 8 pairs stored the objection twice. This is not fixed (2 in 18 with what follows):
-  serial runs (``fastReruns = false``) stopped it, but with them a judge's first score sheet failed to
-  open in 2 of 7 runs of the contest journey (tests/browser/test_contest_from_empty.py), which is not
-  understood yet, so the default stays.
+  writing: 1 in 8 pairs stored the objection twice (2 in 18 with the rules below alone). Both runs saw
+  the same press, so the press itself is stored with the write: ``submit`` claims it
+  (``judging.store.db.claim_press``, the tab's session id and the form's id), the first write session
+  of the run stores it in the same transaction, and the database's unique key lets one run store it.
+  The other run's write raises ``PressAlreadyStored`` before it has written anything; the page runner
+  (``incidents.guard_page``) answers with the page as it now is, with the first run's message.
 - Runs still stop at any read or write of ``st.session_state`` while a new request
   waits. The first run was stopped there just after its commit, before it had marked the form as done
   (the success message's ``tr`` reads the language), and the second run stored the objection again.
@@ -40,6 +42,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from judging.store.db import claim_press
+
 DOUBLE_CLICK_S = 1.0  # no one fills in a form and presses its button again this soon after a stored write
 
 
@@ -59,9 +63,13 @@ def _now() -> float:
     return time.monotonic()
 
 
-def _tab() -> _TabForms:
+def _session_id() -> str:
     ctx = get_script_run_ctx()
-    session = ctx.session_id if ctx is not None else ""
+    return ctx.session_id if ctx is not None else ""
+
+
+def _tab() -> _TabForms:
+    session = _session_id()
     with _LOCK:
         return _TABS.setdefault(session, _TabForms())
 
@@ -86,6 +94,7 @@ class WriteForm:
         if _now() - tab.stored_at.get(self.name, -DOUBLE_CLICK_S) < DOUBLE_CLICK_S:
             return False  # the second half of a double click, on the form as it came back
         tab.pressed = self.name
+        claim_press(f"{_session_id()}/{self.key}")  # the run's first write stores the press, once for both runs
         return True
 
 
@@ -106,6 +115,13 @@ def stored() -> None:
     if name is not None:
         tab.writes[name] = tab.writes.get(name, 0) + 1
         tab.stored_at[name] = _now()
+
+
+def already_stored() -> None:
+    """The press was stored by another run of it (``PressAlreadyStored``): this run wrote nothing, and the
+    form has its new id already (the other run called ``stored``)."""
+    _tab().pressed = None
+    claim_press(None)
 
 
 def keep_message(message: str) -> None:
@@ -132,3 +148,4 @@ def kept_message(keep_s: float) -> str | None:
 def new_run() -> None:
     """The start of a full run of the app: no form's press is taken in it yet (a refused one is forgotten)."""
     _tab().pressed = None
+    claim_press(None)

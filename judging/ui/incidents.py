@@ -14,6 +14,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from judging import logs
+from judging.store.db import PressAlreadyStored
+from judging.ui import forms
 from judging.ui.common import tr
 
 log = logs.get("incidents")
@@ -42,6 +44,10 @@ def guard_page(run: Callable[[], object], *, page: str, username: str | None) ->
     """Run a page; an exception becomes an incident id on the page and a traceback in the log."""
     try:
         run()
+    except PressAlreadyStored as exc:  # a double click's second run: the first stored the press and keeps its message
+        log.info("press %s was stored by another run of it; this run stored nothing", exc)
+        forms.already_stored()
+        st.rerun()
     except Exception:
         if not errors_hidden():
             raise

@@ -93,9 +93,5 @@ def test_a_double_click_on_the_objection_form_stores_it_and_says_so_without_an_e
     assert all(n >= 1 and alerts == ["异议已登记"] for _, n, alerts in double_clicks), double_clicks
 
 
-@pytest.mark.xfail(strict=False, reason="known defect: with Streamlit's fast reruns the second click's run can "
-                   "start beside the first and store it again (2 in 18 double clicks); serial runs "
-                   "(runner.fastReruns = false) stop that but made a judge's first sheet fail to open in 2 of 7 "
-                   "runs of the contest journey, not understood yet")
 def test_a_double_click_on_the_objection_form_stores_it_once(double_clicks):
     assert [n for _, n, _ in double_clicks] == [1] * len(GAPS_MS), double_clicks
