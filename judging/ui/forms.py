@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,11 +53,15 @@ class _TabForms:
     writes: dict[str, int] = field(default_factory=dict)  # form name → its stored writes (the id's counter)
     stored_at: dict[str, float] = field(default_factory=dict)  # form name → when its last write was stored
     pressed: str | None = None  # the form whose press this run took
-    message: tuple[str, float | None] | None = None  # a stored write's message, and when it was first shown
+    message: tuple[str, float | None, str] | None = None  # a stored write's message, when first shown, its page
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # in press keys: a forgotten tab's ids are new
+    seen: float = 0.0  # the last run that asked for this tab's forms
 
 
 _TABS: dict[str, _TabForms] = {}  # per Streamlit session (tab); a few hundred bytes each
 _LOCK = threading.Lock()
+TAB_FORGET_S = 24 * 3600.0  # a tab with no run for this long is forgotten (its fields start empty if it comes back)
+_PRUNED_AT = [0.0]
 
 
 def _now() -> float:
@@ -68,10 +73,21 @@ def _session_id() -> str:
     return ctx.session_id if ctx is not None else ""
 
 
+def _page() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
+
+
 def _tab() -> _TabForms:
-    session = _session_id()
+    session, now = _session_id(), _now()
     with _LOCK:
-        return _TABS.setdefault(session, _TabForms())
+        if now - _PRUNED_AT[0] > TAB_FORGET_S / 100:
+            _PRUNED_AT[0] = now
+            for gone in [k for k, tab in _TABS.items() if now - tab.seen > TAB_FORGET_S and k != session]:
+                del _TABS[gone]
+        tab = _TABS.setdefault(session, _TabForms())
+        tab.seen = now
+        return tab
 
 
 def form_key(name: str) -> str:
@@ -94,7 +110,7 @@ class WriteForm:
         if _now() - tab.stored_at.get(self.name, -DOUBLE_CLICK_S) < DOUBLE_CLICK_S:
             return False  # the second half of a double click, on the form as it came back
         tab.pressed = self.name
-        claim_press(f"{_session_id()}/{self.key}")  # the run's first write stores the press, once for both runs
+        claim_press(f"{_session_id()}/{tab.token}/{self.key}")  # the run's first write stores it, once for both runs
         return True
 
 
@@ -127,18 +143,22 @@ def already_stored() -> None:
 def keep_message(message: str) -> None:
     """Keep a stored write's message for the next runs (``flash`` in organiser_common shows it); kept here
     and not in ``st.session_state``, so that keeping it cannot stop the run after the write."""
-    _tab().message = (message, None)
+    _tab().message = (message, None, _page())
 
 
 def kept_message(keep_s: float) -> str | None:
-    """The kept message, in the runs of ``keep_s`` seconds from its first showing."""
+    """The kept message, in the runs of ``keep_s`` seconds from its first showing, on the page whose write
+    kept it (another page drops it: its words are about that write)."""
     tab = _tab()
     if tab.message is None:
         return None
-    message, first_shown = tab.message
+    message, first_shown, page = tab.message
     now = _now()
+    if page != _page():
+        tab.message = None
+        return None
     if first_shown is None:
-        tab.message = (message, now)
+        tab.message = (message, now, page)
     elif now - first_shown > keep_s:
         tab.message = None
         return None

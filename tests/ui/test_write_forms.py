@@ -78,3 +78,37 @@ def test_every_form_of_the_app_is_a_write_form():
            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
            if re.search(r"\bst\.(form|form_submit_button)\(", line)]
     assert raw == []
+
+
+def test_a_kept_message_shows_for_its_time_on_its_page_and_goes_when_the_organiser_moves_on(monkeypatch):
+    clock, page = [1000.0], ["awards"]
+    monkeypatch.setattr(forms, "_now", lambda: clock[0])
+    monkeypatch.setattr(forms, "_page", lambda: page[0])
+    monkeypatch.setattr(forms, "_TABS", {})
+    forms.keep_message("奖项设置已保存")
+    assert forms.kept_message(5.0) == "奖项设置已保存"
+    clock[0] += 4.0
+    assert forms.kept_message(5.0) == "奖项设置已保存"  # the run a second click asks for still shows it
+    clock[0] += 2.0
+    assert forms.kept_message(5.0) is None
+    forms.keep_message("奖项设置已保存")
+    page[0] = "mail"
+    assert forms.kept_message(5.0) is None  # another page: the words are about the awards' write
+    page[0] = "awards"
+    assert forms.kept_message(5.0) is None  # and it is gone, not waiting for the way back
+
+
+def test_a_tab_forgotten_after_a_day_without_a_run_gets_new_press_keys(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(forms, "_now", lambda: clock[0])
+    monkeypatch.setattr(forms, "_TABS", {"old-tab": forms._TabForms(seen=1000.0)})
+    monkeypatch.setattr(forms, "_PRUNED_AT", [0.0])
+    token = forms._TABS["old-tab"].token
+    clock[0] += forms.TAB_FORGET_S / 2
+    forms._tab()
+    assert "old-tab" in forms._TABS  # half a day idle: remembered
+    clock[0] += forms.TAB_FORGET_S
+    forms._tab()
+    assert "old-tab" not in forms._TABS
+    forms._TABS["old-tab"] = forms._TabForms()
+    assert forms._TABS["old-tab"].token != token  # so its "f~0" press cannot meet the old tab's stored one
