@@ -15,6 +15,7 @@ from judging.core.permissions import Actor
 from judging.errors import JudgingError
 from judging.store.assignment import add_extra_seats, propose_extra_seats
 from judging.store.db import read_session, write_session
+from judging.ui import forms
 from judging.ui.common import engine, tr
 from judging.ui.organiser_common import flash_next, problem_table
 
@@ -72,10 +73,11 @@ def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: 
     st.caption(tr("extra.proposal", n=len(proposal), entries=len({e for _, e in proposal})))
     st.dataframe(pd.DataFrame(proposal, columns=[tr("extra.col_judge"), tr("extra.col_entry")]), hide_index=True,
                  width="stretch")
-    if st.button(tr("extra.confirm"), type="primary", key=f"extra_confirm_{round_id}_{track}"):
+    if forms.write_button(tr("extra.confirm"), type="primary", key=f"extra_confirm_{round_id}_{track}"):
         try:
             with write_session(engine()) as s:
                 added = add_extra_seats(s, round_id=round_id, pairs=proposal, reason=tr("extra.reason"), actor=actor)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
         except JudgingError as exc:
             st.error(tr("extra.not_done"))
             problem_table(exc.problems)

@@ -56,6 +56,7 @@ class _TabForms:
     message: tuple[str, float | None, str] | None = None  # a stored write's message, when first shown, its page
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # in press keys: a forgotten tab's ids are new
     seen: float = 0.0  # the last run that asked for this tab's forms
+    kept: dict[str, Any] = field(default_factory=dict)  # what a stored write gave this tab to show (``keep``)
 
 
 _TABS: dict[str, _TabForms] = {}  # per Streamlit session (tab); a few hundred bytes each
@@ -104,14 +105,26 @@ class WriteForm:
 
     def submit(self, label: str, **kwargs: Any) -> bool:
         """The form's submit button; True in the run its press asked for (see the module's text)."""
-        if not st.form_submit_button(label, **kwargs):
-            return False
-        tab = _tab()
-        if _now() - tab.stored_at.get(self.name, -DOUBLE_CLICK_S) < DOUBLE_CLICK_S:
-            return False  # the second half of a double click, on the form as it came back
-        tab.pressed = self.name
-        claim_press(f"{_session_id()}/{tab.token}/{self.key}")  # the run's first write stores it, once for both runs
-        return True
+        return st.form_submit_button(label, **kwargs) and _take_press(self.name)
+
+
+def _take_press(name: str) -> bool:
+    """This run takes the press of form or button ``name``, unless it is the second half of a double click
+    on what came back after a stored write; its first write stores the press (``claim_press``)."""
+    tab = _tab()
+    if _now() - tab.stored_at.get(name, -DOUBLE_CLICK_S) < DOUBLE_CLICK_S:
+        return False
+    tab.pressed = name
+    claim_press(f"{_session_id()}/{tab.token}/{name}~{tab.writes.get(name, 0)}")  # once for overlapping runs
+    return True
+
+
+def write_button(label: str, *, key: str, **kwargs: Any) -> bool:
+    """``st.button`` for a button that writes: True in the run its press asked for, like a form's
+    ``submit``. The handler calls ``stored`` at once after its commit (``run_write`` does). The key stays:
+    a double click's second run either overlaps the first (its write raises ``PressAlreadyStored``) or
+    comes after the stored write (within ``DOUBLE_CLICK_S``: ignored)."""
+    return st.button(label, key=key, **kwargs) and _take_press(key)
 
 
 @contextmanager
@@ -144,6 +157,18 @@ def keep_message(message: str) -> None:
     """Keep a stored write's message for the next runs (``flash`` in organiser_common shows it); kept here
     and not in ``st.session_state``, so that keeping it cannot stop the run after the write."""
     _tab().message = (message, None, _page())
+
+
+def keep(name: str, value: Any) -> None:
+    """Keep what a stored write gave this tab (such as the one-time passwords of judges just imported),
+    in the process's memory and not in ``st.session_state``: keeping it cannot stop the run after the
+    commit, so it cannot be lost there."""
+    _tab().kept[name] = value
+
+
+def kept(name: str) -> Any:
+    """What ``keep`` kept under ``name`` in this tab, or None."""
+    return _tab().kept.get(name)
 
 
 def kept_message(keep_s: float) -> str | None:

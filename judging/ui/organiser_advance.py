@@ -9,6 +9,7 @@ from judging.errors import JudgingError
 from judging.store.advancement import advancement_preview, confirm_advancement
 from judging.store.db import read_session
 from judging.store.editions import next_round, round_entry_rows
+from judging.ui import forms
 from judging.ui.common import engine, plain, tr
 from judging.ui.organiser_common import problem_table, round_page, run_write
 
@@ -44,7 +45,7 @@ def render() -> None:
                        "advance": st.column_config.CheckboxColumn(tr("oc.adv.advance"))})
     codes = edited[edited["advance"]]["entry_id"].tolist()
     st.write(tr("oc.adv.count", n=len(codes), of=len(edited)))
-    if st.button(tr("oc.adv.confirm", n=len(codes), round=plain(target.name)), type="primary", disabled=done or not codes,
-                 key="oc_adv_confirm"):
+    if forms.write_button(tr("oc.adv.confirm", n=len(codes), round=plain(target.name)), type="primary",
+                          disabled=done or not codes, key="oc_adv_confirm"):
         run_write(lambda s: confirm_advancement(s, round_id=rnd.id, codes=codes, actor=user),
                   tr("oc.adv.confirmed", round=plain(target.name)), problems_as_table=False)

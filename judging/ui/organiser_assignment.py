@@ -23,6 +23,7 @@ from judging.store.db import read_session
 from judging.store.editions import entries_of, tracks_of
 from judging.store.people import list_judges
 from judging.store.scores import count_scores
+from judging.ui import forms
 from judging.ui.common import engine, lang, plain, tr
 from judging.ui.forms import write_form
 from judging.ui.organiser_common import round_page, run_write
@@ -124,7 +125,7 @@ def _gaps(rnd, short: dict, titles: dict, seed: int | None, actor: Actor) -> Non
     st.dataframe(pd.DataFrame([{tr("oc.col_code"): code, tr("oc.col_title"): titles.get(code, ""),
                                 tr("oc.asg.judges_now"): n} for code, n in sorted(short.items())]),
                  hide_index=True, width="stretch")
-    if st.button(tr("oc.asg.fill"), key="oc_fill", type="primary"):
+    if forms.write_button(tr("oc.asg.fill"), key="oc_fill", type="primary"):
         run_write(lambda s: fill_round_gaps(s, round_id=rnd.id, seed=seed or DEFAULT_SEED, actor=actor),
              tr("oc.asg.filled"))
 

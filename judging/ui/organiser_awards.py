@@ -29,6 +29,7 @@ from judging.store.db import read_session, write_session
 from judging.store.editions import entries_of_round, round_rubric, tracks_of
 from judging.store.models import Round
 from judging.store.people import get_user
+from judging.ui import forms
 from judging.ui.common import engine, lang, plain, tr
 from judging.ui.organiser_common import flash_next, problem_table, round_page
 
@@ -115,7 +116,7 @@ def _form(rnd: Round, version: int, awards: RoundAwards, rubric, user: Actor) ->
                            help=tr("aws.tie_break_help"))
     if config.tracks:
         st.caption(tr("aws.track_overrides", tracks="，".join(config.tracks)))
-    if st.button(tr("aws.save", version=version + 1), type="primary", key=f"aws_save_{ns}"):
+    if forms.write_button(tr("aws.save", version=version + 1), type="primary", key=f"aws_save_{ns}"):
         data, problems = mapping_from_form(rows=edited.to_dict("records"), min_score=min_score, tie_break=chain,
                                            tie_policy=tie_policy, share_rounding=rounding, base=awards)
         try:
@@ -134,6 +135,7 @@ def _save(rnd: Round, awards: RoundAwards, version: int, source: str, user: Acto
         with write_session(engine()) as s:
             saved = save_award_settings(s, round_id=rnd.id, awards=awards, based_on=version, source=source,
                                         actor=user)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         st.error(tr("aws.not_saved"))
         problem_table(exc.problems)
@@ -162,5 +164,6 @@ def _toml(rnd: Round, version: int, awards: RoundAwards, rubric, user: Actor, *,
             st.error(tr("aws.not_saved"))
             problem_table(exc.problems)
             return
-        if st.button(tr("aws.save_upload", file=upload.name, version=version + 1), key=f"aws_save_upload_{rnd.id}"):
+        if forms.write_button(tr("aws.save_upload", file=upload.name, version=version + 1),
+                              key=f"aws_save_upload_{rnd.id}"):
             _save(rnd, checked, version, "toml", user)

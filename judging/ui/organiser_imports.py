@@ -19,7 +19,7 @@ from judging.ui.common import engine, lang, require_page, tr
 from judging.ui.forms import write_form
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
-ACCOUNTS_KEY = "oc_issued_accounts"  # this tab's handout (passwords are never stored in clear)
+ACCOUNTS_KEY = "oc_issued_accounts"  # this tab's handout (passwords are never stored in clear), in forms.keep
 UPLOAD_ROUND = "oc_imp_upload_round"  # bumped after an import, so the uploaders start empty again
 PREVIEW_ROWS = 200
 
@@ -79,11 +79,12 @@ def _entries(edition, actor: Actor, n: int) -> None:
     on_match = _matches(plan.matches, n)
     if on_match == REFUSE:
         return
-    if st.button(tr("oc.imp.import_entries", n=len(plan.records)), type="primary", key="oc_imp_entries_go"):
+    if forms.write_button(tr("oc.imp.import_entries", n=len(plan.records)), type="primary", key="oc_imp_entries_go"):
         bar = st.progress(0.0, text=tr("oc.imp.storing"))
         try:
             with write_session(engine()) as s:
                 outcome = import_entries(s, edition_id=edition.id, data=data, on_match=on_match, actor=actor)
+            forms.stored()  # at once after the commit, before anything reads st.session_state
         except ImportValidationError as exc:  # the data changed since the check (another organiser)
             bar.empty()
             st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
@@ -125,7 +126,7 @@ def _judges(edition, actor: Actor, n: int) -> None:
                "organisation": tr("oc.handout.organisation"), "expertise": tr("oc.col_expertise")}
     if not _report(report.problems, report.records, columns, report.notes):
         return
-    if st.button(tr("oc.imp.import_judges", n=len(report.records)), type="primary", key="oc_imp_judges_go"):
+    if forms.write_button(tr("oc.imp.import_judges", n=len(report.records)), type="primary", key="oc_imp_judges_go"):
         usernames = [r["username"] for r in report.records]
         bar = st.progress(0.0, text=tr("oc.imp.passwords"))
         prepared = prepare_passwords(usernames, progress=lambda share: bar.progress(
@@ -135,15 +136,15 @@ def _judges(edition, actor: Actor, n: int) -> None:
             with write_session(engine()) as s:
                 outcome = import_judges(s, data=data, edition_id=edition.id, actor=actor)
                 set_passwords(s, passwords={u: p for u, (_, p) in prepared.items()}, actor=actor)
+            forms.stored()  # at once after the commit, before any Streamlit call can stop the run
+            forms.keep(ACCOUNTS_KEY, [Account(r["username"], r["display_name"], r.get("organisation", ""),
+                                              prepared[r["username"]][0]) for r in report.records])
         except ImportValidationError as exc:
             bar.empty()
             st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
             problem_table(exc.problems)
             return
         bar.progress(1.0, text=tr("oc.imp.done"))
-        st.session_state[ACCOUNTS_KEY] = [
-            Account(r["username"], r["display_name"], r.get("organisation", ""), prepared[r["username"]][0])
-            for r in report.records]
         st.session_state[UPLOAD_ROUND] = n + 1
         flash_next(tr("oc.imp.judges_imported", n=outcome.imported, conflicts=outcome.conflicts))
         st.rerun()
@@ -151,7 +152,7 @@ def _judges(edition, actor: Actor, n: int) -> None:
 
 def _handout(actor: Actor) -> None:
     """The passwords just issued, to download once; and a new password for one judge."""
-    accounts = st.session_state.get(ACCOUNTS_KEY)
+    accounts = forms.kept(ACCOUNTS_KEY)
     if accounts:
         st.warning(tr("oc.imp.handout_once", n=len(accounts)))
         st.download_button(tr("oc.imp.download_handout"), accounts_csv(accounts, sign_in_url=_sign_in_url(),
@@ -174,6 +175,6 @@ def _handout(actor: Actor) -> None:
                 set_passwords(s, passwords={chosen: prepared[chosen][1]}, actor=actor)
             forms.stored()  # at once after the commit, before anything reads st.session_state
             judge = by_name[chosen]
-            st.session_state[ACCOUNTS_KEY] = [Account(judge.username, judge.display_name, judge.organisation,
-                                                      prepared[chosen][0])]
+            forms.keep(ACCOUNTS_KEY, [Account(judge.username, judge.display_name, judge.organisation,
+                                              prepared[chosen][0])])
             st.rerun()

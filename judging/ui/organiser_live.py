@@ -12,6 +12,7 @@ from judging.store.db import read_session
 from judging.store.editions import entries_of_round, round_entry_rows
 from judging.store.live import close_live_entry, open_live_entry, ordinary_sheets, panel_of, set_panel
 from judging.store.people import list_judges
+from judging.ui import forms
 from judging.ui.common import engine, lang, plain, tr
 from judging.ui.forms import write_form
 from judging.ui.organiser_common import round_page, run_write
@@ -42,7 +43,7 @@ def render() -> None:
     if open_id is not None:
         entry = next(e for e in entries if e.id == open_id)
         st.info(tr("oc.live.now_open", code=plain(entry.code), title=plain(entry.title)))
-        if st.button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
+        if forms.write_button(tr("oc.live.close", code=entry.code), type="primary", key="oc_live_close"):
             # a refusal (no panel, another entry open) is one sentence that says what to do
             run_write(lambda s: close_live_entry(s, round_id=rnd.id, entry_id=open_id, actor=user),
                       tr("oc.live.closed", code=plain(entry.code)), problems_as_table=False)

@@ -22,6 +22,7 @@ from judging.store.materials import (
     withdraw_material,
 )
 from judging.store.models import Entry, stored_id
+from judging.ui import forms
 from judging.ui.common import engine, require_page, show_error, tr
 from judging.ui.organiser_common import choose_edition, flash, flash_next, problem_table
 
@@ -68,6 +69,7 @@ def _store(write) -> None:
     try:
         with write_session(engine()) as s:
             outcome = write(s)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         st.error(tr("mat.ui.refused", n=len(exc.problems)))
         problem_table(exc.problems)
@@ -78,7 +80,7 @@ def _store(write) -> None:
 def _one(entry: Entry, actor: Actor, n: int) -> None:
     uploads = st.file_uploader(tr("mat.ui.files"), type=TYPES, accept_multiple_files=True, key=f"oc_mat_files_{n}")
     identifying = st.checkbox(tr("mat.ui.identifying"), key=f"oc_mat_identifying_{n}")
-    if uploads and st.button(tr("mat.ui.attach", n=len(uploads)), type="primary", key="oc_mat_attach"):
+    if uploads and forms.write_button(tr("mat.ui.attach", n=len(uploads)), type="primary", key="oc_mat_attach"):
         def write(s):
             total = MaterialsOutcome()
             for upload in uploads:  # one transaction: a refused file stores none of them
@@ -93,7 +95,7 @@ def _one(entry: Entry, actor: Actor, n: int) -> None:
 def _bulk(edition_id: int, actor: Actor, n: int) -> None:
     uploads = st.file_uploader(tr("mat.ui.bulk_files"), type=TYPES, accept_multiple_files=True,
                                key=f"oc_mat_bulk_{n}")
-    if uploads and st.button(tr("mat.ui.attach", n=len(uploads)), type="primary", key="oc_mat_bulk_go"):
+    if uploads and forms.write_button(tr("mat.ui.attach", n=len(uploads)), type="primary", key="oc_mat_bulk_go"):
         files = [(u.name, u.getvalue()) for u in uploads]
         _store(lambda s: import_materials(s, edition_id=edition_id, files=files, actor=actor))
 

@@ -108,12 +108,13 @@ def _type_in(round_id: int, actor: Actor) -> None:
 def _upload(rnd, actor: Actor) -> None:
     st.subheader(tr("paper.upload_heading"))
     file = st.file_uploader(tr("paper.upload"), type=["csv", "xlsx"], key="oc_paper_upload")
-    if file is None or not st.button(tr("paper.import"), key="oc_paper_import"):
+    if file is None or not forms.write_button(tr("paper.import"), key="oc_paper_import"):
         return
     try:
         with write_session(engine()) as s:
             n = type_in_sheets(s, sheets=read_typing_file(file.getvalue(), round_rubric(rnd)), round_id=rnd.id,
                                actor=actor)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         st.error(tr("oc.asg.not_changed"))
         problem_table(exc.problems)

@@ -190,7 +190,7 @@ def _edition_file(actor: Actor) -> None:
     st.write(tr("oc.setup.preview", name=plain(spec.name), year=spec.year, kind=tr(f"oc.kind.{spec.kind}")))
     st.dataframe(pd.DataFrame([t.__dict__ for t in spec.tracks]), hide_index=True, width="stretch")
     st.dataframe(pd.DataFrame([r.__dict__ for r in spec.rounds]), hide_index=True, width="stretch")
-    if st.button(tr("oc.setup.create_from_file"), type="primary", key="oc_create_from_file"):
+    if forms.write_button(tr("oc.setup.create_from_file"), type="primary", key="oc_create_from_file"):
         _create_once(spec, actor)
 
 

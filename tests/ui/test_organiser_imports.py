@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from judging.core.passwords import verify_password
@@ -10,12 +11,24 @@ from judging.store.assignment import conflict_rows
 from judging.store.db import read_session
 from judging.store.editions import entries_of
 from judging.store.people import get_user, list_judges
+from judging.ui import forms
 from judging.ui.common import USER_KEY
 from judging.ui.organiser_imports import ACCOUNTS_KEY
 
 BAD_ENTRIES = "作品名称,申报单位,赛道\n智能家居,甲公司,生活类\n,乙公司,公共服务类\n远程医疗,丙公司,农业类\n".encode()
 GOOD_ENTRIES = "作品名称,申报单位,推荐单位,赛道\n智能家居,戊公司,某市经信局,生活类\n远程医疗,己公司,,公共服务\n".encode()
 JUDGES = "评委编号,姓名,单位,专业领域\nw01,王一,某市经信局,生活类\nw02,王二,庚大学,公共服务类、人工智能\n".encode()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tabs(monkeypatch):
+    monkeypatch.setattr(forms, "_TABS", {})  # each test is one new tab
+
+
+def _handout() -> list:
+    """The accounts the page keeps for this tab's handout (in the process's memory, not session state)."""
+    [accounts] = [tab.kept[ACCOUNTS_KEY] for tab in forms._TABS.values() if ACCOUNTS_KEY in tab.kept]
+    return accounts
 
 
 def _render() -> None:
@@ -66,7 +79,7 @@ def test_judges_get_accounts_whose_passwords_sign_in_and_automatic_conflicts(con
     at.button(key="oc_imp_judges_go").click().run()
     assert not at.exception
     assert "已导入 2 位评委，自动回避 1 对" in at.success[0].value
-    accounts = at.session_state[ACCOUNTS_KEY]
+    accounts = _handout()
     with read_session(contest["engine"]) as s:
         stored = {u.username: u for u in list_judges(s, actor=SYSTEM)}
         conflicts = [(r.judge.username, r.entry.title, r.conflict.source) for r in conflict_rows(s, actor=SYSTEM)]
@@ -92,7 +105,7 @@ def test_reset_password_issues_a_working_password(contest):
     at.selectbox(key="oc_reset_judge").select("j2")
     next(b for b in at.button if b.label == "生成新密码").click()
     at.run()
-    [account] = at.session_state[ACCOUNTS_KEY]
+    [account] = _handout()
     with read_session(contest["engine"]) as s:
         assert verify_password(account.password, get_user(s, "j2", actor=SYSTEM).password_hash)
 

@@ -112,3 +112,45 @@ def test_a_tab_forgotten_after_a_day_without_a_run_gets_new_press_keys(monkeypat
     assert "old-tab" not in forms._TABS
     forms._TABS["old-tab"] = forms._TabForms()
     assert forms._TABS["old-tab"].token != token  # so its "f~0" press cannot meet the old tab's stored one
+
+
+BUTTON_SCRIPT = '''
+import streamlit as st
+from judging.store import db
+from judging.ui import forms
+
+if forms.write_button("确认增派", key="go"):
+    st.session_state.setdefault("claims", []).append(db._PRESS.get().rsplit("/", 1)[1])
+    if not st.session_state.get("commit_stops_run"):
+        forms.stored()  # the handler's commit, then stored() at once
+'''
+
+
+def test_a_write_button_claims_its_press_once_per_stored_write(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(forms, "_now", lambda: clock[0])
+    at = AppTest.from_string(BUTTON_SCRIPT)
+    at.session_state["commit_stops_run"] = True
+    at.run()
+    at.button(key="go").click().run()  # a run stopped after its commit, before stored(): its press ...
+    at.button(key="go").click().run()  # ... is what the second click claims too, and the store refuses it
+    assert at.session_state["claims"] == ["go~0", "go~0"]
+    at.session_state["commit_stops_run"] = False
+    at.button(key="go").click().run()
+    clock[0] += forms.DOUBLE_CLICK_S / 2
+    at.button(key="go").click().run()  # the second half of a double click after a stored write: ignored
+    clock[0] += forms.DOUBLE_CLICK_S
+    at.button(key="go").click().run()
+    assert at.session_state["claims"] == ["go~0", "go~0", "go~0", "go~1"]
+
+
+def test_every_button_that_writes_is_a_write_button():
+    """A button whose handler opens a write session goes through ``write_button`` (its press is stored
+    once); plain ``st.button`` stays for buttons that only read or move (refresh, verify, propose)."""
+    ui = Path(forms.__file__).parent
+    plain = [f"{p.name}:{n}" for p in sorted(ui.rglob("*.py")) if p.name != "forms.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bst\.button\(", line)]
+    reads_only = {"judge_sheet.py", "judge_entries.py", "audit_log.py", "organiser_screen.py", "sign_in.py",
+                  "auditor.py", "extra_judges.py", "organiser_paper.py"}
+    assert [where for where in plain if where.split(":")[0] not in reads_only] == []
