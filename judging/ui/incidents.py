@@ -14,7 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from judging import logs
-from judging.store.db import PressAlreadyStored
+from judging.store.db import PressAlreadyStored, claim_press
 from judging.ui import forms
 from judging.ui.common import tr
 
@@ -54,3 +54,5 @@ def guard_page(run: Callable[[], object], *, page: str, username: str | None) ->
         incident = new_incident_id()
         log.exception("page failed", extra={"incident": incident, "page": page, "user": username or ""})
         st.error(tr("app.incident", id=incident))
+    finally:  # a press this run took but did not write (a check refused it first) is not the next callback's
+        claim_press(None)

@@ -154,3 +154,11 @@ def test_every_button_that_writes_is_a_write_button():
     reads_only = {"judge_sheet.py", "judge_entries.py", "audit_log.py", "organiser_screen.py", "sign_in.py",
                   "auditor.py", "extra_judges.py", "organiser_paper.py"}
     assert [where for where in plain if where.split(":")[0] not in reads_only] == []
+
+
+def test_a_press_the_page_took_but_did_not_write_is_dropped_when_the_page_run_ends():
+    from judging.store import db
+    from judging.ui import incidents
+
+    incidents.guard_page(lambda: db.claim_press("tab/token/f~0"), page="p", username="org")
+    assert db._PRESS.get() is None  # a callback's write in the next run (same thread) must not store it
