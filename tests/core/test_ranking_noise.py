@@ -19,6 +19,7 @@ from judging.core.ranking import rank
 from judging.core.ranking.calibrated import (
     DAMP_AFTER,
     MIN_NOISE_DF,
+    OUTLIER_ALPHA,
     JudgePriors,
     carried_priors,
     fit_calibrated,
@@ -201,3 +202,16 @@ def test_rank_carries_judges_from_the_first_round_only_when_asked():
     first = plain.judges[plain.judges["round"] == "初评"].set_index("judge_id")["scale"]
     target = first[_final_scales(plain).index] / first[_final_scales(plain).index].mean()
     assert (_final_scales(carried) - target).abs().mean() < (_final_scales(plain) - target).abs().mean()
+
+
+def test_offsets_get_the_t_prior_only_when_a_judge_stands_out():
+    # judges who barely differ (NIPS-like): no judge stands out and the offsets are Gaussian, so the fit
+    # differs from the t prior's; one judge 25 points harsher stands out and the t prior is back
+    design = _design("nips", seed=1)
+    harsh = _with_y(design, design.y - np.where(design.judge == 0, 25.0, 0.0))
+
+    plain, with_t = fit_calibrated_model(design), fit_calibrated_model(design, outlier_alpha=np.inf)
+    shifted, shifted_t = fit_calibrated_model(harsh), fit_calibrated_model(harsh, outlier_alpha=np.inf)
+
+    assert plain.tests["offset_outlier_p"] >= OUTLIER_ALPHA and not np.allclose(plain.q, with_t.q)
+    assert shifted.tests["offset_outlier_p"] < OUTLIER_ALPHA and np.array_equal(shifted.q, shifted_t.q)
