@@ -10,7 +10,7 @@ import os
 import threading
 import weakref
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -177,23 +177,27 @@ class WriterQueue:
 _WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
 
 
-# The press of a form that this thread's next write stores (``claim_press``); None outside a press.
-_PRESS: ContextVar[str | None] = ContextVar("judging_form_press", default=None)
+# The press of a form that this thread's next write stores (``claim_press``), and what to call once it is
+# committed; None outside a press.
+_PRESS: ContextVar[tuple[str, Callable[[], None] | None] | None] = ContextVar("judging_form_press", default=None)
 
 
 class PressAlreadyStored(Exception):
     """The claimed press was already stored by another run of it: this write stored nothing."""
 
 
-def claim_press(key: str | None) -> None:
+def claim_press(key: str | None, on_stored: Callable[[], None] | None = None) -> None:
     """The next write session of this thread stores the press ``key`` with its write, in the same
-    transaction, or nothing if ``key`` is stored already (it raises ``PressAlreadyStored`` then).
+    transaction, or nothing if ``key`` is stored already (it raises ``PressAlreadyStored`` then);
+    ``on_stored`` is called at once after that transaction commits (the press is used up: a press after
+    it needs a new key, even where the page treats the write as a refusal, such as a failed sign-in
+    that counts the failure).
 
     A form's press can be run twice at once: Streamlit starts the run of a second click while the run of
     the first is still writing (``runner.fastReruns``). Both runs see the same press (the same tab and the
     same form id), and the database's unique key lets one of them store it. ``None`` forgets a claim.
     """
-    _PRESS.set(key)
+    _PRESS.set(None if key is None else (key, on_stored))
 
 
 def _store_press(session: Session, key: str) -> None:
@@ -221,9 +225,11 @@ def write_session(engine: Engine) -> Iterator[Session]:
         with Session(engine, expire_on_commit=False) as session:
             try:
                 if press is not None:
-                    _store_press(session, press)
+                    _store_press(session, press[0])
                 yield session
                 session.commit()
+                if press is not None and press[1] is not None:
+                    press[1]()
             except OperationalError as exc:
                 session.rollback()
                 if queue is not None and "database is locked" in str(exc):  # a writer in another process

@@ -370,7 +370,7 @@ class FormPress(SQLModel, table=True):
 
     __tablename__ = "form_press"
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True)  # "<tab session id>/<tab token>/<form name>~<n>" (judging.ui.forms)
+    key: str = Field(unique=True)  # "<tab session id>/<tab token>/<form name>#<n>" (judging.ui.forms)
     stored_at: datetime = Field(default_factory=utcnow)
 
 

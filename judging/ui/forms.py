@@ -51,6 +51,7 @@ DOUBLE_CLICK_S = 1.0  # no one fills in a form and presses its button again this
 @dataclass
 class _TabForms:
     writes: dict[str, int] = field(default_factory=dict)  # form name → its stored writes (the id's counter)
+    presses: dict[str, int] = field(default_factory=dict)  # form name → its presses whose write committed
     stored_at: dict[str, float] = field(default_factory=dict)  # form name → when its last write was stored
     pressed: str | None = None  # the form whose press this run took
     message: tuple[str, float | None, str] | None = None  # a stored write's message, when first shown, its page
@@ -115,8 +116,15 @@ def _take_press(name: str) -> bool:
     if _now() - tab.stored_at.get(name, -DOUBLE_CLICK_S) < DOUBLE_CLICK_S:
         return False
     tab.pressed = name
-    claim_press(f"{_session_id()}/{tab.token}/{name}~{tab.writes.get(name, 0)}")  # once for overlapping runs
+    n = tab.presses.get(name, 0)
+    claim_press(f"{_session_id()}/{tab.token}/{name}#{n}", lambda: _press_used(tab, name, n))  # once for both runs
     return True
+
+
+def _press_used(tab: _TabForms, name: str, n: int) -> None:
+    """Press ``n`` of ``name`` was committed with a write: the next press has a new key."""
+    with _LOCK:
+        tab.presses[name] = max(tab.presses.get(name, 0), n + 1)
 
 
 def write_button(label: str, *, key: str, **kwargs: Any) -> bool:

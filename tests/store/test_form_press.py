@@ -83,3 +83,16 @@ def test_a_press_claims_the_first_write_of_its_run_only(engine):
     with pytest.raises(PressAlreadyStored):
         _write(engine)
     assert _writes(engine) == 2
+
+
+def test_a_press_is_used_up_when_its_write_commits_and_not_when_it_is_refused(engine):
+    used = []
+    claim_press(KEY, lambda: used.append("committed"))
+    with pytest.raises(JudgingError):
+        with write_session(engine) as s:
+            append_event(s, name="system", action="test.press", subject="x")
+            raise JudgingError(Problem("store.busy", {"seconds": 1}))
+    assert used == []  # refused: the same key is pressed again
+    claim_press(KEY, lambda: used.append("committed"))
+    _write(engine)
+    assert used == ["committed"]  # the page's next press needs a new key (a failed sign-in's count is a write)

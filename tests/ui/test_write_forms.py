@@ -120,28 +120,33 @@ from judging.store import db
 from judging.ui import forms
 
 if forms.write_button("确认增派", key="go"):
-    st.session_state.setdefault("claims", []).append(db._PRESS.get().rsplit("/", 1)[1])
-    if not st.session_state.get("commit_stops_run"):
-        forms.stored()  # the handler's commit, then stored() at once
+    key, used = db._PRESS.get()
+    st.session_state.setdefault("claims", []).append(key.rsplit("/", 1)[1])
+    outcome = st.session_state.get("outcome")
+    if outcome != "stopped before commit":
+        used()  # what write_session does once the transaction that stored the press commits
+    if outcome == "stored":
+        forms.stored()  # the handler, at once after its commit
 '''
 
 
-def test_a_write_button_claims_its_press_once_per_stored_write(monkeypatch):
+def test_a_write_button_claims_a_new_press_key_only_once_a_write_committed_the_last(monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(forms, "_now", lambda: clock[0])
     at = AppTest.from_string(BUTTON_SCRIPT)
-    at.session_state["commit_stops_run"] = True
+    at.session_state["outcome"] = "stopped before commit"
     at.run()
-    at.button(key="go").click().run()  # a run stopped after its commit, before stored(): its press ...
-    at.button(key="go").click().run()  # ... is what the second click claims too, and the store refuses it
-    assert at.session_state["claims"] == ["go~0", "go~0"]
-    at.session_state["commit_stops_run"] = False
+    at.button(key="go").click().run()  # a run that took the press and had not committed when ...
+    at.button(key="go").click().run()  # ... the second click's run took it: the same key, refused by the store
+    at.session_state["outcome"] = "stored"
     at.button(key="go").click().run()
     clock[0] += forms.DOUBLE_CLICK_S / 2
     at.button(key="go").click().run()  # the second half of a double click after a stored write: ignored
     clock[0] += forms.DOUBLE_CLICK_S
+    at.session_state["outcome"] = "committed, shown as a refusal"  # a failed sign-in counts the failure
     at.button(key="go").click().run()
-    assert at.session_state["claims"] == ["go~0", "go~0", "go~0", "go~1"]
+    at.button(key="go").click().run()  # the corrected press at once: a new key, not "already stored"
+    assert at.session_state["claims"] == ["go#0", "go#0", "go#0", "go#1", "go#2"]
 
 
 def test_every_button_that_writes_is_a_write_button():
@@ -160,5 +165,5 @@ def test_a_press_the_page_took_but_did_not_write_is_dropped_when_the_page_run_en
     from judging.store import db
     from judging.ui import incidents
 
-    incidents.guard_page(lambda: db.claim_press("tab/token/f~0"), page="p", username="org")
+    incidents.guard_page(lambda: db.claim_press("tab/token/f#0"), page="p", username="org")
     assert db._PRESS.get() is None  # a callback's write in the next run (same thread) must not store it
