@@ -510,6 +510,10 @@ class Sheet {
     if (!choice) return;
     f.state = "conflict";
     f.choice = choice;
+    // the judge is typing into it (the conflict answers a change sent at a pause): what is on screen is
+    // theirs and newer than the change; showing that change would rewrite the text under the caret
+    // (7 shown as "7.0" while "74.5" was being typed)
+    if (!f.locked && focused() === f.input) { this.repark(f, false); return; }
     f.show(f.locked ? choice.theirs : choice.mine); // a locked field shows what is stored, not a value it cannot take
   }
 
