@@ -25,3 +25,8 @@ TEXTS["store.sqlite_synchronous"] = {
     "en": "{env} is \"{value}\", which is not one of {allowed} (NORMAL: a power cut may lose the last acknowledged "
           "saves; FULL: every commit waits for the disk)",
 }
+TEXTS["store.pg_writers"] = {
+    "zh": "{env} 的值“{value}”无效：应为 1 到 {most} 之间的整数（本进程同时写入 PostgreSQL 的保存数，其余按先后排队）",
+    "en": "{env} is \"{value}\", which is not a whole number from 1 to {most} (how many saves of this process write "
+          "to PostgreSQL at once; the others queue in arrival order)",
+}

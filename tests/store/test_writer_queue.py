@@ -165,7 +165,7 @@ def test_write_blocked_by_another_process_raises_database_busy_with_a_message(tm
 
 
 def test_write_that_waits_too_long_in_the_queue_raises_database_busy(tmp_path, monkeypatch):
-    monkeypatch.setattr(db, "SQLITE_WRITER_QUEUE_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(db, "WRITER_QUEUE_TIMEOUT_S", 0.1)
     engine = make_engine(f"sqlite:///{tmp_path / 'slow.db'}")
     holding, done = threading.Event(), threading.Event()
 
@@ -184,3 +184,47 @@ def test_write_that_waits_too_long_in_the_queue_raises_database_busy(tmp_path, m
         done.set()
         thread.join()
     engine.dispose()
+
+
+def test_a_queue_with_three_places_lets_three_in_and_the_rest_follow_in_arrival_order():
+    queue = WriterQueue(3)
+    inside, order, go = [], [], threading.Event()
+
+    def take(i):
+        assert queue.acquire(5.0)
+        inside.append(i)
+        go.wait(5)
+        order.append(i)
+        queue.release()
+
+    threads = []
+    for i in range(7):
+        thread = threading.Thread(target=take, args=(i,))
+        thread.start()
+        threads.append(thread)
+        if i < 3:
+            _wait_until(lambda n=i + 1: len(inside) == n)
+        else:
+            _wait_until(lambda n=i - 2: len(queue._waiting) == n)  # queued before the next one starts
+    assert sorted(inside) == [0, 1, 2] and len(queue._waiting) == 4
+    go.set()
+    for thread in threads:
+        thread.join(5)
+
+    assert inside[3:] == [3, 4, 5, 6]  # the places went to the waiters first come, first served
+
+
+@pytest.mark.parametrize("value", ["0", "31", "eight", "-1", "2.5"])
+def test_a_wrong_number_of_postgresql_writers_is_refused_with_what_to_set(monkeypatch, value):
+    monkeypatch.setenv(db.PG_WRITERS_ENV, value)
+    with pytest.raises(JudgingError) as caught:
+        make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    assert f"JUDGING_PG_WRITERS 的值“{value}”无效" in caught.value.render("zh")
+
+
+def test_a_postgresql_engine_queues_its_writers_in_the_places_set(monkeypatch):
+    monkeypatch.setenv(db.PG_WRITERS_ENV, "5")
+    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")  # no connection is made
+    assert db._WRITER_QUEUES[engine].capacity == 5
+    monkeypatch.delenv(db.PG_WRITERS_ENV)
+    assert db._WRITER_QUEUES[make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")].capacity == 8
