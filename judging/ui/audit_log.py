@@ -28,6 +28,7 @@ from judging.store.audit_events import (
     verify_and_record,
 )
 from judging.store.db import read_session, write_session
+from judging.ui import forms
 from judging.ui.common import engine, lang, plain, require_page, show_error, tr
 
 PAGE_SIZE = 50
@@ -79,9 +80,10 @@ def _chain(actor: Actor, names: Names) -> None:
         c = state.checkpoint
         st.caption(tr("alog.checkpoint", id=c.id, at=_when(c.at), upto=c.payload.get("upto", ""),
                       digest=short_form(str(c.payload.get("digest", "")))))
-    if st.button(tr("alog.verify_now"), key="alog_verify"):
+    if forms.write_button(tr("alog.verify_now"), key="alog_verify"):  # records audit.verify: once per press
         with st.spinner(tr("results.computing")), write_session(engine()) as s:
             verify_and_record(s, actor=actor, lang=lang())
+        forms.stored()
         st.rerun()
 
 

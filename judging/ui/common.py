@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -56,7 +57,7 @@ from judging.store.sessions import (
     revoke_session,
     touch_session,
 )
-from judging.ui import browser_shell
+from judging.ui import browser_shell, forms
 
 USER_KEY = "auth_user"
 LANG_KEY = "lang"
@@ -110,9 +111,23 @@ def engine() -> Engine:
 
 # --- language --------------------------------------------------------------------------------
 
+# The tab's language for the rest of this run, set by ``language_switch`` at its start: ``tr`` then does not
+# read ``st.session_state``, where a run is stopped when a new request waits (a success message built
+# after a commit was lost there: docs/architecture.md, "Forms that write"). Cleared as the page's run ends.
+_RUN_LANG: ContextVar[str | None] = ContextVar("judging_run_language", default=None)
+
+
 def lang() -> str:
+    cached = _RUN_LANG.get()
+    if cached is not None:
+        return cached
     value = st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def forget_run_language() -> None:
+    """The run is over: the next one (or a callback before it, on the same thread) reads the tab's choice."""
+    _RUN_LANG.set(None)
 
 
 def tr(key: str, /, **params: object) -> str:
@@ -121,12 +136,14 @@ def tr(key: str, /, **params: object) -> str:
 
 
 def language_switch() -> None:
+    _RUN_LANG.set(None)  # the tab's choice, as it is now
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = DEFAULT_LANGUAGE
     st.sidebar.radio(
         t("app.language", lang()), LANGUAGES, key=LANG_KEY, horizontal=True,
         format_func=lambda code: t(f"app.language.{code}", code),
     )
+    _RUN_LANG.set(lang())  # for the rest of this run
 
 
 # --- who is signed in ------------------------------------------------------------------------
@@ -406,6 +423,7 @@ def sign_out(reason: str = "button", *, ended: str = "") -> None:
     The tab is signed out first: a database that is busy or unreachable must never keep it signed in.
     An idle tab ends the session only if no other tab of the browser used it within the time-out.
     """
+    forms.forget_tab()  # one-time passwords and messages kept for the tab go with the account
     user = st.session_state.get(USER_KEY)
     token = st.session_state.get(SESSION_TOKEN_KEY)
     keep = {LANG_KEY: st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE), RESTORE_TRIED_KEY: True}

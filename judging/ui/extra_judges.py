@@ -82,6 +82,6 @@ def render(*, round_id: int, track: str, listed: list[str], actor: Actor, seed: 
             st.error(tr("extra.not_done"))
             problem_table(exc.problems)
             return
-        st.session_state.pop(key, None)
         flash_next(tr("extra.done", n=len(added)))
+        st.session_state.pop(key, None)
         st.rerun()

@@ -37,6 +37,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,6 @@ class _TabForms:
     writes: dict[str, int] = field(default_factory=dict)  # form name → its stored writes (the id's counter)
     presses: dict[str, int] = field(default_factory=dict)  # form name → its presses whose write committed
     stored_at: dict[str, float] = field(default_factory=dict)  # form name → when its last write was stored
-    pressed: str | None = None  # the form whose press this run took
     message: tuple[str, float | None, str] | None = None  # a stored write's message, when first shown, its page
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # in press keys: a forgotten tab's ids are new
     seen: float = 0.0  # the last run that asked for this tab's forms
@@ -64,6 +64,9 @@ _TABS: dict[str, _TabForms] = {}  # per Streamlit session (tab); a few hundred b
 _LOCK = threading.Lock()
 TAB_FORGET_S = 24 * 3600.0  # a tab with no run for this long is forgotten (its fields start empty if it comes back)
 _PRUNED_AT = [0.0]
+# per run, not per tab: with fast reruns a second run of the tab starts while the first is still going
+_PRESSED: ContextVar[str | None] = ContextVar("judging_pressed_form", default=None)  # the press this run took
+_RUN_PAGE: ContextVar[str | None] = ContextVar("judging_run_page", default=None)  # the page this run shows
 
 
 def _now() -> float:
@@ -76,8 +79,16 @@ def _session_id() -> str:
 
 
 def _page() -> str:
-    ctx = get_script_run_ctx()
+    page = _RUN_PAGE.get()
+    if page is not None:
+        return page
+    ctx = get_script_run_ctx()  # the session's current page: another run may have moved it meanwhile
     return ctx.page_script_hash if ctx is not None else ""
+
+
+def start_page(page: str) -> None:
+    """This run shows ``page`` (the router calls it before the page runs): its kept messages are that page's."""
+    _RUN_PAGE.set(page)
 
 
 def _tab() -> _TabForms:
@@ -100,22 +111,25 @@ def form_key(name: str) -> str:
 class WriteForm:
     """An open write form: ``key`` prefixes fields that should start empty once a write is stored."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, once: bool = True) -> None:
         self.name = name
         self.key = form_key(name)
+        self.once = once
 
     def submit(self, label: str, **kwargs: Any) -> bool:
         """The form's submit button; True in the run its press asked for (see the module's text)."""
-        return st.form_submit_button(label, **kwargs) and _take_press(self.name)
+        return st.form_submit_button(label, **kwargs) and _take_press(self.name, once=self.once)
 
 
-def _take_press(name: str) -> bool:
+def _take_press(name: str, *, once: bool = True) -> bool:
     """This run takes the press of form or button ``name``, unless it is the second half of a double click
-    on what came back after a stored write; its first write stores the press (``claim_press``)."""
+    on what came back after a stored write; with ``once`` its first write stores the press (``claim_press``)."""
     tab = _tab()
     if _now() - tab.stored_at.get(name, -DOUBLE_CLICK_S) < DOUBLE_CLICK_S:
         return False
-    tab.pressed = name
+    _PRESSED.set(name)
+    if not once:
+        return True
     n = tab.presses.get(name, 0)
     claim_press(f"{_session_id()}/{tab.token}/{name}#{n}", lambda: _press_used(tab, name, n))  # once for both runs
     return True
@@ -136,10 +150,12 @@ def write_button(label: str, *, key: str, **kwargs: Any) -> bool:
 
 
 @contextmanager
-def write_form(name: str, **kwargs: Any) -> Iterator[WriteForm]:
+def write_form(name: str, *, once: bool = True, **kwargs: Any) -> Iterator[WriteForm]:
     """``st.form`` for a form that writes: open it with ``with write_form(name) as form`` and give it
-    ``form.submit(label)`` as its button."""
-    form = WriteForm(name)
+    ``form.submit(label)`` as its button. ``once=False`` for a form whose press may rightly write again
+    when a second run of it comes (signing in: the second run signs in, where "already stored" would
+    leave the tab signed out)."""
+    form = WriteForm(name, once=once)
     with st.form(form.key, **kwargs):
         yield form
 
@@ -147,8 +163,8 @@ def write_form(name: str, **kwargs: Any) -> Iterator[WriteForm]:
 def stored() -> None:
     """The write the pressed form asked for is committed: call at once, before anything reads
     ``st.session_state`` (such as ``tr``). That form gets a new id."""
-    tab = _tab()
-    name, tab.pressed = tab.pressed, None
+    tab, name = _tab(), _PRESSED.get()
+    _PRESSED.set(None)
     if name is not None:
         tab.writes[name] = tab.writes.get(name, 0) + 1
         tab.stored_at[name] = _now()
@@ -157,7 +173,7 @@ def stored() -> None:
 def already_stored() -> None:
     """The press was stored by another run of it (``PressAlreadyStored``): this run wrote nothing, and the
     form has its new id already (the other run called ``stored``)."""
-    _tab().pressed = None
+    _PRESSED.set(None)
     claim_press(None)
 
 
@@ -177,6 +193,11 @@ def keep(name: str, value: Any) -> None:
 def kept(name: str) -> Any:
     """What ``keep`` kept under ``name`` in this tab, or None."""
     return _tab().kept.get(name)
+
+
+def take(name: str) -> Any:
+    """What ``keep`` kept under ``name``, forgotten now (shown once), or None."""
+    return _tab().kept.pop(name, None)
 
 
 def kept_message(keep_s: float) -> str | None:
@@ -200,5 +221,18 @@ def kept_message(keep_s: float) -> str | None:
 
 def new_run() -> None:
     """The start of a full run of the app: no form's press is taken in it yet (a refused one is forgotten)."""
-    _tab().pressed = None
+    _PRESSED.set(None)
     claim_press(None)
+
+
+def end_of_run() -> None:
+    """The page's run is over (``incidents.guard_page``): nothing of it is left to a callback on this thread."""
+    _PRESSED.set(None)
+    _RUN_PAGE.set(None)
+
+
+def forget_tab() -> None:
+    """Sign-out: what this tab was given to show (one-time passwords, messages) goes with the account."""
+    tab = _tab()
+    tab.kept.clear()
+    tab.message = None

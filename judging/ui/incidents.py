@@ -16,7 +16,7 @@ import streamlit as st
 from judging import logs
 from judging.store.db import PressAlreadyStored, claim_press
 from judging.ui import forms
-from judging.ui.common import tr
+from judging.ui.common import forget_run_language, tr
 
 log = logs.get("incidents")
 HIDDEN = {"none", "false", "False"}  # the showErrorDetails values that hide everything (False: the old spelling)
@@ -42,6 +42,7 @@ def errors_hidden() -> bool:
 
 def guard_page(run: Callable[[], object], *, page: str, username: str | None) -> None:
     """Run a page; an exception becomes an incident id on the page and a traceback in the log."""
+    forms.start_page(page)
     try:
         run()
     except PressAlreadyStored as exc:  # a double click's second run: the first stored the press and keeps its message
@@ -56,3 +57,5 @@ def guard_page(run: Callable[[], object], *, page: str, username: str | None) ->
         st.error(tr("app.incident", id=incident))
     finally:  # a press this run took but did not write (a check refused it first) is not the next callback's
         claim_press(None)
+        forms.end_of_run()
+        forget_run_language()

@@ -12,6 +12,7 @@ from judging.store.sheets import reopen_sheet, submitted_sheets
 from judging.ui import forms
 from judging.ui.common import engine, require_page, show_error, tr, when
 from judging.ui.forms import write_form
+from judging.ui.organiser_common import flash, flash_next
 
 
 def render() -> None:
@@ -53,7 +54,6 @@ def render() -> None:
         except JudgingError as exc:
             show_error(exc)
         else:
-            st.session_state["reopened"] = labels[chosen]
+            flash_next(tr("organiser.reopened", sheet=labels[chosen]))
             st.rerun()
-    if "reopened" in st.session_state:
-        st.success(tr("organiser.reopened", sheet=st.session_state.pop("reopened")))
+    flash()

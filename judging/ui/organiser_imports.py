@@ -84,7 +84,10 @@ def _entries(edition, actor: Actor, n: int) -> None:
         try:
             with write_session(engine()) as s:
                 outcome = import_entries(s, edition_id=edition.id, data=data, on_match=on_match, actor=actor)
-            forms.stored()  # at once after the commit, before anything reads st.session_state
+            forms.stored()  # at once after the commit, before any Streamlit call can stop the run
+            flash_next(tr("oc.imp.entries_updated", n=outcome.imported, updated=outcome.updated,
+                          conflicts=outcome.conflicts) if outcome.updated else
+                       tr("oc.imp.entries_imported", n=outcome.imported, conflicts=outcome.conflicts))
         except ImportValidationError as exc:  # the data changed since the check (another organiser)
             bar.empty()
             st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
@@ -92,9 +95,6 @@ def _entries(edition, actor: Actor, n: int) -> None:
             return
         bar.progress(1.0, text=tr("oc.imp.done"))
         st.session_state[UPLOAD_ROUND] = n + 1
-        flash_next(tr("oc.imp.entries_updated", n=outcome.imported, updated=outcome.updated,
-                      conflicts=outcome.conflicts) if outcome.updated else
-                   tr("oc.imp.entries_imported", n=outcome.imported, conflicts=outcome.conflicts))
         st.rerun()
 
 
@@ -139,6 +139,7 @@ def _judges(edition, actor: Actor, n: int) -> None:
             forms.stored()  # at once after the commit, before any Streamlit call can stop the run
             forms.keep(ACCOUNTS_KEY, [Account(r["username"], r["display_name"], r.get("organisation", ""),
                                               prepared[r["username"]][0]) for r in report.records])
+            flash_next(tr("oc.imp.judges_imported", n=outcome.imported, conflicts=outcome.conflicts))
         except ImportValidationError as exc:
             bar.empty()
             st.error(tr("oc.imp.nothing_imported", n=len(exc.problems)))
@@ -146,7 +147,6 @@ def _judges(edition, actor: Actor, n: int) -> None:
             return
         bar.progress(1.0, text=tr("oc.imp.done"))
         st.session_state[UPLOAD_ROUND] = n + 1
-        flash_next(tr("oc.imp.judges_imported", n=outcome.imported, conflicts=outcome.conflicts))
         st.rerun()
 
 

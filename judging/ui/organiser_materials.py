@@ -60,8 +60,8 @@ def _outcome(outcome: MaterialsOutcome) -> None:
         message += "；" + tr("mat.ui.already", names="、".join(outcome.already_attached))
     if outcome.unmatched:
         message += "；" + tr("mat.ui.unmatched", names="、".join(outcome.unmatched))
-    st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
     flash_next(message)
+    st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
     st.rerun()
 
 
@@ -129,10 +129,14 @@ def _row(info: MaterialInfo, actor: Actor) -> None:
                            mime=info.content_type, on_click="ignore", key=f"oc_mat_dl_{info.id}",
                            icon=":material/download:")
     label = tr("mat.ui.unmark") if info.identifying else tr("mat.ui.mark")
-    if mark.button(label, key=f"oc_mat_mark_{info.id}"):
+    with mark:
+        marked = forms.write_button(label, key=f"oc_mat_mark_{info.id}")
+    if marked:
         _write(lambda s: set_identifying(s, material_id=info.id, identifying=not info.identifying, actor=actor),
                label)
-    if withdraw.button(tr("mat.ui.withdraw"), key=f"oc_mat_withdraw_{info.id}"):
+    with withdraw:
+        withdrawn = forms.write_button(tr("mat.ui.withdraw"), key=f"oc_mat_withdraw_{info.id}")
+    if withdrawn:
         _write(lambda s: withdraw_material(s, material_id=info.id, actor=actor),
                tr("mat.ui.withdrawn", name=info.file_name))
 
@@ -141,6 +145,7 @@ def _write(action, done: str) -> None:
     try:
         with write_session(engine()) as s:
             action(s)
+        forms.stored()  # at once after the commit, before anything reads st.session_state
     except JudgingError as exc:
         show_error(exc)
         return

@@ -74,8 +74,8 @@ def render() -> None:
             st.error(tr("oc.rub.not_saved"))
             problem_table(exc.problems)
             return
-        st.session_state.pop(SOURCE_KEY, None)
         flash_next(tr("oc.rub.saved", round=rnd.name, version=rubric.version))
+        st.session_state.pop(SOURCE_KEY, None)
         st.rerun()
 
 

@@ -113,8 +113,8 @@ def render() -> None:
 
 
 def _created(edition_id: int, spec: EditionSpec) -> None:
-    st.session_state["oc_edition"] = edition_id
     flash_next(tr("oc.setup.created", name=plain(spec.name), tracks=len(spec.tracks), rounds=len(spec.rounds)))
+    st.session_state["oc_edition"] = edition_id  # after the message is kept: a run can be stopped here
     st.rerun()
 
 
@@ -225,9 +225,9 @@ def _round_settings(actor: Actor) -> None:
                 add_track(s, edition_id=edition.id, key=key.strip(), name_zh=name_zh.strip(),
                                     name_en=name_en.strip(), actor=actor)
             forms.stored()  # at once after the commit, before anything reads st.session_state
+            flash_next(tr("oc.setup.track_added", name=plain(name_zh.strip())))
             for field in ("oc_track_key", "oc_track_zh", "oc_track_en"):  # stored: the form starts empty
                 st.session_state.pop(field, None)
-            flash_next(tr("oc.setup.track_added", name=plain(name_zh.strip())))
             st.rerun()
 
     organiser_documents.render(edition, tracks, actor)

@@ -46,7 +46,7 @@ def render() -> None:
 
 
 def _issued() -> None:
-    issued = st.session_state.pop(ISSUED_KEY, None)
+    issued = forms.take(ISSUED_KEY)
     if issued:
         username, password = issued
         st.warning(tr("staff.issued", username=username))
@@ -72,10 +72,10 @@ def _new_account(actor: Actor) -> None:
             create_user(s, username=username, display_name=name.strip() or username, role=role,
                         email=email.strip(), password=prepared, actor=actor)
         forms.stored()  # at once after the commit, before anything reads st.session_state
+        forms.keep(ISSUED_KEY, (username, password))  # in the process's memory: a stopped run cannot lose it
     except JudgingError as exc:
         show_error(exc)
         return
-    st.session_state[ISSUED_KEY] = (username, password)
     flash_next(tr("staff.created", username=username))
     st.rerun()
 
@@ -109,10 +109,10 @@ def _manage(actor: Actor, users) -> None:
             else:
                 set_judge_active(s, judge_id=user.id, active=action == "on", actor=actor)
         forms.stored()  # at once after the commit, before anything reads st.session_state
+        if action == "reset":
+            forms.keep(ISSUED_KEY, (user.username, password))  # in the process's memory, as above
     except JudgingError as exc:
         show_error(exc)
         return
-    if action == "reset":
-        st.session_state[ISSUED_KEY] = (user.username, password)
     flash_next(tr(DONE[action], username=user.username, count=ended))
     st.rerun()

@@ -60,7 +60,7 @@ def render() -> None:
         return
     if sso_configured():
         _single_sign_on(eng)
-    with write_form("sign_in") as form:
+    with write_form("sign_in", once=False) as form:
         st.subheader(tr("signin.heading"))
         username = st.text_input(tr("signin.username"), key="signin_username", autocomplete="username")
         password = st.text_input(tr("signin.password"), type="password", key="signin_password",
@@ -89,7 +89,7 @@ def _change_password(eng) -> None:
     user = st.session_state[PASSWORD_CHANGE_KEY]
     st.subheader(tr("password.change_heading"))
     st.info(tr("password.change_help", min=MIN_PASSWORD_LENGTH))
-    with write_form("change_password") as form:
+    with write_form("change_password", once=False) as form:
         current = st.text_input(tr("password.current"), type="password", key="pw_current",
                                 autocomplete="current-password")
         new = st.text_input(tr("password.new"), type="password", key="pw_new", autocomplete="new-password")
@@ -133,7 +133,7 @@ def _first_run(eng) -> None:
     code = setup_code(database_url())
     st.subheader(tr("setup.heading"))
     st.info(tr("setup.help"))
-    with write_form("first_run") as form:
+    with write_form("first_run", once=False) as form:
         given = st.text_input(tr("setup.code"), type="password", key="setup_code")
         username = st.text_input(tr("setup.username"), key="setup_username", autocomplete="username")
         display_name = st.text_input(tr("setup.display_name"), key="setup_display_name")
