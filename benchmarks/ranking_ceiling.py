@@ -54,10 +54,9 @@ import pandas as pd
 from scipy.stats import kendalltau
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ranking_fidelity import _fit_or_none, _interval, _totals  # noqa: E402
+from ranking_fidelity import _design, _fit_or_none, _interval  # noqa: E402
 
 from judging.core.ranking.api import METHODS  # noqa: E402
-from judging.core.ranking.design import build_design  # noqa: E402
 from judging.core.simulate import (  # noqa: E402
     CENTER,
     CRITERION_CORRELATION,
@@ -312,7 +311,7 @@ def run(regime_name: str, seeds: int, n_iter: int, burn: int, check_chains: int,
         sim = simulate_contest(regime=regime_name, seed=seed)
         truth = sim.truth["true_quality"].to_numpy()
         E, J = len(sim.truth), len(sim.judges)
-        design = build_design(_totals(sim.scores))
+        design = _design(sim.scores)  # totals with the criterion scores beside them, as rank() builds it
         order = pd.Index(design.entry_ids).get_indexer(sim.truth["entry_id"])  # design order → truth order
         fit = _fit_or_none(METHODS["calibrated"], design)
         taus["calibrated"].append(np.nan if fit is None else kendalltau(fit.score[order], truth)[0])

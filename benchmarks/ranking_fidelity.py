@@ -50,6 +50,18 @@ def _totals(scores: pd.DataFrame) -> pd.DataFrame:
             .sum().reset_index())
 
 
+CRITERIA = list(DEFAULT_WEIGHTS)
+
+
+def _design(scores: pd.DataFrame):
+    """The weighted totals with each sheet's criterion scores beside them, as ``rank()`` builds its design
+    (``Design.criteria``: the calibrated fit reads the judges' noise from them too)."""
+    totals = _totals(scores)
+    wide = scores.pivot_table(index=["judge_id", "entry_id"], columns="criterion", values="score", sort=False)
+    wide = wide.reindex(pd.MultiIndex.from_frame(totals[["judge_id", "entry_id"]]))[CRITERIA]
+    return build_design(totals.assign(**{c: wide[c].to_numpy() for c in CRITERIA}), criteria=CRITERIA)
+
+
 def _per_criterion(scores: pd.DataFrame, entry_ids: np.ndarray) -> np.ndarray | None:
     total = np.zeros(len(entry_ids))
     for criterion, weight in DEFAULT_WEIGHTS.items():
@@ -98,6 +110,7 @@ EXTRA_METHODS = {
     "pooled": lambda d: fit_calibrated(d, judge_noise=False),  # one noise level for every judge
     "calibrated_sheets": lambda d: fit_calibrated(d, noise_df="sheets"),  # judge noise with n sheets as df
     "previous": lambda d: fit_calibrated(d, noise_df="sheets", coupled=False),  # the default before both changes
+    "totals_noise": lambda d: fit_calibrated(d, criterion_noise=False),  # judge noise from the totals alone
 }
 BAR = ["raw", "trimmed", "zscore", "percentile", "additive", "linear", "mixedlm", "pooled"]
 
@@ -118,7 +131,7 @@ def run_simulations(regimes: list[str], replications: int, *, per_criterion: boo
         rows = {name: [] for name in names}
         for seed in range(replications):
             sim = simulate_contest(regime=regime, seed=seed)
-            design = build_design(_totals(sim.scores))
+            design = _design(sim.scores)
             truth = sim.truth.set_index("entry_id").loc[design.entry_ids, "true_quality"].to_numpy()
             for name, fit_fn in fits.items():
                 fit = _fit_or_none(fit_fn, design)
@@ -140,7 +153,7 @@ def run_simulations(regimes: list[str], replications: int, *, per_criterion: boo
         complete = [n for n in BAR if n in stats and not np.isnan(stats[n][:, 0]).any()]
         best = max(complete, key=lambda n: stats[n][:, 0].mean())
         print(f"  paired tau differences, mean [95% interval]; best of the bar here: {best}")
-        for other in complete + [n for n in ("calibrated_sheets", "previous") if n in stats]:
+        for other in complete + [n for n in ("calibrated_sheets", "previous", "totals_noise") if n in stats]:
             ok = ~np.isnan(stats["calibrated"][:, 0]) & ~np.isnan(stats[other][:, 0])
             mark = "  <- best of the bar" if other == best else ""
             print(f"    calibrated − {other:<18} {_interval(stats['calibrated'][ok, 0] - stats[other][ok, 0])}{mark}")

@@ -256,7 +256,8 @@ def rank(scores: pd.DataFrame, rubric: Rubric, *, method: str = DEFAULT_METHOD, 
         part = np.flatnonzero(sheets.round == code)
         design, _, entries = design_from_codes(judge=sheets.judge[part], entry=sheets.entry[part],
                                                y=sheets.total[part], judge_names=long.judge_ids,
-                                               entry_names=long.entry_ids)
+                                               entry_names=long.entry_ids,
+                                               criteria=None if sheets.criteria is None else sheets.criteria[part])
         fit, round_scores, judges, spread = _fit_round(
             design, method=method, name=name, rng=rng, n_draws=n_draws, level=level,
             entry_tracks=long.tracks[entry_track[entries]], earlier=earlier)

@@ -17,7 +17,19 @@ judges score few entries. The noise levels are shrunk on the log scale with a mo
 (sheets minus the leverage spent on them, ``_effective_df``): a judge with three sheets, whose
 entries have two other judges each, has about one, and its noise is then mostly the pooled level.
 When judges do not differ in noise more than sampling explains, ``v₀ → 0`` and every judge gets
-the same noise. Likewise ``σ_s² → 0`` pulls every scale to 1 and
+the same noise.
+
+Where the design carries each sheet's criterion scores (``Design.criteria``, from ``rank()``), the spread
+between a sheet's criteria is more evidence of the judge's noise (``criterion_noise_evidence``): the
+criterion contrasts, less the entry's profile and the judge's own profile and scale, give each judge a
+residual sum of squares and degrees of freedom of its per-criterion noise, which join the totals' residuals
+(scaled by the ratio of the two pooled residual variances, one factor for all judges) in the shrinkage.
+With three sheets a judge has about one degree of freedom in its totals and four more in its criteria: the
+totals alone pooled every judge in 20 of 20 simulated sparse3 contests. The criteria are left out where
+their spread is under ``CRITERION_MIN_SHARE`` of the totals' noise (noise shared by a sheet's criteria, as in
+the NIPS-like regime: their spread is rounding) and, per judge, where the totals are significantly noisier
+than the criteria imply (``CRITERION_CONSISTENCY_ALPHA``; a judge giving every criterion the same score).
+The ranking is still of the weighted totals. Likewise ``σ_s² → 0`` pulls every scale to 1 and
 ``σ_a² → 0`` every offset to 0, so the model backs off to the additive or the raw mean when the
 data do not support the extra judge parameters.
 
@@ -89,6 +101,17 @@ OUTLIER_ALPHA = 0.05  # the t prior only when some judge's offset stands out at 
 # keep them: tau −0.0026 [−0.0047, −0.0005] below the raw mean, now −0.0018 [−0.0036, +0.0001] (seeds 0–19); seeds
 # 20–119 −0.0006 [−0.0013, −0.0000] → −0.0004 [−0.0009, +0.0000]; the same at 1%. One judge 10/15/25 points off among
 # those judges: +0.0004 / −0.0002 / +0.0000 against t₂ always (40 seeds; the F test in its place: −0.0007 / −0.0008)
+CRITERION_MIN_SHARE = 0.05  # the criteria's spread is noise evidence only when the criteria of a sheet disagree
+# by at least 5% of the totals' noise variance (per contrast; 0.38–1.6 in every simulated regime with per-criterion
+# noise, 0.003–0.01 in the NIPS-like one, where it is rounding and clipping and cost 0.035–0.039 tau when used)
+CRITERION_CONSISTENCY_ALPHA = 0.001  # a judge's totals significantly noisier than its criteria imply (F test): its
+# criteria are left out of its noise (one who gives every criterion of a sheet the same score shows no spread);
+# at 1% the test's false alarms cost 0.001–0.006 tau against 0.1% (few, final7x12, random; 20 seeds)
+CRITERION_START = 5  # sweeps on the totals alone before the criteria join, so that the consistency test sees the
+# calibrated fit's residuals (the additive fit's carry the judges' scales and favours)
+CRITERION_SWEEPS = 20  # at most this many alternations of the criterion-contrast fit (criterion_noise_evidence),
+CRITERION_TOL = 1e-3  # until the judges' per-criterion variances move by a thousandth on average; the cap keeps
+# it to ~1.7 s of CPU at 1.5 M score rows (a judge-profile variance near 0 can crawl on for hundreds of sweeps)
 SCORE_DECIMALS = 9
 DRAW_CHUNK_CELLS = 4_000_000  # draws × sheets per batch of random numbers; the random stream, and so every
 # draw for a seed, depends on it (it once bounded memory; the sums now run one draw at a time)
@@ -144,6 +167,16 @@ def _f_sf(x: float, d1: float, d2: float) -> float:
     if d1 * x > d2:
         return float(betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x)))
     return float(betaincc(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2)))
+
+
+def _f_sf_array(x: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> np.ndarray:
+    """``_f_sf`` elementwise."""
+    x = np.maximum(np.asarray(x, dtype=float), 0.0)
+    upper = d1 * x > d2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x))
+        b = betaincc(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2))
+    return np.where(x <= 0, 1.0, np.where(upper, a, b))
 
 
 def _log_variance_moments(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -248,6 +281,137 @@ def _shrink_log_variance(raw: np.ndarray, bias: np.ndarray, sampling: np.ndarray
     return np.exp(shrunk), prior_var
 
 
+def criterion_noise_evidence(design: Design, *, judge_profile: bool = True, judge_scale: bool = True,
+                             sweeps: int = CRITERION_SWEEPS,
+                             ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each judge's noise as the spread between a sheet's criteria shows it: ``(rss, df)`` per judge, or
+    ``None`` when the design has no criterion scores (one criterion, or sheets given as totals only).
+
+    The criterion scores of a complete sheet are turned into ``C − 1`` orthonormal contrasts (the sheet's
+    level, and with it the judge's offset and any noise shared by the sheet's criteria, drops out). Each
+    contrast is fitted as ``entry profile + judge profile + e``, ``Var e = ω_j²``: the entry's profile a
+    fixed effect per entry (what its judges agree it is better and worse at), the judge's own profile (a
+    judge who always rates one criterion higher) a random effect whose variance is fitted (EM; it goes to 0
+    where judges have none), by weighted alternation with each judge's current ``ω_j²``. ``rss`` is the
+    judge's residual sum of squares, ``df`` its residual degrees of freedom (sheets times contrasts, minus
+    each sheet's leverage on its entry's and its judge's profile). ``ω_j²`` is the per-criterion part of
+    the judge's noise: the calibrated fit scales it to the totals' noise with one factor for all judges."""
+    X = design.criteria
+    if X is None or X.ndim != 2 or X.shape[1] < 2:
+        return None
+    complete = np.isfinite(X).all(axis=1)
+    J, E = design.n_judges, design.n_entries
+    if complete.sum() < 2:
+        return None
+    C = X.shape[1]
+    basis = np.linalg.qr(np.column_stack([np.ones(C), np.eye(C)[:, :C - 1]]))[0][:, 1:]  # C × (C − 1), ⊥ 1
+    D = X[complete] @ basis
+    jj, ee = design.judge[complete], design.entry[complete]
+    K = C - 1
+    e_cells = (ee * K)[:, None] + np.arange(K)  # one bincount per sweep over all contrasts at once
+    j_cells = (jj * K)[:, None] + np.arange(K)
+
+    def by_entry(values: np.ndarray) -> np.ndarray:
+        return np.bincount(e_cells.ravel(), values.ravel(), E * K).reshape(E, K)
+
+    def by_judge(values: np.ndarray) -> np.ndarray:
+        return np.bincount(j_cells.ravel(), values.ravel(), J * K).reshape(J, K)
+    omega2 = np.ones(J)
+    beta = np.zeros((J, K))
+    scale = np.ones(J)
+    psi = np.full(K, max(float(np.var(D)), 1e-12)) if judge_profile else None
+    psi_s = INITIAL_SCALE_SD**2 if judge_scale else None
+    rss = df = np.zeros(J)
+    for _ in range(sweeps):
+        w = np.take(1.0 / omega2, jj)
+        sk = np.take(scale, jj)
+        we = np.bincount(ee, w * sk * sk, E)
+        safe_we = np.where(we > 0, we, 1.0)
+        base = D - np.take(beta, jj, axis=0)
+        alpha = by_entry((w * sk)[:, None] * base) / safe_we[:, None]
+        ak = np.take(alpha, ee, axis=0)
+        wj = np.bincount(jj, w, J)
+        lev = 0.0
+        if judge_scale:  # each judge's stretch of the entries' profiles, shrunk towards 1
+            aa = np.einsum("nk,nk->n", ak, ak)
+            prec_s = np.bincount(jj, w * aa, J) + 1.0 / psi_s
+            scale = (np.bincount(jj, w * np.einsum("nk,nk->n", ak, base), J) + 1.0 / psi_s) / prec_s
+            scale = np.maximum(scale, MIN_SCALE)
+            sk = np.take(scale, jj)
+            lev = w * aa / np.take(prec_s, jj)  # the sheet's leverage on its judge's scale (all contrasts)
+        r = D - sk[:, None] * ak
+        if judge_profile:
+            prec = wj[:, None] + 1.0 / psi[None, :]  # J × K
+            beta = by_judge(w[:, None] * r) / prec
+            r = r - np.take(beta, jj, axis=0)
+            lev = lev + w * np.take(np.sum(1.0 / prec, axis=1), jj)
+        lev = lev + K * w * sk * sk / np.take(safe_we, ee)  # and on its entry's profile
+        dof = np.maximum(K - lev, 0.0)
+        rss = np.bincount(jj, np.einsum("nk,nk->n", r, r), J)
+        df = np.bincount(jj, dof, J)
+        pooled = max(rss.sum() / max(df.sum(), 1e-12), 1e-12)
+        # the weights use each judge's level steadied by two degrees of freedom of the pooled one
+        omega2, before = (rss + 2.0 * pooled) / (df + 2.0), omega2
+        if np.mean(np.abs(omega2 / before - 1.0)) < CRITERION_TOL:
+            break
+        # the variances of the judges' profiles and scales: MacKay's fixed point (the squared effects over the
+        # number of effects the data determine), which reaches 0 geometrically where EM crawls towards it
+        if judge_profile:
+            psi = np.maximum(np.sum(beta * beta, axis=0) / np.maximum(np.sum(1.0 - 1.0 / (prec * psi), axis=0), 1e-12),
+                             1e-12 * pooled)
+        if judge_scale:
+            psi_s = max(float(np.sum((scale - 1.0) ** 2) / max(float(np.sum(1.0 - 1.0 / (prec_s * psi_s))), 1e-12)),
+                        VARIANCE_FLOOR)
+    return rss, df
+
+
+def criterion_relevance(design: Design, resid: np.ndarray, rss_c: np.ndarray, df_c: np.ndarray
+                        ) -> tuple[float, float]:
+    """Does a judge's spread between criteria say anything about its noise in the totals?
+
+    Returns the pooled residual variance of the criterion contrasts as a share of the totals' (both on the
+    rubric scale; ``resid``: the additive fit's residuals, with degrees of freedom to first order
+    ``(1 − 1/n_j) Σ (1 − 1/k)`` over the judge's sheets, ``k`` the judges of the sheet's entry), and, for
+    the report, the one-sided p-value of the correlation over the judges of the two log residual
+    variances (judges with less than one degree of freedom in either left out; NaN with fewer than five)."""
+    J = design.n_judges
+    n = design.judge_counts().astype(float)
+    k = np.bincount(design.entry, minlength=design.n_entries).astype(float)
+    df_t = (1.0 - 1.0 / np.maximum(n, 1.0)) * np.bincount(design.judge, 1.0 - 1.0 / np.take(k, design.entry), J)
+    rss_t = np.bincount(design.judge, resid * resid, J)
+    share = np.nan
+    if df_t.sum() > 0 and df_c.sum() > 0 and rss_t.sum() > 0:
+        share = float((rss_c.sum() / df_c.sum()) / (rss_t.sum() / df_t.sum()))
+    use = (df_t >= 1.0) & (df_c >= 1.0) & (rss_t > 0) & (rss_c > 0)
+    m = int(use.sum())
+    if m < 5:
+        return share, np.nan
+    lt, lc = np.log(rss_t[use] / df_t[use]), np.log(rss_c[use] / df_c[use])
+    if np.ptp(lt) <= 0 or np.ptp(lc) <= 0:
+        return share, np.nan
+    r = float(np.corrcoef(lt, lc)[0, 1])
+    if not np.isfinite(r) or r <= 0:
+        return share, (1.0 if np.isfinite(r) else np.nan)
+    t2 = r * r * (m - 2) / max(1.0 - r * r, 1e-300)
+    return share, 0.5 * _f_sf(t2, 1.0, m - 2.0)
+
+
+def _consistent_judges(rss: np.ndarray, df: np.ndarray, rss_c: np.ndarray, df_c: np.ndarray,
+                       alpha: float = CRITERION_CONSISTENCY_ALPHA) -> np.ndarray:
+    """Judges whose totals are not significantly noisier than their criteria imply: the F test of the totals'
+    residual variance against the contrasts' scaled by the pooled ratio of the two (pooled over the judges
+    kept; twice, so that the judges left out do not set the ratio)."""
+    keep = df_c > 0
+    for _ in range(2):
+        if not keep.any() or df[keep].sum() <= 0 or rss_c[keep].sum() <= 0:
+            return np.zeros(len(rss), dtype=bool)
+        ratio = (rss[keep].sum() / df[keep].sum()) / (rss_c[keep].sum() / df_c[keep].sum())
+        implied = ratio * np.maximum(rss_c, 1e-300) / np.where(df_c > 0, df_c, 1.0)
+        p = _f_sf_array((rss / df) / implied, df, np.where(df_c > 0, df_c, 1.0))
+        keep = (df_c > 0) & (p >= alpha)
+    return keep
+
+
 def judge_effects(design: Design, y: np.ndarray, *, alpha: float = MODEL_CHOICE_ALPHA) -> tuple[bool, bool, dict]:
     """Do the data support judge offsets, and judge scales? (F tests; see the module docstring).
 
@@ -287,7 +451,8 @@ def judge_effects(design: Design, y: np.ndarray, *, alpha: float = MODEL_CHOICE_
 def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_noise: bool = True,
                          model_choice: bool = True, noise_df: str = "effective", coupled: bool = True,
                          priors: JudgePriors | None = None, offset_df: float = OFFSET_PRIOR_DF,
-                         outlier_alpha: float = OUTLIER_ALPHA,
+                         outlier_alpha: float = OUTLIER_ALPHA, criterion_noise: bool = True,
+                         criterion_min_share: float = CRITERION_MIN_SHARE, criterion_consistency: bool = True,
                          max_iter: int = MAX_ITER, tol: float = TOL) -> CalibratedFit:
     """Fit the calibrated model; ``judge_scale`` / ``judge_noise`` switch those parts off and
     ``model_choice`` the F test that drops judge scales the data do not support; ``offset_df`` is the
@@ -299,6 +464,9 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     ``priors`` carries judges from an earlier round: a judge known there starts from its severity,
     scale and noise as the prior (offsets centred on the known judges' mean, scales on theirs), and
     judge scales are kept whatever the F test says when any judge is known.
+    ``criterion_noise`` reads the judges' noise from the spread between their criteria as well, where the
+    design has criterion scores (``Design.criteria``; see the module docstring; only with the default
+    ``noise_df="effective"``); ``criterion_min_share`` and ``criterion_consistency`` are its two guards.
 
     Raises ``RankingError`` (``rank.not_converged``) when some ``q`` still moves by ``tol`` or more
     after ``max_iter`` sweeps: the parameters there are not the model's fit."""
@@ -318,6 +486,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         if tests["offset_outlier_p"] >= outlier_alpha and not (priors is not None and np.isfinite(priors.offset).any()):
             offset_df = np.inf
     known_offset, known_scale, known_noise = _known(priors, J, spread)
+    crit = criterion_noise_evidence(design) if criterion_noise and judge_noise and noise_df == "effective" else None
 
     a, b = solve_additive(design, y, judge_prior=1e-6 * len(y) / J)
     mu = float(b.mean())
@@ -325,6 +494,12 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     s = np.ones(J)
     resid = y - mu - a[jj] - q[ee]
     sigma2 = np.full(J, max(np.mean(resid**2), VARIANCE_FLOOR))
+    if crit is not None:
+        share, p_value = criterion_relevance(design, resid * spread, *crit)
+        tests["criterion_noise_share"], tests["criterion_noise_p"] = share, p_value
+        if not share >= criterion_min_share:
+            crit = None
+    crit_keep = None  # the judges whose criteria count, decided after CRITERION_START sweeps
     var_offset = max(np.var(a), VARIANCE_FLOOR)
     var_scale = INITIAL_SCALE_SD**2 if judge_scale else VARIANCE_FLOOR
     tau2 = max(float(np.var(q)), VARIANCE_FLOOR)
@@ -392,6 +567,16 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         if judge_noise and noise_df == "effective":
             df = _effective_df(design, n=n, inv=inv, s=s, vq=vq, s_q=s_q, s_qq=s_qq, vaa=vaa, vss=vss, vas=vas)
             rss = np.bincount(jj, resid**2, J)
+            if crit is not None and iterations > CRITERION_START:
+                # the criteria's spread, scaled to the totals' noise with one common factor (the ratio of the
+                # pooled residual variances), as more residuals of the judge's noise
+                if crit_keep is None:
+                    crit_keep = (_consistent_judges(rss, df, *crit) if criterion_consistency else crit[1] > 0)
+                    tests["criterion_noise_judges"] = int(crit_keep.sum())
+                rss_c, df_c = np.where(crit_keep, crit[0], 0.0), np.where(crit_keep, crit[1], 0.0)
+                if df_c.sum() > 0 and rss_c.sum() > 0:
+                    ratio = (rss[crit_keep].sum() / df[crit_keep].sum()) / (rss_c.sum() / df_c.sum())
+                    rss, df = rss + ratio * rss_c, df + df_c
             if known_noise is not None:  # an earlier round's noise counts with its degrees of freedom
                 rss, df = rss + known_noise[0] * known_noise[1], df + known_noise[1]
             bias, sampling = _log_variance_moments(df)
@@ -419,7 +604,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         if judge_scale:
             var_scale = max(float(np.mean((s - 1.0) ** 2 + vss)), VARIANCE_FLOOR)
         tau2 = max(float(np.mean(q * q + vq_m)), VARIANCE_FLOOR)
-        if change < tol:
+        if change < tol and (crit is None or crit_keep is not None):
             break
     else:
         raise not_converged("calibrated", max_iter)

@@ -16,13 +16,19 @@ MAX_NAMED_IDS = 5  # a group is named by its first few judges and entries; the r
 
 @dataclass(frozen=True)
 class Design:
-    """Score sheets as codes: sheet ``k`` is judge ``judge[k]`` scoring entry ``entry[k]`` with ``y[k]``."""
+    """Score sheets as codes: sheet ``k`` is judge ``judge[k]`` scoring entry ``entry[k]`` with ``y[k]``.
+
+    ``criteria``, when the rubric has several criteria, holds sheet ``k``'s criterion scores in row ``k``
+    (NaN where the sheet lacks one): the calibrated fit reads each judge's noise from the spread between
+    them as well (``calibrated.criterion_noise_evidence``); ``y`` alone is what is ranked.
+    """
 
     judge: np.ndarray
     entry: np.ndarray
     y: np.ndarray
     judge_ids: np.ndarray
     entry_ids: np.ndarray
+    criteria: np.ndarray | None = None
 
     @property
     def n_judges(self) -> int:
@@ -45,8 +51,9 @@ class Design:
         return np.bincount(self.judge, values, self.n_judges) / self.judge_counts()
 
 
-def build_design(sheets: pd.DataFrame, *, value: str = "total") -> Design:
-    """Encode sheets (``judge_id, entry_id`` and a value column) in order of first appearance."""
+def build_design(sheets: pd.DataFrame, *, value: str = "total", criteria: list[str] | None = None) -> Design:
+    """Encode sheets (``judge_id, entry_id`` and a value column) in order of first appearance;
+    ``criteria`` names columns of criterion scores to keep beside the value (``Design.criteria``)."""
     judge_codes, judge_ids = pd.factorize(sheets["judge_id"], sort=False)
     entry_codes, entry_ids = pd.factorize(sheets["entry_id"], sort=False)
     return Design(
@@ -55,11 +62,19 @@ def build_design(sheets: pd.DataFrame, *, value: str = "total") -> Design:
         y=sheets[value].to_numpy(dtype=float),
         judge_ids=np.asarray(judge_ids, dtype=object),
         entry_ids=np.asarray(entry_ids, dtype=object),
+        criteria=_criteria(sheets[criteria].to_numpy(dtype=float) if criteria else None),
     )
 
 
+def _criteria(values: np.ndarray | None) -> np.ndarray | None:
+    """Criterion scores per sheet, kept only when there are at least two criteria."""
+    if values is None or values.ndim != 2 or values.shape[1] < 2:
+        return None
+    return np.asarray(values, dtype=float)
+
+
 def design_from_codes(*, judge: np.ndarray, entry: np.ndarray, y: np.ndarray, judge_names: np.ndarray,
-                      entry_names: np.ndarray) -> tuple[Design, np.ndarray, np.ndarray]:
+                      entry_names: np.ndarray, criteria: np.ndarray | None = None) -> tuple[Design, np.ndarray, np.ndarray]:
     """``build_design`` for sheets already coded (into ``judge_names`` / ``entry_names``).
 
     Returns the design and, per design judge and entry, its code in those name arrays.
@@ -67,7 +82,8 @@ def design_from_codes(*, judge: np.ndarray, entry: np.ndarray, y: np.ndarray, ju
     judge_codes, judges = pd.factorize(judge, sort=False)
     entry_codes, entries = pd.factorize(entry, sort=False)
     design = Design(judge=judge_codes.astype(np.int64), entry=entry_codes.astype(np.int64),
-                    y=np.asarray(y, dtype=float), judge_ids=judge_names[judges], entry_ids=entry_names[entries])
+                    y=np.asarray(y, dtype=float), judge_ids=judge_names[judges], entry_ids=entry_names[entries],
+                    criteria=_criteria(criteria))
     return design, judges, entries
 
 

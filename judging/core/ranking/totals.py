@@ -186,6 +186,7 @@ class EncodedSheets:
     track: np.ndarray
     total: np.ndarray
     n_criteria: np.ndarray
+    criteria: np.ndarray | None = None  # sheets × criteria (codes of ``EncodedScores.criteria``), NaN where missing
 
 
 def encoded_sheets(enc: EncodedScores, rubric: Rubric) -> EncodedSheets:
@@ -198,9 +199,13 @@ def encoded_sheets(enc: EncodedScores, rubric: Rubric) -> EncodedSheets:
     weight = np.bincount(sheet_code, weights, n)
     first_row = np.full(n, len(key))
     np.minimum.at(first_row, sheet_code, np.arange(len(key)))
+    criteria = None
+    if len(enc.criteria) > 1:  # the criterion scores per sheet, for the judges' noise (Design.criteria)
+        criteria = np.full((n, len(enc.criteria)), np.nan)
+        criteria[sheet_code, enc.criterion] = enc.score
     return EncodedSheets(round=enc.round[first_row], judge=enc.judge[first_row], entry=enc.entry[first_row],
                          track=enc.track[first_row], total=weighted / weight,
-                         n_criteria=np.bincount(sheet_code, minlength=n))
+                         n_criteria=np.bincount(sheet_code, minlength=n), criteria=criteria)
 
 
 def sheet_totals(*, scores: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
