@@ -319,9 +319,10 @@ def criterion_noise_evidence(design: Design, *, judge_profile: bool = True, judg
     omega2 = np.ones(J)
     beta = np.zeros((J, K))
     scale = np.ones(J)
-    psi = np.full(K, max(float(np.var(D)), 1e-12)) if judge_profile else None
-    psi_s = INITIAL_SCALE_SD**2 if judge_scale else None
-    rss = df = np.zeros(J)
+    psi = np.full(K, max(float(np.var(D)), 1e-12))  # used with judge_profile only
+    psi_s = INITIAL_SCALE_SD**2  # used with judge_scale only
+    rss: np.ndarray = np.zeros(J)
+    df: np.ndarray = np.zeros(J)
     for _ in range(sweeps):
         w = np.take(1.0 / omega2, jj)
         sk = np.take(scale, jj)
