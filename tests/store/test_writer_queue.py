@@ -188,13 +188,13 @@ def test_write_that_waits_too_long_in_the_queue_raises_database_busy(tmp_path, m
 
 def test_a_queue_with_three_places_lets_three_in_and_the_rest_follow_in_arrival_order():
     queue = WriterQueue(3)
-    inside, order, go = [], [], threading.Event()
+    inside: list[int] = []
+    leave = [threading.Event() for _ in range(7)]
 
     def take(i):
         assert queue.acquire(5.0)
         inside.append(i)
-        go.wait(5)
-        order.append(i)
+        leave[i].wait(5)
         queue.release()
 
     threads = []
@@ -207,11 +207,15 @@ def test_a_queue_with_three_places_lets_three_in_and_the_rest_follow_in_arrival_
         else:
             _wait_until(lambda n=i - 2: len(queue._waiting) == n)  # queued before the next one starts
     assert sorted(inside) == [0, 1, 2] and len(queue._waiting) == 4
-    go.set()
+    for leaving in (1, 0, 2, 3):  # one place freed at a time: it goes to the longest waiting
+        leave[leaving].set()
+        _wait_until(lambda n=len(inside) + 1: len(inside) == n)
+    for event in leave:
+        event.set()
     for thread in threads:
         thread.join(5)
 
-    assert inside[3:] == [3, 4, 5, 6]  # the places went to the waiters first come, first served
+    assert inside[3:] == [3, 4, 5, 6]
 
 
 @pytest.mark.parametrize("value", ["0", "31", "eight", "-1", "2.5"])
