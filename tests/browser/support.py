@@ -20,13 +20,14 @@ from playwright.sync_api import expect
 
 from judging.core.permissions import SYSTEM
 from judging.core.states import SheetProgress
-from judging.store.db import open_database, read_session
+from judging.store.db import open_database, read_session, write_session
 from judging.store.people import list_judges
 from judging.store.sheets import (
     SheetState,
     judge_entry_rows,
     load_sheet,
     open_rounds_of_judge,
+    save_score,
 )
 
 ROOT = Path(__file__).parents[2]
@@ -278,3 +279,14 @@ class Network:
     def close(self) -> None:
         self.cut()
         self.server.close()
+
+
+def elsewhere(app, entry: int, criterion: str, value: float) -> None:
+    """A score arrives from elsewhere for the judge (as ``judging scores import`` stores one)."""
+    engine = open_database(app["url"])
+    try:
+        with write_session(engine) as s:
+            save_score(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, criterion=criterion,
+                       value=value, actor=SYSTEM, enforce_assignment=False)
+    finally:
+        engine.dispose()

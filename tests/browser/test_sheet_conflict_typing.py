@@ -9,25 +9,11 @@ hold). The field must keep what the judge typed, and "use my value" must store i
 from __future__ import annotations
 
 import pytest
-from browser.support import VIEWPORT, field, open_entry, settle, sign_in, stored, wait_saved
-
-from judging.core.permissions import SYSTEM
-from judging.store.db import open_database, write_session
-from judging.store.sheets import save_score
+from browser.support import VIEWPORT, elsewhere, field, open_entry, settle, sign_in, stored, wait_saved
 
 pytestmark = [pytest.mark.browser]
 
 PAUSE_S = 0.9  # SCORE_PAUSE_MS in score_sheet.js
-
-
-def _elsewhere(app, entry: int, criterion: str, value: float) -> None:
-    engine = open_database(app["url"])
-    try:
-        with write_session(engine) as s:
-            save_score(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, criterion=criterion,
-                       value=value, actor=SYSTEM, enforce_assignment=False)
-    finally:
-        engine.dispose()
 
 
 def test_a_conflict_answered_while_the_judge_types_keeps_their_text(chromium, served_app):
@@ -44,7 +30,7 @@ def test_a_conflict_answered_while_the_judge_types_keeps_their_text(chromium, se
     box = field(page, app, entry, "score_application_effect")
     box.click()
     page.keyboard.type("7", delay=20)
-    _elsewhere(app, entry, "application_effect", 42)  # before the pause ends: the sent 7 meets 42
+    elsewhere(app, entry, "application_effect", 42)  # before the pause ends: the sent 7 meets 42
     expect(page.get_by_text("该项已在其他窗口改为 42")).to_be_visible(timeout=15_000)
     assert box.input_value() == "7"  # not rewritten under the caret
     page.keyboard.type("4.5", delay=20)

@@ -15,6 +15,7 @@ import random
 import pytest
 from browser.support import (
     VIEWPORT,
+    elsewhere,
     field,
     open_entry,
     settle,
@@ -24,10 +25,8 @@ from browser.support import (
 )
 from sqlmodel import select
 
-from judging.core.permissions import SYSTEM
-from judging.store.db import open_database, read_session, write_session
+from judging.store.db import open_database, read_session
 from judging.store.models import AuditEvent
-from judging.store.sheets import save_score
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,17 +40,6 @@ def type_field(page, box, text: str) -> None:
     page.keyboard.press("Control+A")
     page.keyboard.type(text, delay=KEY_DELAY_MS)
     page.keyboard.press("Tab")
-
-
-def elsewhere(app, entry: int, criterion: str, value: float) -> None:
-    """A score arrives from elsewhere for the judge (as ``judging scores import`` stores one)."""
-    engine = open_database(app["url"])
-    try:
-        with write_session(engine) as s:
-            save_score(s, round_id=app["round_id"], judge_id=app["judge_id"], entry_id=entry, criterion=criterion,
-                       value=value, actor=SYSTEM, enforce_assignment=False)
-    finally:
-        engine.dispose()
 
 
 def clears(app) -> int:

@@ -208,8 +208,9 @@ def test_a_queue_with_three_places_lets_three_in_and_the_rest_follow_in_arrival_
             _wait_until(lambda n=i - 2: len(queue._waiting) == n)  # queued before the next one starts
     assert sorted(inside) == [0, 1, 2] and len(queue._waiting) == 4
     for leaving in (1, 0, 2, 3):  # one place freed at a time: it goes to the longest waiting
+        admitted = len(inside)
         leave[leaving].set()
-        _wait_until(lambda n=len(inside) + 1: len(inside) == n)
+        _wait_until(lambda n=admitted + 1: len(inside) == n)
     for event in leave:
         event.set()
     for thread in threads:
