@@ -8,7 +8,7 @@ form, two clicks 100–200 ms apart:
 - with ``runner.fastReruns`` (Streamlit's default) the second run started while the first was still
   writing: 1 in 8 pairs stored the objection twice (2 in 18 with the rules below alone). Both runs saw
   the same press, so the press itself is stored with the write: ``submit`` claims it
-  (``judging.store.db.claim_press``, the tab's session id and the form's id), the first write session
+  (``judging.store.db.claim_press``: the tab, its token, the form's name and its committed presses), the first write session
   of the run stores it in the same transaction, and the database's unique key lets one run store it.
   The other run's write raises ``PressAlreadyStored`` before it has written anything; the page runner
   (``incidents.guard_page``) answers with the page as it now is, with the first run's message.
@@ -161,20 +161,13 @@ def write_form(name: str, *, once: bool = True, **kwargs: Any) -> Iterator[Write
 
 
 def stored() -> None:
-    """The write the pressed form asked for is committed: call at once, before anything reads
-    ``st.session_state`` (such as ``tr``). That form gets a new id."""
+    """The write the pressed form asked for is committed: call at once, before any Streamlit call or
+    read of ``st.session_state``, where the run can be stopped. That form gets a new id."""
     tab, name = _tab(), _PRESSED.get()
     _PRESSED.set(None)
     if name is not None:
         tab.writes[name] = tab.writes.get(name, 0) + 1
         tab.stored_at[name] = _now()
-
-
-def already_stored() -> None:
-    """The press was stored by another run of it (``PressAlreadyStored``): this run wrote nothing, and the
-    form has its new id already (the other run called ``stored``)."""
-    _PRESSED.set(None)
-    claim_press(None)
 
 
 def keep_message(message: str) -> None:
@@ -226,8 +219,9 @@ def new_run() -> None:
 
 
 def end_of_run() -> None:
-    """The page's run is over (``incidents.guard_page``): nothing of it is left to a callback on this thread."""
-    _PRESSED.set(None)
+    """The page's run is over (``incidents.guard_page``), also one whose press another run stored
+    (``PressAlreadyStored``): nothing of it, no press taken or claimed, is left to a callback on this thread."""
+    new_run()
     _RUN_PAGE.set(None)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from judging import logs
-from judging.store.db import PressAlreadyStored, claim_press
+from judging.store.db import PressAlreadyStored
 from judging.ui import forms
 from judging.ui.common import forget_run_language, tr
 
@@ -47,8 +47,7 @@ def guard_page(run: Callable[[], object], *, page: str, username: str | None) ->
         run()
     except PressAlreadyStored as exc:  # a double click's second run: the first stored the press and keeps its message
         log.info("press %s was stored by another run of it; this run stored nothing", exc)
-        forms.already_stored()
-        st.rerun()
+        st.rerun()  # the page as it now is (end_of_run below forgets this run's press)
     except Exception:
         if not errors_hidden():
             raise
@@ -56,6 +55,5 @@ def guard_page(run: Callable[[], object], *, page: str, username: str | None) ->
         log.exception("page failed", extra={"incident": incident, "page": page, "user": username or ""})
         st.error(tr("app.incident", id=incident))
     finally:  # a press this run took but did not write (a check refused it first) is not the next callback's
-        claim_press(None)
         forms.end_of_run()
         forget_run_language()
