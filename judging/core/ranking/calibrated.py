@@ -161,17 +161,13 @@ class CalibratedFit:
 def _f_sf(x: float, d1: float, d2: float) -> float:
     """The F distribution's upper tail P(F(d1, d2) > x), through the regularised incomplete beta as
     ``scipy.stats.f.sf`` computes it, without importing scipy.stats (a second of every command's start)."""
-    if x <= 0:
-        return 1.0
-    # whichever of the two arguments is the smaller, so that neither end loses digits to 1 - w
-    if d1 * x > d2:
-        return float(betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x)))
-    return float(betaincc(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2)))
+    return float(_f_sf_array(np.asarray(x, dtype=float), np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)))
 
 
 def _f_sf_array(x: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> np.ndarray:
     """``_f_sf`` elementwise."""
     x = np.maximum(np.asarray(x, dtype=float), 0.0)
+    # whichever of the two arguments is the smaller, so that neither end loses digits to 1 - w
     upper = d1 * x > d2
     with np.errstate(divide="ignore", invalid="ignore"):
         a = betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x))
