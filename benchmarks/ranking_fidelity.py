@@ -111,6 +111,7 @@ EXTRA_METHODS = {
     "calibrated_sheets": lambda d: fit_calibrated(d, noise_df="sheets"),  # judge noise with n sheets as df
     "previous": lambda d: fit_calibrated(d, noise_df="sheets", coupled=False),  # the default before both changes
     "totals_noise": lambda d: fit_calibrated(d, criterion_noise=False),  # judge noise from the totals alone
+    "plain_em": lambda d: fit_calibrated(d, extrapolate=False),  # EM sweeps without the Aitken jumps
 }
 BAR = ["raw", "trimmed", "zscore", "percentile", "additive", "linear", "mixedlm", "pooled"]
 
@@ -153,7 +154,7 @@ def run_simulations(regimes: list[str], replications: int, *, per_criterion: boo
         complete = [n for n in BAR if n in stats and not np.isnan(stats[n][:, 0]).any()]
         best = max(complete, key=lambda n: stats[n][:, 0].mean())
         print(f"  paired tau differences, mean [95% interval]; best of the bar here: {best}")
-        for other in complete + [n for n in ("calibrated_sheets", "previous", "totals_noise") if n in stats]:
+        for other in complete + [n for n in ("calibrated_sheets", "previous", "totals_noise", "plain_em") if n in stats]:
             ok = ~np.isnan(stats["calibrated"][:, 0]) & ~np.isnan(stats[other][:, 0])
             mark = "  <- best of the bar" if other == best else ""
             print(f"    calibrated − {other:<18} {_interval(stats['calibrated'][ok, 0] - stats[other][ok, 0])}{mark}")

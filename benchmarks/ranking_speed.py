@@ -71,7 +71,8 @@ def run_one(n_entries: int, per_entry: int, method: str, n_draws: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="2000,100000")
+    parser.add_argument("--sizes", default="2000,100000",
+                        help="entries per contest, comma-separated (rows = entries × judges per entry × 3 criteria)")
     parser.add_argument("--judges-per-entry", type=int, default=5)
     parser.add_argument("--methods", default="raw,zscore,additive,calibrated")
     parser.add_argument("--draws", type=int, default=200)

@@ -112,6 +112,13 @@ CRITERION_START = 5  # sweeps on the totals alone before the criteria join, so t
 CRITERION_SWEEPS = 20  # at most this many alternations of the criterion-contrast fit (criterion_noise_evidence),
 CRITERION_TOL = 1e-3  # until the judges' per-criterion variances move by a thousandth on average; the cap keeps
 # it to ~1.7 s of CPU at 1.5 M score rows (a judge-profile variance near 0 can crawl on for hundreds of sweeps)
+EXTRAPOLATE_FROM = 10  # sweeps before the first extrapolation (the criteria join at CRITERION_START) and at least
+# this many between two: EM's last stretch is one slow mode (judge scales up, entries' spread down by the same
+# factor, which only the priors pin; successive steps shrink by a steady 0.979 on 100,000 entries), so the state
+# jumps along its last step by r / (1 − r) once the step ratio r holds steady (Aitken's Δ² on the whole state;
+# the fixed point is the same, reached in fewer sweeps)
+EXTRAPOLATE_RATIO = (0.5, 0.995)  # only a ratio in this range counts as one slow mode
+EXTRAPOLATE_STEADY = 0.005  # two successive ratios this close
 SCORE_DECIMALS = 9
 DRAW_CHUNK_CELLS = 4_000_000  # draws × sheets per batch of random numbers; the random stream, and so every
 # draw for a seed, depends on it (it once bounded memory; the sums now run one draw at a time)
@@ -445,12 +452,66 @@ def judge_effects(design: Design, y: np.ndarray, *, alpha: float = MODEL_CHOICE_
                                                       "offset_outlier_p": outlier_p}
 
 
+@dataclass(frozen=True)
+class _State:
+    """What one EM sweep hands the next (variances, weights and the t prior's scale are positive)."""
+    a: np.ndarray
+    s: np.ndarray
+    mu: float
+    sigma2: np.ndarray
+    tau2: float
+    var_scale: float
+    offset_weight: np.ndarray
+    offset_scale2: float
+
+    def vector(self) -> np.ndarray:
+        """The state as one vector, positive parts on the log scale."""
+        return np.concatenate([self.a, self.s, [self.mu], np.log(self.sigma2), np.log(self.offset_weight),
+                               np.log([self.tau2, self.var_scale, self.offset_scale2])])
+
+    def from_vector(self, v: np.ndarray) -> _State:
+        J = len(self.a)
+        parts = np.split(v, np.cumsum([J, J, 1, J, J]))
+        tau2, var_scale, offset_scale2 = np.maximum(np.exp(parts[5]), VARIANCE_FLOOR)
+        return _State(a=parts[0], s=parts[1], mu=float(parts[2][0]),
+                      sigma2=np.maximum(np.exp(parts[3]), VARIANCE_FLOOR), offset_weight=np.exp(parts[4]),
+                      tau2=float(tau2), var_scale=float(var_scale), offset_scale2=float(offset_scale2))
+
+
+class _Aitken:
+    """Aitken's Δ² on EM's state: once successive steps shrink by a steady ratio ``r`` (one slow mode left),
+    jump along the last step by ``r / (1 − r)``, the rest of the geometric series (see EXTRAPOLATE_FROM)."""
+
+    def __init__(self) -> None:
+        self.previous: np.ndarray | None = None
+        self.step_norm = 0.0
+        self.ratio = np.nan
+        self.last_jump = 0
+
+    def step(self, state: _State, iteration: int) -> _State | None:
+        """The extrapolated state, or None to go on with ``state``."""
+        v = state.vector()
+        previous, self.previous = self.previous, v
+        if previous is None:
+            return None
+        step = v - previous
+        norm = float(np.sqrt(np.dot(step, step)))
+        before, self.ratio = self.ratio, (norm / self.step_norm if self.step_norm > 0 else np.nan)
+        self.step_norm = norm
+        r = self.ratio
+        low, high = EXTRAPOLATE_RATIO
+        if iteration - self.last_jump < EXTRAPOLATE_FROM or not low < r < high or not abs(r - before) < EXTRAPOLATE_STEADY:
+            return None
+        self.last_jump, self.previous, self.step_norm, self.ratio = iteration, None, 0.0, np.nan
+        return state.from_vector(v + step * (r / (1.0 - r)))
+
+
 def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_noise: bool = True,
                          model_choice: bool = True, noise_df: str = "effective", coupled: bool = True,
                          priors: JudgePriors | None = None, offset_df: float = OFFSET_PRIOR_DF,
                          outlier_alpha: float = OUTLIER_ALPHA, criterion_noise: bool = True,
                          criterion_min_share: float = CRITERION_MIN_SHARE, criterion_consistency: bool = True,
-                         max_iter: int = MAX_ITER, tol: float = TOL) -> CalibratedFit:
+                         extrapolate: bool = True, max_iter: int = MAX_ITER, tol: float = TOL) -> CalibratedFit:
     """Fit the calibrated model; ``judge_scale`` / ``judge_noise`` switch those parts off and
     ``model_choice`` the F test that drops judge scales the data do not support; ``offset_df`` is the
     offsets' t prior's degrees of freedom (``np.inf``: the Gaussian random effects of the crossed model); with
@@ -464,6 +525,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     ``criterion_noise`` reads the judges' noise from the spread between their criteria as well, where the
     design has criterion scores (``Design.criteria``; see the module docstring; only with the default
     ``noise_df="effective"``); ``criterion_min_share`` and ``criterion_consistency`` are its two guards.
+    ``extrapolate=False`` leaves out the Aitken jumps (``EXTRAPOLATE_FROM``): plain EM sweeps, the earlier form.
 
     Raises ``RankingError`` (``rank.not_converged``) when some ``q`` still moves by ``tol`` or more
     after ``max_iter`` sweeps: the parameters there are not the model's fit."""
@@ -507,6 +569,7 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
     sigma2_before = sigma2
     iterations = 0
     aj = np.take(a, jj)
+    aitken = _Aitken()
     while iterations < max_iter:
         iterations += 1
         # per-judge factors are formed once and gathered per sheet (the same bits as multiplying per
@@ -603,6 +666,17 @@ def fit_calibrated_model(design: Design, *, judge_scale: bool = True, judge_nois
         tau2 = max(float(np.mean(q * q + vq_m)), VARIANCE_FLOOR)
         if change < tol and (crit is None or crit_keep is not None):
             break
+        if extrapolate and iterations < DAMP_AFTER:
+            state = _State(a=a, s=s, mu=mu, sigma2=sigma2, tau2=tau2, var_scale=var_scale,
+                           offset_weight=offset_weight, offset_scale2=offset_scale2)
+            jumped = aitken.step(state, iterations)
+            if jumped is not None:
+                a, mu, sigma2, tau2 = jumped.a, jumped.mu, jumped.sigma2, jumped.tau2
+                s = np.maximum(jumped.s, MIN_SCALE) if judge_scale else s
+                var_scale = jumped.var_scale if judge_scale else var_scale
+                offset_weight, offset_scale2 = jumped.offset_weight, jumped.offset_scale2
+                sigma2_before = sigma2
+                aj = np.take(a, jj)
     else:
         raise not_converged("calibrated", max_iter)
     return CalibratedFit(mu=mu, q=q, vq=vq, a=a, s=s, vaa=vaa, vss=vss, vas=vas, sigma2=sigma2,
