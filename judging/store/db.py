@@ -13,13 +13,14 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import delete, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, create_engine, select
@@ -30,6 +31,7 @@ from judging.store import seals as _seals  # noqa: F401  (registers the session 
 from judging.store.audit_key import audit_key
 from judging.store.audit_log import append_event
 from judging.store.models import AuditEvent, FormPress
+from judging.store.times import utcnow
 
 DEFAULT_DATABASE_URL = "sqlite:///data/judging.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a save waits this long behind a writer in another process before giving up
@@ -201,6 +203,7 @@ _WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKey
 
 # The press of a form that this thread's next write stores (``claim_press``), and what to call once it is
 # committed; None outside a press.
+PRESS_KEPT = timedelta(days=2)
 _PRESS: ContextVar[tuple[str, Callable[[], None] | None] | None] = ContextVar("judging_form_press", default=None)
 
 
@@ -223,6 +226,9 @@ def claim_press(key: str | None, on_stored: Callable[[], None] | None = None) ->
 
 
 def _store_press(session: Session, key: str) -> None:
+    # presses older than PRESS_KEPT can no longer recur (a tab's presses are numbered, and a tab is forgotten
+    # after a day): they go with the next press, so that the table holds about two days of presses
+    session.exec(delete(FormPress).where(FormPress.stored_at < utcnow() - PRESS_KEPT))
     session.add(FormPress(key=key))
     try:
         session.flush()

@@ -5,14 +5,16 @@ The browser test of the whole race is tests/browser/test_double_submit.py."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
 
 from judging.errors import JudgingError, Problem
 from judging.store.audit_log import append_event
-from judging.store.db import PressAlreadyStored, claim_press, read_session, write_session
+from judging.store.db import PRESS_KEPT, PressAlreadyStored, claim_press, read_session, write_session
 from judging.store.models import AuditEvent, FormPress
+from judging.store.times import utcnow
 
 KEY = "tab-1/objection~0"
 
@@ -96,3 +98,15 @@ def test_a_press_is_used_up_when_its_write_commits_and_not_when_it_is_refused(en
     claim_press(KEY, lambda: used.append("committed"))
     _write(engine)
     assert used == ["committed"]  # the page's next press needs a new key (a failed sign-in's count is a write)
+
+
+def test_presses_older_than_two_days_go_with_the_next_press(engine):
+    with write_session(engine) as s:
+        s.add(FormPress(key="old-tab/1/form#1", stored_at=utcnow() - PRESS_KEPT - timedelta(minutes=1)))
+        s.add(FormPress(key="recent-tab/1/form#1", stored_at=utcnow() - PRESS_KEPT + timedelta(minutes=5)))
+    claim_press("tab-2/1/form#1")
+    _write(engine)
+
+    with read_session(engine) as s:
+        keys = set(s.exec(select(FormPress.key)).all())
+    assert keys == {"recent-tab/1/form#1", "tab-2/1/form#1"}
