@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 
 from judging.core.ranking import AwardConfig, compare_methods, rank
-from judging.core.ranking.calibrated import MAX_ITER, MODEL_CHOICE_ALPHA, fit_calibrated_model
+from judging.core.ranking.calibrated import (
+    EXTRAPOLATE_FROM,
+    MAX_ITER,
+    MODEL_CHOICE_ALPHA,
+    _Aitken,
+    _State,
+    fit_calibrated_model,
+)
 from judging.core.ranking.design import build_design
 from judging.core.ranking.methods import LINEAR_MAX_ITER, fit_linear, solve_additive
 from judging.core.ranking.totals import sheet_totals
@@ -164,3 +171,29 @@ def test_aitken_jumps_reach_plain_em_fixed_point_in_fewer_sweeps(regime, seed):
 
     np.testing.assert_allclose(jumped.q * jumped.spread, plain.q * plain.spread, atol=1e-3)  # points (seen: ≤ 1.4e-4)
     assert jumped.iterations < plain.iterations
+
+
+def _states_along(ratio: float, sweeps: int):
+    """EM-like states x_k = x* + ratio^k d around a fixed point x* (offsets 0, scales 1)."""
+    d = np.array([0.3, -0.2, 0.1, 0.05, 0.02, -0.04])
+    for k in range(1, sweeps):
+        x = ratio**k * d
+        yield k, _State(a=x[:3], s=1.0 + x[3:], mu=0.0, sigma2=np.ones(3), tau2=1.0, var_scale=0.1,
+                        offset_weight=np.ones(3), offset_scale2=1.0)
+
+
+def test_an_aitken_jump_lands_on_the_fixed_point_of_a_geometric_approach():
+    aitken = _Aitken()
+    jumps = [(k, aitken.step(state, k)) for k, state in _states_along(0.9, 40)]
+    k, jumped = next((k, j) for k, j in jumps if j is not None)
+
+    assert k == EXTRAPOLATE_FROM
+    assert np.abs(np.r_[jumped.a, jumped.s - 1.0]).max() < 1e-9  # from 0.1 away
+
+
+def test_no_aitken_jump_when_the_steps_alternate_in_sign():
+    """A decaying oscillation's steps have a steady length ratio too; the jump along the last step would go
+    the wrong way (20× further from the fixed point), so none is made."""
+    aitken = _Aitken()
+
+    assert all(aitken.step(state, k) is None for k, state in _states_along(-0.9, 60))

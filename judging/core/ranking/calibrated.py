@@ -119,6 +119,7 @@ EXTRAPOLATE_FROM = 10  # sweeps before the first extrapolation (the criteria joi
 # the fixed point is the same, reached in fewer sweeps)
 EXTRAPOLATE_RATIO = (0.5, 0.995)  # only a ratio in this range counts as one slow mode
 EXTRAPOLATE_STEADY = 0.005  # two successive ratios this close
+EXTRAPOLATE_ALIGNED = 0.99  # and the step's cosine with the one before at least this
 SCORE_DECIMALS = 9
 DRAW_CHUNK_CELLS = 4_000_000  # draws × sheets per batch of random numbers; the random stream, and so every
 # draw for a seed, depends on it (it once bounded memory; the sums now run one draw at a time)
@@ -479,12 +480,14 @@ class _State:
 
 
 class _Aitken:
-    """Aitken's Δ² on EM's state: once successive steps shrink by a steady ratio ``r`` (one slow mode left),
-    jump along the last step by ``r / (1 − r)``, the rest of the geometric series (see EXTRAPOLATE_FROM)."""
+    """Aitken's Δ² on EM's state: once successive steps shrink by a steady ratio ``r`` along one direction (one
+    slow mode left), jump along the last step by ``r / (1 − r)``, the rest of the geometric series (see
+    EXTRAPOLATE_FROM). ``r`` is the signed projection of the step on the one before: steps that alternate in
+    sign (a decaying oscillation, where the series' rest lies backwards) give ``r < 0`` and no jump."""
 
     def __init__(self) -> None:
         self.previous: np.ndarray | None = None
-        self.step_norm = 0.0
+        self.last_step: np.ndarray | None = None
         self.ratio = np.nan
         self.last_jump = 0
 
@@ -494,15 +497,21 @@ class _Aitken:
         previous, self.previous = self.previous, v
         if previous is None:
             return None
-        step = v - previous
-        norm = float(np.sqrt(np.dot(step, step)))
-        before, self.ratio = self.ratio, (norm / self.step_norm if self.step_norm > 0 else np.nan)
-        self.step_norm = norm
-        r = self.ratio
+        step, last = v - previous, self.last_step
+        self.last_step = step
+        before = self.ratio
+        self.ratio = r = np.nan
+        if last is not None:
+            size = float(np.dot(last, last))
+            if size > 0:
+                self.ratio = r = float(np.dot(step, last)) / size
+                # one direction: the step is (nearly) a multiple of the one before
+                if float(np.dot(step, step)) * size * EXTRAPOLATE_ALIGNED**2 > float(np.dot(step, last)) ** 2:
+                    return None
         low, high = EXTRAPOLATE_RATIO
         if iteration - self.last_jump < EXTRAPOLATE_FROM or not low < r < high or not abs(r - before) < EXTRAPOLATE_STEADY:
             return None
-        self.last_jump, self.previous, self.step_norm, self.ratio = iteration, None, 0.0, np.nan
+        self.last_jump, self.previous, self.last_step, self.ratio = iteration, None, None, np.nan
         return state.from_vector(v + step * (r / (1.0 - r)))
 
 
