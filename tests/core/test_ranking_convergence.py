@@ -17,6 +17,7 @@ from judging.core.ranking.calibrated import (
     MODEL_CHOICE_ALPHA,
     _Aitken,
     _State,
+    carried_priors,
     fit_calibrated_model,
 )
 from judging.core.ranking.design import build_design
@@ -197,3 +198,27 @@ def test_no_aitken_jump_when_the_steps_alternate_in_sign():
     aitken = _Aitken()
 
     assert all(aitken.step(state, k) is None for k, state in _states_along(-0.9, 60))
+
+
+def _with_criteria(scores: pd.DataFrame):
+    """The design as ``rank`` fits it from a rubric with criteria: sheet totals plus each sheet's criterion scores."""
+    names = [c.key for c in RUBRIC.criteria]
+    wide = scores.pivot_table(index=["judge_id", "entry_id"], columns="criterion", values="score", sort=False)[names]
+    weights = np.array([c.weight for c in RUBRIC.criteria]) / sum(c.weight for c in RUBRIC.criteria)
+    return build_design(wide.assign(total=wide.to_numpy() @ weights).reset_index(), criteria=names)
+
+
+@pytest.mark.parametrize("options", ["criteria", "no judge scales", "carried judges", "gaussian offsets"])
+def test_aitken_jumps_keep_plain_em_fixed_point_on_every_path_of_the_fit(options):
+    scores = simulate_contest(regime="demo5", seed=4, rubric=RUBRIC).scores
+    design = _with_criteria(scores)
+    assert design.criteria is not None
+    kwargs = {"criteria": {}, "no judge scales": {"judge_scale": False}, "gaussian offsets": {"offset_df": np.inf},
+              "carried judges": {"priors": carried_priors(fit_calibrated_model(design), previous_judges=design.judge_ids,
+                                                          design=design)}}[options]
+    jumped = fit_calibrated_model(design, tol=1e-7, max_iter=20_000, **kwargs)
+    plain = fit_calibrated_model(design, tol=1e-7, max_iter=20_000, extrapolate=False, **kwargs)
+
+    np.testing.assert_allclose(jumped.q * jumped.spread, plain.q * plain.spread, atol=1e-3)
+    np.testing.assert_allclose(jumped.sigma2, plain.sigma2, rtol=1e-3)
+    assert jumped.iterations < plain.iterations  # seen: 74 vs 204, 38 vs 182, 46 vs 72, 80 vs 258
