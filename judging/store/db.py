@@ -201,9 +201,9 @@ class WriterQueue:
 _WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
 
 
+PRESS_KEPT = timedelta(days=2)  # how long a stored press is kept (``_store_press``)
 # The press of a form that this thread's next write stores (``claim_press``), and what to call once it is
 # committed; None outside a press.
-PRESS_KEPT = timedelta(days=2)
 _PRESS: ContextVar[tuple[str, Callable[[], None] | None] | None] = ContextVar("judging_form_press", default=None)
 
 

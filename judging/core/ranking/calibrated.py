@@ -502,11 +502,11 @@ class _Aitken:
         before = self.ratio
         self.ratio = r = np.nan
         if last is not None:
-            size = float(np.dot(last, last))
+            size, along = float(np.dot(last, last)), float(np.dot(step, last))
             if size > 0:
-                self.ratio = r = float(np.dot(step, last)) / size
+                self.ratio = r = along / size
                 # one direction: the step is (nearly) a multiple of the one before
-                if float(np.dot(step, step)) * size * EXTRAPOLATE_ALIGNED**2 > float(np.dot(step, last)) ** 2:
+                if float(np.dot(step, step)) * size * EXTRAPOLATE_ALIGNED**2 > along**2:
                     return None
         low, high = EXTRAPOLATE_RATIO
         if iteration - self.last_jump < EXTRAPOLATE_FROM or not low < r < high or not abs(r - before) < EXTRAPOLATE_STEADY:
